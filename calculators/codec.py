@@ -1,0 +1,234 @@
+"""Scenario in and out: share-link query strings and JSON, validated on the way in.
+
+Every way a scenario enters the app (a link, a preset file, later a database row) goes
+through `Scenario`, one field at a time, so that a bad value costs only that value: it
+is reported in words that name the field and its allowed range, and the field keeps its
+previous valid value.
+
+A link carries only the values that differ from the defaults, plus the schema version:
+
+>>> scenario_to_query(Scenario(learners=477))
+{'v': '1', 'learners': '477'}
+>>> s, problems = scenario_from_query({"learners": "477", "micro_fixed_cost": "1e309"})
+>>> s.learners, s.micro_fixed_cost
+(477, 30000.0)
+>>> print(problems[0])
+Development cost (microlearning series): '1e309' is not a finite number; allowed 0 to 1,000,000. Kept 30,000.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from calculators.scenario import INPUTS, SCHEMA_VERSION, InputSpec, Scenario
+
+VERSION_KEY = "v"
+MAX_VALUE_CHARS = 64
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One rejected input value, in words a user can act on."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ScenarioError(ValueError):
+    """Raised when a whole scenario document cannot be read (not JSON, not an object)."""
+
+
+def _plain_number(x: float) -> str:
+    """Shortest text that reads back as the same float; '30000' rather than '30000.0'.
+
+    >>> _plain_number(30000.0), _plain_number(0.125), _plain_number(1e-7)
+    ('30000', '0.125', '1e-07')
+    """
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, int | float):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return str(value)
+
+
+def allowed_range(spec: InputSpec) -> str:
+    """The allowed values of a field, as a user reads them.
+
+    >>> allowed_range(INPUTS["learners"])
+    '1 to 100,000'
+    >>> allowed_range(INPUTS["fully_loaded"])
+    'on or off'
+    """
+    if spec.widget == "toggle":
+        return "on or off"
+    if spec.widget == "select":
+        return "one of " + ", ".join(Scenario.model_fields[spec.name].annotation.__args__)  # type: ignore[union-attr]
+    return f"{_show(spec.minimum)} to {_show(spec.maximum)}"
+
+
+def _problem(spec: InputSpec, raw: Any, kept: Any, error: ValidationError) -> InputProblem:
+    kind = error.errors()[0]["type"]
+    shown = repr(raw) if isinstance(raw, str) else _show(raw)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    if kind == "finite_number" or (
+        isinstance(raw, str) and raw.strip().lower() in {"nan", "inf", "-inf", "infinity"}
+    ):
+        what = "is not a finite number"
+    elif kind in {"greater_than_equal", "less_than_equal"}:
+        what = "is out of range"
+    elif kind.startswith("int"):
+        what = "is not a whole number"
+    elif kind.startswith("float"):
+        what = "is not a number"
+    elif kind.startswith("bool"):
+        what = "is not on or off"
+    else:
+        what = "is not allowed"
+    return InputProblem(
+        spec.name,
+        f"{spec.label}: {shown} {what}; allowed {allowed_range(spec)}. Kept {_show(kept)}.",
+    )
+
+
+def apply_inputs(
+    base: Scenario, values: Mapping[str, Any], *, strict: bool = False
+) -> tuple[Scenario, list[InputProblem]]:
+    """`base` with every valid value of `values` applied; the others are reported.
+
+    Unknown names are reported too. `strict=True` refuses type coercion (for JSON and
+    stored rows: `true` is not a number there); `strict=False` reads text (for links).
+
+    >>> s, problems = apply_inputs(Scenario(), {"learners": 200, "colour": "red"})
+    >>> s.learners, [p.message for p in problems]
+    (200, ["Ignored 'colour': not an input of this model."])
+    >>> apply_inputs(Scenario(), {"learners": True}, strict=True)[1][0].message
+    'Learners: on is not a whole number; allowed 1 to 100,000. Kept 1,000.'
+    """
+    current = base.model_dump()
+    problems: list[InputProblem] = []
+    for name, raw in values.items():
+        spec = INPUTS.get(name)
+        if spec is None:
+            shown = name if len(name) <= 40 else name[:37] + "..."
+            problems.append(InputProblem(name, f"Ignored {shown!r}: not an input of this model."))
+            continue
+        if isinstance(raw, str) and len(raw) > MAX_VALUE_CHARS:
+            raw = raw[:MAX_VALUE_CHARS]
+        try:
+            Scenario.model_validate({**current, name: raw}, strict=strict)
+        except ValidationError as error:
+            problems.append(_problem(spec, raw, current[name], error))
+            continue
+        current[name] = getattr(Scenario.model_validate({**current, name: raw}, strict=strict), name)
+    return Scenario.model_validate(current), problems
+
+
+def scenario_to_query(scenario: Scenario) -> dict[str, str]:
+    """The share-link parameters: the schema version and each non-default value.
+
+    >>> scenario_to_query(Scenario())
+    {}
+    >>> scenario_to_query(Scenario(fully_loaded=True, micro_seat_hours=0.25))
+    {'v': '1', 'fully_loaded': '1', 'micro_seat_hours': '0.25'}
+    """
+    defaults = Scenario()
+    out: dict[str, str] = {}
+    for name in INPUTS:
+        value = getattr(scenario, name)
+        if value == getattr(defaults, name):
+            continue
+        if isinstance(value, bool):
+            out[name] = "1" if value else "0"
+        elif isinstance(value, float):
+            out[name] = _plain_number(value)
+        else:
+            out[name] = str(value)
+    return {VERSION_KEY: str(SCHEMA_VERSION), **out} if out else {}
+
+
+def _upgrade(version: int, values: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older link's values to the current schema (version 1 is current)."""
+    return values
+
+
+def scenario_from_query(
+    params: Mapping[str, Any], *, ignore: frozenset[str] = frozenset()
+) -> tuple[Scenario, list[InputProblem]]:
+    """Read a share link's parameters; bad values fall back to defaults with a message.
+
+    `ignore` names parameters that belong to the app rather than the scenario.
+
+    >>> s, problems = scenario_from_query({"v": "1", "learners": "nan"})
+    >>> s.learners, problems[0].message
+    (1000, "Learners: 'nan' is not a finite number; allowed 1 to 100,000. Kept 1,000.")
+    """
+    values: dict[str, Any] = {}
+    problems: list[InputProblem] = []
+    for key, raw in params.items():
+        if key in ignore:
+            continue
+        value = raw[-1] if isinstance(raw, list | tuple) and raw else raw
+        if key == VERSION_KEY:
+            continue
+        values[key] = value
+    raw_version = params.get(VERSION_KEY, str(SCHEMA_VERSION))
+    try:
+        version = int(str(raw_version))
+    except ValueError:
+        version = SCHEMA_VERSION
+        problems.append(
+            InputProblem(VERSION_KEY, f"Link version {str(raw_version)[:20]!r} unreadable; read as {SCHEMA_VERSION}.")
+        )
+    if version > SCHEMA_VERSION:
+        problems.append(
+            InputProblem(
+                VERSION_KEY,
+                f"This link was made by a newer version ({version}); values were read as "
+                f"version {SCHEMA_VERSION} where possible.",
+            )
+        )
+    scenario, field_problems = apply_inputs(Scenario(), _upgrade(version, values))
+    return scenario, problems + field_problems
+
+
+def scenario_to_json(scenario: Scenario) -> str:
+    """The whole scenario as a JSON document (all fields, including the version)."""
+    return json.dumps(scenario.model_dump(mode="json"), indent=2)
+
+
+def scenario_from_json(text: str | bytes) -> tuple[Scenario, list[InputProblem]]:
+    """Read a JSON scenario strictly (no `true` for a number); bad fields keep defaults.
+
+    >>> s, problems = scenario_from_json('{"schema_version": 1, "learners": 477}')
+    >>> s.learners, problems
+    (477, [])
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"Not a JSON scenario file: {error}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError("A scenario file must hold one JSON object of named inputs.")
+    version = data.pop("schema_version", SCHEMA_VERSION)
+    problems: list[InputProblem] = []
+    if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
+        problems.append(
+            InputProblem("schema_version", f"Unknown schema version {str(version)[:20]!r}; read as {SCHEMA_VERSION}.")
+        )
+        version = SCHEMA_VERSION
+    scenario, field_problems = apply_inputs(Scenario(), _upgrade(version, data), strict=True)
+    return scenario, problems + field_problems

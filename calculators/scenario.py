@@ -1,0 +1,445 @@
+"""The scenario: every input of the model, validated in one place.
+
+`Scenario` is the single source of truth for widgets, share links, stored rows and
+exports. It is frozen, forbids unknown fields, and every number is finite with a lower
+and an upper bound. Each field carries its user-facing label, unit, widget hint, the
+source of its default and an evidence grade (see `Grade`), which the UI shows.
+
+Percentages are stored as percent numbers (75 means 75 %), money in the scenario's
+currency, time in hours or days as the field name says.
+
+>>> s = Scenario()
+>>> s.micro_fixed_cost, s.micro_cost_per_learner, s.ilt_fixed_cost, s.ilt_cost_per_learner
+(30000.0, 3.0, 10000.0, 45.0)
+>>> Scenario(learners=500).learners
+500
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Currency = Literal["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "INR", "JPY"]
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "CHF": "CHF ",
+    "INR": "₹",
+    "JPY": "¥",
+}
+
+
+class Grade(StrEnum):
+    """Evidence grade of a default (PRODUCT.md, "Evidence grades on defaults")."""
+
+    A = "A"  # meta-analysis or randomised trial
+    B = "B"  # survey or single study
+    C = "C"  # vendor claim
+    D = "D"  # untraceable or illustrative placeholder
+    YOURS = "Your figure"  # organisation-specific: no published default applies
+
+
+GRADE_MEANING: dict[Grade, str] = {
+    Grade.A: "meta-analysis or randomised trial",
+    Grade.B: "survey or single study",
+    Grade.C: "vendor claim",
+    Grade.D: "untraceable or illustrative placeholder",
+    Grade.YOURS: "specific to your organisation; replace with your own number",
+}
+
+
+class Format(StrEnum):
+    """A training format, in the user's words."""
+
+    MICRO = "micro"
+    ILT = "ilt"
+
+    @property
+    def label(self) -> str:
+        return {"micro": "Microlearning", "ilt": "Instructor-led"}[self.value]
+
+
+SEED_000 = "Seed 000: 'How to Future-Proof Your Tech Career' (ROI of upskilling article)"
+SEED_002 = "Seed 002: Upscend, 'Microlearning vs instructor-led' (10 Feb 2026), cost table"
+SEED_002_RETAIL = "Seed 002: Upscend (10 Feb 2026), retail POS vignette"
+
+
+def _input(
+    default: Any,
+    *,
+    label: str,
+    group: str,
+    source: str,
+    grade: Grade,
+    ge: float | None = None,
+    le: float | None = None,
+    unit: str = "",
+    widget: Literal["slider", "number", "toggle", "select"] = "slider",
+    step: float | None = None,
+    help: str = "",
+) -> Any:
+    """A scenario field with its bounds and the metadata the UI needs."""
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        allow_inf_nan=False if isinstance(default, float) else None,
+        description=help or label,
+        json_schema_extra={
+            "label": label,
+            "group": group,
+            "source": source,
+            "grade": grade.value,
+            "unit": unit,
+            "widget": widget,
+            "step": step,
+        },
+    )
+
+
+SCALE = "Scale"
+MICRO = "Microlearning"
+ILT = "Instructor-led"
+BENEFITS = "Benefits"
+ASSUMPTIONS = "Assumptions"
+GROUPS = (SCALE, MICRO, ILT, BENEFITS, ASSUMPTIONS)
+
+
+class Scenario(BaseModel):
+    """One training-budget scenario; defaults reproduce seed 002's cost table."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+    # --- Scale -------------------------------------------------------------------------
+    currency: Currency = _input(
+        "USD",
+        label="Currency",
+        group=SCALE,
+        source="Seeds quote US dollars",
+        grade=Grade.YOURS,
+        widget="select",
+    )
+    learners: int = _input(
+        1000,
+        label="Learners",
+        group=SCALE,
+        ge=1,
+        le=100_000,
+        unit="learners",
+        step=1,
+        source="Illustrative: seed 002 puts microlearning break-even at ~1,000 learners",
+        grade=Grade.YOURS,
+        help="How many people take the programme.",
+    )
+    horizon_years: int = _input(
+        3,
+        label="Horizon",
+        group=SCALE,
+        ge=1,
+        le=10,
+        unit="years",
+        step=1,
+        source="Illustrative planning horizon",
+        grade=Grade.YOURS,
+        help="Years the programme runs; content refresh is paid from year 2 on.",
+    )
+    fully_loaded: bool = _input(
+        False,
+        label="Fully loaded costs",
+        group=SCALE,
+        widget="toggle",
+        source="Phillips ROI Methodology: participants' time, class costs and upkeep are costs",
+        grade=Grade.B,
+        help=(
+            "Off: seed 002's cost table (fixed + variable only). On: adds learners' seat "
+            "time, instructor-led class costs and yearly content refresh."
+        ),
+    )
+
+    # --- Microlearning ---------------------------------------------------------------
+    micro_fixed_cost: float = _input(
+        30_000.0,
+        label="Development cost (microlearning series)",
+        group=MICRO,
+        ge=0,
+        le=1_000_000,
+        unit="money",
+        step=1_000.0,
+        source=SEED_002,
+        grade=Grade.C,
+    )
+    micro_cost_per_learner: float = _input(
+        3.0,
+        label="Cost per learner (delivery and hosting)",
+        group=MICRO,
+        ge=0,
+        le=500,
+        unit="money",
+        step=0.5,
+        source=SEED_002,
+        grade=Grade.C,
+    )
+    micro_seat_hours: float = _input(
+        0.125,
+        label="Learner time per learner",
+        group=MICRO,
+        ge=0,
+        le=40,
+        unit="hours",
+        step=0.025,
+        source="Seed 000: 5-10 minutes per microlearning session (midpoint 7.5 min)",
+        grade=Grade.C,
+    )
+    micro_refresh_per_year: float = _input(
+        3_000.0,
+        label="Content refresh per year",
+        group=MICRO,
+        ge=0,
+        le=1_000_000,
+        unit="money",
+        widget="number",
+        step=500.0,
+        source="Illustrative: 10 % of development cost per year",
+        grade=Grade.D,
+    )
+    micro_completion_pct: float = _input(
+        85.0,
+        label="Completion rate",
+        group=MICRO,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source=SEED_002_RETAIL + ": 85 % completion in two weeks",
+        grade=Grade.C,
+    )
+    micro_retention_pct: float = _input(
+        75.0,
+        label="Knowledge retained",
+        group=MICRO,
+        ge=1,
+        le=100,
+        unit="%",
+        step=1.0,
+        source="Seed 000: learners retain 75 % from microlearning",
+        grade=Grade.C,
+        help="Share of the content still known at the reference day.",
+    )
+
+    # --- Instructor-led --------------------------------------------------------------
+    ilt_fixed_cost: float = _input(
+        10_000.0,
+        label="Development cost (materials, facilitator prep)",
+        group=ILT,
+        ge=0,
+        le=1_000_000,
+        unit="money",
+        step=1_000.0,
+        source=SEED_002,
+        grade=Grade.C,
+    )
+    ilt_cost_per_learner: float = _input(
+        45.0,
+        label="Cost per learner (ILT seat)",
+        group=ILT,
+        ge=0,
+        le=2_000,
+        unit="money",
+        step=1.0,
+        source=SEED_002 + ": $45 per session seat (facilitator + logistics)",
+        grade=Grade.C,
+    )
+    ilt_seat_hours: float = _input(
+        8.0,
+        label="Learner time per learner",
+        group=ILT,
+        ge=0,
+        le=80,
+        unit="hours",
+        step=0.5,
+        source="Seed 000: 8-hour workshop",
+        grade=Grade.C,
+    )
+    ilt_class_size: int = _input(
+        20,
+        label="Seats per class",
+        group=ILT,
+        ge=1,
+        le=500,
+        unit="learners",
+        step=1,
+        source="Illustrative placeholder: seed 002 says to use your rate card",
+        grade=Grade.D,
+    )
+    ilt_cost_per_class: float = _input(
+        800.0,
+        label="Cost per class (room, venue)",
+        group=ILT,
+        ge=0,
+        le=100_000,
+        unit="money",
+        widget="number",
+        step=100.0,
+        source="Illustrative placeholder: seed 002 says to use your rate card",
+        grade=Grade.D,
+    )
+    ilt_refresh_per_year: float = _input(
+        1_000.0,
+        label="Content refresh per year",
+        group=ILT,
+        ge=0,
+        le=1_000_000,
+        unit="money",
+        widget="number",
+        step=500.0,
+        source="Illustrative: 10 % of development cost per year",
+        grade=Grade.D,
+    )
+    ilt_completion_pct: float = _input(
+        95.0,
+        label="Completion rate",
+        group=ILT,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source="Illustrative: scheduled sessions are mostly attended",
+        grade=Grade.D,
+    )
+    ilt_retention_pct: float = _input(
+        35.0,
+        label="Knowledge retained",
+        group=ILT,
+        ge=1,
+        le=100,
+        unit="%",
+        step=1.0,
+        source="Seed 000: 35 % from a traditional eight-hour workshop",
+        grade=Grade.C,
+        help="Share of the content still known at the reference day.",
+    )
+
+    # --- Benefits --------------------------------------------------------------------
+    benefit_per_learner: float = _input(
+        75.0,
+        label="Benefit per learner",
+        group=BENEFITS,
+        ge=0,
+        le=100_000,
+        unit="money",
+        widget="number",
+        step=5.0,
+        source=(
+            "Illustrative: seed 002's break-even figures (~1,000 micro, ~350 ILT) imply "
+            "$33 and $74 per learner"
+        ),
+        grade=Grade.D,
+        help="Value one trained learner brings over the horizon, after adjustments.",
+    )
+
+    # --- Assumptions -----------------------------------------------------------------
+    loaded_hourly_cost: float = _input(
+        45.0,
+        label="Loaded cost of an hour of learner time",
+        group=ASSUMPTIONS,
+        ge=0,
+        le=1_000,
+        unit="money/hour",
+        widget="number",
+        step=1.0,
+        source="US BLS Employer Costs for Employee Compensation, 2024: about $45 per hour",
+        grade=Grade.B,
+    )
+    discount_rate_pct: float = _input(
+        8.0,
+        label="Discount rate",
+        group=ASSUMPTIONS,
+        ge=0,
+        le=30,
+        unit="%",
+        step=0.5,
+        source="Illustrative corporate hurdle rate",
+        grade=Grade.YOURS,
+    )
+    retention_reference_day: int = _input(
+        30,
+        label="Retention measured at day",
+        group=ASSUMPTIONS,
+        ge=1,
+        le=365,
+        unit="days",
+        step=1,
+        source="PRODUCT.md default; seed 002 measures pilots at 30 and 90 days",
+        grade=Grade.C,
+    )
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """What the UI needs to show one scenario field."""
+
+    name: str
+    label: str
+    group: str
+    unit: str
+    widget: str
+    step: float | None
+    minimum: float | None
+    maximum: float | None
+    default: Any
+    source: str
+    grade: Grade
+    help: str
+
+
+def _bound(field: Any, kind: str) -> float | None:
+    for m in field.metadata:
+        if hasattr(m, kind):
+            return getattr(m, kind)
+    return None
+
+
+def input_specs() -> tuple[InputSpec, ...]:
+    """Every user input of `Scenario`, in declaration order.
+
+    >>> [s.name for s in input_specs()][:3]
+    ['currency', 'learners', 'horizon_years']
+    >>> next(s for s in input_specs() if s.name == "learners").maximum
+    100000
+    """
+    specs = []
+    for name, field in Scenario.model_fields.items():
+        extra = field.json_schema_extra
+        if not isinstance(extra, dict):
+            continue
+        specs.append(
+            InputSpec(
+                name=name,
+                label=str(extra["label"]),
+                group=str(extra["group"]),
+                unit=str(extra["unit"]),
+                widget=str(extra["widget"]),
+                step=extra["step"],  # type: ignore[arg-type]
+                minimum=_bound(field, "ge"),
+                maximum=_bound(field, "le"),
+                default=field.default,
+                source=str(extra["source"]),
+                grade=Grade(extra["grade"]),
+                help=field.description or "",
+            )
+        )
+    return tuple(specs)
+
+
+INPUTS: dict[str, InputSpec] = {s.name: s for s in input_specs()}

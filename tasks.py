@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Set up and run Training ROI Studio with nothing but Python 3.11+.
+
+    python3 tasks.py run    # create .venv if needed, install, start the dashboard
+    python3 tasks.py test   # create .venv if needed, install, lint, run every test
+
+The virtual environment is reinstalled only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
+
+
+def _say(message: str) -> None:
+    print(f"[tasks] {message}", flush=True)
+
+
+def ensure_venv(extras: str) -> None:
+    """Create `.venv` and install the project (with `extras`) unless already current."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        _say("creating .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()[:16]
+    stamp = VENV / f".installed-{digest}"
+    if stamp.exists():
+        return
+    _say(f"installing dependencies ({extras or 'runtime'}) into .venv")
+    target = f".[{extras}]" if extras else "."
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
+        cwd=ROOT,
+        check=True,
+    )
+    for old in VENV.glob(".installed-*"):
+        old.unlink()
+    stamp.touch()
+
+
+def ensure_local_secret() -> None:
+    """Write a random cookie key for this machine on first run (never committed)."""
+    if SECRETS.exists():
+        return
+    SECRETS.parent.mkdir(exist_ok=True)
+    SECRETS.write_text(f'cookie_key = "{secrets.token_urlsafe(48)}"\n', encoding="utf-8")
+    os.chmod(SECRETS, 0o600)
+    _say(f"generated a local secret in {SECRETS.relative_to(ROOT)}")
+
+
+def run(args: list[str]) -> int:
+    ensure_venv("")
+    ensure_local_secret()
+    command = [str(PYTHON), "-m", "streamlit", "run", "app.py", *args]
+    _say("starting the dashboard: open the 'Local URL' below in a browser (Ctrl+C stops it)")
+    return subprocess.call(command, cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    ensure_venv("dev")
+    lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
+    if lint != 0:
+        _say("ruff found problems (above)")
+        return lint
+    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = sys.argv[1], sys.argv[2:]
+    return run(rest) if command == "run" else test(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
