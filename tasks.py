@@ -30,7 +30,7 @@ def _say(message: str) -> None:
 
 def ensure_venv(extras: str) -> None:
     """Create `.venv` and install the project (with `extras`) unless already current."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before the venv exists
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         _say("creating .venv")

@@ -191,7 +191,9 @@ def scenario_from_query(
     except ValueError:
         version = SCHEMA_VERSION
         problems.append(
-            InputProblem(VERSION_KEY, f"Link version {str(raw_version)[:20]!r} unreadable; read as {SCHEMA_VERSION}.")
+            InputProblem(
+                VERSION_KEY, f"Link version {str(raw_version)[:20]!r} unreadable; read as {SCHEMA_VERSION}."
+            )
         )
     if version > SCHEMA_VERSION:
         problems.append(
@@ -227,7 +229,9 @@ def scenario_from_json(text: str | bytes) -> tuple[Scenario, list[InputProblem]]
     problems: list[InputProblem] = []
     if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
         problems.append(
-            InputProblem("schema_version", f"Unknown schema version {str(version)[:20]!r}; read as {SCHEMA_VERSION}.")
+            InputProblem(
+                "schema_version", f"Unknown schema version {str(version)[:20]!r}; read as {SCHEMA_VERSION}."
+            )
         )
         version = SCHEMA_VERSION
     scenario, field_problems = apply_inputs(Scenario(), _upgrade(version, data), strict=True)

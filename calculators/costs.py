@@ -188,7 +188,9 @@ def crossover(a: CostLine, b: CostLine, max_learners: int = 100_000) -> Crossove
     return Crossover(at, cheaper_from, below.format, above.format)
 
 
-def breakeven_learners(line: CostLine, benefit_per_learner: float, max_learners: int = 100_000) -> float | None:
+def breakeven_learners(
+    line: CostLine, benefit_per_learner: float, max_learners: int = 100_000
+) -> float | None:
     """Learners at which benefits pay for the costs: N_be = F / (b − v); None when b ≤ v.
 
     `benefit_per_learner` (b) is money per learner over the horizon. With class steps the
