@@ -59,8 +59,10 @@ def _plain_number(x: float) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
-    if isinstance(value, int | float):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    if isinstance(value, int):  # exact, and no float() overflow for a huge integer
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
     return str(value)
 
 
@@ -186,6 +188,8 @@ def scenario_from_query(
             continue
         values[key] = value
     raw_version = params.get(VERSION_KEY, str(SCHEMA_VERSION))
+    if isinstance(raw_version, list | tuple) and raw_version:  # as for values: the last one
+        raw_version = raw_version[-1]
     try:
         version = int(str(raw_version))
     except ValueError:

@@ -169,7 +169,17 @@ def crossover(a: CostLine, b: CostLine, max_learners: int = 100_000) -> Crossove
         if not math.isfinite(at) or at < 1 or at >= max_learners:
             return None
         above, below = (a, b) if dv > 0 else (b, a)
-        return Crossover(at, math.floor(at) + 1, below.format, above.format)
+        cheaper_from = math.floor(at) + 1
+        # `at` carries rounding error: a tie at a whole count N can come out as N − 1e-14
+        # (e.g. 4,579.8 / 44.9). Settle the first strictly cheaper count on the costs.
+        if total_cost(above, cheaper_from) >= total_cost(below, cheaper_from):
+            cheaper_from += 1
+        elif total_cost(above, cheaper_from - 1) < total_cost(below, cheaper_from - 1):
+            cheaper_from -= 1
+        if cheaper_from < 2 or cheaper_from > max_learners:
+            return None
+        at = min(max(at, cheaper_from - 1.0), math.nextafter(float(cheaper_from), 0.0))
+        return Crossover(at, cheaper_from, below.format, above.format)
 
     n = np.arange(1, max_learners + 1, dtype=np.float64)
     diff_ab = total_cost(b, n) - total_cost(a, n)  # > 0 where a is strictly cheaper

@@ -1,0 +1,209 @@
+"""Figure builders: calculator results in, `go.Figure` out (pure, no Streamlit).
+
+Each chart's title states its message; axes carry units and the scenario's currency;
+each format has its one colour from `components.theme`.
+
+>>> from calculators.scenario import Scenario
+>>> from calculators.summary import cost_summary
+>>> fig = cost_curves_figure(cost_summary(Scenario()))
+>>> fig.layout.title.text
+'Microlearning is cheaper from 477 learners'
+>>> [t.name for t in fig.data]
+['Microlearning', 'Instructor-led', 'Crossover']
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from calculators.costs import cost_line, cost_per_learner, net_benefit, total_cost
+from calculators.scenario import Format
+from calculators.summary import MAX_LEARNERS, CostSummary
+from components.formatting import currency_symbol, learners, money
+from components.messages import crossover_headline, format_name
+from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends
+
+MAX_POINTS = 2_001
+
+
+def _nice_ceiling(x: float) -> int:
+    """The next 1, 2, 2.5 or 5 × 10^k at or above x.
+
+    >>> _nice_ceiling(954), _nice_ceiling(2001), _nice_ceiling(7)
+    (1000, 2500, 10)
+    """
+    x = max(float(x), 10.0)
+    power = 10 ** math.floor(math.log10(x))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= x:
+            return int(m * power)
+    return int(10 * power)
+
+
+def chart_range(summary: CostSummary) -> int:
+    """Learner range that shows the user's count, the crossover and the break-even points."""
+    marks = [2 * summary.learners]
+    if summary.crossover is not None:
+        marks.append(1.6 * summary.crossover.learners)
+    marks += [1.6 * b for b in summary.breakeven.values() if b is not None]
+    return min(_nice_ceiling(max(marks)), MAX_LEARNERS)
+
+
+def learner_grid(x_max: int, start: int = 0) -> np.ndarray:
+    """Learner counts to draw: every whole count when few (class steps stay sharp), else evenly spaced."""
+    if x_max - start + 1 <= MAX_POINTS:
+        return np.arange(start, x_max + 1, dtype=np.float64)
+    return np.unique(np.round(np.linspace(start, x_max, MAX_POINTS)))
+
+
+def _money_axis(fig: go.Figure, currency: str, **kwargs: object) -> None:
+    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s", **kwargs)
+
+
+def _label_format_lines(fig: go.Figure, *, log_y: bool) -> None:
+    ends = {}
+    for trace in fig.data:
+        if trace.name in {f.label for f in Format} and trace.mode == "lines":
+            ends[Format(next(f for f in Format if f.label == trace.name))] = (
+                float(trace.x[-1]),
+                float(trace.y[-1]),
+            )
+    label_line_ends(fig, ends, log_y=log_y)
+
+
+def _mark_learners(fig: go.Figure, n: float, text: str, *, dash: str = "dot", colour: str = MUTED) -> None:
+    fig.add_vline(x=n, line={"color": colour, "dash": dash, "width": 1.5})
+    fig.add_annotation(
+        x=n, y=1.0, yref="paper", text=text, showarrow=False, xanchor="left", yanchor="top",
+        xshift=4, font={"color": colour, "size": 12},
+    )  # fmt: skip
+
+
+def cost_curves_figure(summary: CostSummary) -> go.Figure:
+    """Total cost against learners for both formats; crossover and today's count marked."""
+    cur = summary.scenario.currency
+    n = learner_grid(chart_range(summary))
+    fig = go.Figure()
+    for fmt in Format:
+        fig.add_trace(
+            go.Scatter(
+                x=n, y=total_cost(cost_line(summary.scenario, fmt), n), name=fmt.label, mode="lines",
+                line={"color": FORMAT_COLOURS[fmt], "width": 3},
+                hovertemplate=f"%{{y:,.0f}} {cur}<extra>{fmt.label}</extra>",
+            )
+        )  # fmt: skip
+    x = summary.crossover
+    if x is not None:
+        y = float(total_cost(cost_line(summary.scenario, x.cheaper_above), x.learners))
+        fig.add_trace(
+            go.Scatter(
+                x=[x.learners], y=[y], mode="markers", name="Crossover", showlegend=False,
+                marker={"size": 12, "color": "white", "line": {"color": INK, "width": 2}},
+                hovertemplate=f"Crossover: {learners(x.learners)} learners, {money(y, cur)}<extra></extra>",
+            )
+        )  # fmt: skip
+        fig.add_annotation(
+            x=x.learners, y=y, text=f"Crossover {learners(x.cheaper_from)}", showarrow=True,
+            arrowhead=0, ax=40, ay=40, font={"color": INK, "size": 12},
+        )  # fmt: skip
+    _mark_learners(fig, summary.learners, f"Your {learners(summary.learners)} learners")
+    frame(fig, crossover_headline(summary), x_title="Learners", y_title=f"Total cost ({cur})")
+    _money_axis(fig, cur, rangemode="tozero")
+    fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
+    _label_format_lines(fig, log_y=False)
+    return fig
+
+
+def cost_per_learner_figure(summary: CostSummary) -> go.Figure:
+    """Average cost per learner on a log axis; today's count marked."""
+    cur = summary.scenario.currency
+    n = learner_grid(chart_range(summary), start=1)
+    fig = go.Figure()
+    for fmt in Format:
+        fig.add_trace(
+            go.Scatter(
+                x=n, y=cost_per_learner(cost_line(summary.scenario, fmt), n), name=fmt.label, mode="lines",
+                line={"color": FORMAT_COLOURS[fmt], "width": 3},
+                hovertemplate=f"%{{y:,.2f}} {cur} per learner<extra>{fmt.label}</extra>",
+            )
+        )  # fmt: skip
+    per = summary.per_learner
+    cheaper = min(Format, key=lambda f: per[f])
+    title = f"{cheaper.label} costs less per learner at {learners(summary.learners)} learners"
+    subtitle = (
+        f"{money(per[Format.MICRO], cur)} for microlearning, {money(per[Format.ILT], cur)} for instructor-led"
+        if per[Format.MICRO] != per[Format.ILT]
+        else f"Both {money(per[Format.MICRO], cur)} per learner"
+    )
+    if per[Format.MICRO] == per[Format.ILT]:
+        title = f"Both formats cost the same per learner at {learners(summary.learners)} learners"
+    _mark_learners(fig, summary.learners, f"Your {learners(summary.learners)}")
+    frame(
+        fig, title, subtitle=subtitle, x_title="Learners (log scale)",
+        y_title=f"Cost per learner ({cur}, log scale)",
+    )  # fmt: skip
+    fig.update_yaxes(type="log", tickprefix=currency_symbol(cur), tickformat=",~r")
+    fig.update_xaxes(type="log", tickformat=",")
+    _label_format_lines(fig, log_y=True)
+    return fig
+
+
+def breakeven_headline(summary: CostSummary) -> str:
+    """Title of the break-even chart: from how many learners each format pays for itself.
+
+    >>> from calculators.scenario import Scenario
+    >>> from calculators.summary import cost_summary
+    >>> breakeven_headline(cost_summary(Scenario()))
+    'Break-even: microlearning at 417 learners, instructor-led at 334 learners'
+    >>> breakeven_headline(cost_summary(Scenario(benefit_per_learner=40)))
+    'Break-even: microlearning at 811 learners, instructor-led never'
+    """
+    if all(summary.breakeven[f] is None for f in Format):
+        return "Neither format breaks even at this benefit per learner"
+    parts = []
+    for fmt in Format:
+        b = summary.breakeven[fmt]
+        parts.append(
+            f"{format_name(fmt)} never"
+            if b is None
+            else f"{format_name(fmt)} at {learners(math.ceil(b))} learners"
+        )
+    return "Break-even: " + ", ".join(parts)
+
+
+def breakeven_figure(summary: CostSummary) -> go.Figure:
+    """Net benefit (benefits − costs) against learners; each break-even point marked."""
+    cur = summary.scenario.currency
+    b = summary.scenario.benefit_per_learner
+    n = learner_grid(chart_range(summary))
+    fig = go.Figure()
+    fig.add_hline(y=0, line={"color": MUTED, "width": 1})
+    for fmt in Format:
+        fig.add_trace(
+            go.Scatter(
+                x=n, y=net_benefit(cost_line(summary.scenario, fmt), b, n), name=fmt.label, mode="lines",
+                line={"color": FORMAT_COLOURS[fmt], "width": 3},
+                hovertemplate=f"%{{y:,.0f}} {cur}<extra>{fmt.label}</extra>",
+            )
+        )  # fmt: skip
+        be = summary.breakeven[fmt]
+        if be is not None and be <= n[-1]:
+            fig.add_trace(
+                go.Scatter(
+                    x=[be], y=[0], mode="markers", showlegend=False, name=f"{fmt.label} break-even",
+                    marker={"size": 11, "color": "white", "line": {"color": FORMAT_COLOURS[fmt], "width": 2.5}},
+                    hovertemplate=f"{fmt.label} breaks even at {learners(math.ceil(be))} learners<extra></extra>",
+                )
+            )  # fmt: skip
+    _mark_learners(fig, summary.learners, f"Your {learners(summary.learners)} learners")
+    frame(
+        fig, breakeven_headline(summary), x_title="Learners", y_title=f"Net benefit ({cur})",
+        subtitle=f"Benefits of {money(b, cur)} per learner minus total cost",
+    )  # fmt: skip
+    _money_axis(fig, cur)
+    fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
+    _label_format_lines(fig, log_y=False)
+    return fig

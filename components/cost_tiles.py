@@ -1,0 +1,105 @@
+"""Cost KPI tiles, the cost table, and the evidence line shown under cost figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from calculators.costs import cost_line, total_cost
+from calculators.scenario import INPUTS, Format, Grade, Scenario
+from calculators.summary import CostSummary
+from components.charts import chart_range
+from components.formatting import currency_symbol, learners, money, percent
+from components.kpi import Tile, format_label, kpi_row
+from components.messages import crossover_tile, format_name
+
+TABLE_COUNTS = (1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000)
+
+
+def cost_tiles(summary: CostSummary) -> None:
+    """Four tiles: each format's total cost, the cheapest format, the crossover."""
+    cur = summary.scenario.currency
+    n = learners(summary.learners)
+    basis = "fully loaded" if summary.scenario.fully_loaded else "seed-table basis"
+    tiles = [
+        Tile(
+            format_label(f, "total cost"),
+            money(summary.total[f], cur),
+            f"{money(summary.per_learner[f], cur)} per learner, {basis}",
+        )
+        for f in Format
+    ]
+    best = summary.cheapest
+    if best is None:
+        tiles.append(Tile(f"Cheapest at {n} learners", "—", "Both formats cost the same"))
+    else:
+        other = Format.ILT if best is Format.MICRO else Format.MICRO
+        share = percent(100 * summary.saving_vs_other / summary.total[other])
+        tiles.append(
+            Tile(
+                format_label(best, "is cheaper by"),
+                money(summary.saving_vs_other, cur),
+                f"{share} less than {format_name(other)} at {n} learners",
+                help="The cheapest format at your learner count, and the saving against the other.",
+            )
+        )
+    value, caption = crossover_tile(summary)
+    tiles.append(
+        Tile("Crossover", value, caption, help="Learner count from which the cheaper format changes.")
+    )
+    kpi_row(tiles)
+
+
+def cost_table(summary: CostSummary) -> pd.DataFrame:
+    """Total and per-learner cost of each format at round learner counts, plus the user's."""
+    top = chart_range(summary)
+    counts = sorted({c for c in TABLE_COUNTS if c <= top} | {summary.learners})
+    if summary.crossover is not None:
+        counts = sorted(set(counts) | {summary.crossover.cheaper_from})
+    n = np.array(counts, dtype=np.float64)
+    cur = summary.scenario.currency
+    table = pd.DataFrame({"Learners": np.array(counts, dtype=np.int64)})
+    totals = {f: total_cost(cost_line(summary.scenario, f), n) for f in Format}
+    for f in Format:
+        table[f"{f.label} total ({cur})"] = np.round(totals[f], 2)
+    for f in Format:
+        table[f"{f.label} per learner ({cur})"] = np.round(totals[f] / n, 2)
+    table["Cheaper"] = np.where(
+        totals[Format.MICRO] < totals[Format.ILT],
+        Format.MICRO.label,
+        np.where(totals[Format.MICRO] > totals[Format.ILT], Format.ILT.label, "Equal"),
+    )
+    return table
+
+
+def cost_table_view(summary: CostSummary, key: str) -> None:
+    """The cost table with money columns formatted, and its CSV download (raw numbers)."""
+    table = cost_table(summary)
+    symbol = currency_symbol(summary.scenario.currency).replace("%", "%%")
+    config = {
+        column: st.column_config.NumberColumn(column, format=f"{symbol}%,.2f")
+        for column in table.columns
+        if column.endswith(f"({summary.scenario.currency})")
+    }
+    config["Learners"] = st.column_config.NumberColumn("Learners", format="%,d")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    st.download_button(
+        "Download CSV", table.to_csv(index=False), file_name="training-costs.csv", mime="text/csv", key=key
+    )
+
+
+def evidence_caption(scenario: Scenario) -> str:
+    """Where the cost defaults come from, with their grades, and which inputs the user changed."""
+    defaults = Scenario()
+    changed = [s.label for s in INPUTS.values() if getattr(scenario, s.name) != getattr(defaults, s.name)]
+    cost_fields = ["micro_fixed_cost", "micro_cost_per_learner", "ilt_fixed_cost", "ilt_cost_per_learner"]
+    seed_table = all(getattr(scenario, f) == getattr(defaults, f) for f in cost_fields)
+    grade = INPUTS["micro_fixed_cost"].grade
+    source = (
+        f"Cost defaults: seed 002's cost table (grade {grade.value}: vendor claim)."
+        if seed_table and grade is Grade.C
+        else "Cost figures: your own (defaults from seed 002's cost table replaced)."
+    )
+    tail = f" You changed {len(changed)} input{'s' if len(changed) != 1 else ''}." if changed else ""
+    return source + tail + " Each sidebar input's ? shows its source and evidence grade."

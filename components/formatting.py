@@ -1,0 +1,82 @@
+"""How numbers read on screen: money with currency, whole learners, short percentages.
+
+Pure functions (no Streamlit), shared by tiles, chart titles, tables and exports.
+A figure that does not exist is shown as an em dash, never as NaN or infinity.
+
+>>> money(33000, "USD"), money(1234567.8, "EUR"), money(-2500, "GBP")
+('$33,000', '€1,234,568', '−£2,500')
+>>> money(12.5, "USD"), money(None, "USD"), money(float("nan"), "USD")
+('$12.50', '—', '—')
+>>> learners(476.19), learners(None), percent(12.345)
+('476', '—', '12.3 %')
+"""
+
+from __future__ import annotations
+
+import math
+
+from calculators.scenario import CURRENCY_SYMBOLS
+
+MISSING = "—"
+MINUS = "−"
+
+
+def _finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+def money(x: float | None, currency: str, *, compact: bool = False) -> str:
+    """`x` in `currency`: thousands separators, cents only below 100, minus sign in front.
+
+    `compact=True` shortens large amounts for tight tiles and axis ticks.
+
+    >>> money(2_450_000, "USD", compact=True), money(31_430, "USD", compact=True)
+    ('$2.45M', '$31.4k')
+    """
+    if not _finite(x):
+        return MISSING
+    assert x is not None
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    sign = MINUS if x < 0 else ""
+    a = abs(x)
+    if compact and a >= 1_000_000:
+        body = f"{a / 1_000_000:,.2f}M"
+    elif compact and a >= 10_000:
+        body = f"{a / 1_000:,.1f}k"
+    elif a < 100 and not float(a).is_integer():
+        body = f"{a:,.2f}"
+    else:
+        body = f"{a:,.0f}"
+    return f"{sign}{symbol}{body}"
+
+
+def learners(x: float | None) -> str:
+    """A learner count as a whole number with separators.
+
+    >>> learners(100000)
+    '100,000'
+    """
+    if not _finite(x):
+        return MISSING
+    assert x is not None
+    return f"{round(x):,}"
+
+
+def percent(x: float | None, decimals: int = 1) -> str:
+    """A percentage (75 means 75 %) with at most one decimal.
+
+    >>> percent(75.0), percent(8, decimals=0)
+    ('75.0 %', '8 %')
+    """
+    if not _finite(x):
+        return MISSING
+    return f"{x:,.{decimals}f} %"
+
+
+def currency_symbol(currency: str) -> str:
+    """The prefix written before amounts, for axis ticks and labels.
+
+    >>> currency_symbol("USD"), currency_symbol("CHF")
+    ('$', 'CHF ')
+    """
+    return CURRENCY_SYMBOLS.get(currency, currency + " ")

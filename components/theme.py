@@ -1,0 +1,76 @@
+"""One look everywhere: a colour per format, fonts, and the chart frame (pure, no Streamlit).
+
+Colours are the Okabe-Ito colour-blind-safe palette; every chart, tile and legend takes
+a format's colour from `FORMAT_COLOURS` and nowhere else.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from calculators.scenario import Format
+
+FORMAT_COLOURS: dict[Format, str] = {
+    Format.MICRO: "#0072B2",  # blue
+    Format.ILT: "#D55E00",  # vermillion
+}
+BLENDED_COLOUR = "#009E73"  # bluish green, kept for the blended model
+INK = "#1F2933"
+MUTED = "#6B7280"
+GRID = "#E5E7EB"
+FONT = "Inter, 'Source Sans 3', 'Segoe UI', Helvetica, Arial, sans-serif"
+
+
+def frame(
+    fig: go.Figure, title: str, *, x_title: str, y_title: str, subtitle: str = "", height: int = 420
+) -> go.Figure:
+    """Apply the house frame: message title (and subtitle), labelled axes, light grid, legend on top."""
+    fig.update_layout(
+        title={
+            "text": title,
+            "subtitle": {"text": subtitle, "font": {"size": 13, "color": MUTED}},
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 18, "color": INK},
+        },
+        font={"family": FONT, "size": 13, "color": INK},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        height=height,
+        margin={"l": 10, "r": 120, "t": 90, "b": 10},
+        showlegend=False,  # lines are labelled at their ends (see `label_line_ends`)
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text=x_title, showgrid=False, linecolor=MUTED, ticks="outside", zeroline=False)
+    fig.update_yaxes(title_text=y_title, gridcolor=GRID, linecolor=MUTED, zeroline=False)
+    return fig
+
+
+def label_line_ends(fig: go.Figure, ends: dict[Format, tuple[float, float]], *, log_y: bool = False) -> None:
+    """Name each format at the right end of its line, in its colour (direct labels, no legend).
+
+    Labels closer than a twentieth of the value range are pushed apart vertically.
+    """
+    import math
+
+    def scale(y: float) -> float:
+        return math.log10(max(y, 1e-9)) if log_y else y
+
+    ys = [scale(y) for _, y in ends.values()]
+    spread = (max(ys) - min(ys)) if len(ys) > 1 else 0.0
+    span = max(abs(v) for v in ys) or 1.0
+    close = spread < span / 20
+    order = sorted(ends, key=lambda f: ends[f][1])
+    for rank, fmt in enumerate(order):
+        x, y = ends[fmt]
+        shift = (rank - (len(order) - 1) / 2) * 18 if close else 0
+        fig.add_annotation(
+            x=math.log10(x) if fig.layout.xaxis.type == "log" else x,
+            y=scale(y),
+            text=f"<b>{fmt.label}</b>",
+            showarrow=False,
+            xanchor="left",
+            xshift=6,
+            yshift=shift,
+            font={"color": FORMAT_COLOURS[fmt], "size": 13},
+        )
