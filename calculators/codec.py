@@ -129,13 +129,20 @@ def apply_inputs(
             problems.append(InputProblem(name, f"Ignored {shown!r}: not an input of this model."))
             continue
         if isinstance(raw, str) and len(raw) > MAX_VALUE_CHARS:
-            raw = raw[:MAX_VALUE_CHARS]
+            problems.append(
+                InputProblem(
+                    name,
+                    f"{spec.label}: a value of {len(raw):,} characters is too long; allowed "
+                    f"{allowed_range(spec)}. Kept {_show(current[name])}.",
+                )
+            )
+            continue
         try:
-            Scenario.model_validate({**current, name: raw}, strict=strict)
+            accepted = Scenario.model_validate({**current, name: raw}, strict=strict)
         except ValidationError as error:
             problems.append(_problem(spec, raw, current[name], error))
             continue
-        current[name] = getattr(Scenario.model_validate({**current, name: raw}, strict=strict), name)
+        current[name] = getattr(accepted, name)
     return Scenario.model_validate(current), problems
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 ENTRY_MARK = "entry_script_running"
 TARGET_PARAM = "page"
@@ -36,7 +37,12 @@ def require_entry(url_path: str) -> None:
     params = {k: v for k, v in st.query_params.to_dict().items() if k != TARGET_PARAM}
     if url_path:
         params[TARGET_PARAM] = url_path
-    st.switch_page(ENTRY_SCRIPT, query_params=params)
+    try:
+        st.switch_page(ENTRY_SCRIPT, query_params=params)
+    except StreamlitAPIException:
+        # The entry script is not a known page of this run (the page file was started
+        # as the main script): render nothing rather than an error.
+        st.stop()
 
 
 def forward_to_requested_page(pages: list[st.Page]) -> None:

@@ -535,3 +535,11 @@ def test_link_version_list_takes_the_last_value():
     # regression: parse_qs gives {"v": ["1"]}; the version was read as the text "['1']"
     s, problems = scenario_from_query({"v": ["1"], "learners": ["477"]})
     assert s.learners == 477 and problems == []
+
+
+def test_overlong_link_value_is_rejected_not_truncated():
+    # "0.000…0001e64" is 10, but cut at 64 characters it would read as 0.0
+    crafted = "0." + "0" * 62 + "1e64"
+    s, problems = scenario_from_query({"micro_fixed_cost": crafted})
+    assert s.micro_fixed_cost == 30_000.0
+    assert "too long" in problems[0].message and "allowed 0 to 1,000,000" in problems[0].message

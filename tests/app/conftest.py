@@ -1,0 +1,29 @@
+"""AppTest helpers: run the real entry script, as a user's session would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = ["pages/executive_summary.py", "pages/costs.py"]
+
+
+@pytest.fixture
+def app() -> Callable[..., AppTest]:
+    """A factory: `app(query={"learners": "300"})` → an AppTest that has run once."""
+
+    def make(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=30)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    return make

@@ -1,0 +1,143 @@
+"""AppTest: the real entry script, its sidebar and every page, driven by widget keys."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from calculators.scenario import INPUTS
+from tests.app.conftest import APP, PAGES
+
+
+def metric(at: AppTest, label_part: str) -> str:
+    """The value of the KPI tile whose label contains `label_part`."""
+    matches = [m.value for m in at.metric if label_part in re.sub(r":\w+\[\*\*(.*?)\*\*\]", r"\1", m.label)]
+    assert matches, f"no tile with {label_part!r} among {[m.label for m in at.metric]}"
+    return matches[0]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(app, page):
+    at = app(page=page)
+    assert not at.exception
+    assert at.title[0].value in {"Executive summary", "Costs & break-even"}
+    assert len(at.metric) == 4
+    assert chart_titles(at), "each page shows charts"
+
+
+def test_defaults_show_the_seed_cost_table_answer(app):
+    at = app()
+    assert metric(at, "Microlearning total cost") == "$33,000"
+    assert metric(at, "Instructor-led total cost") == "$55,000"
+    assert metric(at, "Crossover") == "477 learners"
+    assert "Microlearning is cheaper from 477 learners" in chart_titles(at)
+    assert at.markdown[0].value.startswith("#### On cost alone, choose microlearning")
+
+
+def test_learner_slider_by_key_moves_the_tiles(app):
+    at = app()
+    at.sidebar.slider(key="sb_learners").set_value(2_000).run()
+    assert metric(at, "Microlearning total cost") == "$36,000"  # 30,000 + 3 × 2,000
+    assert metric(at, "Instructor-led total cost") == "$100,000"  # 10,000 + 45 × 2,000
+    assert at.query_params["learners"] == "2000"
+    assert at.query_params["v"] == "1"
+
+
+def test_cost_slider_moves_the_crossover_chart(app):
+    at = app(page="pages/costs.py")
+    at.sidebar.slider(key="sb_ilt_cost_per_learner").set_value(40.0).run()
+    assert "Microlearning is cheaper from 541 learners" in chart_titles(at)  # 20,000 / 37 = 540.5
+    assert metric(at, "Crossover") == "541 learners"
+
+
+def test_sidebar_values_survive_page_switches(app):
+    at = app()
+    at.sidebar.slider(key="sb_learners").set_value(2_500).run()
+    at.switch_page("pages/costs.py").run()
+    assert at.sidebar.slider(key="sb_learners").value == 2_500
+    assert metric(at, "Microlearning total cost") == "$37,500"
+    at.switch_page("pages/executive_summary.py").run()
+    assert at.sidebar.slider(key="sb_learners").value == 2_500
+
+
+def test_fully_loaded_switch_shows_how_much_the_answer_moves(app):
+    at = app()
+    before = metric(at, "Instructor-led total cost")
+    at.sidebar.toggle(key="sb_fully_loaded").set_value(True).run()
+    after = metric(at, "Instructor-led total cost")
+    # 12,000 fixed (+2 years refresh) + (45 + 8 h × 45) × 1,000 + 50 classes × 800
+    assert (before, after) == ("$55,000", "$457,000")
+    note = [c.value for c in at.caption if "Fully loaded costs against seed-table" in c.value]
+    assert note and "Instructor-led $457,000 vs $55,000" in note[0]
+
+
+def test_currency_is_shown_on_every_money_figure(app):
+    at = app()
+    at.sidebar.selectbox(key="sb_currency").set_value("EUR").run()
+    assert metric(at, "Microlearning total cost") == "€33,000"
+    assert "Total cost (EUR)" in json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"])
+
+
+def test_share_link_restores_the_scenario(app):
+    at = app(query={"v": "1", "learners": "300", "fully_loaded": "1", "ilt_cost_per_learner": "40"})
+    assert not at.exception
+    assert at.sidebar.slider(key="sb_learners").value == 300
+    assert at.sidebar.toggle(key="sb_fully_loaded").value is True
+    assert at.sidebar.slider(key="sb_ilt_cost_per_learner").value == 40.0
+    assert not at.warning
+
+
+def test_bad_link_warns_names_the_field_and_keeps_working(app):
+    at = app(query={"learners": "abc", "micro_fixed_cost": "1e309", "ilt_seat_hours": "-3", "evil": "x"})
+    assert not at.exception
+    text = at.warning[0].value
+    assert "Learners: 'abc' is not a whole number; allowed 1 to 100,000. Kept 1,000." in text
+    assert "Development cost (microlearning series): '1e309' is not a finite number" in text
+    assert "Learner time per learner: '-3' is out of range; allowed 0 to 80" in text
+    assert "Ignored 'evil'" in text
+    assert metric(at, "Microlearning total cost") == "$33,000"
+    # the address bar is rewritten to the valid scenario: the bad values are gone
+    assert "learners" not in at.query_params and "evil" not in at.query_params
+
+
+def test_page_file_run_alone_renders_nothing(tmp_path):
+    """The legacy pages/ mode runs a page file without app.py: the guard must stop it."""
+    at = AppTest.from_file(str(__import__("pathlib").Path(APP).parent / "pages" / "costs.py"))
+    at.run()
+    assert not at.exception
+    assert not at.title and not at.metric and not at.get("plotly_chart") and not at.sidebar.children
+
+
+_junk = st.text(max_size=30)
+_values = st.one_of(
+    _junk,
+    st.sampled_from(["nan", "inf", "-inf", "1e309", "-1", "0", "1e6", "true", "", "EUR", "1" * 500]),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+)
+_links = st.dictionaries(st.one_of(st.sampled_from(sorted(INPUTS)), st.just("v"), _junk), _values, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=_links)
+def test_hostile_links_never_crash_and_keep_inputs_in_bounds(app, query):
+    at = app(query={k: v for k, v in query.items() if k})
+    assert not at.exception
+    for name, spec in INPUTS.items():
+        if spec.minimum is None:
+            continue
+        widget = (
+            at.sidebar.slider(key=f"sb_{name}")
+            if spec.widget == "slider"
+            else at.sidebar.number_input(key=f"sb_{name}")
+        )
+        assert spec.minimum <= widget.value <= spec.maximum
