@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 from calculators.codec import InputProblem, apply_inputs, scenario_from_query, scenario_to_query
+from calculators.presets import Preset, load_presets
 from calculators.scenario import (
     CURRENCY_SYMBOLS,
     GRADE_MEANING,
@@ -138,6 +139,37 @@ def _sync_address_bar(scenario: Scenario) -> None:
         st.query_params.from_dict(wanted)
 
 
+@st.cache_data(max_entries=1, show_spinner=False)
+def _presets() -> tuple[list[Preset], list[str]]:
+    return load_presets()
+
+
+def _load_preset(preset: Preset) -> None:
+    """Button callback: runs before the script, so widget values may still be set."""
+    set_scenario(preset.scenario)
+    st.session_state[PROBLEMS_KEY] = list(preset.problems)
+    st.toast(f"Loaded preset: {preset.name}", icon=":material/check:")
+
+
+def preset_picker() -> None:
+    """Start from a preset in `sample_data/` (each names its source and grade)."""
+    presets, errors = _presets()
+    for error in errors:
+        st.warning(f"A preset file could not be read: {error}")
+    if not presets:
+        return
+    names = [p.name for p in presets]
+    choice = st.selectbox(
+        "Start from a preset", names, key="sb_preset_choice",
+        help="\n\n".join(f"**{p.name}**: {p.description} Source: {p.source} (grade {p.grade.value})." for p in presets),
+    )  # fmt: skip
+    preset = presets[names.index(choice)]
+    st.button(
+        "Load preset", key="sb_preset_load", on_click=_load_preset, args=(preset,), icon=":material/restart_alt:",
+        help="Replaces every input with the preset's values.",
+    )  # fmt: skip
+
+
 def scenario_sidebar() -> Scenario:
     """Draw the shared inputs in the sidebar and return the validated scenario."""
     _first_run_from_link()
@@ -149,6 +181,7 @@ def scenario_sidebar() -> Scenario:
     values: dict[str, Any] = {}
     with st.sidebar:
         st.markdown("### Your scenario")
+        preset_picker()
         for group in GROUPS:
             specs = [s for s in INPUTS.values() if s.group == group]
             box = st.container() if group == SCALE else st.expander(group, expanded=group != "Assumptions")

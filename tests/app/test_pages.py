@@ -141,3 +141,18 @@ def test_hostile_links_never_crash_and_keep_inputs_in_bounds(app, query):
             else at.sidebar.number_input(key=f"sb_{name}")
         )
         assert spec.minimum <= widget.value <= spec.maximum
+
+
+def test_loading_a_preset_replaces_the_inputs(app):
+    at = app(query={"v": "1", "learners": "300", "micro_fixed_cost": "50000"})
+    at.sidebar.selectbox(key="sb_preset_choice").set_value("Seed cost table").run()
+    at.sidebar.button(key="sb_preset_load").click().run()
+    assert not at.exception
+    assert at.sidebar.slider(key="sb_learners").value == 1_000
+    assert at.sidebar.slider(key="sb_micro_fixed_cost").value == 30_000.0
+    assert metric(at, "Microlearning total cost") == "$33,000"
+    assert dict(at.query_params) == {}  # back to defaults: the link is the bare address
+    at.sidebar.selectbox(key="sb_preset_choice").set_value("Seed cost table, fully loaded").run()
+    at.sidebar.button(key="sb_preset_load").click().run()
+    assert at.sidebar.toggle(key="sb_fully_loaded").value is True
+    assert metric(at, "Instructor-led total cost") == "$457,000"
