@@ -1,0 +1,129 @@
+"""Figure builders and screen sentences: message titles, colours, marks, and no NaN anywhere."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+from hypothesis import given, settings
+
+from calculators.scenario import Format, Scenario
+from calculators.summary import cost_summary
+from components.charts import (
+    breakeven_figure,
+    breakeven_headline,
+    chart_range,
+    cost_curves_figure,
+    cost_per_learner_figure,
+)
+from components.formatting import money
+from components.messages import basis_note, crossover_headline, crossover_tile, recommendation
+from components.theme import FORMAT_COLOURS
+from tests.strategies import valid_scenarios
+
+BUILDERS = (cost_curves_figure, cost_per_learner_figure, breakeven_figure)
+
+
+def _format_traces(fig):
+    return {t.name: t for t in fig.data if t.name in {f.label for f in Format}}
+
+
+def test_each_format_keeps_its_one_colour_on_every_chart():
+    summary = cost_summary(Scenario())
+    for build in BUILDERS:
+        traces = _format_traces(build(summary))
+        assert {name: t.line.color for name, t in traces.items()} == {
+            f.label: FORMAT_COLOURS[f] for f in Format
+        }
+
+
+def test_total_cost_chart_marks_the_crossover_and_todays_learners():
+    fig = cost_curves_figure(cost_summary(Scenario()))
+    marker = next(t for t in fig.data if t.name == "Crossover")
+    assert math.isclose(marker.x[0], 20_000 / 42)
+    assert math.isclose(marker.y[0], 30_000 + 3 * 20_000 / 42)  # equal for both formats there
+    texts = [a.text for a in fig.layout.annotations]
+    assert "Your 1,000 learners" in texts and "Crossover 477" in texts
+    assert fig.layout.yaxis.title.text == "Total cost (USD)"
+
+
+def test_chart_range_shows_learners_crossover_and_breakevens():
+    summary = cost_summary(Scenario(learners=50))
+    top = chart_range(summary)
+    assert top >= 477 and top >= 50 * 2 and top >= 417
+
+
+def test_cost_per_learner_chart_uses_log_axes_labelled_as_such():
+    fig = cost_per_learner_figure(cost_summary(Scenario()))
+    assert fig.layout.yaxis.type == "log" and "log scale" in fig.layout.yaxis.title.text
+    assert fig.layout.xaxis.type == "log" and "log scale" in fig.layout.xaxis.title.text
+    assert fig.layout.title.text == "Microlearning costs less per learner at 1,000 learners"
+
+
+def test_breakeven_chart_marks_both_breakeven_points():
+    fig = breakeven_figure(cost_summary(Scenario()))
+    marks = {t.name: t.x[0] for t in fig.data if t.name and t.name.endswith("break-even")}
+    assert math.isclose(marks["Microlearning break-even"], 30_000 / 72)
+    assert math.isclose(marks["Instructor-led break-even"], 10_000 / 30)
+
+
+def test_headline_when_instructor_led_is_cheaper_everywhere():
+    s = Scenario(micro_fixed_cost=50_000, micro_cost_per_learner=50)
+    summary = cost_summary(s)
+    assert summary.crossover is None
+    assert crossover_headline(summary) == "Instructor-led is cheaper at every scale up to 100,000 learners"
+    assert crossover_tile(summary) == ("—", "No crossover: instructor-led is cheaper at every scale")
+
+
+def test_headline_when_both_lines_coincide():
+    s = Scenario(micro_fixed_cost=10_000, micro_cost_per_learner=45)
+    summary = cost_summary(s)
+    assert crossover_headline(summary) == "Both formats cost the same at every scale"
+    assert recommendation(summary).startswith("On cost alone the formats tie")
+
+
+def test_recommendation_below_the_crossover_names_where_it_flips():
+    text = recommendation(cost_summary(Scenario(learners=300)))
+    # seed table at 300: micro 30,900, ILT 23,500
+    assert text.startswith("On cost alone, choose instructor-led: for 300 learners it costs $23,500")
+    assert text.endswith("From 477 learners microlearning becomes cheaper.")
+
+
+def test_breakeven_headline_when_neither_pays_back():
+    summary = cost_summary(Scenario(benefit_per_learner=2))
+    assert breakeven_headline(summary) == "Neither format breaks even at this benefit per learner"
+
+
+def test_basis_note_reports_a_flip_of_the_cheaper_format():
+    note = basis_note(cost_summary(Scenario(learners=300, fully_loaded=True)))
+    assert note.startswith("Fully loaded costs against seed-table:")
+    assert note.endswith("The seed-table basis changes the cheaper format to instructor-led.")
+
+
+def _all_numbers(fig) -> list[float]:
+    spec = json.loads(fig.to_json())
+    out: list[float] = []
+    for trace in spec["data"]:
+        for axis in ("x", "y"):
+            values = trace.get(axis)
+            if isinstance(values, dict):  # plotly 7 encodes arrays as {"dtype", "bdata"}
+                import base64
+
+                values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+            out += [float(v) for v in values or []]
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(valid_scenarios())
+def test_no_figure_or_sentence_shows_nan_or_infinity(scenario):
+    summary = cost_summary(scenario)
+    for build in BUILDERS:
+        fig = build(summary)
+        assert all(math.isfinite(v) for v in _all_numbers(fig))
+        words = [fig.layout.title.text, *(a.text for a in fig.layout.annotations)]
+        assert not any(w and ("nan" in w.lower().split() or "inf" in w.lower()) for w in words)
+    for sentence in (recommendation(summary), basis_note(summary), crossover_headline(summary)):
+        assert "nan" not in sentence.lower().split() and "inf" not in sentence.lower()
+    assert money(summary.total[Format.MICRO], scenario.currency) != "—"
