@@ -110,8 +110,13 @@ SCALE = "Scale"
 MICRO = "Microlearning"
 ILT = "Instructor-led"
 BENEFITS = "Benefits"
+ADJUSTMENTS = "Adjustments"
+RETENTION = "Retention"
+BLEND = "Blended mix"
 ASSUMPTIONS = "Assumptions"
-GROUPS = (SCALE, MICRO, ILT, BENEFITS, ASSUMPTIONS)
+GROUPS = (SCALE, MICRO, ILT, BENEFITS, ADJUSTMENTS, RETENTION, BLEND, ASSUMPTIONS)
+SEED_002_SECURITY = "Seed 002: Upscend (10 Feb 2026), security champions vignette"
+ILLUSTRATIVE = "Illustrative placeholder: replace with your organisation's figure"
 
 
 class Scenario(BaseModel):
@@ -333,7 +338,7 @@ class Scenario(BaseModel):
     # --- Benefits --------------------------------------------------------------------
     benefit_per_learner: float = _input(
         75.0,
-        label="Benefit per learner",
+        label="Quick benefit per learner (break-even chart)",
         group=BENEFITS,
         ge=0,
         le=100_000,
@@ -345,7 +350,359 @@ class Scenario(BaseModel):
             "$33 and $74 per learner"
         ),
         grade=Grade.D,
-        help="Value one trained learner brings over the horizon, after adjustments.",
+        help=(
+            "A single all-in value of one trained learner over the horizon, used by the "
+            "break-even chart on Costs & break-even. ROI uses the benefit streams below."
+        ),
+    )
+    revenue_on: bool = _input(
+        False,
+        label="Revenue multiplier",
+        group=BENEFITS,
+        widget="toggle",
+        source=SEED_000,
+        grade=Grade.C,
+        help="Revenue per training dollar. Overlaps the other streams: do not sum them unthinkingly.",
+    )
+    revenue_per_training_dollar: float = _input(
+        1.8,
+        label="Revenue per training dollar",
+        group=BENEFITS,
+        ge=0,
+        le=20,
+        unit="×",
+        step=0.1,
+        source=SEED_000 + ": $1.80 per $1 ($200k → $360k)",
+        grade=Grade.C,
+    )
+    turnover_on: bool = _input(
+        True,
+        label="Turnover savings",
+        group=BENEFITS,
+        widget="toggle",
+        source=SEED_000,
+        grade=Grade.C,
+    )
+    turnover_saving_5y: float = _input(
+        5_000.0,
+        label="Turnover saving per employee over 5 years",
+        group=BENEFITS,
+        ge=0,
+        le=200_000,
+        unit="money",
+        widget="number",
+        step=250.0,
+        source=SEED_000 + ": $5,000 per employee over five years",
+        grade=Grade.C,
+    )
+    turnover_bottom_up: bool = _input(
+        False,
+        label="Estimate turnover bottom-up",
+        group=BENEFITS,
+        widget="toggle",
+        source="Turnover rate × relative reduction × replacement cost",
+        grade=Grade.YOURS,
+        help="On: use your turnover rate, its reduction and the replacement cost instead of the seed figure.",
+    )
+    turnover_rate_pct: float = _input(
+        15.0,
+        label="Yearly turnover",
+        group=BENEFITS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=0.5,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+    turnover_reduction_pct: float = _input(
+        10.0,
+        label="Relative reduction in turnover",
+        group=BENEFITS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+    replacement_cost: float = _input(
+        20_000.0,
+        label="Cost to replace a leaver",
+        group=BENEFITS,
+        ge=0,
+        le=1_000_000,
+        unit="money",
+        widget="number",
+        step=1_000.0,
+        source="Illustrative: about a third of a $60,000 salary",
+        grade=Grade.D,
+    )
+    productivity_on: bool = _input(
+        False,
+        label="Productivity gain",
+        group=BENEFITS,
+        widget="toggle",
+        source=SEED_000,
+        grade=Grade.C,
+    )
+    micro_productivity_gain_pct: float = _input(
+        12.0,
+        label="Productivity gain, microlearning",
+        group=BENEFITS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=0.5,
+        source=SEED_000 + ": Walmart study, +12 % over six months",
+        grade=Grade.C,
+    )
+    ilt_productivity_gain_pct: float = _input(
+        4.0,
+        label="Productivity gain, instructor-led",
+        group=BENEFITS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=0.5,
+        source=SEED_000 + ": traditional training +4 % over six months",
+        grade=Grade.C,
+    )
+    output_value_per_employee: float = _input(
+        80_000.0,
+        label="Yearly value of an employee's output",
+        group=BENEFITS,
+        ge=0,
+        le=5_000_000,
+        unit="money",
+        widget="number",
+        step=5_000.0,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+    onboarding_on: bool = _input(
+        False,
+        label="Faster onboarding",
+        group=BENEFITS,
+        widget="toggle",
+        source=SEED_000,
+        grade=Grade.C,
+    )
+    new_hire_pct: float = _input(
+        10.0,
+        label="New hires among learners each year",
+        group=BENEFITS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+    onboarding_weeks_saved: float = _input(
+        2.0,
+        label="Onboarding weeks saved per new hire",
+        group=BENEFITS,
+        ge=0,
+        le=52,
+        unit="weeks",
+        step=0.5,
+        source=SEED_000 + ": onboarding from six weeks to just under four",
+        grade=Grade.C,
+    )
+    risk_on: bool = _input(
+        False,
+        label="Risk reduction",
+        group=BENEFITS,
+        widget="toggle",
+        source=SEED_002_SECURITY,
+        grade=Grade.C,
+    )
+    incidents_per_100_learners: float = _input(
+        5.0,
+        label="Incidents per 100 learners per year",
+        group=BENEFITS,
+        ge=0,
+        le=1_000,
+        unit="incidents",
+        step=0.5,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+    cost_per_incident: float = _input(
+        10_000.0,
+        label="Cost of one incident",
+        group=BENEFITS,
+        ge=0,
+        le=10_000_000,
+        unit="money",
+        widget="number",
+        step=1_000.0,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+    micro_risk_reduction_pct: float = _input(
+        18.0,
+        label="Incidents avoided, microlearning",
+        group=BENEFITS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source="No seed figure for microlearning alone: set equal to a single instructor-led session",
+        grade=Grade.D,
+    )
+    ilt_risk_reduction_pct: float = _input(
+        18.0,
+        label="Incidents avoided, instructor-led",
+        group=BENEFITS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source=SEED_002_SECURITY + ": phishing clicks −18 % after a single session",
+        grade=Grade.C,
+    )
+
+    # --- Adjustments (Phillips ROI Methodology) ------------------------------------
+    attribution_pct: float = _input(
+        50.0,
+        label="Share of the gain due to training",
+        group=ADJUSTMENTS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source="Phillips ROI Methodology: isolate the effect of training; illustrative value",
+        grade=Grade.D,
+    )
+    confidence_pct: float = _input(
+        70.0,
+        label="Confidence in the estimates",
+        group=ADJUSTMENTS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source="Phillips ROI Methodology: estimates × confidence; illustrative value",
+        grade=Grade.D,
+        help="Applied by the conservative switch.",
+    )
+    application_pct: float = _input(
+        35.0,
+        label="Share of learning applied on the job",
+        group=ADJUSTMENTS,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source="1 − scrap learning; published scrap estimates range 45-85 % (midpoint 65 %)",
+        grade=Grade.B,
+    )
+    decay_weighting: bool = _input(
+        True,
+        label="Weight benefits by retention",
+        group=ADJUSTMENTS,
+        widget="toggle",
+        source="PRODUCT.md: benefit × mean retention over the horizon",
+        grade=Grade.B,
+        help="Scale each format's benefit by the knowledge its learners keep on average (Retention page).",
+    )
+    conservative: bool = _input(
+        False,
+        label="Conservative (Phillips)",
+        group=ADJUSTMENTS,
+        widget="toggle",
+        source="Phillips ROI Methodology guiding principles",
+        grade=Grade.B,
+        help="First-year benefits only, fully loaded costs, estimates multiplied by confidence.",
+    )
+
+    # --- Retention ------------------------------------------------------------------
+    retention_curve: Literal["exponential", "power law", "FSRS-style"] = _input(
+        "exponential",
+        label="Forgetting curve",
+        group=RETENTION,
+        widget="select",
+        source="PRODUCT.md: the family changes the 90-day value by orders of magnitude",
+        grade=Grade.D,
+    )
+    micro_nudge_days: int = _input(
+        0,
+        label="Nudge every (microlearning)",
+        group=RETENTION,
+        ge=0,
+        le=365,
+        unit="days",
+        step=1,
+        source=ILLUSTRATIVE + " (0 = no nudges)",
+        grade=Grade.D,
+    )
+    ilt_nudge_days: int = _input(
+        0,
+        label="Nudge every (after instructor-led)",
+        group=RETENTION,
+        ge=0,
+        le=365,
+        unit="days",
+        step=1,
+        source=ILLUSTRATIVE + " (0 = no nudges); seed 002's vignette uses weekly nudges",
+        grade=Grade.D,
+    )
+    spacing_gain: float = _input(
+        1.5,
+        label="Stability gain per nudge",
+        group=RETENTION,
+        ge=1,
+        le=5,
+        unit="×",
+        step=0.1,
+        source="Spacing effect; illustrative multiplier",
+        grade=Grade.D,
+    )
+    nudge_minutes: float = _input(
+        2.0,
+        label="Learner time per nudge",
+        group=RETENTION,
+        ge=0,
+        le=60,
+        unit="minutes",
+        step=0.5,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+    cost_per_nudge: float = _input(
+        0.1,
+        label="Cost per nudge per learner",
+        group=RETENTION,
+        ge=0,
+        le=100,
+        unit="money",
+        step=0.05,
+        source=ILLUSTRATIVE,
+        grade=Grade.D,
+    )
+
+    # --- Blended mix ----------------------------------------------------------------
+    blend_ilt_share_pct: float = _input(
+        10.0,
+        label="Learners in the instructor-led foundation",
+        group=BLEND,
+        ge=0,
+        le=100,
+        unit="%",
+        step=1.0,
+        source=SEED_002_SECURITY + ": instructor-led for security champions",
+        grade=Grade.D,
+        help="The rest take microlearning. 0 % is pure microlearning, 100 % pure instructor-led.",
+    )
+    blend_objective: Literal["net present value", "ROI", "lowest cost"] = _input(
+        "net present value",
+        label="Best mix means",
+        group=BLEND,
+        widget="select",
+        source="Your decision rule",
+        grade=Grade.YOURS,
     )
 
     # --- Assumptions -----------------------------------------------------------------
@@ -375,7 +732,7 @@ class Scenario(BaseModel):
     retention_reference_day: int = _input(
         30,
         label="Retention measured at day",
-        group=ASSUMPTIONS,
+        group=RETENTION,
         ge=1,
         le=365,
         unit="days",

@@ -14,6 +14,7 @@ One function, `scenario_sidebar`, is called by the entry script on every run:
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import streamlit as st
@@ -35,7 +36,10 @@ KEY_PREFIX = "sb_"
 SCENARIO_KEY = "scenario"  # the last valid Scenario of this session
 PROBLEMS_KEY = "scenario_problems"  # messages about rejected link or widget values
 LOADED_KEY = "scenario_loaded_from_link"
-APP_PARAMS = frozenset({"page"})  # query parameters that belong to the app, not the scenario
+APP_PARAMS = frozenset({"page"})
+EXPANDED_GROUPS = frozenset(
+    {"Microlearning", "Instructor-led"}
+)  # query parameters that belong to the app, not the scenario
 
 
 def widget_key(name: str) -> str:
@@ -82,7 +86,15 @@ def _number_format(spec: InputSpec, currency: str) -> str | None:
     if spec.unit == "years":
         return "%d-year"
     if spec.unit == "days":
-        return "day %d"
+        return "%d days" if spec.name != "retention_reference_day" else "day %d"
+    if spec.unit == "minutes":
+        return "%.1f min"
+    if spec.unit == "weeks":
+        return "%.1f weeks"
+    if spec.unit == "×":
+        return "%.1f×"
+    if spec.unit == "incidents":
+        return "%.1f"
     return None
 
 
@@ -91,7 +103,7 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
     if spec.widget == "toggle":
         return container.toggle(spec.label, key=key, help=_help(spec))
     if spec.widget == "select":
-        options = list(CURRENCY_SYMBOLS)
+        options = list(typing.get_args(Scenario.model_fields[spec.name].annotation))
         return container.selectbox(spec.label, options, key=key, help=_help(spec))
     is_int = isinstance(spec.default, int)
     cast = int if is_int else float
@@ -184,7 +196,7 @@ def scenario_sidebar() -> Scenario:
         preset_picker()
         for group in GROUPS:
             specs = [s for s in INPUTS.values() if s.group == group]
-            box = st.container() if group == SCALE else st.expander(group, expanded=group != "Assumptions")
+            box = st.container() if group == SCALE else st.expander(group, expanded=group in EXPANDED_GROUPS)
             for spec in specs:
                 values[spec.name] = _widget(spec, currency, box)
     scenario, problems = apply_inputs(last_valid, values, strict=False)

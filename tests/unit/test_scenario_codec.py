@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 import urllib.parse
 from typing import Any
 
@@ -150,8 +149,10 @@ def test_numeric_field_has_finite_two_sided_bounds(name: str):
 
 
 def test_numeric_fields_are_the_expected_ones():
-    # every input except the currency choice and the on/off toggle is a bounded number
-    assert set(NUMERIC_FIELDS) == set(INPUTS) - {"currency", "fully_loaded"}
+    # every input except the choices and the on/off toggles is a bounded number
+    non_numeric = {n for n, s in INPUTS.items() if s.widget in {"select", "toggle"}}
+    assert {"currency", "fully_loaded", "retention_curve"} <= non_numeric
+    assert set(NUMERIC_FIELDS) == set(INPUTS) - non_numeric
 
 
 def test_defaults_reproduce_seed_002_cost_table():
@@ -448,17 +449,18 @@ def test_hostile_link_never_raises_and_stays_in_bounds(params: dict[str, Any]):
 
 
 def test_hostile_link_values_keep_defaults():
-    hostile = {name: "nan" for name in NUMERIC_FIELDS} | {"currency": "1e309", "fully_loaded": "inf"}
+    others = {name: "inf" for name in INPUTS if name not in NUMERIC_FIELDS}  # choices and toggles
+    hostile = {name: "nan" for name in NUMERIC_FIELDS} | others | {"currency": "1e309"}
     s, problems = scenario_from_query(hostile)
     assert s == DEFAULT
     assert {p.field for p in problems} == set(INPUTS)
 
 
-def test_huge_link_values_are_fast():
+def test_huge_link_values_are_refused_whole():
+    # no timed assertion here (speed belongs to benchmarks): huge values are refused, not parsed
     params = {name: "9" * 100_000 for name in INPUTS}
-    start = time.perf_counter()
     s, problems = scenario_from_query(params)
-    assert time.perf_counter() - start < 1
+    assert all("too long" in p.message for p in problems)
     assert s == DEFAULT and {p.field for p in problems} == set(INPUTS)
 
 

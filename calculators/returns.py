@@ -1,0 +1,170 @@
+"""Returns on a training investment: BCR, ROI, payback, NPV and discounted payback.
+
+Definitions (Phillips ROI Methodology; money in the scenario's currency):
+
+    BCR    = benefits / costs
+    ROI %  = (benefits − costs) / costs × 100 = (BCR − 1) × 100
+    payback months = costs / (annual benefits / 12)
+    NPV    = Σ_t (benefits_t − costs_t) / (1 + r)^t     over monthly cash flows, r monthly
+
+Seed 000's per-employee example: cost $1,200, benefits $2,160 (1.80 × revenue) + $5,000
+(turnover savings) = $7,160, net $5,960, ROI 496.7 % (the seed prints "$6,960", which is
+neither the gross nor the net figure):
+
+>>> round(roi_percent(2_160 + 5_000, 1_200), 1), bcr(7_160, 1_200)
+(496.7, 5.966666666666667)
+
+Each function returns a finite number or None ("no return", "never pays back").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def bcr(benefits: float, costs: float) -> float | None:
+    """Benefit-cost ratio; None when there is no cost to compare with.
+
+    >>> bcr(150, 100), bcr(10, 0)
+    (1.5, None)
+    """
+    if costs <= 0:
+        return None
+    value = benefits / costs
+    return value if math.isfinite(value) else None
+
+
+def roi_percent(benefits: float, costs: float) -> float | None:
+    """ROI in percent: (benefits − costs) / costs × 100; None when costs are zero.
+
+    >>> roi_percent(100, 100), roi_percent(50, 100)
+    (0.0, -50.0)
+    """
+    if costs <= 0:
+        return None
+    value = (benefits - costs) / costs * 100.0
+    return value if math.isfinite(value) else None
+
+
+def payback_months(costs: float, annual_benefits: float) -> float | None:
+    """Months until benefits repay the costs: costs / (annual benefits / 12); None if never.
+
+    >>> payback_months(1_200, 7_160 / 5)  # seed 000 spread over its five years
+    10.05586592178771
+    >>> payback_months(100, 0) is None
+    True
+    """
+    if annual_benefits <= 0:
+        return None
+    if costs <= 0:
+        return 0.0
+    value = costs / (annual_benefits / 12.0)
+    return value if math.isfinite(value) else None
+
+
+def monthly_rate(annual_rate: float) -> float:
+    """The monthly rate equivalent to an annual discount rate: (1 + r)^(1/12) − 1.
+
+    >>> round(monthly_rate(0.12), 6)
+    0.009489
+    """
+    return (1.0 + annual_rate) ** (1.0 / 12.0) - 1.0
+
+
+@dataclass(frozen=True)
+class CashFlows:
+    """Monthly cash flows from month 0 to the end of the horizon (money per month)."""
+
+    costs: FloatArray
+    benefits: FloatArray
+
+    @property
+    def net(self) -> FloatArray:
+        return self.benefits - self.costs
+
+    @property
+    def months(self) -> FloatArray:
+        return np.arange(self.costs.size, dtype=np.float64)
+
+
+def cash_flows(
+    upfront_cost: float,
+    yearly_cost: float,
+    annual_benefit: float,
+    horizon_years: int,
+    *,
+    benefit_years: int | None = None,
+) -> CashFlows:
+    """Costs at month 0 (and `yearly_cost` at months 12, 24, …); benefits monthly from month 1.
+
+    `benefit_years` limits benefits to the first years (the conservative "first-year
+    benefits only" rule uses 1).
+
+    >>> flows = cash_flows(1_200, 0, 1_200, 1)
+    >>> flows.costs[:2].tolist(), flows.benefits[:2].tolist(), float(flows.net.sum())
+    ([1200.0, 0.0], [0.0, 100.0], 0.0)
+    """
+    months = 12 * horizon_years
+    costs = np.zeros(months + 1)
+    benefits = np.zeros(months + 1)
+    costs[0] = upfront_cost
+    for year in range(1, horizon_years):
+        costs[12 * year] += yearly_cost
+    paid_months = 12 * min(benefit_years or horizon_years, horizon_years)
+    benefits[1 : paid_months + 1] = annual_benefit / 12.0
+    return CashFlows(costs, benefits)
+
+
+def npv(flows: CashFlows, annual_rate: float) -> float:
+    """Net present value of monthly flows at an annual discount rate (month 0 undiscounted).
+
+    >>> round(npv(cash_flows(1_200, 0, 1_200, 1), 0.0), 6)
+    0.0
+    >>> npv(cash_flows(1_200, 0, 1_200, 1), 0.08) < 0  # the same money later is worth less
+    True
+    """
+    factors = (1.0 + monthly_rate(annual_rate)) ** -flows.months
+    return float(np.sum(flows.net * factors))
+
+
+def _first_month_nonnegative(cumulative: FloatArray) -> float | None:
+    """Month (fractional, interpolated) at which a cumulative series first reaches 0 and stays."""
+    negative = np.flatnonzero(cumulative < 0)
+    if negative.size == 0:
+        return 0.0
+    last = int(negative[-1])
+    if last + 1 >= cumulative.size:
+        return None
+    before, after = float(cumulative[last]), float(cumulative[last + 1])
+    return last + (-before) / (after - before)
+
+
+def cumulative_net(flows: CashFlows, annual_rate: float | None = None) -> FloatArray:
+    """Cumulative net benefit by month, discounted when `annual_rate` is given.
+
+    >>> cumulative_net(cash_flows(1_200, 0, 1_200, 1))[[0, 6, 12]].tolist()
+    [-1200.0, -600.0, 0.0]
+    """
+    net = flows.net
+    if annual_rate is not None:
+        net = net * (1.0 + monthly_rate(annual_rate)) ** -flows.months
+    return np.cumsum(net)
+
+
+def payback_month(flows: CashFlows, annual_rate: float | None = None) -> float | None:
+    """Month from which the (discounted) cumulative net benefit stays at or above zero.
+
+    None when it is still negative at the end of the horizon.
+
+    >>> payback_month(cash_flows(1_200, 0, 2_400, 1))
+    6.0
+    >>> payback_month(cash_flows(1_200, 0, 1_000, 1)) is None
+    True
+    """
+    return _first_month_nonnegative(cumulative_net(flows, annual_rate))
