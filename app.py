@@ -2,6 +2,8 @@
 
 Page config, the shared scenario sidebar, and `st.navigation`. Every page in `pages/`
 starts with `require_entry` (components/guard.py): see STACK.md on the `pages/` hazard.
+A page's URL path equals its file name, so the legacy `pages/` URL of a fresh server
+and the navigation URL are the same address.
 """
 
 import streamlit as st
@@ -11,19 +13,31 @@ from components.scenario_inputs import scenario_sidebar, show_input_problems
 
 st.set_page_config(page_title="Training ROI Studio", page_icon=":material/school:", layout="wide")
 
-summary = st.Page(
-    "pages/executive_summary.py", title="Executive summary", icon=":material/dashboard:", default=True
-)
-costs = st.Page(
-    "pages/costs.py",
-    title="Costs & break-even",
-    icon=":material/stacked_line_chart:",
-    url_path="costs",
-)
-navigation = {"Overview": [summary], "Model": [costs]}
+
+def page(name: str, title: str, icon: str) -> st.Page:
+    return st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=name)
+
+
+navigation = {
+    "Overview": [
+        st.Page(
+            "pages/executive_summary.py", title="Executive summary", icon=":material/dashboard:", default=True
+        )
+    ],
+    "Model": [
+        page("costs", "Costs & break-even", "stacked_line_chart"),
+        page("roi", "ROI & payback", "payments"),
+        page("retention", "Retention", "psychology"),
+        page("blend", "Blended mix", "tune"),
+    ],
+    "Reference": [
+        page("sources", "Assumptions & sources", "menu_book"),
+        page("case_studies", "Case studies", "cases"),
+    ],
+}
 
 pg = st.navigation(navigation)
-forward_to_requested_page([page for group in navigation.values() for page in group])
+forward_to_requested_page([p for group in navigation.values() for p in group])
 scenario_sidebar()
 show_input_problems()
 with entry_run():

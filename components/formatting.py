@@ -65,12 +65,14 @@ def learners(x: float | None) -> str:
 def percent(x: float | None, decimals: int = 1) -> str:
     """A percentage (75 means 75 %) with at most one decimal.
 
-    >>> percent(75.0), percent(8, decimals=0)
-    ('75.0 %', '8 %')
+    >>> percent(75.0), percent(8, decimals=0), percent(-76.34), percent(-0.01)
+    ('75.0 %', '8 %', '−76.3 %', '0.0 %')
     """
     if not _finite(x):
         return MISSING
-    return f"{x:,.{decimals}f} %"
+    assert x is not None
+    text = f"{abs(x):,.{decimals}f} %"
+    return MINUS + text if x < 0 and text.strip("0., %") else text
 
 
 def currency_symbol(currency: str) -> str:
@@ -80,3 +82,16 @@ def currency_symbol(currency: str) -> str:
     ('$', 'CHF ')
     """
     return CURRENCY_SYMBOLS.get(currency, currency + " ")
+
+
+def mix(share_pct: float) -> str:
+    """An instructor-led share as words at the corners, a percentage between.
+
+    >>> mix(0), mix(100), mix(12.5)
+    ('pure microlearning', 'pure instructor-led', '12 % instructor-led')
+    """
+    if share_pct <= 0:
+        return "pure microlearning"
+    if share_pct >= 100:
+        return "pure instructor-led"
+    return f"{share_pct:.0f} % instructor-led"

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from calculators.roi import Option
 from calculators.scenario import Format
 
 FORMAT_COLOURS: dict[Format, str] = {
     Format.MICRO: "#0072B2",  # blue
     Format.ILT: "#D55E00",  # vermillion
 }
-BLENDED_COLOUR = "#009E73"  # bluish green, kept for the blended model
+BLENDED_COLOUR = "#009E73"  # bluish green: the blended model
+OPTION_COLOURS: dict[Option, str] = {
+    Option.MICRO: FORMAT_COLOURS[Format.MICRO],
+    Option.ILT: FORMAT_COLOURS[Format.ILT],
+    Option.BLEND: BLENDED_COLOUR,
+}
 INK = "#1F2933"
 MUTED = "#6B7280"
 GRID = "#E5E7EB"

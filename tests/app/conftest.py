@@ -10,7 +10,15 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
-PAGES = ["pages/executive_summary.py", "pages/costs.py"]
+PAGES = [
+    "pages/executive_summary.py",
+    "pages/costs.py",
+    "pages/roi.py",
+    "pages/retention.py",
+    "pages/blend.py",
+    "pages/sources.py",
+    "pages/case_studies.py",
+]
 
 
 @pytest.fixture

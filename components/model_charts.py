@@ -1,0 +1,201 @@
+"""Figure builders for returns, retention and the blended mix (pure: results in, figures out).
+
+>>> from calculators.scenario import Scenario
+>>> from calculators.roi import all_returns
+>>> fig = cumulative_net_figure(all_returns(Scenario()), "USD")
+>>> fig.layout.title.text
+'Microlearning pays back in month 31 (discounted); instructor-led and blended do not within 3 years'
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from calculators.retention import CurveFamily, calibrate, retention_curve
+from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
+from calculators.scenario import Format, Scenario
+from components.formatting import currency_symbol, money, percent
+from components.theme import INK, MUTED, OPTION_COLOURS, frame
+
+_NAMES = {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "blended"}
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def payback_headline(returns: dict[Option, Returns]) -> str:
+    """Which options pay back (discounted) within the horizon, and when."""
+    years = max(len(next(iter(returns.values())).flows.months) - 1, 12) // 12
+    paid = {o: r.discounted_payback_month for o, r in returns.items()}
+    winners = sorted((m, o) for o, m in paid.items() if m is not None)
+    losers = [_NAMES[o] for o, m in paid.items() if m is None]
+    if not winners:
+        return f"No option pays back within {years} years"
+    month, first = winners[0]
+    text = f"{first.label} pays back in month {math.ceil(month)} (discounted)"
+    if len(winners) > 1:
+        text += "; " + "; ".join(f"{_NAMES[o]} in month {math.ceil(m)}" for m, o in winners[1:])
+    if losers:
+        verb = "does" if len(losers) == 1 else "do"
+        text += f"; {_join(losers)} {verb} not within {years} years"
+    return text
+
+
+def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.Figure:
+    """Cumulative discounted net benefit by month for each option, payback months marked."""
+    fig = go.Figure()
+    fig.add_hline(y=0, line={"color": MUTED, "width": 1})
+    for option, r in returns.items():
+        months = r.flows.months
+        fig.add_trace(
+            go.Scatter(
+                x=months, y=r.cumulative(discounted=True), name=option.label, mode="lines",
+                line={"color": OPTION_COLOURS[option], "width": 3, "dash": "dot" if option is Option.BLEND else "solid"},
+                hovertemplate=f"Month %{{x}}: %{{y:,.0f}} {currency}<extra>{option.label}</extra>",
+            )
+        )  # fmt: skip
+        month = r.discounted_payback_month
+        if month is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=[month], y=[0], mode="markers", showlegend=False, name=f"{option.label} payback",
+                    marker={"size": 11, "color": "white", "line": {"color": OPTION_COLOURS[option], "width": 2.5}},
+                    hovertemplate=f"{option.label} pays back in month {math.ceil(month)}<extra></extra>",
+                )
+            )  # fmt: skip
+    frame(
+        fig, payback_headline(returns), x_title="Months from launch", y_title=f"Cumulative net benefit ({currency})",
+        subtitle="Discounted benefits minus costs, month by month",
+    )  # fmt: skip
+    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
+    return fig
+
+
+def waterfall_figure(steps: list[WaterfallStep], currency: str, fmt_label: str) -> go.Figure:
+    """Step-down from gross to defensible benefits: the first bar absolute, then the cuts."""
+    if not steps:
+        return go.Figure()
+    labels = [s.label for s in steps]
+    values = [steps[0].value] + [b.value - a.value for a, b in zip(steps, steps[1:], strict=False)]
+    measures = ["absolute"] + ["relative"] * (len(steps) - 1)
+    labels.append("Defensible benefits")
+    values.append(steps[-1].value)
+    measures.append("total")
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels, y=values, measure=measures,
+            decreasing={"marker": {"color": "#9CA3AF"}}, increasing={"marker": {"color": "#9CA3AF"}},
+            totals={"marker": {"color": INK}}, connector={"line": {"color": MUTED, "width": 1}},
+            text=[money(v, currency, compact=True) for v in values], textposition="outside",
+            hovertemplate=f"%{{x}}: %{{y:,.0f}} {currency}<extra></extra>",
+        )
+    )  # fmt: skip
+    gross, final = steps[0].value, steps[-1].value
+    share = 100 * final / gross if gross > 0 else None
+    title = (
+        f"{fmt_label}: {percent(share)} of the gross benefit survives the conservative rules"
+        if share is not None
+        else f"{fmt_label}: no gross benefit with the streams switched on"
+    )
+    frame(
+        fig,
+        title,
+        x_title="",
+        y_title=f"Benefits ({currency})",
+        subtitle=f"{money(gross, currency)} gross → {money(final, currency)} defensible",
+    )
+    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s", rangemode="tozero")
+    return fig
+
+
+def retention_curves(scenario: Scenario, days: np.ndarray) -> dict[Option, np.ndarray]:
+    """Retention by day for each option; the blend is the learner-weighted mix of its tracks."""
+    family = CurveFamily(scenario.retention_curve)
+    curves: dict[Option, np.ndarray] = {}
+    for fmt, option in ((Format.MICRO, Option.MICRO), (Format.ILT, Option.ILT)):
+        retained = (scenario.micro_retention_pct if fmt is Format.MICRO else scenario.ilt_retention_pct) / 100
+        every = scenario.micro_nudge_days if fmt is Format.MICRO else scenario.ilt_nudge_days
+        parameter = calibrate(family, retained, scenario.retention_reference_day)
+        curves[option] = retention_curve(family, parameter, days, every or None, scenario.spacing_gain)
+    m = scenario.blend_ilt_share_pct / 100
+    curves[Option.BLEND] = (1 - m) * curves[Option.MICRO] + m * curves[Option.ILT]
+    return curves
+
+
+def retention_figure(scenario: Scenario, horizon_days: int | None = None) -> go.Figure:
+    """Knowledge retained over time per option, nudges as a sawtooth, the reference day marked."""
+    horizon = horizon_days or int(min(scenario.horizon_years * DAYS_PER_YEAR, DAYS_PER_YEAR))
+    days = np.linspace(0, horizon, 1_500)
+    every = [d for d in (scenario.micro_nudge_days, scenario.ilt_nudge_days) if d]
+    if every:  # sample just before and at each nudge so the sawtooth stays sharp
+        marks = np.concatenate([np.arange(d, horizon, d) for d in every])
+        days = np.unique(np.concatenate([days, marks, np.maximum(marks - 1e-6, 0)]))
+    curves = retention_curves(scenario, days)
+    fig = go.Figure()
+    for option, values in curves.items():
+        fig.add_trace(
+            go.Scatter(
+                x=days, y=100 * values, name=option.label, mode="lines",
+                line={"color": OPTION_COLOURS[option], "width": 3, "dash": "dot" if option is Option.BLEND else "solid"},
+                hovertemplate=f"Day %{{x:.0f}}: %{{y:.1f}} %<extra>{option.label}</extra>",
+            )
+        )  # fmt: skip
+    day_ref = scenario.retention_reference_day
+    fig.add_vline(x=day_ref, line={"color": MUTED, "dash": "dot", "width": 1.5})
+    at_90 = {o: float(retention_curves(scenario, np.array([90.0]))[o][0]) for o in (Option.MICRO, Option.ILT)}
+    title = (
+        f"At day 90, microlearning learners keep {percent(100 * at_90[Option.MICRO], 0)} "
+        f"and instructor-led learners {percent(100 * at_90[Option.ILT], 0)}"
+    )
+    frame(
+        fig, title, x_title="Days since training", y_title="Knowledge retained (%)",
+        subtitle=f"{scenario.retention_curve.capitalize()} curves calibrated at day {day_ref}",
+    )  # fmt: skip
+    fig.update_yaxes(range=[0, 105], ticksuffix=" %")
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
+    return fig
+
+
+def blend_figure(
+    curves: dict[str, np.ndarray], chosen: float, best: float, currency: str, objective: str
+) -> go.Figure:
+    """Costs, benefits and NPV across the whole mix, chosen and best mix marked."""
+    share = 100 * curves["share"]
+    fig = go.Figure()
+    for key, name, colour, dash in (
+        ("costs", "Costs", MUTED, "dash"),
+        ("benefits", "Benefits", OPTION_COLOURS[Option.BLEND], "solid"),
+        ("npv", "Net present value", INK, "solid"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=share, y=curves[key], name=name, mode="lines", line={"color": colour, "width": 3, "dash": dash},
+                hovertemplate=f"%{{x:.0f}} % instructor-led: %{{y:,.0f}} {currency}<extra>{name}</extra>",
+            )
+        )  # fmt: skip
+    fig.add_vline(x=100 * chosen, line={"color": OPTION_COLOURS[Option.BLEND], "width": 2})
+    fig.add_annotation(
+        x=100 * chosen, y=1, yref="paper", text=f"Your mix {percent(100 * chosen, 0)}", showarrow=False,
+        xanchor="left", xshift=4, font={"color": OPTION_COLOURS[Option.BLEND]},
+    )  # fmt: skip
+    fig.add_vline(x=100 * best, line={"color": INK, "width": 1.5, "dash": "dot"})
+    fig.add_annotation(
+        x=100 * best, y=0.9, yref="paper", text=f"Best for {objective}: {percent(100 * best, 0)}", showarrow=False,
+        xanchor="left", xshift=4, font={"color": INK},
+    )  # fmt: skip
+    title = (
+        f"The best mix for {objective} puts {percent(100 * best, 0)} of learners in instructor-led training"
+    )
+    frame(
+        fig, title, x_title="Learners in the instructor-led foundation (%)", y_title=f"Money over the horizon ({currency})",
+        subtitle="0 % is pure microlearning, 100 % pure instructor-led",
+    )  # fmt: skip
+    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %")
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
+    return fig

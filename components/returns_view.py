@@ -1,0 +1,130 @@
+"""Returns on screen: the best option, ROI / payback / NPV tiles, the comparison table."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from calculators.roi import Option, Returns, all_returns, overlapping_streams
+from calculators.scenario import Scenario
+from components.formatting import money, percent
+from components.kpi import Tile, kpi_row
+
+_MARKDOWN_COLOUR = {Option.MICRO: "blue", Option.ILT: "orange", Option.BLEND: "green"}
+
+
+def option_label(option: Option, text: str = "") -> str:
+    """The option's name in its colour (Markdown)."""
+    return f":{_MARKDOWN_COLOUR[option]}[**{option.label}**]{' ' + text if text else ''}"
+
+
+def best_option(returns: dict[Option, Returns]) -> Option:
+    """The option with the highest net present value (ties: the cheaper one).
+
+    >>> from calculators.scenario import Scenario
+    >>> best_option(all_returns(Scenario())).label
+    'Microlearning'
+    """
+    return max(returns, key=lambda o: (returns[o].npv, -returns[o].costs))
+
+
+def months(x: float | None) -> str:
+    """Payback in whole months, or '—' when it never pays back.
+
+    >>> months(27.2), months(None)
+    ('28 months', '—')
+    """
+    if x is None or not math.isfinite(x):
+        return "—"
+    whole = math.ceil(x - 1e-9)
+    return f"{whole} month{'s' if whole != 1 else ''}"
+
+
+def roi_sentence(returns: dict[Option, Returns], currency: str) -> str:
+    """One sentence on returns: the best option's ROI, payback and NPV.
+
+    >>> from calculators.scenario import Scenario
+    >>> print(roi_sentence(all_returns(Scenario()), "USD"))
+    On returns, microlearning leads: ROI 28.8 %, payback in 28 months, net present value $4,826 over 3 years.
+    """
+    best = best_option(returns)
+    r = returns[best]
+    years = (len(r.flows.months) - 1) // 12
+    if r.npv <= 0:
+        return (
+            f"No option creates value on these assumptions: the best, {best.label.lower()}, has a net "
+            f"present value of {money(r.npv, currency)} over {years} years."
+        )
+    payback = months(r.payback_months)
+    payback_text = f"payback in {payback}" if payback != "—" else "no payback"
+    return (
+        f"On returns, {best.label.lower()} leads: ROI {percent(r.roi_pct)}, {payback_text}, "
+        f"net present value {money(r.npv, currency)} over {years} years."
+    )
+
+
+def returns_tiles(returns: dict[Option, Returns], currency: str) -> None:
+    """Three tiles for the best option: ROI, payback, NPV; captions compare the others."""
+    best = best_option(returns)
+    r = returns[best]
+    others = [o for o in returns if o is not best]
+
+    def compare(fn) -> str:  # type: ignore[no-untyped-def]
+        return " · ".join(f"{o.label} {fn(returns[o])}" for o in others)
+
+    kpi_row(
+        [
+            Tile(option_label(best, "ROI"), percent(r.roi_pct), compare(lambda x: percent(x.roi_pct))),
+            Tile(
+                option_label(best, "payback"),
+                months(r.payback_months),
+                compare(lambda x: months(x.payback_months)),
+                help="Costs ÷ (yearly benefits ÷ 12), undiscounted.",
+            ),
+            Tile(
+                option_label(best, "net present value"),
+                money(r.npv, currency),
+                compare(lambda x: money(x.npv, currency, compact=True)),
+                help="Monthly benefits minus costs, discounted at the scenario's discount rate.",
+            ),
+        ]
+    )
+
+
+def returns_table(returns: dict[Option, Returns], currency: str) -> pd.DataFrame:
+    """One row per option with every return figure, formatted ('—' where none exists)."""
+    rows = []
+    for option, r in returns.items():
+        rows.append(
+            {
+                "Option": option.label,
+                f"Costs ({currency})": money(r.costs, currency),
+                f"Benefits ({currency})": money(r.benefits, currency),
+                f"Net ({currency})": money(r.net, currency),
+                "ROI": percent(r.roi_pct),
+                "Benefit-cost ratio": "—" if r.bcr is None else f"{r.bcr:,.2f}",
+                "Payback": months(r.payback_months),
+                "Discounted payback": months(r.discounted_payback_month),
+                f"NPV ({currency})": money(r.npv, currency),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def overlap_warning(scenario: Scenario) -> None:
+    """Warn when the revenue multiplier is summed with bottom-up streams."""
+    if overlapping_streams(scenario):
+        st.warning(
+            "The revenue multiplier is summed with bottom-up benefit streams. Revenue per training "
+            "dollar already includes the gains they measure, so the total likely counts them twice.",
+            icon=":material/warning:",
+        )
+
+
+def defensible_gap(scenario: Scenario, option: Option) -> tuple[float | None, float | None]:
+    """ROI of `option` without and with the conservative rules (optimistic, defensible)."""
+    optimistic = all_returns(scenario.model_copy(update={"conservative": False}))[option].roi_pct
+    defensible = all_returns(scenario.model_copy(update={"conservative": True}))[option].roi_pct
+    return optimistic, defensible

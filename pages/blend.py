@@ -1,0 +1,41 @@
+"""Blended mix: an instructor-led foundation for some, microlearning for the rest."""
+
+import streamlit as st
+
+from calculators.roi import Option, all_returns, best_share
+from components.formatting import mix, money, percent
+from components.guard import require_entry
+from components.kpi import Tile, kpi_row
+from components.model_charts import blend_figure
+from components.returns_view import option_label
+from components.scenario_inputs import current_scenario
+
+require_entry("blend")
+
+scenario = current_scenario()
+currency = scenario.currency
+best, curves = best_share(scenario)
+blend = all_returns(scenario)[Option.BLEND]
+chosen = scenario.blend_ilt_share_pct / 100
+
+st.title("Blended mix")
+st.markdown(
+    f"#### Your mix is {mix(scenario.blend_ilt_share_pct)}; for {scenario.blend_objective} "
+    f"the best mix is {mix(100 * best)}."
+)
+kpi_row(
+    [
+        Tile(option_label(Option.BLEND, "cost per learner"), money(blend.costs / blend.learners, currency),
+             f"{money(blend.costs, currency)} in total"),
+        Tile(option_label(Option.BLEND, "ROI"), percent(blend.roi_pct), f"NPV {money(blend.npv, currency)}"),
+        Tile("Best mix", percent(100 * best, 0), f"{mix(100 * best)}, best for {scenario.blend_objective}"),
+    ]
+)  # fmt: skip
+st.plotly_chart(
+    blend_figure(curves, chosen, best, currency, scenario.blend_objective), width="stretch", key="blend_chart"
+)
+st.caption(
+    "Each learner takes one track: instructor-led (with its nudges) or microlearning (with its nudges). "
+    "Costs add up per track; benefits per learner mix as (1 − s)·microlearning + s·instructor-led, so 0 % "
+    "and 100 % are exactly the pure formats. Move the mix under Blended mix in the sidebar."
+)

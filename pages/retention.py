@@ -1,0 +1,39 @@
+"""Retention: how much each format's learners still know, and what nudges buy."""
+
+import streamlit as st
+
+from calculators.roi import Option, mean_retained
+from calculators.scenario import Format
+from components.formatting import percent
+from components.guard import require_entry
+from components.kpi import Tile, kpi_row
+from components.model_charts import retention_figure
+from components.returns_view import option_label
+from components.scenario_inputs import current_scenario
+
+require_entry("retention")
+
+scenario = current_scenario()
+st.title("Retention")
+st.markdown(
+    "#### Benefits are weighted by the share of knowledge learners keep on average over the benefit period."
+)
+mean = {f: mean_retained(scenario, f) for f in Format}
+share = scenario.blend_ilt_share_pct / 100
+blend = (1 - share) * mean[Format.MICRO] + share * mean[Format.ILT]
+kpi_row(
+    [
+        Tile(option_label(Option.MICRO, "mean retention"), percent(100 * mean[Format.MICRO]),
+             f"{percent(scenario.micro_retention_pct, 0)} at day {scenario.retention_reference_day}"),
+        Tile(option_label(Option.ILT, "mean retention"), percent(100 * mean[Format.ILT]),
+             f"{percent(scenario.ilt_retention_pct, 0)} at day {scenario.retention_reference_day}"),
+        Tile(option_label(Option.BLEND, "mean retention"), percent(100 * blend),
+             f"{percent(scenario.blend_ilt_share_pct, 0)} of learners instructor-led"),
+    ]
+)  # fmt: skip
+st.plotly_chart(retention_figure(scenario), width="stretch", key="retention_chart")
+st.caption(
+    "Curves: exponential R = e^(−t/S), power law R = (1 + t)^(−a), FSRS-style R = (1 + 19t/81S)^(−½), each "
+    "calibrated so that R(reference day) equals the retention assumption. A nudge resets retention and "
+    "multiplies stability by the spacing gain. Change the family, nudges and gain under Retention in the sidebar."
+)

@@ -1,0 +1,9 @@
+"""Assumptions & sources (work in progress)."""
+
+import streamlit as st
+
+from components.guard import require_entry
+
+require_entry("sources")
+
+st.title("Assumptions & sources")

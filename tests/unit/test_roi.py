@@ -1,0 +1,219 @@
+"""The full model: returns, retention, blend. Oracles name their source; properties cover the rest."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from calculators.costs import CostLine, breakeven_learners, total_cost
+from calculators.retention import CurveFamily, calibrate, mean_retention, retention_curve, two_point_stability
+from calculators.returns import bcr, cash_flows, npv, payback_month, payback_months, roi_percent
+from calculators.roi import (
+    Option,
+    adjustment,
+    all_returns,
+    best_share,
+    blend_returns,
+    gross_streams,
+    option_returns,
+    overlapping_streams,
+    track_cost,
+    waterfall,
+)
+from calculators.scenario import INPUTS, Format, Scenario
+from tests.strategies import valid_scenarios
+
+SEED_000_CALCULATOR = Scenario(
+    learners=1,
+    horizon_years=5,
+    ilt_fixed_cost=0,
+    ilt_cost_per_learner=1_200,
+    ilt_completion_pct=100,
+    revenue_on=True,
+    turnover_on=True,
+    attribution_pct=100,
+    application_pct=100,
+    decay_weighting=False,
+)
+
+
+# --- oracles -------------------------------------------------------------------------------
+
+
+def test_seed_000_worked_example_through_the_whole_model():
+    # seed 000: cost $1,200; revenue 1.80 × $1,200 = $2,160; turnover $5,000 over 5 years
+    # → benefits $7,160, net $5,960, ROI 5,960 / 1,200 = 496.67 % (the seed prints $6,960: neither)
+    r = option_returns(SEED_000_CALCULATOR, Option.ILT)
+    assert r.costs == pytest.approx(1_200)
+    assert r.benefits == pytest.approx(7_160)
+    assert r.net == pytest.approx(5_960)
+    assert r.roi_pct == pytest.approx(496.6667, abs=1e-4)
+
+
+def test_phillips_formulas_on_a_textbook_style_example():
+    # Phillips ROI Methodology: BCR = benefits / costs; ROI % = net benefits / costs × 100.
+    # Computed by hand: benefits 240,000 against costs 80,000 → BCR 3.0, ROI 200 %.
+    assert bcr(240_000, 80_000) == 3.0
+    assert roi_percent(240_000, 80_000) == 200.0
+    assert payback_months(80_000, 240_000) == 4.0  # 80,000 / (240,000 / 12)
+
+
+def test_npv_matches_the_annuity_formula():
+    # PV of 12 monthly payments of 100 at monthly rate i, first at month 1: 100 (1 − (1+i)^−12) / i
+    flows = cash_flows(0, 0, 1_200, 1)
+    i = (1.10) ** (1 / 12) - 1
+    assert npv(flows, 0.10) == pytest.approx(100 * (1 - (1 + i) ** -12) / i, rel=1e-12)
+
+
+def test_discounted_payback_is_later_than_simple_payback():
+    flows = cash_flows(1_000, 0, 2_400, 1)  # 200 a month
+    assert payback_month(flows) == pytest.approx(5.0)
+    assert payback_month(flows, 0.2) > 5.0
+
+
+def test_payback_never_when_no_benefits():
+    assert payback_months(1_000, 0) is None
+    assert payback_month(cash_flows(1_000, 0, 0, 3)) is None
+
+
+def test_default_scenario_counts_only_turnover_savings():
+    # seed 000: $5,000 per employee over five years → $1,000 per year
+    assert gross_streams(Scenario(), Format.ILT, 55.0) == {"turnover": 1_000.0}
+
+
+def test_bottom_up_turnover():
+    s = Scenario(turnover_bottom_up=True, turnover_rate_pct=20, turnover_reduction_pct=25, replacement_cost=16_000)
+    assert gross_streams(s, Format.MICRO, 33.0)["turnover"] == pytest.approx(0.20 * 0.25 * 16_000)
+
+
+def test_overlap_warning_only_when_revenue_meets_bottom_up_streams():
+    assert not overlapping_streams(Scenario())
+    assert overlapping_streams(Scenario(revenue_on=True))
+    assert not overlapping_streams(Scenario(revenue_on=True, turnover_on=False))
+
+
+def test_conservative_switch_loads_costs_applies_confidence_and_counts_one_year():
+    s = Scenario()
+    c = s.model_copy(update={"conservative": True})
+    assert option_returns(c, Option.ILT).costs > option_returns(s, Option.ILT).costs  # fully loaded
+    assert adjustment(c, Format.MICRO).confidence == 0.7 and adjustment(s, Format.MICRO).confidence == 1.0
+    assert option_returns(c, Option.MICRO).benefits < option_returns(s, Option.MICRO).benefits
+
+
+def test_waterfall_steps_down_from_gross_to_defensible():
+    steps = waterfall(Scenario(), Format.MICRO)
+    values = [step.value for step in steps]
+    assert [step.label for step in steps][0] == "Gross benefits"
+    assert all(b <= a + 1e-9 for a, b in zip(values, values[1:], strict=False))
+    assert values[0] == pytest.approx(1_000 * 1_000 * 3)  # $1,000 × 1,000 learners × 3 years
+
+
+def test_two_point_fit_formula():
+    # S = (t2 − t1) / ln(R1 / R2): (90 − 30) / ln(0.6 / 0.3) = 60 / ln 2
+    assert two_point_stability(30, 0.6, 90, 0.3) == pytest.approx(60 / math.log(2))
+    assert two_point_stability(30, 0.3, 90, 0.3) is None  # no forgetting: no decay rate
+
+
+@pytest.mark.parametrize("family", list(CurveFamily))
+def test_calibration_hits_the_retention_assumption(family):
+    parameter = calibrate(family, 0.35, 30)
+    assert retention_curve(family, parameter, np.array([30.0]))[0] == pytest.approx(0.35, rel=1e-12)
+
+
+@pytest.mark.parametrize("family", list(CurveFamily))
+def test_mean_retention_matches_numerical_integration(family):
+    parameter = calibrate(family, 0.75, 30)
+    t = np.linspace(0, 365, 365_001)
+    curve = retention_curve(family, parameter, t, every_days=7, gain=1.3)
+    numeric = float(np.trapezoid(curve, t) / 365)
+    assert mean_retention(family, parameter, 365, 7, 1.3) == pytest.approx(numeric, abs=2e-4)
+
+
+def test_blend_corners_are_the_pure_formats_exactly():
+    s = Scenario(ilt_nudge_days=7, micro_nudge_days=14, fully_loaded=True, productivity_on=True)
+    for share, fmt in ((0.0, Format.MICRO), (1.0, Format.ILT)):
+        r = blend_returns(s, share)
+        assert r.costs == track_cost(s, fmt, s.learners).total
+        per_learner = sum(gross_streams(s, fmt, r.costs / s.learners).values()) * adjustment(s, fmt).product
+        assert r.benefits == per_learner * s.learners * s.horizon_years
+
+
+def test_best_share_is_the_maximum_of_its_curve():
+    share, curves = best_share(Scenario())
+    assert curves["npv"].max() == pytest.approx(blend_returns(Scenario(), share).npv)
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fixed=st.floats(0, 1e6), variable=st.floats(0, 1e3), margin=st.floats(0.01, 1e4)
+)  # fmt: skip
+def test_roi_is_zero_at_break_even(fixed, variable, margin):
+    line = CostLine(Format.MICRO, fixed, variable)
+    b = variable + margin
+    n = breakeven_learners(line, b)
+    assume(n is not None and n > 0)
+    costs = float(total_cost(line, n))
+    assume(costs > 0)
+    assert abs(roi_percent(b * n, costs)) <= 1e-9 * max(1.0, b * n / costs) * 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_scenarios(), st.floats(0, 100_000), st.floats(0, 100_000))
+def test_roi_increases_with_benefit(scenario, low, high):
+    assume(low < high)
+    costs = option_returns(scenario, Option.MICRO).costs
+    assume(costs > 0)
+    a = option_returns(scenario.model_copy(update={"turnover_saving_5y": low}), Option.MICRO)
+    b = option_returns(scenario.model_copy(update={"turnover_saving_5y": high}), Option.MICRO)
+    assert b.roi_pct >= a.roi_pct
+
+
+MONEY_FIELDS = [name for name, spec in INPUTS.items() if spec.unit in {"money", "money/hour"}]
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_scenarios(), st.floats(0.5, 2.0))
+def test_scaling_all_money_leaves_roi_unchanged(scenario, k):
+    base = scenario.model_copy(update={n: getattr(scenario, n) / 2 for n in MONEY_FIELDS})
+    scaled = base.model_copy(update={n: getattr(base, n) * k for n in MONEY_FIELDS})
+    for option in Option:
+        a, b = option_returns(base, option).roi_pct, option_returns(scaled, option).roi_pct
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert b == pytest.approx(a, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(list(CurveFamily)), st.floats(0.01, 0.999), st.integers(1, 365),
+    st.integers(0, 120), st.floats(1.0, 5.0),
+)  # fmt: skip
+def test_retention_starts_at_one_and_never_rises_between_nudges(family, retained, day, every, gain):
+    parameter = calibrate(family, retained, day)
+    t = np.linspace(0, 3 * 365, 5_000)
+    curve = retention_curve(family, parameter, t, every or None, gain)
+    assert curve[0] == 1.0
+    assert np.all((curve >= 0) & (curve <= 1))
+    segment = np.floor(t / every) if every else np.zeros_like(t)
+    same = segment[1:] == segment[:-1]
+    assert np.all(np.diff(curve)[same] <= 1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_scenarios())
+def test_every_output_is_finite_or_none(scenario):
+    for r in all_returns(scenario).values():
+        for value in (r.costs, r.benefits, r.net, r.npv, r.annual_benefits):
+            assert math.isfinite(value)
+        for value in (r.roi_pct, r.bcr, r.payback_months, r.discounted_payback_month):
+            assert value is None or math.isfinite(value)
+        assert np.all(np.isfinite(r.cumulative(discounted=True)))
+    share, curves = best_share(scenario, points=11)
+    assert 0 <= share <= 1 and all(np.all(np.isfinite(v)) for v in curves.values())
