@@ -9,9 +9,16 @@ and the navigation URL are the same address.
 import streamlit as st
 
 from components.guard import entry_run, forward_to_requested_page
+from components.presentation import presentation_switch, presenting
 from components.scenario_inputs import scenario_sidebar, show_input_problems
 
-st.set_page_config(page_title="Training ROI Studio", page_icon=":material/school:", layout="wide")
+present = presenting()
+st.set_page_config(
+    page_title="Training ROI Studio",
+    page_icon=":material/school:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if present else "auto",
+)
 
 
 def page(name: str, title: str, icon: str) -> st.Page:
@@ -36,9 +43,10 @@ navigation = {
     ],
 }
 
-pg = st.navigation(navigation)
+pg = st.navigation(navigation, position="top" if present else "sidebar")
 forward_to_requested_page([p for group in navigation.values() for p in group])
-scenario_sidebar()
+presentation_switch()
+scenario_sidebar(draw=not present)
 show_input_problems()
 with entry_run():
     pg.run()

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from calculators.roi import Option, Returns, all_returns, overlapping_streams
-from calculators.scenario import Scenario
+from calculators.scenario import Format, Scenario
 from components.formatting import money, percent
 from components.kpi import Tile, kpi_row
 
@@ -23,7 +23,7 @@ def option_label(option: Option, text: str = "") -> str:
 def best_option(returns: dict[Option, Returns]) -> Option:
     """The option with the highest net present value (ties: the cheaper one).
 
-    >>> from calculators.scenario import Scenario
+    >>> from calculators.scenario import Format, Scenario
     >>> best_option(all_returns(Scenario())).label
     'Microlearning'
     """
@@ -45,7 +45,7 @@ def months(x: float | None) -> str:
 def roi_sentence(returns: dict[Option, Returns], currency: str) -> str:
     """One sentence on returns: the best option's ROI, payback and NPV.
 
-    >>> from calculators.scenario import Scenario
+    >>> from calculators.scenario import Format, Scenario
     >>> print(roi_sentence(all_returns(Scenario()), "USD"))
     On returns, microlearning leads: ROI 28.8 %, payback in 28 months, net present value $4,826 over 3 years.
     """
@@ -128,3 +128,14 @@ def defensible_gap(scenario: Scenario, option: Option) -> tuple[float | None, fl
     optimistic = all_returns(scenario.model_copy(update={"conservative": False}))[option].roi_pct
     defensible = all_returns(scenario.model_copy(update={"conservative": True}))[option].roi_pct
     return optimistic, defensible
+
+
+def waterfall_format(scenario: Scenario, option: Option) -> Format:
+    """The format whose benefit waterfall explains `option` (a blend: its larger track).
+
+    >>> waterfall_format(Scenario(), Option.BLEND).label
+    'Microlearning'
+    """
+    if option is Option.BLEND:
+        return Format.ILT if scenario.blend_ilt_share_pct >= 50 else Format.MICRO
+    return Format.MICRO if option is Option.MICRO else Format.ILT

@@ -36,7 +36,7 @@ KEY_PREFIX = "sb_"
 SCENARIO_KEY = "scenario"  # the last valid Scenario of this session
 PROBLEMS_KEY = "scenario_problems"  # messages about rejected link or widget values
 LOADED_KEY = "scenario_loaded_from_link"
-APP_PARAMS = frozenset({"page"})
+APP_PARAMS = frozenset({"page", "present"})
 EXPANDED_GROUPS = frozenset(
     {"Microlearning", "Instructor-led"}
 )  # query parameters that belong to the app, not the scenario
@@ -182,10 +182,16 @@ def preset_picker() -> None:
     )  # fmt: skip
 
 
-def scenario_sidebar() -> Scenario:
-    """Draw the shared inputs in the sidebar and return the validated scenario."""
+def scenario_sidebar(*, draw: bool = True) -> Scenario:
+    """Draw the shared inputs in the sidebar and return the validated scenario.
+
+    With `draw=False` (presentation mode) no input is drawn and the scenario stays as it is.
+    """
     _first_run_from_link()
     last_valid = current_scenario()
+    if not draw:
+        _sync_address_bar(last_valid)
+        return last_valid
     _seed_widgets(last_valid)
     currency = str(st.session_state.get(widget_key("currency"), last_valid.currency))
     if currency not in CURRENCY_SYMBOLS:

@@ -7,6 +7,7 @@ from components.formatting import mix, money, percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
 from components.model_charts import blend_figure
+from components.presentation import show_chart
 from components.returns_view import option_label
 from components.scenario_inputs import current_scenario
 
@@ -31,9 +32,7 @@ kpi_row(
         Tile("Best mix", percent(100 * best, 0), f"{mix(100 * best)}, best for {scenario.blend_objective}"),
     ]
 )  # fmt: skip
-st.plotly_chart(
-    blend_figure(curves, chosen, best, currency, scenario.blend_objective), width="stretch", key="blend_chart"
-)
+show_chart(blend_figure(curves, chosen, best, currency, scenario.blend_objective), key="blend_chart")
 st.caption(
     "Each learner takes one track: instructor-led (with its nudges) or microlearning (with its nudges). "
     "Costs add up per track; benefits per learner mix as (1 − s)·microlearning + s·instructor-led, so 0 % "

@@ -7,6 +7,7 @@ from components.charts import breakeven_figure, cost_curves_figure, cost_per_lea
 from components.cost_tiles import cost_table_view, cost_tiles, evidence_caption
 from components.guard import require_entry
 from components.messages import basis_note
+from components.presentation import show_chart
 from components.scenario_inputs import current_scenario
 
 require_entry("costs")
@@ -16,9 +17,9 @@ summary = cost_summary(current_scenario())
 st.title("Costs & break-even")
 cost_tiles(summary)
 st.caption(basis_note(summary))
-st.plotly_chart(cost_curves_figure(summary), width="stretch", key="costs_total_chart")
-st.plotly_chart(breakeven_figure(summary), width="stretch", key="costs_breakeven_chart")
-st.plotly_chart(cost_per_learner_figure(summary), width="stretch", key="costs_per_learner_chart")
+show_chart(cost_curves_figure(summary), key="costs_total_chart")
+show_chart(breakeven_figure(summary), key="costs_breakeven_chart")
+show_chart(cost_per_learner_figure(summary), key="costs_per_learner_chart")
 
 with st.expander("Cost table by learner count"):
     cost_table_view(summary, key="costs_csv")

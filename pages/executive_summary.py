@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from calculators.roi import all_returns
 from calculators.summary import cost_summary
 from components.charts import breakeven_figure, cost_curves_figure
 from components.cost_tiles import cost_tiles, evidence_caption
 from components.guard import require_entry
 from components.messages import basis_note, recommendation
+from components.presentation import show_chart
+from components.returns_view import returns_tiles, roi_sentence
 from components.scenario_inputs import current_scenario
 
 require_entry("")
@@ -17,7 +20,10 @@ st.title("Executive summary")
 st.markdown(f"#### {recommendation(summary)}")
 cost_tiles(summary)
 st.caption(basis_note(summary))
+returns = all_returns(summary.scenario)
+st.markdown(f"##### {roi_sentence(returns, summary.scenario.currency)}")
+returns_tiles(returns, summary.scenario.currency)
 
-st.plotly_chart(cost_curves_figure(summary), width="stretch", key="summary_cost_chart")
-st.plotly_chart(breakeven_figure(summary), width="stretch", key="summary_breakeven_chart")
+show_chart(cost_curves_figure(summary), key="summary_cost_chart")
+show_chart(breakeven_figure(summary), key="summary_breakeven_chart")
 st.caption(evidence_caption(summary.scenario))

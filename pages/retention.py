@@ -8,6 +8,7 @@ from components.formatting import percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
 from components.model_charts import retention_figure
+from components.presentation import show_chart
 from components.returns_view import option_label
 from components.scenario_inputs import current_scenario
 
@@ -31,7 +32,7 @@ kpi_row(
              f"{percent(scenario.blend_ilt_share_pct, 0)} of learners instructor-led"),
     ]
 )  # fmt: skip
-st.plotly_chart(retention_figure(scenario), width="stretch", key="retention_chart")
+show_chart(retention_figure(scenario), key="retention_chart")
 st.caption(
     "Curves: exponential R = e^(−t/S), power law R = (1 + t)^(−a), FSRS-style R = (1 + 19t/81S)^(−½), each "
     "calibrated so that R(reference day) equals the retention assumption. A nudge resets retention and "

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from calculators.roi import all_returns, effective, waterfall
-from calculators.scenario import Format
 from components.formatting import percent
 from components.guard import require_entry
 from components.model_charts import cumulative_net_figure, waterfall_figure
+from components.presentation import show_chart
 from components.returns_view import (
     best_option,
     defensible_gap,
@@ -14,6 +14,7 @@ from components.returns_view import (
     returns_table,
     returns_tiles,
     roi_sentence,
+    waterfall_format,
 )
 from components.scenario_inputs import current_scenario
 
@@ -35,15 +36,9 @@ st.caption(
     + (" The conservative switch is on." if scenario.conservative else "")
 )
 
-st.plotly_chart(cumulative_net_figure(returns, currency), width="stretch", key="roi_cumulative_chart")
-fmt = Format.MICRO if best.value == "micro" else Format.ILT
-if best.value == "blend":
-    fmt = Format.MICRO if scenario.blend_ilt_share_pct < 50 else Format.ILT
-st.plotly_chart(
-    waterfall_figure(waterfall(scenario, fmt), currency, fmt.label),
-    width="stretch",
-    key="roi_waterfall_chart",
-)
+show_chart(cumulative_net_figure(returns, currency), key="roi_cumulative_chart")
+fmt = waterfall_format(scenario, best)
+show_chart(waterfall_figure(waterfall(scenario, fmt), currency, fmt.label), key="roi_waterfall_chart")
 
 with st.expander("Returns of every option"):
     table = returns_table(returns, currency)

@@ -1,0 +1,73 @@
+"""AppTest: ROI & payback, Retention, Blended mix, the summary's return tiles, presentation mode."""
+
+from __future__ import annotations
+
+from tests.app.test_pages import chart_titles, metric
+
+
+def test_summary_shows_roi_payback_and_npv_of_the_best_option(app):
+    at = app()
+    assert metric(at, "Microlearning ROI") == "28.8 %"
+    assert metric(at, "Microlearning payback") == "28 months"
+    assert metric(at, "Microlearning net present value") == "$4,826"
+    assert any("On returns, microlearning leads" in m.value for m in at.markdown)
+
+
+def test_roi_page_shows_payback_chart_and_waterfall(app):
+    at = app(page="pages/roi.py")
+    titles = chart_titles(at)
+    assert titles[0].startswith("Microlearning pays back in month 31 (discounted)")
+    assert "of the gross benefit survives the conservative rules" in titles[1]
+    assert any("defensible ROI" in c.value for c in at.caption)
+
+
+def test_conservative_switch_lowers_the_headline_roi(app):
+    at = app(page="pages/roi.py")
+    before = metric(at, "ROI")
+    at.sidebar.toggle(key="sb_conservative").set_value(True).run()
+    assert not at.exception
+    after = metric(at, "ROI")
+    assert before == "28.8 %" and after != before
+    assert at.sidebar.toggle(key="sb_fully_loaded").value is False  # the switch forces, not rewrites
+
+
+def test_overlapping_streams_warn(app):
+    at = app(page="pages/roi.py")
+    assert not at.warning
+    at.sidebar.toggle(key="sb_revenue_on").set_value(True).run()
+    assert "counts them twice" in at.warning[0].value
+
+
+def test_retention_page_follows_the_curve_family(app):
+    at = app(page="pages/retention.py")
+    assert metric(at, "Microlearning mean retention") == "9.5 %"
+    at.sidebar.selectbox(key="sb_retention_curve").set_value("power law").run()
+    assert not at.exception
+    assert metric(at, "Microlearning mean retention") != "9.5 %"
+    assert "Power law curves calibrated at day 30" in str(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_blend_slider_moves_the_blend(app):
+    at = app(page="pages/blend.py")
+    assert metric(at, "Blended cost per learner") == "$47.20"  # 900 × micro + 100 × ILT learners
+    at.sidebar.slider(key="sb_blend_ilt_share_pct").set_value(50.0).run()
+    # micro 30,000 + 3 × 500 and ILT 10,000 + 45 × 500 → 64,000 / 1,000
+    assert metric(at, "Blended cost per learner") == "$64"
+    assert at.query_params["blend_ilt_share_pct"] == "50"
+
+
+def test_presentation_mode_from_the_link_hides_inputs_and_keeps_the_scenario(app):
+    at = app(query={"present": "1", "learners": "2000"})
+    assert not at.exception
+    assert not at.sidebar.slider  # no inputs in a meeting room
+    assert metric(at, "Microlearning total cost") == "$36,000"
+    at.button(key="present_exit").click().run()
+    assert at.sidebar.slider(key="sb_learners").value == 2_000
+    assert "present" not in at.query_params
+
+
+def test_present_button_enters_presentation_mode(app):
+    at = app()
+    at.sidebar.button(key="present_enter").click().run()
+    assert at.query_params["present"] == "1"
+    assert not at.sidebar.slider
