@@ -50,6 +50,7 @@ from calculators.returns import (
     roi_percent,
 )
 from calculators.scenario import Format, Scenario
+from calculators.skeptic import apply_skeptic
 
 DAYS_PER_YEAR = 365.0
 HOURS_PER_WEEK = 40.0
@@ -68,7 +69,9 @@ class Option(StrEnum):
 
 
 def effective(scenario: Scenario) -> Scenario:
-    """The scenario as the model reads it: the conservative switch forces fully loaded costs."""
+    """The scenario as the model reads it: the conservative switch forces fully loaded costs,
+    the skeptic switch replaces vendor-claim defaults with published values."""
+    scenario = apply_skeptic(scenario)
     if scenario.conservative and not scenario.fully_loaded:
         return scenario.model_copy(update={"fully_loaded": True})
     return scenario

@@ -618,6 +618,16 @@ class Scenario(BaseModel):
         help="First-year benefits only, fully loaded costs, estimates multiplied by confidence.",
     )
 
+    skeptic: bool = _input(
+        False,
+        label="Skeptic",
+        group=ADJUSTMENTS,
+        widget="toggle",
+        source="PRODUCT.md: replace vendor claims with conservative published values",
+        grade=Grade.A,
+        help="Replaces grade C/D defaults you have not changed with independent research figures (see Sources).",
+    )
+
     # --- Retention ------------------------------------------------------------------
     retention_curve: Literal["exponential", "power law", "FSRS-style"] = _input(
         "exponential",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from calculators.roi import Option, mean_retained
+from calculators.roi import Option, effective, mean_retained
 from calculators.scenario import Format
 from components.formatting import percent
 from components.guard import require_entry
@@ -14,7 +14,7 @@ from components.scenario_inputs import current_scenario
 
 require_entry("retention")
 
-scenario = current_scenario()
+scenario = effective(current_scenario())  # the skeptic switch can replace retention defaults
 st.title("Retention")
 st.markdown(
     "#### Benefits are weighted by the share of knowledge learners keep on average over the benefit period."

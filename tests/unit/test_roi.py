@@ -86,7 +86,9 @@ def test_default_scenario_counts_only_turnover_savings():
 
 
 def test_bottom_up_turnover():
-    s = Scenario(turnover_bottom_up=True, turnover_rate_pct=20, turnover_reduction_pct=25, replacement_cost=16_000)
+    s = Scenario(
+        turnover_bottom_up=True, turnover_rate_pct=20, turnover_reduction_pct=25, replacement_cost=16_000
+    )
     assert gross_streams(s, Format.MICRO, 33.0)["turnover"] == pytest.approx(0.20 * 0.25 * 16_000)
 
 
@@ -217,3 +219,22 @@ def test_every_output_is_finite_or_none(scenario):
         assert np.all(np.isfinite(r.cumulative(discounted=True)))
     share, curves = best_share(scenario, points=11)
     assert 0 <= share <= 1 and all(np.all(np.isfinite(v)) for v in curves.values())
+
+
+def test_skeptic_switch_replaces_vendor_claims_and_lowers_microlearning_roi():
+    # Sitzmann et al. 2006: web-based ≈ classroom → microlearning retention set to the workshop's 35 %
+    plain = option_returns(Scenario(), Option.MICRO)
+    skeptic = option_returns(Scenario(skeptic=True), Option.MICRO)
+    assert skeptic.benefits < plain.benefits
+    assert (
+        option_returns(Scenario(skeptic=True), Option.ILT).benefits
+        == option_returns(Scenario(), Option.ILT).benefits
+    )
+
+
+def test_skeptic_keeps_figures_the_user_typed():
+    mine = Scenario(skeptic=True, micro_retention_pct=60)
+    assert (
+        adjustment(mine, Format.MICRO).retention
+        == adjustment(Scenario(micro_retention_pct=60), Format.MICRO).retention
+    )
