@@ -2,8 +2,10 @@
 
 Page config, the shared scenario sidebar, and `st.navigation`. Every page in `pages/`
 starts with `require_entry` (components/guard.py): see STACK.md on the `pages/` hazard.
-A page's URL path equals its file name, so the legacy `pages/` URL of a fresh server
-and the navigation URL are the same address.
+A page's URL path equals its file name, so a shared link to a page works on a fresh
+server (legacy `pages/` mode) and a warm one alike. The default page lives at `/`; its
+legacy file URL `/executive_summary` works on a fresh server only (a warm one shows
+Streamlit's "Page not found" and then this same page).
 """
 
 import streamlit as st

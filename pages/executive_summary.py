@@ -8,6 +8,7 @@ from components.charts import breakeven_figure, cost_curves_figure
 from components.cost_tiles import cost_tiles, evidence_caption
 from components.guard import require_entry
 from components.messages import basis_note, recommendation
+from components.model_charts import cumulative_net_figure
 from components.presentation import show_chart
 from components.returns_view import returns_tiles, roi_sentence
 from components.scenario_inputs import current_scenario
@@ -25,5 +26,6 @@ st.markdown(f"##### {roi_sentence(returns, summary.scenario.currency)}")
 returns_tiles(returns, summary.scenario.currency)
 
 show_chart(cost_curves_figure(summary), key="summary_cost_chart")
+show_chart(cumulative_net_figure(returns, summary.scenario.currency), key="summary_payback_chart")
 show_chart(breakeven_figure(summary), key="summary_breakeven_chart")
 st.caption(evidence_caption(summary.scenario))

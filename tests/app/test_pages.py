@@ -34,16 +34,22 @@ TITLES = {
     "pages/sources.py": "Assumptions & sources",
     "pages/case_studies.py": "Case studies",
 }
-CHART_PAGES = {"pages/executive_summary.py", "pages/costs.py", "pages/roi.py", "pages/retention.py", "pages/blend.py"}
+CHART_PAGES = {
+    "pages/executive_summary.py",
+    "pages/costs.py",
+    "pages/roi.py",
+    "pages/retention.py",
+    "pages/blend.py",
+}
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_exception(app, page):
-    at = app(page=page)
+@pytest.mark.parametrize("page_file", PAGES)
+def test_every_page_runs_without_exception(app, page_file):
+    at = app(page=page_file)
     assert not at.exception
-    assert at.title[0].value == TITLES[page]
+    assert at.title[0].value == TITLES[page_file]
     assert at.sidebar.slider(key="sb_learners").value == 1_000, "the shared sidebar is there"
-    if page in CHART_PAGES:
+    if page_file in CHART_PAGES:
         assert chart_titles(at), "each model page shows charts"
 
 

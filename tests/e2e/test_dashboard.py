@@ -1,0 +1,196 @@
+"""The dashboard in a real browser: sliders move tiles and charts, links restore and land.
+
+Few tests, run one after another: Chromium needs a lot of memory (STACK.md, Testing).
+Streamlit reruns asynchronously, so every check is a retrying `expect`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+try:
+    from playwright.sync_api import Locator, Page, expect
+except ImportError:  # conftest's `_browser_available` skips (or, in CI, fails) these tests
+    Locator = Page = Any  # type: ignore[assignment,misc]
+    expect = None  # type: ignore[assignment]
+
+TIMEOUT = 15_000  # ms: a page load with the Plotly bundle takes ~2-3 s, a rerun well under 1 s
+
+CHART = '[data-testid="stPlotlyChart"]'
+MICRO_TOTAL = "Microlearning total cost"
+ILT_TOTAL = "Instructor-led total cost"
+LEARNERS = "Learners"
+ILT_SEAT = "Cost per learner (ILT seat)"
+
+
+def _exact(text: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def chart_titles(page: Page) -> Locator:
+    """The title of every Plotly chart on the page (SVG text: matched on its text content)."""
+    return page.locator(f"{CHART} .gtitle")
+
+
+def expect_chart_title(page: Page, title: str) -> None:
+    """Some chart on the page is titled `title` (retried while charts draw or redraw)."""
+    expect(chart_titles(page)).to_contain_text([_exact(title)], timeout=TIMEOUT)
+
+
+def expect_chart_text(page: Page, text: str) -> None:
+    """Some SVG text inside a chart (an annotation, a title) reads `text`."""
+    expect(page.locator(f"{CHART} svg text").filter(has_text=_exact(text)).first).to_be_attached(
+        timeout=TIMEOUT
+    )
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the KPI tile (`st.metric`) whose label contains `label`."""
+    tile = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return tile.locator('[data-testid="stMetricValue"]')
+
+
+def slider(page: Page, label: str, key: str) -> Locator:
+    """A sidebar slider by its label, inside its keyed container (`st-key-sb_<field>`).
+
+    Not `exact=True`: Streamlit's slider is labelled by itself and its label, so its
+    accessible name reads "Learners Learners"; the keyed container keeps the match unique.
+    """
+    return page.locator(f'[data-testid="stSidebar"] .st-key-{key}').get_by_role("slider", name=label)
+
+
+def expect_no_exception(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator(CHART).first).to_be_visible(timeout=TIMEOUT)
+
+
+def test_learner_slider_moves_kpis_and_chart_and_link_restores_them(
+    page: Page, live_server: str, new_context: Any
+) -> None:
+    open_app(page, live_server + "/")
+    expect_chart_title(page, "Microlearning is cheaper from 477 learners")
+    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,000", timeout=TIMEOUT)
+
+    learners = slider(page, LEARNERS, "sb_learners")
+    learners.focus()
+    learners.press("ArrowRight")  # step 1: 1,000 → 1,001 learners
+    expect(learners).to_have_value("1001", timeout=TIMEOUT)
+    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,003", timeout=TIMEOUT)
+    expect_chart_text(page, "Your 1,001 learners")
+    expect(page).to_have_url(re.compile(r"[?&]learners=1001(&|$)"), timeout=TIMEOUT)
+
+    seat = slider(page, ILT_SEAT, "sb_ilt_cost_per_learner")
+    seat.focus()
+    for _ in range(5):  # step 1: 45 → 40 per ILT seat
+        seat.press("ArrowLeft")
+    expect(seat).to_have_value("40", timeout=TIMEOUT)
+    # Crossover: 20,000 more fixed cost over 37 less per learner = 540.5 → from 541 learners.
+    expect_chart_title(page, "Microlearning is cheaper from 541 learners")
+    expect(page).to_have_url(re.compile(r"[?&]ilt_cost_per_learner=40(&|$)"), timeout=TIMEOUT)
+    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,003", timeout=TIMEOUT)
+    # Instructor-led: 10,000 development + 1,001 seats at 40 (no per-class cost by default).
+    expect(metric_value(page, ILT_TOTAL)).to_have_text("$50,040", timeout=TIMEOUT)
+    micro = metric_value(page, MICRO_TOTAL).text_content() or ""
+    ilt = metric_value(page, ILT_TOTAL).text_content() or ""
+
+    # The address bar is a share link: a new browser context (no session) shows the same.
+    shared = new_context().new_page()
+    open_app(shared, page.url)
+    expect_chart_title(shared, "Microlearning is cheaper from 541 learners")
+    expect(metric_value(shared, MICRO_TOTAL)).to_have_text(micro, timeout=TIMEOUT)
+    expect(metric_value(shared, ILT_TOTAL)).to_have_text(ilt, timeout=TIMEOUT)
+    expect(slider(shared, LEARNERS, "sb_learners")).to_have_value("1001", timeout=TIMEOUT)
+    expect(slider(shared, ILT_SEAT, "sb_ilt_cost_per_learner")).to_have_value("40", timeout=TIMEOUT)
+    expect_chart_text(shared, "Your 1,001 learners")
+    expect_no_exception(shared)
+    expect_no_exception(page)
+
+
+# Runs in the page before Streamlit's own scripts: notes every page title (h1) that is on
+# screen while the entry script's sidebar ("Your scenario") is not, i.e. a page file that
+# ran alone (the pages/ hazard in STACK.md).
+WATCH_PAGE_WITHOUT_ENTRY = """
+window.__pageWithoutEntry = [];
+new MutationObserver(() => {
+  const h1 = document.querySelector("h1");
+  if (!h1 || !h1.textContent.trim()) return;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  if (!sidebar || !sidebar.textContent.includes("Your scenario")) {
+    window.__pageWithoutEntry.push(h1.textContent.trim());
+  }
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "learners", "final_url"),
+    [
+        ("/costs?v=1&learners=300", "Costs & break-even", "300", r"/costs\?(.*&)?learners=300(&|$)"),
+        ("/executive_summary", "Executive summary", "1000", r"^[^?]*/(executive_summary)?(\?|$)"),
+    ],
+    ids=["costs-deep-link", "legacy-page-file-url"],
+)
+def test_deep_link_on_fresh_server_lands_on_page(
+    page: Page, fresh_server: str, path: str, heading: str, learners: str, final_url: str
+) -> None:
+    """A page URL as the very first request of a server lands on that page, with the sidebar.
+
+    Why a fresh server (STACK.md, "the pages/ hazard"): with a `pages/` folder beside
+    `app.py`, a server that has not yet run `app.py` (whose `st.navigation` switches the
+    legacy multipage mode off) runs a requested page file *alone*, skipping everything
+    the entry script does (sidebar, scenario from the link, later the login gate). A
+    server that an earlier test already warmed up hides the problem, so each case starts
+    its own server and makes the link its first request. The page guard must render
+    nothing of the page on its own, and send the visitor through `app.py` on to the
+    intended page with the link's scenario intact.
+    """
+    page.add_init_script(WATCH_PAGE_WITHOUT_ENTRY)
+    page.goto(fresh_server + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading, timeout=TIMEOUT)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_role("heading", name="Your scenario")).to_be_visible(timeout=TIMEOUT)
+    expect(slider(page, LEARNERS, "sb_learners")).to_have_value(learners, timeout=TIMEOUT)
+    expect(page.locator(CHART).first).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(final_url), timeout=TIMEOUT)
+    expect(page).not_to_have_url(re.compile(r"[?&]page="))
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect_no_exception(page)
+    shown_alone = page.evaluate("window.__pageWithoutEntry")
+    assert shown_alone == [], f"page content was on screen without the entry script: {shown_alone}"
+
+
+def test_bad_link_warns_and_keeps_working(page: Page, live_server: str) -> None:
+    open_app(page, live_server + "/?learners=abc&micro_fixed_cost=1e309&bogus=1")
+    warning = page.locator('[data-testid="stAlert"]').filter(has_text="Learners")
+    expect(warning).to_have_count(1, timeout=TIMEOUT)
+    expect(warning).to_contain_text("allowed 1 to 100,000")
+    expect(warning).to_contain_text("Development cost (microlearning series)")
+    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,000", timeout=TIMEOUT)
+    expect_chart_title(page, "Microlearning is cheaper from 477 learners")
+    expect_no_exception(page)
+
+
+def test_blend_slider_moves_the_mix_chart_and_tiles(page: Page, live_server: str) -> None:
+    open_app(page, live_server + "/blend")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Blended mix", timeout=TIMEOUT)
+    expect(metric_value(page, "Blended cost per learner")).to_have_text("$47.20", timeout=TIMEOUT)
+    expect_chart_text(page, "Your mix 10 %")
+    page.locator('[data-testid="stSidebar"] summary').filter(has_text="Blended mix").click()
+    mix = slider(page, "Learners in the instructor-led foundation", "sb_blend_ilt_share_pct")
+    mix.focus()
+    mix.press("ArrowRight")  # step 1 point: 10 % → 11 % of learners instructor-led
+    expect(mix).to_have_value("11", timeout=TIMEOUT)
+    # 890 microlearning learners (30,000 + 3 × 890) and 110 instructor-led (10,000 + 45 × 110)
+    expect(metric_value(page, "Blended cost per learner")).to_have_text("$47.62", timeout=TIMEOUT)
+    expect_chart_text(page, "Your mix 11 %")
+    expect(page).to_have_url(re.compile(r"[?&]blend_ilt_share_pct=11(&|$)"), timeout=TIMEOUT)
+    expect_no_exception(page)
