@@ -14,7 +14,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from calculators.retention import CurveFamily, calibrate, retention_curve
+from calculators.retention import CurveFamily, calibrate, retention_curve, two_point_stability
 from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
 from calculators.scenario import Format, Scenario
 from components.formatting import currency_symbol, money, percent
@@ -199,3 +199,33 @@ def blend_figure(
     fig.update_xaxes(range=[0, 100], ticksuffix=" %")
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
+
+
+def two_point_message(t1: float, r1_pct: float, t2: float, r2_pct: float, day_ref: int) -> str:
+    """What a two-point pilot measurement says: S = (t2 − t1) / ln(R1 / R2), and R at day_ref.
+
+    The fitted curve R(t) = R1·e^(−(t − t1)/S) passes through both measurements; the model's
+    curves start at 100 % on day 0, so the message also gives the stability the model would
+    use if the fitted retention at the reference day were entered.
+
+    >>> print(two_point_message(30, 60, 90, 40, 30))
+    Your pilot: stability S = 148 days between the tests; retention at day 30 = 60.0 %. Entered as "Knowledge retained", the model's curve (100 % on day 0) gets S = 59 days: faster decay than your pilot shows.
+    >>> two_point_message(30, 40, 90, 60, 30)
+    'No decay to fit: the second measurement must be lower than the first, and later.'
+    """
+    stability = two_point_stability(t1, r1_pct / 100, t2, r2_pct / 100)
+    if stability is None:
+        return "No decay to fit: the second measurement must be lower than the first, and later."
+    at_ref = min(r1_pct / 100 * math.exp(-(day_ref - t1) / stability), 1.0)
+    model_s = calibrate(CurveFamily.EXPONENTIAL, at_ref, day_ref)
+    if model_s < stability * 0.95:
+        verdict = "faster decay than your pilot shows"
+    elif model_s > stability * 1.05:
+        verdict = "slower decay than your pilot shows"
+    else:
+        verdict = "close to your pilot"
+    return (
+        f"Your pilot: stability S = {stability:,.0f} days between the tests; retention at day {day_ref} = "
+        f'{percent(100 * at_ref)}. Entered as "Knowledge retained", the model\'s curve (100 % on day 0) '
+        f"gets S = {model_s:,.0f} days: {verdict}."
+    )

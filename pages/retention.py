@@ -7,7 +7,7 @@ from calculators.scenario import Format
 from components.formatting import percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
-from components.model_charts import retention_figure
+from components.model_charts import retention_figure, two_point_message
 from components.presentation import show_chart
 from components.returns_view import option_label
 from components.scenario_inputs import current_scenario
@@ -38,3 +38,12 @@ st.caption(
     "calibrated so that R(reference day) equals the retention assumption. A nudge resets retention and "
     "multiplies stability by the spacing gain. Change the family, nudges and gain under Retention in the sidebar."
 )
+
+with st.expander("Fit the decay from your own pilot (two measurements)"):
+    st.markdown("Enter the share of a test answered correctly at two points after training.")
+    c1, c2, c3, c4 = st.columns(4)
+    t1 = c1.number_input("First test, day", 1, 3650, 30, key="ret_t1")
+    r1 = c2.number_input("Retained then (%)", 0.1, 100.0, 60.0, step=1.0, key="ret_r1")
+    t2 = c3.number_input("Second test, day", 2, 3650, 90, key="ret_t2")
+    r2 = c4.number_input("Retained then (%)", 0.1, 100.0, 40.0, step=1.0, key="ret_r2")
+    st.markdown(two_point_message(t1, r1, t2, r2, scenario.retention_reference_day))

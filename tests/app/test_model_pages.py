@@ -71,3 +71,13 @@ def test_present_button_enters_presentation_mode(app):
     at.sidebar.button(key="present_enter").click().run()
     assert at.query_params["present"] == "1"
     assert not at.sidebar.slider
+
+
+def test_two_point_fit_from_pilot_data(app):
+    at = app(page="pages/retention.py")
+    at.number_input(key="ret_r1").set_value(60.0).run()
+    at.number_input(key="ret_r2").set_value(30.0).run()
+    # S = (90 − 30) / ln(0.6 / 0.3) = 86.6 days
+    assert any("stability S = 87 days" in m.value for m in at.markdown)
+    at.number_input(key="ret_r2").set_value(70.0).run()
+    assert any("No decay to fit" in m.value for m in at.markdown)
