@@ -39,6 +39,15 @@ navigation = {
         page("retention", "Retention", "psychology"),
         page("blend", "Blended mix", "tune"),
     ],
+    "Risk": [
+        page("sensitivity", "Sensitivity", "tornado"),
+        page("monte_carlo", "Monte Carlo", "casino"),
+        page("goal_seek", "Goal seek", "target"),
+    ],
+    "Plan": [
+        page("decision", "Decision matrix", "grid_view"),
+        page("pilot", "Pilot planner", "science"),
+    ],
     "Reference": [
         page("sources", "Assumptions & sources", "menu_book"),
         page("case_studies", "Case studies", "cases"),

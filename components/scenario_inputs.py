@@ -156,7 +156,7 @@ def _presets() -> tuple[list[Preset], list[str]]:
     return load_presets()
 
 
-def _load_preset(preset: Preset) -> None:
+def load_preset(preset: Preset) -> None:
     """Button callback: runs before the script, so widget values may still be set."""
     set_scenario(preset.scenario)
     st.session_state[PROBLEMS_KEY] = list(preset.problems)
@@ -177,7 +177,7 @@ def preset_picker() -> None:
     )  # fmt: skip
     preset = presets[names.index(choice)]
     st.button(
-        "Load preset", key="sb_preset_load", on_click=_load_preset, args=(preset,), icon=":material/restart_alt:",
+        "Load preset", key="sb_preset_load", on_click=load_preset, args=(preset,), icon=":material/restart_alt:",
         help="Replaces every input with the preset's values.",
     )  # fmt: skip
 

@@ -1,9 +1,16 @@
-"""Case studies (work in progress)."""
+"""Case studies: the seeds' vignettes and calculators as presets, each loadable into the sidebar."""
 
 import streamlit as st
 
+from components.case_cards import case_grid
 from components.guard import require_entry
 
 require_entry("case_studies")
 
 st.title("Case studies")
+st.markdown("#### Each case rebuilds a seed's story with the model: load one to see it on every page.")
+st.caption(
+    "Figures marked as assumed in a case's description are illustrative (grade D); the seeds' own figures "
+    "are vendor claims (grade C). The model applies its own adjustments, so its ROI can differ from the seed's."
+)
+case_grid()

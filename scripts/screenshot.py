@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from playwright.sync_api import sync_playwright
@@ -20,10 +21,12 @@ def main() -> None:
     suffixes = suffixes or [""]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page = browser.new_page(
+            viewport={"width": 1440, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))}
+        )
         for i, suffix in enumerate(suffixes):
             page.goto(base + suffix)
-            page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=30_000)
+            page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30_000)
             page.wait_for_timeout(2_500)
             target = out if len(suffixes) == 1 else out.replace(".png", f"-{i}.png")
             page.screenshot(path=target, full_page=True)

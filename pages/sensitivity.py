@@ -1,0 +1,9 @@
+"""Sensitivity (work in progress)."""
+
+import streamlit as st
+
+from components.guard import require_entry
+
+require_entry("sensitivity")
+
+st.title("Sensitivity")
