@@ -21,6 +21,7 @@ import numpy as np
 
 from calculators.roi import Option, option_returns
 from calculators.scenario import INPUTS, Scenario
+from calculators.simulation import evaluate
 
 Metric = Literal["ROI", "NPV"]
 SCAN_POINTS = 401
@@ -55,7 +56,7 @@ def _evaluate(scenario: Scenario, field: str, x: float, option: Option, metric: 
 
 
 def goal_seek(
-    scenario: Scenario, field: str, option: Option, metric: Metric, target: float, tolerance: float = 1e-6
+    scenario: Scenario, field: str, option: Option, metric: Metric, target: float, tolerance: float = 1e-12
 ) -> GoalSeekResult:
     """Solve `metric(option) = target` for `field` within its allowed range."""
     spec = INPUTS[field]
@@ -95,3 +96,22 @@ def goal_seek(
     value = int(best) if whole else best
     achieved = _evaluate(scenario, field, value, option, metric)
     return GoalSeekResult(field, value, achieved if math.isfinite(achieved) else None, low, high)
+
+
+def metric_curve(
+    scenario: Scenario,
+    field: str,
+    option: Option,
+    metric: Metric,
+    points: int = 201,
+    span: tuple[float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The metric across the input's range (default: all of it; vectorised), for the chart."""
+    spec = INPUTS[field]
+    assert spec.minimum is not None and spec.maximum is not None
+    lo, hi = span or (float(spec.minimum), float(spec.maximum))
+    xs = np.linspace(lo, hi, points)
+    if isinstance(spec.default, int):
+        xs = np.unique(np.round(xs))
+    r = evaluate(scenario, {field: xs}, option)
+    return xs, (r.roi_pct if metric == "ROI" else r.npv)

@@ -810,3 +810,18 @@ def input_specs() -> tuple[InputSpec, ...]:
 
 
 INPUTS: dict[str, InputSpec] = {s.name: s for s in input_specs()}
+
+
+_LABEL_COUNTS: dict[str, int] = {}
+for _spec in INPUTS.values():
+    _LABEL_COUNTS[_spec.label] = _LABEL_COUNTS.get(_spec.label, 0) + 1
+
+
+def input_title(name: str) -> str:
+    """A field's label, with its group where another field has the same label.
+
+    >>> input_title("learners"), input_title("micro_retention_pct")
+    ('Learners', 'Knowledge retained (Microlearning)')
+    """
+    spec = INPUTS[name]
+    return spec.label if _LABEL_COUNTS[spec.label] == 1 else f"{spec.label} ({spec.group})"

@@ -36,7 +36,7 @@ KEY_PREFIX = "sb_"
 SCENARIO_KEY = "scenario"  # the last valid Scenario of this session
 PROBLEMS_KEY = "scenario_problems"  # messages about rejected link or widget values
 LOADED_KEY = "scenario_loaded_from_link"
-APP_PARAMS = frozenset({"page", "present"})
+APP_PARAMS = frozenset({"page", "present", "rng"})
 EXPANDED_GROUPS = frozenset(
     {"Microlearning", "Instructor-led"}
 )  # query parameters that belong to the app, not the scenario

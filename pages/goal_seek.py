@@ -1,9 +1,53 @@
-"""Goal seek (work in progress)."""
+"""Goal seek: what would have to be true for the target ROI (or NPV)?"""
 
 import streamlit as st
 
+from calculators.goal_seek import goal_seek, metric_curve, seekable_fields
+from calculators.scenario import input_title
 from components.guard import require_entry
+from components.presentation import show_chart
+from components.risk_charts import focus_range, goal_curve_figure, input_text, metric_text
+from components.risk_inputs import option_picker
+from components.scenario_inputs import current_scenario, set_scenario
 
 require_entry("goal_seek")
 
+scenario = current_scenario()
+currency = scenario.currency
 st.title("Goal seek")
+labels = {input_title(f): f for f in seekable_fields()}
+names = list(labels)
+c1, c2, c3 = st.columns([2, 1, 1])
+field = labels[c1.selectbox("Solve for", names, index=names.index(input_title("learners")), key="gs_field")]
+metric = c2.segmented_control("Measure", ["ROI", "NPV"], default="ROI", key="gs_metric") or "ROI"
+target = c3.number_input(
+    f"Target {'ROI (%)' if metric == 'ROI' else f'NPV ({currency})'}", -100.0 if metric == "ROI" else -1e9, 1e9,
+    0.0, key="gs_target",
+)  # fmt: skip
+option = option_picker("gs_option")
+
+result = goal_seek(scenario, field, option, metric, target)
+label = input_title(field)
+if result.value is None:
+    st.markdown(
+        f"#### No solution in range: with {label} anywhere in its allowed range, {option.label.lower()} "
+        f"{metric} runs from {metric_text(result.low, metric, currency)} to {metric_text(result.high, metric, currency)}, "
+        f"never {metric_text(target, metric, currency)}."
+    )
+else:
+    now = input_text(field, float(getattr(scenario, field)), currency)
+    st.markdown(
+        f"#### {option.label} reaches {metric} {metric_text(target, metric, currency)} when {label} is "
+        f"{input_text(field, result.value, currency)} (now {now})."
+    )
+    st.button(
+        f"Use {input_text(field, result.value, currency)} in the scenario", key="gs_apply",
+        on_click=set_scenario, args=(scenario.model_copy(update={field: result.value}),),
+    )  # fmt: skip
+span = focus_range(field, float(getattr(scenario, field)), result.value)
+xs, ys = metric_curve(scenario, field, option, metric, span=span)
+show_chart(goal_curve_figure(xs, ys, field, target, result.value, metric, currency), key="gs_curve_chart")
+st.caption(
+    "The whole allowed range of the input is scanned for every place the target is crossed; the crossing "
+    "nearest your current value is refined by bisection. Other inputs stay as they are."
+)

@@ -16,6 +16,11 @@ PAGES = [
     "pages/roi.py",
     "pages/retention.py",
     "pages/blend.py",
+    "pages/sensitivity.py",
+    "pages/monte_carlo.py",
+    "pages/goal_seek.py",
+    "pages/decision.py",
+    "pages/pilot.py",
     "pages/sources.py",
     "pages/case_studies.py",
 ]

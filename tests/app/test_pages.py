@@ -31,6 +31,11 @@ TITLES = {
     "pages/roi.py": "ROI & payback",
     "pages/retention.py": "Retention",
     "pages/blend.py": "Blended mix",
+    "pages/sensitivity.py": "Sensitivity",
+    "pages/monte_carlo.py": "Monte Carlo",
+    "pages/goal_seek.py": "Goal seek",
+    "pages/decision.py": "Decision matrix",
+    "pages/pilot.py": "Pilot planner",
     "pages/sources.py": "Assumptions & sources",
     "pages/case_studies.py": "Case studies",
 }

@@ -1,0 +1,148 @@
+"""Uncertainty ranges: low / most likely / high for every uncertain numeric input.
+
+The most likely value is the scenario's own value. Default ranges follow the evidence
+grade of the input: the weaker the evidence, the wider the range (relative half-width
+A 10 %, B 20 %, C 35 %, D 50 %, your own figure 20 %), clipped to the input's bounds.
+The user can override any range; overrides are validated like every other input and
+travel in the share link as `rng=field:low:high;...`.
+
+>>> from calculators.scenario import Scenario
+>>> triangle(Scenario(), "micro_cost_per_learner")  # grade C: ±35 % around $3
+(1.95, 3.0, 4.05)
+>>> encode_ranges({"learners": (800.0, 1500.0)})
+'learners:800:1500'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from calculators.codec import InputProblem, _plain_number, allowed_range
+from calculators.scenario import INPUTS, Grade, Scenario
+
+HALF_WIDTH: dict[Grade, float] = {
+    Grade.A: 0.10,
+    Grade.B: 0.20,
+    Grade.C: 0.35,
+    Grade.D: 0.50,
+    Grade.YOURS: 0.20,
+}
+# Structural choices and decisions are not uncertain quantities: they are not ranged.
+NOT_RANGED = frozenset(
+    {
+        "horizon_years",
+        "micro_nudge_days",
+        "ilt_nudge_days",
+        "retention_reference_day",
+        "blend_ilt_share_pct",
+        "benefit_per_learner",  # the quick estimate of the break-even chart, not part of ROI
+    }
+)
+RANGED_FIELDS: tuple[str, ...] = tuple(
+    name
+    for name, spec in INPUTS.items()
+    if spec.widget in {"slider", "number"} and spec.minimum is not None and name not in NOT_RANGED
+)
+
+Triangle = tuple[float, float, float]
+
+
+def default_range(scenario: Scenario, field: str) -> tuple[float, float]:
+    """(low, high) around the scenario's value, its width set by the evidence grade.
+
+    >>> default_range(Scenario(), "micro_retention_pct")  # grade C, 75 % ± 35 % → capped at 100
+    (48.75, 100.0)
+    >>> default_range(Scenario(), "learners")  # your figure: ±20 %
+    (800.0, 1200.0)
+    """
+    spec = INPUTS[field]
+    assert spec.minimum is not None and spec.maximum is not None
+    value = float(getattr(scenario, field))
+    width = HALF_WIDTH[spec.grade] * abs(value)
+    low, high = max(value - width, float(spec.minimum)), min(value + width, float(spec.maximum))
+    if isinstance(spec.default, int):
+        low, high = float(math.floor(low)), float(math.ceil(high))
+    return round(low, 10), round(high, 10)
+
+
+def triangle(
+    scenario: Scenario, field: str, overrides: Mapping[str, tuple[float, float]] | None = None
+) -> Triangle:
+    """(low, most likely, high) of `field`: an override if given, else the default range.
+
+    The most likely value is always the scenario's; a range that does not contain it is
+    widened to do so.
+    """
+    value = float(getattr(scenario, field))
+    low, high = (overrides or {}).get(field) or default_range(scenario, field)
+    return min(low, value), value, max(high, value)
+
+
+def all_triangles(
+    scenario: Scenario, overrides: Mapping[str, tuple[float, float]] | None = None
+) -> dict[str, Triangle]:
+    """Every ranged input's (low, most likely, high)."""
+    return {f: triangle(scenario, f, overrides) for f in RANGED_FIELDS}
+
+
+def validate_range(field: str, low: object, high: object) -> tuple[tuple[float, float] | None, str | None]:
+    """Check one range: known field, finite numbers within the field's bounds, low ≤ high.
+
+    >>> validate_range("learners", 10, 5)[1]
+    'Learners: the low value 10 is above the high value 5.'
+    >>> validate_range("learners", "nan", 5)[1]
+    "Learners: range values must be finite numbers; allowed 1 to 100,000 (got 'nan', 5)."
+    """
+    spec = INPUTS.get(field)
+    if spec is None or field not in RANGED_FIELDS:
+        return None, f"Ignored range for {str(field)[:40]!r}: not an uncertain input."
+    try:
+        lo, hi = float(low), float(high)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        lo = hi = math.nan
+    if isinstance(low, bool) or isinstance(high, bool) or not (math.isfinite(lo) and math.isfinite(hi)):
+        return None, (
+            f"{spec.label}: range values must be finite numbers; allowed {allowed_range(spec)} "
+            f"(got {_shown(low)}, {_shown(high)})."
+        )
+    assert spec.minimum is not None and spec.maximum is not None
+    if lo < spec.minimum or hi > spec.maximum:
+        return None, f"{spec.label}: range {lo:g} to {hi:g} is outside the allowed {allowed_range(spec)}."
+    if lo > hi:
+        return None, f"{spec.label}: the low value {lo:g} is above the high value {hi:g}."
+    return (lo, hi), None
+
+
+def _shown(x: object) -> str:
+    return repr(x[:20]) if isinstance(x, str) else str(x)[:20]
+
+
+def encode_ranges(overrides: Mapping[str, tuple[float, float]]) -> str:
+    """The share-link form of range overrides: `field:low:high` joined by ';' (sorted)."""
+    return ";".join(
+        f"{f}:{_plain_number(lo)}:{_plain_number(hi)}" for f, (lo, hi) in sorted(overrides.items())
+    )
+
+
+def decode_ranges(text: str) -> tuple[dict[str, tuple[float, float]], list[InputProblem]]:
+    """Read `rng=` from a link; every bad part is reported and dropped, never raised.
+
+    >>> decode_ranges("learners:800:1500;bogus:1:2;micro_fixed_cost:5:inf")[0]
+    {'learners': (800.0, 1500.0)}
+    """
+    ranges: dict[str, tuple[float, float]] = {}
+    problems: list[InputProblem] = []
+    for part in str(text)[:4_000].split(";"):
+        if not part.strip():
+            continue
+        pieces = part.split(":")
+        if len(pieces) != 3:
+            problems.append(InputProblem("rng", f"Ignored range {part[:40]!r}: expected field:low:high."))
+            continue
+        checked, message = validate_range(pieces[0], pieces[1], pieces[2])
+        if checked is None:
+            problems.append(InputProblem("rng", message or "Ignored a range."))
+        else:
+            ranges[pieces[0]] = checked
+    return ranges, problems

@@ -1,0 +1,229 @@
+"""Figure builders for the Risk pages: tornado, Monte Carlo histogram, frontier, goal seek."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from calculators.roi import Option
+from calculators.scenario import INPUTS, input_title
+from calculators.sensitivity import TornadoBar
+from calculators.simulation import MonteCarlo
+from components.charts import _nice_ceiling
+from components.formatting import currency_symbol, money, percent
+from components.theme import GRID, INK, MUTED, OPTION_COLOURS, frame
+
+
+def focus_range(field: str, *values: float | None) -> tuple[float, float]:
+    """The part of an input's range worth drawing: all of a bounded share, else up to ~3× the values shown.
+
+    >>> focus_range("learners", 1000, 760), focus_range("micro_retention_pct", 75)
+    ((1.0, 5000.0), (1.0, 100.0))
+    """
+    spec = INPUTS[field]
+    assert spec.minimum is not None and spec.maximum is not None
+    lo, hi = float(spec.minimum), float(spec.maximum)
+    if spec.unit == "%" or hi - lo <= 100:
+        return lo, hi
+    shown = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    top = max(shown, default=0.0)
+    return lo, float(min(hi, max(_nice_ceiling(3 * top), lo + 10)))
+
+
+def metric_text(value: float | None, metric: str, currency: str) -> str:
+    """A result in its unit: ROI in percent, NPV in money ('—' when none).
+
+    >>> metric_text(12.345, "ROI", "USD"), metric_text(-2500, "NPV", "EUR"), metric_text(None, "ROI", "USD")
+    ('12.3 %', '−€2,500', '—')
+    """
+    if value is None or not math.isfinite(value):
+        return "—"
+    return percent(value) if metric == "ROI" else money(value, currency)
+
+
+def input_text(field: str, value: float, currency: str) -> str:
+    """An input value in its unit, for labels.
+
+    >>> input_text("micro_fixed_cost", 19500, "USD"), input_text("micro_retention_pct", 48.75, "USD")
+    ('$19,500', '48.8 %')
+    """
+    unit = INPUTS[field].unit
+    if unit in {"money", "money/hour"}:
+        return money(value, currency)
+    if unit == "%":
+        return percent(value)
+    return f"{value:,.3g}" if abs(value) < 1_000 else f"{value:,.0f}"
+
+
+def tornado_figure(
+    base: float, bars: list[TornadoBar], metric: str, option: Option, currency: str, top: int = 12
+) -> go.Figure:
+    """Horizontal bars of the swing per input, largest on top, the base result as a line."""
+    shown = bars[:top][::-1]
+    fig = go.Figure()
+    colour = OPTION_COLOURS[option]
+    fig.add_trace(
+        go.Bar(
+            y=[b.label for b in shown],
+            x=[b.high_result - b.low_result for b in shown],
+            base=[b.low_result for b in shown],
+            orientation="h",
+            marker={"color": colour, "opacity": 0.85},
+            customdata=[
+                [
+                    input_text(b.field, b.low_input, currency),
+                    input_text(b.field, b.high_input, currency),
+                    metric_text(b.low_result, metric, currency),
+                    metric_text(b.high_result, metric, currency),
+                ]
+                for b in shown
+            ],  # fmt: skip
+            hovertemplate="%{y}<br>input %{customdata[0]} to %{customdata[1]}<br>"
+            + f"{metric} %{{customdata[2]}} to %{{customdata[3]}}<extra></extra>",
+            name=option.label,
+        )
+    )
+    fig.add_vline(x=base, line={"color": INK, "width": 2})
+    fig.add_annotation(
+        x=base, y=1.0, yref="paper", text=f"Base {metric_text(base, metric, currency)}", showarrow=False,
+        xanchor="left", xshift=4, yanchor="bottom", font={"color": INK},
+    )  # fmt: skip
+    if bars:
+        lead = bars[0]
+        title = (
+            f"{lead.label} moves {option.label.lower()} {metric} the most: "
+            f"{metric_text(lead.low_result, metric, currency)} to {metric_text(lead.high_result, metric, currency)}"
+        )
+    else:
+        title = f"No ranged input moves {option.label.lower()} {metric}"
+    frame(
+        fig, title, x_title=f"{metric} ({'%' if metric == 'ROI' else currency})", y_title="",
+        subtitle="Each input across its low–high range, the others at their most likely values",
+        height=max(420, 36 * len(shown) + 160),
+    )  # fmt: skip
+    fig.update_xaxes(showgrid=True, gridcolor=GRID)
+    if metric == "ROI":
+        fig.update_xaxes(ticksuffix=" %")
+    else:
+        fig.update_xaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+    fig.update_layout(margin={"l": 10, "r": 40, "t": 90, "b": 10})
+    return fig
+
+
+def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
+    """ROI distribution per option; P10 / P50 / P90 of the focus option marked, loss area shaded."""
+    fig = go.Figure()
+    all_values = np.concatenate([v[np.isfinite(v)] for v in mc.roi_pct.values()])
+    if all_values.size == 0:
+        return frame(
+            fig, "No option has costs: ROI does not exist", x_title="ROI (%)", y_title="Share of draws"
+        )
+    lo, hi = np.percentile(all_values, [0.5, 99.5])
+    lo, hi = float(min(lo, 0.0)), float(max(hi, 0.0))
+    edges = np.linspace(lo, hi if hi > lo else lo + 1.0, 61)
+    for option, values in mc.roi_pct.items():
+        finite = values[np.isfinite(values)]
+        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+        share = counts / max(values.size, 1) * 100
+        centres = (edges[:-1] + edges[1:]) / 2
+        fig.add_trace(
+            go.Scatter(
+                x=centres, y=share, name=option.label, mode="lines", line_shape="hvh",
+                line={"color": OPTION_COLOURS[option], "width": 3 if option is focus else 1.5},
+                fill="tozeroy" if option is focus else None, opacity=1.0,
+                hovertemplate=f"ROI %{{x:.0f}} %: %{{y:.1f}} % of draws<extra>{option.label}</extra>",
+            )
+        )  # fmt: skip
+    fig.add_vrect(x0=lo, x1=0, fillcolor="#D55E00", opacity=0.06, line_width=0)
+    p10, p50, p90 = mc.percentiles(focus)
+    for value, name, height in ((p10, "P10", 1.0), (p50, "P50", 0.92), (p90, "P90", 1.0)):
+        if math.isfinite(value):
+            fig.add_vline(x=value, line={"color": INK, "width": 1.5 if name == "P50" else 1, "dash": "dot"})
+            fig.add_annotation(
+                x=value, y=height, yref="paper", text=f"{name} {percent(value)}", showarrow=False,
+                xanchor="left", xshift=3, font={"size": 12, "color": INK},
+            )  # fmt: skip
+    loss = mc.probability_loss(focus)
+    title = f"{focus.label}: {percent(100 * loss)} chance of losing money (ROI below 0)"
+    frame(
+        fig, title, x_title="ROI (%)", y_title="Share of draws (%)",
+        subtitle=f"{len(mc.roi_pct[focus]):,} draws of every ranged input; shaded: loss",
+    )  # fmt: skip
+    fig.update_xaxes(ticksuffix=" %", range=[lo, hi])
+    fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
+    return fig
+
+
+def frontier_figure(
+    xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x_field: str, y_field: str,
+    current: tuple[float, float], metric: str, currency: str,
+) -> go.Figure:  # fmt: skip
+    """Where the metric is above or below zero over two inputs, the ROI = 0 line drawn."""
+    x_title, y_title = input_title(x_field), input_title(y_field)
+    z_display = np.where(np.isfinite(z), z, np.nan)
+    finite = z_display[np.isfinite(z_display)]
+    bound = float(np.max(np.abs(finite))) if finite.size else 1.0
+    scale = min(bound, 200.0) if metric == "ROI" else bound
+    fig = go.Figure(
+        go.Contour(
+            x=xs, y=ys, z=np.clip(z_display, -scale, scale), zmid=0, colorscale="RdBu", ncontours=20,
+            contours={"coloring": "heatmap", "showlines": False}, line={"width": 0},
+            colorbar={"title": {"text": metric}, "ticksuffix": " %" if metric == "ROI" else ""},
+            hovertemplate=f"{x_title} %{{x:,.4g}}<br>{y_title} %{{y:,.4g}}<br>{metric} %{{z:,.1f}}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Contour(
+            x=xs, y=ys, z=z_display, showscale=False, contours={"start": 0, "end": 0, "size": 1, "coloring": "none"},
+            line={"color": INK, "width": 3}, hoverinfo="skip", name="Break-even",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=[current[0]], y=[current[1]], mode="markers", name="Your scenario",
+            marker={"size": 13, "color": "white", "line": {"color": INK, "width": 2.5}},
+            hovertemplate="Your scenario<extra></extra>",
+        )
+    )  # fmt: skip
+    positive = float(np.mean(finite > 0)) * 100 if finite.size else 0.0
+    title = f"{metric} is positive in {percent(positive, 0)} of this grid; the black line is break-even"
+    frame(fig, title, x_title=x_title, y_title=y_title, subtitle="Blue: gain · red: loss")
+    return fig
+
+
+def goal_curve_figure(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    field: str,
+    target: float,
+    solution: float | None,
+    metric: str,
+    currency: str,
+) -> go.Figure:
+    """The metric across the input's range, the target line and the solution marked."""
+    label = input_title(field)
+    fig = go.Figure(
+        go.Scatter(
+            x=xs, y=np.where(np.isfinite(ys), ys, np.nan), mode="lines", line={"color": INK, "width": 3},
+            name=metric, hovertemplate=f"{label} %{{x:,.4g}}: {metric} %{{y:,.1f}}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_hline(y=target, line={"color": MUTED, "dash": "dot"})
+    if solution is not None:
+        fig.add_vline(x=solution, line={"color": OPTION_COLOURS[Option.BLEND], "width": 2})
+        fig.add_annotation(
+            x=solution, y=1, yref="paper", text=input_text(field, solution, currency), showarrow=False,
+            xanchor="left", xshift=4, font={"color": OPTION_COLOURS[Option.BLEND]},
+        )  # fmt: skip
+        title = f"{metric} reaches {metric_text(target, metric, currency)} at {label} = {input_text(field, solution, currency)}"
+    else:
+        title = f"No value of {label} in its allowed range reaches {metric} {metric_text(target, metric, currency)}"
+    frame(fig, title, x_title=label, y_title=metric)
+    if metric == "ROI":
+        fig.update_yaxes(ticksuffix=" %")
+    else:
+        fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+    return fig

@@ -1,0 +1,127 @@
+"""Uncertainty ranges on screen: kept in session state and in the share link (`rng=`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from calculators.ranges import (
+    RANGED_FIELDS,
+    all_triangles,
+    decode_ranges,
+    default_range,
+    encode_ranges,
+    validate_range,
+)
+from calculators.roi import Option, effective
+from calculators.scenario import INPUTS, Scenario
+
+RANGES_KEY = "ranges"
+LOADED_KEY = "ranges_loaded_from_link"
+VERSION_KEY = "ranges_editor_version"
+PARAM = "rng"
+OPTION_NAMES = {o.label: o for o in Option}
+
+
+def current_ranges() -> dict[str, tuple[float, float]]:
+    """The user's range overrides (field → (low, high)); read from the link on first use."""
+    if not st.session_state.get(LOADED_KEY):
+        st.session_state[LOADED_KEY] = True
+        overrides, problems = decode_ranges(st.query_params.get(PARAM, ""))
+        st.session_state[RANGES_KEY] = overrides
+        for problem in problems:
+            st.warning(problem.message, icon=":material/warning:")
+    return dict(st.session_state.get(RANGES_KEY, {}))
+
+
+def _store(overrides: dict[str, tuple[float, float]]) -> None:
+    st.session_state[RANGES_KEY] = overrides
+    if overrides:
+        st.query_params[PARAM] = encode_ranges(overrides)
+    else:
+        st.query_params.pop(PARAM, None)
+
+
+def _table(scenario: Scenario, overrides: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    triangles = all_triangles(effective(scenario), overrides)
+    return pd.DataFrame(
+        {
+            "Input": [INPUTS[f].label for f in RANGED_FIELDS],
+            "Low": [triangles[f][0] for f in RANGED_FIELDS],
+            "Most likely": [triangles[f][1] for f in RANGED_FIELDS],
+            "High": [triangles[f][2] for f in RANGED_FIELDS],
+            "Grade": [INPUTS[f].grade.value for f in RANGED_FIELDS],
+            "Own range": [f in overrides for f in RANGED_FIELDS],
+        }
+    )
+
+
+def _apply_edits(scenario: Scenario, editor_key: str) -> None:
+    """on_change: fold the editor's edits into the overrides, then start a fresh editor."""
+    edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+    overrides = current_ranges()
+    base = effective(scenario)
+    problems = []
+    for row, change in edits.items():
+        field = RANGED_FIELDS[int(row)]
+        low, _, high = all_triangles(base, overrides)[field]
+        low, high = change.get("Low", low), change.get("High", high)
+        checked, message = validate_range(field, low, high)
+        if checked is None:
+            problems.append(message)
+            continue
+        value = float(getattr(base, field))
+        if not checked[0] <= value <= checked[1]:
+            problems.append(f"{INPUTS[field].label}: the range must contain the most likely value {value:g}.")
+            continue
+        if checked == default_range(base, field):
+            overrides.pop(field, None)
+        else:
+            overrides[field] = checked
+    _store(overrides)
+    st.session_state["ranges_problems"] = problems
+    st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1
+
+
+def _reset() -> None:
+    _store({})
+    st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1
+
+
+def ranges_editor(scenario: Scenario) -> None:
+    """A compact table of every uncertain input's low / most likely / high, editable."""
+    overrides = current_ranges()
+    key = f"ranges_editor_{st.session_state.get(VERSION_KEY, 0)}"
+    st.data_editor(
+        _table(scenario, overrides),
+        key=key,
+        on_change=_apply_edits,
+        args=(scenario, key),
+        hide_index=True,
+        width="stretch",
+        disabled=["Input", "Most likely", "Grade", "Own range"],
+        column_config={
+            "Low": st.column_config.NumberColumn("Low", format="%.4g"),
+            "High": st.column_config.NumberColumn("High", format="%.4g"),
+            "Most likely": st.column_config.NumberColumn(
+                "Most likely", format="%.4g", help="Your scenario's value"
+            ),
+            "Own range": st.column_config.CheckboxColumn("Own range", help="You set this range"),
+        },
+    )
+    for message in st.session_state.pop("ranges_problems", []):
+        st.warning(message, icon=":material/warning:")
+    st.caption(
+        "Default ranges follow the evidence grade: ±10 % (A), ±20 % (B and your own figures), ±35 % (C), "
+        "±50 % (D) around the most likely value, within each input's allowed range."
+    )
+    if overrides:
+        st.button("Reset all ranges to defaults", key="ranges_reset", on_click=_reset)
+
+
+def option_picker(key: str, label: str = "Option") -> Option:
+    """Choose microlearning, instructor-led or the blend."""
+    name = (
+        st.segmented_control(label, list(OPTION_NAMES), default="Microlearning", key=key) or "Microlearning"
+    )
+    return OPTION_NAMES[name]

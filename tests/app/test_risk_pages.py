@@ -1,0 +1,68 @@
+"""AppTest: Sensitivity, Monte Carlo and Goal seek pages, driven by widget keys and links."""
+
+from __future__ import annotations
+
+from tests.app.test_pages import chart_titles, metric
+
+
+def test_tornado_names_the_input_that_moves_roi_most(app):
+    at = app(page="pages/sensitivity.py")
+    assert chart_titles(at)[0].startswith(
+        "Knowledge retained (Microlearning) moves microlearning ROI the most"
+    )
+    at.segmented_control(key="sens_option").set_value("Instructor-led").run()
+    assert "instructor-led ROI" in chart_titles(at)[0]
+    at.segmented_control(key="sens_metric").set_value("NPV").run()
+    assert "instructor-led NPV" in chart_titles(at)[0]
+    assert not at.exception
+
+
+def test_ranges_travel_in_the_link(app):
+    narrow = app(query={"rng": "micro_retention_pct:74:76"}, page="pages/sensitivity.py")
+    assert not chart_titles(narrow)[0].startswith("Knowledge retained (Microlearning)")
+    assert narrow.query_params["rng"] == "micro_retention_pct:74:76"
+
+
+def test_bad_range_in_the_link_is_reported(app):
+    at = app(query={"rng": "learners:5000:10"}, page="pages/sensitivity.py")
+    assert not at.exception
+    assert any("the low value 5000 is above the high value 10" in w.value for w in at.warning)
+
+
+def test_frontier_axes_can_be_changed(app):
+    at = app(page="pages/sensitivity.py")
+    at.selectbox(key="sens_y").set_value("Share of the gain due to training").run()
+    assert not at.exception
+    assert "the black line is break-even" in chart_titles(at)[1]
+
+
+def test_monte_carlo_shows_chance_of_loss_per_option(app):
+    at = app(page="pages/monte_carlo.py")
+    assert not at.exception
+    assert metric(at, "Instructor-led chance of loss") == "100.0 %"
+    at.number_input(key="mc_seed").set_value(7).run()
+    assert not at.exception and metric(at, "Microlearning chance of loss").endswith(" %")
+    at.radio(key="mc_distribution").set_value("PERT").run()
+    assert not at.exception
+    assert "chance of losing money" in chart_titles(at)[0]
+
+
+def test_monte_carlo_same_seed_same_answer(app):
+    first = metric(app(page="pages/monte_carlo.py"), "Microlearning chance of loss")
+    second = metric(app(page="pages/monte_carlo.py"), "Microlearning chance of loss")
+    assert first == second
+
+
+def test_goal_seek_finds_break_even_learners_and_applies_it(app):
+    at = app(page="pages/goal_seek.py")
+    assert any("reaches ROI 0.0 % when Learners is 760" in m.value for m in at.markdown)
+    at.button(key="gs_apply").click().run()
+    assert at.sidebar.slider(key="sb_learners").value == 760
+
+
+def test_goal_seek_says_when_no_solution_exists(app):
+    at = app(page="pages/goal_seek.py")
+    at.selectbox(key="gs_field").set_value("Development cost (microlearning series)").run()
+    at.number_input(key="gs_target").set_value(100_000.0).run()
+    assert any("No solution in range" in m.value for m in at.markdown)
+    assert not at.exception
