@@ -12,6 +12,7 @@ import streamlit as st
 
 from components.guard import entry_run, forward_to_requested_page
 from components.presentation import presentation_switch, presenting
+from components.risk_inputs import current_ranges
 from components.scenario_inputs import scenario_sidebar, show_input_problems
 
 present = presenting()
@@ -58,6 +59,7 @@ pg = st.navigation(navigation, position="top" if present else "sidebar")
 forward_to_requested_page([p for group in navigation.values() for p in group])
 presentation_switch()
 scenario_sidebar(draw=not present)
+current_ranges()  # read the link's uncertainty ranges once, with the scenario
 show_input_problems()
 with entry_run():
     pg.run()

@@ -65,8 +65,10 @@ def roi_sentence(returns: dict[Option, Returns], currency: str) -> str:
     )
 
 
-def returns_tiles(returns: dict[Option, Returns], currency: str) -> None:
-    """Three tiles for the best option: ROI, payback, NPV; captions compare the others."""
+def returns_tiles(
+    returns: dict[Option, Returns], currency: str, chance_of_loss: dict[Option, float] | None = None
+) -> None:
+    """Tiles for the best option: ROI, payback, NPV (and the chance of loss); captions compare the others."""
     best = best_option(returns)
     r = returns[best]
     others = [o for o in returns if o is not best]
@@ -74,6 +76,16 @@ def returns_tiles(returns: dict[Option, Returns], currency: str) -> None:
     def compare(fn) -> str:  # type: ignore[no-untyped-def]
         return " · ".join(f"{o.label} {fn(returns[o])}" for o in others)
 
+    loss_tiles = []
+    if chance_of_loss is not None:
+        loss_tiles.append(
+            Tile(
+                option_label(best, "chance of loss"),
+                percent(100 * chance_of_loss[best]),
+                " · ".join(f"{o.label} {percent(100 * chance_of_loss[o])}" for o in others),
+                help="Share of 10,000 Monte Carlo draws of the uncertain inputs with ROI below 0 (see Monte Carlo).",
+            )
+        )
     kpi_row(
         [
             Tile(option_label(best, "ROI"), percent(r.roi_pct), compare(lambda x: percent(x.roi_pct))),
@@ -89,6 +101,7 @@ def returns_tiles(returns: dict[Option, Returns], currency: str) -> None:
                 compare(lambda x: money(x.npv, currency, compact=True)),
                 help="Monthly benefits minus costs, discounted at the scenario's discount rate.",
             ),
+            *loss_tiles,
         ]
     )
 

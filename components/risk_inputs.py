@@ -15,6 +15,7 @@ from calculators.ranges import (
 )
 from calculators.roi import Option, effective
 from calculators.scenario import INPUTS, Scenario
+from components.scenario_inputs import PROBLEMS_KEY
 
 RANGES_KEY = "ranges"
 LOADED_KEY = "ranges_loaded_from_link"
@@ -29,8 +30,12 @@ def current_ranges() -> dict[str, tuple[float, float]]:
         st.session_state[LOADED_KEY] = True
         overrides, problems = decode_ranges(st.query_params.get(PARAM, ""))
         st.session_state[RANGES_KEY] = overrides
-        for problem in problems:
-            st.warning(problem.message, icon=":material/warning:")
+        if problems:  # reported with the link's other problems (show_input_problems)
+            st.session_state[PROBLEMS_KEY] = st.session_state.get(PROBLEMS_KEY, []) + [
+                p.message for p in problems
+            ]
+        if not overrides:
+            st.query_params.pop(PARAM, None)
     return dict(st.session_state.get(RANGES_KEY, {}))
 
 

@@ -11,7 +11,9 @@ from components.messages import basis_note, recommendation
 from components.model_charts import cumulative_net_figure
 from components.presentation import show_chart
 from components.returns_view import returns_tiles, roi_sentence
+from components.risk_inputs import current_ranges
 from components.scenario_inputs import current_scenario
+from components.simulation_cache import cached_monte_carlo
 
 require_entry("")
 
@@ -23,7 +25,8 @@ cost_tiles(summary)
 st.caption(basis_note(summary))
 returns = all_returns(summary.scenario)
 st.markdown(f"##### {roi_sentence(returns, summary.scenario.currency)}")
-returns_tiles(returns, summary.scenario.currency)
+simulated = cached_monte_carlo(summary.scenario, 10_000, 2026, "triangular", current_ranges())
+returns_tiles(returns, summary.scenario.currency, {o: simulated.probability_loss(o) for o in returns})
 
 show_chart(cost_curves_figure(summary), key="summary_cost_chart")
 show_chart(cumulative_net_figure(returns, summary.scenario.currency), key="summary_payback_chart")

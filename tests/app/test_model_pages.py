@@ -81,3 +81,9 @@ def test_two_point_fit_from_pilot_data(app):
     assert any("stability S = 87 days" in m.value for m in at.markdown)
     at.number_input(key="ret_r2").set_value(70.0).run()
     assert any("No decay to fit" in m.value for m in at.markdown)
+
+
+def test_summary_shows_the_chance_of_losing_money(app):
+    at = app()
+    value = metric(at, "Microlearning chance of loss")
+    assert value.endswith(" %") and 0 <= float(value.split()[0]) <= 100
