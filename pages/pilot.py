@@ -1,9 +1,269 @@
-"""Pilot planner (work in progress)."""
+"""Pilot planner: size the dual pilots, read their 30- and 90-day results, feed the decay back."""
 
 import streamlit as st
 
+from calculators.pilot import (
+    DAY_FIRST,
+    DAY_SECOND,
+    EFFECTS,
+    cluster_plan,
+    compare,
+    decay_fit,
+    noninferiority_sample_size,
+    sample_size,
+)
+from calculators.scenario import INPUTS, Format
+from components.formatting import learners, percent
 from components.guard import require_entry
+from components.kpi import Tile, format_label, kpi_row
+from components.pilot_view import (
+    apply_fit,
+    breakeven_verdict,
+    cached_breakeven_check,
+    p_value_text,
+    points,
+    results_figure,
+    results_table,
+    sample_size_figure,
+)
+from components.presentation import show_chart
+from components.scenario_inputs import current_scenario
 
 require_entry("pilot")
 
+scenario = current_scenario()
+DAYS = (DAY_FIRST, DAY_SECOND)
+EXAMPLE = {DAY_FIRST: (56, 100, 68, 100), DAY_SECOND: (34, 95, 55, 96)}  # illustrative results
+
+
+def _fill_example() -> None:
+    for day, values in EXAMPLE.items():
+        for name, value in zip(("a_pass", "a_n", "b_pass", "b_n"), values, strict=True):
+            st.session_state[f"pilot_{name}_{day}"] = value
+
+
 st.title("Pilot planner")
+st.markdown(
+    "#### Seed 002: run dual pilots and measure at 30 and 90 days. Size them, read the results, "
+    "and feed the decay back into the model."
+)
+st.caption(
+    f"Arm A is the {format_label(Format.ILT, 'pilot')} (the comparison), arm B the "
+    f"{format_label(Format.MICRO, 'pilot')}. The outcome is a share of learners, e.g. passing a knowledge test."
+)
+
+# --- 1. Size -----------------------------------------------------------------------------
+st.subheader("1 · How many learners each arm needs")
+c1, c2, c3, c4, c5 = st.columns(5)
+design = c1.selectbox(
+    "Question", ["Is microlearning better?", "Is microlearning no worse?"], key="pilot_design",
+    help="Better: two-sided superiority test. No worse: one-sided non-inferiority test with a margin.",
+)  # fmt: skip
+alpha = c2.selectbox("Significance level α", [0.01, 0.05, 0.10], index=1, key="pilot_alpha")
+power = c3.selectbox(
+    "Power", [0.80, 0.85, 0.90, 0.95], index=0, key="pilot_power", format_func=lambda p: f"{p:.0%}"
+)
+baseline_pct = c4.number_input(
+    "Arm A rate, instructor-led (%)", 1.0, 99.0, 35.0, step=1.0, format="%.0f", key="pilot_baseline_pct",
+    help="Default: seed 000's 35 % retention after an eight-hour workshop (grade C).",
+)  # fmt: skip
+target_pct = c5.number_input(
+    "Arm B rate you expect, microlearning (%)", 1.0, 99.0, 50.0, step=1.0, format="%.0f", key="pilot_target_pct",
+    help="Illustrative: a 15-point gain. The smaller the gain, the larger the pilot.",
+)  # fmt: skip
+non_inferiority = design.endswith("no worse?")
+margin_pct = 10.0
+if non_inferiority:
+    margin_pct = st.number_input(
+        "Non-inferiority margin (points)", 1.0, 50.0, 10.0, step=1.0, format="%.0f", key="pilot_margin_pct",
+        help="How much worse than instructor-led microlearning may be and still be adopted.",
+    )  # fmt: skip
+clustered = st.toggle(
+    "Teams are randomised, not individual learners", key="pilot_cluster",
+    help="Whole teams (or sites) get one format: learners in a team resemble each other, so more are needed.",
+)  # fmt: skip
+team_size, icc = 1, 0.0
+if clustered:
+    t1, t2 = st.columns(2)
+    team_size = t1.number_input("Learners per team", 1, 1_000, 12, key="pilot_team_size")
+    icc = t2.number_input(
+        "Intra-cluster correlation (ICC)", 0.0, 1.0, 0.05, step=0.01, format="%.2f", key="pilot_icc",
+        help="Illustrative default 0.05; workplace and school trials commonly report 0.01-0.2.",
+    )  # fmt: skip
+
+baseline, target = baseline_pct / 100, target_pct / 100
+if non_inferiority:
+    per_arm = noninferiority_sample_size(baseline, target, margin_pct / 100, alpha, power)
+else:
+    per_arm = sample_size(baseline, target, alpha, power)
+
+if per_arm is None:
+    st.warning(
+        "Equal rates: there is no difference to detect, so no pilot size is enough. Set the rate you expect "
+        "for microlearning."
+        if not non_inferiority
+        else "The rate you expect does not clear the margin: no pilot size can show microlearning is no worse.",
+        icon=":material/warning:",
+    )
+    planned = None
+else:
+    plan = cluster_plan(per_arm, int(team_size), float(icc)) if clustered else None
+    planned = plan.learners if plan else per_arm
+    tiles = [
+        Tile(
+            "Learners per arm",
+            learners(planned),
+            "rounded up to whole teams" if plan else "two arms of this size",
+        ),
+        Tile("Learners in the pilot", learners(2 * planned), "both arms"),
+    ]
+    if plan:
+        tiles += [
+            Tile("Design effect", f"{plan.design_effect:.2f}", f"1 + ({team_size} − 1) × {icc:g}"),
+            Tile(
+                "Teams per arm",
+                learners(plan.teams),
+                f"{learners(per_arm)} learners if randomised one by one",
+            ),
+        ]
+    kpi_row(tiles)
+    if non_inferiority:
+        st.caption(
+            f"One-sided test at α = {alpha:g} that microlearning is at most {margin_pct:g} points worse "
+            "(Chow, Shao & Wang; normal approximation, unpooled variance)."
+        )
+    else:
+        show_chart(sample_size_figure(baseline, target, per_arm, alpha, power), key="pilot_size_chart")
+
+# --- 2. Results ----------------------------------------------------------------------------
+st.subheader(f"2 · Results at {DAY_FIRST} and {DAY_SECOND} days")
+st.button("Fill in an example", key="pilot_example", on_click=_fill_example, icon=":material/edit_note:",
+          help="Illustrative numbers to see how the results read; replace them with yours.")  # fmt: skip
+rows: dict[int, tuple[int, int, int, int]] = {}
+problems: list[str] = []
+for day in DAYS:
+    cols = st.columns([1, 2, 2, 2, 2], vertical_alignment="bottom")
+    cols[0].markdown(f"**Day {day}**")
+    values = (
+        cols[1].number_input(
+            "Instructor-led: passed", min_value=0, max_value=100_000, key=f"pilot_a_pass_{day}"
+        ),
+        cols[2].number_input(
+            "Instructor-led: tested", min_value=0, max_value=100_000, key=f"pilot_a_n_{day}"
+        ),
+        cols[3].number_input(
+            "Microlearning: passed", min_value=0, max_value=100_000, key=f"pilot_b_pass_{day}"
+        ),
+        cols[4].number_input("Microlearning: tested", min_value=0, max_value=100_000, key=f"pilot_b_n_{day}"),
+    )
+    rows[day] = tuple(int(v) for v in values)  # type: ignore[assignment]
+    a_pass, a_n, b_pass, b_n = rows[day]
+    if a_pass > a_n or b_pass > b_n:
+        problems.append(f"Day {day}: more learners passed than were tested.")
+    elif a_n > 0 and b_n > 0:
+        continue
+    elif a_n + b_n > 0:
+        problems.append(f"Day {day}: enter how many learners were tested in both arms.")
+results = {
+    day: compare(*row)
+    for day, row in rows.items()
+    if row[1] > 0 and row[3] > 0 and row[0] <= row[1] and row[2] <= row[3]
+}
+for problem in problems:
+    st.error(problem, icon=":material/error:")
+if not results:
+    st.info(
+        "Enter how many learners passed and were tested in each arm to read the results.",
+        icon=":material/info:",
+    )
+for day, r in results.items():
+    kpi_row(
+        [
+            Tile(f"Difference at day {day}", points(r.difference), "microlearning minus instructor-led"),
+            Tile(f"95 % CI at day {day}", f"{points(r.ci[0])} to {points(r.ci[1])}".replace(" points", ""),
+                 "points; Newcombe hybrid score interval"),
+            Tile(f"p-value at day {day}", p_value_text(r.p_value), "two-proportion z-test, two-sided"),
+            Tile(f"P(microlearning better) at day {day}", percent(100 * r.prob_b_beats_a),
+                 "Bayesian, uniform Beta(1, 1) priors"),
+        ]
+    )  # fmt: skip
+if results:
+    show_chart(results_figure(rows, results), key="pilot_results_chart")
+    with st.expander("Results table"):
+        table = results_table(results)
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(
+            "Download CSV", table.to_csv(index=False), file_name="pilot-results.csv", key="pilot_csv"
+        )
+
+# --- 3. Decay fit ----------------------------------------------------------------------------
+st.subheader("3 · Feed the decay into the retention model")
+day_ref = scenario.retention_reference_day
+st.caption(
+    f"Each arm's two rates fit R(t) = R₃₀·e^(−(t − 30)/S) with S = (90 − 30) / ln(R₃₀ / R₉₀). The fitted rate at "
+    f"day {day_ref} (your reference day) can replace the sidebar's 'Knowledge retained', rounded to a whole percent."
+)
+fit_columns = st.columns(2)
+for column, fmt, offset in ((fit_columns[0], Format.MICRO, 2), (fit_columns[1], Format.ILT, 0)):
+    field = f"{fmt.value}_retention_pct"
+    spec = INPUTS[field]
+    fit = decay_fit(
+        rows[DAY_FIRST][offset], rows[DAY_FIRST][offset + 1], rows[DAY_SECOND][offset], rows[DAY_SECOND][offset + 1],
+        day_ref, (float(spec.minimum or 1), float(spec.maximum or 100)),
+    )  # fmt: skip
+    with column:
+        st.markdown(format_label(fmt))
+        current = getattr(scenario, field)
+        if fit.at_reference is None:
+            st.markdown(fit.message)
+        else:
+            st.markdown(
+                f"{fit.message}; retention at day {day_ref} = **{percent(fit.at_reference, 0)}** "
+                f"(the model uses {percent(current, 0)})."
+            )
+        st.button(
+            f"Use {percent(fit.at_reference, 0)} in the model" if fit.at_reference is not None else "Use in the model",
+            key=f"pilot_fit_{fmt.value}", on_click=apply_fit, args=(field, fit.at_reference or 0.0),
+            disabled=fit.at_reference is None or fit.at_reference == current, icon=":material/input:",
+        )  # fmt: skip
+if problem := st.session_state.pop("pilot_fit_problem", None):
+    st.error(problem, icon=":material/error:")
+
+# --- 4. Break-even ----------------------------------------------------------------------------
+st.subheader("4 · Can the pilot tell break-even from loss?")
+e1, e2 = st.columns(2)
+field = e1.selectbox(
+    "Effect the pilot measures", list(EFFECTS), key="pilot_effect", format_func=lambda f: INPUTS[f].label,
+    help="A relative change of arm A's rate: productivity raises a success rate, incidents avoided lower an incident rate.",
+)  # fmt: skip
+enrol = e2.number_input(
+    "Learners per arm you can enrol (0 = the plan above)", 0, 1_000_000, 0, step=10, key="pilot_enrol",
+)  # fmt: skip
+effect = EFFECTS[field]
+per_arm_enrolled = enrol or planned or 0
+effective_n = per_arm_enrolled / (1 + (team_size - 1) * icc) if clustered else per_arm_enrolled
+if per_arm_enrolled <= 0:
+    st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
+else:
+    check = cached_breakeven_check(scenario, field, baseline, float(effective_n), alpha, power)
+    kpi_row(
+        [
+            Tile("Break-even effect", percent(check.breakeven_pct),
+                 f"{INPUTS[field].label.lower()} for ROI = 0" if check.breakeven_pct is not None
+                 else "ROI is positive even with no effect" if check.profitable_without_effect
+                 else "no effect in range reaches ROI = 0"),
+            Tile("Smallest effect the pilot detects", percent(check.mde_pct),
+                 f"relative to arm A's {percent(baseline_pct, 0)}, {learners(per_arm_enrolled)} per arm"),
+            Tile("Learners per arm to detect break-even", learners(check.learners_for_breakeven),
+                 "same α and power" if check.learners_for_breakeven else "no break-even effect to detect"),
+        ]
+    )  # fmt: skip
+    kind, sentence = breakeven_verdict(check, per_arm_enrolled)
+    {"success": st.success, "warning": st.warning, "info": st.info}[kind](sentence)
+    st.caption(
+        f"The pilot counts the {effect.outcome}; the model's effect is the relative change of arm A's rate. "
+        "Break-even comes from goal seek on microlearning's ROI with this benefit stream counted"
+        + ("" if check.stream_was_on else " (it is off in your sidebar; the check switches it on)")
+        + ". Read arm A as the group the effect is measured against. "
+        + ("Team randomisation divides the learners by the design effect. " if clustered else "")
+    )

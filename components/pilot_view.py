@@ -1,0 +1,256 @@
+"""Pilot planner on screen: messages and figures (pure), the fit button's callback, cached checks.
+
+Arm A is the instructor-led pilot (the comparison), arm B the microlearning pilot, each in
+its format's colour. Rates are fractions in 0..1 in calculators; percentages on screen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from calculators.pilot import (
+    BreakEvenCheck,
+    Comparison,
+    breakeven_check,
+    sample_size_exact,
+    wilson_interval,
+)
+from calculators.scenario import INPUTS, Format, Scenario
+from components.formatting import learners, percent
+from components.scenario_inputs import current_scenario, set_scenario
+from components.theme import FORMAT_COLOURS, frame
+
+ARM_A = Format.ILT
+ARM_B = Format.MICRO
+
+
+def p_value_text(p: float) -> str:
+    """A p-value as people read it: three decimals, or '< 0.001'.
+
+    >>> p_value_text(0.00804), p_value_text(0.0000003), p_value_text(1.0)
+    ('0.008', '< 0.001', '1.000')
+    """
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def points(x: float) -> str:
+    """A difference of rates (fraction) in percentage points, signed.
+
+    >>> points(0.2), points(-0.0523), points(0.0)
+    ('+20.0 points', '−5.2 points', '0.0 points')
+    """
+    text = f"{abs(100 * x):.1f} points"
+    if round(100 * x, 1) == 0:
+        return text
+    return ("+" if x > 0 else "−") + text
+
+
+def plan_headline(baseline: float, target: float, n: int | None, design: str) -> str:
+    """Title of the sample-size chart.
+
+    >>> plan_headline(0.35, 0.50, 170, "superiority")
+    'Telling 35 % from 50 % takes 170 learners per arm'
+    >>> plan_headline(0.35, 0.35, None, "superiority")
+    'Equal rates: no pilot size can tell them apart'
+    """
+    if n is None:
+        if design == "superiority":
+            return "Equal rates: no pilot size can tell them apart"
+        return "The expected rate does not clear the margin: no pilot size can show non-inferiority"
+    verb = "Telling" if design == "superiority" else "Showing non-inferiority of"
+    return f"{verb} {percent(100 * baseline, 0)} from {percent(100 * target, 0)} takes {learners(n)} learners per arm"
+
+
+def sample_size_figure(
+    baseline: float, target: float, n: int | None, alpha: float, power: float
+) -> go.Figure:
+    """Learners per arm (log scale) against the rate expected in arm B; the plan marked.
+
+    >>> fig = sample_size_figure(0.35, 0.50, 170, 0.05, 0.8)
+    >>> fig.layout.yaxis.type, fig.data[0].line.color, fig.data[1].y[0]
+    ('log', '#0072B2', 170)
+    """
+    rates = np.round(np.linspace(0.01, 0.99, 197), 4)
+    sizes = [sample_size_exact(baseline, float(r), alpha, power) for r in rates]
+    # A gap (None) around the baseline: the curve rises without bound there.
+    xs = [100 * float(r) for r in rates]
+    ys = [
+        None if m is None or abs(r - baseline) < 0.02 else round(m, 1)
+        for r, m in zip(rates, sizes, strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=xs, y=ys, mode="lines", name="Learners per arm", line={"color": FORMAT_COLOURS[ARM_B], "width": 3},
+            hovertemplate="Arm B rate %{x:.0f} %: %{y:,.0f} learners per arm<extra></extra>",
+        )
+    )  # fmt: skip
+    if n is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[100 * target], y=[n], mode="markers+text", name="Your plan",
+                marker={"color": FORMAT_COLOURS[ARM_B], "size": 13, "line": {"color": "white", "width": 2}},
+                text=[f"<b>  {learners(n)} per arm</b>"], textposition="middle right",
+                hovertemplate="Your plan: %{y:,} learners per arm<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.add_vline(
+        x=100 * baseline, line={"color": FORMAT_COLOURS[ARM_A], "dash": "dot"},
+        annotation={"text": f"Arm A (instructor-led) {percent(100 * baseline, 0)}", "font": {"color": FORMAT_COLOURS[ARM_A]}},
+        annotation_position="bottom right",
+    )  # fmt: skip
+    frame(
+        fig,
+        plan_headline(baseline, target, n, "superiority"),
+        x_title="Rate expected in arm B, microlearning (%)",
+        y_title="Learners per arm (log scale)",
+        subtitle=f"Two-sided test of two proportions, α = {alpha:g}, power {percent(100 * power, 0)}; "
+        "the closer the rates, the more learners",
+    )
+    fig.update_yaxes(type="log")
+    fig.update_xaxes(range=[0, 100])
+    return fig
+
+
+def results_headline(day: int, result: Comparison) -> str:
+    """The message of the results chart: who leads at `day`, by how much, how sure.
+
+    >>> from calculators.pilot import compare
+    >>> results_headline(90, compare(48, 80, 56, 70))
+    'At day 90 microlearning leads by 20.0 points (95 % CI +5.2 to +33.4; p = 0.008)'
+    """
+    if round(100 * result.difference, 1) == 0:
+        lead = "the arms are level"
+    else:
+        who = "microlearning" if result.difference > 0 else "instructor-led"
+        lead = f"{who} leads by {abs(100 * result.difference):.1f} points"
+    low, high = (points(x).removesuffix(" points") for x in result.ci)
+    return f"At day {day} {lead} (95 % CI {low} to {high}; p = {p_value_text(result.p_value)})"
+
+
+def results_figure(rows: dict[int, tuple[int, int, int, int]], results: dict[int, Comparison]) -> go.Figure:
+    """Each arm's rate at day 30 and 90 with its 95 % Wilson interval, in the format's colour.
+
+    `rows[day] = (passed A, tested A, passed B, tested B)`; days without valid data are skipped.
+
+    >>> from calculators.pilot import compare
+    >>> fig = results_figure({30: (48, 80, 56, 70)}, {30: compare(48, 80, 56, 70)})
+    >>> [t.name for t in fig.data], fig.data[1].y
+    (['Instructor-led (arm A)', 'Microlearning (arm B)'], (80.0,))
+    """
+    fig = go.Figure()
+    days = sorted(results)
+    for fmt, offset in ((ARM_A, 0), (ARM_B, 2)):
+        ys, lows, highs = [], [], []
+        for day in days:
+            passed, tested = rows[day][offset], rows[day][offset + 1]
+            rate = 100 * passed / tested
+            low, high = wilson_interval(passed, tested)
+            ys.append(rate)
+            lows.append(rate - 100 * low)
+            highs.append(100 * high - rate)
+        fig.add_trace(
+            go.Scatter(
+                x=days, y=ys, name=f"{fmt.label} (arm {'A' if fmt is ARM_A else 'B'})", mode="lines+markers",
+                line={"color": FORMAT_COLOURS[fmt], "width": 3}, marker={"size": 10},
+                error_y={"type": "data", "symmetric": False, "array": highs, "arrayminus": lows,
+                         "color": FORMAT_COLOURS[fmt], "thickness": 1.5, "width": 6},
+                hovertemplate="Day %{x}: %{y:.1f} %<extra>" + fmt.label + "</extra>",
+            )
+        )  # fmt: skip
+    last = days[-1]
+    frame(
+        fig,
+        results_headline(last, results[last]),
+        x_title="Days after training",
+        y_title="Learners passing (%)",
+        subtitle="Bars: 95 % Wilson score interval of each rate",
+    )
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
+    fig.update_layout(margin={"t": 120})
+    fig.update_xaxes(tickvals=days, range=[min(days) - 15, max(days) + 15])
+    fig.update_yaxes(range=[0, 100])
+    return fig
+
+
+def results_table(results: dict[int, Comparison]) -> pd.DataFrame:
+    """One row per day: both rates, the difference, its CI, the p-value, P(B beats A)."""
+    rows = []
+    for day, r in sorted(results.items()):
+        rows.append(
+            {
+                "Day": day,
+                "Instructor-led (A)": percent(100 * r.rate_a),
+                "Microlearning (B)": percent(100 * r.rate_b),
+                "Difference B − A": points(r.difference),
+                "95 % CI (Newcombe)": f"{points(r.ci[0])} to {points(r.ci[1])}",
+                "p-value (z-test)": p_value_text(r.p_value),
+                "P(microlearning better)": percent(100 * r.prob_b_beats_a),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def apply_fit(field: str, value: float) -> None:
+    """Button callback: put a fitted retention into the shared scenario (within the field's bounds)."""
+    spec = INPUTS[field]
+    low, high = float(spec.minimum or 0), float(spec.maximum or 100)
+    if not low <= value <= high:
+        st.session_state["pilot_fit_problem"] = f"{value:g} % is outside {low:g}-{high:g} %: not applied."
+        return
+    set_scenario(current_scenario().model_copy(update={field: float(value)}))
+    st.toast(f"{spec.label} ({'microlearning' if field.startswith('micro') else 'instructor-led'}) set to {value:g} %",
+             icon=":material/check:")  # fmt: skip
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_breakeven_check(
+    scenario: Scenario, field: str, baseline: float, learners_per_arm: float, alpha: float, power: float
+) -> BreakEvenCheck:
+    """`calculators.pilot.breakeven_check`, cached: goal seek evaluates the model a few hundred times."""
+    return breakeven_check(scenario, field, baseline, learners_per_arm, alpha, power)
+
+
+def breakeven_verdict(check: BreakEvenCheck, learners_per_arm: float) -> tuple[str, str]:
+    """('success' | 'warning' | 'info', sentence) answering: can the pilot tell break-even from loss?
+
+    >>> from calculators.pilot import EFFECTS
+    >>> c = BreakEvenCheck(EFFECTS["micro_productivity_gain_pct"], False, 1.0, False, False, 42.8, 310_114)
+    >>> breakeven_verdict(c, 170)[0]
+    'warning'
+    """
+    n = learners(learners_per_arm)
+    if check.profitable_without_effect:
+        return "info", (
+            "Microlearning breaks even under this scenario even with no effect at all: the pilot is not needed "
+            "to tell break-even from loss (it can still size the gain)."
+        )
+    if check.never_profitable:
+        return "info", (
+            "No effect within the input's range makes microlearning break even under this scenario: whatever "
+            "the pilot finds, this stream alone cannot turn the loss into a gain."
+        )
+    assert check.breakeven_pct is not None
+    need = percent(check.breakeven_pct)
+    if check.can_tell:
+        return "success", (
+            f"The pilot can tell break-even from loss: with {n} learners per arm it detects effects from "
+            f"{percent(check.mde_pct)}, and break-even needs {need}."
+        )
+    detect = (
+        f"it detects effects only from {percent(check.mde_pct)}"
+        if check.mde_pct is not None
+        else "it cannot detect any effect in range"
+    )
+    more = (
+        f" Detecting {need} takes about {learners(check.learners_for_breakeven)} learners per arm."
+        if check.learners_for_breakeven is not None
+        else ""
+    )
+    return "warning", (
+        f"The planned pilot cannot tell break-even from loss: break-even needs an effect of {need}, but with "
+        f"{n} learners per arm {detect}. A result at break-even would most likely read as 'no difference'.{more}"
+    )
