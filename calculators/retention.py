@@ -90,7 +90,7 @@ def _segment_parameters(family: CurveFamily, parameter: float, gain: float, coun
     return np.exp(np.minimum(log_s, math.log(MAX_STABILITY_DAYS)))
 
 
-def _area(family: CurveFamily, parameter: FloatArray, length: FloatArray) -> FloatArray:
+def segment_area(family: CurveFamily, parameter: FloatArray, length: FloatArray | float) -> FloatArray:
     """∫_0^length R(t) dt for each segment, in closed form (days)."""
     if family is CurveFamily.EXPONENTIAL:
         return parameter * -np.expm1(-length / parameter)
@@ -138,7 +138,7 @@ def mean_retention(
         return 1.0
     count, lengths = _nudge_layout(horizon_days, every_days)
     params = _segment_parameters(family, parameter, gain, count)
-    value = float(np.sum(_area(family, params, lengths)) / horizon_days)
+    value = float(np.sum(segment_area(family, params, lengths)) / horizon_days)
     return min(max(value, 0.0), 1.0)
 
 
@@ -162,11 +162,7 @@ def retention_curve(
     count = int(segment.max()) + 1 if t.size else 1
     params = _segment_parameters(family, parameter, gain, count)[segment.astype(np.int64)]
     since = t - segment * every_days
-    if family is CurveFamily.EXPONENTIAL:
-        return np.exp(-since / params)
-    if family is CurveFamily.POWER:
-        return (1.0 + since) ** (-params)
-    return (1.0 + FSRS_FACTOR * since / params) ** -0.5
+    return retention(family, params, since)
 
 
 def nudges_in(horizon_days: float, every_days: float | None) -> int:

@@ -30,7 +30,13 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.ranges import RANGED_FIELDS, all_triangles
-from calculators.retention import FSRS_FACTOR, MAX_STABILITY_DAYS, MIN_POWER_EXPONENT, CurveFamily
+from calculators.retention import (
+    FSRS_FACTOR,
+    MAX_STABILITY_DAYS,
+    MIN_POWER_EXPONENT,
+    CurveFamily,
+    segment_area,
+)
 from calculators.roi import DAYS_PER_YEAR, HOURS_PER_WEEK, Option, benefit_years, effective, nudge_count
 from calculators.scenario import INPUTS, Format, Scenario
 
@@ -81,6 +87,7 @@ def _track(x: _Inputs, fmt: Format, learners: FloatArray) -> tuple[FloatArray, F
 
 
 def _calibrate(family: CurveFamily, retained: FloatArray, day: float) -> FloatArray:
+    """`calculators.retention.calibrate` for an array of retention assumptions."""
     r = np.minimum(retained, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         if family is CurveFamily.EXPONENTIAL:
@@ -98,18 +105,6 @@ def _calibrate(family: CurveFamily, retained: FloatArray, day: float) -> FloatAr
     return p
 
 
-def _area(family: CurveFamily, p: FloatArray, length: float) -> FloatArray:
-    if family is CurveFamily.EXPONENTIAL:
-        return p * -np.expm1(-length / p)
-    if family is CurveFamily.POWER:
-        log_end = math.log1p(length)
-        near_one = np.abs(1.0 - p) < 1e-9
-        safe = np.where(near_one, 0.5, 1.0 - p)
-        return np.where(near_one, log_end, np.expm1(safe * log_end) / safe)
-    c = FSRS_FACTOR / p
-    return 2.0 / c * (np.sqrt(1.0 + c * length) - 1.0)
-
-
 def _mean_retention(x: _Inputs, fmt: Format) -> FloatArray:
     """Vectorised `calculators.retention.mean_retention` for each draw."""
     s = x.scenario
@@ -119,7 +114,7 @@ def _mean_retention(x: _Inputs, fmt: Format) -> FloatArray:
     horizon = benefit_years(s) * DAYS_PER_YEAR
     every = s.micro_nudge_days if fmt is Format.MICRO else s.ilt_nudge_days
     if not every or every >= horizon:
-        return np.clip(_area(family, p, horizon) / horizon, 0.0, 1.0)
+        return np.clip(segment_area(family, p, horizon) / horizon, 0.0, 1.0)
     full = int(horizon // every)
     rest = horizon - full * every
     lengths = [float(every)] * full + ([rest] if rest > 1e-12 else [])
@@ -136,11 +131,11 @@ def _mean_retention(x: _Inputs, fmt: Format) -> FloatArray:
         if np.all(log_pn == limit):  # every draw has saturated: the remaining segments are alike
             remaining = lengths[n:]
             same = [length_ for length_ in remaining if length_ == length]
-            total = total + len(same) * _area(family, pn, length)
+            total = total + len(same) * segment_area(family, pn, length)
             for other in remaining[len(same) :]:
-                total = total + _area(family, pn, other)
+                total = total + segment_area(family, pn, other)
             break
-        total = total + _area(family, pn, length)
+        total = total + segment_area(family, pn, length)
     return np.clip(total / horizon, 0.0, 1.0)
 
 

@@ -154,7 +154,8 @@ def test_best_share_is_the_maximum_of_its_curve():
 
 @settings(max_examples=200, deadline=None)
 @given(
-    fixed=st.floats(0, 1e6), variable=st.floats(0, 1e3), margin=st.floats(0.01, 1e4)
+    fixed=st.floats(0, 1e6, allow_subnormal=False), variable=st.floats(0, 1e3, allow_subnormal=False),
+    margin=st.floats(0.01, 1e4),
 )  # fmt: skip
 def test_roi_is_zero_at_break_even(fixed, variable, margin):
     line = CostLine(Format.MICRO, fixed, variable)
