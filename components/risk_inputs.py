@@ -14,7 +14,7 @@ from calculators.ranges import (
     validate_range,
 )
 from calculators.roi import Option, effective
-from calculators.scenario import INPUTS, Scenario
+from calculators.scenario import INPUTS, Scenario, input_title
 from components.scenario_inputs import PROBLEMS_KEY
 
 RANGES_KEY = "ranges"
@@ -51,7 +51,7 @@ def _table(scenario: Scenario, overrides: dict[str, tuple[float, float]]) -> pd.
     triangles = all_triangles(effective(scenario), overrides)
     return pd.DataFrame(
         {
-            "Input": [INPUTS[f].label for f in RANGED_FIELDS],
+            "Input": [input_title(f) for f in RANGED_FIELDS],
             "Low": [triangles[f][0] for f in RANGED_FIELDS],
             "Most likely": [triangles[f][1] for f in RANGED_FIELDS],
             "High": [triangles[f][2] for f in RANGED_FIELDS],

@@ -194,3 +194,26 @@ def test_blend_slider_moves_the_mix_chart_and_tiles(page: Page, live_server: str
     expect_chart_text(page, "Your mix 11 %")
     expect(page).to_have_url(re.compile(r"[?&]blend_ilt_share_pct=11(&|$)"), timeout=TIMEOUT)
     expect_no_exception(page)
+
+
+def test_editing_a_range_in_the_table_updates_the_link(page: Page, live_server: str) -> None:
+    """The ranges table is a canvas grid: edit a cell as a user does (double-click, type, Enter)."""
+    open_app(page, live_server + "/sensitivity")
+    page.get_by_text("Ranges of the uncertain inputs").click()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=TIMEOUT)
+    grid.scroll_into_view_if_needed()
+    canvas = grid.locator("canvas").first
+    page.wait_for_timeout(1_000)  # the grid draws on a canvas: no DOM signal says it is ready
+    box = canvas.bounding_box()
+    assert box is not None
+    # rows are 35 px under a 35 px header: row 2 is "Development cost (microlearning series)";
+    # the "Low" column sits at about 40 % of the width
+    page.mouse.click(box["x"] + box["width"] * 0.41, box["y"] + 35 + 35 + 17)
+    page.keyboard.press("Enter")  # open the cell editor (a DOM overlay above the canvas)
+    editor = page.locator("#portal input, #portal textarea").first
+    expect(editor).to_be_visible(timeout=TIMEOUT)
+    editor.fill("25000")
+    editor.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]rng=micro_fixed_cost%3A25000%3A40500(&|$)"), timeout=TIMEOUT)
+    expect_no_exception(page)
