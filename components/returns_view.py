@@ -96,7 +96,7 @@ def returns_tiles(
                 help="Costs ÷ (yearly benefits ÷ 12), undiscounted.",
             ),
             Tile(
-                option_label(best, "net present value"),
+                option_label(best, "NPV"),
                 money(r.npv, currency),
                 compare(lambda x: money(x.npv, currency, compact=True)),
                 help="Monthly benefits minus costs, discounted at the scenario's discount rate.",

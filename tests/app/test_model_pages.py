@@ -9,7 +9,7 @@ def test_summary_shows_roi_payback_and_npv_of_the_best_option(app):
     at = app()
     assert metric(at, "Microlearning ROI") == "28.8 %"
     assert metric(at, "Microlearning payback") == "28 months"
-    assert metric(at, "Microlearning net present value") == "$4,826"
+    assert metric(at, "Microlearning NPV") == "$4,826"
     assert any("On returns, microlearning leads" in m.value for m in at.markdown)
 
 
