@@ -234,7 +234,20 @@ class Returns:
 
     @property
     def payback_months(self) -> float | None:
-        return payback_months(self.costs, self.annual_benefits)
+        """Costs / (annual benefits / 12), undiscounted; None when benefits stop before it."""
+        months = payback_months(self.costs, self.annual_benefits)
+        if months is None or months > self.benefit_months:
+            return None
+        return months
+
+    @property
+    def benefit_months(self) -> int:
+        """Months in which benefits accrue (the horizon, or 12 under the conservative rules)."""
+        return int(np.count_nonzero(self.flows.benefits)) if self.annual_benefits > 0 else 0
+
+    @property
+    def horizon_years(self) -> int:
+        return (len(self.flows.months) - 1) // 12
 
     @property
     def npv(self) -> float:

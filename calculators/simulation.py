@@ -182,6 +182,7 @@ class VectorReturns:
     benefits: FloatArray
     annual_benefits: FloatArray
     npv: FloatArray
+    benefit_months: int = 0
 
     @property
     def roi_pct(self) -> FloatArray:
@@ -255,6 +256,7 @@ def _option(x: _Inputs, option: Option, n_total: FloatArray, per: dict[Format, F
         benefits=full(annual * years),
         annual_benefits=full(annual),
         npv=full(pv_benefits - upfront - pv_yearly),
+        benefit_months=12 * years,
     )
 
 

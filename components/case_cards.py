@@ -15,7 +15,7 @@ from calculators.evidence import CaseFigures, case_figures, cheapest_option
 from calculators.presets import Preset, load_presets
 from calculators.roi import Option
 from calculators.scenario import GRADE_MEANING, Scenario
-from components.formatting import learners, money, percent
+from components.formatting import learners, money, months, percent
 from components.scenario_inputs import current_scenario, load_preset
 
 # The option each seed case is about; other presets show their cheaper pure format.
@@ -51,12 +51,9 @@ def _figures(scenario: Scenario, option: Option) -> CaseFigures:
     return case_figures(scenario, option)
 
 
-def _payback(months: float | None) -> str:
-    if months is None:
-        return "never within the horizon"
-    if months < 1:
-        return "under a month"
-    return f"{months:.0f} month{'s' if round(months) != 1 else ''}"
+def _payback_text(value: float | None) -> str:
+    text = months(value)
+    return "never within the horizon" if text == "—" else text
 
 
 def case_card(preset: Preset, on_screen: bool) -> None:
@@ -80,7 +77,7 @@ def case_card(preset: Preset, on_screen: bool) -> None:
         st.caption(
             f"{option.label}: total cost {money(f.costs, cur)}, benefits {money(f.benefits, cur)} over "
             f"{preset.scenario.horizon_years} year{'s' if preset.scenario.horizon_years != 1 else ''}, "
-            f"payback {_payback(f.payback_months)}."
+            f"payback {_payback_text(f.payback_months)}."
         )
         st.markdown(preset.description)
         st.caption(

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from calculators.costs import cost_line, cost_per_learner, net_benefit, total_cost
 from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
-from components.formatting import currency_symbol, learners, money
+from components.formatting import currency_symbol, learners, money, plural
 from components.messages import crossover_headline, format_name
 from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends
 
@@ -109,7 +109,7 @@ def cost_curves_figure(summary: CostSummary) -> go.Figure:
             x=x.learners, y=y, text=f"Crossover {learners(x.cheaper_from)}", showarrow=True,
             arrowhead=0, ax=40, ay=40, font={"color": INK, "size": 12},
         )  # fmt: skip
-    _mark_learners(fig, summary.learners, f"Your {learners(summary.learners)} learners")
+    _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}")
     frame(fig, crossover_headline(summary), x_title="Learners", y_title=f"Total cost ({cur})")
     _money_axis(fig, cur, rangemode="tozero")
     fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
@@ -132,14 +132,14 @@ def cost_per_learner_figure(summary: CostSummary) -> go.Figure:
         )  # fmt: skip
     per = summary.per_learner
     cheaper = min(Format, key=lambda f: per[f])
-    title = f"{cheaper.label} costs less per learner at {learners(summary.learners)} learners"
+    title = f"{cheaper.label} costs less per learner at {plural(summary.learners, 'learner')}"
     subtitle = (
         f"{money(per[Format.MICRO], cur)} for microlearning, {money(per[Format.ILT], cur)} for instructor-led"
         if per[Format.MICRO] != per[Format.ILT]
         else f"Both {money(per[Format.MICRO], cur)} per learner"
     )
     if per[Format.MICRO] == per[Format.ILT]:
-        title = f"Both formats cost the same per learner at {learners(summary.learners)} learners"
+        title = f"Both formats cost the same per learner at {plural(summary.learners, 'learner')}"
     _mark_learners(fig, summary.learners, f"Your {learners(summary.learners)}")
     frame(
         fig, title, subtitle=subtitle, x_title="Learners (log scale)",
@@ -169,7 +169,7 @@ def breakeven_headline(summary: CostSummary) -> str:
         parts.append(
             f"{format_name(fmt)} never"
             if b is None
-            else f"{format_name(fmt)} at {learners(math.ceil(b))} learners"
+            else f"{format_name(fmt)} at {plural(math.ceil(b), 'learner')}"
         )
     return "Break-even: " + ", ".join(parts)
 
@@ -198,7 +198,7 @@ def breakeven_figure(summary: CostSummary) -> go.Figure:
                     hovertemplate=f"{fmt.label} breaks even at {learners(math.ceil(be))} learners<extra></extra>",
                 )
             )  # fmt: skip
-    _mark_learners(fig, summary.learners, f"Your {learners(summary.learners)} learners")
+    _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}")
     frame(
         fig, breakeven_headline(summary), x_title="Learners", y_title=f"Net benefit ({cur})",
         subtitle=f"Benefits of {money(b, cur)} per learner minus total cost",

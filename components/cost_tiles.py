@@ -10,7 +10,7 @@ from calculators.costs import cost_line, total_cost
 from calculators.scenario import INPUTS, Format, Grade, Scenario
 from calculators.summary import CostSummary
 from components.charts import chart_range
-from components.formatting import currency_symbol, learners, money, percent
+from components.formatting import currency_symbol, money, percent, plural
 from components.kpi import Tile, format_label, kpi_row
 from components.messages import crossover_tile, format_name
 
@@ -20,7 +20,7 @@ TABLE_COUNTS = (1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 5
 def cost_tiles(summary: CostSummary) -> None:
     """Four tiles: each format's total cost, the cheapest format, the crossover."""
     cur = summary.scenario.currency
-    n = learners(summary.learners)
+    n = plural(summary.learners, "learner")
     basis = "fully loaded" if summary.scenario.fully_loaded else "seed-table basis"
     tiles = [
         Tile(
@@ -32,7 +32,7 @@ def cost_tiles(summary: CostSummary) -> None:
     ]
     best = summary.cheapest
     if best is None:
-        tiles.append(Tile(f"Cheapest at {n} learners", "—", "Both formats cost the same"))
+        tiles.append(Tile(f"Cheapest at {n}", "—", "Both formats cost the same"))
     else:
         other = Format.ILT if best is Format.MICRO else Format.MICRO
         share = percent(100 * summary.saving_vs_other / summary.total[other])
@@ -40,7 +40,7 @@ def cost_tiles(summary: CostSummary) -> None:
             Tile(
                 format_label(best, "is cheaper by"),
                 money(summary.saving_vs_other, cur),
-                f"{share} less than {format_name(other)} at {n} learners",
+                f"{share} less than {format_name(other)} at {n}",
                 help="The cheapest format at your learner count, and the saving against the other.",
             )
         )

@@ -43,7 +43,7 @@ def money(x: float | None, currency: str, *, compact: bool = False) -> str:
         body = f"{a / 1_000_000:,.2f}M"
     elif compact and a >= 10_000:
         body = f"{a / 1_000:,.1f}k"
-    elif a < 100 and not float(a).is_integer():
+    elif a < 100 and not float(a).is_integer() and currency != "JPY":
         body = f"{a:,.2f}"
     else:
         body = f"{a:,.0f}"
@@ -95,3 +95,24 @@ def mix(share_pct: float) -> str:
     if share_pct >= 100:
         return "pure instructor-led"
     return f"{share_pct:.0f} % instructor-led"
+
+
+def plural(count: float, word: str) -> str:
+    """A whole count with its noun, singular for one.
+
+    >>> plural(1, "learner"), plural(1000, "learner"), plural(3, "year")
+    ('1 learner', '1,000 learners', '3 years')
+    """
+    n = round(count)
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def months(x: float | None) -> str:
+    """A payback in whole months (rounded up), or '—' when there is none.
+
+    >>> months(27.2), months(1_234.5), months(0.4), months(None)
+    ('28 months', '1,235 months', '1 month', '—')
+    """
+    if x is None or not math.isfinite(x):
+        return MISSING
+    return plural(max(math.ceil(x - 1e-9), 1), "month")

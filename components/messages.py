@@ -15,7 +15,7 @@ from __future__ import annotations
 from calculators.costs import cost_line, total_cost
 from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
-from components.formatting import learners, money, percent
+from components.formatting import learners, money, percent, plural
 
 
 def _other(fmt: Format) -> Format:
@@ -60,16 +60,13 @@ def crossover_tile(summary: CostSummary) -> tuple[str, str]:
 def recommendation(summary: CostSummary) -> str:
     """One sentence a CFO can read aloud: the cheaper format at this scale, and by how much."""
     cur = summary.scenario.currency
-    n = learners(summary.learners)
+    n = plural(summary.learners, "learner")
     if summary.cheapest is None:
-        return (
-            f"On cost alone the formats tie: for {n} learners each costs "
-            f"{money(summary.total[Format.MICRO], cur)}."
-        )
+        return f"On cost alone the formats tie: for {n} each costs {money(summary.total[Format.MICRO], cur)}."
     best, other = summary.cheapest, _other(summary.cheapest)
     share = 100 * summary.saving_vs_other / summary.total[other] if summary.total[other] else 0.0
     sentence = (
-        f"On cost alone, choose {format_name(best)}: for {n} learners it costs "
+        f"On cost alone, choose {format_name(best)}: for {n} it costs "
         f"{money(summary.total[best], cur)} against {money(summary.total[other], cur)} for "
         f"{format_name(other)}, saving {money(summary.saving_vs_other, cur)} ({percent(share)})."
     )

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from calculators.retention import CurveFamily, calibrate, retention_curve, two_point_stability
 from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
 from calculators.scenario import Format, Scenario
-from components.formatting import currency_symbol, money, percent
+from components.formatting import currency_symbol, money, percent, plural
 from components.theme import INK, MUTED, OPTION_COLOURS, frame
 
 _NAMES = {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "blended"}
@@ -34,14 +34,14 @@ def payback_headline(returns: dict[Option, Returns]) -> str:
     winners = sorted((m, o) for o, m in paid.items() if m is not None)
     losers = [_NAMES[o] for o, m in paid.items() if m is None]
     if not winners:
-        return f"No option pays back within {years} years"
+        return f"No option pays back within {plural(years, 'year')}"
     month, first = winners[0]
     text = f"{first.label} pays back in month {math.ceil(month)} (discounted)"
     if len(winners) > 1:
         text += "; " + "; ".join(f"{_NAMES[o]} in month {math.ceil(m)}" for m, o in winners[1:])
     if losers:
         verb = "does" if len(losers) == 1 else "do"
-        text += f"; {_join(losers)} {verb} not within {years} years"
+        text += f"; {_join(losers)} {verb} not within {plural(years, 'year')}"
     return text
 
 

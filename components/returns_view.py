@@ -9,7 +9,7 @@ import streamlit as st
 
 from calculators.roi import Option, Returns, all_returns, overlapping_streams
 from calculators.scenario import Format, Scenario
-from components.formatting import money, percent
+from components.formatting import money, months, percent, plural
 from components.kpi import Tile, kpi_row
 
 _MARKDOWN_COLOUR = {Option.MICRO: "blue", Option.ILT: "orange", Option.BLEND: "green"}
@@ -30,18 +30,6 @@ def best_option(returns: dict[Option, Returns]) -> Option:
     return max(returns, key=lambda o: (returns[o].npv, -returns[o].costs))
 
 
-def months(x: float | None) -> str:
-    """Payback in whole months, or '—' when it never pays back.
-
-    >>> months(27.2), months(None)
-    ('28 months', '—')
-    """
-    if x is None or not math.isfinite(x):
-        return "—"
-    whole = math.ceil(x - 1e-9)
-    return f"{whole} month{'s' if whole != 1 else ''}"
-
-
 def roi_sentence(returns: dict[Option, Returns], currency: str) -> str:
     """One sentence on returns: the best option's ROI, payback and NPV.
 
@@ -51,17 +39,29 @@ def roi_sentence(returns: dict[Option, Returns], currency: str) -> str:
     """
     best = best_option(returns)
     r = returns[best]
-    years = (len(r.flows.months) - 1) // 12
+    years = plural(r.horizon_years, "year")
+    tied = [o for o in returns if o is not best and _same(returns[o], r)]
+    lead = (
+        f"{best.label.lower()} and {' and '.join(o.label.lower() for o in tied)} tie"
+        if tied
+        else f"{best.label.lower()} leads"
+    )
     if r.npv <= 0:
         return (
-            f"No option creates value on these assumptions: the best, {best.label.lower()}, has a net "
-            f"present value of {money(r.npv, currency)} over {years} years."
+            f"No option creates value on these assumptions: the best, {best.label.lower()}, has a net present "
+            f"value of {money(r.npv, currency)} over {years} (ROI before discounting {percent(r.roi_pct)})."
         )
     payback = months(r.payback_months)
-    payback_text = f"payback in {payback}" if payback != "—" else "no payback"
+    payback_text = f"payback in {payback}" if payback != "—" else f"no payback within {years}"
     return (
-        f"On returns, {best.label.lower()} leads: ROI {percent(r.roi_pct)}, {payback_text}, "
-        f"net present value {money(r.npv, currency)} over {years} years."
+        f"On returns, {lead}: ROI {percent(r.roi_pct)}, {payback_text}, "
+        f"net present value {money(r.npv, currency)} over {years}."
+    )
+
+
+def _same(a: Returns, b: Returns) -> bool:
+    return math.isclose(a.npv, b.npv, rel_tol=1e-12, abs_tol=1e-6) and math.isclose(
+        a.costs, b.costs, rel_tol=1e-12
     )
 
 
@@ -93,7 +93,10 @@ def returns_tiles(
                 option_label(best, "payback"),
                 months(r.payback_months),
                 compare(lambda x: months(x.payback_months)),
-                help="Costs ÷ (yearly benefits ÷ 12), undiscounted.",
+                help=(
+                    "Costs ÷ (yearly benefits ÷ 12), undiscounted. '—': benefits never repay the costs "
+                    "within the years counted."
+                ),
             ),
             Tile(
                 option_label(best, "NPV"),

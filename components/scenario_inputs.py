@@ -159,6 +159,7 @@ def _presets() -> tuple[list[Preset], list[str]]:
 def load_preset(preset: Preset) -> None:
     """Button callback: runs before the script, so widget values may still be set."""
     set_scenario(preset.scenario)
+    st.session_state["sb_preset_choice"] = preset.name  # the picker names what is loaded
     st.session_state[PROBLEMS_KEY] = list(preset.problems)
     st.toast(f"Loaded preset: {preset.name}", icon=":material/check:")
 
