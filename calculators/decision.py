@@ -84,7 +84,9 @@ CRITERIA: tuple[Criterion, ...] = (
         {Option.MICRO: "Very High", Option.ILT: "Lower"},
         {Option.MICRO: "Very High", Option.ILT: "Lower without investment"},
     ),
-    Criterion("cost", "Cost at your scale", "The model: total cost over the horizon at your learner count"),
+    Criterion(
+        "cost", "Cost advantage at your scale", "The model: total cost over the horizon at your learner count"
+    ),
     Criterion("culture", "Cultural fit", "Your rating: seed 002 says it decides adoption speed"),
 )
 CRITERION_KEYS = tuple(c.key for c in CRITERIA)

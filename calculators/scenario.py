@@ -131,7 +131,7 @@ class Scenario(BaseModel):
         "USD",
         label="Currency",
         group=SCALE,
-        source="Seeds quote US dollars",
+        source="Seeds quote US dollars; amounts are not converted: enter your own figures in this currency",
         grade=Grade.YOURS,
         widget="select",
     )

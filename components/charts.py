@@ -74,11 +74,25 @@ def _label_format_lines(fig: go.Figure, *, log_y: bool) -> None:
     label_line_ends(fig, ends, log_y=log_y)
 
 
-def _mark_learners(fig: go.Figure, n: float, text: str, *, dash: str = "dot", colour: str = MUTED) -> None:
-    fig.add_vline(x=n, line={"color": colour, "dash": dash, "width": 1.5})
+def _mark_learners(
+    fig: go.Figure,
+    n: float,
+    text: str,
+    *,
+    x_max: float,
+    log_x: bool = False,
+    dash: str = "dot",
+    colour: str = MUTED,
+) -> None:
+    """A vertical line at `n` learners with its label, kept inside the plot near the right edge."""
+    at = math.log10(max(n, 1)) if log_x else n  # positions on a log axis are given as log10
+    fig.add_vline(x=at, line={"color": colour, "dash": dash, "width": 1.5})
+    position = math.log10(max(n, 1)) / math.log10(max(x_max, 10)) if log_x else n / max(x_max, 1)
+    right_side = position > 0.75
     fig.add_annotation(
-        x=n, y=1.0, yref="paper", text=text, showarrow=False, xanchor="left", yanchor="top",
-        xshift=4, font={"color": colour, "size": 12},
+        x=at, y=1.0, yref="paper", text=text, showarrow=False,
+        xanchor="right" if right_side else "left", yanchor="top", xshift=-4 if right_side else 4,
+        font={"color": colour, "size": 12},
     )  # fmt: skip
 
 
@@ -109,7 +123,7 @@ def cost_curves_figure(summary: CostSummary) -> go.Figure:
             x=x.learners, y=y, text=f"Crossover {learners(x.cheaper_from)}", showarrow=True,
             arrowhead=0, ax=40, ay=40, font={"color": INK, "size": 12},
         )  # fmt: skip
-    _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}")
+    _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}", x_max=float(n[-1]))
     frame(fig, crossover_headline(summary), x_title="Learners", y_title=f"Total cost ({cur})")
     _money_axis(fig, cur, rangemode="tozero")
     fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
@@ -140,13 +154,15 @@ def cost_per_learner_figure(summary: CostSummary) -> go.Figure:
     )
     if per[Format.MICRO] == per[Format.ILT]:
         title = f"Both formats cost the same per learner at {plural(summary.learners, 'learner')}"
-    _mark_learners(fig, summary.learners, f"Your {learners(summary.learners)}")
+    _mark_learners(
+        fig, summary.learners, f"Your {learners(summary.learners)}", x_max=float(n[-1]), log_x=True
+    )
     frame(
         fig, title, subtitle=subtitle, x_title="Learners (log scale)",
         y_title=f"Cost per learner ({cur}, log scale)",
     )  # fmt: skip
-    fig.update_yaxes(type="log", tickprefix=currency_symbol(cur), tickformat=",~r")
-    fig.update_xaxes(type="log", tickformat=",")
+    fig.update_yaxes(type="log", dtick=1, tickprefix=currency_symbol(cur), tickformat=",~s")
+    fig.update_xaxes(type="log", dtick=1, tickformat=",", range=[0, math.log10(float(n[-1]))])
     _label_format_lines(fig, log_y=True)
     return fig
 
@@ -198,7 +214,7 @@ def breakeven_figure(summary: CostSummary) -> go.Figure:
                     hovertemplate=f"{fmt.label} breaks even at {learners(math.ceil(be))} learners<extra></extra>",
                 )
             )  # fmt: skip
-    _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}")
+    _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}", x_max=float(n[-1]))
     frame(
         fig, breakeven_headline(summary), x_title="Learners", y_title=f"Net benefit ({cur})",
         subtitle=f"Benefits of {money(b, cur)} per learner minus total cost",

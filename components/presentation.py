@@ -44,4 +44,5 @@ def show_chart(fig: go.Figure, key: str) -> None:
     if presenting():
         fig.update_layout(height=PRESENT_HEIGHT, font={"size": 17})
         fig.update_layout(title_font_size=26)
+        fig.update_annotations(font_size=17)
     st.plotly_chart(fig, width="stretch", key=key)

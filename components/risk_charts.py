@@ -15,6 +15,9 @@ from components.charts import _nice_ceiling
 from components.formatting import currency_symbol, money, percent
 from components.theme import GRID, INK, MUTED, OPTION_COLOURS, frame
 
+# Gain and loss in colours that no format uses (format colours: components/theme.py).
+GAIN_LOSS = [[0.0, "#6B6B6B"], [0.5, "#FFFFFF"], [1.0, "#5E3C99"]]
+
 
 def focus_range(field: str, *values: float | None) -> tuple[float, float]:
     """The part of an input's range worth drawing: all of a bounded share, else up to ~3× the values shown.
@@ -136,7 +139,7 @@ def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
                 hovertemplate=f"ROI %{{x:.0f}} %: %{{y:.1f}} % of draws<extra>{option.label}</extra>",
             )
         )  # fmt: skip
-    fig.add_vrect(x0=lo, x1=0, fillcolor="#D55E00", opacity=0.06, line_width=0)
+    fig.add_vrect(x0=lo, x1=0, fillcolor=MUTED, opacity=0.08, line_width=0)
     p10, p50, p90 = mc.percentiles(focus)
     for value, name, height in ((p10, "P10", 1.0), (p50, "P50", 0.92), (p90, "P90", 1.0)):
         if math.isfinite(value):
@@ -169,7 +172,7 @@ def frontier_figure(
     scale = min(bound, 200.0) if metric == "ROI" else bound
     fig = go.Figure(
         go.Contour(
-            x=xs, y=ys, z=np.clip(z_display, -scale, scale), zmid=0, colorscale="RdBu", ncontours=20,
+            x=xs, y=ys, z=np.clip(z_display, -scale, scale), zmid=0, colorscale=GAIN_LOSS, ncontours=20,
             contours={"coloring": "heatmap", "showlines": False}, line={"width": 0},
             colorbar={"title": {"text": metric}, "ticksuffix": " %" if metric == "ROI" else ""},
             hovertemplate=f"{x_title} %{{x:,.4g}}<br>{y_title} %{{y:,.4g}}<br>{metric} %{{z:,.1f}}<extra></extra>",
@@ -190,7 +193,9 @@ def frontier_figure(
     )  # fmt: skip
     positive = float(np.mean(finite > 0)) * 100 if finite.size else 0.0
     title = f"{metric} is positive in {percent(positive, 0)} of this grid; the black line is break-even"
-    frame(fig, title, x_title=x_title, y_title=y_title, subtitle="Blue: gain · red: loss")
+    frame(fig, title, x_title=x_title, y_title=y_title, subtitle="Purple: gain · grey: loss")
+    fig.update_xaxes(tickformat=",", ticksuffix=" %" if INPUTS[x_field].unit == "%" else "")
+    fig.update_yaxes(tickformat=",", ticksuffix=" %" if INPUTS[y_field].unit == "%" else "")
     return fig
 
 
@@ -202,26 +207,35 @@ def goal_curve_figure(
     solution: float | None,
     metric: str,
     currency: str,
+    option: Option = Option.MICRO,
 ) -> go.Figure:
     """The metric across the input's range, the target line and the solution marked."""
     label = input_title(field)
     fig = go.Figure(
         go.Scatter(
-            x=xs, y=np.where(np.isfinite(ys), ys, np.nan), mode="lines", line={"color": INK, "width": 3},
+            x=xs, y=np.where(np.isfinite(ys), ys, np.nan), mode="lines",
+            line={"color": OPTION_COLOURS[option], "width": 3},
             name=metric, hovertemplate=f"{label} %{{x:,.4g}}: {metric} %{{y:,.1f}}<extra></extra>",
         )
     )  # fmt: skip
     fig.add_hline(y=target, line={"color": MUTED, "dash": "dot"})
     if solution is not None:
-        fig.add_vline(x=solution, line={"color": OPTION_COLOURS[Option.BLEND], "width": 2})
+        fig.add_vline(x=solution, line={"color": INK, "width": 2})
         fig.add_annotation(
             x=solution, y=1, yref="paper", text=input_text(field, solution, currency), showarrow=False,
-            xanchor="left", xshift=4, font={"color": OPTION_COLOURS[Option.BLEND]},
+            xanchor="left", xshift=4, font={"color": INK},
         )  # fmt: skip
         title = f"{metric} reaches {metric_text(target, metric, currency)} at {label} = {input_text(field, solution, currency)}"
     else:
         title = f"No value of {label} in its allowed range reaches {metric} {metric_text(target, metric, currency)}"
-    frame(fig, title, x_title=label, y_title=metric)
+    spec = INPUTS[field]
+    frame(
+        fig, title, x_title=label, y_title=f"{metric} ({'%' if metric == 'ROI' else currency})",
+        subtitle=f"Shown: {input_text(field, float(xs[0]), currency)} to {input_text(field, float(xs[-1]), currency)}; "
+        f"the search covers {input_text(field, float(spec.minimum or 0), currency)} to "
+        f"{input_text(field, float(spec.maximum or 0), currency)}",
+    )  # fmt: skip
+    fig.update_xaxes(tickformat=",")
     if metric == "ROI":
         fig.update_yaxes(ticksuffix=" %")
     else:

@@ -23,4 +23,7 @@ show_chart(cost_per_learner_figure(summary), key="costs_per_learner_chart")
 
 with st.expander("Cost table by learner count"):
     cost_table_view(summary, key="costs_csv")
-st.caption(evidence_caption(summary.scenario))
+st.caption(
+    evidence_caption(summary.scenario) + " Break-even here uses the quick benefit per learner; ROI & payback "
+    "and Goal seek use the benefit streams after adjustments, so their break-even differs."
+)

@@ -10,7 +10,7 @@ from components.guard import require_entry
 from components.messages import basis_note, recommendation
 from components.model_charts import cumulative_net_figure
 from components.presentation import show_chart
-from components.returns_view import returns_tiles, roi_sentence
+from components.returns_view import overlap_warning, returns_tiles, roi_sentence
 from components.risk_inputs import current_ranges
 from components.scenario_inputs import current_scenario
 from components.simulation_cache import cached_monte_carlo
@@ -24,6 +24,7 @@ st.markdown(f"#### {recommendation(summary)}")
 cost_tiles(summary)
 st.caption(basis_note(summary))
 returns = all_returns(summary.scenario)
+overlap_warning(summary.scenario)
 st.markdown(f"##### {roi_sentence(returns, summary.scenario.currency)}")
 simulated = cached_monte_carlo(summary.scenario, 10_000, 2026, "triangular", current_ranges())
 returns_tiles(returns, summary.scenario.currency, {o: simulated.probability_loss(o) for o in returns})

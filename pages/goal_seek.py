@@ -22,7 +22,7 @@ field = labels[c1.selectbox("Solve for", names, index=names.index(input_title("l
 metric = c2.segmented_control("Measure", ["ROI", "NPV"], default="ROI", key="gs_metric") or "ROI"
 target = c3.number_input(
     f"Target {'ROI (%)' if metric == 'ROI' else f'NPV ({currency})'}", -100.0 if metric == "ROI" else -1e9, 1e9,
-    0.0, key="gs_target",
+    0.0, format="%.1f", key="gs_target",
 )  # fmt: skip
 option = option_picker("gs_option")
 
@@ -46,7 +46,9 @@ else:
     )  # fmt: skip
 span = focus_range(field, float(getattr(scenario, field)), result.value)
 xs, ys = metric_curve(scenario, field, option, metric, span=span)
-show_chart(goal_curve_figure(xs, ys, field, target, result.value, metric, currency), key="gs_curve_chart")
+show_chart(
+    goal_curve_figure(xs, ys, field, target, result.value, metric, currency, option), key="gs_curve_chart"
+)
 st.caption(
     "The whole allowed range of the input is scanned for every place the target is crossed; the crossing "
     "nearest your current value is refined by bisection. Other inputs stay as they are."

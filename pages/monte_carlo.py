@@ -43,7 +43,7 @@ st.markdown(
 kpi_row(
     [
         Tile(option_label(o, "chance of loss"), percent(100 * mc.probability_loss(o)),
-             f"payback over {target} months: {percent(100 * mc.probability_payback_after(o, target))}")
+             f"{percent(100 * mc.probability_payback_after(o, target))} chance payback takes over {target} months")
         for o in Option
     ]
 )  # fmt: skip
