@@ -180,6 +180,15 @@ def cluster_plan(individual: int, cluster_size: int, icc: float) -> ClusterPlan:
     return ClusterPlan(individual, de, teams * cluster_size, teams)
 
 
+def effective_learners(enrolled: float, cluster_size: int, icc: float, clustered: bool) -> float:
+    """Learners per arm worth of information: enrolled / design effect when teams are randomised.
+
+    >>> effective_learners(264, 12, 0.05, True), effective_learners(264, 12, 0.05, False)
+    (170.32258064516128, 264)
+    """
+    return enrolled / design_effect(cluster_size, icc) if clustered else enrolled
+
+
 def minimum_detectable_difference(
     baseline: float, learners: float, alpha: float = 0.05, power: float = 0.80, direction: int = 1
 ) -> float | None:

@@ -154,7 +154,8 @@ def retention_figure(scenario: Scenario, horizon_days: int | None = None) -> go.
     )
     frame(
         fig, title, x_title="Days since training", y_title="Knowledge retained (%)",
-        subtitle=f"{scenario.retention_curve.capitalize()} curves calibrated at day {day_ref}",
+        subtitle=f"{scenario.retention_curve.capitalize()} curves calibrated at day {day_ref}"
+        + (f"; first {horizon:,} days shown" if horizon < scenario.horizon_years * DAYS_PER_YEAR else ""),
     )  # fmt: skip
     fig.update_yaxes(range=[0, 105], ticksuffix=" %")
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})

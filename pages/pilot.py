@@ -9,6 +9,7 @@ from calculators.pilot import (
     cluster_plan,
     compare,
     decay_fit,
+    effective_learners,
     noninferiority_sample_size,
     sample_size,
 )
@@ -241,7 +242,7 @@ enrol = e2.number_input(
 )  # fmt: skip
 effect = EFFECTS[field]
 per_arm_enrolled = enrol or planned or 0
-effective_n = per_arm_enrolled / (1 + (team_size - 1) * icc) if clustered else per_arm_enrolled
+effective_n = effective_learners(per_arm_enrolled, team_size, icc, clustered)
 if per_arm_enrolled <= 0:
     st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
 else:

@@ -36,7 +36,9 @@ show_chart(retention_figure(scenario), key="retention_chart")
 st.caption(
     "Curves: exponential R = e^(−t/S), power law R = (1 + t)^(−a), FSRS-style R = (1 + 19t/81S)^(−½), each "
     "calibrated so that R(reference day) equals the retention assumption. A nudge resets retention and "
-    "multiplies stability by the spacing gain. Change the family, nudges and gain under Retention in the sidebar."
+    "multiplies stability by the spacing gain. Change the family, nudges and gain under Retention in the sidebar. "
+    "Without nudges a longer horizon adds little benefit: the mean is taken over the whole benefit period, and "
+    "knowledge that has been forgotten earns nothing."
 )
 
 with st.expander("Fit the decay from your own pilot (two measurements)"):
