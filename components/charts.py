@@ -15,16 +15,17 @@ each format has its one colour from `components.theme`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import plotly.graph_objects as go
 
-from calculators.costs import cost_line, cost_per_learner, net_benefit, total_cost
+from calculators.costs import CostLine, cost_line, cost_per_learner, net_benefit, total_cost
 from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
 from components.formatting import currency_symbol, learners, money, plural
 from components.messages import crossover_headline, format_name
-from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends
+from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends, ring_marker
 
 MAX_POINTS = 2_001
 
@@ -96,19 +97,29 @@ def _mark_learners(
     )  # fmt: skip
 
 
+def _add_format_lines(
+    fig: go.Figure,
+    summary: CostSummary,
+    n: np.ndarray,
+    y_of: Callable[[CostLine, np.ndarray], np.ndarray],
+    hover: str,
+) -> None:
+    """One line per format in its colour; `hover` is the value part of the hover text."""
+    for fmt in Format:
+        fig.add_trace(
+            go.Scatter(
+                x=n, y=y_of(cost_line(summary.scenario, fmt), n), name=fmt.label, mode="lines",
+                line={"color": FORMAT_COLOURS[fmt], "width": 3}, hovertemplate=f"{hover}<extra>{fmt.label}</extra>",
+            )
+        )  # fmt: skip
+
+
 def cost_curves_figure(summary: CostSummary) -> go.Figure:
     """Total cost against learners for both formats; crossover and today's count marked."""
     cur = summary.scenario.currency
     n = learner_grid(chart_range(summary))
     fig = go.Figure()
-    for fmt in Format:
-        fig.add_trace(
-            go.Scatter(
-                x=n, y=total_cost(cost_line(summary.scenario, fmt), n), name=fmt.label, mode="lines",
-                line={"color": FORMAT_COLOURS[fmt], "width": 3},
-                hovertemplate=f"%{{y:,.0f}} {cur}<extra>{fmt.label}</extra>",
-            )
-        )  # fmt: skip
+    _add_format_lines(fig, summary, n, total_cost, f"%{{y:,.0f}} {cur}")
     x = summary.crossover
     if x is not None:
         y = float(total_cost(cost_line(summary.scenario, x.cheaper_above), x.learners))
@@ -136,14 +147,7 @@ def cost_per_learner_figure(summary: CostSummary) -> go.Figure:
     cur = summary.scenario.currency
     n = learner_grid(chart_range(summary), start=1)
     fig = go.Figure()
-    for fmt in Format:
-        fig.add_trace(
-            go.Scatter(
-                x=n, y=cost_per_learner(cost_line(summary.scenario, fmt), n), name=fmt.label, mode="lines",
-                line={"color": FORMAT_COLOURS[fmt], "width": 3},
-                hovertemplate=f"%{{y:,.2f}} {cur} per learner<extra>{fmt.label}</extra>",
-            )
-        )  # fmt: skip
+    _add_format_lines(fig, summary, n, cost_per_learner, f"%{{y:,.2f}} {cur} per learner")
     per = summary.per_learner
     cheaper = min(Format, key=lambda f: per[f])
     title = f"{cheaper.label} costs less per learner at {plural(summary.learners, 'learner')}"
@@ -207,12 +211,9 @@ def breakeven_figure(summary: CostSummary) -> go.Figure:
         )  # fmt: skip
         be = summary.breakeven[fmt]
         if be is not None and be <= n[-1]:
-            fig.add_trace(
-                go.Scatter(
-                    x=[be], y=[0], mode="markers", showlegend=False, name=f"{fmt.label} break-even",
-                    marker={"size": 11, "color": "white", "line": {"color": FORMAT_COLOURS[fmt], "width": 2.5}},
-                    hovertemplate=f"{fmt.label} breaks even at {learners(math.ceil(be))} learners<extra></extra>",
-                )
+            ring_marker(
+                fig, be, 0.0, FORMAT_COLOURS[fmt], f"{fmt.label} break-even",
+                f"{fmt.label} breaks even at {plural(math.ceil(be), 'learner')}",
             )  # fmt: skip
     _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}", x_max=float(n[-1]))
     frame(

@@ -18,7 +18,7 @@ from calculators.retention import CurveFamily, calibrate, retention_curve, two_p
 from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
 from calculators.scenario import Format, Scenario
 from components.formatting import currency_symbol, money, percent, plural
-from components.theme import INK, MUTED, OPTION_COLOURS, frame
+from components.theme import INK, MUTED, OPTION_COLOURS, frame, ring_marker
 
 _NAMES = {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "blended"}
 
@@ -60,12 +60,9 @@ def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.F
         )  # fmt: skip
         month = r.discounted_payback_month
         if month is not None:
-            fig.add_trace(
-                go.Scatter(
-                    x=[month], y=[0], mode="markers", showlegend=False, name=f"{option.label} payback",
-                    marker={"size": 11, "color": "white", "line": {"color": OPTION_COLOURS[option], "width": 2.5}},
-                    hovertemplate=f"{option.label} pays back in month {math.ceil(month)}<extra></extra>",
-                )
+            ring_marker(
+                fig, month, 0.0, OPTION_COLOURS[option], f"{option.label} payback",
+                f"{option.label} pays back in month {math.ceil(month)}",
             )  # fmt: skip
     frame(
         fig, payback_headline(returns), x_title="Months from launch", y_title=f"Cumulative net benefit ({currency})",

@@ -80,3 +80,14 @@ def label_line_ends(fig: go.Figure, ends: dict[Format, tuple[float, float]], *, 
             yshift=shift,
             font={"color": FORMAT_COLOURS[fmt], "size": 13},
         )
+
+
+def ring_marker(fig: go.Figure, x: float, y: float, colour: str, name: str, hover: str) -> None:
+    """An open ring marking one point that matters (a break-even, a payback month)."""
+    fig.add_trace(
+        go.Scatter(
+            x=[x], y=[y], mode="markers", showlegend=False, name=name,
+            marker={"size": 11, "color": "white", "line": {"color": colour, "width": 2.5}},
+            hovertemplate=f"{hover}<extra></extra>",
+        )
+    )  # fmt: skip
