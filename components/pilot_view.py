@@ -233,7 +233,11 @@ def breakeven_verdict(check: BreakEvenCheck, learners_per_arm: float) -> tuple[s
             "No effect within the input's range makes microlearning break even under this scenario: whatever "
             "the pilot finds, this stream alone cannot turn the loss into a gain."
         )
-    assert check.breakeven_pct is not None
+    if check.breakeven_pct is None:  # e.g. no costs at all: ROI does not exist
+        return "info", (
+            "ROI does not exist under this scenario (microlearning has no costs), so there is no break-even "
+            "for the pilot to detect."
+        )
     need = percent(check.breakeven_pct)
     if check.can_tell:
         return "success", (

@@ -29,9 +29,15 @@ def test_fast_reruns_outside_development():
     assert CONFIG["server"]["fileWatcherType"] == "none"
 
 
-@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout")
+@pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout"
+)
 def test_local_secrets_are_never_committed():
     result = subprocess.run(
-        ["git", "check-ignore", ".streamlit/secrets.toml"], cwd=ROOT, capture_output=True, text=True, check=False
+        ["git", "check-ignore", ".streamlit/secrets.toml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, "`.streamlit/secrets.toml` must be git-ignored"

@@ -230,3 +230,13 @@ def test_minimum_detectable_difference_round_trips(baseline, n):
     d = minimum_detectable_difference(baseline, n)
     assume(d is not None)
     assert sample_size_exact(baseline, baseline + d) == pytest.approx(n, rel=1e-6)
+
+
+def test_breakeven_verdict_when_roi_does_not_exist():
+    # all costs zero: goal seek finds no ROI anywhere, neither "always" nor "never" profitable
+    from calculators.pilot import EFFECTS, BreakEvenCheck
+    from components.pilot_view import breakeven_verdict
+
+    check = BreakEvenCheck(EFFECTS["micro_productivity_gain_pct"], False, None, False, False, 1.0, None)
+    kind, sentence = breakeven_verdict(check, 170)
+    assert kind == "info" and "ROI does not exist" in sentence
