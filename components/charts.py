@@ -25,7 +25,7 @@ from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
 from components.formatting import currency_symbol, learners, money, plural
 from components.messages import crossover_headline, format_name
-from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends, ring_marker
+from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends, money_ticks, ring_marker
 
 MAX_POINTS = 2_001
 
@@ -61,7 +61,9 @@ def learner_grid(x_max: int, start: int = 0) -> np.ndarray:
 
 
 def _money_axis(fig: go.Figure, currency: str, **kwargs: object) -> None:
-    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s", **kwargs)
+    money_ticks(fig, currency_symbol(currency))
+    if kwargs:
+        fig.update_yaxes(**kwargs)
 
 
 def _label_format_lines(fig: go.Figure, *, log_y: bool) -> None:

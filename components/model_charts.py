@@ -18,7 +18,7 @@ from calculators.retention import CurveFamily, calibrate, retention_curve, two_p
 from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
 from calculators.scenario import Format, Scenario
 from components.formatting import currency_symbol, money, percent, plural
-from components.theme import INK, MUTED, OPTION_COLOURS, frame, ring_marker
+from components.theme import INK, MUTED, OPTION_COLOURS, frame, money_ticks, ring_marker
 
 _NAMES = {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "blended"}
 
@@ -68,7 +68,7 @@ def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.F
         fig, payback_headline(returns), x_title="Months from launch", y_title=f"Cumulative net benefit ({currency})",
         subtitle="Discounted benefits minus costs, month by month",
     )  # fmt: skip
-    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+    money_ticks(fig, currency_symbol(currency))
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
 
@@ -106,7 +106,8 @@ def waterfall_figure(steps: list[WaterfallStep], currency: str, fmt_label: str) 
         y_title=f"Benefits ({currency})",
         subtitle=f"{money(gross, currency)} gross → {money(final, currency)} defensible",
     )
-    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s", rangemode="tozero")
+    money_ticks(fig, currency_symbol(currency), values=[s.value for s in steps])
+    fig.update_yaxes(rangemode="tozero")
     return fig
 
 
@@ -193,7 +194,7 @@ def blend_figure(
         fig, title, x_title="Learners in the instructor-led foundation (%)", y_title=f"Money over the horizon ({currency})",
         subtitle="0 % is pure microlearning, 100 % pure instructor-led",
     )  # fmt: skip
-    fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+    money_ticks(fig, currency_symbol(currency))
     fig.update_xaxes(range=[0, 100], ticksuffix=" %")
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig

@@ -13,7 +13,7 @@ from calculators.sensitivity import TornadoBar
 from calculators.simulation import MonteCarlo
 from components.charts import _nice_ceiling
 from components.formatting import currency_symbol, money, percent
-from components.theme import GRID, INK, MUTED, OPTION_COLOURS, frame
+from components.theme import GRID, INK, MUTED, OPTION_COLOURS, frame, money_ticks
 
 # Gain and loss in colours that no format uses (format colours: components/theme.py).
 GAIN_LOSS = [[0.0, "#6B6B6B"], [0.5, "#FFFFFF"], [1.0, "#5E3C99"]]
@@ -110,7 +110,12 @@ def tornado_figure(
     if metric == "ROI":
         fig.update_xaxes(ticksuffix=" %")
     else:
-        fig.update_xaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+        money_ticks(
+            fig,
+            currency_symbol(currency),
+            axis="x",
+            values=[v for b in shown for v in (b.low_result, b.high_result)] + [base],
+        )
     fig.update_layout(margin={"l": 10, "r": 40, "t": 90, "b": 10})
     return fig
 
@@ -239,5 +244,5 @@ def goal_curve_figure(
     if metric == "ROI":
         fig.update_yaxes(ticksuffix=" %")
     else:
-        fig.update_yaxes(tickprefix=currency_symbol(currency), tickformat="~s")
+        money_ticks(fig, currency_symbol(currency))
     return fig

@@ -6,6 +6,8 @@ a format's colour from `FORMAT_COLOURS` and nowhere else.
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from calculators.roi import Option
@@ -57,7 +59,6 @@ def label_line_ends(fig: go.Figure, ends: dict[Format, tuple[float, float]], *, 
 
     Labels closer than a twentieth of the value range are pushed apart vertically.
     """
-    import math
 
     def scale(y: float) -> float:
         return math.log10(max(y, 1e-9)) if log_y else y
@@ -91,3 +92,53 @@ def ring_marker(fig: go.Figure, x: float, y: float, colour: str, name: str, hove
             hovertemplate=f"{hover}<extra></extra>",
         )
     )  # fmt: skip
+
+
+def _nice_step(span: float, target: int = 5) -> float:
+    raw = span / max(target, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power
+
+
+def money_tick_text(value: float, symbol: str, step: float) -> str:
+    """A money tick: the sign before the currency, thousands as k and millions as M.
+
+    >>> money_tick_text(-20_000, "$", 10_000), money_tick_text(1_500_000, "€", 500_000), money_tick_text(0, "$", 5)
+    ('−$20k', '€1.5M', '$0')
+    """
+    sign = "−" if value < 0 else ""
+    a = abs(value)
+    if step >= 100_000 and a >= 1_000_000:
+        body = f"{a / 1_000_000:,.4g}M"
+    elif step >= 100 and a >= 1_000:
+        body = f"{a / 1_000:,.4g}k"
+    else:
+        body = f"{a:,.4g}"
+    return f"{sign}{symbol}{body}"
+
+
+def money_ticks(fig: go.Figure, symbol: str, axis: str = "y", values: list[float] | None = None) -> None:
+    """Explicit money ticks over the data (or `values`), so negatives read '−$10k', not '$−10k'."""
+    import numpy as np
+
+    data = list(values or [])
+    if values is None:
+        for trace in fig.data:
+            raw = getattr(trace, axis, None)
+            if raw is not None:
+                data.extend(float(v) for v in np.asarray(raw, dtype=float).ravel() if np.isfinite(v))
+    if not data:
+        return
+    lo, hi = min(min(data), 0.0), max(max(data), 0.0)
+    if hi - lo <= 0:
+        return
+    step = _nice_step(hi - lo)
+    ticks = np.arange(math.floor(lo / step) * step, hi + step / 2, step)
+    update = {
+        "tickvals": ticks.tolist(),
+        "ticktext": [money_tick_text(t, symbol.strip(), step) for t in ticks],
+    }
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickprefix="", tickformat="", **update)
