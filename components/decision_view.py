@@ -125,8 +125,9 @@ def radar_figure(
                 "range": [0, 5],
                 "tickvals": [1, 2, 3, 4, 5],
                 "ticktext": list(RATINGS),
-                "tickfont": {"size": 10},
-                "angle": 0,
+                "tickfont": {"size": 10, "color": "#6B7280"},
+                "angle": 90,  # along the first spoke, where the scale reads upwards
+                "tickangle": 90,
                 "gridcolor": "#E5E7EB",
             },
             "angularaxis": {"gridcolor": "#E5E7EB", "direction": "clockwise"},
