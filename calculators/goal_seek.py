@@ -19,6 +19,7 @@ from typing import Literal
 
 import numpy as np
 
+from calculators.ranges import input_axis
 from calculators.roi import Option, option_returns
 from calculators.scenario import INPUTS, Scenario
 from calculators.simulation import evaluate
@@ -59,11 +60,8 @@ def goal_seek(
     scenario: Scenario, field: str, option: Option, metric: Metric, target: float, tolerance: float = 1e-12
 ) -> GoalSeekResult:
     """Solve `metric(option) = target` for `field` within its allowed range."""
-    spec = INPUTS[field]
-    assert spec.minimum is not None and spec.maximum is not None
-    lo, hi = float(spec.minimum), float(spec.maximum)
-    whole = isinstance(spec.default, int)
-    xs = np.unique(np.round(np.linspace(lo, hi, SCAN_POINTS))) if whole else np.linspace(lo, hi, SCAN_POINTS)
+    whole = isinstance(INPUTS[field].default, int)
+    xs = input_axis(field, SCAN_POINTS)
     ys = np.array([_evaluate(scenario, field, x, option, metric) for x in xs]) - target
     finite = np.isfinite(ys)
     low = float(np.min(ys[finite]) + target) if finite.any() else None
@@ -107,11 +105,6 @@ def metric_curve(
     span: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The metric across the input's range (default: all of it; vectorised), for the chart."""
-    spec = INPUTS[field]
-    assert spec.minimum is not None and spec.maximum is not None
-    lo, hi = span or (float(spec.minimum), float(spec.maximum))
-    xs = np.linspace(lo, hi, points)
-    if isinstance(spec.default, int):
-        xs = np.unique(np.round(xs))
+    xs = input_axis(field, points, span)
     r = evaluate(scenario, {field: xs}, option)
     return xs, (r.roi_pct if metric == "ROI" else r.npv)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from calculators.codec import InputProblem, _plain_number, allowed_range
 from calculators.scenario import INPUTS, Grade, Scenario
 
@@ -46,6 +48,20 @@ RANGED_FIELDS: tuple[str, ...] = tuple(
 )
 
 Triangle = tuple[float, float, float]
+
+
+def input_axis(field: str, points: int, span: tuple[float, float] | None = None) -> np.ndarray:
+    """Evenly spaced values of an input over `span` (default: its allowed range), whole numbers
+    for whole-number inputs.
+
+    >>> input_axis("learners", 5, (1, 9)).tolist()
+    [1.0, 3.0, 5.0, 7.0, 9.0]
+    """
+    spec = INPUTS[field]
+    assert spec.minimum is not None and spec.maximum is not None
+    lo, hi = span or (float(spec.minimum), float(spec.maximum))
+    axis = np.linspace(lo, hi, points)
+    return np.unique(np.round(axis)) if isinstance(spec.default, int) else axis
 
 
 def default_range(scenario: Scenario, field: str) -> tuple[float, float]:

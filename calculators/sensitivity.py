@@ -23,9 +23,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from calculators.ranges import RANGED_FIELDS, all_triangles
+from calculators.ranges import RANGED_FIELDS, all_triangles, input_axis
 from calculators.roi import Option, effective
-from calculators.scenario import INPUTS, Scenario, input_title
+from calculators.scenario import Scenario, input_title
 from calculators.simulation import VectorReturns, evaluate
 
 Metric = Literal["ROI", "NPV"]
@@ -105,14 +105,7 @@ def frontier(
     y_range: tuple[float, float] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The metric over a grid of two inputs (default: their allowed ranges): (xs, ys, z[y, x])."""
-    axes = []
-    for field, span in ((x_field, x_range), (y_field, y_range)):
-        spec = INPUTS[field]
-        assert spec.minimum is not None and spec.maximum is not None
-        lo, hi = span or (float(spec.minimum), float(spec.maximum))
-        axis = np.linspace(lo, hi, resolution)
-        axes.append(np.unique(np.round(axis)) if isinstance(spec.default, int) else axis)
-    xs, ys = axes
+    xs, ys = input_axis(x_field, resolution, x_range), input_axis(y_field, resolution, y_range)
     gx, gy = np.meshgrid(xs, ys)
     r = evaluate(scenario, {x_field: gx.ravel(), y_field: gy.ravel()}, option)
     return xs, ys, _metric(r, metric).reshape(gy.shape)
