@@ -169,9 +169,18 @@ def scenario_to_query(scenario: Scenario) -> dict[str, str]:
     return {VERSION_KEY: str(SCHEMA_VERSION), **out} if out else {}
 
 
+# Inputs that no longer exist: old links and files that carry them still open. The quick
+# "benefit per learner" of the first break-even chart gave way to the model's own benefits.
+RETIRED = frozenset({"benefit_per_learner"})
+
+
 def _upgrade(version: int, values: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older link's values to the current schema (version 1 is current)."""
-    return values
+    """Bring an older link's values to the current schema (version 1 is current).
+
+    >>> _upgrade(1, {"learners": "5", "benefit_per_learner": "75"})
+    {'learners': '5'}
+    """
+    return {k: v for k, v in values.items() if k not in RETIRED}
 
 
 def scenario_from_query(

@@ -3,11 +3,13 @@
 Total cost of a format for N learners (money, over the whole horizon):
 
     C(N) = F + v·N                                   (seed 002's cost table)
+         + N·m·(p + [t·w])                            (m nudges per learner over the horizon)
          + fully loaded:  N·h·w                       (learners' seat time)
                         + ceil(N / k)·c               (instructor-led classes of k seats)
                         + r·(H − 1)                   (content refresh from year 2 on)
 
-with F the development cost, v the cost per learner, h the hours each learner spends,
+with F the development cost, v the cost per learner, p the cost of one nudge and t its
+learner time in hours (counted when fully loaded), h the hours each learner spends,
 w the loaded cost of an hour, k seats per class, c the cost of one class, r the refresh
 cost per year and H the horizon in years.
 
@@ -31,8 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from calculators.retention import nudges_in
 from calculators.scenario import Format, Scenario
 
+DAYS_PER_YEAR = 365.0
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -51,7 +55,7 @@ class CostLine:
 
     @property
     def has_steps(self) -> bool:
-        return self.per_class > 0
+        return bool(np.any(np.asarray(self.per_class) > 0))
 
     @property
     def long_run_per_learner(self) -> float:
@@ -60,32 +64,46 @@ class CostLine:
 
 
 def cost_line(scenario: Scenario, fmt: Format) -> CostLine:
-    """The cost structure of `fmt` under `scenario` (fully loaded or seed-table costs).
+    """The cost structure of `fmt` under `scenario` (fully loaded or the vendor cost table).
+
+    `scenario` may also be the model's inputs, whose fields can be arrays of draws
+    (`calculators.model.Inputs`); the line's numbers are then arrays too.
 
     >>> s = Scenario(fully_loaded=True)
     >>> line = cost_line(s, Format.ILT)
     >>> line.fixed, line.per_learner, line.class_size, line.per_class
     (12000.0, 405.0, 20, 800.0)
     """
-    prefix = fmt.value
-    fixed = float(getattr(scenario, f"{prefix}_fixed_cost"))
-    per_learner = float(getattr(scenario, f"{prefix}_cost_per_learner"))
-    if not scenario.fully_loaded:
-        return CostLine(fmt, fixed, per_learner)
-    fixed += float(getattr(scenario, f"{prefix}_refresh_per_year")) * (scenario.horizon_years - 1)
-    per_learner += float(getattr(scenario, f"{prefix}_seat_hours")) * scenario.loaded_hourly_cost
-    if fmt is Format.ILT:
-        return CostLine(fmt, fixed, per_learner, scenario.ilt_class_size, scenario.ilt_cost_per_class)
-    return CostLine(fmt, fixed, per_learner)
+    f = scenario.format(fmt)
+    loaded = scenario.fully_loaded
+    nudges = nudges_in(scenario.horizon_years * DAYS_PER_YEAR, f.nudge_days or None)
+    per_learner = f.cost_per_learner
+    if nudges:
+        nudge_time = scenario.nudge_minutes / 60.0 * scenario.loaded_hourly_cost if loaded else 0.0
+        per_learner = per_learner + nudges * (scenario.cost_per_nudge + nudge_time)
+    if not loaded:
+        return CostLine(fmt, f.fixed_cost, per_learner)
+    return CostLine(
+        fmt,
+        f.fixed_cost + f.refresh_per_year * (scenario.horizon_years - 1),
+        per_learner + f.seat_hours * scenario.loaded_hourly_cost,
+        f.class_size,
+        f.cost_per_class,
+    )
 
 
-def classes_needed(learners: FloatArray | float, class_size: int) -> FloatArray:
-    """Classes of at most `class_size` seats needed for `learners`: ceil(N / k).
+def classes_needed(learners: FloatArray | float, class_size: FloatArray | int) -> FloatArray:
+    """Classes of at most `class_size` seats needed for `learners` whole people: ceil(N / k).
+
+    Learner counts are rounded to whole people first, so a share computed in floating
+    point (7 % of 6,000 = 420.00000000000006) does not open a class for a fraction of one.
 
     >>> classes_needed(np.array([0, 1, 20, 21, 40]), 20).tolist()
     [0.0, 1.0, 1.0, 2.0, 2.0]
+    >>> classes_needed(0.07 * 6_000, 20).item()
+    21.0
     """
-    return np.ceil(np.asarray(learners, dtype=np.float64) / class_size)
+    return np.ceil(np.round(np.asarray(learners, dtype=np.float64)) / class_size)
 
 
 def total_cost(line: CostLine, learners: FloatArray | float) -> FloatArray:

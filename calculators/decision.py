@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from calculators.roi import Option, option_returns
+from calculators.roi import Option, all_returns
 from calculators.scenario import Scenario
 
 RATINGS: tuple[str, ...] = ("Very Low", "Lower", "Moderate", "High", "Very High")
@@ -131,7 +131,7 @@ def cost_scores(costs: dict[Option, float]) -> dict[Option, float]:
 
 def option_costs(scenario: Scenario) -> dict[Option, float]:
     """Each option's total cost over the horizon at the scenario's learner count (the model)."""
-    return {o: option_returns(scenario, o).costs for o in Option}
+    return {o: r.costs for o, r in all_returns(scenario).items()}
 
 
 def blend_rating(micro: str, ilt: str, ilt_share: float) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calculators.returns import bcr, payback_months, roi_percent
+from calculators.returns import bcr, roi_percent
 from calculators.roi import Option, option_returns
 from calculators.scenario import INPUTS, Grade, Scenario
 from calculators.skeptic import SkepticValue, apply_skeptic, replaced_fields
@@ -321,7 +321,7 @@ def case_figures(scenario: Scenario, option: Option) -> CaseFigures:
         cost_per_learner=r.costs / r.learners,
         benefits=r.benefits,
         roi_pct=r.roi_pct,
-        payback_months=payback_months(r.costs, r.annual_benefits),
+        payback_months=r.payback_months,  # the model's: none when benefits stop first
     )
 
 

@@ -19,19 +19,27 @@ from typing import Literal
 
 import numpy as np
 
+from calculators.model import Option, evaluate
 from calculators.ranges import input_axis
-from calculators.roi import Option, option_returns
 from calculators.scenario import INPUTS, Scenario
-from calculators.simulation import evaluate
 
 Metric = Literal["ROI", "NPV"]
 SCAN_POINTS = 401
 
 
+def _metrics(scenario: Scenario, field: str, xs: np.ndarray, option: Option, metric: Metric) -> np.ndarray:
+    """ROI in percent or NPV in money of `option` at each value of `field` (NaN: no ROI).
+
+    One array call of the model core: the scan, the bisection and the chart all use it."""
+    r = evaluate(scenario, {field: np.asarray(xs, dtype=np.float64)}, (option,))[option]
+    return r.roi_pct if metric == "ROI" else r.npv
+
+
 def metric_value(scenario: Scenario, option: Option, metric: Metric) -> float | None:
     """ROI in percent or NPV in money of `option` (None when ROI does not exist)."""
-    r = option_returns(scenario, option)
-    return r.roi_pct if metric == "ROI" else r.npv
+    r = evaluate(scenario, options=(option,))[option]
+    value = float((r.roi_pct if metric == "ROI" else r.npv)[0])
+    return value if math.isfinite(value) else None
 
 
 def seekable_fields() -> list[str]:
@@ -51,9 +59,8 @@ class GoalSeekResult:
 
 
 def _evaluate(scenario: Scenario, field: str, x: float, option: Option, metric: Metric) -> float:
-    value: float | int = int(round(x)) if isinstance(INPUTS[field].default, int) else float(x)
-    result = metric_value(scenario.model_copy(update={field: value}), option, metric)
-    return math.nan if result is None else result
+    value = float(round(x)) if isinstance(INPUTS[field].default, int) else float(x)
+    return float(_metrics(scenario, field, np.array([value]), option, metric)[0])
 
 
 def goal_seek(
@@ -62,7 +69,7 @@ def goal_seek(
     """Solve `metric(option) = target` for `field` within its allowed range."""
     whole = isinstance(INPUTS[field].default, int)
     xs = input_axis(field, SCAN_POINTS)
-    ys = np.array([_evaluate(scenario, field, x, option, metric) for x in xs]) - target
+    ys = _metrics(scenario, field, xs, option, metric) - target
     finite = np.isfinite(ys)
     low = float(np.min(ys[finite]) + target) if finite.any() else None
     high = float(np.max(ys[finite]) + target) if finite.any() else None
@@ -106,5 +113,4 @@ def metric_curve(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The metric across the input's range (default: all of it; vectorised), for the chart."""
     xs = input_axis(field, points, span)
-    r = evaluate(scenario, {field: xs}, option)
-    return xs, (r.roi_pct if metric == "ROI" else r.npv)
+    return xs, _metrics(scenario, field, xs, option, metric)

@@ -13,6 +13,7 @@ Planning (normal approximation, no continuity correction):
         p̄ = (pA + pB) / 2
     non-inferiority, one-sided, margin δ > 0 (Chow, Shao & Wang 2008, section 4.2):
         H0: pB − pA ≤ −δ;  n = (z(1−α) + z(1−β))²·(pA(1−pA) + pB(1−pB)) / (pB − pA + δ)²
+        α is one-sided here; the usual convention is α = 0.025, as strict as a two-sided 0.05
     cluster randomisation (teams of m learners, intra-cluster correlation ICC):
         design effect DE = 1 + (m − 1)·ICC;  n_cluster = ⌈n·DE⌉;  teams = ⌈n_cluster / m⌉
 
@@ -30,6 +31,8 @@ Analysis of entered results (successes / learners per arm):
 
 >>> sample_size(0.50, 0.75, alpha=0.05, power=0.90)  # R: power.prop.test → n = 76.7
 77
+>>> noninferiority_sample_size(0.80, 0.80, 0.05, alpha=0.025)  # 80 % vs 80 %, margin 5 points
+1005
 >>> round(design_effect(12, 0.05), 2)
 1.55
 >>> r = compare(48, 80, 56, 70)
@@ -113,18 +116,33 @@ def sample_size(baseline: float, target: float, alpha: float = 0.05, power: floa
 
 
 def noninferiority_sample_size(
-    baseline: float, target: float, margin: float, alpha: float = 0.05, power: float = 0.80
+    baseline: float, target: float, margin: float, alpha: float = 0.025, power: float = 0.80
 ) -> int | None:
     """Learners per arm (rounded up) to show arm B is not worse than arm A by more than `margin`.
 
-    One-sided test at level α of H0: pB − pA ≤ −margin, unpooled variance (Chow, Shao &
-    Wang 2008). None when the expected difference does not clear the margin
-    (pB − pA + margin ≤ 0): no sample size can show non-inferiority then.
+    One-sided test at level α of H0: pB − pA ≤ −margin against H1: pB − pA > −margin,
+    normal approximation with unpooled variance (Chow, Shao & Wang 2008, section 4.2;
+    Blackwelder 1982):
 
-    Worked example (Chow, Shao & Wang, as reproduced by powerandsamplesize.com): control
-    65 %, new format 85 %, margin 10 points, α = 0.05, 80 % power → 25 per arm.
+        n = (z(1−α) + z(1−β))² · (pA(1−pA) + pB(1−pB)) / (pB − pA + margin)²
 
-    >>> noninferiority_sample_size(0.65, 0.85, 0.10)
+    rounded up, where 1−β is the power. With equal expected rates p the numerator's variance
+    is 2·p(1−p) and the denominator margin². Rates and margin are fractions (0.05 = 5 points).
+    α is one-sided: the usual convention for non-inferiority is α = 0.025 (the default),
+    which is as strict as a two-sided test at 0.05. None when the expected difference does
+    not clear the margin (pB − pA + margin ≤ 0): no sample size can show non-inferiority then.
+
+    Worked example: both formats expected to reach 80 %, microlearning may be at most
+    5 points worse, one-sided α = 0.025, 80 % power:
+    (1.959964 + 0.841621)² · 2 · 0.8 · 0.2 / 0.05² = 7.848880 · 128 = 1004.66 → 1,005 per arm.
+
+    >>> noninferiority_sample_size(0.80, 0.80, 0.05, alpha=0.025, power=0.80)
+    1005
+
+    Chow, Shao & Wang's example (as reproduced by powerandsamplesize.com): control 65 %, new
+    format 85 %, margin 10 points, one-sided α = 0.05, 80 % power → 25 per arm.
+
+    >>> noninferiority_sample_size(0.65, 0.85, 0.10, alpha=0.05)
     25
     >>> noninferiority_sample_size(0.60, 0.45, 0.10) is None
     True
@@ -141,6 +159,18 @@ def noninferiority_sample_size(
     if variance == 0:
         return 1
     return math.ceil((_z(1 - alpha) + _z(power)) ** 2 * variance / gap**2 - 1e-9)
+
+
+def two_sided_alpha(alpha: float, one_sided: bool) -> float:
+    """The two-sided level as strict as `alpha`: 2·α for a one-sided α, α itself otherwise.
+
+    A one-sided test at 0.025 rejects exactly when a two-sided test at 0.05 rejects in that
+    direction; two-sided checks (the minimum detectable effect) use this level.
+
+    >>> two_sided_alpha(0.025, one_sided=True), two_sided_alpha(0.05, one_sided=False)
+    (0.05, 0.05)
+    """
+    return 2 * alpha if one_sided else alpha
 
 
 def design_effect(cluster_size: float, icc: float) -> float:

@@ -3,12 +3,29 @@
 The most likely value is the scenario's own value. Default ranges follow the evidence
 grade of the input: the weaker the evidence, the wider the range (relative half-width
 A 10 %, B 20 %, C 35 %, D 50 %, your own figure 20 %), clipped to the input's bounds.
-The user can override any range; overrides are validated like every other input and
-travel in the share link as `rng=field:low:high;...`.
+
+Shares stay plausible. A share (an input in % that may go up to 100 %: knowledge
+retained, completion, application on the job, share due to training, confidence, ...)
+moves down by the same relative step, but up by at most that step of the gap to 100 %:
+
+    low  = p − h·p
+    high = p + h·min(p, 100 − p)
+
+so what is lost (forgotten, not completed, not applied) shrinks by at most the same
+proportion h that what is kept may shrink. With h < 1 a default range of a share that
+lies strictly between 0 % and 100 % never reaches 0 % (nobody remembers anything) or
+100 % (nobody forgets anything after a month), neither of which is plausible. Shares at
+or below 50 % keep the plain relative range. Example: knowledge retained 75 %, grade C
+(h = 35 %): 48.75 % to 83.75 %, not 48.75 % to 100 %.
+
+The user can override any range, up to the input's allowed bounds; overrides are
+validated like every other input and travel in the share link as `rng=field:low:high;...`.
 
 >>> from calculators.scenario import Scenario
 >>> triangle(Scenario(), "micro_cost_per_learner")  # grade C: ±35 % around $3
 (1.95, 3.0, 4.05)
+>>> triangle(Scenario(), "micro_retention_pct")  # a share: the high end stays short of 100 %
+(48.75, 75.0, 83.75)
 >>> encode_ranges({"learners": (800.0, 1500.0)})
 'learners:800:1500'
 """
@@ -38,13 +55,18 @@ NOT_RANGED = frozenset(
         "ilt_nudge_days",
         "retention_reference_day",
         "blend_ilt_share_pct",
-        "benefit_per_learner",  # the quick estimate of the break-even chart, not part of ROI
+        "close_call_pct",  # a decision rule, not an uncertain quantity
     }
 )
 RANGED_FIELDS: tuple[str, ...] = tuple(
     name
     for name, spec in INPUTS.items()
     if spec.widget in {"slider", "number"} and spec.minimum is not None and name not in NOT_RANGED
+)
+
+# Shares: percentages whose allowed range ends at 100 % (the discount rate, 0 to 30 %, is not one).
+SHARE_FIELDS: frozenset[str] = frozenset(
+    name for name in RANGED_FIELDS if INPUTS[name].unit == "%" and INPUTS[name].maximum == 100
 )
 
 Triangle = tuple[float, float, float]
@@ -67,16 +89,26 @@ def input_axis(field: str, points: int, span: tuple[float, float] | None = None)
 def default_range(scenario: Scenario, field: str) -> tuple[float, float]:
     """(low, high) around the scenario's value, its width set by the evidence grade.
 
-    >>> default_range(Scenario(), "micro_retention_pct")  # grade C, 75 % ± 35 % → capped at 100
-    (48.75, 100.0)
+    Low = value × (1 − h), high = value × (1 + h), with h the grade's relative half-width;
+    for a share the high end moves at most h of the gap to 100 % (module docstring).
+    Both ends are clipped to the input's allowed bounds; whole-number inputs are rounded
+    outwards.
+
+    >>> default_range(Scenario(), "micro_retention_pct")  # grade C share: 75 − 26.25, 75 + 0.35 × 25
+    (48.75, 83.75)
+    >>> default_range(Scenario(), "application_pct")  # grade B share below 50 %: plain ±20 %
+    (28.0, 42.0)
     >>> default_range(Scenario(), "learners")  # your figure: ±20 %
     (800.0, 1200.0)
     """
     spec = INPUTS[field]
     assert spec.minimum is not None and spec.maximum is not None
     value = float(getattr(scenario, field))
-    width = HALF_WIDTH[spec.grade] * abs(value)
-    low, high = max(value - width, float(spec.minimum)), min(value + width, float(spec.maximum))
+    half_width = HALF_WIDTH[spec.grade]
+    down = up = half_width * abs(value)
+    if field in SHARE_FIELDS:
+        up = half_width * min(value, 100.0 - value)
+    low, high = max(value - down, float(spec.minimum)), min(value + up, float(spec.maximum))
     if isinstance(spec.default, int):
         low, high = float(math.floor(low)), float(math.ceil(high))
     return round(low, 10), round(high, 10)

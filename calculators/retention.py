@@ -59,35 +59,52 @@ def retention(family: CurveFamily, parameter: float, days: FloatArray | float) -
     return (1.0 + FSRS_FACTOR * t / parameter) ** -0.5
 
 
-def calibrate(family: CurveFamily, retained: float, day: float) -> float:
-    """The family's parameter that makes R(day) = retained (0 < retained < 1, day > 0).
+def _out(x: FloatArray) -> FloatArray | float:
+    """A plain float for scalar input, the array otherwise (numpy-financial's convention)."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def calibrate(
+    family: CurveFamily, retained: FloatArray | float, day: FloatArray | float
+) -> FloatArray | float:
+    """The family's parameter that makes R(day) = retained (0 < retained ≤ 1, day > 0).
 
     exponential: S = −day / ln(R);  power law: a = −ln(R) / ln(1 + day);
     FSRS-style: S = (19/81)·day / (R^(−2) − 1). A retention of 1 (nothing forgotten)
-    is capped at the longest stability the model allows.
+    is capped at the longest stability the model allows. Broadcasts over arrays of
+    retention assumptions and days; a scalar in gives a float out.
 
     >>> round(calibrate(CurveFamily.POWER, 0.35, 30), 4)
     0.3057
     >>> round(calibrate(CurveFamily.FSRS, 0.35, 30), 3)
     0.982
+    >>> np.round(calibrate(CurveFamily.EXPONENTIAL, np.array([0.75, 1.0]), 30), 2).tolist()
+    [104.28, 10000000.0]
     """
-    if retained >= 1:
-        return MIN_POWER_EXPONENT if family is CurveFamily.POWER else MAX_STABILITY_DAYS
-    if family is CurveFamily.EXPONENTIAL:
-        return min(-day / math.log(retained), MAX_STABILITY_DAYS)
-    if family is CurveFamily.POWER:
-        return max(-math.log(retained) / math.log1p(day), MIN_POWER_EXPONENT)
-    return min(FSRS_FACTOR * day / (retained**-2 - 1.0), MAX_STABILITY_DAYS)
+    r = np.minimum(np.asarray(retained, dtype=np.float64), 1.0)
+    d = np.asarray(day, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if family is CurveFamily.EXPONENTIAL:
+            p = np.where(r >= 1, MAX_STABILITY_DAYS, np.minimum(-d / np.log(r), MAX_STABILITY_DAYS))
+        elif family is CurveFamily.POWER:
+            p = np.where(r >= 1, MIN_POWER_EXPONENT, np.maximum(-np.log(r) / np.log1p(d), MIN_POWER_EXPONENT))
+        else:
+            p = np.where(
+                r >= 1, MAX_STABILITY_DAYS, np.minimum(FSRS_FACTOR * d / (r**-2.0 - 1.0), MAX_STABILITY_DAYS)
+            )
+    return _out(p)
 
 
-def _segment_parameters(family: CurveFamily, parameter: float, gain: float, count: int) -> FloatArray:
-    """Parameter of each segment between nudges: S·g^n (or a / g^n), kept within limits."""
-    n = np.arange(count, dtype=np.float64)
+def _segment_parameters(
+    family: CurveFamily, parameter: FloatArray | float, gain: FloatArray | float, n: FloatArray
+) -> FloatArray:
+    """Parameter of the n-th segment between nudges: S·g^n (or a / g^n), kept within limits.
+
+    Broadcasts `parameter` and `gain` against the segment numbers `n`."""
+    log_p, log_g = np.log(parameter), np.log(gain)
     if family is CurveFamily.POWER:
-        log_a = math.log(parameter) - n * math.log(gain)
-        return np.exp(np.maximum(log_a, math.log(MIN_POWER_EXPONENT)))
-    log_s = math.log(parameter) + n * math.log(gain)
-    return np.exp(np.minimum(log_s, math.log(MAX_STABILITY_DAYS)))
+        return np.exp(np.maximum(log_p - n * log_g, math.log(MIN_POWER_EXPONENT)))
+    return np.exp(np.minimum(log_p + n * log_g, math.log(MAX_STABILITY_DAYS)))
 
 
 def segment_area(family: CurveFamily, parameter: FloatArray, length: FloatArray | float) -> FloatArray:
@@ -116,17 +133,21 @@ def _nudge_layout(horizon_days: float, every_days: float | None) -> tuple[int, F
     return lengths.size, lengths
 
 
+MAX_BLOCK = 2_000_000  # draws × segments evaluated at once: bounds memory for 10^6 draws
+
+
 def mean_retention(
     family: CurveFamily,
-    parameter: float,
+    parameter: FloatArray | float,
     horizon_days: float,
     every_days: float | None = None,
-    gain: float = 1.0,
-) -> float:
+    gain: FloatArray | float = 1.0,
+) -> FloatArray | float:
     """Average retention over `horizon_days` (area under the curve / horizon), in 0..1.
 
     With `every_days` set, a nudge at each multiple of it resets retention to 1 and
-    multiplies stability by `gain`.
+    multiplies stability by `gain`. `parameter` and `gain` broadcast (one value per
+    Monte Carlo draw); the horizon and the nudge interval are one layout for all.
 
     >>> s = calibrate(CurveFamily.EXPONENTIAL, 0.75, 30)
     >>> round(mean_retention(CurveFamily.EXPONENTIAL, s, 365), 4)  # S(1 − e^(−365/S)) / 365
@@ -134,12 +155,26 @@ def mean_retention(
     >>> round(mean_retention(CurveFamily.EXPONENTIAL, s, 365, every_days=7, gain=1.2), 4)
     0.9962
     """
+    p = np.asarray(parameter, dtype=np.float64)
+    g = np.asarray(gain, dtype=np.float64)
+    shape = np.broadcast_shapes(p.shape, g.shape)
     if horizon_days <= 0:
-        return 1.0
+        return _out(np.ones(shape))
     count, lengths = _nudge_layout(horizon_days, every_days)
-    params = _segment_parameters(family, parameter, gain, count)
-    value = float(np.sum(segment_area(family, params, lengths)) / horizon_days)
-    return min(max(value, 0.0), 1.0)
+    if count == 1:
+        area = segment_area(family, np.broadcast_to(p, shape), horizon_days)
+    else:
+        flat_p = np.broadcast_to(p, shape).reshape(-1, 1)
+        flat_g = np.broadcast_to(g, shape).reshape(-1, 1)
+        n = np.arange(count, dtype=np.float64)[None, :]
+        rows = max(1, MAX_BLOCK // count)
+        area = np.empty(flat_p.shape[0])
+        for start in range(0, flat_p.shape[0], rows):
+            block = slice(start, start + rows)
+            params = _segment_parameters(family, flat_p[block], flat_g[block], n)
+            area[block] = segment_area(family, params, lengths[None, :]).sum(axis=1)
+        area = area.reshape(shape)
+    return _out(np.clip(area / horizon_days, 0.0, 1.0))
 
 
 def retention_curve(
@@ -159,8 +194,7 @@ def retention_curve(
     if not every_days or every_days <= 0:
         return retention(family, parameter, t)
     segment = np.floor(t / every_days)
-    count = int(segment.max()) + 1 if t.size else 1
-    params = _segment_parameters(family, parameter, gain, count)[segment.astype(np.int64)]
+    params = _segment_parameters(family, parameter, gain, segment)
     since = t - segment * every_days
     return retention(family, params, since)
 

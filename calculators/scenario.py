@@ -336,25 +336,6 @@ class Scenario(BaseModel):
     )
 
     # --- Benefits --------------------------------------------------------------------
-    benefit_per_learner: float = _input(
-        75.0,
-        label="Quick benefit per learner (break-even chart)",
-        group=BENEFITS,
-        ge=0,
-        le=100_000,
-        unit="money",
-        widget="number",
-        step=5.0,
-        source=(
-            "Illustrative: seed 002's break-even figures (~1,000 micro, ~350 ILT) imply "
-            "$33 and $74 per learner"
-        ),
-        grade=Grade.D,
-        help=(
-            "A single all-in value of one trained learner over the horizon, used by the "
-            "break-even chart on Costs & break-even. ROI uses the benefit streams below."
-        ),
-    )
     revenue_on: bool = _input(
         False,
         label="Revenue multiplier",
@@ -739,6 +720,21 @@ class Scenario(BaseModel):
         source="Illustrative corporate hurdle rate",
         grade=Grade.YOURS,
     )
+    close_call_pct: float = _input(
+        5.0,
+        label="Too close to call within",
+        group=ASSUMPTIONS,
+        ge=0,
+        le=50,
+        unit="%",
+        step=0.5,
+        source="Your decision rule: differences smaller than this share of cost are not a basis for choosing",
+        grade=Grade.YOURS,
+        help=(
+            "When the two best options differ by less than this share of their cost (in net present "
+            "value, or in cost when neither pays back), the summary calls it too close to call."
+        ),
+    )
     retention_reference_day: int = _input(
         30,
         label="Retention measured at day",
@@ -750,6 +746,76 @@ class Scenario(BaseModel):
         source="PRODUCT.md default; seed 002 measures pilots at 30 and 90 days",
         grade=Grade.C,
     )
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A copy with `changes` applied, validated like every other input (the one write path).
+
+        `model_copy(update=...)` skips validation; this does not:
+
+        >>> Scenario().with_changes(learners=250).learners
+        250
+        >>> Scenario().with_changes(learners=-5)
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: 1 validation error for Scenario
+        learners
+          Input should be greater than or equal to 1 [type=greater_than_equal, input_value=-5, input_type=int]
+            For further information visit https://errors.pydantic.dev/2.14/v/greater_than_equal
+        """
+        return Scenario.model_validate({**self.model_dump(), **changes})
+
+    def format(self, fmt: Format) -> FormatView:
+        """This scenario's inputs for one format, under plain names.
+
+        >>> Scenario().format(Format.ILT).fixed_cost, Scenario().format(Format.MICRO).class_size
+        (10000.0, 1)
+        """
+        return FormatView(self, fmt)
+
+
+# Per-format inputs: view name -> (microlearning field, instructor-led field). None: the
+# format has no such cost (microlearning runs no classes).
+PER_FORMAT: dict[str, tuple[str | None, str]] = {
+    "fixed_cost": ("micro_fixed_cost", "ilt_fixed_cost"),
+    "cost_per_learner": ("micro_cost_per_learner", "ilt_cost_per_learner"),
+    "seat_hours": ("micro_seat_hours", "ilt_seat_hours"),
+    "refresh_per_year": ("micro_refresh_per_year", "ilt_refresh_per_year"),
+    "completion_pct": ("micro_completion_pct", "ilt_completion_pct"),
+    "retention_pct": ("micro_retention_pct", "ilt_retention_pct"),
+    "productivity_gain_pct": ("micro_productivity_gain_pct", "ilt_productivity_gain_pct"),
+    "risk_reduction_pct": ("micro_risk_reduction_pct", "ilt_risk_reduction_pct"),
+    "nudge_days": ("micro_nudge_days", "ilt_nudge_days"),
+    "class_size": (None, "ilt_class_size"),
+    "cost_per_class": (None, "ilt_cost_per_class"),
+}
+_NO_CLASSES: dict[str, Any] = {"class_size": 1, "cost_per_class": 0.0}
+
+
+def format_field(fmt: Format, name: str) -> str | None:
+    """The scenario field behind a per-format name (None where the format has none).
+
+    >>> format_field(Format.MICRO, "retention_pct"), format_field(Format.MICRO, "cost_per_class")
+    ('micro_retention_pct', None)
+    """
+    micro, ilt = PER_FORMAT[name]
+    return micro if fmt is Format.MICRO else ilt
+
+
+class FormatView:
+    """One format's inputs read from any source with the scenario's field names (a
+    `Scenario`, or the model's inputs where some fields are arrays of draws)."""
+
+    __slots__ = ("_source", "format")
+
+    def __init__(self, source: Any, fmt: Format):
+        self._source = source
+        self.format = fmt
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in PER_FORMAT:
+            raise AttributeError(name)
+        field = format_field(self.format, name)
+        return _NO_CLASSES[name] if field is None else getattr(self._source, field)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Tornado: each ranged input moves across its low..high range (five evenly spaced 
 so a non-monotone effect is caught), the others stay at their most likely values; a bar
 spans the lowest and highest result. Bars are sorted by swing, largest first, and always
 contain the base result (the most likely value is one of the points). All rows are one
-vectorised call of `calculators.simulation.evaluate`.
+vectorised call of the model core, `calculators.model.evaluate`.
 
 Frontier: the metric over a grid of two inputs; its zero contour is where ROI = 0.
 
@@ -23,17 +23,16 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from calculators.model import Option, Outcome, effective, evaluate
 from calculators.ranges import RANGED_FIELDS, all_triangles, input_axis
-from calculators.roi import Option, effective
 from calculators.scenario import Scenario, input_title
-from calculators.simulation import VectorReturns, evaluate
 
 Metric = Literal["ROI", "NPV"]
 FloatArray = npt.NDArray[np.float64]
 POINTS = 5
 
 
-def _metric(r: VectorReturns, metric: Metric) -> FloatArray:
+def _metric(r: Outcome, metric: Metric) -> FloatArray:
     return r.roi_pct if metric == "ROI" else r.npv
 
 
@@ -75,7 +74,7 @@ def tornado(
         grid[np.argmin(np.abs(grid - mode))] = mode  # the most likely value is always one point
         column[i * points : (i + 1) * points] = grid
         values[field] = column
-    results = _metric(evaluate(scenario, values, option), metric)
+    results = _metric(evaluate(scenario, values, (option,))[option], metric)
     base = float(results[-1])
     bars = []
     for i, field in enumerate(fields):
@@ -107,5 +106,5 @@ def frontier(
     """The metric over a grid of two inputs (default: their allowed ranges): (xs, ys, z[y, x])."""
     xs, ys = input_axis(x_field, resolution, x_range), input_axis(y_field, resolution, y_range)
     gx, gy = np.meshgrid(xs, ys)
-    r = evaluate(scenario, {x_field: gx.ravel(), y_field: gy.ravel()}, option)
+    r = evaluate(scenario, {x_field: gx.ravel(), y_field: gy.ravel()}, (option,))[option]
     return xs, ys, _metric(r, metric).reshape(gy.shape)

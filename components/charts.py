@@ -20,7 +20,8 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
-from calculators.costs import CostLine, cost_line, cost_per_learner, net_benefit, total_cost
+from calculators.costs import CostLine, cost_line, cost_per_learner, total_cost
+from calculators.model import Option, evaluate
 from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
 from components.formatting import currency_symbol, learners, money, plural
@@ -28,6 +29,7 @@ from components.messages import crossover_headline, format_name
 from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends, money_ticks, ring_marker
 
 MAX_POINTS = 2_001
+_OPTION = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}
 
 
 def _nice_ceiling(x: float) -> int:
@@ -49,7 +51,9 @@ def chart_range(summary: CostSummary) -> int:
     marks = [2 * summary.learners]
     if summary.crossover is not None:
         marks.append(1.6 * summary.crossover.learners)
-    marks += [1.6 * b for b in summary.breakeven.values() if b is not None]
+    marks += [
+        1.6 * summary.breakeven[_OPTION[f]] for f in Format if summary.breakeven[_OPTION[f]] is not None
+    ]
     return min(_nice_ceiling(max(marks)), MAX_LEARNERS)
 
 
@@ -179,48 +183,44 @@ def breakeven_headline(summary: CostSummary) -> str:
     >>> from calculators.scenario import Scenario
     >>> from calculators.summary import cost_summary
     >>> breakeven_headline(cost_summary(Scenario()))
-    'Break-even: microlearning at 417 learners, instructor-led at 334 learners'
-    >>> breakeven_headline(cost_summary(Scenario(benefit_per_learner=40)))
-    'Break-even: microlearning at 811 learners, instructor-led never'
+    'Break-even: microlearning at 760 learners, instructor-led never'
     """
-    if all(summary.breakeven[f] is None for f in Format):
-        return "Neither format breaks even at this benefit per learner"
+    if all(summary.breakeven[_OPTION[f]] is None for f in Format):
+        return f"Neither format breaks even at any scale up to {learners(MAX_LEARNERS)} learners"
     parts = []
     for fmt in Format:
-        b = summary.breakeven[fmt]
+        b = summary.breakeven[_OPTION[fmt]]
         parts.append(
-            f"{format_name(fmt)} never"
-            if b is None
-            else f"{format_name(fmt)} at {plural(math.ceil(b), 'learner')}"
+            f"{format_name(fmt)} never" if b is None else f"{format_name(fmt)} at {plural(b, 'learner')}"
         )
     return "Break-even: " + ", ".join(parts)
 
 
 def breakeven_figure(summary: CostSummary) -> go.Figure:
-    """Net benefit (benefits − costs) against learners; each break-even point marked."""
+    """Benefits minus costs against learners (the model's, as in the ROI figures); break-evens marked."""
     cur = summary.scenario.currency
-    b = summary.scenario.benefit_per_learner
-    n = learner_grid(chart_range(summary))
+    n = learner_grid(chart_range(summary), start=1)
+    outcome = evaluate(summary.scenario, {"learners": n}, (Option.MICRO, Option.ILT))
     fig = go.Figure()
     fig.add_hline(y=0, line={"color": MUTED, "width": 1})
-    for fmt in Format:
+    for fmt, option in ((Format.MICRO, Option.MICRO), (Format.ILT, Option.ILT)):
         fig.add_trace(
             go.Scatter(
-                x=n, y=net_benefit(cost_line(summary.scenario, fmt), b, n), name=fmt.label, mode="lines",
+                x=n, y=outcome[option].net, name=fmt.label, mode="lines",
                 line={"color": FORMAT_COLOURS[fmt], "width": 3},
                 hovertemplate=f"%{{y:,.0f}} {cur}<extra>{fmt.label}</extra>",
             )
         )  # fmt: skip
-        be = summary.breakeven[fmt]
+        be = summary.breakeven[option]
         if be is not None and be <= n[-1]:
             ring_marker(
                 fig, be, 0.0, FORMAT_COLOURS[fmt], f"{fmt.label} break-even",
-                f"{fmt.label} breaks even at {plural(math.ceil(be), 'learner')}",
+                f"{fmt.label} breaks even at {plural(be, 'learner')}",
             )  # fmt: skip
     _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}", x_max=float(n[-1]))
     frame(
-        fig, breakeven_headline(summary), x_title="Learners", y_title=f"Net benefit ({cur})",
-        subtitle=f"Benefits of {money(b, cur)} per learner minus total cost",
+        fig, breakeven_headline(summary), x_title="Learners", y_title=f"Benefits minus costs ({cur})",
+        subtitle="The same benefits and costs as the ROI figures, over the years benefits are counted",
     )  # fmt: skip
     _money_axis(fig, cur)
     fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")

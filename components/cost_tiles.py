@@ -7,21 +7,24 @@ import pandas as pd
 import streamlit as st
 
 from calculators.costs import cost_line, total_cost
+from calculators.model import Option
 from calculators.scenario import INPUTS, Format, Grade, Scenario
 from calculators.summary import CostSummary
 from components.charts import chart_range
-from components.formatting import currency_symbol, money, percent, plural
+from components.formatting import currency_symbol, learners, money, percent, plural
 from components.kpi import Tile, format_label, kpi_row
 from components.messages import crossover_tile, format_name
+from components.returns_view import option_label
 
 TABLE_COUNTS = (1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000)
 
 
-def cost_tiles(summary: CostSummary) -> None:
-    """Four tiles: each format's total cost, the cheapest format, the crossover."""
+def cost_tiles(summary: CostSummary, option: Option | None = None) -> None:
+    """Each format's total cost, the cheaper format and its saving, the crossover, and (with
+    `option`) the learner count from which that option pays back."""
     cur = summary.scenario.currency
     n = plural(summary.learners, "learner")
-    basis = "fully loaded" if summary.scenario.fully_loaded else "seed-table basis"
+    basis = "fully loaded" if summary.fully_loaded else "vendor cost table"
     tiles = [
         Tile(
             format_label(f, "total cost"),
@@ -32,7 +35,7 @@ def cost_tiles(summary: CostSummary) -> None:
     ]
     best = summary.cheapest
     if best is None:
-        tiles.append(Tile(f"Cheapest at {n}", "—", "Both formats cost the same"))
+        tiles.append(Tile(f"Cheaper at {n}", "—", "Both formats cost the same"))
     else:
         other = Format.ILT if best is Format.MICRO else Format.MICRO
         share = percent(100 * summary.saving_vs_other / summary.total[other])
@@ -41,13 +44,26 @@ def cost_tiles(summary: CostSummary) -> None:
                 format_label(best, "is cheaper by"),
                 money(summary.saving_vs_other, cur),
                 f"{share} less than {format_name(other)} at {n}",
-                help="The cheapest format at your learner count, and the saving against the other.",
+                help="The cheaper format at your learner count, and the saving against the other.",
             )
         )
     value, caption = crossover_tile(summary)
     tiles.append(
         Tile("Crossover", value, caption, help="Learner count from which the cheaper format changes.")
     )
+    if option is not None:
+        be = summary.breakeven[option]
+        tiles.append(
+            Tile(
+                option_label(option, "break-even"),
+                "—" if be is None else f"{learners(be)} learners",
+                "Never pays back at any scale" if be is None else "ROI above 0 from here",
+                help=(
+                    "The learner count from which benefits cover costs (ROI ≥ 0), with the same benefits "
+                    "and costs as the ROI tiles. Goal seek finds the same count."
+                ),
+            )
+        )
     kpi_row(tiles)
 
 
@@ -94,12 +110,13 @@ def evidence_caption(scenario: Scenario) -> str:
     defaults = Scenario()
     changed = [s.label for s in INPUTS.values() if getattr(scenario, s.name) != getattr(defaults, s.name)]
     cost_fields = ["micro_fixed_cost", "micro_cost_per_learner", "ilt_fixed_cost", "ilt_cost_per_learner"]
-    seed_table = all(getattr(scenario, f) == getattr(defaults, f) for f in cost_fields)
+    vendor_table = all(getattr(scenario, f) == getattr(defaults, f) for f in cost_fields)
     grade = INPUTS["micro_fixed_cost"].grade
     source = (
-        f"Cost defaults: seed 002's cost table (grade {grade.value}: vendor claim)."
-        if seed_table and grade is Grade.C
-        else "Cost figures: your own (defaults from seed 002's cost table replaced)."
+        f"Cost defaults: Upscend's vendor cost table, 'Microlearning vs instructor-led' (February 2026; "
+        f"evidence grade {grade.value}, a vendor claim)."
+        if vendor_table and grade is Grade.C
+        else "Cost figures: your own (the vendor cost table's defaults replaced)."
     )
     tail = f" You changed {len(changed)} input{'s' if len(changed) != 1 else ''}." if changed else ""
     return source + tail + " Each sidebar input's ? shows its source and evidence grade."

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from calculators.scenario import CURRENCY_SYMBOLS
+from calculators.scenario import CURRENCY_SYMBOLS, INPUTS
 
 MISSING = "—"
 MINUS = "−"
@@ -116,3 +116,23 @@ def months(x: float | None) -> str:
     if x is None or not math.isfinite(x):
         return MISSING
     return plural(max(math.ceil(x - 1e-9), 1), "month")
+
+
+def input_value(field: str, value: float, currency: str) -> str:
+    """An input's value in its unit, for labels and sentences.
+
+    >>> input_value("micro_fixed_cost", 19500, "USD"), input_value("micro_retention_pct", 48.75, "USD")
+    ('$19,500', '48.8 %')
+    >>> input_value("micro_seat_hours", 0.125, "USD"), input_value("learners", 19500, "USD")
+    ('7.5 min', '19,500')
+    """
+    spec = INPUTS[field]
+    if spec.unit in {"money", "money/hour"}:
+        return money(value, currency)
+    if spec.unit == "%":
+        return percent(value)
+    if spec.unit == "hours":
+        return f"{value * 60:,.3g} min" if value < 1 else f"{value:,.3g} h"
+    if isinstance(spec.default, int) or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"

@@ -6,16 +6,19 @@ Pure functions of calculator results (no Streamlit), so every message is tested.
 >>> from calculators.summary import cost_summary
 >>> crossover_headline(cost_summary(Scenario()))
 'Microlearning is cheaper from 477 learners'
->>> print(recommendation(cost_summary(Scenario())))
-On cost alone, choose microlearning: for 1,000 learners it costs $33,000 against $55,000 for instructor-led, saving $22,000 (40.0 %). It is the cheaper format from 477 learners.
+>>> basis_line(Scenario())
+'Basis: vendor cost table (development and delivery costs) · benefits as claimed, after completion, attribution, application and retention'
 """
 
 from __future__ import annotations
 
 from calculators.costs import cost_line, total_cost
-from calculators.scenario import Format
-from calculators.summary import MAX_LEARNERS, CostSummary
-from components.formatting import learners, money, percent, plural
+from calculators.model import Option
+from calculators.roi import Returns
+from calculators.scenario import Format, Scenario
+from calculators.sensitivity import TornadoBar
+from calculators.summary import MAX_LEARNERS, CostSummary, Verdict
+from components.formatting import input_value, learners, money, percent, plural
 
 
 def _other(fmt: Format) -> Format:
@@ -57,40 +60,128 @@ def crossover_tile(summary: CostSummary) -> tuple[str, str]:
     return "—", f"No crossover: {format_name(fmt)} is cheaper at every scale"
 
 
-def recommendation(summary: CostSummary) -> str:
-    """One sentence a CFO can read aloud: the cheaper format at this scale, and by how much."""
-    cur = summary.scenario.currency
-    n = plural(summary.learners, "learner")
-    if summary.cheapest is None:
-        return f"On cost alone the formats tie: for {n} each costs {money(summary.total[Format.MICRO], cur)}."
-    best, other = summary.cheapest, _other(summary.cheapest)
-    share = 100 * summary.saving_vs_other / summary.total[other] if summary.total[other] else 0.0
-    sentence = (
-        f"On cost alone, choose {format_name(best)}: for {n} it costs "
-        f"{money(summary.total[best], cur)} against {money(summary.total[other], cur)} for "
-        f"{format_name(other)}, saving {money(summary.saving_vs_other, cur)} ({percent(share)})."
+def cost_basis(scenario: Scenario) -> str:
+    """The cost basis in plain words (the conservative switch counts costs fully loaded)."""
+    if scenario.fully_loaded or scenario.conservative:
+        return "fully loaded costs (learner time, classes, content refresh)"
+    return "vendor cost table (development and delivery costs)"
+
+
+def basis_line(scenario: Scenario) -> str:
+    """The one line at the top of a screen that names the basis of every figure on it."""
+    benefits = (
+        "defensible benefits (Phillips conservative rules: first year only, × confidence)"
+        if scenario.conservative
+        else "benefits as claimed, after completion, attribution, application and retention"
     )
-    x = summary.crossover
-    if x is not None and x.cheaper_above is best:
-        sentence += f" It is the cheaper format from {learners(x.cheaper_from)} learners."
-    elif x is not None:
-        sentence += (
-            f" From {learners(x.cheaper_from)} learners {format_name(x.cheaper_above)} becomes cheaper."
+    cost = cost_basis(scenario)
+    line = f"Basis: {cost} · {benefits}"
+    if scenario.skeptic:
+        line += " · published research replaces vendor claims (Skeptic)"
+    return line
+
+
+def basis_flip_warning(summary: CostSummary) -> str | None:
+    """A sentence when counting costs the other way would change the cheaper format (no figures)."""
+    other, now = summary.other_basis_cheapest, summary.cheapest
+    if other is None or other is now:
+        return None
+    if summary.fully_loaded:
+        return (
+            f"On the vendor cost table alone {format_name(other)} would be cheaper: learner time and "
+            "class costs change the answer."
+        )
+    return (
+        f"Counting learners' time, classes and content refresh (Fully loaded costs) would make "
+        f"{format_name(other)} the cheaper format."
+    )
+
+
+def _option_name(option: Option) -> str:
+    return {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "the blend"}[option]
+
+
+def _loss_clause(chance: float | None) -> str:
+    if chance is None:
+        return ""
+    p = percent(100 * chance)
+    if chance >= 0.2:
+        return f" It still loses money in {p} of simulated outcomes."
+    if chance > 0:
+        return f" It loses money in only {p} of simulated outcomes."
+    return " It makes money in every simulated outcome."
+
+
+def headline(
+    verdict: Verdict,
+    screen: dict[Option, Returns],
+    defensible: dict[Option, Returns],
+    scenario: Scenario,
+    chance_of_loss: float | None = None,
+) -> str:
+    """The sentence a CFO reads aloud: the recommendation, the basis it rests on, the risk.
+
+    `screen` are the returns on the screen's basis (defensible when the Conservative switch
+    is on, as claimed otherwise), `defensible` those under the Phillips conservative rules.
+    """
+    cur = scenario.currency
+    years = plural(scenario.horizon_years, "year")
+    basis = "defensible figures" if scenario.conservative else "the figures as claimed"
+    best, other = verdict.best, verdict.runner_up
+    r = screen[best]
+    band = percent(scenario.close_call_pct)
+    if verdict.call == "none pays back":
+        top = max(screen, key=lambda o: screen[o].npv)
+        text = (
+            f"No option pays back on {basis}: the best net present value is {money(screen[top].npv, cur)} "
+            f"over {years} ({_option_name(top)})."
+        )
+        if verdict.difference <= verdict.band:
+            return text + (
+                f" On cost, {_option_name(best)} and {_option_name(other)} are too close to call "
+                f"({money(verdict.difference, cur)} apart, under {band} of cost)."
+            )
+        return text + (
+            f" If you train anyway, {_option_name(best)} costs least: {money(r.costs, cur)} against "
+            f"{money(screen[other].costs, cur)} for {_option_name(other)}."
+        )
+    if verdict.call == "too close":
+        return (
+            f"Too close to call on {basis}: {_option_name(best)} and {_option_name(other)} differ by "
+            f"{money(verdict.difference, cur)} in net present value, under {band} of their cost. "
+            "Decide on other grounds (Decision matrix) or test both first (Pilot planner)."
+        )
+    lead = f"net present value {money(r.npv, cur)} over {years}, {money(verdict.difference, cur)} more than {_option_name(other)}"
+    if chance_of_loss is not None and chance_of_loss >= 0.5:
+        text = (
+            f"On {basis}, {_option_name(best)} leads ({lead}), but it loses money in "
+            f"{percent(100 * chance_of_loss)} of simulated outcomes: a loss is more likely than a gain, so "
+            "test it before committing (Pilot planner)."
         )
     else:
-        sentence += f" It stays cheaper at every scale up to {learners(MAX_LEARNERS)} learners."
-    return sentence
+        text = f"On {basis}, choose {_option_name(best)}: {lead}." + _loss_clause(chance_of_loss)
+    if not scenario.conservative:
+        d = defensible[best]
+        if d.npv <= 0:
+            text += f" On defensible figures it does not pay back (ROI {percent(d.roi_pct)})."
+        else:
+            text += f" It pays back on defensible figures too (ROI {percent(d.roi_pct)})."
+    return text
 
 
-def basis_note(summary: CostSummary) -> str:
-    """How much the fully-loaded switch moves the answer, in one sentence."""
-    cur = summary.scenario.currency
-    loaded = summary.scenario.fully_loaded
-    now, alt = summary.total, summary.other_basis_total
-    label_now = "Fully loaded" if loaded else "Seed-table"
-    label_alt = "seed-table" if loaded else "fully loaded"
-    parts = [f"{f.label} {money(now[f], cur)} vs {money(alt[f], cur)}" for f in Format]
-    flip = ""
-    if summary.other_basis_cheapest is not summary.cheapest and summary.other_basis_cheapest is not None:
-        flip = f" The {label_alt} basis changes the cheaper format to {format_name(summary.other_basis_cheapest)}."
-    return f"{label_now} costs against {label_alt}: " + "; ".join(parts) + "." + flip
+def driver_sentence(bars: list[TornadoBar], option: Option, currency: str) -> str | None:
+    """The input that moves the recommended option's net present value most (the tornado's top bar).
+
+    >>> bar = TornadoBar("micro_retention_pct", "Knowledge retained (Microlearning)", 48.75, 95.0,
+    ...                  -20_000.0, 40_000.0, -20_000.0, 40_000.0)
+    >>> print(driver_sentence([bar], Option.MICRO, "USD"))
+    What moves the answer most: Knowledge retained (Microlearning). Across 48.8 % to 95.0 %, the net present value of microlearning runs from −$20,000 to $40,000.
+    """
+    if not bars:
+        return None
+    b = bars[0]
+    return (
+        f"What moves the answer most: {b.label}. Across {input_value(b.field, b.low_input, currency)} to "
+        f"{input_value(b.field, b.high_input, currency)}, the net present value of {_option_name(option)} "
+        f"runs from {money(b.low_result, currency)} to {money(b.high_result, currency)}."
+    )

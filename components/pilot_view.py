@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from calculators.pilot import (
     BreakEvenCheck,
@@ -20,11 +21,48 @@ from calculators.pilot import (
 )
 from calculators.scenario import INPUTS, Format, Scenario
 from components.formatting import learners, percent
-from components.scenario_inputs import current_scenario, set_scenario
+from components.scenario_inputs import update_scenario
 from components.theme import FORMAT_COLOURS, frame
 
 ARM_A = Format.ILT
 ARM_B = Format.MICRO
+
+# Significance levels offered per question: "better?" is two-sided, "no worse?" one-sided.
+TWO_SIDED_ALPHAS = (0.01, 0.05, 0.10)
+ONE_SIDED_ALPHAS = (0.01, 0.025, 0.05, 0.10)
+USUAL_ALPHA = {False: 0.05, True: 0.025}  # keyed by one_sided
+
+
+def alpha_label(alpha: float, one_sided: bool) -> str:
+    """A significance level as the selectbox shows it: which test, the level in %, the usual choice.
+
+    >>> alpha_label(0.025, one_sided=True), alpha_label(0.05, one_sided=False)
+    ('one-sided 2.5 % (usual for non-inferiority)', 'two-sided 5 % (usual)')
+    >>> alpha_label(0.10, one_sided=False)
+    'two-sided 10 %'
+    """
+    text = f"{'one' if one_sided else 'two'}-sided {100 * alpha:g} %"
+    if alpha == USUAL_ALPHA[one_sided]:
+        text += " (usual for non-inferiority)" if one_sided else " (usual)"
+    return text
+
+
+def significance_input(container: DeltaGenerator, one_sided: bool) -> float:
+    """The significance level α selectbox for the chosen question; returns α (one-sided if `one_sided`).
+
+    Each question has its own widget (`pilot_alpha` two-sided, default 0.05;
+    `pilot_alpha_noninferiority` one-sided, default 0.025), so switching the question switches
+    the default without overwriting a level the user picked for the other question; the hidden
+    one keeps its value while the user stays on the page.
+    """
+    options = ONE_SIDED_ALPHAS if one_sided else TWO_SIDED_ALPHAS
+    return container.selectbox(
+        "Significance level α", options, index=options.index(USUAL_ALPHA[one_sided]),
+        key="pilot_alpha_noninferiority" if one_sided else "pilot_alpha",
+        format_func=lambda a: alpha_label(a, one_sided), persist_state="page",
+        help="The risk of a false alarm you accept. 'No worse?' is one-sided: only a shortfall counts, "
+        "and one-sided 2.5 % is as strict as two-sided 5 %.",
+    )  # fmt: skip
 
 
 def p_value_text(p: float) -> str:
@@ -201,7 +239,8 @@ def apply_fit(field: str, value: float) -> None:
     if not low <= value <= high:
         st.session_state["pilot_fit_problem"] = f"{value:g} % is outside {low:g}-{high:g} %: not applied."
         return
-    set_scenario(current_scenario().model_copy(update={field: float(value)}))
+    if update_scenario(**{field: float(value)}):
+        return
     st.toast(f"{spec.label} ({'microlearning' if field.startswith('micro') else 'instructor-led'}) set to {value:g} %",
              icon=":material/check:")  # fmt: skip
 

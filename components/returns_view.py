@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -30,83 +28,76 @@ def best_option(returns: dict[Option, Returns]) -> Option:
     return max(returns, key=lambda o: (returns[o].npv, -returns[o].costs))
 
 
-def roi_sentence(returns: dict[Option, Returns], currency: str) -> str:
-    """One sentence on returns: the best option's ROI, payback and NPV.
+def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], dict[Option, Returns]]:
+    """Every option's returns as claimed (Conservative off) and defensible (Conservative on).
 
-    >>> from calculators.scenario import Format, Scenario
-    >>> print(roi_sentence(all_returns(Scenario()), "USD"))
-    On returns, microlearning leads: ROI 28.8 %, payback in 28 months, net present value $4,826 over 3 years.
+    >>> claimed, defensible = claimed_and_defensible(Scenario())
+    >>> round(claimed[Option.MICRO].roi_pct, 1), round(defensible[Option.MICRO].roi_pct, 1)
+    (28.8, -35.3)
     """
-    best = best_option(returns)
-    r = returns[best]
-    years = plural(r.horizon_years, "year")
-    tied = [o for o in returns if o is not best and _same(returns[o], r)]
-    lead = (
-        f"{best.label.lower()} and {' and '.join(o.label.lower() for o in tied)} tie"
-        if tied
-        else f"{best.label.lower()} leads"
-    )
-    if r.npv <= 0:
-        return (
-            f"No option creates value on these assumptions: the best, {best.label.lower()}, has a net present "
-            f"value of {money(r.npv, currency)} over {years} (ROI before discounting {percent(r.roi_pct)})."
-        )
-    payback = months(r.payback_months)
-    payback_text = f"payback in {payback}" if payback != "—" else f"no payback within {years}"
     return (
-        f"On returns, {lead}: ROI {percent(r.roi_pct)}, {payback_text}, "
-        f"net present value {money(r.npv, currency)} over {years}."
-    )
-
-
-def _same(a: Returns, b: Returns) -> bool:
-    return math.isclose(a.npv, b.npv, rel_tol=1e-12, abs_tol=1e-6) and math.isclose(
-        a.costs, b.costs, rel_tol=1e-12
+        all_returns(scenario.with_changes(conservative=False)),
+        all_returns(scenario.with_changes(conservative=True)),
     )
 
 
 def returns_tiles(
-    returns: dict[Option, Returns], currency: str, chance_of_loss: dict[Option, float] | None = None
+    option: Option,
+    claimed: dict[Option, Returns],
+    defensible: dict[Option, Returns],
+    scenario: Scenario,
+    chance_of_loss: float | None = None,
 ) -> None:
-    """Tiles for the best option: ROI, payback, NPV (and the chance of loss); captions compare the others."""
-    best = best_option(returns)
-    r = returns[best]
-    others = [o for o in returns if o is not best]
-
-    def compare(fn) -> str:  # type: ignore[no-untyped-def]
-        return " · ".join(f"{o.label} {fn(returns[o])}" for o in others)
-
-    loss_tiles = []
+    """Tiles for `option`: ROI as claimed and defensible side by side, then net present value,
+    payback (discounted) and the chance of loss on the screen's basis."""
+    currency = scenario.currency
+    screen = defensible if scenario.conservative else claimed
+    r = screen[option]
+    years = plural(scenario.horizon_years, "year")
+    tiles = [
+        Tile(
+            option_label(option, "ROI as claimed"),
+            percent(claimed[option].roi_pct),
+            f"Benefits over {years}, your cost basis",
+            help=(
+                "(Benefits − costs) ÷ costs, with the benefits as entered after completion, attribution, "
+                "application and retention. See the glossary on Assumptions & sources."
+            ),
+        ),
+        Tile(
+            option_label(option, "ROI, defensible"),
+            percent(defensible[option].roi_pct),
+            "First-year benefits, × confidence, fully loaded costs",
+            help="The Phillips ROI Methodology's conservative rules, as a CFO would audit the case.",
+        ),
+        Tile(
+            option_label(option, "net present value"),
+            money(r.npv, currency),
+            f"Over {years} at {percent(scenario.discount_rate_pct)} a year",
+            help="Monthly benefits minus costs, discounted at the scenario's discount rate.",
+        ),
+        Tile(
+            option_label(option, "payback (discounted)"),
+            months(r.discounted_payback_month),
+            "—: not within the benefit period"
+            if r.discounted_payback_month is None
+            else "Marked on the chart below",
+            help=(
+                "The month from which discounted benefits minus costs stay above zero. '—': they never do "
+                "within the months in which benefits are counted."
+            ),
+        ),
+    ]
     if chance_of_loss is not None:
-        loss_tiles.append(
+        tiles.append(
             Tile(
-                option_label(best, "chance of loss"),
-                percent(100 * chance_of_loss[best]),
-                " · ".join(f"{o.label} {percent(100 * chance_of_loss[o])}" for o in others),
-                help="Share of 10,000 Monte Carlo draws of the uncertain inputs with ROI below 0 (see Monte Carlo).",
+                option_label(option, "chance of loss"),
+                percent(100 * chance_of_loss),
+                "Share of simulated outcomes with ROI below 0",
+                help="10,000 Monte Carlo draws of every uncertain input within its range (see Monte Carlo).",
             )
         )
-    kpi_row(
-        [
-            Tile(option_label(best, "ROI"), percent(r.roi_pct), compare(lambda x: percent(x.roi_pct))),
-            Tile(
-                option_label(best, "payback"),
-                months(r.payback_months),
-                compare(lambda x: months(x.payback_months)),
-                help=(
-                    "Costs ÷ (yearly benefits ÷ 12), undiscounted. '—': benefits never repay the costs "
-                    "within the years counted."
-                ),
-            ),
-            Tile(
-                option_label(best, "NPV"),
-                money(r.npv, currency),
-                compare(lambda x: money(x.npv, currency, compact=True)),
-                help="Monthly benefits minus costs, discounted at the scenario's discount rate.",
-            ),
-            *loss_tiles,
-        ]
-    )
+    kpi_row(tiles)
 
 
 def returns_table(returns: dict[Option, Returns], currency: str) -> pd.DataFrame:
@@ -121,8 +112,8 @@ def returns_table(returns: dict[Option, Returns], currency: str) -> pd.DataFrame
                 f"Net ({currency})": money(r.net, currency),
                 "ROI": percent(r.roi_pct),
                 "Benefit-cost ratio": "—" if r.bcr is None else f"{r.bcr:,.2f}",
-                "Payback": months(r.payback_months),
-                "Discounted payback": months(r.discounted_payback_month),
+                "Payback (undiscounted)": months(r.payback_months),
+                "Payback (discounted)": months(r.discounted_payback_month),
                 f"NPV ({currency})": money(r.npv, currency),
             }
         )
@@ -137,13 +128,6 @@ def overlap_warning(scenario: Scenario) -> None:
             "dollar already includes the gains they measure, so the total likely counts them twice.",
             icon=":material/warning:",
         )
-
-
-def defensible_gap(scenario: Scenario, option: Option) -> tuple[float | None, float | None]:
-    """ROI of `option` without and with the conservative rules (optimistic, defensible)."""
-    optimistic = all_returns(scenario.model_copy(update={"conservative": False}))[option].roi_pct
-    defensible = all_returns(scenario.model_copy(update={"conservative": True}))[option].roi_pct
-    return optimistic, defensible
 
 
 def waterfall_format(scenario: Scenario, option: Option) -> Format:

@@ -60,10 +60,31 @@ def input_text(field: str, value: float, currency: str) -> str:
     return f"{value:,.3g}" if abs(value) < 1_000 else f"{value:,.0f}"
 
 
+def end_labels(bar: TornadoBar, currency: str) -> tuple[str, str]:
+    """The input values to write at the left (lower result) and right (higher result) end of a bar.
+
+    The input end that gives the lower result goes left: a higher cost lowers ROI, so its
+    high value sits at the left end.
+
+    >>> bar = TornadoBar("micro_fixed_cost", "Cost", 19_500, 40_500, -2.0, 89.0, 89.0, -2.0)
+    >>> end_labels(bar, "USD")
+    ('$40,500', '$19,500')
+    """
+    low_text = input_text(bar.field, bar.low_input, currency)
+    high_text = input_text(bar.field, bar.high_input, currency)
+    if bar.result_at_high_input < bar.result_at_low_input:
+        return high_text, low_text
+    return low_text, high_text
+
+
 def tornado_figure(
     base: float, bars: list[TornadoBar], metric: str, option: Option, currency: str, top: int = 12
 ) -> go.Figure:
-    """Horizontal bars of the swing per input, largest on top, the base result as a line."""
+    """Horizontal bars of the swing per input, largest on top, the base result as a line.
+
+    Each bar carries the input value at each end, written beside the end where that value
+    puts the result (traces "Input at left end" and "Input at right end").
+    """
     shown = bars[:top][::-1]
     fig = go.Figure()
     colour = OPTION_COLOURS[option]
@@ -78,16 +99,28 @@ def tornado_figure(
                 [
                     input_text(b.field, b.low_input, currency),
                     input_text(b.field, b.high_input, currency),
-                    metric_text(b.low_result, metric, currency),
-                    metric_text(b.high_result, metric, currency),
+                    metric_text(b.result_at_low_input, metric, currency),
+                    metric_text(b.result_at_high_input, metric, currency),
                 ]
                 for b in shown
             ],  # fmt: skip
-            hovertemplate="%{y}<br>input %{customdata[0]} to %{customdata[1]}<br>"
-            + f"{metric} %{{customdata[2]}} to %{{customdata[3]}}<extra></extra>",
+            hovertemplate="%{y}<br>at %{customdata[0]}: "
+            + f"{metric} %{{customdata[2]}}<br>at %{{customdata[1]}}: {metric} %{{customdata[3]}}<extra></extra>",
             name=option.label,
         )
     )
+    labels = [end_labels(b, currency) for b in shown]
+    for side, x, position, text in (
+        ("left", [b.low_result for b in shown], "middle left", [f"{left} " for left, _ in labels]),
+        ("right", [b.high_result for b in shown], "middle right", [f" {right}" for _, right in labels]),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=[b.label for b in shown], mode="text", text=text, textposition=position,
+                textfont={"color": INK}, cliponaxis=False, hoverinfo="skip", showlegend=False,
+                name=f"Input at {side} end",
+            )
+        )  # fmt: skip
     fig.add_vline(x=base, line={"color": INK, "width": 2})
     fig.add_annotation(
         x=base, y=1.0, yref="paper", text=f"Base {metric_text(base, metric, currency)}", showarrow=False,
@@ -103,19 +136,17 @@ def tornado_figure(
         title = f"No ranged input moves {option.label.lower()} {metric}"
     frame(
         fig, title, x_title=f"{metric} ({'%' if metric == 'ROI' else currency})", y_title="",
-        subtitle="Each input across its low–high range, the others at their most likely values",
+        subtitle="Input values at the bar ends; all other inputs at their most likely values",
         height=max(420, 36 * len(shown) + 160),
     )  # fmt: skip
-    fig.update_xaxes(showgrid=True, gridcolor=GRID)
+    ends = [v for v in [base, *(e for b in shown for e in (b.low_result, b.high_result))] if math.isfinite(v)]
+    lo, hi = min(ends, default=0.0), max(ends, default=0.0)
+    pad = 0.2 * (hi - lo) or 1.0  # room for the end labels
+    fig.update_xaxes(showgrid=True, gridcolor=GRID, range=[lo - pad, hi + pad])
     if metric == "ROI":
         fig.update_xaxes(ticksuffix=" %")
     else:
-        money_ticks(
-            fig,
-            currency_symbol(currency),
-            axis="x",
-            values=[v for b in shown for v in (b.low_result, b.high_result)] + [base],
-        )
+        money_ticks(fig, currency_symbol(currency), axis="x", values=ends)
     fig.update_layout(margin={"l": 10, "r": 40, "t": 90, "b": 10})
     return fig
 

@@ -15,6 +15,7 @@ from calculators.ranges import (
 )
 from calculators.roi import Option, effective
 from calculators.scenario import INPUTS, Scenario, input_title
+from components.safe_text import plain, problem_list
 from components.scenario_inputs import PROBLEMS_KEY
 
 RANGES_KEY = "ranges"
@@ -114,8 +115,10 @@ def ranges_editor(scenario: Scenario) -> None:
             "Own range": st.column_config.CheckboxColumn("Own range", help="You set this range"),
         },
     )
-    for message in st.session_state.pop("ranges_problems", []):
-        st.warning(message, icon=":material/warning:")
+    problems = st.session_state.pop("ranges_problems", [])
+    if problems:  # what was typed is shown as text, never as Markdown (components/safe_text.py)
+        body = plain(problems[0]) if len(problems) == 1 else problem_list(problems)
+        st.warning(body, icon=":material/warning:")
     st.caption(
         "Default ranges follow the evidence grade: ±10 % (A), ±20 % (B and your own figures), ±35 % (C), "
         "±50 % (D) around the most likely value, within each input's allowed range."

@@ -31,6 +31,7 @@ from calculators.scenario import (
     InputSpec,
     Scenario,
 )
+from components.safe_text import problem_list
 
 KEY_PREFIX = "sb_"
 SCENARIO_KEY = "scenario"  # the last valid Scenario of this session
@@ -51,6 +52,21 @@ def current_scenario() -> Scenario:
     """The scenario on screen (the defaults before the sidebar has run)."""
     value = st.session_state.get(SCENARIO_KEY)
     return value if isinstance(value, Scenario) else Scenario()
+
+
+UPDATE_PROBLEMS_KEY = "scenario_update_problems"
+
+
+def update_scenario(**changes: object) -> list[InputProblem]:
+    """The one way a page changes the shared scenario: every value is validated by the model;
+    a rejected value is reported (shown on the next run) and the scenario keeps its own.
+
+    Returns the problems (empty when every change was applied)."""
+    updated, problems = apply_inputs(current_scenario(), changes)
+    set_scenario(updated)
+    if problems:
+        st.session_state[UPDATE_PROBLEMS_KEY] = [p.message for p in problems]
+    return problems
 
 
 def set_scenario(scenario: Scenario) -> None:
@@ -215,11 +231,17 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
 
 
 def show_input_problems() -> None:
-    """Report rejected link or widget values once, as a warning naming field and range."""
-    messages: list[str] = st.session_state.pop(PROBLEMS_KEY, [])
+    """Report rejected link or widget values once, as a warning naming field and range.
+
+    The messages quote what the link carried: they are shown as text, never as Markdown
+    (components/safe_text.py), in at most eight lines.
+    """
+    messages: list[str] = st.session_state.pop(PROBLEMS_KEY, []) + st.session_state.pop(
+        UPDATE_PROBLEMS_KEY, []
+    )
     if messages:
         st.warning(
-            "Some values could not be used and were replaced:\n\n" + "\n".join(f"- {m}" for m in messages),
+            "Some values could not be used and were replaced:\n\n" + problem_list(messages),
             icon=":material/warning:",
         )
 
@@ -230,5 +252,6 @@ __all__ = [
     "scenario_sidebar",
     "set_scenario",
     "show_input_problems",
+    "update_scenario",
     "widget_key",
 ]

@@ -139,7 +139,7 @@ def weak_defaults_sentence(scenario: Scenario) -> str:
     weak = weak_defaults(scenario)
     total = len(INPUTS)
     if not weak:
-        return f"None of the {total} inputs rests on a vendor claim or an untraceable default any more."
+        return f"No input (of {total}) rests on a vendor claim or an untraceable default any more."
     return (
         f"{len(weak)} of {total} inputs still rest on grade C or D defaults (vendor claims or "
         "untraceable figures): replace the ones that drive your answer with your own numbers."

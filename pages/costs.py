@@ -1,4 +1,4 @@
-"""Costs & break-even: what each format costs as learners grow, and where it pays back."""
+"""Costs & break-even: what each format costs as learners grow, and from when it pays back."""
 
 import streamlit as st
 
@@ -6,24 +6,25 @@ from calculators.summary import cost_summary
 from components.charts import breakeven_figure, cost_curves_figure, cost_per_learner_figure
 from components.cost_tiles import cost_table_view, cost_tiles, evidence_caption
 from components.guard import require_entry
-from components.messages import basis_note
+from components.messages import basis_flip_warning, basis_line
 from components.presentation import show_chart
 from components.scenario_inputs import current_scenario
 
 require_entry("costs")
 
-summary = cost_summary(current_scenario())
+scenario = current_scenario()
+summary = cost_summary(scenario)
 
 st.title("Costs & break-even")
+st.caption(basis_line(scenario))
 cost_tiles(summary)
-st.caption(basis_note(summary))
+flip = basis_flip_warning(summary)
+if flip:
+    st.info(flip, icon=":material/swap_horiz:")
 show_chart(cost_curves_figure(summary), key="costs_total_chart")
 show_chart(breakeven_figure(summary), key="costs_breakeven_chart")
 show_chart(cost_per_learner_figure(summary), key="costs_per_learner_chart")
 
 with st.expander("Cost table by learner count"):
     cost_table_view(summary, key="costs_csv")
-st.caption(
-    evidence_caption(summary.scenario) + " Break-even here uses the quick benefit per learner; ROI & payback "
-    "and Goal seek use the benefit streams after adjustments, so their break-even differs."
-)
+st.caption(evidence_caption(scenario))

@@ -8,7 +8,7 @@ from components.guard import require_entry
 from components.presentation import show_chart
 from components.risk_charts import focus_range, goal_curve_figure, input_text, metric_text
 from components.risk_inputs import option_picker
-from components.scenario_inputs import current_scenario, set_scenario
+from components.scenario_inputs import current_scenario, update_scenario
 
 require_entry("goal_seek")
 
@@ -42,7 +42,7 @@ else:
     )
     st.button(
         f"Use {input_text(field, result.value, currency)} in the scenario", key="gs_apply",
-        on_click=set_scenario, args=(scenario.model_copy(update={field: result.value}),),
+        on_click=update_scenario, kwargs={field: result.value},
     )  # fmt: skip
 span = focus_range(field, float(getattr(scenario, field)), result.value)
 xs, ys = metric_curve(scenario, field, option, metric, span=span)

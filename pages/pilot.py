@@ -12,6 +12,7 @@ from calculators.pilot import (
     effective_learners,
     noninferiority_sample_size,
     sample_size,
+    two_sided_alpha,
 )
 from calculators.scenario import INPUTS, Format
 from components.formatting import learners, percent
@@ -26,6 +27,7 @@ from components.pilot_view import (
     results_figure,
     results_table,
     sample_size_figure,
+    significance_input,
 )
 from components.presentation import show_chart
 from components.scenario_inputs import current_scenario
@@ -60,7 +62,8 @@ design = c1.selectbox(
     "Question", ["Is microlearning better?", "Is microlearning no worse?"], key="pilot_design",
     help="Better: two-sided superiority test. No worse: one-sided non-inferiority test with a margin.",
 )  # fmt: skip
-alpha = c2.selectbox("Significance level α", [0.01, 0.05, 0.10], index=1, key="pilot_alpha")
+non_inferiority = design.endswith("no worse?")
+alpha = significance_input(c2, one_sided=non_inferiority)
 power = c3.selectbox(
     "Power", [0.80, 0.85, 0.90, 0.95], index=0, key="pilot_power", format_func=lambda p: f"{p:.0%}"
 )
@@ -72,7 +75,6 @@ target_pct = c5.number_input(
     "Arm B rate you expect, microlearning (%)", 1.0, 99.0, 50.0, step=1.0, format="%.0f", key="pilot_target_pct",
     help="Illustrative: a 15-point gain. The smaller the gain, the larger the pilot.",
 )  # fmt: skip
-non_inferiority = design.endswith("no worse?")
 margin_pct = 10.0
 if non_inferiority:
     margin_pct = st.number_input(
@@ -246,7 +248,9 @@ effective_n = effective_learners(per_arm_enrolled, team_size, icc, clustered)
 if per_arm_enrolled <= 0:
     st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
 else:
-    check = cached_breakeven_check(scenario, field, baseline, float(effective_n), alpha, power)
+    # Detecting an effect is two-sided: a one-sided α counts as the two-sided level as strict.
+    detect_alpha = two_sided_alpha(alpha, one_sided=non_inferiority)
+    check = cached_breakeven_check(scenario, field, baseline, float(effective_n), detect_alpha, power)
     kpi_row(
         [
             Tile("Break-even effect", percent(check.breakeven_pct),
@@ -256,7 +260,8 @@ else:
             Tile("Smallest effect the pilot detects", percent(check.mde_pct),
                  f"relative to arm A's {percent(baseline_pct, 0)}, {learners(per_arm_enrolled)} per arm"),
             Tile("Learners per arm to detect break-even", learners(check.learners_for_breakeven),
-                 "same α and power" if check.learners_for_breakeven else "no break-even effect to detect"),
+                 f"two-sided α = {detect_alpha:g}, same power" if check.learners_for_breakeven
+                 else "no break-even effect to detect"),
         ]
     )  # fmt: skip
     kind, sentence = breakeven_verdict(check, per_arm_enrolled)

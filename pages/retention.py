@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from calculators.roi import Option, effective, mean_retained
+from calculators.model import Option, effective
+from calculators.roi import mean_retention_of
 from calculators.scenario import Format
 from components.formatting import percent
 from components.guard import require_entry
@@ -19,7 +20,7 @@ st.title("Retention")
 st.markdown(
     "#### Benefits are weighted by the share of knowledge learners keep on average over the benefit period."
 )
-mean = {f: mean_retained(scenario, f) for f in Format}
+mean = {f: mean_retention_of(scenario, f) for f in Format}
 share = scenario.blend_ilt_share_pct / 100
 blend = (1 - share) * mean[Format.MICRO] + share * mean[Format.ILT]
 kpi_row(

@@ -2,18 +2,17 @@
 
 import streamlit as st
 
-from calculators.roi import all_returns, effective, waterfall
-from components.formatting import percent
+from calculators.roi import waterfall
+from calculators.summary import verdict
 from components.guard import require_entry
+from components.messages import basis_line, headline
 from components.model_charts import cumulative_net_figure, waterfall_figure
 from components.presentation import show_chart
 from components.returns_view import (
-    best_option,
-    defensible_gap,
+    claimed_and_defensible,
     overlap_warning,
     returns_table,
     returns_tiles,
-    roi_sentence,
     waterfall_format,
 )
 from components.scenario_inputs import current_scenario
@@ -21,33 +20,31 @@ from components.scenario_inputs import current_scenario
 require_entry("roi")
 
 scenario = current_scenario()
-returns = all_returns(scenario)
 currency = scenario.currency
-best = best_option(returns)
-
-st.title("ROI & payback")
-st.markdown(f"#### {roi_sentence(returns, currency)}")
-overlap_warning(scenario)
-returns_tiles(returns, currency)
-optimistic, defensible = defensible_gap(scenario, best)
-st.caption(
-    f"{best.label}: optimistic ROI {percent(optimistic)}, defensible ROI {percent(defensible)} "
-    "(conservative rules: first-year benefits only, fully loaded costs, estimates × confidence)."
-    + (" The conservative switch is on." if scenario.conservative else "")
+claimed, defensible = claimed_and_defensible(scenario)
+screen = defensible if scenario.conservative else claimed
+call = verdict(
+    {o: r.npv for o, r in screen.items()}, {o: r.costs for o, r in screen.items()}, scenario.close_call_pct
 )
 
-show_chart(cumulative_net_figure(returns, currency), key="roi_cumulative_chart")
-fmt = waterfall_format(scenario, best)
+st.title("ROI & payback")
+st.caption(basis_line(scenario))
+st.markdown(f"#### {headline(call, screen, defensible, scenario)}")
+overlap_warning(scenario)
+returns_tiles(call.best, claimed, defensible, scenario)
+
+show_chart(cumulative_net_figure(screen, currency), key="roi_cumulative_chart")
+fmt = waterfall_format(scenario, call.best)
 show_chart(waterfall_figure(waterfall(scenario, fmt), currency, fmt.label), key="roi_waterfall_chart")
 
 with st.expander("Returns of every option"):
-    table = returns_table(returns, currency)
+    table = returns_table(screen, currency)
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download CSV", table.to_csv(index=False), file_name="training-returns.csv", key="roi_csv"
     )
-basis = "fully loaded" if effective(scenario).fully_loaded else "seed-table"
 st.caption(
-    f"Costs on a {basis} basis. Benefits: the streams switched on in the sidebar, per learner per year, "
-    "adjusted for completion, attribution, application and retention. See Assumptions & sources for grades."
+    "Benefits: the streams switched on in the sidebar, per learner per year, adjusted for completion, "
+    "attribution, application and retention. Defensible figures apply the Phillips ROI Methodology's "
+    "conservative rules. See Assumptions & sources for each input's evidence grade."
 )

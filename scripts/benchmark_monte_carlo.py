@@ -4,7 +4,8 @@
 
 Prints draws per second for 10^4, 10^5 and 10^6 draws of the full model (all three options,
 every ranged input drawn), and the ratio to a per-draw Python loop over
-`calculators.roi.option_returns` on the same inputs (timed on the first 2,000 draws).
+`calculators.roi.option_returns` (the same model core at size one, each draw a validated
+scenario) on the same inputs (timed on the first 2,000 draws).
 Goal (issue 4): 10^5 draws of the full model in under 0.1 s on one core. Not a test:
 timings depend on the machine, so nothing here asserts them.
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 import os
 import time
 
+from calculators.model import Option, effective, evaluate
 from calculators.ranges import RANGED_FIELDS
-from calculators.roi import Option, effective, option_returns
+from calculators.roi import option_returns
 from calculators.scenario import INPUTS, Scenario
-from calculators.simulation import draw_inputs, evaluate_options, monte_carlo
+from calculators.simulation import draw_inputs, monte_carlo
 
 NAIVE_DRAWS = 2_000
 
@@ -35,7 +37,7 @@ def main() -> None:
     scenario = Scenario()
     print(f"cores visible: {os.cpu_count()}; ranged inputs: {len(RANGED_FIELDS)}; options: {len(Option)}")
     values = draw_inputs(scenario, NAIVE_DRAWS, seed=1)
-    vector_time = _best_of(5, lambda: evaluate_options(scenario, values))
+    vector_time = _best_of(5, lambda: evaluate(scenario, values))
 
     base = effective(scenario)
 
@@ -45,7 +47,7 @@ def main() -> None:
                 f: (round(v[i]) if isinstance(INPUTS[f].default, int) else float(v[i]))
                 for f, v in values.items()
             }
-            drawn = base.model_copy(update=update)
+            drawn = base.with_changes(**update)
             for option in Option:
                 option_returns(drawn, option)
 

@@ -7,10 +7,10 @@ from tests.app.test_pages import chart_titles, metric
 
 def test_summary_shows_roi_payback_and_npv_of_the_best_option(app):
     at = app()
-    assert metric(at, "Microlearning ROI") == "28.8 %"
-    assert metric(at, "Microlearning payback") == "28 months"
-    assert metric(at, "Microlearning NPV") == "$4,826"
-    assert any("On returns, microlearning leads" in m.value for m in at.markdown)
+    assert metric(at, "Microlearning ROI as claimed") == "28.8 %"
+    assert metric(at, "Microlearning payback (discounted)") == "31 months"
+    assert metric(at, "Microlearning net present value") == "$4,826"
+    assert "microlearning leads (net present value $4,826 over 3 years" in at.markdown[0].value
 
 
 def test_roi_page_shows_payback_chart_and_waterfall(app):
@@ -18,16 +18,19 @@ def test_roi_page_shows_payback_chart_and_waterfall(app):
     titles = chart_titles(at)
     assert titles[0].startswith("Microlearning pays back in month 31 (discounted)")
     assert "of the gross benefit survives the conservative rules" in titles[1]
-    assert any("defensible ROI" in c.value for c in at.caption)
+    assert metric(at, "ROI, defensible") == "−35.3 %"
 
 
-def test_conservative_switch_lowers_the_headline_roi(app):
+def test_conservative_switch_puts_the_screen_on_the_defensible_basis(app):
     at = app(page="pages/roi.py")
-    before = metric(at, "ROI")
+    before = metric(at, "net present value")
     at.sidebar.toggle(key="sb_conservative").set_value(True).run()
     assert not at.exception
-    after = metric(at, "ROI")
-    assert before == "28.8 %" and after != before
+    after = metric(at, "net present value")
+    assert before == "$4,826" and after != before
+    assert metric(at, "ROI as claimed") == "28.8 %" and metric(at, "ROI, defensible") == "−35.3 %"
+    assert at.caption[0].value.startswith("Basis: fully loaded costs")
+    assert at.markdown[0].value.startswith("#### No option pays back on defensible figures")
     assert at.sidebar.toggle(key="sb_fully_loaded").value is False  # the switch forces, not rewrites
 
 

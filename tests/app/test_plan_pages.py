@@ -78,6 +78,34 @@ def test_pilot_equal_rates_explain_there_is_nothing_to_detect(app):
     assert "no pilot size is enough" in at.warning[0].value
 
 
+def test_pilot_noninferiority_defaults_to_one_sided_alpha_0025(app):
+    """'No worse?' switches α to one-sided 2.5 %, and the plan uses it: 80 % vs 80 %, margin 5 → 1,005."""
+    at = app(page="pages/pilot.py")
+    assert at.selectbox(key="pilot_alpha").value == 0.05
+    at.selectbox(key="pilot_design").set_value("Is microlearning no worse?").run()
+    at.number_input(key="pilot_baseline_pct").set_value(80.0)
+    at.number_input(key="pilot_target_pct").set_value(80.0)
+    at.number_input(key="pilot_margin_pct").set_value(5.0).run()
+    assert not at.exception
+    alpha = at.selectbox(key="pilot_alpha_noninferiority")
+    assert alpha.value == 0.025
+    assert alpha.options[alpha.index] == "one-sided 2.5 % (usual for non-inferiority)"
+    assert metric(at, "Learners per arm") == "1,005"  # see test_pilot's oracle
+    assert any("One-sided test at α = 0.025" in c.value for c in at.caption)
+
+
+def test_pilot_alpha_choice_survives_switching_the_question(app):
+    """A level picked for 'better?' comes back after a look at 'no worse?', which keeps its own default."""
+    at = app(page="pages/pilot.py")
+    at.selectbox(key="pilot_alpha").set_value(0.01).run()
+    at.selectbox(key="pilot_design").set_value("Is microlearning no worse?").run()
+    assert at.selectbox(key="pilot_alpha_noninferiority").value == 0.025
+    at.selectbox(key="pilot_design").set_value("Is microlearning better?").run()
+    assert not at.exception
+    assert at.selectbox(key="pilot_alpha").value == 0.01
+    assert metric(at, "Learners per arm") != "170"  # 170 is the two-sided 5 % plan
+
+
 def test_entering_results_shows_the_p_value(app):
     at = app(page="pages/pilot.py")
     for key, value in DAY_VALUES.items():

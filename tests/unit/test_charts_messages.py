@@ -18,7 +18,7 @@ from components.charts import (
     cost_per_learner_figure,
 )
 from components.formatting import money
-from components.messages import basis_note, crossover_headline, crossover_tile, recommendation
+from components.messages import basis_flip_warning, basis_line, crossover_headline, crossover_tile
 from components.theme import FORMAT_COLOURS
 from tests.strategies import valid_scenarios
 
@@ -51,7 +51,7 @@ def test_total_cost_chart_marks_the_crossover_and_todays_learners():
 def test_chart_range_shows_learners_crossover_and_breakevens():
     summary = cost_summary(Scenario(learners=50))
     top = chart_range(summary)
-    assert top >= 477 and top >= 50 * 2 and top >= 417
+    assert top >= 477 and top >= 50 * 2 and top >= 1.6 * 760
 
 
 def test_cost_per_learner_chart_uses_log_axes_labelled_as_such():
@@ -61,11 +61,18 @@ def test_cost_per_learner_chart_uses_log_axes_labelled_as_such():
     assert fig.layout.title.text == "Microlearning costs less per learner at 1,000 learners"
 
 
-def test_breakeven_chart_marks_both_breakeven_points():
+def test_breakeven_chart_marks_the_model_breakeven_computed_by_hand():
+    """Defaults: benefit per microlearning learner per year = $1,000 turnover saving × 85 % completed
+    × 50 % attributed × 35 % applied × mean retention S(1 − e^(−1095/S))/1095 with S = 30/ln(4/3);
+    three years of it pay for $30,000 + $3 per learner from N = 30,000 / (3·a − 3) (by hand)."""
+    stability = 30 / math.log(1 / 0.75)
+    mean = stability * (1 - math.exp(-1095 / stability)) / 1095
+    a = 1_000 * 0.85 * 0.50 * 0.35 * mean
+    expected = math.ceil(30_000 / (3 * a - 3))
     fig = breakeven_figure(cost_summary(Scenario()))
     marks = {t.name: t.x[0] for t in fig.data if t.name and t.name.endswith("break-even")}
-    assert math.isclose(marks["Microlearning break-even"], 30_000 / 72)
-    assert math.isclose(marks["Instructor-led break-even"], 10_000 / 30)
+    assert marks == {"Microlearning break-even": expected}  # instructor-led never pays back here
+    assert expected == 760
 
 
 def test_headline_when_instructor_led_is_cheaper_everywhere():
@@ -80,25 +87,28 @@ def test_headline_when_both_lines_coincide():
     s = Scenario(micro_fixed_cost=10_000, micro_cost_per_learner=45)
     summary = cost_summary(s)
     assert crossover_headline(summary) == "Both formats cost the same at every scale"
-    assert recommendation(summary).startswith("On cost alone the formats tie")
-
-
-def test_recommendation_below_the_crossover_names_where_it_flips():
-    text = recommendation(cost_summary(Scenario(learners=300)))
-    # seed table at 300: micro 30,900, ILT 23,500
-    assert text.startswith("On cost alone, choose instructor-led: for 300 learners it costs $23,500")
-    assert text.endswith("From 477 learners microlearning becomes cheaper.")
+    assert summary.cheapest is None
 
 
 def test_breakeven_headline_when_neither_pays_back():
-    summary = cost_summary(Scenario(benefit_per_learner=2))
-    assert breakeven_headline(summary) == "Neither format breaks even at this benefit per learner"
+    summary = cost_summary(Scenario(turnover_on=False))  # no benefit stream at all
+    assert breakeven_headline(summary) == "Neither format breaks even at any scale up to 100,000 learners"
 
 
-def test_basis_note_reports_a_flip_of_the_cheaper_format():
-    note = basis_note(cost_summary(Scenario(learners=300, fully_loaded=True)))
-    assert note.startswith("Fully loaded costs against seed-table:")
-    assert note.endswith("The seed-table basis changes the cheaper format to instructor-led.")
+def test_basis_flip_warning_names_the_other_cheaper_format_without_numbers():
+    note = basis_flip_warning(cost_summary(Scenario(learners=300, fully_loaded=True)))
+    assert note == (
+        "On the vendor cost table alone instructor-led would be cheaper: learner time and class costs "
+        "change the answer."
+    )
+    assert not any(ch.isdigit() for ch in note)
+    assert basis_flip_warning(cost_summary(Scenario())) is None  # fully loaded keeps microlearning cheaper
+
+
+def test_basis_line_names_the_conservative_basis():
+    line = basis_line(Scenario(conservative=True, skeptic=True))
+    assert line.startswith("Basis: fully loaded costs")
+    assert "defensible benefits" in line and "Skeptic" in line
 
 
 def _all_numbers(fig) -> list[float]:
@@ -124,6 +134,6 @@ def test_no_figure_or_sentence_shows_nan_or_infinity(scenario):
         assert all(math.isfinite(v) for v in _all_numbers(fig))
         words = [fig.layout.title.text, *(a.text for a in fig.layout.annotations)]
         assert not any(w and ("nan" in w.lower().split() or "inf" in w.lower()) for w in words)
-    for sentence in (recommendation(summary), basis_note(summary), crossover_headline(summary)):
+    for sentence in (basis_line(scenario), basis_flip_warning(summary) or "", crossover_headline(summary)):
         assert "nan" not in sentence.lower().split() and "inf" not in sentence.lower()
     assert money(summary.total[Format.MICRO], scenario.currency) != "—"

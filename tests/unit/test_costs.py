@@ -371,12 +371,15 @@ def test_step_crossover_is_consistent(s: Scenario):
     _assert_crossover_consistent(micro, ilt, x)
 
 
+BENEFIT = st.floats(0, 100_000, allow_subnormal=False)  # benefit per learner over the horizon
+
+
 @PROPERTY
-@given(valid_scenarios(fully_loaded=False))
-def test_breakeven_is_none_exactly_when_margin_not_positive(s: Scenario):
+@given(valid_scenarios(fully_loaded=False), BENEFIT)
+def test_breakeven_is_none_exactly_when_margin_not_positive(s: Scenario, benefit: float):
     for line in lines(s):
-        margin = s.benefit_per_learner - line.per_learner
-        result = breakeven_learners(line, s.benefit_per_learner)
+        margin = benefit - line.per_learner
+        result = breakeven_learners(line, benefit)
         if margin <= 0:
             assert result is None
         elif math.isinf(line.fixed / margin):
@@ -388,33 +391,33 @@ def test_breakeven_is_none_exactly_when_margin_not_positive(s: Scenario):
 
 
 @PROPERTY
-@given(valid_scenarios(fully_loaded=False))
-def test_net_benefit_is_zero_at_breakeven(s: Scenario):
+@given(valid_scenarios(fully_loaded=False), BENEFIT)
+def test_net_benefit_is_zero_at_breakeven(s: Scenario, benefit: float):
     for line in lines(s):
-        n = breakeven_learners(line, s.benefit_per_learner)
+        n = breakeven_learners(line, benefit)
         if n is None:
             continue
-        scale = max(s.benefit_per_learner * n, line.fixed, 1.0)
-        assert abs(float(net_benefit(line, s.benefit_per_learner, n))) <= 1e-9 * scale
+        scale = max(benefit * n, line.fixed, 1.0)
+        assert abs(float(net_benefit(line, benefit, n))) <= 1e-9 * scale
 
 
 @PROPERTY
-@given(valid_scenarios(fully_loaded=True, ilt_cost_per_class=st.floats(0.01, 100_000)))
-def test_step_breakeven_is_first_count_from_which_benefits_stay_ahead(s: Scenario):
+@given(valid_scenarios(fully_loaded=True, ilt_cost_per_class=st.floats(0.01, 100_000)), BENEFIT)
+def test_step_breakeven_is_first_count_from_which_benefits_stay_ahead(s: Scenario, benefit: float):
     _, ilt = lines(s)
-    n = breakeven_learners(ilt, s.benefit_per_learner)
+    n = breakeven_learners(ilt, benefit)
     if n is None:
         return
     assert n == int(n) and 1 <= n <= MAX_LEARNERS
-    net = net_benefit(ilt, s.benefit_per_learner, EVERY_COUNT)
+    net = net_benefit(ilt, benefit, EVERY_COUNT)
     assert np.all(net[int(n) - 1 :] >= 0)
     if n > 1:
         assert net[int(n) - 2] < 0
 
 
 @PROPERTY
-@given(valid_scenarios())
-def test_every_output_is_finite_or_none(s: Scenario):
+@given(valid_scenarios(), BENEFIT)
+def test_every_output_is_finite_or_none(s: Scenario, benefit: float):
     micro, ilt = lines(s)
     points = np.array([0.0, 1.0, float(s.learners), float(MAX_LEARNERS)])
     for line in (micro, ilt):
@@ -422,8 +425,8 @@ def test_every_output_is_finite_or_none(s: Scenario):
             assert math.isfinite(value)
         assert np.isfinite(total_cost(line, points)).all()
         assert np.isfinite(cost_per_learner(line, points)).all()
-        assert np.isfinite(net_benefit(line, s.benefit_per_learner, points)).all()
-        n = breakeven_learners(line, s.benefit_per_learner)
+        assert np.isfinite(net_benefit(line, benefit, points)).all()
+        n = breakeven_learners(line, benefit)
         assert n is None or (math.isfinite(n) and n >= 0)
     hours = (s.micro_seat_hours, s.ilt_seat_hours)
     for h in hours:

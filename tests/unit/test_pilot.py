@@ -54,6 +54,17 @@ def test_noninferiority_matches_chow_shao_wang_example():
     assert noninferiority_sample_size(0.65, 0.85, 0.10, alpha=0.05, power=0.80) == 25
 
 
+def test_noninferiority_eighty_versus_eighty_margin_five_points_one_sided_alpha_0025():
+    """80 % vs 80 %, margin 5 points, one-sided α = 0.025, 80 % power → 1,005 learners per arm.
+
+    Standard formula n = (z(1−α) + z(1−β))² · 2·p(1−p) / δ² (Chow, Shao & Wang, "Sample Size
+    Calculations in Clinical Research", 2008, section 4.2; Blackwelder 1982), computed by hand:
+    (1.959964 + 0.841621)² · 2 · 0.8 · 0.2 / 0.05² = 7.848880 · 128 = 1004.66 → 1,005.
+    """
+    assert noninferiority_sample_size(0.80, 0.80, 0.05, alpha=0.025, power=0.80) == 1005
+    assert noninferiority_sample_size(0.80, 0.80, 0.05) == 1005  # one-sided 0.025 is the default
+
+
 def test_newcombe_interval_matches_newcombe_1998_examples():
     # Newcombe RG (1998) Stat Med 17:873-890, Table II, method 10 (hybrid score), p1 − p2:
     # (a) 56/70 − 48/80: 0.0524 to 0.3339; (b) 9/10 − 3/10: 0.1705 to 0.8090;

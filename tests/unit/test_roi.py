@@ -10,18 +10,17 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from calculators.costs import CostLine, breakeven_learners, total_cost
+from calculators.evidence import case_figures
+from calculators.model import Inputs, adjustment, effective, evaluate, gross_streams, track_costs
 from calculators.retention import CurveFamily, calibrate, mean_retention, retention_curve, two_point_stability
 from calculators.returns import bcr, cash_flows, npv, payback_month, payback_months, roi_percent
 from calculators.roi import (
     Option,
-    adjustment,
     all_returns,
     best_share,
     blend_returns,
-    gross_streams,
     option_returns,
     overlapping_streams,
-    track_cost,
     waterfall,
 )
 from calculators.scenario import INPUTS, Format, Scenario
@@ -82,14 +81,14 @@ def test_payback_never_when_no_benefits():
 
 def test_default_scenario_counts_only_turnover_savings():
     # seed 000: $5,000 per employee over five years → $1,000 per year
-    assert gross_streams(Scenario(), Format.ILT, 55.0) == {"turnover": 1_000.0}
+    assert gross_streams(Inputs(Scenario()), Format.ILT, 55.0) == {"turnover": 1_000.0}
 
 
 def test_bottom_up_turnover():
     s = Scenario(
         turnover_bottom_up=True, turnover_rate_pct=20, turnover_reduction_pct=25, replacement_cost=16_000
     )
-    assert gross_streams(s, Format.MICRO, 33.0)["turnover"] == pytest.approx(0.20 * 0.25 * 16_000)
+    assert gross_streams(Inputs(s), Format.MICRO, 33.0)["turnover"] == pytest.approx(0.20 * 0.25 * 16_000)
 
 
 def test_overlap_warning_only_when_revenue_meets_bottom_up_streams():
@@ -100,9 +99,10 @@ def test_overlap_warning_only_when_revenue_meets_bottom_up_streams():
 
 def test_conservative_switch_loads_costs_applies_confidence_and_counts_one_year():
     s = Scenario()
-    c = s.model_copy(update={"conservative": True})
+    c = s.with_changes(conservative=True)
     assert option_returns(c, Option.ILT).costs > option_returns(s, Option.ILT).costs  # fully loaded
-    assert adjustment(c, Format.MICRO).confidence == 0.7 and adjustment(s, Format.MICRO).confidence == 1.0
+    assert adjustment(Inputs(c), Format.MICRO).confidence == 0.7
+    assert adjustment(Inputs(s), Format.MICRO).confidence == 1.0
     assert option_returns(c, Option.MICRO).benefits < option_returns(s, Option.MICRO).benefits
 
 
@@ -139,8 +139,9 @@ def test_blend_corners_are_the_pure_formats_exactly():
     s = Scenario(ilt_nudge_days=7, micro_nudge_days=14, fully_loaded=True, productivity_on=True)
     for share, fmt in ((0.0, Format.MICRO), (1.0, Format.ILT)):
         r = blend_returns(s, share)
-        assert r.costs == track_cost(s, fmt, s.learners).total
-        per_learner = sum(gross_streams(s, fmt, r.costs / s.learners).values()) * adjustment(s, fmt).product
+        x = Inputs(effective(s))
+        assert r.costs == float(track_costs(x, fmt, np.asarray(float(s.learners))).total)
+        per_learner = sum(gross_streams(x, fmt, r.costs / s.learners).values()) * adjustment(x, fmt).product
         assert r.benefits == per_learner * s.learners * s.horizon_years
 
 
@@ -236,6 +237,100 @@ def test_skeptic_switch_replaces_vendor_claims_and_lowers_microlearning_roi():
 def test_skeptic_keeps_figures_the_user_typed():
     mine = Scenario(skeptic=True, micro_retention_pct=60)
     assert (
-        adjustment(mine, Format.MICRO).retention
-        == adjustment(Scenario(micro_retention_pct=60), Format.MICRO).retention
+        adjustment(Inputs(effective(mine)), Format.MICRO).retention
+        == adjustment(Inputs(Scenario(micro_retention_pct=60)), Format.MICRO).retention
     )
+    assert (
+        option_returns(mine, Option.MICRO).benefits
+        == option_returns(Scenario(micro_retention_pct=60), Option.MICRO).benefits
+    )
+
+
+# --- one model core: staircase, payback, validated updates -----------------------------------
+
+
+def _brute_force_blend_cost(s: Scenario, share_pct: float) -> float:
+    """Fully loaded blend cost counted person by person: whole instructor-led learners, classes by
+    integer division (no floating point in the class count), nudges off."""
+    n = s.learners
+    on_ilt = round(share_pct / 100 * n)
+    classes = -(-on_ilt // s.ilt_class_size)  # ceil with integers
+    years = s.horizon_years
+    ilt = 0.0
+    if on_ilt:
+        ilt = (
+            s.ilt_fixed_cost + s.ilt_refresh_per_year * (years - 1)
+            + on_ilt * (s.ilt_cost_per_learner + s.ilt_seat_hours * s.loaded_hourly_cost)
+            + classes * s.ilt_cost_per_class
+        )  # fmt: skip
+    micro = 0.0
+    if n - on_ilt:
+        micro = (
+            s.micro_fixed_cost + s.micro_refresh_per_year * (years - 1)
+            + (n - on_ilt) * (s.micro_cost_per_learner + s.micro_seat_hours * s.loaded_hourly_cost)
+        )  # fmt: skip
+    return ilt + micro
+
+
+def test_blend_of_seven_percent_of_6000_learners_pays_for_21_classes_not_22():
+    """7 % of 6,000 is 420 people (0.07 × 6,000 = 420.00000000000006 in floating point): 21 classes."""
+    s = Scenario(learners=6_000, fully_loaded=True, blend_ilt_share_pct=7)
+    blend = option_returns(s, Option.BLEND)
+    assert blend.costs == pytest.approx(_brute_force_blend_cost(s, 7), abs=1e-6)
+    one_more_class = _brute_force_blend_cost(s, 7) + s.ilt_cost_per_class
+    assert blend.costs < one_more_class - 1
+
+
+def test_blend_cost_curve_has_no_phantom_class_at_70_82_94_percent():
+    s = Scenario(learners=1_000, fully_loaded=True)
+    _, curves = best_share(s)
+    for share_pct in (70, 82, 94):
+        i = int(np.flatnonzero(np.isclose(curves["share"], share_pct / 100))[0])
+        assert curves["costs"][i] == pytest.approx(_brute_force_blend_cost(s, share_pct), abs=1e-6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    learners=st.integers(1, 20_000), share=st.integers(0, 100), class_size=st.integers(1, 60),
+    per_class=st.floats(0, 5_000, allow_subnormal=False),
+)  # fmt: skip
+def test_blend_staircase_equals_brute_force_count(learners, share, class_size, per_class):
+    s = Scenario(
+        learners=learners, fully_loaded=True, blend_ilt_share_pct=share, ilt_class_size=class_size,
+        ilt_cost_per_class=per_class,
+    )  # fmt: skip
+    expected = _brute_force_blend_cost(s, share)
+    assert option_returns(s, Option.BLEND).costs == pytest.approx(expected, rel=1e-12, abs=1e-6)
+
+
+def test_payback_beyond_the_benefit_period_is_none_everywhere():
+    """Fully loaded defaults: costs / (yearly benefits / 12) is 37.8 months on a 36-month benefit
+    period (conservative: 18.6 months on 12): none in the single-scenario returns, the array model
+    and the case cards alike."""
+    for s, months in ((Scenario(fully_loaded=True), 36), (Scenario(conservative=True), 12)):
+        r = option_returns(s, Option.MICRO)
+        raw_months = r.costs / (r.annual_benefits / 12)
+        assert raw_months > months and r.annual_benefits > 0  # it would pay back, after benefits stop
+        assert r.payback_months is None and r.discounted_payback_month is None
+        assert np.isinf(evaluate(s)[Option.MICRO].payback_months[0])
+        assert case_figures(s, Option.MICRO).payback_months is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(valid_scenarios())
+def test_a_single_scenario_is_one_point_of_the_array_model(scenario):
+    """The scalar answer is the array model at size one: evaluating 3 copies gives 3 equal answers."""
+    single = all_returns(scenario)
+    many = evaluate(scenario, {"learners": np.full(3, scenario.learners)})
+    for option, r in single.items():
+        assert np.all(many[option].costs == r.costs)
+        assert np.all(many[option].benefits == r.benefits)
+        assert np.allclose(many[option].npv, r.npv, rtol=1e-9, atol=1e-6)
+
+
+def test_scenario_updates_are_validated():
+    with pytest.raises(ValueError):
+        Scenario().with_changes(learners=-5)
+    with pytest.raises(ValueError):
+        Scenario().with_changes(micro_retention_pct=float("nan"))
+    assert Scenario().with_changes(learners=250).learners == 250

@@ -1,0 +1,456 @@
+"""The decision model, written once: costs, benefits, Phillips adjustments, retention
+weighting, returns and the blend, for one scenario or a million Monte Carlo draws.
+
+`evaluate(scenario, values)` reads every input from the scenario, except the numeric
+inputs named in `values`, which may be arrays (one element per draw, per grid point or
+per learner count); numpy broadcasting does the rest, so a single scenario is simply an
+evaluation of size one (numpy-financial's convention). The skeptic and conservative
+switches are applied once, here at the entrance (`effective`), never at call sites.
+
+Options are pure microlearning, pure instructor-led, and the blend: a share s of the N
+learners (counted as whole people, n_ILT = round(s·N)) on the instructor-led track, the
+rest on microlearning. A track of n learners of format f costs (money over the horizon H):
+
+    C_f(n) = costs.total_cost(f, n) + n · nudges_f · (cost per nudge + seat time per nudge)
+
+and 0 when n = 0. Gross benefit per learner per year, summing the streams switched on:
+
+    revenue      = multiplier × C_f(N) / N / H
+    turnover     = saving over 5 years / 5      or   rate × reduction × replacement cost
+    productivity = gain_f × yearly output value
+    onboarding   = new-hire share × weeks saved × 40 h × loaded hourly cost
+    risk         = incidents per learner × share avoided_f × cost per incident
+
+Adjusted benefit per learner per year (each factor in 0..1):
+
+    A_f = gross × completion_f × attribution × [confidence] × application × [mean retention_f]
+
+(confidence when conservative; mean retention when decay weighting is on). Benefits
+accrue for H years, or the first year only when conservative. The blend's benefit per
+learner is (1 − w)·A_micro + w·A_ILT with w = n_ILT / N, exact at w = 0 and w = 1.
+
+Returns: ROI % = (benefits − costs) / costs × 100; payback = costs / (annual benefits / 12)
+months (none when benefits stop first); NPV of monthly flows (costs at month 0 and at the
+start of each later year, benefits monthly from month 1) in closed form:
+
+    NPV = A/12 · Σ_{k=1}^{12·Y} d^k − upfront − yearly · Σ_{j=1}^{H−1} d^{12j},
+    d = (1 + r)^(−1/12)
+
+With the defaults (seed 002's cost table, 1,000 learners): microlearning costs $33,000 and keeps $42,497 of
+benefits, ROI 28.8 %; the same call with two retention assumptions gives two answers:
+
+>>> from calculators.scenario import Scenario
+>>> r = evaluate(Scenario())[Option.MICRO]
+>>> float(r.costs[0]), round(float(r.benefits[0])), round(float(r.roi_pct[0]), 1)
+(33000.0, 42497, 28.8)
+>>> draws = {"micro_retention_pct": np.array([35.0, 75.0])}
+>>> np.round(evaluate(Scenario(), draws)[Option.MICRO].roi_pct, 1).tolist()
+[-64.7, 28.8]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import product
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.costs import cost_line, total_cost
+from calculators.retention import CurveFamily, calibrate, mean_retention, nudges_in
+from calculators.scenario import INPUTS, Format, FormatView, Scenario
+from calculators.skeptic import apply_skeptic
+
+FloatArray = npt.NDArray[np.float64]
+DAYS_PER_YEAR = 365.0
+HOURS_PER_WEEK = 40.0
+# Inputs that change the shape of the cash flows or of the nudge schedule: an array of
+# them is evaluated one distinct value at a time (they take few whole values).
+STRUCTURAL = ("horizon_years", "micro_nudge_days", "ilt_nudge_days")
+
+
+class Option(StrEnum):
+    """What the budget can buy: one of the pure formats, or the blend."""
+
+    MICRO = "micro"
+    ILT = "ilt"
+    BLEND = "blend"
+
+    @property
+    def label(self) -> str:
+        return {"micro": "Microlearning", "ilt": "Instructor-led", "blend": "Blended"}[self.value]
+
+
+def effective(scenario: Scenario) -> Scenario:
+    """The scenario as the model reads it: the conservative switch forces fully loaded costs,
+    the skeptic switch replaces vendor-claim defaults with published values.
+
+    >>> effective(Scenario(conservative=True)).fully_loaded
+    True
+    """
+    scenario = apply_skeptic(scenario)
+    if scenario.conservative and not scenario.fully_loaded:
+        return scenario.with_changes(fully_loaded=True)
+    return scenario
+
+
+def benefit_years(scenario: Scenario | Inputs) -> int:
+    """Years of benefits counted: 1 when conservative (first-year benefits only), else H."""
+    return 1 if scenario.conservative else scenario.horizon_years
+
+
+class Inputs:
+    """The model's inputs: the scenario's values, with any numeric field in `values`
+    replaced by an array (whole-number fields rounded). Read them by field name, or one
+    format's through `format(fmt)`."""
+
+    def __init__(self, scenario: Scenario, values: Mapping[str, FloatArray | float] | None = None):
+        self.scenario = scenario
+        self._values: dict[str, FloatArray] = {}
+        for name, value in (values or {}).items():
+            array = np.asarray(value, dtype=np.float64)
+            self._values[name] = np.round(array) if isinstance(INPUTS[name].default, int) else array
+        shapes = [a.shape for a in self._values.values()]
+        self.shape: tuple[int, ...] = np.broadcast_shapes(*shapes) if shapes else (1,)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._values:
+            return self._values[name]
+        return getattr(self.scenario, name)
+
+    def format(self, fmt: Format) -> FormatView:
+        return FormatView(self, fmt)
+
+
+def nudge_count(x: Inputs | Scenario, fmt: Format) -> int:
+    """Nudges each learner of `fmt` receives over the horizon."""
+    return nudges_in(x.horizon_years * DAYS_PER_YEAR, x.format(fmt).nudge_days or None)
+
+
+@dataclass(frozen=True)
+class TrackCosts:
+    """Cost of a track of learners: paid up front, paid at the start of each later year, in all."""
+
+    upfront: FloatArray
+    yearly: FloatArray
+    total: FloatArray
+
+
+def track_costs(x: Inputs, fmt: Format, learners: FloatArray) -> TrackCosts:
+    """Cost of training `learners` learners in `fmt` (0 learners cost nothing).
+
+    The total is `costs.total_cost` of the format's cost line, nudges included; content
+    refresh and nudges are paid year by year, the rest up front.
+
+    >>> track_costs(Inputs(Scenario()), Format.ILT, np.array([1_000.0, 0.0])).total.tolist()
+    [55000.0, 0.0]
+    """
+    years = x.horizon_years
+    loaded = x.fully_loaded
+    total = total_cost(cost_line(x, fmt), learners)
+    refresh = x.format(fmt).refresh_per_year if loaded else 0.0
+    per_nudge = x.cost_per_nudge + (x.nudge_minutes / 60.0 * x.loaded_hourly_cost if loaded else 0.0)
+    yearly = refresh + learners * nudge_count(x, fmt) * per_nudge / years
+    used = learners > 0
+    total = np.where(used, total, 0.0)
+    yearly = np.where(used, yearly, 0.0)
+    return TrackCosts(total - yearly * (years - 1), yearly, total)
+
+
+STREAMS = ("revenue", "turnover", "productivity", "onboarding", "risk")
+STREAM_LABELS = {
+    "revenue": "Revenue multiplier",
+    "turnover": "Turnover savings",
+    "productivity": "Productivity gain",
+    "onboarding": "Faster onboarding",
+    "risk": "Risk reduction",
+}
+
+
+def gross_streams(x: Inputs, fmt: Format, cost_per_learner: FloatArray | float) -> dict[str, FloatArray]:
+    """Gross benefit per learner per year of each stream switched on (money).
+
+    >>> gross_streams(Inputs(Scenario()), Format.MICRO, 33.0)
+    {'turnover': 1000.0}
+    >>> gross_streams(Inputs(Scenario(revenue_on=True, turnover_on=False)), Format.MICRO, 1_200.0)
+    {'revenue': 720.0}
+    """
+    f = x.format(fmt)
+    out: dict[str, FloatArray] = {}
+    if x.revenue_on:
+        out["revenue"] = x.revenue_per_training_dollar * cost_per_learner / x.horizon_years
+    if x.turnover_on:
+        if x.turnover_bottom_up:
+            out["turnover"] = x.turnover_rate_pct / 100 * x.turnover_reduction_pct / 100 * x.replacement_cost
+        else:
+            out["turnover"] = x.turnover_saving_5y / 5.0
+    if x.productivity_on:
+        out["productivity"] = f.productivity_gain_pct / 100 * x.output_value_per_employee
+    if x.onboarding_on:
+        out["onboarding"] = (
+            x.new_hire_pct / 100 * x.onboarding_weeks_saved * HOURS_PER_WEEK * x.loaded_hourly_cost
+        )
+    if x.risk_on:
+        out["risk"] = x.incidents_per_100_learners / 100 * f.risk_reduction_pct / 100 * x.cost_per_incident
+    return out
+
+
+def overlapping_streams(scenario: Scenario) -> bool:
+    """True when the revenue multiplier is summed with bottom-up streams (double counting risk)."""
+    bottom_up = scenario.turnover_on or scenario.productivity_on or scenario.onboarding_on or scenario.risk_on
+    return scenario.revenue_on and bottom_up
+
+
+def mean_retained(x: Inputs, fmt: Format) -> FloatArray | float:
+    """Mean retention of `fmt` over the benefit years, its curve calibrated at the reference day.
+
+    75 % at day 30 → S = 30 / ln(1/0.75) = 104.3 days; over 3 years S(1 − e^(−1095/S)) / 1095:
+
+    >>> round(mean_retained(Inputs(Scenario()), Format.MICRO), 4)
+    0.0952
+    """
+    family = CurveFamily(x.retention_curve)
+    parameter = calibrate(family, x.format(fmt).retention_pct / 100, x.retention_reference_day)
+    days = benefit_years(x) * DAYS_PER_YEAR
+    return mean_retention(family, parameter, days, x.format(fmt).nudge_days or None, x.spacing_gain)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """The factors applied to a format's gross benefit, in waterfall order (each in 0..1)."""
+
+    completion: FloatArray | float
+    attribution: FloatArray | float
+    confidence: FloatArray | float
+    application: FloatArray | float
+    retention: FloatArray | float
+
+    @property
+    def product(self) -> FloatArray | float:
+        return self.completion * self.attribution * self.confidence * self.application * self.retention
+
+
+def adjustment(x: Inputs, fmt: Format) -> Adjustment:
+    """The adjustment factors for `fmt` (confidence 1 unless conservative, retention 1 if off)."""
+    return Adjustment(
+        completion=x.format(fmt).completion_pct / 100,
+        attribution=x.attribution_pct / 100,
+        confidence=x.confidence_pct / 100 if x.conservative else 1.0,
+        application=x.application_pct / 100,
+        retention=mean_retained(x, fmt) if x.decay_weighting else 1.0,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Costs, benefits and returns of one option, one element per evaluated point (money in
+    the scenario's currency; benefits adjusted and undiscounted over the benefit years)."""
+
+    option: Option
+    learners: FloatArray
+    costs: FloatArray
+    upfront: FloatArray
+    yearly: FloatArray
+    benefits: FloatArray
+    annual_benefits: FloatArray
+    gross_annual_benefits: FloatArray
+    npv: FloatArray
+    horizon_years: FloatArray
+    benefit_years: FloatArray
+    discount_rate: FloatArray
+
+    @property
+    def net(self) -> FloatArray:
+        return self.benefits - self.costs
+
+    @property
+    def roi_pct(self) -> FloatArray:
+        """(benefits − costs) / costs × 100; NaN where there is no cost (no ROI exists)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.costs > 0, (self.benefits - self.costs) / self.costs * 100.0, np.nan)
+
+    @property
+    def bcr(self) -> FloatArray:
+        """Benefits / costs; NaN where there is no cost."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.costs > 0, self.benefits / self.costs, np.nan)
+
+    @property
+    def payback_months(self) -> FloatArray:
+        """Costs / (annual benefits / 12), undiscounted; +inf where benefits stop first or never repay."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            months = np.where(
+                self.annual_benefits > 0,
+                np.where(self.costs > 0, self.costs / (self.annual_benefits / 12), 0.0),
+                np.inf,
+            )
+        return np.where(months <= 12 * self.benefit_years, months, np.inf)
+
+
+def _geometric(log_q: FloatArray, count: FloatArray | int) -> FloatArray:
+    """Σ_{k=1}^{count} q^k from ln q, accurate near q = 1 (expm1) and exact at q = 1."""
+    count = np.asarray(count, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.expm1(count * log_q) / np.expm1(log_q)
+        value = np.where(log_q == 0, count, np.exp(log_q) * ratio)
+    return np.where(count > 0, value, 0.0)
+
+
+def evaluate(
+    scenario: Scenario,
+    values: Mapping[str, FloatArray | float] | None = None,
+    options: tuple[Option, ...] = tuple(Option),
+) -> dict[Option, Outcome]:
+    """Every option's outcome for each point in `values` (field → array); other inputs from
+    `scenario`. The switches are applied here, once."""
+    s = effective(scenario)
+    values = dict(values or {})
+    structural = [f for f in STRUCTURAL if f in values]
+    if not structural:
+        return _evaluate(Inputs(s, values), options)
+    return _evaluate_by_layout(s, values, options, structural)
+
+
+def _evaluate_by_layout(
+    s: Scenario, values: dict[str, FloatArray | float], options: tuple[Option, ...], structural: list[str]
+) -> dict[Option, Outcome]:
+    """`_evaluate` once per distinct combination of structural values, results put back in place."""
+    shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+    full = {k: np.broadcast_to(np.asarray(v, dtype=np.float64), shape).ravel() for k, v in values.items()}
+    keys = {f: np.round(full.pop(f)) for f in structural}
+    size = int(np.prod(shape))
+    out: dict[Option, dict[str, FloatArray]] = {}
+    for combo in product(*(np.unique(keys[f]) for f in structural)):
+        mask = np.ones(size, dtype=bool)
+        for f, value in zip(structural, combo, strict=True):
+            mask &= keys[f] == value
+        if not mask.any():
+            continue
+        part = s.with_changes(**{f: int(v) for f, v in zip(structural, combo, strict=True)})
+        results = _evaluate(Inputs(part, {k: v[mask] for k, v in full.items()}), options)
+        for option, r in results.items():
+            slots = out.setdefault(option, {})
+            for name in _ARRAY_FIELDS:
+                slots.setdefault(name, np.empty(size))[mask] = np.broadcast_to(
+                    getattr(r, name), (int(mask.sum()),)
+                )
+    return {
+        o: Outcome(option=o, **{k: v.reshape(shape) for k, v in arrays.items()}) for o, arrays in out.items()
+    }
+
+
+_ARRAY_FIELDS = (
+    "learners", "costs", "upfront", "yearly", "benefits", "annual_benefits", "gross_annual_benefits",
+    "npv", "horizon_years", "benefit_years", "discount_rate",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every option of one evaluation shares: whole learners, each format at full scale,
+    per-learner benefits, and the discount sums (computed once, not once per option)."""
+
+    learners: FloatArray
+    full_scale: dict[Format, TrackCosts]
+    per_learner: dict[Format, tuple[FloatArray, FloatArray]]  # (gross, adjusted) per year
+    pv_benefit_months: FloatArray  # Σ d^k over the benefit months
+    pv_later_years: FloatArray  # Σ d^(12j) over the years after the first
+
+
+def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
+    n = np.round(np.asarray(x.learners, dtype=np.float64))
+    full_scale = {f: track_costs(x, f, n) for f in Format}
+    per: dict[Format, tuple[FloatArray, FloatArray]] = {}
+    for f in Format:
+        gross = sum(gross_streams(x, f, full_scale[f].total / n).values(), np.zeros(x.shape))
+        per[f] = (gross, gross * adjustment(x, f).product)
+    log_d = -np.log1p(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100) / 12.0
+    shared = _Shared(
+        n,
+        full_scale,
+        per,
+        _geometric(log_d, 12 * benefit_years(x)),
+        _geometric(12.0 * log_d, x.horizon_years - 1),
+    )
+    return {o: _option(x, o, shared) for o in options}
+
+
+def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
+    n, per = shared.learners, shared.per_learner
+    if option is Option.BLEND:
+        share = np.clip(np.asarray(x.blend_ilt_share_pct, dtype=np.float64) / 100.0, 0.0, 1.0)
+        on_ilt = np.round(share * n)  # whole people: 7 % of 6,000 is 420, never 420.00000000000006
+        micro, ilt = track_costs(x, Format.MICRO, n - on_ilt), track_costs(x, Format.ILT, on_ilt)
+        w = on_ilt / n
+        gross = (1.0 - w) * per[Format.MICRO][0] + w * per[Format.ILT][0]
+        adjusted = (1.0 - w) * per[Format.MICRO][1] + w * per[Format.ILT][1]
+        upfront, yearly, costs = (
+            micro.upfront + ilt.upfront,
+            micro.yearly + ilt.yearly,
+            micro.total + ilt.total,
+        )
+    else:  # a pure format is the blend's corner: all learners on one track, exactly
+        fmt = Format.MICRO if option is Option.MICRO else Format.ILT
+        track = shared.full_scale[fmt]
+        gross, adjusted = per[fmt]
+        upfront, yearly, costs = track.upfront, track.yearly, track.total
+    paid_years = benefit_years(x)
+    annual = adjusted * n
+    pv = annual / 12.0 * shared.pv_benefit_months - upfront - yearly * shared.pv_later_years
+
+    def full(a: FloatArray | float) -> FloatArray:
+        array = np.asarray(a, dtype=np.float64)
+        return array if array.shape == x.shape else np.broadcast_to(array, x.shape).copy()
+
+    return Outcome(
+        option=option,
+        learners=full(n),
+        costs=full(costs),
+        upfront=full(upfront),
+        yearly=full(yearly),
+        benefits=full(annual * paid_years),
+        annual_benefits=full(annual),
+        gross_annual_benefits=full(gross * n),
+        npv=full(pv),
+        horizon_years=full(x.horizon_years),
+        benefit_years=full(paid_years),
+        discount_rate=full(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100),
+    )
+
+
+def breakeven_learners(scenario: Scenario, option: Option, max_learners: int | None = None) -> int | None:
+    """The smallest whole learner count from which `option`'s benefits cover its costs
+    (ROI ≥ 0) at every larger count in range; None when that never happens.
+
+    The same model and the same benefits as the ROI figures: it is the learner count that
+    Goal seek finds for ROI = 0. Evaluated on a dense grid, then at every whole count of
+    the bracket where the last loss turns into a gain.
+
+    >>> breakeven_learners(Scenario(), Option.MICRO)
+    760
+    >>> breakeven_learners(Scenario(), Option.ILT) is None  # never pays back at any scale
+    True
+    """
+    top = int(max_learners or INPUTS["learners"].maximum or 100_000)
+    grid = np.unique(np.round(np.geomspace(1, top, 800)))
+    net = evaluate(scenario, {"learners": grid}, (option,))[option].net
+    if not net[-1] >= 0:
+        return None
+    losing = np.flatnonzero(~(net >= 0))
+    if losing.size == 0:
+        return 1
+    lo, hi = int(grid[losing[-1]]), int(grid[losing[-1] + 1])
+    counts = np.arange(lo, hi + 1, dtype=np.float64)
+    fine = evaluate(scenario, {"learners": counts}, (option,))[option].net
+    last_loss = int(np.flatnonzero(~(fine >= 0))[-1])
+    return int(counts[last_loss + 1])
+
+
+def finite_or_none(x: float | None) -> float | None:
+    """Guard for display: a non-finite number becomes None (shown as '—')."""
+    return None if x is None or not math.isfinite(x) else float(x)
