@@ -92,8 +92,9 @@ def _mark_learners(
     colour: str = MUTED,
 ) -> None:
     """A vertical line at `n` learners with its label, kept inside the plot near the right edge."""
-    at = math.log10(max(n, 1)) if log_x else n  # positions on a log axis are given as log10
-    fig.add_vline(x=at, line={"color": colour, "dash": dash, "width": 1.5})
+    # On a log axis a line shape takes the data value; an annotation takes its log10.
+    at = math.log10(max(n, 1)) if log_x else n
+    fig.add_vline(x=n, line={"color": colour, "dash": dash, "width": 1.5})
     position = math.log10(max(n, 1)) / math.log10(max(x_max, 10)) if log_x else n / max(x_max, 1)
     right_side = position > 0.75
     fig.add_annotation(

@@ -8,22 +8,44 @@ import streamlit as st
 
 from calculators.costs import cost_line, total_cost
 from calculators.model import Option
+from calculators.roi import Returns
 from calculators.scenario import INPUTS, Format, Grade, Scenario
 from calculators.summary import CostSummary
 from components.charts import chart_range
 from components.formatting import currency_symbol, learners, money, percent, plural
 from components.kpi import Tile, format_label, kpi_row
-from components.messages import crossover_tile, format_name
-from components.returns_view import option_label
+from components.messages import crossover_tile
+from components.returns_view import payback_tile
 
 TABLE_COUNTS = (1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000)
 
 
-def cost_tiles(summary: CostSummary, option: Option | None = None) -> None:
-    """Each format's total cost, the cheaper format and its saving, the crossover, and (with
-    `option`) the learner count from which that option pays back."""
+def _saving_tile(summary: CostSummary) -> Tile:
     cur = summary.scenario.currency
     n = plural(summary.learners, "learner")
+    best = summary.cheapest
+    if best is None:
+        return Tile(f"Cheaper at {n}", "—", "Both formats cost the same")
+    other = Format.ILT if best is Format.MICRO else Format.MICRO
+    share = percent(100 * summary.saving_vs_other / summary.total[other])
+    return Tile(
+        format_label(best, "is cheaper by"),
+        money(summary.saving_vs_other, cur),
+        f"{money(summary.total[best], cur)} against {money(summary.total[other], cur)} ({share} less) at {n}",
+        help="The cheaper format at your learner count, and the saving against the other.",
+    )
+
+
+def _crossover_tile(summary: CostSummary) -> Tile:
+    value, caption = crossover_tile(summary)
+    return Tile(
+        "Crossover (learners)", value, caption, help="Learner count from which the cheaper format changes."
+    )
+
+
+def cost_tiles(summary: CostSummary) -> None:
+    """Each format's total cost, the cheaper format and its saving, the crossover."""
+    cur = summary.scenario.currency
     basis = "fully loaded" if summary.fully_loaded else "vendor cost table"
     tiles = [
         Tile(
@@ -33,38 +55,28 @@ def cost_tiles(summary: CostSummary, option: Option | None = None) -> None:
         )
         for f in Format
     ]
-    best = summary.cheapest
-    if best is None:
-        tiles.append(Tile(f"Cheaper at {n}", "—", "Both formats cost the same"))
-    else:
-        other = Format.ILT if best is Format.MICRO else Format.MICRO
-        share = percent(100 * summary.saving_vs_other / summary.total[other])
-        tiles.append(
+    kpi_row([*tiles, _saving_tile(summary), _crossover_tile(summary)])
+
+
+def scale_tiles(summary: CostSummary, option: Option, returns: Returns) -> None:
+    """When `option` pays back, from how many learners, where the formats cross, and the saving."""
+    be = summary.breakeven[option]
+    kpi_row(
+        [
+            payback_tile(returns),
             Tile(
-                format_label(best, "is cheaper by"),
-                money(summary.saving_vs_other, cur),
-                f"{share} less than {format_name(other)} at {n}",
-                help="The cheaper format at your learner count, and the saving against the other.",
-            )
-        )
-    value, caption = crossover_tile(summary)
-    tiles.append(
-        Tile("Crossover", value, caption, help="Learner count from which the cheaper format changes.")
-    )
-    if option is not None:
-        be = summary.breakeven[option]
-        tiles.append(
-            Tile(
-                option_label(option, "break-even"),
-                "—" if be is None else f"{learners(be)} learners",
-                "Never pays back at any scale" if be is None else "ROI above 0 from here",
+                "Break-even (learners)",
+                "—" if be is None else learners(be),
+                "Never pays back at any scale" if be is None else "ROI above 0 from this many learners",
                 help=(
                     "The learner count from which benefits cover costs (ROI ≥ 0), with the same benefits "
                     "and costs as the ROI tiles. Goal seek finds the same count."
                 ),
-            )
-        )
-    kpi_row(tiles)
+            ),
+            _crossover_tile(summary),
+            _saving_tile(summary),
+        ]
+    )
 
 
 def cost_table(summary: CostSummary) -> pd.DataFrame:

@@ -53,7 +53,7 @@ def crossover_tile(summary: CostSummary) -> tuple[str, str]:
     """Value and caption of the crossover KPI tile ('—' with a reason when there is none)."""
     x = summary.crossover
     if x is not None:
-        return f"{learners(x.cheaper_from)} learners", f"{x.cheaper_above.label} cheaper from here"
+        return learners(x.cheaper_from), f"Learners from which {format_name(x.cheaper_above)} is cheaper"
     fmt = cheaper_everywhere(summary)
     if fmt is None:
         return "—", "The cost lines coincide: no crossover"

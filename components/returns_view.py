@@ -48,56 +48,64 @@ def returns_tiles(
     scenario: Scenario,
     chance_of_loss: float | None = None,
 ) -> None:
-    """Tiles for `option`: ROI as claimed and defensible side by side, then net present value,
-    payback (discounted) and the chance of loss on the screen's basis."""
+    """The option's name in its colour, then four tiles: ROI as claimed and defensible side by
+    side, net present value on the screen's basis, and the chance of loss (or, without a
+    simulation, the payback)."""
     currency = scenario.currency
     screen = defensible if scenario.conservative else claimed
     r = screen[option]
     years = plural(scenario.horizon_years, "year")
+    st.markdown(option_label(option, "— the figures behind the headline"))
     tiles = [
         Tile(
-            option_label(option, "ROI as claimed"),
+            "ROI as claimed",
             percent(claimed[option].roi_pct),
-            f"Benefits over {years}, your cost basis",
+            f"Benefits over {years} as entered, your cost basis",
             help=(
                 "(Benefits − costs) ÷ costs, with the benefits as entered after completion, attribution, "
                 "application and retention. See the glossary on Assumptions & sources."
             ),
         ),
         Tile(
-            option_label(option, "ROI, defensible"),
+            "ROI, defensible",
             percent(defensible[option].roi_pct),
-            "First-year benefits, × confidence, fully loaded costs",
+            "First-year benefits × confidence, fully loaded costs",
             help="The Phillips ROI Methodology's conservative rules, as a CFO would audit the case.",
         ),
         Tile(
-            option_label(option, "net present value"),
+            "Net present value",
             money(r.npv, currency),
             f"Over {years} at {percent(scenario.discount_rate_pct)} a year",
             help="Monthly benefits minus costs, discounted at the scenario's discount rate.",
-        ),
-        Tile(
-            option_label(option, "payback (discounted)"),
-            months(r.discounted_payback_month),
-            "—: not within the benefit period"
-            if r.discounted_payback_month is None
-            else "Marked on the chart below",
-            help=(
-                "The month from which discounted benefits minus costs stay above zero. '—': they never do "
-                "within the months in which benefits are counted."
-            ),
         ),
     ]
     if chance_of_loss is not None:
         tiles.append(
             Tile(
-                option_label(option, "chance of loss"),
+                "Chance of loss",
                 percent(100 * chance_of_loss),
-                "Share of simulated outcomes with ROI below 0",
-                help="10,000 Monte Carlo draws of every uncertain input within its range (see Monte Carlo).",
+                "Simulated outcomes with ROI below 0",
+                help="Share of 10,000 Monte Carlo draws of every uncertain input, each within its range "
+                "(see Monte Carlo), in which benefits fall short of costs.",
             )
         )
+    else:
+        tiles.append(payback_tile(r))
     kpi_row(tiles)
+
+
+def payback_tile(r: Returns) -> Tile:
+    """The payback on the screen: discounted, as the cumulative chart marks it."""
+    month = r.discounted_payback_month
+    return Tile(
+        "Payback (discounted)",
+        months(month),
+        "Not within the benefit period" if month is None else "The month the chart marks",
+        help=(
+            "The month from which discounted benefits minus costs stay above zero. '—': they never do "
+            "within the months in which benefits are counted."
+        ),
+    )
 
 
 def returns_table(returns: dict[Option, Returns], currency: str) -> pd.DataFrame:

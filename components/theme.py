@@ -121,7 +121,14 @@ def money_tick_text(value: float, symbol: str, step: float) -> str:
 
 
 def money_ticks(fig: go.Figure, symbol: str, axis: str = "y", values: list[float] | None = None) -> None:
-    """Explicit money ticks over the data (or `values`), so negatives read '−$10k', not '$−10k'."""
+    """Explicit money ticks over the data (or `values`), so negatives read '−$10k', not '$−10k';
+    the axis runs from the first to the last tick, so no line ends beyond the last label.
+
+    >>> fig = go.Figure(go.Scatter(y=[-55_000, 5_000]))
+    >>> money_ticks(fig, "$")
+    >>> fig.layout.yaxis.range, fig.layout.yaxis.ticktext[0]
+    ((-60000.0, 20000.0), '−$60k')
+    """
     import numpy as np
 
     data = list(values or [])
@@ -136,8 +143,9 @@ def money_ticks(fig: go.Figure, symbol: str, axis: str = "y", values: list[float
     if hi - lo <= 0:
         return
     step = _nice_step(hi - lo)
-    ticks = np.arange(math.floor(lo / step) * step, hi + step / 2, step)
+    ticks = np.arange(math.floor(lo / step) * step, math.ceil(hi / step) * step + step / 2, step)
     update = {
+        "range": [float(ticks[0]), float(ticks[-1])],  # the axis ends on labelled ticks, past every point
         "tickvals": ticks.tolist(),
         "ticktext": [money_tick_text(t, symbol.strip(), step) for t in ticks],
     }

@@ -6,6 +6,7 @@ from calculators.roi import Option, all_returns, best_share
 from components.formatting import mix, money, percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
+from components.messages import basis_line
 from components.model_charts import blend_figure
 from components.presentation import show_chart
 from components.returns_view import option_label
@@ -20,6 +21,7 @@ blend = all_returns(scenario)[Option.BLEND]
 chosen = scenario.blend_ilt_share_pct / 100
 
 st.title("Blended mix")
+st.caption(basis_line(scenario))
 st.markdown(
     f"#### Your mix is {mix(scenario.blend_ilt_share_pct)}; for {scenario.blend_objective} "
     f"the best mix is {mix(100 * best)}."

@@ -2,39 +2,32 @@
 
 import streamlit as st
 
-from calculators.model import Option
 from calculators.sensitivity import tornado
-from calculators.summary import cost_summary, verdict
+from calculators.summary import cost_summary
+from components.answer import the_answer
 from components.charts import cost_curves_figure
-from components.cost_tiles import cost_tiles, evidence_caption
+from components.cost_tiles import evidence_caption, scale_tiles
 from components.guard import require_entry
-from components.messages import basis_flip_warning, basis_line, driver_sentence, headline
+from components.messages import basis_flip_warning, basis_line, driver_sentence
 from components.model_charts import cumulative_net_figure
 from components.presentation import show_chart
-from components.returns_view import claimed_and_defensible, overlap_warning, returns_tiles
+from components.returns_view import overlap_warning, returns_tiles
 from components.risk_inputs import current_ranges
 from components.scenario_inputs import current_scenario
-from components.simulation_cache import cached_monte_carlo
 
 require_entry("")
 
 scenario = current_scenario()
 summary = cost_summary(scenario)
-claimed, defensible = claimed_and_defensible(scenario)
-screen = defensible if scenario.conservative else claimed
-ranges = current_ranges()
-simulated = cached_monte_carlo(scenario, 10_000, 2026, "triangular", ranges)
-call = verdict(
-    {o: r.npv for o, r in screen.items()}, {o: r.costs for o, r in screen.items()}, scenario.close_call_pct
-)
-shown: Option = call.best
+answer = the_answer(scenario)
+shown = answer.option
 
 st.title("Executive summary")
 st.caption(basis_line(scenario))
-st.markdown(f"#### {headline(call, screen, defensible, scenario, simulated.probability_loss(shown))}")
-returns_tiles(shown, claimed, defensible, scenario, simulated.probability_loss(shown))
-cost_tiles(summary, shown)
-_, bars = tornado(scenario, shown, "NPV", ranges)
+st.markdown(f"#### {answer.headline}")
+returns_tiles(shown, answer.claimed, answer.defensible, scenario, answer.chance_of_loss[shown])
+scale_tiles(summary, shown, answer.screen[shown])
+_, bars = tornado(scenario, shown, "NPV", current_ranges())
 driver = driver_sentence(bars, shown, scenario.currency)
 if driver:
     st.markdown(driver)
@@ -44,5 +37,5 @@ if flip:
     st.info(flip, icon=":material/swap_horiz:")
 
 show_chart(cost_curves_figure(summary), key="summary_cost_chart")
-show_chart(cumulative_net_figure(screen, scenario.currency), key="summary_payback_chart")
+show_chart(cumulative_net_figure(answer.screen, scenario.currency), key="summary_payback_chart")
 st.caption(evidence_caption(scenario))

@@ -5,6 +5,7 @@ import streamlit as st
 from calculators.goal_seek import goal_seek, metric_curve, seekable_fields
 from calculators.scenario import input_title
 from components.guard import require_entry
+from components.messages import basis_line
 from components.presentation import show_chart
 from components.risk_charts import focus_range, goal_curve_figure, input_text, metric_text
 from components.risk_inputs import option_picker
@@ -15,6 +16,7 @@ require_entry("goal_seek")
 scenario = current_scenario()
 currency = scenario.currency
 st.title("Goal seek")
+st.caption(basis_line(scenario))
 labels = {input_title(f): f for f in seekable_fields()}
 names = list(labels)
 c1, c2, c3 = st.columns([2, 1, 1])

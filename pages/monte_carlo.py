@@ -7,6 +7,7 @@ from calculators.simulation import monte_carlo
 from components.formatting import percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
+from components.messages import basis_line
 from components.presentation import show_chart
 from components.returns_view import option_label
 from components.risk_charts import histogram_figure
@@ -18,13 +19,14 @@ require_entry("monte_carlo")
 
 scenario = current_scenario()
 st.title("Monte Carlo")
+st.caption(basis_line(scenario))
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
 draws = c1.select_slider(
     "Draws", [1_000, 10_000, 100_000, 1_000_000], value=10_000, key="mc_draws", format_func=lambda n: f"{n:,}"
 )
 distribution = c2.radio("Distribution", ["triangular", "PERT"], key="mc_distribution", horizontal=True)
 seed = c3.number_input("Seed", 0, 2**31 - 1, 2026, key="mc_seed", help="Same seed, same draws.")
-target = c4.number_input("Payback target (months)", 1, 120, 24, key="mc_target")
+target = c4.number_input("Payback target (months, undiscounted)", 1, 120, 24, key="mc_target")
 focus = option_picker("mc_option", "Show")
 
 overrides = current_ranges()
@@ -43,7 +45,7 @@ st.markdown(
 kpi_row(
     [
         Tile(option_label(o, "chance of loss"), percent(100 * mc.probability_loss(o)),
-             f"{percent(100 * mc.probability_payback_after(o, target))} chance payback takes over {target} months")
+             f"{percent(100 * mc.probability_payback_after(o, target))} chance payback (undiscounted) takes over {target} months")
         for o in Option
     ]
 )  # fmt: skip

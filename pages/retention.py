@@ -8,6 +8,7 @@ from calculators.scenario import Format
 from components.formatting import percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
+from components.messages import basis_line
 from components.model_charts import retention_figure, two_point_message
 from components.presentation import show_chart
 from components.returns_view import option_label
@@ -17,6 +18,7 @@ require_entry("retention")
 
 scenario = effective(current_scenario())  # the skeptic switch can replace retention defaults
 st.title("Retention")
+st.caption(basis_line(current_scenario()))
 st.markdown(
     "#### Benefits are weighted by the share of knowledge learners keep on average over the benefit period."
 )

@@ -3,13 +3,12 @@
 import streamlit as st
 
 from calculators.roi import waterfall
-from calculators.summary import verdict
+from components.answer import the_answer
 from components.guard import require_entry
-from components.messages import basis_line, headline
+from components.messages import basis_line
 from components.model_charts import cumulative_net_figure, waterfall_figure
 from components.presentation import show_chart
 from components.returns_view import (
-    claimed_and_defensible,
     overlap_warning,
     returns_table,
     returns_tiles,
@@ -21,20 +20,17 @@ require_entry("roi")
 
 scenario = current_scenario()
 currency = scenario.currency
-claimed, defensible = claimed_and_defensible(scenario)
-screen = defensible if scenario.conservative else claimed
-call = verdict(
-    {o: r.npv for o, r in screen.items()}, {o: r.costs for o, r in screen.items()}, scenario.close_call_pct
-)
+answer = the_answer(scenario)
+claimed, defensible, screen = answer.claimed, answer.defensible, answer.screen
 
 st.title("ROI & payback")
 st.caption(basis_line(scenario))
-st.markdown(f"#### {headline(call, screen, defensible, scenario)}")
+st.markdown(f"#### {answer.headline}")
 overlap_warning(scenario)
-returns_tiles(call.best, claimed, defensible, scenario)
+returns_tiles(answer.option, claimed, defensible, scenario)
 
 show_chart(cumulative_net_figure(screen, currency), key="roi_cumulative_chart")
-fmt = waterfall_format(scenario, call.best)
+fmt = waterfall_format(scenario, answer.option)
 show_chart(waterfall_figure(waterfall(scenario, fmt), currency, fmt.label), key="roi_waterfall_chart")
 
 with st.expander("Returns of every option"):

@@ -6,6 +6,7 @@ from calculators.ranges import RANGED_FIELDS
 from calculators.scenario import input_title
 from calculators.sensitivity import frontier, tornado
 from components.guard import require_entry
+from components.messages import basis_line
 from components.presentation import show_chart
 from components.risk_charts import focus_range, frontier_figure, tornado_figure
 from components.risk_inputs import current_ranges, option_picker, ranges_editor
@@ -16,6 +17,7 @@ require_entry("sensitivity")
 scenario = current_scenario()
 currency = scenario.currency
 st.title("Sensitivity")
+st.caption(basis_line(scenario))
 left, right = st.columns([2, 1])
 with left:
     option = option_picker("sens_option")

@@ -27,7 +27,7 @@ def main() -> None:
         for i, suffix in enumerate(suffixes):
             page.goto(base + suffix)
             page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=30_000)
-            page.wait_for_timeout(2_500)
+            page.wait_for_timeout(int(os.environ.get("SHOT_WAIT_MS", "6000")))
             target = out if len(suffixes) == 1 else out.replace(".png", f"-{i}.png")
             page.screenshot(path=target, full_page=True)
             print(target)

@@ -76,7 +76,7 @@ def open_app(page: Page, url: str) -> None:
 def test_learner_slider_moves_kpis_and_chart_and_link_restores_them(
     page: Page, live_server: str, new_context: Any
 ) -> None:
-    open_app(page, live_server + "/")
+    open_app(page, live_server + "/costs")  # the page with each format's total cost
     expect_chart_title(page, "Microlearning is cheaper from 477 learners")
     expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,000", timeout=TIMEOUT)
 
@@ -169,7 +169,7 @@ def test_deep_link_on_fresh_server_lands_on_page(
 
 
 def test_bad_link_warns_and_keeps_working(page: Page, live_server: str) -> None:
-    open_app(page, live_server + "/?learners=abc&micro_fixed_cost=1e309&bogus=1")
+    open_app(page, live_server + "/costs?learners=abc&micro_fixed_cost=1e309&bogus=1")
     warning = page.locator('[data-testid="stAlert"]').filter(has_text="Learners")
     expect(warning).to_have_count(1, timeout=TIMEOUT)
     expect(warning).to_contain_text("allowed 1 to 100,000")

@@ -98,7 +98,7 @@ def test_hostile_link_is_shown_as_text_and_fetches_nothing_off_host(page: Page, 
     assert "\\" not in text, "a Markdown escape is visible"
 
     # The hostile values fell back to the defaults; the app keeps working.
-    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Microlearning total cost")
-    expect(tile.locator('[data-testid="stMetricValue"]')).to_have_text("$33,000", timeout=TIMEOUT)
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Microlearning is cheaper by")
+    expect(tile.locator('[data-testid="stMetricValue"]')).to_have_text("$22,000", timeout=TIMEOUT)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(page).not_to_have_url(re.compile(r"evil"), timeout=TIMEOUT)

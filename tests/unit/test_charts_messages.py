@@ -137,3 +137,12 @@ def test_no_figure_or_sentence_shows_nan_or_infinity(scenario):
     for sentence in (basis_line(scenario), basis_flip_warning(summary) or "", crossover_headline(summary)):
         assert "nan" not in sentence.lower().split() and "inf" not in sentence.lower()
     assert money(summary.total[Format.MICRO], scenario.currency) != "—"
+
+
+def test_learner_marker_on_the_log_chart_sits_at_the_learner_count():
+    """On log axes a line shape takes the data value (1,000), its label the log10 (3)."""
+    fig = cost_per_learner_figure(cost_summary(Scenario()))
+    line = next(s for s in fig.layout.shapes if s.type == "line")
+    assert line.x0 == line.x1 == 1_000
+    label = next(a for a in fig.layout.annotations if a.text == "Your 1,000")
+    assert label.x == 3.0
