@@ -11,7 +11,9 @@ Streamlit's "Page not found" and then this same page).
 import streamlit as st
 
 from components.guard import entry_run, forward_to_requested_page
-from components.presentation import presentation_switch, presenting
+from components.page_state import load_page_settings_from_link, sync_address_bar
+from components.presentation import present_button, presentation_bar, presenting
+from components.presentation_style import apply_presentation_style
 from components.risk_inputs import current_ranges
 from components.scenario_inputs import scenario_sidebar, show_input_problems
 
@@ -55,11 +57,17 @@ navigation = {
     ],
 }
 
-pg = st.navigation(navigation, position="top" if present else "sidebar")
+pg = st.navigation(navigation, position="top")  # the sidebar holds the inputs, from its top
 forward_to_requested_page([p for group in navigation.values() for p in group])
-presentation_switch()
-scenario_sidebar(draw=not present)
-current_ranges()  # read the link's uncertainty ranges once, with the scenario
+load_page_settings_from_link()
+ranges = current_ranges()  # read the link's uncertainty ranges once, with the scenario
+if not present:
+    present_button()
+scenario = scenario_sidebar(draw=not present)
+if present:
+    apply_presentation_style()  # one scoped stylesheet: room-sized numbers (components/presentation.css)
+    presentation_bar(scenario)
+sync_address_bar(scenario, ranges, present)
 show_input_problems()
 with entry_run():
     pg.run()

@@ -36,12 +36,12 @@ import math
 from dataclasses import dataclass, field
 
 from calculators.roi import Option, all_returns
-from calculators.scenario import Scenario
+from calculators.scenario import ARTICLE_002, Scenario
 
 RATINGS: tuple[str, ...] = ("Very Low", "Lower", "Moderate", "High", "Very High")
 RATING_SCORE: dict[str, int] = {label: i + 1 for i, label in enumerate(RATINGS)}
 NEUTRAL = "Moderate"
-SEED_002_MATRIX = "Seed 002: Upscend (10 Feb 2026), decision matrix (simplified)"
+SEED_002_MATRIX = ARTICLE_002.citation + ", decision matrix (simplified)"
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "cost", "Cost advantage at your scale", "The model: total cost over the horizon at your learner count"
     ),
-    Criterion("culture", "Cultural fit", "Your rating: seed 002 says it decides adoption speed"),
+    Criterion(
+        "culture", "Cultural fit", "Your rating: " + ARTICLE_002.short + " says it decides adoption speed"
+    ),
 )
 CRITERION_KEYS = tuple(c.key for c in CRITERIA)
 

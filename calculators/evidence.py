@@ -258,7 +258,7 @@ def productivity_stretch(scenario: Scenario, micro: bool = True) -> Productivity
 
 @dataclass(frozen=True)
 class Finding:
-    """A published result that the seeds' claims can be checked against."""
+    """A published result that the source documents' (seeds') claims can be checked against."""
 
     source: str
     finding: str
@@ -274,7 +274,9 @@ RESEARCH: tuple[Finding, ...] = (
     ),
     Finding(
         "Means, Toyama, Murphy, Bakia & Jones (2010), US Department of Education, meta-analysis",
-        "Purely online vs face-to-face: d = +0.05, not significant. Blended vs face-to-face: d = +0.35.",
+        "Purely online vs face-to-face: no real difference (d = +0.05, not significant). Blended vs "
+        "face-to-face: a small-to-moderate advantage for blended (d = +0.35; d is the difference "
+        "in standard deviations).",
         Grade.A,
     ),
     Finding(

@@ -74,7 +74,7 @@ def load_presets(folder: Path = SAMPLE_DATA) -> tuple[list[Preset], list[str]]:
 
     >>> presets, errors = load_presets()
     >>> presets[0].name, presets[0].scenario == Scenario(), errors
-    ('Seed cost table', True, [])
+    ('Vendor cost table', True, [])
     """
     presets: list[Preset] = []
     errors: list[str] = []

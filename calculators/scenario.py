@@ -68,9 +68,59 @@ class Format(StrEnum):
         return {"micro": "Microlearning", "ilt": "Instructor-led"}[self.value]
 
 
-SEED_000 = "Seed 000: 'How to Future-Proof Your Tech Career' (ROI of upskilling article)"
-SEED_002 = "Seed 002: Upscend, 'Microlearning vs instructor-led' (10 Feb 2026), cost table"
-SEED_002_RETAIL = "Seed 002: Upscend (10 Feb 2026), retail POS vignette"
+@dataclass(frozen=True)
+class SourceDocument:
+    """One of the three web articles the defaults come from (the project's "seeds"), named
+    as a reader would cite it: publisher, title, date. Empty where the article gives none.
+
+    >>> ARTICLE_002.citation
+    "Upscend, 'Microlearning vs instructor-led' (10 February 2026)"
+    >>> ARTICLE_000.citation
+    "'How to Future-Proof Your Tech Career' (web article; no publisher or date given)"
+    """
+
+    publisher: str
+    title: str
+    date: str
+    short: str  # how running text refers to it
+    used_for: str
+
+    @property
+    def citation(self) -> str:
+        missing = [w for w, v in (("publisher", self.publisher), ("date", self.date)) if not v]
+        when = self.date or "web article; no " + " or ".join(missing) + " given"
+        return f"{self.publisher + ', ' if self.publisher else ''}'{self.title}' ({when})"
+
+
+# Seeds 000, 001 and 002 in the project's numbering (identifiers only; never on screen).
+ARTICLE_000 = SourceDocument(
+    "",
+    "How to Future-Proof Your Tech Career",
+    "",
+    "the 'Future-Proof Your Tech Career' article",
+    "an article on the ROI of upskilling; the retention, session-length, revenue, turnover, productivity and "
+    "onboarding defaults come from it",
+)
+ARTICLE_001 = SourceDocument(
+    "Micro-Train blog",
+    "How Micro Learning Fits Into the Larger Training Strategy",
+    "13 March 2023",
+    "the Micro-Train article (March 2023)",
+    "where microlearning fits beside classroom training; it gives no figure the model uses",
+)
+ARTICLE_002 = SourceDocument(
+    "Upscend",
+    "Microlearning vs instructor-led",
+    "10 February 2026",
+    "the Upscend article (February 2026)",
+    "a vendor's comparison of the two formats; the vendor cost table, the decision matrix, the dual pilots "
+    "and the retail and security examples come from it",
+)
+SOURCE_DOCUMENTS = (ARTICLE_000, ARTICLE_001, ARTICLE_002)
+
+SEED_000 = ARTICLE_000.citation
+SEED_002 = ARTICLE_002.citation + ", vendor cost table"
+SEED_002_RETAIL = ARTICLE_002.citation + ", retail point-of-sale example"
 
 
 def _input(
@@ -115,12 +165,12 @@ RETENTION = "Retention"
 BLEND = "Blended mix"
 ASSUMPTIONS = "Assumptions"
 GROUPS = (SCALE, MICRO, ILT, BENEFITS, ADJUSTMENTS, RETENTION, BLEND, ASSUMPTIONS)
-SEED_002_SECURITY = "Seed 002: Upscend (10 Feb 2026), security champions vignette"
+SEED_002_SECURITY = ARTICLE_002.citation + ", security champions example"
 ILLUSTRATIVE = "Illustrative placeholder: replace with your organisation's figure"
 
 
 class Scenario(BaseModel):
-    """One training-budget scenario; defaults reproduce seed 002's cost table."""
+    """One training-budget scenario; defaults reproduce seed 002's (Upscend's) vendor cost table."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
@@ -131,7 +181,7 @@ class Scenario(BaseModel):
         "USD",
         label="Currency",
         group=SCALE,
-        source="Seeds quote US dollars; amounts are not converted: enter your own figures in this currency",
+        source="The source documents quote US dollars; amounts are not converted: enter your own figures in this currency",
         grade=Grade.YOURS,
         widget="select",
     )
@@ -143,7 +193,7 @@ class Scenario(BaseModel):
         le=100_000,
         unit="learners",
         step=1,
-        source="Illustrative: seed 002 puts microlearning break-even at ~1,000 learners",
+        source="Illustrative: " + ARTICLE_002.short + " puts microlearning break-even at ~1,000 learners",
         grade=Grade.YOURS,
         help="How many people take the programme.",
     )
@@ -167,7 +217,7 @@ class Scenario(BaseModel):
         source="Phillips ROI Methodology: participants' time, class costs and upkeep are costs",
         grade=Grade.B,
         help=(
-            "Off: seed 002's cost table (fixed + variable only). On: adds learners' seat "
+            "Off: the vendor cost table (fixed + variable costs only). On: adds learners' seat "
             "time, instructor-led class costs and yearly content refresh."
         ),
     )
@@ -203,7 +253,7 @@ class Scenario(BaseModel):
         le=40,
         unit="hours",
         step=0.025,
-        source="Seed 000: 5-10 minutes per microlearning session (midpoint 7.5 min)",
+        source=SEED_000 + ": 5-10 minutes per microlearning session (midpoint 7.5 min)",
         grade=Grade.C,
     )
     micro_refresh_per_year: float = _input(
@@ -237,7 +287,7 @@ class Scenario(BaseModel):
         le=100,
         unit="%",
         step=1.0,
-        source="Seed 000: learners retain 75 % from microlearning",
+        source=SEED_000 + ": learners retain 75 % from microlearning",
         grade=Grade.C,
         help="Share of the content still known at the reference day.",
     )
@@ -273,7 +323,7 @@ class Scenario(BaseModel):
         le=80,
         unit="hours",
         step=0.5,
-        source="Seed 000: 8-hour workshop",
+        source=SEED_000 + ": 8-hour workshop",
         grade=Grade.C,
     )
     ilt_class_size: int = _input(
@@ -284,7 +334,7 @@ class Scenario(BaseModel):
         le=500,
         unit="learners",
         step=1,
-        source="Illustrative placeholder: seed 002 says to use your rate card",
+        source="Illustrative placeholder: " + ARTICLE_002.short + " says to use your rate card",
         grade=Grade.D,
     )
     ilt_cost_per_class: float = _input(
@@ -296,7 +346,7 @@ class Scenario(BaseModel):
         unit="money",
         widget="number",
         step=100.0,
-        source="Illustrative placeholder: seed 002 says to use your rate card",
+        source="Illustrative placeholder: " + ARTICLE_002.short + " says to use your rate card",
         grade=Grade.D,
     )
     ilt_refresh_per_year: float = _input(
@@ -330,7 +380,7 @@ class Scenario(BaseModel):
         le=100,
         unit="%",
         step=1.0,
-        source="Seed 000: 35 % from a traditional eight-hour workshop",
+        source=SEED_000 + ": 35 % from a traditional eight-hour workshop",
         grade=Grade.C,
         help="Share of the content still known at the reference day.",
     )
@@ -383,7 +433,7 @@ class Scenario(BaseModel):
         widget="toggle",
         source="Turnover rate × relative reduction × replacement cost",
         grade=Grade.YOURS,
-        help="On: use your turnover rate, its reduction and the replacement cost instead of the seed figure.",
+        help="On: use your turnover rate, its reduction and the replacement cost instead of the article's $5,000 per employee.",
     )
     turnover_rate_pct: float = _input(
         15.0,
@@ -530,7 +580,7 @@ class Scenario(BaseModel):
         le=100,
         unit="%",
         step=1.0,
-        source="No seed figure for microlearning alone: set equal to a single instructor-led session",
+        source="The source documents give no figure for microlearning alone: set equal to a single instructor-led session",
         grade=Grade.D,
     )
     ilt_risk_reduction_pct: float = _input(
@@ -585,7 +635,7 @@ class Scenario(BaseModel):
         label="Weight benefits by retention",
         group=ADJUSTMENTS,
         widget="toggle",
-        source="PRODUCT.md: benefit × mean retention over the horizon",
+        source="Method of this tool: benefit × mean retention over the horizon",
         grade=Grade.B,
         help="Scale each format's benefit by the knowledge its learners keep on average (Retention page).",
     )
@@ -604,7 +654,7 @@ class Scenario(BaseModel):
         label="Skeptic",
         group=ADJUSTMENTS,
         widget="toggle",
-        source="PRODUCT.md: replace vendor claims with conservative published values",
+        source="Method of this tool: replace vendor claims with conservative published values",
         grade=Grade.A,
         help="Replaces grade C/D defaults you have not changed with independent research figures (see Sources).",
     )
@@ -615,7 +665,7 @@ class Scenario(BaseModel):
         label="Forgetting curve",
         group=RETENTION,
         widget="select",
-        source="PRODUCT.md: the family changes the 90-day value by orders of magnitude",
+        source="Method of this tool: the choice of curve changes the 90-day value by orders of magnitude",
         grade=Grade.D,
     )
     micro_nudge_days: int = _input(
@@ -637,7 +687,7 @@ class Scenario(BaseModel):
         le=365,
         unit="days",
         step=1,
-        source=ILLUSTRATIVE + " (0 = no nudges); seed 002's vignette uses weekly nudges",
+        source=ILLUSTRATIVE + " (0 = no nudges); the Upscend article's security example uses weekly nudges",
         grade=Grade.D,
     )
     spacing_gain: float = _input(
@@ -743,7 +793,7 @@ class Scenario(BaseModel):
         le=365,
         unit="days",
         step=1,
-        source="PRODUCT.md default; seed 002 measures pilots at 30 and 90 days",
+        source="Default of this tool; " + ARTICLE_002.short + " measures pilots at 30 and 90 days",
         grade=Grade.C,
     )
 

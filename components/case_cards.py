@@ -18,7 +18,7 @@ from calculators.scenario import GRADE_MEANING, Scenario
 from components.formatting import learners, money, months, percent
 from components.scenario_inputs import current_scenario, load_preset
 
-# The option each seed case is about; other presets show their cheaper pure format.
+# The option each source-document case is about; other presets show their cheaper pure format.
 FOCUS: dict[str, Option] = {
     "retail_pos_rollout": Option.MICRO,
     "security_champions": Option.BLEND,
@@ -30,8 +30,8 @@ CARDS_PER_ROW = 2
 def slug(name: str) -> str:
     """A preset's name as a key part; equals its file stem for the sample presets.
 
-    >>> slug("Per-employee ROI"), slug("Seed cost table, fully loaded")
-    ('per_employee_roi', 'seed_cost_table_fully_loaded')
+    >>> slug("Per-employee ROI"), slug("Vendor cost table, fully loaded")
+    ('per_employee_roi', 'vendor_cost_table_fully_loaded')
     """
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 

@@ -26,7 +26,7 @@ from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
 from components.formatting import currency_symbol, learners, money, plural
 from components.messages import crossover_headline, format_name
-from components.theme import FORMAT_COLOURS, INK, MUTED, frame, label_line_ends, money_ticks, ring_marker
+from components.theme import FORMAT_COLOURS, INK, MUTED, frame, mark_label, money_ticks, ring_marker
 
 MAX_POINTS = 2_001
 _OPTION = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}
@@ -70,17 +70,6 @@ def _money_axis(fig: go.Figure, currency: str, **kwargs: object) -> None:
         fig.update_yaxes(**kwargs)
 
 
-def _label_format_lines(fig: go.Figure, *, log_y: bool) -> None:
-    ends = {}
-    for trace in fig.data:
-        if trace.name in {f.label for f in Format} and trace.mode == "lines":
-            ends[Format(next(f for f in Format if f.label == trace.name))] = (
-                float(trace.x[-1]),
-                float(trace.y[-1]),
-            )
-    label_line_ends(fig, ends, log_y=log_y)
-
-
 def _mark_learners(
     fig: go.Figure,
     n: float,
@@ -91,17 +80,13 @@ def _mark_learners(
     dash: str = "dot",
     colour: str = MUTED,
 ) -> None:
-    """A vertical line at `n` learners with its label, kept inside the plot near the right edge."""
+    """A vertical line at `n` learners, its label above the plot (right of the line, or left of it
+    in the right half, so it stays inside the figure)."""
     # On a log axis a line shape takes the data value; an annotation takes its log10.
     at = math.log10(max(n, 1)) if log_x else n
     fig.add_vline(x=n, line={"color": colour, "dash": dash, "width": 1.5})
     position = math.log10(max(n, 1)) / math.log10(max(x_max, 10)) if log_x else n / max(x_max, 1)
-    right_side = position > 0.75
-    fig.add_annotation(
-        x=at, y=1.0, yref="paper", text=text, showarrow=False,
-        xanchor="right" if right_side else "left", yanchor="top", xshift=-4 if right_side else 4,
-        font={"color": colour, "size": 12},
-    )  # fmt: skip
+    mark_label(fig, at, text, colour=colour, right_half=position > 0.5)
 
 
 def _add_format_lines(
@@ -142,10 +127,9 @@ def cost_curves_figure(summary: CostSummary) -> go.Figure:
             arrowhead=0, ax=40, ay=40, font={"color": INK, "size": 12},
         )  # fmt: skip
     _mark_learners(fig, summary.learners, f"Your {plural(summary.learners, 'learner')}", x_max=float(n[-1]))
-    frame(fig, crossover_headline(summary), x_title="Learners", y_title=f"Total cost ({cur})")
+    frame(fig, crossover_headline(summary), x_title="Learners", y_title=f"Total cost ({cur})", legend=True)
     _money_axis(fig, cur, rangemode="tozero")
     fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
-    _label_format_lines(fig, log_y=False)
     return fig
 
 
@@ -170,11 +154,10 @@ def cost_per_learner_figure(summary: CostSummary) -> go.Figure:
     )
     frame(
         fig, title, subtitle=subtitle, x_title="Learners (log scale)",
-        y_title=f"Cost per learner ({cur}, log scale)",
+        y_title=f"Cost per learner ({cur}, log scale)", legend=True,
     )  # fmt: skip
     fig.update_yaxes(type="log", dtick=1, tickprefix=currency_symbol(cur), tickformat=",~s")
     fig.update_xaxes(type="log", dtick=1, tickformat=",", range=[0, math.log10(float(n[-1]))])
-    _label_format_lines(fig, log_y=True)
     return fig
 
 
@@ -222,8 +205,8 @@ def breakeven_figure(summary: CostSummary) -> go.Figure:
     frame(
         fig, breakeven_headline(summary), x_title="Learners", y_title=f"Benefits minus costs ({cur})",
         subtitle="The same benefits and costs as the ROI figures, over the years benefits are counted",
+        legend=True,
     )  # fmt: skip
     _money_axis(fig, cur)
     fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
-    _label_format_lines(fig, log_y=False)
     return fig

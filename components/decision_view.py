@@ -12,11 +12,14 @@ import streamlit as st
 
 from calculators.decision import CRITERIA, RATING_SCORE, RATINGS, Criterion, ranking
 from calculators.roi import Option
+from calculators.scenario import ARTICLE_002
 from components.kpi import Tile, kpi_row
+from components.page_state import seed
 from components.returns_view import option_label
-from components.theme import OPTION_COLOURS, frame
+from components.theme import AXIS_TEXT, GRID, INK, OPTION_COLOURS, frame, wrap
 
 DEFAULT_WEIGHT = 5
+SPOKE_WRAP = 14  # characters per line of a radar spoke's name
 MAX_WEIGHT = 10
 _DEFAULT_MARK = "dm_default__"  # the default last written into a rating widget
 
@@ -83,7 +86,10 @@ def radar_figure(
     options = list(totals) if totals else [Option.MICRO, Option.ILT]
     # The blend is drawn first and dashed: it often shares most ratings with a pure format.
     options.sort(key=lambda o: o is not Option.BLEND)
-    labels = [c.label + ("" if weights.get(c.key, 0) > 0 else " (weight 0)") for c in CRITERIA]
+    # Spoke names wrapped short: on a phone they stand beside a small radar and must not be cut.
+    labels = [
+        wrap(c.label + ("" if weights.get(c.key, 0) > 0 else " (weight 0)"), SPOKE_WRAP) for c in CRITERIA
+    ]
     fig = go.Figure()
     for option in options:
         scores = [RATING_SCORE[ratings[c.key][option]] for c in CRITERIA]
@@ -111,26 +117,31 @@ def radar_figure(
         x_title="",
         y_title="",
         subtitle="Ratings on a 1-5 scale (Very Low 1 … Very High 5); further out is better",
-        height=520,
+        height=540,
+        legend=True,
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(
-        showlegend=True,
-        legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
-        margin={"l": 60, "r": 60, "t": 100, "b": 40},
+        margin={"l": 10, "r": 10, "b": 10},
         hovermode="closest",
         polar={
+            # Side room for the spoke names: ~90 px each side on a phone; the height limits it on a desktop.
+            "domain": {"x": [0.24, 0.76]},
             "radialaxis": {
                 "range": [0, 5],
                 "tickvals": [1, 2, 3, 4, 5],
                 "ticktext": list(RATINGS),
-                "tickfont": {"size": 10, "color": "#6B7280"},
+                "tickfont": {"size": 10, "color": AXIS_TEXT},
                 "angle": 90,  # along the first spoke, where the scale reads upwards
                 "tickangle": 90,
-                "gridcolor": "#E5E7EB",
+                "gridcolor": GRID,
             },
-            "angularaxis": {"gridcolor": "#E5E7EB", "direction": "clockwise"},
+            "angularaxis": {
+                "gridcolor": GRID,
+                "direction": "clockwise",
+                "tickfont": {"size": 12, "color": INK},
+            },
             "bgcolor": "white",
         },
     )
@@ -151,8 +162,14 @@ def rating_key(criterion: str, option: Option) -> str:
 
 
 def _seed_rating(key: str, default: str) -> None:
-    """Give a rating widget its default; a new default (the scenario changed) replaces it."""
+    """Give a rating widget its default; a new default (the scenario changed) replaces it.
+
+    A rating that came from a link is the link author's choice: it stays, and the current
+    default is remembered so a later change of the default is noticed."""
     mark = _DEFAULT_MARK + key
+    if st.session_state.get(mark) == "from a link" and key in st.session_state:
+        st.session_state[mark] = default
+        return
     if st.session_state.get(mark) != default or key not in st.session_state:
         st.session_state[key] = default
         st.session_state[mark] = default
@@ -160,7 +177,7 @@ def _seed_rating(key: str, default: str) -> None:
 
 def _criterion_caption(c: Criterion) -> str:
     if c.seed_words:
-        return f"Seed 002: {c.seed_words[Option.MICRO]} vs {c.seed_words[Option.ILT]}"
+        return f"{ARTICLE_002.publisher} article: {c.seed_words[Option.MICRO]} vs {c.seed_words[Option.ILT]}"
     if c.key == "cost":
         return "From the model's total cost at your learner count"
     return "Your judgement: equal until you rate it"
@@ -169,23 +186,23 @@ def _criterion_caption(c: Criterion) -> str:
 def rating_grid(
     defaults: dict[str, dict[Option, str]], options: list[Option]
 ) -> tuple[dict[str, dict[Option, str]], dict[str, float]]:
-    """Draw one row per criterion (weight slider, a rating per option); return ratings and weights."""
+    """Draw one row per criterion (weight slider, a rating per option); return ratings and weights.
+
+    Every slider shows its label ("Weight", the option's name in its colour): on a phone the
+    columns stack, and a column header far above would leave unlabelled sliders.
+    """
     widths = [2.2, 1.6] + [1.8] * len(options)
-    head = st.columns(widths)
-    head[0].markdown("**Criterion**")
-    head[1].markdown("**Weight**")
-    for column, option in zip(head[2:], options, strict=True):
-        column.markdown(option_label(option))
     ratings: dict[str, dict[Option, str]] = {}
     weights: dict[str, float] = {}
     for c in CRITERIA:
+        seed(weight_key(c.key))  # a page setting: kept across pages and in the link
         row = st.columns(widths, vertical_alignment="center")
         row[0].markdown(f"**{c.label}**")
         row[0].caption(_criterion_caption(c))
         weights[c.key] = float(
             row[1].slider(
-                f"Weight of {c.label.lower()}", 0, MAX_WEIGHT, DEFAULT_WEIGHT, key=weight_key(c.key),
-                label_visibility="collapsed", help=f"How much {c.label.lower()} matters to you (0 ignores it).",
+                "Weight", 0, MAX_WEIGHT, DEFAULT_WEIGHT, key=weight_key(c.key),
+                help=f"How much {c.label.lower()} matters to you (0 ignores it).",
             )
         )  # fmt: skip
         ratings[c.key] = {}
@@ -193,9 +210,8 @@ def rating_grid(
             key = rating_key(c.key, option)
             _seed_rating(key, defaults[c.key][option])
             ratings[c.key][option] = column.select_slider(
-                f"{option.label}: {c.label.lower()}", options=list(RATINGS), key=key,
-                label_visibility="collapsed",
-                help=f"Default {defaults[c.key][option]!r}. Source: {c.source}.",
+                option_label(option), options=list(RATINGS), key=key,
+                help=f"Default: {defaults[c.key][option]}. Source: {c.source}.",
             )  # fmt: skip
     return ratings, weights
 
@@ -235,6 +251,6 @@ def matrix_table(
     if totals:
         total_row: dict[str, object] = {"Criterion": "Weighted total (1-5)", "Weight (%)": 100.0}
         total_row.update({o.label: _score(totals[o]) for o in options})
-        total_row["Source"] = "Σ weight × score / Σ weight"
+        total_row["Source"] = "Each score times its weight, summed, divided by the sum of the weights"
         rows.append(total_row)
     return pd.DataFrame(rows)

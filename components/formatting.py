@@ -118,6 +118,32 @@ def months(x: float | None) -> str:
     return plural(max(math.ceil(x - 1e-9), 1), "month")
 
 
+def hours(x: float | None) -> str:
+    """A duration kept in hours, as people say it: minutes under an hour, hours from one.
+
+    The one formatter for the "hours" unit (tables, labels, sentences, chart ends).
+
+    >>> hours(0.125), hours(0.08125), hours(8), hours(1.5), hours(1234.5), hours(0), hours(None)
+    ('7.5 min', '4.88 min', '8 h', '1.5 h', '1,234 h', '0 h', '—')
+    """
+    if not _finite(x):
+        return MISSING
+    assert x is not None
+    return f"{x * 60:,.3g} min" if 0 < x < 1 else f"{x:,.4g} h"
+
+
+def unit_name(field: str, currency: str) -> str:
+    """The unit an input's number is entered in, for column headers and labels.
+
+    >>> unit_name("micro_fixed_cost", "EUR"), unit_name("loaded_hourly_cost", "USD"), unit_name("micro_seat_hours", "USD")
+    ('EUR', 'USD per hour', 'hours')
+    >>> unit_name("spacing_gain", "USD"), unit_name("attribution_pct", "USD")
+    ('times', '%')
+    """
+    unit = INPUTS[field].unit
+    return {"money": currency, "money/hour": f"{currency} per hour", "×": "times"}.get(unit, unit)
+
+
 def input_value(field: str, value: float, currency: str) -> str:
     """An input's value in its unit, for labels and sentences.
 
@@ -132,7 +158,7 @@ def input_value(field: str, value: float, currency: str) -> str:
     if spec.unit == "%":
         return percent(value)
     if spec.unit == "hours":
-        return f"{value * 60:,.3g} min" if value < 1 else f"{value:,.3g} h"
+        return hours(value)
     if isinstance(spec.default, int) or float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.3g}"

@@ -3,8 +3,8 @@
 >>> from calculators.scenario import Scenario
 >>> from calculators.roi import all_returns
 >>> fig = cumulative_net_figure(all_returns(Scenario()), "USD")
->>> fig.layout.title.text
-'Microlearning pays back in month 31 (discounted); instructor-led and blended do not within 3 years'
+>>> fig.layout.title.text.split("<br>")  # wrapped to read on a phone (components/theme.py)
+['Microlearning pays back in month 31', '(discounted); instructor-led and blended', 'do not within 3 years']
 """
 
 from __future__ import annotations
@@ -18,7 +18,16 @@ from calculators.retention import CurveFamily, calibrate, retention_curve, two_p
 from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
 from calculators.scenario import Format, Scenario
 from components.formatting import currency_symbol, money, percent, plural
-from components.theme import INK, MUTED, OPTION_COLOURS, frame, money_ticks, ring_marker
+from components.theme import (
+    BENEFITS_COLOUR,
+    INK,
+    MUTED,
+    OPTION_COLOURS,
+    frame,
+    mark_label,
+    money_ticks,
+    ring_marker,
+)
 
 _NAMES = {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "blended"}
 
@@ -66,10 +75,9 @@ def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.F
             )  # fmt: skip
     frame(
         fig, payback_headline(returns), x_title="Months from launch", y_title=f"Cumulative net benefit ({currency})",
-        subtitle="Discounted benefits minus costs, month by month",
+        subtitle="Discounted benefits minus costs, month by month", legend=True,
     )  # fmt: skip
     money_ticks(fig, currency_symbol(currency))
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
 
 
@@ -145,6 +153,9 @@ def retention_figure(scenario: Scenario, horizon_days: int | None = None) -> go.
         )  # fmt: skip
     day_ref = scenario.retention_reference_day
     fig.add_vline(x=day_ref, line={"color": MUTED, "dash": "dot", "width": 1.5})
+    mark_label(
+        fig, day_ref, f"Day {day_ref}: your assumption", colour=MUTED, right_half=day_ref > horizon / 2
+    )
     at_90 = {o: float(retention_curves(scenario, np.array([90.0]))[o][0]) for o in (Option.MICRO, Option.ILT)}
     title = (
         f"At day 90, microlearning learners keep {percent(100 * at_90[Option.MICRO], 0)} "
@@ -154,49 +165,77 @@ def retention_figure(scenario: Scenario, horizon_days: int | None = None) -> go.
         fig, title, x_title="Days since training", y_title="Knowledge retained (%)",
         subtitle=f"{scenario.retention_curve.capitalize()} curves calibrated at day {day_ref}"
         + (f"; first {horizon:,} days shown" if horizon < scenario.horizon_years * DAYS_PER_YEAR else ""),
+        legend=True,
     )  # fmt: skip
     fig.update_yaxes(range=[0, 105], ticksuffix=" %")
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
 
 
 def blend_figure(
     curves: dict[str, np.ndarray], chosen: float, best: float, currency: str, objective: str
 ) -> go.Figure:
-    """Costs, benefits and NPV across the whole mix, chosen and best mix marked."""
-    share = 100 * curves["share"]
-    fig = go.Figure()
-    for key, name, colour, dash in (
+    """Costs, benefits and NPV across the whole mix, chosen and best mix marked.
+
+    Learners are whole people, so a mix strictly between 0 % and 100 % has at least one
+    learner on each track and pays both tracks' fixed costs (development, refresh); a pure
+    format pays one. That step is real: the mix is drawn as lines over 0 < s < 100 %, the
+    pure formats as dots at the ends, and the subtitle says why they stand apart.
+
+    >>> from calculators.roi import best_share
+    >>> from calculators.scenario import Scenario
+    >>> best, curves = best_share(Scenario())
+    >>> fig = blend_figure(curves, 0.1, best, "USD", "net present value")
+    >>> [t.name for t in fig.data][:3], float(fig.data[0].x[0]), fig.data[3].x.tolist()
+    (['Costs', 'Benefits', 'Net present value'], 1.0, [0.0, 100.0])
+    """
+    share = 100 * np.asarray(curves["share"], dtype=float)
+    inside = (share > 0) & (share < 100)
+    corners = ~inside
+    series = (
         ("costs", "Costs", MUTED, "dash"),
-        ("benefits", "Benefits", OPTION_COLOURS[Option.BLEND], "solid"),
+        ("benefits", "Benefits", BENEFITS_COLOUR, "solid"),
         ("npv", "Net present value", INK, "solid"),
-    ):
+    )
+    fig = go.Figure()
+    for key, name, colour, dash in series:
         fig.add_trace(
             go.Scatter(
-                x=share, y=curves[key], name=name, mode="lines", line={"color": colour, "width": 3, "dash": dash},
+                x=share[inside], y=np.asarray(curves[key])[inside], name=name, mode="lines", legendgroup=key,
+                line={"color": colour, "width": 3, "dash": dash},
                 hovertemplate=f"%{{x:.0f}} % instructor-led: %{{y:,.0f}} {currency}<extra>{name}</extra>",
             )
         )  # fmt: skip
-    fig.add_vline(x=100 * chosen, line={"color": OPTION_COLOURS[Option.BLEND], "width": 2})
-    fig.add_annotation(
-        x=100 * chosen, y=1, yref="paper", text=f"Your mix {percent(100 * chosen, 0)}", showarrow=False,
-        xanchor="left", xshift=4, font={"color": OPTION_COLOURS[Option.BLEND]},
-    )  # fmt: skip
-    fig.add_vline(x=100 * best, line={"color": INK, "width": 1.5, "dash": "dot"})
-    fig.add_annotation(
-        x=100 * best, y=0.9, yref="paper", text=f"Best for {objective}: {percent(100 * best, 0)}", showarrow=False,
-        xanchor="left", xshift=4, font={"color": INK},
-    )  # fmt: skip
+    for key, name, colour, _ in series:
+        fig.add_trace(
+            go.Scatter(
+                x=share[corners], y=np.asarray(curves[key])[corners], name=f"{name}, pure format", mode="markers",
+                legendgroup=key, showlegend=False, marker={"color": colour, "size": 9},
+                customdata=[("pure microlearning" if s <= 0 else "pure instructor-led") for s in share[corners]],
+                hovertemplate=f"%{{customdata}}: %{{y:,.0f}} {currency}<extra>{name}</extra>",
+            )
+        )  # fmt: skip
+    fig.add_vline(x=100 * chosen, line={"color": MUTED, "width": 1.5, "dash": "dot"})
+    mark_label(
+        fig,
+        100 * chosen,
+        f"Your mix {percent(100 * chosen, 0)}",
+        row=1,
+        colour=MUTED,
+        right_half=chosen > 0.5,
+    )
+    fig.add_vline(x=100 * best, line={"color": INK, "width": 1.5, "dash": "dash"})
+    mark_label(fig, 100 * best, f"Best {percent(100 * best, 0)}", row=0, colour=INK, right_half=best > 0.5)
     title = (
         f"The best mix for {objective} puts {percent(100 * best, 0)} of learners in instructor-led training"
     )
     frame(
         fig, title, x_title="Learners in the instructor-led foundation (%)", y_title=f"Money over the horizon ({currency})",
-        subtitle="0 % is pure microlearning, 100 % pure instructor-led",
+        subtitle="Dots: the pure formats (0 % and 100 %). A mix pays both tracks' fixed costs, a pure "
+        "format one, hence the step at each end",
+        legend=True,
     )  # fmt: skip
     money_ticks(fig, currency_symbol(currency))
-    fig.update_xaxes(range=[0, 100], ticksuffix=" %")
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
+    fig.update_xaxes(range=[-2, 102], ticksuffix=" %", tick0=0, dtick=20)
     return fig
 
 

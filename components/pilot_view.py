@@ -22,7 +22,7 @@ from calculators.pilot import (
 from calculators.scenario import INPUTS, Format, Scenario
 from components.formatting import learners, percent
 from components.scenario_inputs import update_scenario
-from components.theme import FORMAT_COLOURS, frame
+from components.theme import FORMAT_COLOURS, frame, mark_label
 
 ARM_A = Format.ILT
 ARM_B = Format.MICRO
@@ -53,13 +53,13 @@ def significance_input(container: DeltaGenerator, one_sided: bool) -> float:
     Each question has its own widget (`pilot_alpha` two-sided, default 0.05;
     `pilot_alpha_noninferiority` one-sided, default 0.025), so switching the question switches
     the default without overwriting a level the user picked for the other question; the hidden
-    one keeps its value while the user stays on the page.
+    one keeps its value across pages; both are page settings, seeded from session state.
     """
     options = ONE_SIDED_ALPHAS if one_sided else TWO_SIDED_ALPHAS
     return container.selectbox(
-        "Significance level α", options, index=options.index(USUAL_ALPHA[one_sided]),
+        "Significance level (false-alarm risk)", options,
         key="pilot_alpha_noninferiority" if one_sided else "pilot_alpha",
-        format_func=lambda a: alpha_label(a, one_sided), persist_state="page",
+        format_func=lambda a: alpha_label(a, one_sided), persist_state="session",
         help="The risk of a false alarm you accept. 'No worse?' is one-sided: only a shortfall counts, "
         "and one-sided 2.5 % is as strict as two-sided 5 %.",
     )  # fmt: skip
@@ -131,21 +131,21 @@ def sample_size_figure(
             go.Scatter(
                 x=[100 * target], y=[n], mode="markers+text", name="Your plan",
                 marker={"color": FORMAT_COLOURS[ARM_B], "size": 13, "line": {"color": "white", "width": 2}},
-                text=[f"<b>  {learners(n)} per arm</b>"], textposition="middle right",
+                text=[f"<b>  {learners(n)} per arm  </b>"], textposition="middle right" if target < 0.6 else "middle left",
                 hovertemplate="Your plan: %{y:,} learners per arm<extra></extra>",
             )
         )  # fmt: skip
-    fig.add_vline(
-        x=100 * baseline, line={"color": FORMAT_COLOURS[ARM_A], "dash": "dot"},
-        annotation={"text": f"Arm A (instructor-led) {percent(100 * baseline, 0)}", "font": {"color": FORMAT_COLOURS[ARM_A]}},
-        annotation_position="bottom right",
+    fig.add_vline(x=100 * baseline, line={"color": FORMAT_COLOURS[ARM_A], "dash": "dot"})
+    mark_label(
+        fig, 100 * baseline, f"Arm A (instructor-led) {percent(100 * baseline, 0)}",
+        colour=FORMAT_COLOURS[ARM_A], right_half=baseline > 0.5,
     )  # fmt: skip
     frame(
         fig,
         plan_headline(baseline, target, n, "superiority"),
         x_title="Rate expected in arm B, microlearning (%)",
         y_title="Learners per arm (log scale)",
-        subtitle=f"Two-sided test of two proportions, α = {alpha:g}, power {percent(100 * power, 0)}; "
+        subtitle=f"{100 * alpha:g} % risk of a false alarm, {percent(100 * power, 0)} chance to detect the gap; "
         "the closer the rates, the more learners",
     )
     fig.update_yaxes(type="log")
@@ -205,10 +205,9 @@ def results_figure(rows: dict[int, tuple[int, int, int, int]], results: dict[int
         results_headline(last, results[last]),
         x_title="Days after training",
         y_title="Learners passing (%)",
-        subtitle="Bars: 95 % Wilson score interval of each rate",
+        subtitle="Bars: the range each rate most likely lies in (95 % interval)",
+        legend=True,
     )
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
-    fig.update_layout(margin={"t": 120})
     fig.update_xaxes(tickvals=days, range=[min(days) - 15, max(days) + 15])
     fig.update_yaxes(range=[0, 100])
     return fig

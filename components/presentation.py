@@ -9,40 +9,88 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from calculators.scenario import Scenario
+from components.scenario_inputs import current_scenario, update_scenario
+from components.theme import presentation_overlay
+
 PARAM = "present"
 PRESENT_HEIGHT = 620
 
 
+PRESENT_KEY = "presenting"
+LOADED_KEY = "presenting_loaded_from_link"
+
+
 def presenting() -> bool:
-    """True when the address bar asks for presentation mode."""
-    return st.query_params.get(PARAM) == "1"
+    """True in presentation mode: set by the button or, once per session, by `?present=1`.
+
+    It lives in session state (not only the address bar), because Streamlit drops query
+    parameters on a page change; the entry script writes it back to the address bar.
+    """
+    if not st.session_state.get(LOADED_KEY):
+        st.session_state[LOADED_KEY] = True
+        st.session_state[PRESENT_KEY] = st.query_params.get(PARAM) == "1"
+    return bool(st.session_state.get(PRESENT_KEY))
 
 
 def _enter() -> None:
-    st.query_params[PARAM] = "1"
+    st.session_state[PRESENT_KEY] = True
 
 
 def _leave() -> None:
-    st.query_params.pop(PARAM, None)
+    st.session_state[PRESENT_KEY] = False
 
 
-def presentation_switch() -> None:
-    """The control that enters (sidebar) or leaves (top of the page) presentation mode."""
-    if presenting():
-        st.button(
-            "Exit presentation", key="present_exit", on_click=_leave, icon=":material/close_fullscreen:"
-        )
-    else:
-        st.sidebar.button(
-            "Present", key="present_enter", on_click=_enter, icon=":material/slideshow:",
-            help="Hide the inputs and enlarge numbers and charts for a meeting room.",
-        )  # fmt: skip
+STRIP = {
+    "learners": "present_learners",
+    "blend_ilt_share_pct": "present_mix",
+    "horizon_years": "present_horizon",
+}
+
+
+def _from_strip(field: str) -> None:
+    """A strip control changed: the shared scenario takes the value, validated like any input."""
+    update_scenario(**{field: st.session_state[STRIP[field]]})
+
+
+def present_button() -> None:
+    """The sidebar button that enters presentation mode (drawn above the inputs)."""
+    st.sidebar.button(
+        "Present", key="present_enter", on_click=_enter, icon=":material/slideshow:", width="stretch",
+        help="Hide the inputs and enlarge numbers and charts for a meeting room.",
+    )  # fmt: skip
+
+
+def presentation_bar(scenario: Scenario | None = None) -> None:
+    """In presentation mode, at the top of the page: Exit, and a strip of the three inputs a
+    room asks about (learners, the mix, the horizon), so "what about 5,000 learners?" needs
+    no exit."""
+    scenario = scenario or current_scenario()
+    for field, key in STRIP.items():  # the strip shows the scenario (one writer: the scenario)
+        st.session_state[key] = getattr(scenario, field)
+    exit_column, learners_column, mix_column, horizon_column = st.columns(
+        [1.2, 1.4, 2, 1.4], vertical_alignment="bottom"
+    )
+    exit_column.button(
+        "Exit presentation", key="present_exit", on_click=_leave, icon=":material/close_fullscreen:"
+    )
+    learners_column.number_input(
+        "Learners", 1, 100_000, step=100, key=STRIP["learners"], on_change=_from_strip, args=("learners",),
+        help="Type any count; the arrows step by 100.",
+    )  # fmt: skip
+    mix_column.slider(
+        "Learners in the instructor-led foundation", 0.0, 100.0, step=1.0, format="%.0f%%",
+        key=STRIP["blend_ilt_share_pct"], on_change=_from_strip, args=("blend_ilt_share_pct",),
+    )  # fmt: skip
+    horizon_column.slider(
+        "Horizon", 1, 10, format="%d-year", key=STRIP["horizon_years"], on_change=_from_strip,
+        args=("horizon_years",),
+    )  # fmt: skip
 
 
 def show_chart(fig: go.Figure, key: str) -> None:
-    """Draw a figure full width; larger type and height in presentation mode."""
+    """Draw a figure full width; in presentation mode, room-sized type, darker axis text and
+    more height (`components.theme.presentation_overlay`)."""
     if presenting():
-        fig.update_layout(height=PRESENT_HEIGHT, font={"size": 17})
-        fig.update_layout(title_font_size=26)
-        fig.update_annotations(font_size=17)
+        presentation_overlay(fig, height=PRESENT_HEIGHT)
     st.plotly_chart(fig, width="stretch", key=key)

@@ -12,8 +12,8 @@ from calculators.scenario import INPUTS, input_title
 from calculators.sensitivity import TornadoBar
 from calculators.simulation import MonteCarlo
 from components.charts import _nice_ceiling
-from components.formatting import currency_symbol, money, percent
-from components.theme import GRID, INK, MUTED, OPTION_COLOURS, frame, money_ticks
+from components.formatting import currency_symbol, input_value, money, percent
+from components.theme import GRID, INK, MARK_SIZE, MUTED, OPTION_COLOURS, frame, mark_label, money_ticks, wrap
 
 # Gain and loss in colours that no format uses (format colours: components/theme.py).
 GAIN_LOSS = [[0.0, "#6B6B6B"], [0.5, "#FFFFFF"], [1.0, "#5E3C99"]]
@@ -47,17 +47,14 @@ def metric_text(value: float | None, metric: str, currency: str) -> str:
 
 
 def input_text(field: str, value: float, currency: str) -> str:
-    """An input value in its unit, for labels.
+    """An input value in its unit, for labels: `components.formatting.input_value`, the one formatter.
 
     >>> input_text("micro_fixed_cost", 19500, "USD"), input_text("micro_retention_pct", 48.75, "USD")
     ('$19,500', '48.8 %')
+    >>> input_text("micro_seat_hours", 0.08125, "USD")
+    '4.88 min'
     """
-    unit = INPUTS[field].unit
-    if unit in {"money", "money/hour"}:
-        return money(value, currency)
-    if unit == "%":
-        return percent(value)
-    return f"{value:,.3g}" if abs(value) < 1_000 else f"{value:,.0f}"
+    return input_value(field, value, currency)
 
 
 def end_labels(bar: TornadoBar, currency: str) -> tuple[str, str]:
@@ -77,13 +74,19 @@ def end_labels(bar: TornadoBar, currency: str) -> tuple[str, str]:
     return low_text, high_text
 
 
+TORNADO_ROW = 58  # px per bar: the bar, and its input's name on the line above it
+TORNADO_LABEL_WRAP = 50  # characters: the longest input name (46) stays on one line
+
+
 def tornado_figure(
     base: float, bars: list[TornadoBar], metric: str, option: Option, currency: str, top: int = 12
 ) -> go.Figure:
     """Horizontal bars of the swing per input, largest on top, the base result as a line.
 
-    Each bar carries the input value at each end, written beside the end where that value
-    puts the result (traces "Input at left end" and "Input at right end").
+    Each input's name stands above its bar, across the whole width, so long names never
+    squeeze the plot on a phone. Each bar carries the input value at each end, written
+    beside the end where that value puts the result (traces "Input at left end" and
+    "Input at right end").
     """
     shown = bars[:top][::-1]
     fig = go.Figure()
@@ -94,6 +97,7 @@ def tornado_figure(
             x=[b.high_result - b.low_result for b in shown],
             base=[b.low_result for b in shown],
             orientation="h",
+            width=0.42,
             marker={"color": colour, "opacity": 0.85},
             customdata=[
                 [
@@ -121,11 +125,13 @@ def tornado_figure(
                 name=f"Input at {side} end",
             )
         )  # fmt: skip
+    for b in shown:
+        fig.add_annotation(
+            x=0, xref="paper", y=b.label, yanchor="bottom", yshift=0.21 * TORNADO_ROW + 1, xanchor="left",
+            text=wrap(b.label, TORNADO_LABEL_WRAP), showarrow=False, bgcolor="white", borderpad=0,
+            font={"color": INK, "size": MARK_SIZE + 1}, name="input name",
+        )  # fmt: skip
     fig.add_vline(x=base, line={"color": INK, "width": 2})
-    fig.add_annotation(
-        x=base, y=1.0, yref="paper", text=f"Base {metric_text(base, metric, currency)}", showarrow=False,
-        xanchor="left", xshift=4, yanchor="bottom", font={"color": INK},
-    )  # fmt: skip
     if bars:
         lead = bars[0]
         title = (
@@ -137,17 +143,24 @@ def tornado_figure(
     frame(
         fig, title, x_title=f"{metric} ({'%' if metric == 'ROI' else currency})", y_title="",
         subtitle="Input values at the bar ends; all other inputs at their most likely values",
-        height=max(420, 36 * len(shown) + 160),
+        height=TORNADO_ROW * max(len(shown), 1) + 190,
     )  # fmt: skip
     ends = [v for v in [base, *(e for b in shown for e in (b.low_result, b.high_result))] if math.isfinite(v)]
     lo, hi = min(ends, default=0.0), max(ends, default=0.0)
-    pad = 0.2 * (hi - lo) or 1.0  # room for the end labels
+    pad = 0.3 * (hi - lo) or 1.0  # room for the end labels, within the plot
+    mark_label(
+        fig,
+        base,
+        f"Base {metric_text(base, metric, currency)}",
+        right_half=(base - lo + pad) / (hi - lo + 2 * pad) > 0.5,
+    )
     fig.update_xaxes(showgrid=True, gridcolor=GRID, range=[lo - pad, hi + pad])
+    fig.update_yaxes(showticklabels=False, range=[-0.6, len(shown) - 0.2])
     if metric == "ROI":
         fig.update_xaxes(ticksuffix=" %")
     else:
         money_ticks(fig, currency_symbol(currency), axis="x", values=ends)
-    fig.update_layout(margin={"l": 10, "r": 40, "t": 90, "b": 10})
+        fig.update_xaxes(range=[lo - pad, hi + pad])
     return fig
 
 
@@ -177,22 +190,28 @@ def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
         )  # fmt: skip
     fig.add_vrect(x0=lo, x1=0, fillcolor=MUTED, opacity=0.08, line_width=0)
     p10, p50, p90 = mc.percentiles(focus)
-    for value, name, height in ((p10, "P10", 1.0), (p50, "P50", 0.92), (p90, "P90", 1.0)):
+    # One row per label above the plot (P90 nearest it): no percentile line crosses another's label.
+    for value, name, row in ((p10, "P10", 2), (p50, "P50", 1), (p90, "P90", 0)):
         if math.isfinite(value):
             fig.add_vline(x=value, line={"color": INK, "width": 1.5 if name == "P50" else 1, "dash": "dot"})
-            fig.add_annotation(
-                x=value, y=height, yref="paper", text=f"{name} {percent(value)}", showarrow=False,
-                xanchor="left", xshift=3, font={"size": 12, "color": INK},
-            )  # fmt: skip
+            mark_label(
+                fig,
+                value,
+                f"{name} {percent(value)}",
+                row=row,
+                right_half=(value - lo) / (hi - lo or 1) > 0.5,
+            )
     loss = mc.probability_loss(focus)
     title = f"{focus.label}: {percent(100 * loss)} chance of losing money (ROI below 0)"
+    width = float(edges[1] - edges[0])
     frame(
-        fig, title, x_title="ROI (%)", y_title="Share of draws (%)",
-        subtitle=f"{len(mc.roi_pct[focus]):,} draws of every ranged input; shaded: loss",
+        fig, title, x_title="ROI over the horizon (%)", y_title="Share of draws (%)",
+        subtitle=f"{len(mc.roi_pct[focus]):,} draws of every ranged input; each step {width:.3g} ROI points wide; "
+        "shaded: loss. P10, P50, P90: a tenth, half and nine tenths of draws fall below",
+        legend=True,
     )  # fmt: skip
     fig.update_xaxes(ticksuffix=" %", range=[lo, hi])
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
 
 
@@ -257,10 +276,10 @@ def goal_curve_figure(
     fig.add_hline(y=target, line={"color": MUTED, "dash": "dot"})
     if solution is not None:
         fig.add_vline(x=solution, line={"color": INK, "width": 2})
-        fig.add_annotation(
-            x=solution, y=1, yref="paper", text=input_text(field, solution, currency), showarrow=False,
-            xanchor="left", xshift=4, font={"color": INK},
-        )  # fmt: skip
+        span = float(xs[-1] - xs[0]) or 1.0
+        mark_label(
+            fig, solution, input_text(field, solution, currency), right_half=(solution - xs[0]) / span > 0.5
+        )
         title = f"{metric} reaches {metric_text(target, metric, currency)} at {label} = {input_text(field, solution, currency)}"
     else:
         title = f"No value of {label} in its allowed range reaches {metric} {metric_text(target, metric, currency)}"

@@ -15,6 +15,9 @@ from calculators.ranges import (
 )
 from calculators.roi import Option, effective
 from calculators.scenario import INPUTS, Scenario, input_title
+from calculators.settings import default_value
+from components.formatting import unit_name
+from components.page_state import seed
 from components.safe_text import plain, problem_list
 from components.scenario_inputs import PROBLEMS_KEY
 
@@ -49,6 +52,7 @@ def _store(overrides: dict[str, tuple[float, float]]) -> None:
 
 
 def _table(scenario: Scenario, overrides: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """One row per ranged input; Low, Most likely and High in the unit the "Unit" column names."""
     triangles = all_triangles(effective(scenario), overrides)
     return pd.DataFrame(
         {
@@ -56,6 +60,7 @@ def _table(scenario: Scenario, overrides: dict[str, tuple[float, float]]) -> pd.
             "Low": [triangles[f][0] for f in RANGED_FIELDS],
             "Most likely": [triangles[f][1] for f in RANGED_FIELDS],
             "High": [triangles[f][2] for f in RANGED_FIELDS],
+            "Unit": [unit_name(f, scenario.currency) for f in RANGED_FIELDS],
             "Grade": [INPUTS[f].grade.value for f in RANGED_FIELDS],
             "Own range": [f in overrides for f in RANGED_FIELDS],
         }
@@ -105,13 +110,16 @@ def ranges_editor(scenario: Scenario) -> None:
         args=(scenario, key),
         hide_index=True,
         width="stretch",
-        disabled=["Input", "Most likely", "Grade", "Own range"],
+        disabled=["Input", "Unit", "Most likely", "Grade", "Own range"],
         column_config={
-            "Low": st.column_config.NumberColumn("Low", format="%.4g"),
-            "High": st.column_config.NumberColumn("High", format="%.4g"),
+            # Thousands separators and at most three decimals, in the row's unit ("localized":
+            # a number column has one format, so the unit stands in its own column).
+            "Low": st.column_config.NumberColumn("Low", format="localized"),
+            "High": st.column_config.NumberColumn("High", format="localized"),
             "Most likely": st.column_config.NumberColumn(
-                "Most likely", format="%.4g", help="Your scenario's value"
+                "Most likely", format="localized", help="Your scenario's value"
             ),
+            "Unit": st.column_config.TextColumn("Unit", help="The unit of Low, Most likely and High"),
             "Own range": st.column_config.CheckboxColumn("Own range", help="You set this range"),
         },
     )
@@ -128,8 +136,11 @@ def ranges_editor(scenario: Scenario) -> None:
 
 
 def option_picker(key: str, label: str = "Option") -> Option:
-    """Choose microlearning, instructor-led or the blend."""
-    name = (
-        st.segmented_control(label, list(OPTION_NAMES), default="Microlearning", key=key) or "Microlearning"
-    )
-    return OPTION_NAMES[name]
+    """Choose microlearning, instructor-led or the blend (a page setting: kept across pages and
+    in the link under `key`)."""
+    seed(key)
+    value = st.segmented_control(
+        label, [o.value for o in Option], key=key, persist_state="session",
+        format_func=lambda v: Option(v).label,
+    )  # fmt: skip
+    return Option(value or default_value(key))

@@ -8,18 +8,20 @@ One function, `scenario_sidebar`, is called by the entry script on every run:
    with help text naming each default's source and evidence grade.
 3. It validates the widget values with the same model; a rejected value keeps the last
    valid scenario and is reported, so the app never shows a stack trace.
-4. It writes the values that differ from the defaults back to the address bar, so the
-   URL is always a share link for what is on screen.
+4. The entry script then writes the values that differ from the defaults back to the
+   address bar (`components.page_state.sync_address_bar`), so the URL is always a share
+   link for what is on screen.
 """
 
 from __future__ import annotations
 
 import typing
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
-from calculators.codec import InputProblem, apply_inputs, scenario_from_query, scenario_to_query
+from calculators.codec import InputProblem, apply_inputs, scenario_from_query
 from calculators.presets import Preset, load_presets
 from calculators.scenario import (
     CURRENCY_SYMBOLS,
@@ -31,12 +33,19 @@ from calculators.scenario import (
     InputSpec,
     Scenario,
 )
-from components.safe_text import problem_list
+from calculators.settings import SETTING_NAMES
+from components.formatting import hours, input_value, money
+from components.safe_text import plain, problem_list
+from components.steering import parse_amount, stepped_scale, with_value
 
 KEY_PREFIX = "sb_"
 SCENARIO_KEY = "scenario"  # the last valid Scenario of this session
 PROBLEMS_KEY = "scenario_problems"  # messages about rejected link or widget values
 LOADED_KEY = "scenario_loaded_from_link"
+LINK_SCENARIO_KEY = "scenario_from_link"
+PICKER_KEY = "sb_preset_choice"
+CUSTOM = "Custom"
+FROM_LINK = "From a link"
 APP_PARAMS = frozenset({"page", "present", "rng"})
 EXPANDED_GROUPS = frozenset(
     {"Microlearning", "Instructor-led"}
@@ -76,11 +85,25 @@ def set_scenario(scenario: Scenario) -> None:
         st.session_state[widget_key(name)] = getattr(scenario, name)
 
 
-def _help(spec: InputSpec) -> str:
+def _help(spec: InputSpec, currency: str = "USD") -> str:
     grade = "your own figure" if spec.grade is Grade.YOURS else f"grade {spec.grade.value}"
     text = f"{spec.help}\n\n" if spec.help and spec.help != spec.label else ""
-    default = spec.default
-    return f"{text}Default {default!r} — source: {spec.source} ({grade}: {GRADE_MEANING[spec.grade]})."
+    return f"{text}Default {_default_text(spec, currency)} — source: {spec.source} ({grade}: {GRADE_MEANING[spec.grade]})."
+
+
+def _default_text(spec: InputSpec, currency: str) -> str:
+    """A default as people read it: '7.5 min', '$30,000', 'on', 'USD' (never a Python repr)."""
+    if isinstance(spec.default, bool):
+        return "on" if spec.default else "off"
+    if isinstance(spec.default, str):
+        return spec.default
+    if spec.unit in {"money", "money/hour"}:
+        return money(spec.default, currency) + ("" if spec.unit == "money" else " an hour")
+    if spec.unit == "×":
+        return f"{spec.default:g}×"
+    return input_value(spec.name, spec.default, currency) + (
+        f" {spec.unit}" if spec.unit in {"learners", "years", "days", "minutes", "weeks", "incidents"} else ""
+    )
 
 
 def _money_format(spec: InputSpec, currency: str) -> str:
@@ -117,10 +140,10 @@ def _number_format(spec: InputSpec, currency: str) -> str | None:
 def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
     key = widget_key(spec.name)
     if spec.widget == "toggle":
-        return container.toggle(spec.label, key=key, help=_help(spec))
+        return container.toggle(spec.label, key=key, help=_help(spec, currency))
     if spec.widget == "select":
         options = list(typing.get_args(Scenario.model_fields[spec.name].annotation))
-        return container.selectbox(spec.label, options, key=key, help=_help(spec))
+        return container.selectbox(spec.label, options, key=key, help=_help(spec, currency))
     is_int = isinstance(spec.default, int)
     cast = int if is_int else float
     common = {
@@ -128,9 +151,20 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
         "max_value": cast(spec.maximum),
         "step": cast(spec.step or 1),
         "key": key,
-        "help": _help(spec),
+        "help": _help(spec, currency),
     }
     fmt = _number_format(spec, currency)
+    if spec.unit == "hours":  # a slider's printf format cannot say "7.5 min": steps read by `hours`
+        step = float(spec.step or 1)
+        count = round((float(spec.maximum or 0) - float(spec.minimum or 0)) / step)
+        grid = [round(float(spec.minimum or 0) + i * step, 10) for i in range(count + 1)]
+        return container.select_slider(
+            spec.label,
+            with_value(grid, st.session_state[key]),
+            key=key,
+            help=common["help"],
+            format_func=hours,
+        )
     if spec.widget == "number":
         # number_input takes plain printf formats only: the unit goes into the label
         # (its identity is its key, so a currency change keeps the value).
@@ -138,6 +172,77 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
         decimals = "%.2f" if (spec.step or 1) < 1 else "%.0f"
         return container.number_input(f"{spec.label} ({unit})", format=decimals, **common)
     return container.slider(spec.label, format=fmt, **common)
+
+
+STEPPED = ("learners", "micro_fixed_cost", "ilt_fixed_cost")  # inputs spanning orders of magnitude
+SELECT_SLIDERS = frozenset({*STEPPED, *(n for n, s in INPUTS.items() if s.unit == "hours")})
+TOP_SWITCHES = ("fully_loaded", "conservative", "skeptic")
+TYPED_SUFFIX = "_typed"
+
+
+def _shown_amount(spec: InputSpec, value: float, currency: str) -> str:
+    return money(value, currency) if spec.unit == "money" else f"{value:,.0f}"
+
+
+def _typed(name: str) -> None:
+    """A typed amount: read as people write it, validated by the model, else reported."""
+    spec = INPUTS[name]
+    raw = str(st.session_state.get(widget_key(name) + TYPED_SUFFIX, ""))
+    value = parse_amount(raw)
+    if value is not None and isinstance(spec.default, int):
+        value = round(value) if float(value).is_integer() else value
+    scenario, problems = apply_inputs(current_scenario(), {name: raw if value is None else value})
+    if problems:
+        st.session_state[PROBLEMS_KEY] = st.session_state.get(PROBLEMS_KEY, []) + [
+            p.message for p in problems
+        ]
+        return
+    st.session_state[SCENARIO_KEY] = scenario
+    st.session_state[widget_key(name)] = getattr(scenario, name)
+
+
+def _stepped(spec: InputSpec, currency: str, container: Any) -> Any:
+    """A stepped slider (ten steps a decade) and a box to type any exact value."""
+    key = widget_key(spec.name)
+    whole = isinstance(spec.default, int)
+    current = st.session_state[key]
+    scale = with_value(stepped_scale(float(spec.minimum or 0), float(spec.maximum or 1), whole=True), current)
+    value = container.select_slider(
+        spec.label, scale, key=key, help=_help(spec, currency), format_func=lambda v: _shown_amount(spec, v, currency),
+    )  # fmt: skip
+    typed_key = key + TYPED_SUFFIX
+    st.session_state[typed_key] = _shown_amount(spec, value, currency)  # the box shows the slider's value
+    container.text_input(
+        f"{spec.label}: type an exact value", key=typed_key, on_change=_typed, args=(spec.name,),
+        label_visibility="collapsed", help="Type any value, e.g. 2,500 or 25k.",
+    )  # fmt: skip
+    return int(value) if whole else float(value)
+
+
+def reset_to_defaults() -> None:
+    """Button callback: every scenario input back to its default."""
+    set_scenario(Scenario())
+    st.toast("Inputs reset to their defaults", icon=":material/restart_alt:")
+
+
+def share_controls() -> None:
+    """Reset to defaults, and the share link of what is on screen (with a copy button)."""
+    with st.popover(
+        "Copy link", icon=":material/link:", width="stretch", help="The address of this exact screen"
+    ):
+        st.caption("Anyone with this link sees the same scenario, settings and page.")
+        st.code(share_link(), language=None, wrap_lines=True)
+    st.button(
+        "Reset to defaults", key="sb_reset", on_click=reset_to_defaults, icon=":material/restart_alt:",
+        width="stretch", help="Every input back to its default (your uncertainty ranges and page settings stay).",
+    )  # fmt: skip
+
+
+def share_link() -> str:
+    """The full address of this page with everything on screen (the address bar's content)."""
+    url = str(st.context.url or "").split("?")[0]
+    query = "&".join(f"{k}={quote(str(v), safe=':;')}" for k, v in st.query_params.to_dict().items())
+    return f"{url}?{query}" if query else url
 
 
 def _seed_widgets(scenario: Scenario) -> None:
@@ -152,19 +257,14 @@ def _first_run_from_link() -> None:
     if st.session_state.get(LOADED_KEY):
         return
     st.session_state[LOADED_KEY] = True
-    scenario, problems = scenario_from_query(st.query_params.to_dict(), ignore=APP_PARAMS)
+    params = st.query_params.to_dict()
+    scenario, problems = scenario_from_query(params, ignore=APP_PARAMS | frozenset(SETTING_NAMES))
     st.session_state[SCENARIO_KEY] = scenario
-    st.session_state[PROBLEMS_KEY] = [p.message for p in problems]
+    if any(k in INPUTS for k in params):
+        st.session_state[LINK_SCENARIO_KEY] = scenario  # the picker says "From a link" until edited
+    st.session_state[PROBLEMS_KEY] = [p.message for p in problems] + st.session_state.get(PROBLEMS_KEY, [])
     for name in INPUTS:
         st.session_state.pop(widget_key(name), None)
-
-
-def _sync_address_bar(scenario: Scenario) -> None:
-    wanted = scenario_to_query(scenario)
-    kept = {k: v for k, v in st.query_params.to_dict().items() if k in APP_PARAMS}
-    wanted = {**kept, **wanted}
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -173,29 +273,45 @@ def _presets() -> tuple[list[Preset], list[str]]:
 
 
 def load_preset(preset: Preset) -> None:
-    """Button callback: runs before the script, so widget values may still be set."""
+    """Callback (picker or case card): runs before the script, so widget values may still be set."""
     set_scenario(preset.scenario)
-    st.session_state["sb_preset_choice"] = preset.name  # the picker names what is loaded
     st.session_state[PROBLEMS_KEY] = list(preset.problems)
     st.toast(f"Loaded preset: {preset.name}", icon=":material/check:")
 
 
-def preset_picker() -> None:
-    """Start from a preset in `sample_data/` (each names its source and grade)."""
+def _picked() -> None:
+    presets, _ = _presets()
+    by_name = {p.name: p for p in presets}
+    choice = st.session_state.get(PICKER_KEY)
+    if choice in by_name:
+        load_preset(by_name[choice])
+
+
+def picker_label(scenario: Scenario, presets: list[Preset], from_link: Scenario | None) -> str:
+    """What the preset picker shows: the preset the inputs equal, else 'From a link' while the
+    scenario is still the one a link opened, else 'Custom'."""
+    for preset in presets:
+        if preset.scenario == scenario:
+            return preset.name
+    return FROM_LINK if from_link is not None and from_link == scenario else CUSTOM
+
+
+def preset_picker(slot: Any, scenario: Scenario) -> None:
+    """Start from a preset in `sample_data/` (each names its source and grade); choosing one
+    loads it. The picker always names what is on screen: a preset, 'From a link' or 'Custom'."""
     presets, errors = _presets()
     for error in errors:
-        st.warning(f"A preset file could not be read: {error}")
+        st.warning(f"A preset file could not be read: {plain(str(error))}")
     if not presets:
         return
+    label = picker_label(scenario, presets, st.session_state.get(LINK_SCENARIO_KEY))
     names = [p.name for p in presets]
-    choice = st.selectbox(
-        "Start from a preset", names, key="sb_preset_choice",
-        help="\n\n".join(f"**{p.name}**: {p.description} Source: {p.source} (grade {p.grade.value})." for p in presets),
-    )  # fmt: skip
-    preset = presets[names.index(choice)]
-    st.button(
-        "Load preset", key="sb_preset_load", on_click=load_preset, args=(preset,), icon=":material/restart_alt:",
-        help="Replaces every input with the preset's values.",
+    options = names if label in names else [label, *names]
+    st.session_state[PICKER_KEY] = label
+    slot.selectbox(
+        "Start from a preset", options, key=PICKER_KEY, on_change=_picked,
+        help="Choosing a preset replaces every input with its values.\n\n"
+        + "\n\n".join(f"**{p.name}**: {p.description} Source: {p.source} (grade {p.grade.value})." for p in presets),
     )  # fmt: skip
 
 
@@ -207,7 +323,6 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
     _first_run_from_link()
     last_valid = current_scenario()
     if not draw:
-        _sync_address_bar(last_valid)
         return last_valid
     _seed_widgets(last_valid)
     currency = str(st.session_state.get(widget_key("currency"), last_valid.currency))
@@ -216,17 +331,24 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
     values: dict[str, Any] = {}
     with st.sidebar:
         st.markdown("### Your scenario")
-        preset_picker()
+        picker_slot = st.empty()  # filled once this run's inputs are read: it names what is shown
+        values["learners"] = _stepped(INPUTS["learners"], currency, st)
+        for name in TOP_SWITCHES:
+            values[name] = _widget(INPUTS[name], currency, st)
+        share_controls()
+        placed = {"learners", *TOP_SWITCHES}
         for group in GROUPS:
-            specs = [s for s in INPUTS.values() if s.group == group]
+            specs = [s for s in INPUTS.values() if s.group == group and s.name not in placed]
             box = st.container() if group == SCALE else st.expander(group, expanded=group in EXPANDED_GROUPS)
             for spec in specs:
-                values[spec.name] = _widget(spec, currency, box)
+                draw = _stepped if spec.name in STEPPED else _widget
+                values[spec.name] = draw(spec, currency, box)
     scenario, problems = apply_inputs(last_valid, values, strict=False)
     st.session_state[SCENARIO_KEY] = scenario
+    with st.sidebar:
+        preset_picker(picker_slot, scenario)
     if problems:
         st.session_state[PROBLEMS_KEY] = [p.message for p in problems]
-    _sync_address_bar(scenario)
     return scenario
 
 

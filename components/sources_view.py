@@ -1,4 +1,5 @@
-"""The Assumptions & sources page's parts: the inputs table, its filters, the seed discrepancies.
+"""The Assumptions & sources page's parts: the inputs table, its filters, the source documents
+and where their printed figures disagree with their own numbers (the "seed discrepancies").
 
 `inputs_table` is a pure helper (a DataFrame of every input with its value, default, source
 and grade); the other functions draw with Streamlit. Numbers come from
@@ -22,13 +23,23 @@ from calculators.evidence import (
     skeptic_values,
     weak_defaults,
 )
-from calculators.scenario import GRADE_MEANING, GROUPS, INPUTS, Grade, InputSpec, Scenario
+from calculators.scenario import (
+    ARTICLE_000,
+    ARTICLE_002,
+    GRADE_MEANING,
+    GROUPS,
+    INPUTS,
+    SOURCE_DOCUMENTS,
+    Grade,
+    InputSpec,
+    Scenario,
+)
 from components.formatting import learners, money, percent
 
 CHANGED = "changed"
 SKEPTIC = "published value (skeptic)"
 COLUMNS = ("Group", "Input", "Current value", "Default", "Changed", "Evidence grade", "Source")
-SEED_CURRENCY = "USD"  # the seeds quote US dollars
+SEED_CURRENCY = "USD"  # the source documents quote US dollars
 
 
 SHORT_MEANING = {
@@ -173,8 +184,10 @@ def inputs_table_view(scenario: Scenario) -> None:
             width="stretch",
             height=600,
             column_config={
-                "Current value": st.column_config.TextColumn("Current value", width="small"),
-                "Default": st.column_config.TextColumn("Default", width="small"),
+                # Wide enough for the header and the longest value ("$1,234,567", "€55 per hour"):
+                # "small" (75 px) clipped "Current valu". The grid scrolls sideways on a phone.
+                "Current value": st.column_config.TextColumn("Current value", width=112),
+                "Default": st.column_config.TextColumn("Default", width=104),
                 "Evidence grade": st.column_config.TextColumn("Evidence grade", width="medium"),
                 "Input": st.column_config.TextColumn("Input", width=200),
                 "Source": st.column_config.TextColumn("Source", width=380),
@@ -196,64 +209,84 @@ def _usd(x: float) -> str:
     return money(x, SEED_CURRENCY)
 
 
-def _item(title: str, seed_says: str, computed: str, note: str) -> None:
+def source_documents() -> None:
+    """The three articles the defaults come from, cited as readers know them."""
+    st.markdown("\n".join(f"- **{d.citation}**: {d.used_for}." for d in SOURCE_DOCUMENTS))
+
+
+def _item(title: str, article_says: str, computed: str, note: str, arithmetic: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{title}**")
         left, right = st.columns(2)
-        left.markdown(f"*The seed says:* {seed_says}")
+        left.markdown(f"*The article says:* {article_says}")
         right.markdown(f"*From its own figures:* {computed}")
+        with st.expander("The arithmetic"):
+            st.markdown(arithmetic)
         st.caption(note)
 
 
 def seed_discrepancies(scenario: Scenario) -> None:
-    """Where a seed's printed figure does not follow from its own numbers, shown side by side."""
+    """Where an article's printed figure does not follow from its own numbers, shown side by side."""
     micro, ilt = seed_002_breakevens()
+    upscend, future = ARTICLE_002.short, ARTICLE_000.short
     _item(
-        "Seed 002: break-even learners without a benefit",
+        f"{upscend[0].upper()}{upscend[1:]}: break-even learners without a benefit",
         f"break-even at about {learners(micro.printed_breakeven)} learners for microlearning and about "
         f"{learners(ilt.printed_breakeven)} for instructor-led.",
-        f"break-even is fixed cost / (benefit − cost per learner), and the seed gives no benefit. "
-        f"Its counts imply a benefit of {_usd(micro.implied_benefit)} per learner for microlearning "
-        f"({_usd(micro.fixed_cost)} / {learners(micro.printed_breakeven)} + {_usd(micro.cost_per_learner)}) and "
-        f"{_usd(ilt.implied_benefit)} for instructor-led ({_usd(ilt.fixed_cost)} / "
-        f"{learners(ilt.printed_breakeven)} + {_usd(ilt.cost_per_learner)}): two different values of the same training.",
-        "The product computes break-even from your benefit per learner instead of copying the seed's counts.",
+        f"break-even depends on the benefit each learner brings, and the article gives none. Its counts imply a "
+        f"benefit of {_usd(micro.implied_benefit)} per learner for microlearning and {_usd(ilt.implied_benefit)} "
+        "for instructor-led: two different values of the same training.",
+        "The model computes break-even from your benefit per learner instead of copying the article's counts.",
+        "Break-even learners = fixed cost / (benefit per learner − cost per learner): the point where the "
+        "benefits have covered the development cost. So the benefit per learner = fixed cost / break-even + "
+        f"cost per learner: {_usd(micro.fixed_cost)} / {learners(micro.printed_breakeven)} + "
+        f"{_usd(micro.cost_per_learner)} = {_usd(micro.implied_benefit)} for microlearning, "
+        f"{_usd(ilt.fixed_cost)} / {learners(ilt.printed_breakeven)} + {_usd(ilt.cost_per_learner)} = "
+        f"{_usd(ilt.implied_benefit)} for instructor-led.",
     )
     ex = seed_000_example()
     _item(
-        "Seed 000: the per-employee calculator",
+        f"{future[0].upper()}{future[1:]}: the per-employee calculator",
         f"cost {_usd(ex.cost)}, revenue {_usd(ex.revenue)}, turnover savings {_usd(ex.turnover_saving)}; "
         f'"Total ROI per employee: {_usd(ex.printed_total)}".',
-        f"benefits {_usd(ex.revenue)} + {_usd(ex.turnover_saving)} = {_usd(ex.benefits)}, net "
-        f"{_usd(ex.benefits)} − {_usd(ex.cost)} = {_usd(ex.net)}, ROI {percent(ex.roi_pct)}. "
-        f"The printed {_usd(ex.printed_total)} is neither the benefits nor the net gain "
-        f"({_usd(ex.benefits - ex.printed_total)} below one, {_usd(ex.printed_total - ex.net)} above the "
-        "other), and an ROI is a percentage, not an amount.",
+        f"benefits of {_usd(ex.benefits)}, a net gain of {_usd(ex.net)} and an ROI of {percent(ex.roi_pct)}. "
+        f"The printed {_usd(ex.printed_total)} is neither the benefits nor the net gain, and an ROI is a "
+        "percentage, not an amount.",
         "The Per-employee ROI case study loads this calculator; the model gives the computed figures.",
+        f"Benefits = revenue + turnover savings = {_usd(ex.revenue)} + {_usd(ex.turnover_saving)} = "
+        f"{_usd(ex.benefits)}. Net gain = benefits − cost = {_usd(ex.benefits)} − {_usd(ex.cost)} = "
+        f"{_usd(ex.net)}. ROI = net gain / cost = {percent(ex.roi_pct)}: what each dollar spent earns on top "
+        f"of itself. The printed {_usd(ex.printed_total)} is {_usd(ex.benefits - ex.printed_total)} below the "
+        f"benefits and {_usd(ex.printed_total - ex.net)} above the net gain.",
     )
     _item(
-        "Seed 000: how much shorter onboarding gets",
+        f"{future[0].upper()}{future[1:]}: how much shorter onboarding gets",
         "microlearning cut onboarding time by 38 % (a McKinsey survey); its own rollout went from six weeks to "
         '"just under four".',
-        f"six weeks to four is a cut of {percent(percent_reduction(6, 4))}; a 38 % cut would leave "
-        f'{after_reduction(6, 38):.1f} weeks. "Just under four" weeks is a cut of about a third, not 38 %.',
-        "The onboarding input defaults to 2 weeks saved, the seed's own example, not the survey's 38 %.",
+        f'"just under four" weeks is a cut of about a third ({percent(percent_reduction(6, 4))} for exactly '
+        "four weeks), not 38 %.",
+        "The onboarding input defaults to 2 weeks saved, the article's own example, not the survey's 38 %.",
+        f"Cut = (before − after) / before: (6 − 4) / 6 = {percent(percent_reduction(6, 4))}. A 38 % cut of six "
+        f"weeks would leave 6 × (1 − 0.38) = {after_reduction(6, 38):.1f} weeks.",
     )
     p = productivity_stretch(scenario)
     years = f"{p.horizon_years} year{'s' if p.horizon_years != 1 else ''}"
     stretch = f"{p.stretch:.0f} times" if p.stretch is not None else "—"
+    gain = percent(p.gain_pct, decimals=0 if float(p.gain_pct).is_integer() else 1)
     _item(
-        "Seed 000: a six-month productivity gain, counted every year",
+        f"{future[0].upper()}{future[1:]}: a six-month productivity gain, counted every year",
         '+12 % productivity with microlearning vs +4 % with traditional training "over six months", from '
         "one internal study reported second-hand (grade C).",
-        f"the model applies the gain to a full year's output in every year of the horizon. With your inputs "
-        f"(+{percent(p.gain_pct, decimals=0 if float(p.gain_pct).is_integer() else 1)} of {money(p.output_value, scenario.currency)}, {years}) that is "
+        f"the model applies the gain to a full year's output in every year of the horizon: with your inputs "
         f"{money(p.modelled_value, scenario.currency)} per learner, against "
-        f"{money(p.measured_value, scenario.currency)} for the six months measured: {stretch} as much.",
+        f"{money(p.measured_value, scenario.currency)} for the six months measured, {stretch} as much.",
         "Keep the productivity stream off, or lower its gain, unless your own pilot shows the gain lasts.",
+        f"Counted by the model: +{gain} × {money(p.output_value, scenario.currency)} of output a year × {years} "
+        f"= {money(p.modelled_value, scenario.currency)}. Measured: +{gain} × "
+        f"{money(p.output_value, scenario.currency)} × 6 / 12 months = {money(p.measured_value, scenario.currency)}.",
     )
 
 
 def research_list() -> None:
-    """Conservative published values that the seeds' claims can be checked against."""
+    """Conservative published values that the source documents' claims can be checked against."""
     st.markdown("\n".join(f"- **{f.finding}** {f.source} (grade {grade_label(f.grade)})." for f in RESEARCH))

@@ -1,12 +1,20 @@
 """One look everywhere: a colour per format, fonts, and the chart frame (pure, no Streamlit).
 
 Colours are the Okabe-Ito colour-blind-safe palette; every chart, tile and legend takes
-a format's colour from `FORMAT_COLOURS` and nowhere else.
+a format's colour from `FORMAT_COLOURS` and nowhere else, and no other series or mark
+reuses a format's colour (a green line that is not the blend would read as the blend).
+
+One vocabulary on every chart: the user's own position ("Your 1,000 learners", "Your mix")
+is a grey dotted line, a point that matters (break-even, the best mix, a percentile) is
+ink; their labels sit in rows above the plot (`mark_label`), never over the data. Titles
+and subtitles are wrapped (`wrap`) so they read on a 390 px phone; legends sit below the
+plot (`LEGEND_BELOW`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import plotly.graph_objects as go
 
@@ -23,64 +31,192 @@ OPTION_COLOURS: dict[Option, str] = {
     Option.ILT: FORMAT_COLOURS[Format.ILT],
     Option.BLEND: BLENDED_COLOUR,
 }
+BENEFITS_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: money in, a series that is no option
 INK = "#1F2933"
-MUTED = "#6B7280"
+MUTED = "#6B7280"  # 4.8:1 on white: secondary text, "your" marks
+AXIS_TEXT = "#4B5563"  # 7.6:1 on white: tick labels and axis titles (UI.md asks for at least 4.5:1)
 GRID = "#E5E7EB"
 FONT = "Inter, 'Source Sans 3', 'Segoe UI', Helvetica, Arial, sans-serif"
 
+TITLE_SIZE, SUBTITLE_SIZE, MARK_SIZE = 18, 13, 12  # px
+# Characters per line: an 18 px bold title of 42 characters is ~340 px wide, a 13 px subtitle of
+# 56 characters ~345 px: both fit the ~358 px a chart gets on a 390 px phone.
+TITLE_WRAP, SUBTITLE_WRAP = 42, 56
+LINE_HEIGHT = 1.3  # a text line's height per px of font size, as Plotly sets multi-line text
+LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "container",  # below the axis title, whatever the plot's height; reserves its own margin
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
+}
+_MARK_ROW = "mark-row-"  # annotation name prefix of a label in a row above the plot
+_BODY = "body_height"  # layout.meta key: the figure's height below the top margin, px
+_USUAL_TOP = 90  # px: the top margin of a one-line title with a one-line subtitle
+
+
+def wrap(text: str, width: int) -> str:
+    """`text` broken into lines of at most `width` characters at spaces, joined by Plotly's `<br>`.
+
+    Existing `<br>` breaks are kept; a word longer than `width` breaks after its hyphens, or
+    else gets a line of its own; a percent or points after a number ("12 %", "5 points")
+    is never split from it.
+
+    >>> wrap("Microlearning pays back in month 31 (discounted); instructor-led does not", 42)
+    'Microlearning pays back in month 31<br>(discounted); instructor-led does not'
+    >>> wrap("puts 0 % of learners", 6), wrap("Behavioural-change depth", 14)
+    ('puts<br>0 % of<br>learners', 'Behavioural-<br>change depth')
+    >>> wrap("Short title", 42), wrap("", 10)
+    ('Short title', '')
+    """
+    lines: list[str] = []
+    for paragraph in re.split(r"<br\s*/?>", text):
+        words: list[str] = []
+        for word in paragraph.split():
+            if words and re.match(r"%|points?\b", word) and re.search(r"\d$", words[-1]):
+                words[-1] += " " + word  # "0 %" stays together
+            elif len(word) > width and "-" in word.strip("-"):
+                words += re.findall(r"[^-]+-*|-+", word)  # "Behavioural-", "change"
+            else:
+                words.append(word)
+        line = ""
+        for word in words:
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line}{'' if line.endswith('-') else ' '}{word}" if line else word
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def unwrap(text: str) -> str:
+    """The text of a wrapped title on one line (for re-wrapping at another width, and for tests).
+
+    >>> unwrap("Microlearning pays back<br>in month 31"), unwrap("Behavioural-<br>change depth")
+    ('Microlearning pays back in month 31', 'Behavioural-change depth')
+    """
+    joined = re.sub(r"-\s*<br\s*/?>\s*", "-", text or "")
+    return re.sub(r"\s*<br\s*/?>\s*", " ", joined).strip()
+
+
+def line_count(text: str | None) -> int:
+    """How many lines a Plotly text shows (0 for none).
+
+    >>> line_count("a<br>b"), line_count(""), line_count(None)
+    (2, 0, 0)
+    """
+    return len(re.split(r"<br\s*/?>", text)) if text else 0
+
+
+def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
+    """WCAG 2 contrast ratio of two `#RRGGBB` colours (1 to 21; text needs 4.5).
+
+    >>> round(contrast_ratio("#6B7280"), 2), round(contrast_ratio(AXIS_TEXT), 2), contrast_ratio("#000000")
+    (4.83, 7.56, 21.0)
+    """
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def mark_rows(fig: go.Figure) -> int:
+    """How many rows of mark labels sit above the plot."""
+    rows = [
+        int(a.name[len(_MARK_ROW) :]) for a in fig.layout.annotations if (a.name or "").startswith(_MARK_ROW)
+    ]
+    return max(rows) + 1 if rows else 0
+
+
+def fit_top_margin(
+    fig: go.Figure, *, title_size: float = TITLE_SIZE, subtitle_size: float = SUBTITLE_SIZE,
+    mark_size: float = MARK_SIZE,
+) -> None:  # fmt: skip
+    """Make the top margin as tall as the title's and subtitle's lines plus the rows of mark labels.
+
+    The title hangs from the top of the figure (`frame`), the subtitle below it; mark labels
+    (`mark_label`) stand on the plot's top edge, one row above another.
+    """
+    title = fig.layout.title
+    title_lines = line_count(title.text)
+    subtitle_lines = line_count(title.subtitle.text) if title.subtitle else 0
+    # Plotly lifts a multi-line title by about 0.7 em above its anchor: push it down as much.
+    pad = 12 + (math.ceil(0.7 * title_size) if title_lines > 1 else 0)
+    fig.update_layout(title_pad={"t": pad, "l": 4})
+    height = pad + 2 + LINE_HEIGHT * (title_size * title_lines + subtitle_size * subtitle_lines)
+    height += 10 if subtitle_lines else 0  # Plotly's gap between title and subtitle
+    rows = mark_rows(fig)
+    height += 12 + rows * LINE_HEIGHT * mark_size if rows else 12
+    fig.update_layout(margin_t=math.ceil(height))
+    body = (fig.layout.meta or {}).get(_BODY) if isinstance(fig.layout.meta, dict) else None
+    if body:  # the plot keeps its height: the figure grows with its title's lines
+        fig.update_layout(height=body + math.ceil(height))
+    for a in fig.layout.annotations:
+        if (a.name or "").startswith(_MARK_ROW):
+            a.yshift = int(a.name[len(_MARK_ROW) :]) * LINE_HEIGHT * mark_size
+
+
+def mark_label(
+    fig: go.Figure, x: float, text: str, *, row: int = 0, colour: str = INK, right_half: bool = False
+) -> None:
+    """Label a vertical mark in a row above the plot (row 0 on the plot's top edge), never over the data.
+
+    `x` is in axis units (the log10 on a log axis). In the right half of the plot
+    (`right_half`), the label ends at the mark instead of starting there, so it stays inside.
+    """
+    fig.add_annotation(
+        x=x, y=1, yref="paper", yanchor="bottom", text=text, showarrow=False, name=f"{_MARK_ROW}{row}",
+        xanchor="right" if right_half else "left", xshift=-3 if right_half else 3,
+        font={"color": colour, "size": MARK_SIZE},
+    )  # fmt: skip
+    fit_top_margin(fig)
+
 
 def frame(
-    fig: go.Figure, title: str, *, x_title: str, y_title: str, subtitle: str = "", height: int = 420
-) -> go.Figure:
-    """Apply the house frame: message title (and subtitle), labelled axes, light grid, legend on top."""
+    fig: go.Figure, title: str, *, x_title: str, y_title: str, subtitle: str = "", height: int = 420,
+    legend: bool = False,
+) -> go.Figure:  # fmt: skip
+    """Apply the house frame: message title (and subtitle) wrapped for a phone, labelled axes in
+    readable grey, light grid; with `legend`, a horizontal legend below the plot."""
     fig.update_layout(
         title={
-            "text": title,
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": MUTED}},
+            "text": wrap(title, TITLE_WRAP),
+            "subtitle": {
+                "text": wrap(subtitle, SUBTITLE_WRAP),
+                "font": {"size": SUBTITLE_SIZE, "color": MUTED},
+            },
             "x": 0,
             "xanchor": "left",
-            "font": {"size": 18, "color": INK},
+            "xref": "container",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": TITLE_SIZE, "color": INK},
         },
         font={"family": FONT, "size": 13, "color": INK},
         plot_bgcolor="white",
         paper_bgcolor="white",
         height=height,
-        margin={"l": 10, "r": 120, "t": 90, "b": 10},
-        showlegend=False,  # lines are labelled at their ends (see `label_line_ends`)
+        meta={_BODY: height - _USUAL_TOP},  # `height` is met with a one-line title and subtitle
+        margin={"l": 10, "r": 28, "b": 10},
+        showlegend=legend,
         hovermode="x unified",
     )
-    fig.update_xaxes(title_text=x_title, showgrid=False, linecolor=MUTED, ticks="outside", zeroline=False)
-    fig.update_yaxes(title_text=y_title, gridcolor=GRID, linecolor=MUTED, zeroline=False)
+    if legend:
+        fig.update_layout(legend=LEGEND_BELOW)
+    axis_text = {"tickfont": {"color": AXIS_TEXT}, "title_font": {"color": AXIS_TEXT}}
+    fig.update_xaxes(
+        title_text=x_title, showgrid=False, linecolor=MUTED, ticks="outside", zeroline=False, **axis_text
+    )
+    fig.update_yaxes(title_text=y_title, gridcolor=GRID, linecolor=MUTED, zeroline=False, **axis_text)
+    fit_top_margin(fig)
     return fig
-
-
-def label_line_ends(fig: go.Figure, ends: dict[Format, tuple[float, float]], *, log_y: bool = False) -> None:
-    """Name each format at the right end of its line, in its colour (direct labels, no legend).
-
-    Labels closer than a twentieth of the value range are pushed apart vertically.
-    """
-
-    def scale(y: float) -> float:
-        return math.log10(max(y, 1e-9)) if log_y else y
-
-    ys = [scale(y) for _, y in ends.values()]
-    spread = (max(ys) - min(ys)) if len(ys) > 1 else 0.0
-    span = max(abs(v) for v in ys) or 1.0
-    close = spread < span / 20
-    order = sorted(ends, key=lambda f: ends[f][1])
-    for rank, fmt in enumerate(order):
-        x, y = ends[fmt]
-        shift = (rank - (len(order) - 1) / 2) * 18 if close else 0
-        fig.add_annotation(
-            x=math.log10(x) if fig.layout.xaxis.type == "log" else x,
-            y=scale(y),
-            text=f"<b>{fmt.label}</b>",
-            showarrow=False,
-            xanchor="left",
-            xshift=6,
-            yshift=shift,
-            font={"color": FORMAT_COLOURS[fmt], "size": 13},
-        )
 
 
 def ring_marker(fig: go.Figure, x: float, y: float, colour: str, name: str, hover: str) -> None:
@@ -150,3 +286,59 @@ def money_ticks(fig: go.Figure, symbol: str, axis: str = "y", values: list[float
         "ticktext": [money_tick_text(t, symbol.strip(), step) for t in ticks],
     }
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickprefix="", tickformat="", **update)
+
+
+PRESENT_TITLE_WRAP, PRESENT_SUBTITLE_WRAP = 90, 130  # characters: a presenting screen is wide (1920 px)
+PRESENT_SIZES = {"title": 28, "subtitle": 19, "text": 18, "axis": 18, "mark": 18}  # px; axis text ≥ 16
+
+
+def presentation_overlay(fig: go.Figure, height: int = 600) -> go.Figure:
+    """Room-sized type for presentation mode (UI.md: axis text ≥ 16 px at ≥ 4.5:1 contrast).
+
+    At least `height` px tall (a taller figure keeps its height); larger title, subtitle,
+    ticks, axis titles, legend, annotations and text on traces;
+    ticks and axis titles in `AXIS_TEXT`; titles re-wrapped for a wide screen; the top
+    margin refitted to the larger lines. Changes `fig` in place and returns it.
+
+    >>> fig = presentation_overlay(frame(go.Figure(), "A title", x_title="Learners", y_title="Cost"))
+    >>> fig.layout.xaxis.tickfont.size, fig.layout.yaxis.title.font.color == AXIS_TEXT, fig.layout.title.font.size
+    (18, True, 28)
+    """
+    size = PRESENT_SIZES
+    title = fig.layout.title
+    body = fig.layout.meta.get(_BODY, 0) if isinstance(fig.layout.meta, dict) else 0
+    fig.update_layout(
+        height=max(fig.layout.height or 0, height),
+        meta={_BODY: max(body, height - _USUAL_TOP)} if body else None,
+        font={"size": size["text"]},
+        title={"text": wrap(unwrap(title.text or ""), PRESENT_TITLE_WRAP), "font": {"size": size["title"]}},
+        legend={"font": {"size": size["text"]}},
+        hoverlabel={"font": {"size": size["text"]}},
+    )
+    if title.subtitle and title.subtitle.text:
+        fig.update_layout(
+            title_subtitle={
+                "text": wrap(unwrap(title.subtitle.text), PRESENT_SUBTITLE_WRAP),
+                "font": {"size": size["subtitle"]},
+            }
+        )
+    axis = {
+        "tickfont": {"size": size["axis"], "color": AXIS_TEXT},
+        "title_font": {"size": size["axis"], "color": AXIS_TEXT},
+    }
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    fig.update_polars(
+        radialaxis_tickfont={"size": size["axis"] - 2, "color": AXIS_TEXT},
+        angularaxis_tickfont={"size": size["axis"], "color": INK},
+    )
+    fig.update_annotations(font_size=size["mark"])
+    for trace in fig.data:
+        if "textfont" in trace:
+            trace.textfont.size = size["text"]
+        if trace.type == "contour" and trace.showscale is not False:
+            trace.colorbar.tickfont = {"size": size["axis"], "color": AXIS_TEXT}
+            trace.colorbar.title.font = {"size": size["axis"], "color": AXIS_TEXT}
+    fit_top_margin(fig, title_size=size["title"], subtitle_size=size["subtitle"], mark_size=size["mark"])
+    fig.update_layout(height=max(fig.layout.height, height))
+    return fig

@@ -30,13 +30,14 @@ kpi_row(
     [
         Tile(option_label(Option.BLEND, "cost per learner"), money(blend.costs / blend.learners, currency),
              f"{money(blend.costs, currency)} in total"),
-        Tile(option_label(Option.BLEND, "ROI"), percent(blend.roi_pct), f"NPV {money(blend.npv, currency)}"),
+        Tile(option_label(Option.BLEND, "ROI"), percent(blend.roi_pct), f"Net present value {money(blend.npv, currency)}"),
         Tile("Best mix", percent(100 * best, 0), f"{mix(100 * best)}, best for {scenario.blend_objective}"),
     ]
 )  # fmt: skip
 show_chart(blend_figure(curves, chosen, best, currency, scenario.blend_objective), key="blend_chart")
 st.caption(
     "Each learner takes one track: instructor-led (with its nudges) or microlearning (with its nudges). "
-    "Costs add up per track; benefits per learner mix as (1 − s)·microlearning + s·instructor-led, so 0 % "
-    "and 100 % are exactly the pure formats. Move the mix under Blended mix in the sidebar."
+    "Costs add up per track; the benefit per learner is the mix of the two formats' benefits in proportion "
+    "to their learners, so 0 % and 100 % are exactly the pure formats. Move the mix under Blended mix in "
+    "the sidebar."
 )

@@ -1,4 +1,4 @@
-"""Case studies: the seeds' vignettes and calculators as presets, each loadable into the sidebar."""
+"""Case studies: the source documents' examples and calculators as presets, each loadable into the sidebar."""
 
 import streamlit as st
 
@@ -8,9 +8,11 @@ from components.guard import require_entry
 require_entry("case_studies")
 
 st.title("Case studies")
-st.markdown("#### Each case rebuilds a seed's story with the model: load one to see it on every page.")
+st.markdown(
+    "#### Each case rebuilds an example from the source documents with the model: load one to see it on every page."
+)
 st.caption(
-    "Figures marked as assumed in a case's description are illustrative (grade D); the seeds' own figures "
-    "are vendor claims (grade C). The model applies its own adjustments, so its ROI can differ from the seed's."
+    "Figures marked as assumed in a case's description are illustrative (grade D); the articles' own figures "
+    "are vendor claims (grade C). The model applies its own adjustments, so its ROI can differ from the article's."
 )
 case_grid()

@@ -6,6 +6,7 @@ from calculators.goal_seek import goal_seek, metric_curve, seekable_fields
 from calculators.scenario import input_title
 from components.guard import require_entry
 from components.messages import basis_line
+from components.page_state import seed
 from components.presentation import show_chart
 from components.risk_charts import focus_range, goal_curve_figure, input_text, metric_text
 from components.risk_inputs import option_picker
@@ -17,14 +18,16 @@ scenario = current_scenario()
 currency = scenario.currency
 st.title("Goal seek")
 st.caption(basis_line(scenario))
-labels = {input_title(f): f for f in seekable_fields()}
-names = list(labels)
+for name in ("gs_field", "gs_metric", "gs_target"):
+    seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
 c1, c2, c3 = st.columns([2, 1, 1])
-field = labels[c1.selectbox("Solve for", names, index=names.index(input_title("learners")), key="gs_field")]
-metric = c2.segmented_control("Measure", ["ROI", "NPV"], default="ROI", key="gs_metric") or "ROI"
+field = c1.selectbox(
+    "Solve for", seekable_fields(), format_func=input_title, key="gs_field", persist_state="session"
+)
+metric = c2.segmented_control("Measure", ["ROI", "NPV"], key="gs_metric", persist_state="session") or "ROI"
 target = c3.number_input(
-    f"Target {'ROI (%)' if metric == 'ROI' else f'NPV ({currency})'}", -100.0 if metric == "ROI" else -1e9, 1e9,
-    0.0, format="%.1f", key="gs_target",
+    f"Target {'ROI (%)' if metric == 'ROI' else f'NPV ({currency})'}", -1e9, 1e9, format="%.1f",
+    key="gs_target", persist_state="session",
 )  # fmt: skip
 option = option_picker("gs_option")
 
@@ -53,5 +56,5 @@ show_chart(
 )
 st.caption(
     "The whole allowed range of the input is scanned for every place the target is crossed; the crossing "
-    "nearest your current value is refined by bisection. Other inputs stay as they are."
+    "nearest your current value is then narrowed down step by step. Other inputs stay as they are."
 )

@@ -14,10 +14,12 @@ from calculators.pilot import (
     sample_size,
     two_sided_alpha,
 )
-from calculators.scenario import INPUTS, Format
+from calculators.scenario import ARTICLE_000, ARTICLE_002, INPUTS, Format
+from calculators.settings import SETTING_NAMES
 from components.formatting import learners, percent
 from components.guard import require_entry
 from components.kpi import Tile, format_label, kpi_row
+from components.page_state import seed
 from components.pilot_view import (
     apply_fit,
     breakeven_verdict,
@@ -46,9 +48,12 @@ def _fill_example() -> None:
 
 
 st.title("Pilot planner")
+for name in SETTING_NAMES:
+    if name.startswith("pilot_"):
+        seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
 st.markdown(
-    "#### Seed 002: run dual pilots and measure at 30 and 90 days. Size them, read the results, "
-    "and feed the decay back into the model."
+    f"#### Run two pilots side by side and measure at 30 and 90 days, as {ARTICLE_002.short} advises. "
+    "Size them, read the results, and feed the decay back into the model."
 )
 st.caption(
     f"Arm A is the {format_label(Format.ILT, 'pilot')} (the comparison), arm B the "
@@ -59,39 +64,47 @@ st.caption(
 st.subheader("1 · How many learners each arm needs")
 c1, c2, c3, c4, c5 = st.columns(5)
 design = c1.selectbox(
-    "Question", ["Is microlearning better?", "Is microlearning no worse?"], key="pilot_design",
+    "Question", ["better", "no worse"], key="pilot_design", persist_state="session",
+    format_func=lambda d: f"Is microlearning {d}?",
     help="Better: two-sided superiority test. No worse: one-sided non-inferiority test with a margin.",
 )  # fmt: skip
-non_inferiority = design.endswith("no worse?")
+non_inferiority = design == "no worse"
 alpha = significance_input(c2, one_sided=non_inferiority)
 power = c3.selectbox(
-    "Power", [0.80, 0.85, 0.90, 0.95], index=0, key="pilot_power", format_func=lambda p: f"{p:.0%}"
-)
+    "Power", [0.80, 0.85, 0.90, 0.95], key="pilot_power", format_func=lambda p: f"{p:.0%}",
+    persist_state="session",
+    help="The chance that the pilot detects the gap you expect, if the gap is real. 80 % is usual.",
+)  # fmt: skip
 baseline_pct = c4.number_input(
-    "Arm A rate, instructor-led (%)", 1.0, 99.0, 35.0, step=1.0, format="%.0f", key="pilot_baseline_pct",
-    help="Default: seed 000's 35 % retention after an eight-hour workshop (grade C).",
+    "Arm A rate, instructor-led (%)", 1.0, 99.0, step=1.0, format="%.0f", key="pilot_baseline_pct",
+    persist_state="session",
+    help=f"Default: 35 % retention after an eight-hour workshop, from {ARTICLE_000.short} (grade C).",
 )  # fmt: skip
 target_pct = c5.number_input(
-    "Arm B rate you expect, microlearning (%)", 1.0, 99.0, 50.0, step=1.0, format="%.0f", key="pilot_target_pct",
+    "Arm B rate you expect, microlearning (%)", 1.0, 99.0, step=1.0, format="%.0f", key="pilot_target_pct",
+    persist_state="session",
     help="Illustrative: a 15-point gain. The smaller the gain, the larger the pilot.",
 )  # fmt: skip
 margin_pct = 10.0
 if non_inferiority:
     margin_pct = st.number_input(
-        "Non-inferiority margin (points)", 1.0, 50.0, 10.0, step=1.0, format="%.0f", key="pilot_margin_pct",
+        "Non-inferiority margin (points)", 1.0, 50.0, step=1.0, format="%.0f", key="pilot_margin_pct",
+        persist_state="session",
         help="How much worse than instructor-led microlearning may be and still be adopted.",
     )  # fmt: skip
 clustered = st.toggle(
-    "Teams are randomised, not individual learners", key="pilot_cluster",
+    "Teams are randomised, not individual learners", key="pilot_cluster", persist_state="session",
     help="Whole teams (or sites) get one format: learners in a team resemble each other, so more are needed.",
 )  # fmt: skip
 team_size, icc = 1, 0.0
 if clustered:
     t1, t2 = st.columns(2)
-    team_size = t1.number_input("Learners per team", 1, 1_000, 12, key="pilot_team_size")
+    team_size = t1.number_input("Learners per team", 1, 1_000, key="pilot_team_size", persist_state="session")
     icc = t2.number_input(
-        "Intra-cluster correlation (ICC)", 0.0, 1.0, 0.05, step=0.01, format="%.2f", key="pilot_icc",
-        help="Illustrative default 0.05; workplace and school trials commonly report 0.01-0.2.",
+        "Intra-cluster correlation (ICC)", 0.0, 1.0, step=0.01, format="%.2f", key="pilot_icc",
+        persist_state="session",
+        help="How alike learners in one team are: 0 means no more alike than strangers, 1 identical. "
+        "Illustrative default 0.05; workplace and school trials commonly report 0.01-0.2.",
     )  # fmt: skip
 
 baseline, target = baseline_pct / 100, target_pct / 100
@@ -122,7 +135,7 @@ else:
     ]
     if plan:
         tiles += [
-            Tile("Design effect", f"{plan.design_effect:.2f}", f"1 + ({team_size} − 1) × {icc:g}"),
+            Tile("Design effect", f"{plan.design_effect:.2f}", "times the learners needed one by one"),
             Tile(
                 "Teams per arm",
                 learners(plan.teams),
@@ -132,11 +145,36 @@ else:
     kpi_row(tiles)
     if non_inferiority:
         st.caption(
-            f"One-sided test at α = {alpha:g} that microlearning is at most {margin_pct:g} points worse "
-            "(Chow, Shao & Wang; normal approximation, unpooled variance)."
+            f"Microlearning counts as no worse if it is at most {margin_pct:g} points below instructor-led."
         )
     else:
         show_chart(sample_size_figure(baseline, target, per_arm, alpha, power), key="pilot_size_chart")
+    with st.expander("How the pilot is sized"):
+        st.markdown(
+            f"- **Significance level α = {alpha:g}**: the risk of a false alarm you accept, i.e. of declaring a "
+            "difference that is not there.\n"
+            f"- **Power {power:.0%}**: the chance of detecting the gap you expect if it is real.\n"
+            + (
+                "- **Non-inferiority test**: one-sided, so only a shortfall of microlearning counts; "
+                "the margin is the largest shortfall you would still accept.\n"
+                if non_inferiority
+                else "- **Superiority test**: two-sided, so a gap in either direction counts.\n"
+            )
+            + (
+                f"- **Design effect = 1 + (learners per team − 1) × ICC = 1 + ({team_size} − 1) × {icc:g}**: how "
+                "many times more learners a pilot needs when whole teams get one format, because learners in a "
+                "team resemble each other.\n"
+                if plan
+                else ""
+            )
+        )
+        if non_inferiority:
+            st.caption(
+                f"One-sided test at α = {alpha:g} that microlearning is at most {margin_pct:g} points worse "
+                "(Chow, Shao & Wang; normal approximation, unpooled variance)."
+            )
+        else:
+            st.caption("Two-sided test of two proportions (normal approximation).")
 
 # --- 2. Results ----------------------------------------------------------------------------
 st.subheader(f"2 · Results at {DAY_FIRST} and {DAY_SECOND} days")
@@ -149,15 +187,33 @@ for day in DAYS:
     cols[0].markdown(f"**Day {day}**")
     values = (
         cols[1].number_input(
-            "Instructor-led: passed", min_value=0, max_value=100_000, key=f"pilot_a_pass_{day}"
+            "Instructor-led: passed",
+            min_value=0,
+            max_value=100_000,
+            key=f"pilot_a_pass_{day}",
+            persist_state="session",
         ),
         cols[2].number_input(
-            "Instructor-led: tested", min_value=0, max_value=100_000, key=f"pilot_a_n_{day}"
+            "Instructor-led: tested",
+            min_value=0,
+            max_value=100_000,
+            key=f"pilot_a_n_{day}",
+            persist_state="session",
         ),
         cols[3].number_input(
-            "Microlearning: passed", min_value=0, max_value=100_000, key=f"pilot_b_pass_{day}"
+            "Microlearning: passed",
+            min_value=0,
+            max_value=100_000,
+            key=f"pilot_b_pass_{day}",
+            persist_state="session",
         ),
-        cols[4].number_input("Microlearning: tested", min_value=0, max_value=100_000, key=f"pilot_b_n_{day}"),
+        cols[4].number_input(
+            "Microlearning: tested",
+            min_value=0,
+            max_value=100_000,
+            key=f"pilot_b_n_{day}",
+            persist_state="session",
+        ),
     )
     rows[day] = tuple(int(v) for v in values)  # type: ignore[assignment]
     a_pass, a_n, b_pass, b_n = rows[day]
@@ -184,14 +240,24 @@ for day, r in results.items():
         [
             Tile(f"Difference at day {day}", points(r.difference), "microlearning minus instructor-led"),
             Tile(f"95 % CI at day {day}", f"{points(r.ci[0])} to {points(r.ci[1])}".replace(" points", ""),
-                 "points; Newcombe hybrid score interval"),
-            Tile(f"p-value at day {day}", p_value_text(r.p_value), "two-proportion z-test, two-sided"),
+                 "points: where the true difference most likely lies"),
+            Tile(f"p-value at day {day}", p_value_text(r.p_value), "chance of a gap this large if the formats were equal"),
             Tile(f"P(microlearning better) at day {day}", percent(100 * r.prob_b_beats_a),
-                 "Bayesian, uniform Beta(1, 1) priors"),
+                 "how likely microlearning is truly better"),
         ]
     )  # fmt: skip
 if results:
     show_chart(results_figure(rows, results), key="pilot_results_chart")
+    with st.expander("How the results are computed"):
+        st.markdown(
+            "- **95 % CI** (confidence interval): the range that holds the true difference in 95 of 100 such "
+            "pilots. Newcombe's hybrid score interval for a difference of two proportions.\n"
+            "- **p-value**: the chance of a gap at least this large if both formats worked equally well; "
+            "below 0.05 is usually called significant. Two-proportion z-test, two-sided.\n"
+            "- **P(microlearning better)**: how likely microlearning's true rate is the higher one, given "
+            "these results. Bayesian, with uniform Beta(1, 1) priors (every rate equally likely beforehand).\n"
+            "- **Bars on the chart**: the range each arm's rate most likely lies in (95 % Wilson score interval)."
+        )
     with st.expander("Results table"):
         table = results_table(results)
         st.dataframe(table, hide_index=True, width="stretch")
@@ -203,9 +269,15 @@ if results:
 st.subheader("3 · Feed the decay into the retention model")
 day_ref = scenario.retention_reference_day
 st.caption(
-    f"Each arm's two rates fit R(t) = R₃₀·e^(−(t − 30)/S) with S = (90 − 30) / ln(R₃₀ / R₉₀). The fitted rate at "
-    f"day {day_ref} (your reference day) can replace the sidebar's 'Knowledge retained', rounded to a whole percent."
+    f"Each arm's two results give its forgetting curve. The curve's value at day {day_ref} (your reference day) "
+    "can replace the sidebar's 'Knowledge retained', rounded to a whole percent."
 )
+with st.expander("The decay formula"):
+    st.markdown(
+        "R(t) = R₃₀·e^(−(t − 30)/S), with S = (90 − 30) / ln(R₃₀ / R₉₀): knowledge fades by the same fraction "
+        "every day. R₃₀ and R₉₀ are the pass rates at days 30 and 90; S, the stability, is the number of days "
+        "the rate takes to fall to about a third (e^(−1) ≈ 37 %)."
+    )
 fit_columns = st.columns(2)
 for column, fmt, offset in ((fit_columns[0], Format.MICRO, 2), (fit_columns[1], Format.ILT, 0)):
     field = f"{fmt.value}_retention_pct"
@@ -237,10 +309,12 @@ st.subheader("4 · Can the pilot tell break-even from loss?")
 e1, e2 = st.columns(2)
 field = e1.selectbox(
     "Effect the pilot measures", list(EFFECTS), key="pilot_effect", format_func=lambda f: INPUTS[f].label,
+    persist_state="session",
     help="A relative change of arm A's rate: productivity raises a success rate, incidents avoided lower an incident rate.",
 )  # fmt: skip
 enrol = e2.number_input(
-    "Learners per arm you can enrol (0 = the plan above)", 0, 1_000_000, 0, step=10, key="pilot_enrol",
+    "Learners per arm you can enrol (0 = the plan above)", 0, 1_000_000, step=10, key="pilot_enrol",
+    persist_state="session",
 )  # fmt: skip
 effect = EFFECTS[field]
 per_arm_enrolled = enrol or planned or 0
@@ -254,13 +328,13 @@ else:
     kpi_row(
         [
             Tile("Break-even effect", percent(check.breakeven_pct),
-                 f"{INPUTS[field].label.lower()} for ROI = 0" if check.breakeven_pct is not None
+                 f"{INPUTS[field].label.lower()} needed to break even" if check.breakeven_pct is not None
                  else "ROI is positive even with no effect" if check.profitable_without_effect
-                 else "no effect in range reaches ROI = 0"),
+                 else "no effect in range breaks even"),
             Tile("Smallest effect the pilot detects", percent(check.mde_pct),
                  f"relative to arm A's {percent(baseline_pct, 0)}, {learners(per_arm_enrolled)} per arm"),
             Tile("Learners per arm to detect break-even", learners(check.learners_for_breakeven),
-                 f"two-sided α = {detect_alpha:g}, same power" if check.learners_for_breakeven
+                 "same false-alarm risk and power" if check.learners_for_breakeven
                  else "no break-even effect to detect"),
         ]
     )  # fmt: skip

@@ -37,12 +37,24 @@ kpi_row(
 )  # fmt: skip
 show_chart(retention_figure(scenario), key="retention_chart")
 st.caption(
-    "Curves: exponential R = e^(−t/S), power law R = (1 + t)^(−a), FSRS-style R = (1 + 19t/81S)^(−½), each "
-    "calibrated so that R(reference day) equals the retention assumption. A nudge resets retention and "
-    "multiplies stability by the spacing gain. Change the family, nudges and gain under Retention in the sidebar. "
-    "Without nudges a longer horizon adds little benefit: the mean is taken over the whole benefit period, and "
-    "knowledge that has been forgotten earns nothing."
+    "Each curve passes through your retention assumption at the reference day. A nudge brings retention back "
+    "to 100 % and makes the next decline slower. Change the curve, nudges and gain under Retention in the "
+    "sidebar. Without nudges a longer horizon adds little benefit: the mean is taken over the whole benefit "
+    "period, and knowledge that has been forgotten earns nothing."
 )
+with st.expander("The forgetting-curve formulas"):
+    st.markdown(
+        "R(t) is the share of the content still known t days after training; S, the stability, sets how "
+        "slowly it fades. Each formula is calibrated so that R at the reference day equals the retention "
+        "assumption.\n\n"
+        "- **Exponential**, R = e^(−t/S): knowledge fades by the same fraction every day.\n"
+        "- **Power law**, R = (1 + t)^(−a), a the decay rate: fast loss in the first days, then a long, slow "
+        "tail.\n"
+        "- **FSRS-style**, R = (1 + 19t/81S)^(−½): the curve of the FSRS spaced-repetition scheduler, a power "
+        "law of fixed shape.\n"
+        "- **Nudge**: retention returns to 100 % and the decay slows by the stability gain per nudge (S is "
+        "multiplied by it, a divided), so each decline is slower than the last."
+    )
 
 with st.expander("Fit the decay from your own pilot (two measurements)"):
     st.markdown("Enter the share of a test answered correctly at two points after training.")

@@ -7,6 +7,7 @@ from calculators.scenario import input_title
 from calculators.sensitivity import frontier, tornado
 from components.guard import require_entry
 from components.messages import basis_line
+from components.page_state import seed
 from components.presentation import show_chart
 from components.risk_charts import focus_range, frontier_figure, tornado_figure
 from components.risk_inputs import current_ranges, option_picker, ranges_editor
@@ -22,7 +23,10 @@ left, right = st.columns([2, 1])
 with left:
     option = option_picker("sens_option")
 with right:
-    metric = st.segmented_control("Measure", ["ROI", "NPV"], default="ROI", key="sens_metric") or "ROI"
+    seed("sens_metric")
+    metric = (
+        st.segmented_control("Measure", ["ROI", "NPV"], key="sens_metric", persist_state="session") or "ROI"
+    )
 
 base, bars = tornado(scenario, option, metric, current_ranges())
 show_chart(tornado_figure(base, bars, metric, option, currency), key="sens_tornado_chart")
@@ -30,13 +34,14 @@ show_chart(tornado_figure(base, bars, metric, option, currency), key="sens_torna
 with st.expander("Ranges of the uncertain inputs (edit low and high)"):
     ranges_editor(scenario)
 
-st.subheader("Break-even frontier")
-labels = {input_title(f): f for f in RANGED_FIELDS}
-names = list(labels)
+st.subheader("Where it breaks even, over two inputs at once")
 c1, c2 = st.columns(2)
-x_label = c1.selectbox("Across", names, index=names.index(input_title("learners")), key="sens_x")
-y_label = c2.selectbox("And", names, index=names.index(input_title("micro_retention_pct")), key="sens_y")
-x_field, y_field = labels[x_label], labels[y_label]
+for name in ("sens_x", "sens_y"):
+    seed(name)  # page settings: kept across pages and in the link
+x_field = c1.selectbox(
+    "Across", RANGED_FIELDS, format_func=input_title, key="sens_x", persist_state="session"
+)
+y_field = c2.selectbox("And", RANGED_FIELDS, format_func=input_title, key="sens_y", persist_state="session")
 if x_field == y_field:
     st.info("Choose two different inputs to draw the frontier.")
 else:

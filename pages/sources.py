@@ -1,13 +1,16 @@
-"""Assumptions & sources: every input with its default, source and evidence grade; the seeds' slips."""
+"""Assumptions & sources: every input with its default, source and evidence grade; the source
+documents and their slips (the "seed discrepancies"); research; the glossary."""
 
 import streamlit as st
 
+from components.glossary import glossary
 from components.guard import require_entry
 from components.scenario_inputs import current_scenario
 from components.sources_view import (
     inputs_table_view,
     research_list,
     seed_discrepancies,
+    source_documents,
     weak_defaults_sentence,
 )
 
@@ -19,12 +22,18 @@ st.title("Assumptions & sources")
 st.markdown(f"#### {weak_defaults_sentence(scenario)}")
 inputs_table_view(scenario)
 
-st.header("Where the seeds disagree with themselves", anchor=False)
+st.header("The source documents", anchor=False)
+st.caption("Many defaults come from three web articles; their figures are graded C (vendor claim).")
+source_documents()
+
+st.header("Where the source documents disagree with themselves", anchor=False)
 st.caption(
-    "The defaults come from three web articles (the seeds). Where a printed figure does not follow "
-    "from the article's own numbers, the computed figure is shown next to it; the model uses the computed one."
+    "Where a printed figure does not follow from the article's own numbers, the computed figure is shown "
+    "next to it; the model uses the computed one."
 )
 seed_discrepancies(scenario)
 
 st.header("What independent research says", anchor=False)
 research_list()
+
+glossary()

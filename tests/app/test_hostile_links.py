@@ -54,7 +54,7 @@ def test_hostile_link_values_are_escaped_in_the_warning(app):
     assert "\\!\\[x\\](https:\u2060//evil.example/p.png)" in text
     assert ":\u2060red\\[\\$" in text and ":\u2060material/lock:" in text
     # every hostile value fell back to the default
-    assert at.sidebar.slider(key="sb_learners").value == 1000
+    assert at.sidebar.select_slider(key="sb_learners").value == 1000
     assert at.sidebar.selectbox(key="sb_currency").value == "USD"
     assert "learners" not in at.query_params and "rng" not in at.query_params
 

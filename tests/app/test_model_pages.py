@@ -65,7 +65,7 @@ def test_presentation_mode_from_the_link_hides_inputs_and_keeps_the_scenario(app
     assert not at.sidebar.slider  # no inputs in a meeting room
     assert metric(at, "Microlearning is cheaper by") == "$64,000"  # 36,000 against 100,000
     at.button(key="present_exit").click().run()
-    assert at.sidebar.slider(key="sb_learners").value == 2_000
+    assert at.sidebar.select_slider(key="sb_learners").value == 2_000
     assert "present" not in at.query_params
 
 

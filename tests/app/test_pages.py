@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from calculators.scenario import INPUTS
+from components.scenario_inputs import SELECT_SLIDERS
+from components.theme import unwrap
 from tests.app.conftest import APP, PAGES
 
 
@@ -22,7 +24,8 @@ def metric(at: AppTest, label_part: str) -> str:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    """Every chart's title on one line (titles are wrapped with `<br>` to read on a phone)."""
+    return [unwrap(json.loads(c.proto.spec)["layout"]["title"]["text"]) for c in at.get("plotly_chart")]
 
 
 TITLES = {
@@ -53,7 +56,7 @@ def test_every_page_runs_without_exception(app, page_file):
     at = app(page=page_file)
     assert not at.exception
     assert at.title[0].value == TITLES[page_file]
-    assert at.sidebar.slider(key="sb_learners").value == 1_000, "the shared sidebar is there"
+    assert at.sidebar.select_slider(key="sb_learners").value == 1_000, "the shared sidebar is there"
     if page_file in CHART_PAGES:
         assert chart_titles(at), "each model page shows charts"
 
@@ -69,7 +72,7 @@ def test_defaults_show_the_seed_cost_table_answer(app):
 
 def test_learner_slider_by_key_moves_the_tiles(app):
     at = app(page="pages/costs.py")
-    at.sidebar.slider(key="sb_learners").set_value(2_000).run()
+    at.sidebar.select_slider(key="sb_learners").set_value(2_000).run()
     assert metric(at, "Microlearning total cost") == "$36,000"  # 30,000 + 3 × 2,000
     assert metric(at, "Instructor-led total cost") == "$100,000"  # 10,000 + 45 × 2,000
     assert at.query_params["learners"] == "2000"
@@ -85,12 +88,12 @@ def test_cost_slider_moves_the_crossover_chart(app):
 
 def test_sidebar_values_survive_page_switches(app):
     at = app()
-    at.sidebar.slider(key="sb_learners").set_value(2_500).run()
+    at.sidebar.select_slider(key="sb_learners").set_value(2_500).run()
     at.switch_page("pages/costs.py").run()
-    assert at.sidebar.slider(key="sb_learners").value == 2_500
+    assert at.sidebar.select_slider(key="sb_learners").value == 2_500
     assert metric(at, "Microlearning total cost") == "$37,500"
     at.switch_page("pages/executive_summary.py").run()
-    assert at.sidebar.slider(key="sb_learners").value == 2_500
+    assert at.sidebar.select_slider(key="sb_learners").value == 2_500
 
 
 def test_fully_loaded_switch_shows_how_much_the_answer_moves(app):
@@ -114,7 +117,7 @@ def test_currency_is_shown_on_every_money_figure(app):
 def test_share_link_restores_the_scenario(app):
     at = app(query={"v": "1", "learners": "300", "fully_loaded": "1", "ilt_cost_per_learner": "40"})
     assert not at.exception
-    assert at.sidebar.slider(key="sb_learners").value == 300
+    assert at.sidebar.select_slider(key="sb_learners").value == 300
     assert at.sidebar.toggle(key="sb_fully_loaded").value is True
     assert at.sidebar.slider(key="sb_ilt_cost_per_learner").value == 40.0
     assert not at.warning
@@ -159,24 +162,24 @@ def test_hostile_links_never_crash_and_keep_inputs_in_bounds(app, query):
     for name, spec in INPUTS.items():
         if spec.minimum is None:
             continue
-        widget = (
-            at.sidebar.slider(key=f"sb_{name}")
-            if spec.widget == "slider"
-            else at.sidebar.number_input(key=f"sb_{name}")
-        )
+        if name in SELECT_SLIDERS:
+            widget = at.sidebar.select_slider(key=f"sb_{name}")
+        elif spec.widget == "slider":
+            widget = at.sidebar.slider(key=f"sb_{name}")
+        else:
+            widget = at.sidebar.number_input(key=f"sb_{name}")
         assert spec.minimum <= widget.value <= spec.maximum
 
 
 def test_loading_a_preset_replaces_the_inputs(app):
     at = app(query={"v": "1", "learners": "300", "micro_fixed_cost": "50000"}, page="pages/costs.py")
-    at.sidebar.selectbox(key="sb_preset_choice").set_value("Seed cost table").run()
-    at.sidebar.button(key="sb_preset_load").click().run()
+    assert at.sidebar.selectbox(key="sb_preset_choice").value == "From a link"
+    at.sidebar.selectbox(key="sb_preset_choice").set_value("Vendor cost table").run()  # choosing loads
     assert not at.exception
-    assert at.sidebar.slider(key="sb_learners").value == 1_000
-    assert at.sidebar.slider(key="sb_micro_fixed_cost").value == 30_000.0
+    assert at.sidebar.select_slider(key="sb_learners").value == 1_000
+    assert at.sidebar.select_slider(key="sb_micro_fixed_cost").value == 30_000.0
     assert metric(at, "Microlearning total cost") == "$33,000"
     assert dict(at.query_params) == {}  # back to defaults: the link is the bare address
-    at.sidebar.selectbox(key="sb_preset_choice").set_value("Seed cost table, fully loaded").run()
-    at.sidebar.button(key="sb_preset_load").click().run()
+    at.sidebar.selectbox(key="sb_preset_choice").set_value("Vendor cost table, fully loaded").run()
     assert at.sidebar.toggle(key="sb_fully_loaded").value is True
     assert metric(at, "Instructor-led total cost") == "$457,000"

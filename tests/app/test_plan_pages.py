@@ -51,7 +51,7 @@ def test_all_weights_zero_says_so(app):
 
 def test_cost_rating_follows_the_learner_count(app):
     at = app(page="pages/decision.py")
-    at.sidebar.slider(key="sb_learners").set_value(100).run()
+    at.sidebar.select_slider(key="sb_learners").set_value(100).run()
     assert at.select_slider(key="dm_rating_cost_ilt").value in {"High", "Very High"}
 
 
@@ -82,7 +82,7 @@ def test_pilot_noninferiority_defaults_to_one_sided_alpha_0025(app):
     """'No worse?' switches α to one-sided 2.5 %, and the plan uses it: 80 % vs 80 %, margin 5 → 1,005."""
     at = app(page="pages/pilot.py")
     assert at.selectbox(key="pilot_alpha").value == 0.05
-    at.selectbox(key="pilot_design").set_value("Is microlearning no worse?").run()
+    at.selectbox(key="pilot_design").set_value("no worse").run()
     at.number_input(key="pilot_baseline_pct").set_value(80.0)
     at.number_input(key="pilot_target_pct").set_value(80.0)
     at.number_input(key="pilot_margin_pct").set_value(5.0).run()
@@ -98,9 +98,9 @@ def test_pilot_alpha_choice_survives_switching_the_question(app):
     """A level picked for 'better?' comes back after a look at 'no worse?', which keeps its own default."""
     at = app(page="pages/pilot.py")
     at.selectbox(key="pilot_alpha").set_value(0.01).run()
-    at.selectbox(key="pilot_design").set_value("Is microlearning no worse?").run()
+    at.selectbox(key="pilot_design").set_value("no worse").run()
     assert at.selectbox(key="pilot_alpha_noninferiority").value == 0.025
-    at.selectbox(key="pilot_design").set_value("Is microlearning better?").run()
+    at.selectbox(key="pilot_design").set_value("better").run()
     assert not at.exception
     assert at.selectbox(key="pilot_alpha").value == 0.01
     assert metric(at, "Learners per arm") != "170"  # 170 is the two-sided 5 % plan

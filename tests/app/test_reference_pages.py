@@ -53,10 +53,10 @@ def test_sources_filters_by_group_and_grade(app):
     assert at.get("download_button")[0].proto.label == "Download CSV"
 
 
-def test_sources_page_flags_the_seed_discrepancies(app):
+def test_sources_page_flags_the_source_documents_discrepancies(app):
     at = app(page=SOURCES)
     text = _text(at)
-    assert "Where the seeds disagree with themselves" in text
+    assert "Where the source documents disagree with themselves" in text
     assert "496.7 %" in text and "$6,960" in text and "$7,160" in text and "$5,960" in text
     assert "$33" in text and "$73.57" in text
     assert "33.3 %" in text
@@ -71,7 +71,7 @@ def test_case_studies_show_a_card_per_preset(app):
         "case_load_security_champions",
         "case_load_per_employee_roi",
     } <= keys
-    assert "case_load_seed_cost_table" in keys
+    assert "case_load_vendor_cost_table" in keys
     values = [m.value for m in at.metric]
     assert "$6" in values and "496.7 %" in values and "25,000" in values
 
@@ -80,7 +80,7 @@ def test_loading_the_per_employee_case_changes_the_sidebar(app):
     at = app(page=CASES)
     at.button(key="case_load_per_employee_roi").click().run()
     assert not at.exception
-    assert at.sidebar.slider(key="sb_learners").value == 1
+    assert at.sidebar.select_slider(key="sb_learners").value == 1
     assert at.sidebar.slider(key="sb_horizon_years").value == 5
     assert at.sidebar.toggle(key="sb_revenue_on").value is True
     assert any("Per-employee ROI" in t.value for t in at.toast)

@@ -31,7 +31,7 @@ def test_bad_range_in_the_link_is_reported(app):
 
 def test_frontier_axes_can_be_changed(app):
     at = app(page="pages/sensitivity.py")
-    at.selectbox(key="sens_y").set_value("Share of the gain due to training").run()
+    at.selectbox(key="sens_y").set_value("attribution_pct").run()  # "Share of the gain due to training"
     assert not at.exception
     assert "the black line is break-even" in chart_titles(at)[1]
 
@@ -57,7 +57,7 @@ def test_goal_seek_finds_break_even_learners_and_applies_it(app):
     at = app(page="pages/goal_seek.py")
     assert any("reaches ROI 0.0 % when Learners is 760" in m.value for m in at.markdown)
     at.button(key="gs_apply").click().run()
-    assert at.sidebar.slider(key="sb_learners").value == 760
+    assert at.sidebar.select_slider(key="sb_learners").value == 760
 
 
 def test_goal_seek_says_when_no_solution_exists(app):

@@ -11,66 +11,22 @@ from typing import Any
 
 import pytest
 
-try:
-    from playwright.sync_api import Locator, Page, expect
-except ImportError:  # conftest's `_browser_available` skips (or, in CI, fails) these tests
-    Locator = Page = Any  # type: ignore[assignment,misc]
-    expect = None  # type: ignore[assignment]
-
-TIMEOUT = 15_000  # ms: a page load with the Plotly bundle takes ~2-3 s, a rerun well under 1 s
-
-CHART = '[data-testid="stPlotlyChart"]'
-MICRO_TOTAL = "Microlearning total cost"
-ILT_TOTAL = "Instructor-led total cost"
-LEARNERS = "Learners"
-ILT_SEAT = "Cost per learner (ILT seat)"
-
-
-def _exact(text: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*{re.escape(text)}\s*$")
-
-
-def chart_titles(page: Page) -> Locator:
-    """The title of every Plotly chart on the page (SVG text: matched on its text content)."""
-    return page.locator(f"{CHART} .gtitle")
-
-
-def expect_chart_title(page: Page, title: str) -> None:
-    """Some chart on the page is titled `title` (retried while charts draw or redraw)."""
-    expect(chart_titles(page)).to_contain_text([_exact(title)], timeout=TIMEOUT)
-
-
-def expect_chart_text(page: Page, text: str) -> None:
-    """Some SVG text inside a chart (an annotation, a title) reads `text`."""
-    expect(page.locator(f"{CHART} svg text").filter(has_text=_exact(text)).first).to_be_attached(
-        timeout=TIMEOUT
-    )
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the KPI tile (`st.metric`) whose label contains `label`."""
-    tile = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
-    )
-    return tile.locator('[data-testid="stMetricValue"]')
-
-
-def slider(page: Page, label: str, key: str) -> Locator:
-    """A sidebar slider by its label, inside its keyed container (`st-key-sb_<field>`).
-
-    Not `exact=True`: Streamlit's slider is labelled by itself and its label, so its
-    accessible name reads "Learners Learners"; the keyed container keeps the match unique.
-    """
-    return page.locator(f'[data-testid="stSidebar"] .st-key-{key}').get_by_role("slider", name=label)
-
-
-def expect_no_exception(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-
-
-def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.locator(CHART).first).to_be_visible(timeout=TIMEOUT)
+from tests.e2e.helpers import (
+    CHART,
+    ILT_SEAT,
+    ILT_TOTAL,
+    LEARNERS,
+    MICRO_TOTAL,
+    TIMEOUT,
+    Page,
+    expect,
+    expect_chart_text,
+    expect_chart_title,
+    expect_no_exception,
+    metric_value,
+    open_app,
+    slider,
+)
 
 
 def test_learner_slider_moves_kpis_and_chart_and_link_restores_them(
@@ -82,11 +38,11 @@ def test_learner_slider_moves_kpis_and_chart_and_link_restores_them(
 
     learners = slider(page, LEARNERS, "sb_learners")
     learners.focus()
-    learners.press("ArrowRight")  # step 1: 1,000 → 1,001 learners
-    expect(learners).to_have_value("1001", timeout=TIMEOUT)
-    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,003", timeout=TIMEOUT)
-    expect_chart_text(page, "Your 1,001 learners")
-    expect(page).to_have_url(re.compile(r"[?&]learners=1001(&|$)"), timeout=TIMEOUT)
+    learners.press("ArrowRight")  # the stepped scale: 1,000 → 1,250 learners
+    expect(learners).to_have_attribute("aria-valuetext", "1,250", timeout=TIMEOUT)
+    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,750", timeout=TIMEOUT)
+    expect_chart_text(page, "Your 1,250 learners")
+    expect(page).to_have_url(re.compile(r"[?&]learners=1250(&|$)"), timeout=TIMEOUT)
 
     seat = slider(page, ILT_SEAT, "sb_ilt_cost_per_learner")
     seat.focus()
@@ -96,9 +52,9 @@ def test_learner_slider_moves_kpis_and_chart_and_link_restores_them(
     # Crossover: 20,000 more fixed cost over 37 less per learner = 540.5 → from 541 learners.
     expect_chart_title(page, "Microlearning is cheaper from 541 learners")
     expect(page).to_have_url(re.compile(r"[?&]ilt_cost_per_learner=40(&|$)"), timeout=TIMEOUT)
-    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,003", timeout=TIMEOUT)
-    # Instructor-led: 10,000 development + 1,001 seats at 40 (no per-class cost by default).
-    expect(metric_value(page, ILT_TOTAL)).to_have_text("$50,040", timeout=TIMEOUT)
+    expect(metric_value(page, MICRO_TOTAL)).to_have_text("$33,750", timeout=TIMEOUT)
+    # Instructor-led: 10,000 development + 1,250 seats at 40 (no per-class cost by default).
+    expect(metric_value(page, ILT_TOTAL)).to_have_text("$60,000", timeout=TIMEOUT)
     micro = metric_value(page, MICRO_TOTAL).text_content() or ""
     ilt = metric_value(page, ILT_TOTAL).text_content() or ""
 
@@ -108,9 +64,11 @@ def test_learner_slider_moves_kpis_and_chart_and_link_restores_them(
     expect_chart_title(shared, "Microlearning is cheaper from 541 learners")
     expect(metric_value(shared, MICRO_TOTAL)).to_have_text(micro, timeout=TIMEOUT)
     expect(metric_value(shared, ILT_TOTAL)).to_have_text(ilt, timeout=TIMEOUT)
-    expect(slider(shared, LEARNERS, "sb_learners")).to_have_value("1001", timeout=TIMEOUT)
+    expect(slider(shared, LEARNERS, "sb_learners")).to_have_attribute(
+        "aria-valuetext", "1,250", timeout=TIMEOUT
+    )
     expect(slider(shared, ILT_SEAT, "sb_ilt_cost_per_learner")).to_have_value("40", timeout=TIMEOUT)
-    expect_chart_text(shared, "Your 1,001 learners")
+    expect_chart_text(shared, "Your 1,250 learners")
     expect_no_exception(shared)
     expect_no_exception(page)
 
@@ -135,7 +93,7 @@ new MutationObserver(() => {
     ("path", "heading", "learners", "final_url"),
     [
         ("/costs?v=1&learners=300", "Costs & break-even", "300", r"/costs\?(.*&)?learners=300(&|$)"),
-        ("/executive_summary", "Executive summary", "1000", r"^[^?]*/(executive_summary)?(\?|$)"),
+        ("/executive_summary", "Executive summary", "1,000", r"^[^?]*/(executive_summary)?(\?|$)"),
     ],
     ids=["costs-deep-link", "legacy-page-file-url"],
 )
@@ -158,7 +116,9 @@ def test_deep_link_on_fresh_server_lands_on_page(
     expect(page.get_by_role("heading", level=1)).to_have_text(heading, timeout=TIMEOUT)
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_role("heading", name="Your scenario")).to_be_visible(timeout=TIMEOUT)
-    expect(slider(page, LEARNERS, "sb_learners")).to_have_value(learners, timeout=TIMEOUT)
+    expect(slider(page, LEARNERS, "sb_learners")).to_have_attribute(
+        "aria-valuetext", learners, timeout=TIMEOUT
+    )
     expect(page.locator(CHART).first).to_be_visible(timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(final_url), timeout=TIMEOUT)
     expect(page).not_to_have_url(re.compile(r"[?&]page="))

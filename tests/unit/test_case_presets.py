@@ -6,7 +6,7 @@ import pytest
 
 from calculators.presets import SAMPLE_DATA, read_preset
 from calculators.roi import Option, option_returns
-from calculators.scenario import Grade
+from calculators.scenario import ARTICLE_000, ARTICLE_002, Grade
 
 
 def _preset(stem: str):
@@ -19,7 +19,7 @@ def _preset(stem: str):
 def test_case_presets_load_strictly_and_state_their_assumptions(stem):
     preset = _preset(stem)
     assert preset.grade is Grade.C
-    assert preset.source.startswith("Seed 00")
+    assert preset.source.startswith((ARTICLE_000.citation, ARTICLE_002.citation))  # as readers cite them
     if stem != "per_employee_roi":
         assert "grade D" in preset.description  # invented figures are labelled as such
 

@@ -13,13 +13,13 @@ from calculators.scenario import Format, Grade, Scenario
 def test_sample_presets_all_load_without_problems():
     presets, errors = load_presets()
     assert errors == []
-    assert {p.name for p in presets} >= {"Seed cost table", "Seed cost table, fully loaded"}
+    assert {p.name for p in presets} >= {"Vendor cost table", "Vendor cost table, fully loaded"}
     assert all(p.problems == () for p in presets)
 
 
-def test_seed_cost_table_preset_reproduces_the_seed_crossover():
+def test_vendor_cost_table_preset_reproduces_the_articles_crossover():
     # seed 002: micro $30,000 + $3, ILT $10,000 + $45 → 20,000 / 42 ≈ 476.19, cheaper from 477
-    preset = next(p for p in load_presets()[0] if p.name == "Seed cost table")
+    preset = next(p for p in load_presets()[0] if p.name == "Vendor cost table")
     assert preset.grade is Grade.C
     x = crossover(cost_line(preset.scenario, Format.MICRO), cost_line(preset.scenario, Format.ILT))
     assert x is not None and x.cheaper_from == 477

@@ -1,0 +1,100 @@
+"""What a session keeps besides the scenario, and the address bar that carries all of it.
+
+Streamlit drops a page's widget values and every query parameter when the user changes
+page. So that nothing a user did is lost:
+
+- each page setting (`calculators.settings.PageSettings`) lives in session state under
+  its own name, which is also its widget's key; page widgets keep it across page changes
+  with `persist_state="session"` and take their value from session state, never from a
+  `value=` argument (one writer);
+- a link's page settings are read once per session, through the pydantic model, and bad
+  values are reported with the link's other problems;
+- `sync_address_bar` writes, on every run and on every page, the scenario, the
+  uncertainty ranges, the page settings and presentation mode, so the address bar is
+  always a share link for everything on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from calculators.codec import scenario_to_query
+from calculators.ranges import encode_ranges
+from calculators.scenario import Scenario
+from calculators.settings import (
+    SETTING_NAMES,
+    PageSettings,
+    apply_settings,
+    default_value,
+    settings_from_query,
+    settings_to_query,
+)
+from components.guard import TARGET_PARAM
+
+LOADED_KEY = "page_settings_loaded_from_link"
+PROBLEMS_KEY = "scenario_problems"  # shared with the scenario's link problems (one warning)
+RATING_PREFIX = "dm_rating_"
+RATING_MARK = "dm_default__"  # the default last written into a rating widget (decision_view)
+
+
+def load_page_settings_from_link() -> None:
+    """On a session's first run, put the link's page settings into session state."""
+    if st.session_state.get(LOADED_KEY):
+        return
+    st.session_state[LOADED_KEY] = True
+    settings, problems = settings_from_query(st.query_params.to_dict())
+    for name in SETTING_NAMES:
+        value = getattr(settings, name)
+        if name.startswith(RATING_PREFIX):
+            if value is not None:  # a rating the link's author chose, kept over the default
+                st.session_state[name] = value
+                st.session_state[RATING_MARK + name] = "from a link"
+            continue
+        st.session_state[name] = value
+    if problems:
+        st.session_state[PROBLEMS_KEY] = st.session_state.get(PROBLEMS_KEY, []) + [
+            p.message for p in problems
+        ]
+
+
+def seed(name: str) -> None:
+    """Give a page setting's widget its value before it is drawn (the default if none yet)."""
+    if name not in st.session_state:
+        st.session_state[name] = default_value(name)
+
+
+def setting(name: str) -> Any:
+    """The current value of a page setting (validated; the default when unset or invalid)."""
+    return getattr(page_settings(), name)
+
+
+def page_settings() -> Any:
+    """Every page setting as the session holds it, through the model (bad values: defaults)."""
+    values: dict[str, Any] = {}
+    for name in SETTING_NAMES:
+        if name not in st.session_state:
+            continue
+        value = st.session_state[name]
+        if name.startswith(RATING_PREFIX):
+            mark = st.session_state.get(RATING_MARK + name)
+            value = value if mark is not None and value != mark else None
+        values[name] = value
+    settings, _ = apply_settings(PageSettings(), values, strict=False)
+    return settings
+
+
+def sync_address_bar(scenario: Scenario, ranges: dict[str, tuple[float, float]], presenting: bool) -> None:
+    """Make the address bar the share link of everything on screen, on whatever page."""
+    wanted: dict[str, str] = dict(scenario_to_query(scenario))
+    if ranges:
+        wanted["rng"] = encode_ranges(ranges)
+    wanted.update(settings_to_query(page_settings()))
+    if presenting:
+        wanted["present"] = "1"
+    target = st.query_params.get(TARGET_PARAM)
+    if target is not None:  # the page guard's forwarding address, consumed by the entry script
+        wanted[TARGET_PARAM] = target
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,77 @@
+"""Inputs people can steer: stepped scales for inputs that span orders of magnitude, and
+typed amounts read the way people write them ("$25,000", "25k", "1.5M").
+
+A linear slider over 1..100,000 learners moves ~440 learners per pixel and one learner
+per arrow key; the interesting 100..2,000 range is its first few pixels. A stepped scale
+(1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5 × 10^k) gives every decade the same room, so 250 and
+25,000 are a few arrow presses from 1,000, and any exact value can be typed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+MANTISSAS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5)
+
+
+def stepped_scale(low: float, high: float, whole: bool = True) -> list[float]:
+    """Nice values from `low` to `high` (both included), ten a decade.
+
+    >>> stepped_scale(1, 1_000)[:12], stepped_scale(1, 1_000)[-3:]
+    ([1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25], [600, 750, 1000])
+    >>> stepped_scale(0, 1_000_000)[:3], 30_000 in stepped_scale(0, 1_000_000)
+    ([0, 1, 2], True)
+    """
+    values: set[float] = {low, high}
+    start = max(low, 1.0)
+    for power in range(math.floor(math.log10(start)), math.ceil(math.log10(max(high, 1.0))) + 1):
+        for m in MANTISSAS:
+            v = m * 10**power
+            if whole:
+                v = round(v)
+            if low <= v <= high:
+                values.add(v)
+    out = sorted(values)
+    return [int(v) for v in out] if whole else out
+
+
+def with_value(scale: list[float], value: float) -> list[float]:
+    """The scale with `value` in it (a link or a typed value may fall between steps).
+
+    >>> with_value([1, 10, 100], 42)
+    [1, 10, 42, 100]
+    """
+    return sorted(set(scale) | {value})
+
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "": 1.0}
+_AMOUNT = re.compile(r"^([+\-−]?)(\d+(?:\.\d*)?|\.\d+)([km]?)$")
+_GROUPED = re.compile(r"\d{1,3}([,'_ \u2009\u202f]\d{3})+(\.\d+)?")  # 1,234,567.89
+
+
+def parse_amount(text: str) -> float | None:
+    """A typed number as people write it, or None when it is not one.
+
+    Currency signs and codes, spaces, thousands separators (",", "_", thin spaces) are
+    ignored; "k" means thousands and "M" millions.
+
+    >>> parse_amount("$25,000"), parse_amount("25k"), parse_amount("1.5M"), parse_amount(" 250 ")
+    (25000.0, 25000.0, 1500000.0, 250.0)
+    >>> parse_amount("CHF 1'000"), parse_amount("€30.000,50") is None, parse_amount("nan") is None
+    (1000.0, True, True)
+    """
+    text = str(text)[:40]
+    for number in re.findall(r"[\d.,'_\u2009\u202f ]*\d", text):
+        grouped = number.strip()
+        if re.search(r"[,'_\u2009\u202f]", grouped) and not _GROUPED.fullmatch(grouped):
+            return None  # "30.000,50" or "1,23": not a thousands separator, so not guessed at
+    cleaned = re.sub(r"[A-Za-z]{3}(?=[\d\s.])|[$€£¥₹\s,_'\u2009\u202f]", "", text)
+    cleaned = cleaned.replace("CA", "").replace("A", "").lower()
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        return None
+    sign, number, suffix = match.groups()
+    value = float(number) * _SUFFIX[suffix]
+    value = -value if sign in {"-", "−"} else value
+    return value if math.isfinite(value) else None

@@ -1,0 +1,67 @@
+"""Shared browser-test helpers (Streamlit's e2e style: one module, imported by test files)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:
+    from playwright.sync_api import Locator, Page, expect
+except ImportError:  # conftest's `_browser_available` skips (or, in CI, fails) these tests
+    Locator = Page = Any  # type: ignore[assignment,misc]
+    expect = None  # type: ignore[assignment]
+
+TIMEOUT = 15_000  # ms: a page load with the Plotly bundle takes ~2-3 s, a rerun well under 1 s
+
+CHART = '[data-testid="stPlotlyChart"]'
+MICRO_TOTAL = "Microlearning total cost"
+ILT_TOTAL = "Instructor-led total cost"
+LEARNERS = "Learners"
+ILT_SEAT = "Cost per learner (ILT seat)"
+
+
+def _exact(text: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def chart_titles(page: Page) -> Locator:
+    """The title of every Plotly chart on the page (SVG text: matched on its text content)."""
+    return page.locator(f"{CHART} .gtitle")
+
+
+def expect_chart_title(page: Page, title: str) -> None:
+    """Some chart on the page is titled `title` (retried while charts draw or redraw)."""
+    expect(chart_titles(page)).to_contain_text([_exact(title)], timeout=TIMEOUT)
+
+
+def expect_chart_text(page: Page, text: str) -> None:
+    """Some SVG text inside a chart (an annotation, a title) reads `text`."""
+    expect(page.locator(f"{CHART} svg text").filter(has_text=_exact(text)).first).to_be_attached(
+        timeout=TIMEOUT
+    )
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the KPI tile (`st.metric`) whose label contains `label`."""
+    tile = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return tile.locator('[data-testid="stMetricValue"]')
+
+
+def slider(page: Page, label: str, key: str) -> Locator:
+    """A sidebar slider by its label, inside its keyed container (`st-key-sb_<field>`).
+
+    Not `exact=True`: Streamlit's slider is labelled by itself and its label, so its
+    accessible name reads "Learners Learners"; the keyed container keeps the match unique.
+    """
+    return page.locator(f'[data-testid="stSidebar"] .st-key-{key}').get_by_role("slider", name=label)
+
+
+def expect_no_exception(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator(CHART).first).to_be_visible(timeout=TIMEOUT)

@@ -1,0 +1,86 @@
+"""State that survives in a real browser: presentation mode across the top menu, page
+settings across pages and through a copied link in a fresh browser context."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import CHART, TIMEOUT, Page, expect, expect_no_exception, open_app
+
+pytestmark = pytest.mark.browser
+
+
+SECTIONS = {
+    "Costs & break-even": "Model", "ROI & payback": "Model", "Blended mix": "Model",
+    "Monte Carlo": "Risk", "Sensitivity": "Risk",
+}  # fmt: skip
+
+
+def _nav(page: Page, title: str) -> None:
+    """Click a page in Streamlit's navigation: the sidebar, or in presentation mode the top
+    menu (a section opens a dropdown of its pages)."""
+    sidebar = page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title)
+    if sidebar.count() and sidebar.first.is_visible():
+        sidebar.first.click()
+    else:
+        page.locator('[data-testid="stTopNavSection"]').filter(has_text=SECTIONS[title]).first.click()
+        page.locator('[data-testid="stTopNavDropdownLink"]').filter(has_text=title).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title, timeout=TIMEOUT)
+
+
+def test_presentation_survives_three_page_changes_and_exits_cleanly(page: Page, live_server: str) -> None:
+    open_app(page, live_server + "/costs?present=1&learners=2000&v=1")
+    for title in ("Monte Carlo", "ROI & payback", "Blended mix"):
+        _nav(page, title)
+        expect(page).to_have_url(re.compile(r"[?&]present=1(&|$)"), timeout=TIMEOUT)
+        expect(page.get_by_role("button", name="Exit presentation")).to_be_visible(timeout=TIMEOUT)
+        expect(page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')).to_have_count(0)
+        expect(page).to_have_url(re.compile(r"[?&]learners=2000(&|$)"), timeout=TIMEOUT)
+    page.get_by_role("button", name="Exit presentation").click()
+    expect(page).not_to_have_url(re.compile(r"[?&]present="), timeout=TIMEOUT)
+    expect(page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Blended mix")
+    expect_no_exception(page)
+
+
+def test_page_settings_survive_another_page_and_a_copied_link(
+    page: Page, live_server: str, new_context: Any
+) -> None:
+    open_app(page, live_server + "/monte_carlo")
+    page.get_by_text("PERT", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]mc_distribution=PERT(&|$)"), timeout=TIMEOUT)
+    _nav(page, "Costs & break-even")
+    expect(page).to_have_url(re.compile(r"[?&]mc_distribution=PERT(&|$)"), timeout=TIMEOUT)
+    _nav(page, "Monte Carlo")
+    expect(page.get_by_role("radio", name="PERT")).to_be_checked(timeout=TIMEOUT)
+
+    shared = new_context().new_page()
+    open_app(shared, page.url)
+    expect(shared.get_by_role("radio", name="PERT")).to_be_checked(timeout=TIMEOUT)
+    expect(shared.locator(CHART).first).to_be_visible(timeout=TIMEOUT)
+    expect_no_exception(shared)
+
+
+def test_learners_reach_250_with_a_few_keys_and_25000_with_one_typed_value(
+    page: Page, live_server: str
+) -> None:
+    open_app(page, live_server + "/costs")
+    learners = page.locator('[data-testid="stSidebar"] .st-key-sb_learners').get_by_role("slider")
+    learners.focus()
+    for step in ("750", "600", "500", "400", "300", "250"):  # six presses from 1,000
+        learners.press("ArrowLeft")
+        expect(learners).to_have_attribute("aria-valuetext", step, timeout=TIMEOUT)
+        learners.focus()
+    expect(page).to_have_url(re.compile(r"[?&]learners=250(&|$)"), timeout=TIMEOUT)
+    box = page.locator('[data-testid="stSidebar"] .st-key-sb_learners_typed input')
+    box.fill("25,000")
+    box.press("Enter")
+    expect(learners).to_have_attribute("aria-valuetext", "25,000", timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"[?&]learners=25000(&|$)"), timeout=TIMEOUT)
+    expect(box).to_have_value("25,000")
+    expect_no_exception(page)

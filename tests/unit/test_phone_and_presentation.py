@@ -1,0 +1,288 @@
+"""Charts that read on a 390 px phone and in a meeting room; one formatter per unit; the
+presentation stylesheet (UI.md, "Three screens to check").
+
+Every figure builder is drawn once with the defaults (seed 002's cost table, 1,000 learners).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from calculators.decision import CRITERIA, default_ratings, weighted_totals
+from calculators.goal_seek import goal_seek, metric_curve
+from calculators.pilot import compare
+from calculators.roi import Option, all_returns, best_share, waterfall
+from calculators.scenario import Format, Scenario
+from calculators.sensitivity import frontier, tornado
+from calculators.simulation import monte_carlo
+from calculators.summary import cost_summary
+from components.charts import breakeven_figure, cost_curves_figure, cost_per_learner_figure
+from components.decision_view import radar_figure
+from components.formatting import hours, input_value
+from components.model_charts import blend_figure, cumulative_net_figure, retention_figure, waterfall_figure
+from components.pilot_view import results_figure, sample_size_figure
+from components.presentation_style import STYLESHEET
+from components.risk_charts import frontier_figure, goal_curve_figure, histogram_figure, tornado_figure
+from components.theme import (
+    AXIS_TEXT,
+    BENEFITS_COLOUR,
+    FORMAT_COLOURS,
+    LEGEND_BELOW,
+    OPTION_COLOURS,
+    SUBTITLE_WRAP,
+    TITLE_WRAP,
+    contrast_ratio,
+    mark_rows,
+    presentation_overlay,
+    unwrap,
+    wrap,
+)
+
+S = Scenario()
+USD = "USD"
+
+
+def _mark_labels(fig: go.Figure) -> dict[str, go.layout.Annotation]:
+    """The labels standing in rows above the plot, by their text's first word ('P10', 'Your', ...)."""
+    return {a.text.split()[0]: a for a in fig.layout.annotations if (a.name or "").startswith("mark-row-")}
+
+
+@cache
+def figures() -> dict[str, go.Figure]:
+    """One figure from every builder, keyed by builder name."""
+    summary = cost_summary(S)
+    returns = all_returns(S)
+    best, curves = best_share(S)
+    base, bars = tornado(S, Option.MICRO, "ROI", {})
+    mc = monte_carlo(S, 2_000, 7)
+    xs, ys, z = frontier(S, Option.MICRO, "ROI", "learners", "micro_retention_pct", resolution=12)
+    solution = goal_seek(S, "learners", Option.MICRO, "ROI", 0.0)
+    gx, gy = metric_curve(S, "learners", Option.MICRO, "ROI", span=(1, 5_000))
+    ratings = default_ratings(S)
+    weights = {c.key: 1.0 for c in CRITERIA}
+    return {
+        "cost_curves": cost_curves_figure(summary),
+        "cost_per_learner": cost_per_learner_figure(summary),
+        "breakeven": breakeven_figure(summary),
+        "cumulative_net": cumulative_net_figure(returns, USD),
+        "waterfall": waterfall_figure(waterfall(S, Format.MICRO), USD, "Microlearning"),
+        "retention": retention_figure(S),
+        "blend": blend_figure(curves, 0.1, best, USD, "net present value"),
+        "tornado": tornado_figure(base, bars, "ROI", Option.MICRO, USD),
+        "histogram": histogram_figure(mc, Option.MICRO, USD),
+        "frontier": frontier_figure(xs, ys, z, "learners", "micro_retention_pct", (1_000, 75), "ROI", USD),
+        "goal_curve": goal_curve_figure(gx, gy, "learners", 0.0, solution.value, "ROI", USD),
+        "radar": radar_figure(ratings, weighted_totals(ratings, weights), weights),
+        "sample_size": sample_size_figure(0.35, 0.50, 170, 0.05, 0.8),
+        "pilot_results": results_figure({30: (48, 80, 56, 70)}, {30: compare(48, 80, 56, 70)}),
+    }
+
+
+NAMES = list(figures())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_titles_and_subtitles_wrap_to_a_phone_width(name):
+    """No title line longer than TITLE_WRAP characters, no subtitle line longer than SUBTITLE_WRAP."""
+    title = figures()[name].layout.title
+    assert title.text, "every chart states its message"
+    assert max(len(line) for line in title.text.split("<br>")) <= TITLE_WRAP
+    if title.subtitle and title.subtitle.text:
+        assert max(len(line) for line in title.subtitle.text.split("<br>")) <= SUBTITLE_WRAP
+
+
+def test_long_titles_really_wrap_and_read_the_same_unwrapped():
+    fig = figures()["cumulative_net"]
+    assert "<br>" in fig.layout.title.text
+    assert unwrap(fig.layout.title.text) == (
+        "Microlearning pays back in month 31 (discounted); instructor-led and blended do not within 3 years"
+    )
+
+
+def test_wrap_keeps_a_number_with_its_percent_sign():
+    assert all(
+        not line.startswith("%") for line in wrap("The best mix puts 0 % of learners there", 19).split("<br>")
+    )
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if figures()[n].layout.showlegend])
+def test_legends_sit_below_the_plot_in_a_row(name):
+    legend = figures()[name].layout.legend
+    assert legend.orientation == "h"
+    assert (legend.yref, legend.y, legend.yanchor) == (LEGEND_BELOW["yref"], 0, "bottom")
+
+
+def test_every_chart_with_more_than_one_named_series_has_a_legend():
+    for name in ("cost_curves", "cost_per_learner", "breakeven", "cumulative_net", "retention", "blend",
+                 "histogram", "radar", "pilot_results"):  # fmt: skip
+        assert figures()[name].layout.showlegend, name
+
+
+def test_no_direct_labels_at_line_ends_squeeze_the_plot():
+    """The right margin stays small: lines are named in the legend, not beside their ends."""
+    for name, fig in figures().items():
+        assert fig.layout.margin.r <= 40, name
+
+
+def test_percentile_labels_stand_in_separate_rows_above_the_plot():
+    """P10, P50 and P90 each get their own row above the plot: no percentile line crosses a label."""
+    fig = figures()["histogram"]
+    labels = _mark_labels(fig)
+    assert set(labels) == {"P10", "P50", "P90"}
+    shifts = [labels[p].yshift for p in ("P10", "P50", "P90")]
+    assert len(set(shifts)) == 3, "each label at its own height"
+    assert all(a.y == 1 and a.yref == "paper" and a.yanchor == "bottom" for a in labels.values())
+    assert mark_rows(fig) == 3
+    assert fig.layout.margin.t > 3 * 12, "the top margin holds the three rows"
+
+
+def test_histogram_axes_say_what_the_bars_count():
+    fig = figures()["histogram"]
+    assert fig.layout.xaxis.title.text == "ROI over the horizon (%)"
+    assert fig.layout.yaxis.title.text == "Share of draws (%)"
+    assert "ROI points wide" in unwrap(fig.layout.title.subtitle.text)
+
+
+def test_your_mix_and_the_benefits_line_use_no_format_or_option_colour():
+    fig = figures()["blend"]
+    reserved = {c.upper() for c in (*OPTION_COLOURS.values(), *FORMAT_COLOURS.values())}
+    your_mix = _mark_labels(fig)["Your"]
+    assert your_mix.font.color.upper() not in reserved
+    chosen_line = next(s for s in fig.layout.shapes if s.x0 == 10)
+    assert chosen_line.line.color.upper() not in reserved
+    for trace in fig.data:
+        colour = trace.line.color if trace.mode == "lines" else trace.marker.color
+        assert colour.upper() not in reserved, trace.name
+    assert next(t for t in fig.data if t.name == "Benefits").line.color == BENEFITS_COLOUR
+
+
+def test_blend_pure_formats_are_dots_apart_from_the_mix_lines():
+    """The step at 0 % and 100 % is real (a track's fixed cost); lines cover 0 < s < 100 % only."""
+    fig = figures()["blend"]
+    lines = [t for t in fig.data if t.mode == "lines"]
+    dots = [t for t in fig.data if t.mode == "markers"]
+    assert all(0 < min(t.x) and max(t.x) < 100 for t in lines)
+    assert all(list(t.x) == [0.0, 100.0] for t in dots)
+    _, curves = best_share(S)
+    costs = next(t for t in lines if t.name == "Costs")
+    assert costs.y[0] - curves["costs"][0] == pytest.approx(S.ilt_fixed_cost, rel=0.1)
+    assert "fixed costs" in unwrap(fig.layout.title.subtitle.text)
+
+
+def test_tornado_names_stand_above_the_bars_not_beside_them():
+    fig = figures()["tornado"]
+    assert fig.layout.yaxis.showticklabels is False
+    names = [a for a in fig.layout.annotations if a.name == "input name"]
+    assert [a.text for a in names] == [b.label for b in reversed(tornado(S, Option.MICRO, "ROI", {})[1][:12])]
+    assert all(a.xref == "paper" and a.x == 0 and a.yanchor == "bottom" for a in names)
+
+
+def test_tornado_end_labels_fit_inside_the_axis_range():
+    fig = figures()["tornado"]
+    lo, hi = fig.layout.xaxis.range
+    ends = [x for t in fig.data if getattr(t, "mode", None) == "text" for x in t.x]
+    span = max(ends) - min(ends)
+    assert lo <= min(ends) - 0.25 * span and max(ends) + 0.25 * span <= hi
+
+
+def test_radar_spoke_names_are_wrapped_short():
+    theta = figures()["radar"].data[0].theta
+    assert max(len(line) for name in theta for line in name.split("<br>")) <= 14
+
+
+def test_hours_read_the_same_everywhere():
+    """One formatter for hours: minutes under an hour, hours from one (sidebar help, tables, charts)."""
+    assert hours(0.125) == input_value("micro_seat_hours", 0.125, USD) == "7.5 min"
+    assert hours(8) == input_value("ilt_seat_hours", 8, USD) == "8 h"
+    assert hours(0.08125) == "4.88 min"
+    assert hours(float("nan")) == "—"
+
+
+def test_presentation_overlay_makes_axis_text_large_and_dark_enough():
+    fig = presentation_overlay(go.Figure(figures()["cost_curves"]), height=620)
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        assert axis.tickfont.size >= 16 and axis.title.font.size >= 16
+        assert contrast_ratio(axis.tickfont.color) >= 4.5 and contrast_ratio(axis.title.font.color) >= 4.5
+    assert contrast_ratio(AXIS_TEXT) >= 4.5
+    assert fig.layout.title.font.size >= 26 and fig.layout.height >= 620
+    assert all(a.font.size >= 16 for a in fig.layout.annotations)
+
+
+def test_presentation_overlay_rewraps_titles_for_a_wide_screen():
+    fig = presentation_overlay(go.Figure(figures()["cumulative_net"]))
+    assert fig.layout.title.text.count("<br>") < figures()["cumulative_net"].layout.title.text.count("<br>")
+    assert unwrap(fig.layout.title.text) == unwrap(figures()["cumulative_net"].layout.title.text)
+
+
+def test_the_plot_keeps_its_height_when_the_title_wraps():
+    short = figures()["cost_curves"]
+    long = figures()["cumulative_net"]
+    plot = {n: f.layout.height - f.layout.margin.t for n, f in (("short", short), ("long", long))}
+    assert plot["short"] == pytest.approx(plot["long"], abs=20)
+
+
+def _css_rules(text: str) -> dict[str, dict[str, str]]:
+    """selector → {property: value}, for a flat stylesheet (no @media)."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    rules: dict[str, dict[str, str]] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        declarations = dict(
+            (p.strip(), v.strip()) for p, v in (d.split(":", 1) for d in body.split(";") if ":" in d)
+        )
+        for selector in selectors.split(","):
+            rules.setdefault(" ".join(selector.split()), {}).update(declarations)
+    return rules
+
+
+def _px(value: str) -> float:
+    number = re.fullmatch(r"([\d.]+)(px|rem)", value.replace("!important", "").strip())
+    assert number, f"a size in px or rem, not {value!r}"
+    return float(number[1]) * (16 if number[2] == "rem" else 1)
+
+
+def _size(rules: dict[str, dict[str, str]], testid: str) -> float:
+    sizes = [_px(d["font-size"]) for s, d in rules.items() if f'"{testid}"' in s and "font-size" in d]
+    assert sizes, f"the stylesheet sizes {testid}"
+    return min(sizes)
+
+
+def test_presentation_stylesheet_sets_room_sizes():
+    rules = _css_rules(Path(STYLESHEET).read_text(encoding="utf-8"))
+    assert _size(rules, "stMetricValue") >= 56
+    assert _size(rules, "stMetricLabel") >= 20
+    assert _size(rules, "stCaptionContainer") >= 20
+
+
+def test_presentation_stylesheet_stays_small_and_scoped_to_the_app():
+    """One small sheet: only Streamlit's own test ids, no global element selectors, no imports."""
+    text = Path(STYLESHEET).read_text(encoding="utf-8")
+    assert "@import" not in text and "url(" not in text
+    for selector in _css_rules(text):
+        assert selector.startswith("[data-testid="), selector
+    assert len(_css_rules(text)) <= 16
+
+
+def test_frames_name_their_axes_in_the_readable_grey():
+    for name, fig in figures().items():
+        if fig.layout.xaxis.visible is False:
+            continue
+        assert fig.layout.xaxis.tickfont.color == AXIS_TEXT, name
+        assert fig.layout.yaxis.tickfont.color == AXIS_TEXT, name
+
+
+def test_mark_labels_keep_inside_the_figure_on_the_right_half():
+    """A label whose mark is in the right half of the plot ends at the mark (it grows leftwards)."""
+    fig = figures()["cost_curves"]  # today's 1,000 learners of a 2,000 axis: the middle
+    label = _mark_labels(fig)["Your"]
+    assert label.xanchor in {"left", "right"}
+    fig = figures()["histogram"]
+    lo, hi = fig.layout.xaxis.range
+    for a in _mark_labels(fig).values():
+        assert a.xanchor == ("right" if (a.x - lo) / (hi - lo) > 0.5 else "left")
+    assert np.isfinite([a.x for a in _mark_labels(fig).values()]).all()
