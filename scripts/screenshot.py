@@ -22,7 +22,10 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(
-            viewport={"width": 1440, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))}
+            viewport={
+                "width": int(os.environ.get("SHOT_WIDTH", "1440")),
+                "height": int(os.environ.get("SHOT_HEIGHT", "1000")),
+            }
         )
         for i, suffix in enumerate(suffixes):
             page.goto(base + suffix)
