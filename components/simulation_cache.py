@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
 from calculators.scenario import Scenario
 from calculators.simulation import Distribution, MonteCarlo, monte_carlo
+from components.heavy_runs import BoundedResults, HeavyGate
 
 
 @st.cache_data(max_entries=16, show_spinner="Simulating…")
@@ -25,3 +26,39 @@ def cached_monte_carlo(
 ) -> MonteCarlo:
     """`calculators.simulation.monte_carlo`, cached on its inputs (up to 10^5 draws)."""
     return _cached(scenario.model_dump_json(), draws, seed, distribution, tuple(sorted(overrides.items())))
+
+
+HEAVY_DRAWS = 100_000  # above this a run is heavy: gated, chunked with progress, kept by size
+HEAVY_AT_ONCE = 1  # server-wide: one heavy run per core would starve everyone else's reruns
+HEAVY_BUDGET_BYTES = 256 * 2**20  # finished heavy results kept (about three runs of 10^6 draws)
+GATE = HeavyGate(HEAVY_AT_ONCE)
+RESULTS = BoundedResults(HEAVY_BUDGET_BYTES)
+
+
+def _size(result: MonteCarlo) -> int:
+    return sum(a.nbytes for d in (result.roi_pct, result.npv, result.payback_months) for a in d.values())
+
+
+def heavy_monte_carlo(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+    progress: Callable[[float], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> MonteCarlo:
+    """A large run (over 10^5 draws): reused when the same inputs ask again (a payback target
+    or an option shown never redraws), otherwise drawn in chunks with `progress`, one heavy
+    run at a time on the whole server (`on_wait` is told when it has to wait)."""
+    key = (scenario.model_dump_json(), draws, seed, distribution, tuple(sorted(overrides.items())))
+    found = RESULTS.get(key)
+    if found is not None:
+        return found
+    with GATE.turn(on_wait):
+        found = RESULTS.get(key)  # another session may have drawn it while this one waited
+        if found is not None:
+            return found
+        result = monte_carlo(scenario, draws, seed, distribution, overrides, progress=progress)
+    RESULTS.put(key, result, _size(result))
+    return result

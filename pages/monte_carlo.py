@@ -3,7 +3,6 @@
 import streamlit as st
 
 from calculators.roi import Option
-from calculators.simulation import monte_carlo
 from components.formatting import percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
@@ -14,7 +13,7 @@ from components.returns_view import option_label
 from components.risk_charts import histogram_figure
 from components.risk_inputs import current_ranges, option_picker
 from components.scenario_inputs import current_scenario
-from components.simulation_cache import cached_monte_carlo
+from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, heavy_monte_carlo
 
 require_entry("monte_carlo")
 
@@ -43,11 +42,17 @@ with st.expander("Advanced"):
 focus = option_picker("mc_option", "Show")
 
 overrides = current_ranges()
-if draws > 100_000:
+if draws > HEAVY_DRAWS:
+    waiting = st.empty()
     bar = st.progress(0.0, text=f"Drawing {draws:,} scenarios…")
-    mc = monte_carlo(
-        scenario, draws, int(random_seed), distribution, overrides, progress=lambda f: bar.progress(f)
-    )
+    mc = heavy_monte_carlo(
+        scenario, draws, int(random_seed), distribution, overrides, progress=lambda f: bar.progress(f),
+        on_wait=lambda: waiting.info(
+            "Another large simulation is running on this server; yours starts as soon as it ends.",
+            icon=":material/hourglass_top:",
+        ),
+    )  # fmt: skip
+    waiting.empty()
     bar.empty()
 else:
     mc = cached_monte_carlo(scenario, draws, int(random_seed), distribution, overrides)

@@ -66,3 +66,22 @@ def test_goal_seek_says_when_no_solution_exists(app):
     at.number_input(key="gs_target").set_value(100_000.0).run()
     assert any("No solution in range" in m.value for m in at.markdown)
     assert not at.exception
+
+
+def test_a_million_draws_run_once_and_a_payback_target_reuses_them(app, monkeypatch):
+    from components import simulation_cache
+
+    runs: list[int] = []  # the number of draws of each run actually drawn
+    original = simulation_cache.monte_carlo
+
+    def counted(scenario, draws, *args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(draws)
+        return original(scenario, draws, *args, **kwargs)
+
+    monkeypatch.setattr(simulation_cache, "monte_carlo", counted)
+    at = app(page="pages/monte_carlo.py")
+    at.select_slider(key="mc_draws").set_value(1_000_000).run()
+    assert not at.exception and runs.count(1_000_000) == 1
+    at.number_input(key="mc_target").set_value(36).run()
+    assert not at.exception and runs.count(1_000_000) == 1  # the same draws, re-read
+    assert any("in 80 % of the draws" in m.value for m in at.markdown)
