@@ -62,6 +62,10 @@ def expect_no_exception(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
+LOAD_TIMEOUT = 30_000  # ms: a fresh session's first run, on a busy 2-core CI machine
+
+
 def open_app(page: Page, url: str) -> None:
+    """Open `url` and wait for its first chart (a fresh session's first run)."""
     page.goto(url)
-    expect(page.locator(CHART).first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(CHART).first).to_be_visible(timeout=LOAD_TIMEOUT)
