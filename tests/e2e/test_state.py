@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 SECTIONS = {
     "Costs & break-even": "Model", "ROI & payback": "Model", "Blended mix": "Model",
-    "Monte Carlo": "Risk", "Sensitivity": "Risk",
+    "Monte Carlo": "Risk", "Sensitivity": "Risk", "Goal seek": "Risk", "Pilot planner": "Plan",
 }  # fmt: skip
 
 
@@ -48,19 +48,39 @@ def test_presentation_survives_three_page_changes_and_exits_cleanly(page: Page, 
     expect_no_exception(page)
 
 
+def _number(page: Page, key: str):  # type: ignore[no-untyped-def]
+    return page.locator(f".st-key-{key} input")
+
+
 def test_page_settings_survive_another_page_and_a_copied_link(
     page: Page, live_server: str, new_context: Any
 ) -> None:
+    """Monte Carlo, Goal seek and Pilot planner settings: kept across pages, and in the link."""
     open_app(page, live_server + "/monte_carlo")
     page.get_by_text("PERT", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]mc_distribution=PERT(&|$)"), timeout=TIMEOUT)
+    _nav(page, "Goal seek")
+    _number(page, "gs_target").fill("25")
+    _number(page, "gs_target").press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]gs_target=25(&|$)"), timeout=TIMEOUT)
+    _nav(page, "Pilot planner")
+    _number(page, "pilot_baseline_pct").fill("60")
+    _number(page, "pilot_baseline_pct").press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]pilot_baseline_pct=60(&|$)"), timeout=TIMEOUT)
     _nav(page, "Costs & break-even")
-    expect(page).to_have_url(re.compile(r"[?&]mc_distribution=PERT(&|$)"), timeout=TIMEOUT)
+    for setting in ("mc_distribution=PERT", "gs_target=25", "pilot_baseline_pct=60"):
+        expect(page).to_have_url(re.compile(rf"[?&]{setting}(&|$)"), timeout=TIMEOUT)
     _nav(page, "Monte Carlo")
     expect(page.get_by_role("radio", name="PERT")).to_be_checked(timeout=TIMEOUT)
+    _nav(page, "Goal seek")
+    expect(_number(page, "gs_target")).to_have_value("25.0", timeout=TIMEOUT)
 
     shared = new_context().new_page()
     open_app(shared, page.url)
+    expect(_number(shared, "gs_target")).to_have_value("25.0", timeout=TIMEOUT)
+    _nav(shared, "Pilot planner")
+    expect(_number(shared, "pilot_baseline_pct")).to_have_value("60", timeout=TIMEOUT)
+    _nav(shared, "Monte Carlo")
     expect(shared.get_by_role("radio", name="PERT")).to_be_checked(timeout=TIMEOUT)
     expect(shared.locator(CHART).first).to_be_visible(timeout=TIMEOUT)
     expect_no_exception(shared)
