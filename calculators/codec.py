@@ -56,6 +56,19 @@ def _plain_number(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def link_text(value: Any) -> str:
+    """A value as a share link writes it: '1'/'0' for switches, the shortest exact number.
+
+    >>> link_text(True), link_text(30000.0), link_text(477), link_text("EUR")
+    ('1', '30000', '477', 'EUR')
+    """
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return _plain_number(value)
+    return str(value)
+
+
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
@@ -158,14 +171,8 @@ def scenario_to_query(scenario: Scenario) -> dict[str, str]:
     out: dict[str, str] = {}
     for name in INPUTS:
         value = getattr(scenario, name)
-        if value == getattr(defaults, name):
-            continue
-        if isinstance(value, bool):
-            out[name] = "1" if value else "0"
-        elif isinstance(value, float):
-            out[name] = _plain_number(value)
-        else:
-            out[name] = str(value)
+        if value != getattr(defaults, name):
+            out[name] = link_text(value)
     return {VERSION_KEY: str(SCHEMA_VERSION), **out} if out else {}
 
 

@@ -84,6 +84,9 @@ class Option(StrEnum):
         return {"micro": "Microlearning", "ilt": "Instructor-led", "blend": "Blended"}[self.value]
 
 
+FORMAT_OPTION: dict[Format, Option] = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}  # pure formats
+
+
 def effective(scenario: Scenario) -> Scenario:
     """The scenario as the model reads it: the conservative switch forces fully loaded costs,
     the skeptic switch replaces vendor-claim defaults with published values.

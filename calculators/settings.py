@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, create_model
 
-from calculators.codec import MAX_VALUE_CHARS, InputProblem, _plain_number
+from calculators.codec import MAX_VALUE_CHARS, InputProblem, link_text
 from calculators.decision import CRITERIA, RATINGS
 from calculators.goal_seek import seekable_fields
 from calculators.model import Option
@@ -119,16 +119,29 @@ def default_value(name: str) -> Any:
     return PageSettings.model_fields[name].default
 
 
+def _choices(name: str) -> list[Any]:
+    """The values a choice setting allows (a Literal, optionally with None); [] for the others.
+
+    >>> _choices("mc_distribution"), _choices("mc_seed")
+    (['triangular', 'PERT'], [])
+    """
+    values: list[Any] = []
+    for arg in typing.get_args(PageSettings.model_fields[name].annotation):
+        if arg is type(None):
+            continue
+        if isinstance(arg, type):  # a plain type (int, float, str): not a list of choices
+            return []
+        values += list(typing.get_args(arg)) or [arg]
+    return values
+
+
 def _allowed(name: str) -> str:
     field = PageSettings.model_fields[name]
-    choices = [a for a in typing.get_args(field.annotation) if a is not type(None)]
-    if choices and all(not isinstance(c, type) for c in choices):
-        flat: list[Any] = []
-        for c in choices:
-            flat += list(typing.get_args(c)) or [c]
-        if len(flat) > 8:  # field names, for instance: not words to show
+    choices = _choices(name)
+    if choices:
+        if len(choices) > 8:  # field names, for instance: not words to show
             return "one of the choices on its page"
-        return "one of " + ", ".join(f"{c:,}" if isinstance(c, int) else str(c) for c in flat)
+        return "one of " + ", ".join(f"{c:,}" if isinstance(c, int) else str(c) for c in choices)
     bounds = {type(m).__name__: m for m in field.metadata}
     lo = getattr(bounds.get("Ge"), "ge", None)
     hi = getattr(bounds.get("Le"), "le", None)
@@ -183,13 +196,9 @@ def apply_settings(
 
 
 def _from_text(name: str, raw: str) -> Any:
-    """Link text to the setting's type (Literal numbers are numbers, 'none' clears a rating)."""
+    """Link text to the setting's type (a choice of numbers reads as that number)."""
     field = PageSettings.model_fields[name]
-    choices = [a for a in typing.get_args(field.annotation) if a is not type(None)]
-    literal_values: list[Any] = []
-    for c in choices:
-        literal_values += list(typing.get_args(c)) or ([c] if not isinstance(c, type) else [])
-    for v in literal_values:
+    for v in _choices(name):
         if isinstance(v, int | float) and not isinstance(v, bool):
             try:
                 if float(raw) == v:
@@ -215,12 +224,6 @@ def settings_to_query(settings: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for name in SETTING_NAMES:
         value = getattr(settings, name)
-        if value == default_value(name):
-            continue
-        if isinstance(value, bool):
-            out[name] = "1" if value else "0"
-        elif isinstance(value, float):
-            out[name] = _plain_number(value)
-        else:
-            out[name] = str(value)
+        if value != default_value(name):
+            out[name] = link_text(value)
     return out

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from calculators.costs import Crossover, cost_line, crossover, total_cost
-from calculators.model import Option, breakeven_learners, effective, evaluate
+from calculators.model import FORMAT_OPTION, Option, breakeven_learners, effective, evaluate
 from calculators.scenario import INPUTS, Format, Scenario
 
 MAX_LEARNERS = int(INPUTS["learners"].maximum or 100_000)
-_AS = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def cost_summary(scenario: Scenario) -> CostSummary:
     """All cost figures for `scenario` at its learner count (money in its currency)."""
     s = effective(scenario)
     outcome = evaluate(scenario, options=(Option.MICRO, Option.ILT))
-    total = {f: float(outcome[_AS[f]].costs[0]) for f in Format}
+    total = {f: float(outcome[FORMAT_OPTION[f]].costs[0]) for f in Format}
     other = s.with_changes(fully_loaded=not s.fully_loaded)
     other_total = {f: float(total_cost(cost_line(other, f), s.learners)) for f in Format}
     lines = {f: cost_line(s, f) for f in Format}

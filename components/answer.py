@@ -35,7 +35,7 @@ class Answer:
     @property
     def screen(self) -> dict[Option, Returns]:
         """Returns on the screen's basis: defensible when Conservative is on, as claimed otherwise."""
-        return self.defensible if self.scenario.conservative else self.claimed
+        return _on_basis(self.scenario, self.claimed, self.defensible)
 
     @property
     def option(self) -> Option:
@@ -49,10 +49,16 @@ class Answer:
         )
 
 
+def _on_basis(
+    scenario: Scenario, claimed: dict[Option, Returns], defensible: dict[Option, Returns]
+) -> dict[Option, Returns]:
+    return defensible if scenario.conservative else claimed
+
+
 def the_answer(scenario: Scenario) -> Answer:
     """The answer for `scenario` on its own basis (the Monte Carlo run is cached and shared)."""
     claimed, defensible = claimed_and_defensible(scenario)
-    screen = defensible if scenario.conservative else claimed
+    screen = _on_basis(scenario, claimed, defensible)
     call = verdict(
         {o: r.npv for o, r in screen.items()},
         {o: r.costs for o, r in screen.items()},

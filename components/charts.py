@@ -21,7 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from calculators.costs import CostLine, cost_line, cost_per_learner, total_cost
-from calculators.model import Option, evaluate
+from calculators.model import FORMAT_OPTION, Option, evaluate
 from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
 from components.formatting import currency_symbol, learners, money, plural
@@ -29,7 +29,6 @@ from components.messages import crossover_headline, format_name
 from components.theme import FORMAT_COLOURS, INK, MUTED, frame, mark_label, money_ticks, ring_marker
 
 MAX_POINTS = 2_001
-_OPTION = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}
 
 
 def _nice_ceiling(x: float) -> int:
@@ -52,7 +51,9 @@ def chart_range(summary: CostSummary) -> int:
     if summary.crossover is not None:
         marks.append(1.6 * summary.crossover.learners)
     marks += [
-        1.6 * summary.breakeven[_OPTION[f]] for f in Format if summary.breakeven[_OPTION[f]] is not None
+        1.6 * summary.breakeven[FORMAT_OPTION[f]]
+        for f in Format
+        if summary.breakeven[FORMAT_OPTION[f]] is not None
     ]
     return min(_nice_ceiling(max(marks)), MAX_LEARNERS)
 
@@ -169,11 +170,11 @@ def breakeven_headline(summary: CostSummary) -> str:
     >>> breakeven_headline(cost_summary(Scenario()))
     'Break-even: microlearning at 760 learners, instructor-led never'
     """
-    if all(summary.breakeven[_OPTION[f]] is None for f in Format):
+    if all(summary.breakeven[FORMAT_OPTION[f]] is None for f in Format):
         return f"Neither format breaks even at any scale up to {learners(MAX_LEARNERS)} learners"
     parts = []
     for fmt in Format:
-        b = summary.breakeven[_OPTION[fmt]]
+        b = summary.breakeven[FORMAT_OPTION[fmt]]
         parts.append(
             f"{format_name(fmt)} never" if b is None else f"{format_name(fmt)} at {plural(b, 'learner')}"
         )

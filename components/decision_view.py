@@ -14,14 +14,13 @@ from calculators.decision import CRITERIA, RATING_SCORE, RATINGS, Criterion, ran
 from calculators.roi import Option
 from calculators.scenario import ARTICLE_002
 from components.kpi import Tile, kpi_row
-from components.page_state import seed
+from components.page_state import FROM_LINK, RATING_MARK, seed
 from components.returns_view import option_label
 from components.theme import AXIS_TEXT, GRID, INK, OPTION_COLOURS, frame, wrap
 
 DEFAULT_WEIGHT = 5
 SPOKE_WRAP = 14  # characters per line of a radar spoke's name
 MAX_WEIGHT = 10
-_DEFAULT_MARK = "dm_default__"  # the default last written into a rating widget
 
 
 def _name(option: Option) -> str:
@@ -166,8 +165,8 @@ def _seed_rating(key: str, default: str) -> None:
 
     A rating that came from a link is the link author's choice: it stays, and the current
     default is remembered so a later change of the default is noticed."""
-    mark = _DEFAULT_MARK + key
-    if st.session_state.get(mark) == "from a link" and key in st.session_state:
+    mark = RATING_MARK + key
+    if st.session_state.get(mark) == FROM_LINK and key in st.session_state:
         st.session_state[mark] = default
         return
     if st.session_state.get(mark) != default or key not in st.session_state:

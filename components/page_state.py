@@ -32,11 +32,12 @@ from calculators.settings import (
     settings_to_query,
 )
 from components.guard import TARGET_PARAM
+from components.scenario_inputs import PROBLEMS_KEY
 
 LOADED_KEY = "page_settings_loaded_from_link"
-PROBLEMS_KEY = "scenario_problems"  # shared with the scenario's link problems (one warning)
 RATING_PREFIX = "dm_rating_"
-RATING_MARK = "dm_default__"  # the default last written into a rating widget (decision_view)
+RATING_MARK = "dm_default__"  # + a rating key: the default last written into that rating widget
+FROM_LINK = "from a link"  # a rating mark: the value came from a link, not from a default
 
 
 def load_page_settings_from_link() -> None:
@@ -50,7 +51,7 @@ def load_page_settings_from_link() -> None:
         if name.startswith(RATING_PREFIX):
             if value is not None:  # a rating the link's author chose, kept over the default
                 st.session_state[name] = value
-                st.session_state[RATING_MARK + name] = "from a link"
+                st.session_state[RATING_MARK + name] = FROM_LINK
             continue
         st.session_state[name] = value
     if problems:

@@ -15,7 +15,7 @@ from calculators.pilot import (
     two_sided_alpha,
 )
 from calculators.scenario import ARTICLE_000, ARTICLE_002, INPUTS, Format
-from calculators.settings import SETTING_NAMES
+from calculators.settings import PILOT_COUNTS, SETTING_NAMES
 from components.formatting import learners, percent
 from components.guard import require_entry
 from components.kpi import Tile, format_label, kpi_row
@@ -38,12 +38,18 @@ require_entry("pilot")
 
 scenario = current_scenario()
 DAYS = (DAY_FIRST, DAY_SECOND)
+RESULT_LABELS = (
+    "Instructor-led: passed",
+    "Instructor-led: tested",
+    "Microlearning: passed",
+    "Microlearning: tested",
+)
 EXAMPLE = {DAY_FIRST: (56, 100, 68, 100), DAY_SECOND: (34, 95, 55, 96)}  # illustrative results
 
 
 def _fill_example() -> None:
     for day, values in EXAMPLE.items():
-        for name, value in zip(("a_pass", "a_n", "b_pass", "b_n"), values, strict=True):
+        for name, value in zip(PILOT_COUNTS, values, strict=True):
             st.session_state[f"pilot_{name}_{day}"] = value
 
 
@@ -185,36 +191,12 @@ problems: list[str] = []
 for day in DAYS:
     cols = st.columns([1, 2, 2, 2, 2], vertical_alignment="bottom")
     cols[0].markdown(f"**Day {day}**")
-    values = (
-        cols[1].number_input(
-            "Instructor-led: passed",
-            min_value=0,
-            max_value=100_000,
-            key=f"pilot_a_pass_{day}",
-            persist_state="session",
-        ),
-        cols[2].number_input(
-            "Instructor-led: tested",
-            min_value=0,
-            max_value=100_000,
-            key=f"pilot_a_n_{day}",
-            persist_state="session",
-        ),
-        cols[3].number_input(
-            "Microlearning: passed",
-            min_value=0,
-            max_value=100_000,
-            key=f"pilot_b_pass_{day}",
-            persist_state="session",
-        ),
-        cols[4].number_input(
-            "Microlearning: tested",
-            min_value=0,
-            max_value=100_000,
-            key=f"pilot_b_n_{day}",
-            persist_state="session",
-        ),
-    )
+    values = [
+        column.number_input(
+            label, min_value=0, max_value=100_000, key=f"pilot_{count}_{day}", persist_state="session"
+        )
+        for column, count, label in zip(cols[1:], PILOT_COUNTS, RESULT_LABELS, strict=True)
+    ]
     rows[day] = tuple(int(v) for v in values)  # type: ignore[assignment]
     a_pass, a_n, b_pass, b_n = rows[day]
     if a_pass > a_n or b_pass > b_n:

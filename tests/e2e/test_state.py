@@ -95,6 +95,8 @@ def test_learners_reach_250_with_a_few_keys_and_25000_with_one_typed_value(
     for step in ("750", "600", "500", "400", "300", "250"):  # six presses from 1,000
         learners.press("ArrowLeft")
         expect(learners).to_have_attribute("aria-valuetext", step, timeout=TIMEOUT)
+        # the server's rerun has finished (the link holds the step) before the next press
+        expect(page).to_have_url(re.compile(rf"[?&]learners={step}(&|$)"), timeout=TIMEOUT)
         learners.focus()
     expect(page).to_have_url(re.compile(r"[?&]learners=250(&|$)"), timeout=TIMEOUT)
     box = page.locator('[data-testid="stSidebar"] .st-key-sb_learners_typed input')
