@@ -24,6 +24,7 @@ from calculators.costs import CostLine, cost_line, cost_per_learner, total_cost
 from calculators.model import FORMAT_OPTION, Option, evaluate
 from calculators.scenario import Format
 from calculators.summary import MAX_LEARNERS, CostSummary
+from components.chart_spec import Chart, scatter, visible_points
 from components.formatting import currency_symbol, learners, money, plural
 from components.messages import crossover_headline, format_name
 from components.theme import FORMAT_COLOURS, INK, MUTED, frame, mark_label, money_ticks, ring_marker
@@ -65,14 +66,14 @@ def learner_grid(x_max: int, start: int = 0) -> np.ndarray:
     return np.unique(np.round(np.linspace(start, x_max, MAX_POINTS)))
 
 
-def _money_axis(fig: go.Figure, currency: str, **kwargs: object) -> None:
+def _money_axis(fig: Chart, currency: str, **kwargs: object) -> None:
     money_ticks(fig, currency_symbol(currency))
     if kwargs:
         fig.update_yaxes(**kwargs)
 
 
 def _mark_learners(
-    fig: go.Figure,
+    fig: Chart,
     n: float,
     text: str,
     *,
@@ -91,7 +92,7 @@ def _mark_learners(
 
 
 def _add_format_lines(
-    fig: go.Figure,
+    fig: Chart,
     summary: CostSummary,
     n: np.ndarray,
     y_of: Callable[[CostLine, np.ndarray], np.ndarray],
@@ -99,9 +100,10 @@ def _add_format_lines(
 ) -> None:
     """One line per format in its colour; `hover` is the value part of the hover text."""
     for fmt in Format:
+        x, y = visible_points(n, y_of(cost_line(summary.scenario, fmt), n))
         fig.add_trace(
-            go.Scatter(
-                x=n, y=y_of(cost_line(summary.scenario, fmt), n), name=fmt.label, mode="lines",
+            scatter(
+                x=x, y=y, name=fmt.label, mode="lines",
                 line={"color": FORMAT_COLOURS[fmt], "width": 3}, hovertemplate=f"{hover}<extra>{fmt.label}</extra>",
             )
         )  # fmt: skip
@@ -111,13 +113,13 @@ def cost_curves_figure(summary: CostSummary) -> go.Figure:
     """Total cost against learners for both formats; crossover and today's count marked."""
     cur = summary.scenario.currency
     n = learner_grid(chart_range(summary))
-    fig = go.Figure()
+    fig = Chart()
     _add_format_lines(fig, summary, n, total_cost, f"%{{y:,.0f}} {cur}")
     x = summary.crossover
     if x is not None:
         y = float(total_cost(cost_line(summary.scenario, x.cheaper_above), x.learners))
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=[x.learners], y=[y], mode="markers", name="Crossover", showlegend=False,
                 marker={"size": 12, "color": "white", "line": {"color": INK, "width": 2}},
                 hovertemplate=f"Crossover: {learners(x.learners)} learners, {money(y, cur)}<extra></extra>",
@@ -131,14 +133,14 @@ def cost_curves_figure(summary: CostSummary) -> go.Figure:
     frame(fig, crossover_headline(summary), x_title="Learners", y_title=f"Total cost ({cur})", legend=True)
     _money_axis(fig, cur, rangemode="tozero")
     fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
-    return fig
+    return fig.figure()
 
 
 def cost_per_learner_figure(summary: CostSummary) -> go.Figure:
     """Average cost per learner on a log axis; today's count marked."""
     cur = summary.scenario.currency
     n = learner_grid(chart_range(summary), start=1)
-    fig = go.Figure()
+    fig = Chart()
     _add_format_lines(fig, summary, n, cost_per_learner, f"%{{y:,.2f}} {cur} per learner")
     per = summary.per_learner
     cheaper = min(Format, key=lambda f: per[f])
@@ -159,7 +161,7 @@ def cost_per_learner_figure(summary: CostSummary) -> go.Figure:
     )  # fmt: skip
     fig.update_yaxes(type="log", dtick=1, tickprefix=currency_symbol(cur), tickformat=",~s")
     fig.update_xaxes(type="log", dtick=1, tickformat=",", range=[0, math.log10(float(n[-1]))])
-    return fig
+    return fig.figure()
 
 
 def breakeven_headline(summary: CostSummary) -> str:
@@ -186,12 +188,13 @@ def breakeven_figure(summary: CostSummary) -> go.Figure:
     cur = summary.scenario.currency
     n = learner_grid(chart_range(summary), start=1)
     outcome = evaluate(summary.scenario, {"learners": n}, (Option.MICRO, Option.ILT))
-    fig = go.Figure()
+    fig = Chart()
     fig.add_hline(y=0, line={"color": MUTED, "width": 1})
     for fmt, option in ((Format.MICRO, Option.MICRO), (Format.ILT, Option.ILT)):
+        x, y = visible_points(n, outcome[option].net)
         fig.add_trace(
-            go.Scatter(
-                x=n, y=outcome[option].net, name=fmt.label, mode="lines",
+            scatter(
+                x=x, y=y, name=fmt.label, mode="lines",
                 line={"color": FORMAT_COLOURS[fmt], "width": 3},
                 hovertemplate=f"%{{y:,.0f}} {cur}<extra>{fmt.label}</extra>",
             )
@@ -210,4 +213,4 @@ def breakeven_figure(summary: CostSummary) -> go.Figure:
     )  # fmt: skip
     _money_axis(fig, cur)
     fig.update_xaxes(range=[0, float(n[-1])], tickformat=",")
-    return fig
+    return fig.figure()

@@ -13,6 +13,7 @@ import streamlit as st
 from calculators.decision import CRITERIA, RATING_SCORE, RATINGS, Criterion, ranking
 from calculators.roi import Option
 from calculators.scenario import ARTICLE_002
+from components.chart_spec import Chart, scatterpolar
 from components.kpi import Tile, kpi_row
 from components.page_state import FROM_LINK, RATING_MARK, seed
 from components.returns_view import option_label
@@ -89,11 +90,11 @@ def radar_figure(
     labels = [
         wrap(c.label + ("" if weights.get(c.key, 0) > 0 else " (weight 0)"), SPOKE_WRAP) for c in CRITERIA
     ]
-    fig = go.Figure()
+    fig = Chart()
     for option in options:
         scores = [RATING_SCORE[ratings[c.key][option]] for c in CRITERIA]
         fig.add_trace(
-            go.Scatterpolar(
+            scatterpolar(
                 r=scores + scores[:1],
                 theta=labels + labels[:1],
                 name=option.label,
@@ -144,7 +145,7 @@ def radar_figure(
             "bgcolor": "white",
         },
     )
-    return fig
+    return fig.figure()
 
 
 def _translucent(hex_colour: str, alpha: float = 0.05) -> str:

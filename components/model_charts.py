@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from calculators.retention import CurveFamily, calibrate, retention_curve, two_point_stability
 from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
 from calculators.scenario import Format, Scenario
+from components.chart_spec import Chart, scatter, waterfall
 from components.formatting import currency_symbol, money, percent, plural
 from components.theme import (
     BENEFITS_COLOUR,
@@ -56,12 +57,12 @@ def payback_headline(returns: dict[Option, Returns]) -> str:
 
 def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.Figure:
     """Cumulative discounted net benefit by month for each option, payback months marked."""
-    fig = go.Figure()
+    fig = Chart()
     fig.add_hline(y=0, line={"color": MUTED, "width": 1})
     for option, r in returns.items():
         months = r.flows.months
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=months, y=r.cumulative(discounted=True), name=option.label, mode="lines",
                 line={"color": OPTION_COLOURS[option], "width": 3, "dash": "dot" if option is Option.BLEND else "solid"},
                 hovertemplate=f"Month %{{x}}: %{{y:,.0f}} {currency}<extra>{option.label}</extra>",
@@ -78,21 +79,21 @@ def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.F
         subtitle="Discounted benefits minus costs, month by month", legend=True,
     )  # fmt: skip
     money_ticks(fig, currency_symbol(currency))
-    return fig
+    return fig.figure()
 
 
 def waterfall_figure(steps: list[WaterfallStep], currency: str, fmt_label: str) -> go.Figure:
     """Step-down from gross to defensible benefits: the first bar absolute, then the cuts."""
     if not steps:
-        return go.Figure()
+        return Chart().figure()
     labels = [s.label for s in steps]
     values = [steps[0].value] + [b.value - a.value for a, b in zip(steps, steps[1:], strict=False)]
     measures = ["absolute"] + ["relative"] * (len(steps) - 1)
     labels.append("Defensible benefits")
     values.append(steps[-1].value)
     measures.append("total")
-    fig = go.Figure(
-        go.Waterfall(
+    fig = Chart(
+        waterfall(
             x=labels, y=values, measure=measures,
             decreasing={"marker": {"color": "#9CA3AF"}}, increasing={"marker": {"color": "#9CA3AF"}},
             totals={"marker": {"color": INK}}, connector={"line": {"color": MUTED, "width": 1}},
@@ -116,7 +117,7 @@ def waterfall_figure(steps: list[WaterfallStep], currency: str, fmt_label: str) 
     )
     money_ticks(fig, currency_symbol(currency), values=[s.value for s in steps])
     fig.update_yaxes(rangemode="tozero")
-    return fig
+    return fig.figure()
 
 
 def retention_curves(scenario: Scenario, days: np.ndarray) -> dict[Option, np.ndarray]:
@@ -142,10 +143,10 @@ def retention_figure(scenario: Scenario, horizon_days: int | None = None) -> go.
         marks = np.concatenate([np.arange(d, horizon, d) for d in every])
         days = np.unique(np.concatenate([days, marks, np.maximum(marks - 1e-6, 0)]))
     curves = retention_curves(scenario, days)
-    fig = go.Figure()
+    fig = Chart()
     for option, values in curves.items():
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=days, y=100 * values, name=option.label, mode="lines",
                 line={"color": OPTION_COLOURS[option], "width": 3, "dash": "dot" if option is Option.BLEND else "solid"},
                 hovertemplate=f"Day %{{x:.0f}}: %{{y:.1f}} %<extra>{option.label}</extra>",
@@ -168,7 +169,7 @@ def retention_figure(scenario: Scenario, horizon_days: int | None = None) -> go.
         legend=True,
     )  # fmt: skip
     fig.update_yaxes(range=[0, 105], ticksuffix=" %")
-    return fig
+    return fig.figure()
 
 
 def blend_figure(
@@ -196,10 +197,10 @@ def blend_figure(
         ("benefits", "Benefits", BENEFITS_COLOUR, "solid"),
         ("npv", "Net present value", INK, "solid"),
     )
-    fig = go.Figure()
+    fig = Chart()
     for key, name, colour, dash in series:
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=share[inside], y=np.asarray(curves[key])[inside], name=name, mode="lines", legendgroup=key,
                 line={"color": colour, "width": 3, "dash": dash},
                 hovertemplate=f"%{{x:.0f}} % instructor-led: %{{y:,.0f}} {currency}<extra>{name}</extra>",
@@ -207,7 +208,7 @@ def blend_figure(
         )  # fmt: skip
     for key, name, colour, _ in series:
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=share[corners], y=np.asarray(curves[key])[corners], name=f"{name}, pure format", mode="markers",
                 legendgroup=key, showlegend=False, marker={"color": colour, "size": 9},
                 customdata=[("pure microlearning" if s <= 0 else "pure instructor-led") for s in share[corners]],
@@ -236,7 +237,7 @@ def blend_figure(
     )  # fmt: skip
     money_ticks(fig, currency_symbol(currency))
     fig.update_xaxes(range=[-2, 102], ticksuffix=" %", tick0=0, dtick=20)
-    return fig
+    return fig.figure()
 
 
 def two_point_message(t1: float, r1_pct: float, t2: float, r2_pct: float, day_ref: int) -> str:

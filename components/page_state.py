@@ -16,6 +16,8 @@ page. So that nothing a user did is lost:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import streamlit as st
@@ -32,7 +34,7 @@ from calculators.settings import (
     settings_to_query,
 )
 from components.guard import TARGET_PARAM
-from components.scenario_inputs import PROBLEMS_KEY
+from components.scenario_inputs import PROBLEMS_KEY, update_scenario
 
 LOADED_KEY = "page_settings_loaded_from_link"
 RATING_PREFIX = "dm_rating_"
@@ -41,7 +43,11 @@ FROM_LINK = "from a link"  # a rating mark: the value came from a link, not from
 
 
 def load_page_settings_from_link() -> None:
-    """On a session's first run, put the link's page settings into session state."""
+    """On a session's first run, put the link's page settings into session state.
+
+    Only values that differ from the defaults: a page seeds its own defaults when it is
+    shown (`seed`), so session state stays small (each Streamlit widget call scans it).
+    """
     if st.session_state.get(LOADED_KEY):
         return
     st.session_state[LOADED_KEY] = True
@@ -53,7 +59,8 @@ def load_page_settings_from_link() -> None:
                 st.session_state[name] = value
                 st.session_state[RATING_MARK + name] = FROM_LINK
             continue
-        st.session_state[name] = value
+        if value != default_value(name):  # defaults are seeded by the page that shows them
+            st.session_state[name] = value
     if problems:
         st.session_state[PROBLEMS_KEY] = st.session_state.get(PROBLEMS_KEY, []) + [
             p.message for p in problems
@@ -99,3 +106,38 @@ def sync_address_bar(scenario: Scenario, ranges: dict[str, tuple[float, float]],
         wanted[TARGET_PARAM] = target
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def page_part(body: Callable[[], None]) -> Callable[[], None]:
+    """A page's own controls and what they drive, as a Streamlit fragment.
+
+    Changing a control inside reruns only this part: not the entry script, the sidebar
+    or the rest of the page. The scenario is read from session state as in a full run.
+    Because a fragment rerun skips the entry script, the part writes the address bar
+    itself (`sync_address_bar`), so the share link follows a page setting at once. A
+    control that changes the scenario must rerun the whole app (`st.rerun()`).
+    """
+
+    @st.fragment
+    @wraps(body)
+    def part() -> None:
+        from components.presentation import presenting
+        from components.risk_inputs import current_ranges
+        from components.scenario_inputs import current_scenario
+
+        if st.session_state.pop(_WHOLE_APP, False):
+            st.rerun(scope="app")  # a control in here changed the scenario: redraw everything
+        body()
+        sync_address_bar(current_scenario(), current_ranges(), presenting())
+
+    return part
+
+
+_WHOLE_APP = "rerun_whole_app"
+
+
+def change_scenario(**changes: Any) -> None:
+    """A callback for a control inside a `page_part` that changes the scenario (validated, as
+    `update_scenario`): the sidebar, the other charts and the link follow."""
+    update_scenario(**changes)
+    st.session_state[_WHOLE_APP] = True

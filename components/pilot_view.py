@@ -20,6 +20,7 @@ from calculators.pilot import (
     wilson_interval,
 )
 from calculators.scenario import INPUTS, Format, Scenario
+from components.chart_spec import Chart, scatter
 from components.formatting import learners, percent
 from components.scenario_inputs import update_scenario
 from components.theme import FORMAT_COLOURS, frame, mark_label
@@ -119,16 +120,16 @@ def sample_size_figure(
         None if m is None or abs(r - baseline) < 0.02 else round(m, 1)
         for r, m in zip(rates, sizes, strict=True)
     ]
-    fig = go.Figure()
+    fig = Chart()
     fig.add_trace(
-        go.Scatter(
+        scatter(
             x=xs, y=ys, mode="lines", name="Learners per arm", line={"color": FORMAT_COLOURS[ARM_B], "width": 3},
             hovertemplate="Arm B rate %{x:.0f} %: %{y:,.0f} learners per arm<extra></extra>",
         )
     )  # fmt: skip
     if n is not None:
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=[100 * target], y=[n], mode="markers+text", name="Your plan",
                 marker={"color": FORMAT_COLOURS[ARM_B], "size": 13, "line": {"color": "white", "width": 2}},
                 text=[f"<b>  {learners(n)} per arm  </b>"], textposition="middle right" if target < 0.6 else "middle left",
@@ -150,7 +151,7 @@ def sample_size_figure(
     )
     fig.update_yaxes(type="log")
     fig.update_xaxes(range=[0, 100])
-    return fig
+    return fig.figure()
 
 
 def results_headline(day: int, result: Comparison) -> str:
@@ -179,7 +180,7 @@ def results_figure(rows: dict[int, tuple[int, int, int, int]], results: dict[int
     >>> [t.name for t in fig.data], fig.data[1].y
     (['Instructor-led (arm A)', 'Microlearning (arm B)'], (80.0,))
     """
-    fig = go.Figure()
+    fig = Chart()
     days = sorted(results)
     for fmt, offset in ((ARM_A, 0), (ARM_B, 2)):
         ys, lows, highs = [], [], []
@@ -191,7 +192,7 @@ def results_figure(rows: dict[int, tuple[int, int, int, int]], results: dict[int
             lows.append(rate - 100 * low)
             highs.append(100 * high - rate)
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=days, y=ys, name=f"{fmt.label} (arm {'A' if fmt is ARM_A else 'B'})", mode="lines+markers",
                 line={"color": FORMAT_COLOURS[fmt], "width": 3}, marker={"size": 10},
                 error_y={"type": "data", "symmetric": False, "array": highs, "arrayminus": lows,
@@ -210,7 +211,7 @@ def results_figure(rows: dict[int, tuple[int, int, int, int]], results: dict[int
     )
     fig.update_xaxes(tickvals=days, range=[min(days) - 15, max(days) + 15])
     fig.update_yaxes(range=[0, 100])
-    return fig
+    return fig.figure()
 
 
 def results_table(results: dict[int, Comparison]) -> pd.DataFrame:

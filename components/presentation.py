@@ -92,5 +92,5 @@ def show_chart(fig: go.Figure, key: str) -> None:
     """Draw a figure full width; in presentation mode, room-sized type, darker axis text and
     more height (`components.theme.presentation_overlay`)."""
     if presenting():
-        presentation_overlay(fig, height=PRESENT_HEIGHT)
+        fig = presentation_overlay(fig, height=PRESENT_HEIGHT)
     st.plotly_chart(fig, width="stretch", key=key)

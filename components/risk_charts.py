@@ -11,6 +11,7 @@ from calculators.roi import Option
 from calculators.scenario import INPUTS, input_title
 from calculators.sensitivity import TornadoBar
 from calculators.simulation import MonteCarlo
+from components.chart_spec import Chart, bar, contour, scatter
 from components.charts import _nice_ceiling
 from components.formatting import currency_symbol, input_value, money, percent
 from components.theme import GRID, INK, MARK_SIZE, MUTED, OPTION_COLOURS, frame, mark_label, money_ticks, wrap
@@ -89,10 +90,10 @@ def tornado_figure(
     "Input at right end").
     """
     shown = bars[:top][::-1]
-    fig = go.Figure()
+    fig = Chart()
     colour = OPTION_COLOURS[option]
     fig.add_trace(
-        go.Bar(
+        bar(
             y=[b.label for b in shown],
             x=[b.high_result - b.low_result for b in shown],
             base=[b.low_result for b in shown],
@@ -119,7 +120,7 @@ def tornado_figure(
         ("right", [b.high_result for b in shown], "middle right", [f" {right}" for _, right in labels]),
     ):
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=x, y=[b.label for b in shown], mode="text", text=text, textposition=position,
                 textfont={"color": INK}, cliponaxis=False, hoverinfo="skip", showlegend=False,
                 name=f"Input at {side} end",
@@ -161,17 +162,17 @@ def tornado_figure(
     else:
         money_ticks(fig, currency_symbol(currency), axis="x", values=ends)
         fig.update_xaxes(range=[lo - pad, hi + pad])
-    return fig
+    return fig.figure()
 
 
 def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
     """ROI distribution per option; P10 / P50 / P90 of the focus option marked, loss area shaded."""
-    fig = go.Figure()
+    fig = Chart()
     all_values = np.concatenate([v[np.isfinite(v)] for v in mc.roi_pct.values()])
     if all_values.size == 0:
         return frame(
             fig, "No option has costs: ROI does not exist", x_title="ROI (%)", y_title="Share of draws"
-        )
+        ).figure()
     lo, hi = np.percentile(all_values, [0.5, 99.5])
     lo, hi = float(min(lo, 0.0)), float(max(hi, 0.0))
     edges = np.linspace(lo, hi if hi > lo else lo + 1.0, 61)
@@ -181,7 +182,7 @@ def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
         share = counts / max(values.size, 1) * 100
         centres = (edges[:-1] + edges[1:]) / 2
         fig.add_trace(
-            go.Scatter(
+            scatter(
                 x=centres, y=share, name=option.label, mode="lines", line_shape="hvh",
                 line={"color": OPTION_COLOURS[option], "width": 3 if option is focus else 1.5},
                 fill="tozeroy" if option is focus else None, opacity=1.0,
@@ -212,7 +213,7 @@ def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
     )  # fmt: skip
     fig.update_xaxes(ticksuffix=" %", range=[lo, hi])
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    return fig
+    return fig.figure()
 
 
 def frontier_figure(
@@ -225,8 +226,8 @@ def frontier_figure(
     finite = z_display[np.isfinite(z_display)]
     bound = float(np.max(np.abs(finite))) if finite.size else 1.0
     scale = min(bound, 200.0) if metric == "ROI" else bound
-    fig = go.Figure(
-        go.Contour(
+    fig = Chart(
+        contour(
             x=xs, y=ys, z=np.clip(z_display, -scale, scale), zmid=0, colorscale=GAIN_LOSS, ncontours=20,
             contours={"coloring": "heatmap", "showlines": False}, line={"width": 0},
             colorbar={"title": {"text": metric}, "ticksuffix": " %" if metric == "ROI" else ""},
@@ -234,13 +235,13 @@ def frontier_figure(
         )
     )  # fmt: skip
     fig.add_trace(
-        go.Contour(
+        contour(
             x=xs, y=ys, z=z_display, showscale=False, contours={"start": 0, "end": 0, "size": 1, "coloring": "none"},
             line={"color": INK, "width": 3}, hoverinfo="skip", name="Break-even",
         )
     )  # fmt: skip
     fig.add_trace(
-        go.Scatter(
+        scatter(
             x=[current[0]], y=[current[1]], mode="markers", name="Your scenario",
             marker={"size": 13, "color": "white", "line": {"color": INK, "width": 2.5}},
             hovertemplate="Your scenario<extra></extra>",
@@ -251,7 +252,7 @@ def frontier_figure(
     frame(fig, title, x_title=x_title, y_title=y_title, subtitle="Purple: gain · grey: loss")
     fig.update_xaxes(tickformat=",", ticksuffix=" %" if INPUTS[x_field].unit == "%" else "")
     fig.update_yaxes(tickformat=",", ticksuffix=" %" if INPUTS[y_field].unit == "%" else "")
-    return fig
+    return fig.figure()
 
 
 def goal_curve_figure(
@@ -266,8 +267,8 @@ def goal_curve_figure(
 ) -> go.Figure:
     """The metric across the input's range, the target line and the solution marked."""
     label = input_title(field)
-    fig = go.Figure(
-        go.Scatter(
+    fig = Chart(
+        scatter(
             x=xs, y=np.where(np.isfinite(ys), ys, np.nan), mode="lines",
             line={"color": OPTION_COLOURS[option], "width": 3},
             name=metric, hovertemplate=f"{label} %{{x:,.4g}}: {metric} %{{y:,.1f}}<extra></extra>",
@@ -295,4 +296,4 @@ def goal_curve_figure(
         fig.update_yaxes(ticksuffix=" %")
     else:
         money_ticks(fig, currency_symbol(currency))
-    return fig
+    return fig.figure()

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from calculators.roi import Option
 from calculators.scenario import Format
+from components.chart_spec import Chart, merge, scatter
 
 FORMAT_COLOURS: dict[Format, str] = {
     Format.MICRO: "#0072B2",  # blue
@@ -51,6 +52,16 @@ LEGEND_BELOW = {
     "x": 0,
     "xanchor": "left",
 }
+HOUSE_LAYOUT = {
+    "font": {"family": FONT, "size": 13, "color": INK},
+    "plot_bgcolor": "white",
+    "paper_bgcolor": "white",
+    "margin": {"l": 10, "r": 28, "b": 10},
+    "hovermode": "x unified",
+}
+_AXIS_TEXT = {"tickfont": {"color": AXIS_TEXT}, "title": {"font": {"color": AXIS_TEXT}}}
+HOUSE_XAXIS = {"showgrid": False, "linecolor": MUTED, "ticks": "outside", "zeroline": False, **_AXIS_TEXT}
+HOUSE_YAXIS = {"gridcolor": GRID, "linecolor": MUTED, "zeroline": False, **_AXIS_TEXT}
 _MARK_ROW = "mark-row-"  # annotation name prefix of a label in a row above the plot
 _BODY = "body_height"  # layout.meta key: the figure's height below the top margin, px
 _USUAL_TOP = 90  # px: the top margin of a one-line title with a one-line subtitle
@@ -126,16 +137,22 @@ def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def mark_rows(fig: go.Figure) -> int:
+def _chart(fig: go.Figure | Chart) -> Chart:
+    return fig if isinstance(fig, Chart) else Chart.from_figure(fig)
+
+
+def mark_rows(fig: go.Figure | Chart) -> int:
     """How many rows of mark labels sit above the plot."""
     rows = [
-        int(a.name[len(_MARK_ROW) :]) for a in fig.layout.annotations if (a.name or "").startswith(_MARK_ROW)
+        int(name[len(_MARK_ROW) :])
+        for a in _chart(fig).layout.get("annotations", [])
+        if (name := a.get("name") or "").startswith(_MARK_ROW)
     ]
     return max(rows) + 1 if rows else 0
 
 
 def fit_top_margin(
-    fig: go.Figure, *, title_size: float = TITLE_SIZE, subtitle_size: float = SUBTITLE_SIZE,
+    fig: Chart, *, title_size: float = TITLE_SIZE, subtitle_size: float = SUBTITLE_SIZE,
     mark_size: float = MARK_SIZE,
 ) -> None:  # fmt: skip
     """Make the top margin as tall as the title's and subtitle's lines plus the rows of mark labels.
@@ -143,27 +160,28 @@ def fit_top_margin(
     The title hangs from the top of the figure (`frame`), the subtitle below it; mark labels
     (`mark_label`) stand on the plot's top edge, one row above another.
     """
-    title = fig.layout.title
-    title_lines = line_count(title.text)
-    subtitle_lines = line_count(title.subtitle.text) if title.subtitle else 0
+    layout = fig.layout
+    title = layout.get("title", {})
+    title_lines = line_count(title.get("text"))
+    subtitle_lines = line_count(title.get("subtitle", {}).get("text"))
     # Plotly lifts a multi-line title by about 0.7 em above its anchor: push it down as much.
     pad = 12 + (math.ceil(0.7 * title_size) if title_lines > 1 else 0)
-    fig.update_layout(title_pad={"t": pad, "l": 4})
     height = pad + 2 + LINE_HEIGHT * (title_size * title_lines + subtitle_size * subtitle_lines)
     height += 10 if subtitle_lines else 0  # Plotly's gap between title and subtitle
     rows = mark_rows(fig)
     height += 12 + rows * LINE_HEIGHT * mark_size if rows else 12
-    fig.update_layout(margin_t=math.ceil(height))
-    body = (fig.layout.meta or {}).get(_BODY) if isinstance(fig.layout.meta, dict) else None
+    fig.update_layout(title_pad={"t": pad, "l": 4}, margin_t=math.ceil(height))
+    meta = layout.get("meta")
+    body = meta.get(_BODY) if isinstance(meta, dict) else None
     if body:  # the plot keeps its height: the figure grows with its title's lines
-        fig.update_layout(height=body + math.ceil(height))
-    for a in fig.layout.annotations:
-        if (a.name or "").startswith(_MARK_ROW):
-            a.yshift = int(a.name[len(_MARK_ROW) :]) * LINE_HEIGHT * mark_size
+        layout["height"] = body + math.ceil(height)
+    for a in layout.get("annotations", []):
+        if (name := a.get("name") or "").startswith(_MARK_ROW):
+            a["yshift"] = int(name[len(_MARK_ROW) :]) * LINE_HEIGHT * mark_size
 
 
 def mark_label(
-    fig: go.Figure, x: float, text: str, *, row: int = 0, colour: str = INK, right_half: bool = False
+    fig: Chart, x: float, text: str, *, row: int = 0, colour: str = INK, right_half: bool = False
 ) -> None:
     """Label a vertical mark in a row above the plot (row 0 on the plot's top edge), never over the data.
 
@@ -179,12 +197,18 @@ def mark_label(
 
 
 def frame(
-    fig: go.Figure, title: str, *, x_title: str, y_title: str, subtitle: str = "", height: int = 420,
+    fig: Chart, title: str, *, x_title: str, y_title: str, subtitle: str = "", height: int = 420,
     legend: bool = False,
-) -> go.Figure:  # fmt: skip
+) -> Chart:  # fmt: skip
     """Apply the house frame: message title (and subtitle) wrapped for a phone, labelled axes in
-    readable grey, light grid; with `legend`, a horizontal legend below the plot."""
+    readable grey, light grid; with `legend`, a horizontal legend below the plot.
+
+    The house style is merged into the figure's layout as data (`HOUSE_LAYOUT`), not as a
+    registered Plotly template: Streamlit's chart theme, drawn over every figure in the
+    browser, replaces a template's values but keeps the layout's own.
+    """
     fig.update_layout(
+        HOUSE_LAYOUT,
         title={
             "text": wrap(title, TITLE_WRAP),
             "subtitle": {
@@ -199,30 +223,22 @@ def frame(
             "yanchor": "top",
             "font": {"size": TITLE_SIZE, "color": INK},
         },
-        font={"family": FONT, "size": 13, "color": INK},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
         height=height,
         meta={_BODY: height - _USUAL_TOP},  # `height` is met with a one-line title and subtitle
-        margin={"l": 10, "r": 28, "b": 10},
         showlegend=legend,
-        hovermode="x unified",
     )
     if legend:
         fig.update_layout(legend=LEGEND_BELOW)
-    axis_text = {"tickfont": {"color": AXIS_TEXT}, "title_font": {"color": AXIS_TEXT}}
-    fig.update_xaxes(
-        title_text=x_title, showgrid=False, linecolor=MUTED, ticks="outside", zeroline=False, **axis_text
-    )
-    fig.update_yaxes(title_text=y_title, gridcolor=GRID, linecolor=MUTED, zeroline=False, **axis_text)
+    fig.update_xaxes(title_text=x_title, **HOUSE_XAXIS)
+    fig.update_yaxes(title_text=y_title, **HOUSE_YAXIS)
     fit_top_margin(fig)
     return fig
 
 
-def ring_marker(fig: go.Figure, x: float, y: float, colour: str, name: str, hover: str) -> None:
+def ring_marker(fig: Chart, x: float, y: float, colour: str, name: str, hover: str) -> None:
     """An open ring marking one point that matters (a break-even, a payback month)."""
     fig.add_trace(
-        go.Scatter(
+        scatter(
             x=[x], y=[y], mode="markers", showlegend=False, name=name,
             marker={"size": 11, "color": "white", "line": {"color": colour, "width": 2.5}},
             hovertemplate=f"{hover}<extra></extra>",
@@ -256,26 +272,26 @@ def money_tick_text(value: float, symbol: str, step: float) -> str:
     return f"{sign}{symbol}{body}"
 
 
-def money_ticks(fig: go.Figure, symbol: str, axis: str = "y", values: list[float] | None = None) -> None:
+def money_ticks(fig: Chart, symbol: str, axis: str = "y", values: list[float] | None = None) -> None:
     """Explicit money ticks over the data (or `values`), so negatives read '−$10k', not '$−10k';
     the axis runs from the first to the last tick, so no line ends beyond the last label.
 
-    >>> fig = go.Figure(go.Scatter(y=[-55_000, 5_000]))
+    >>> fig = Chart(scatter(y=[-55_000, 5_000]))
     >>> money_ticks(fig, "$")
-    >>> fig.layout.yaxis.range, fig.layout.yaxis.ticktext[0]
-    ((-60000.0, 20000.0), '−$60k')
+    >>> fig.layout["yaxis"]["range"], fig.layout["yaxis"]["ticktext"][0]
+    ([-60000.0, 20000.0], '−$60k')
     """
     import numpy as np
 
-    data = list(values or [])
     if values is None:
-        for trace in fig.data:
-            raw = getattr(trace, axis, None)
-            if raw is not None:
-                data.extend(float(v) for v in np.asarray(raw, dtype=float).ravel() if np.isfinite(v))
-    if not data:
+        arrays = [np.asarray(t[axis], dtype=float).ravel() for t in fig.data if t.get(axis) is not None]
+        data = np.concatenate(arrays) if arrays else np.empty(0)
+    else:
+        data = np.asarray(values, dtype=float)
+    data = data[np.isfinite(data)]
+    if not data.size:
         return
-    lo, hi = min(min(data), 0.0), max(max(data), 0.0)
+    lo, hi = min(float(data.min()), 0.0), max(float(data.max()), 0.0)
     if hi - lo <= 0:
         return
     step = _nice_step(hi - lo)
@@ -292,39 +308,51 @@ PRESENT_TITLE_WRAP, PRESENT_SUBTITLE_WRAP = 90, 130  # characters: a presenting 
 PRESENT_SIZES = {"title": 28, "subtitle": 19, "text": 18, "axis": 18, "mark": 18}  # px; axis text ≥ 16
 
 
-def presentation_overlay(fig: go.Figure, height: int = 600) -> go.Figure:
+def presentation_overlay(fig: go.Figure | Chart, height: int = 600) -> go.Figure | Chart:
     """Room-sized type for presentation mode (UI.md: axis text ≥ 16 px at ≥ 4.5:1 contrast).
 
     At least `height` px tall (a taller figure keeps its height); larger title, subtitle,
     ticks, axis titles, legend, annotations and text on traces;
     ticks and axis titles in `AXIS_TEXT`; titles re-wrapped for a wide screen; the top
-    margin refitted to the larger lines. Changes `fig` in place and returns it.
+    margin refitted to the larger lines. A `Chart` is changed in place and returned; a
+    `go.Figure` is left alone and a restyled copy returned.
 
-    >>> fig = presentation_overlay(frame(go.Figure(), "A title", x_title="Learners", y_title="Cost"))
-    >>> fig.layout.xaxis.tickfont.size, fig.layout.yaxis.title.font.color == AXIS_TEXT, fig.layout.title.font.size
-    (18, True, 28)
+    >>> fig = presentation_overlay(frame(Chart(), "A title", x_title="Learners", y_title="Cost"))
+    >>> fig.layout["xaxis"]["tickfont"]["size"], fig.layout["yaxis"]["title"]["font"]["color"] == AXIS_TEXT
+    (18, True)
+    >>> fig.layout["title"]["font"]["size"]
+    28
     """
+    if not isinstance(fig, Chart):
+        return presentation_overlay(Chart.from_figure(fig), height).figure()
     size = PRESENT_SIZES
-    title = fig.layout.title
-    body = fig.layout.meta.get(_BODY, 0) if isinstance(fig.layout.meta, dict) else 0
+    layout = fig.layout
+    title = layout.get("title", {})
+    meta = layout.get("meta")
+    body = meta.get(_BODY, 0) if isinstance(meta, dict) else 0
+    if body:
+        layout["meta"] = {**meta, _BODY: max(body, height - _USUAL_TOP)}
     fig.update_layout(
-        height=max(fig.layout.height or 0, height),
-        meta={_BODY: max(body, height - _USUAL_TOP)} if body else None,
+        height=max(layout.get("height") or 0, height),
         font={"size": size["text"]},
-        title={"text": wrap(unwrap(title.text or ""), PRESENT_TITLE_WRAP), "font": {"size": size["title"]}},
+        title={
+            "text": wrap(unwrap(title.get("text") or ""), PRESENT_TITLE_WRAP),
+            "font": {"size": size["title"]},
+        },
         legend={"font": {"size": size["text"]}},
         hoverlabel={"font": {"size": size["text"]}},
     )
-    if title.subtitle and title.subtitle.text:
+    subtitle = title.get("subtitle", {}).get("text")
+    if subtitle:
         fig.update_layout(
             title_subtitle={
-                "text": wrap(unwrap(title.subtitle.text), PRESENT_SUBTITLE_WRAP),
+                "text": wrap(unwrap(subtitle), PRESENT_SUBTITLE_WRAP),
                 "font": {"size": size["subtitle"]},
             }
         )
     axis = {
         "tickfont": {"size": size["axis"], "color": AXIS_TEXT},
-        "title_font": {"size": size["axis"], "color": AXIS_TEXT},
+        "title": {"font": {"size": size["axis"], "color": AXIS_TEXT}},
     }
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
@@ -334,11 +362,10 @@ def presentation_overlay(fig: go.Figure, height: int = 600) -> go.Figure:
     )
     fig.update_annotations(font_size=size["mark"])
     for trace in fig.data:
-        if "textfont" in trace:
-            trace.textfont.size = size["text"]
-        if trace.type == "contour" and trace.showscale is not False:
-            trace.colorbar.tickfont = {"size": size["axis"], "color": AXIS_TEXT}
-            trace.colorbar.title.font = {"size": size["axis"], "color": AXIS_TEXT}
+        merge(trace, {"textfont": {"size": size["text"]}})  # every trace type drawn here has text
+        if trace.get("type") == "contour" and trace.get("showscale") is not False:
+            merge(trace, {"colorbar": {"tickfont": {"size": size["axis"], "color": AXIS_TEXT},
+                                       "title": {"font": {"size": size["axis"], "color": AXIS_TEXT}}}})  # fmt: skip
     fit_top_margin(fig, title_size=size["title"], subtitle_size=size["subtitle"], mark_size=size["mark"])
-    fig.update_layout(height=max(fig.layout.height, height))
+    layout["height"] = max(layout["height"], height)
     return fig

@@ -7,7 +7,7 @@ from components.formatting import percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
 from components.messages import basis_line
-from components.page_state import seed
+from components.page_state import page_part, seed
 from components.presentation import show_chart
 from components.returns_view import option_label
 from components.risk_charts import histogram_figure
@@ -20,57 +20,70 @@ require_entry("monte_carlo")
 scenario = current_scenario()
 st.title("Monte Carlo")
 st.caption(basis_line(scenario))
-for name in ("mc_draws", "mc_distribution", "mc_seed", "mc_target"):
-    seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
-c1, c2, c3 = st.columns([2, 1, 1])
-draws = c1.select_slider(
-    "Draws", [1_000, 10_000, 100_000, 1_000_000], key="mc_draws", format_func=lambda n: f"{n:,}",
-    persist_state="session",
-)  # fmt: skip
-distribution = c2.radio(
-    "Distribution", ["triangular", "PERT"], key="mc_distribution", horizontal=True, persist_state="session"
-)
-target = c3.number_input(
-    "Payback target (months, undiscounted)", 1, 120, key="mc_target", persist_state="session",
-    help="The chance that costs ÷ (yearly benefits ÷ 12) takes longer than this many months.",
-)  # fmt: skip
-with st.expander("Advanced"):
-    random_seed = st.number_input(
-        "Random seed (repeatable results)", 0, 2**31 - 1, key="mc_seed", persist_state="session",
-        help="The same number draws the same scenarios again: results can be reproduced and shared.",
-    )  # fmt: skip
-focus = option_picker("mc_option", "Show")
 
-overrides = current_ranges()
-if draws > HEAVY_DRAWS:
-    waiting = st.empty()
-    bar = st.progress(0.0, text=f"Drawing {draws:,} scenarios…")
-    mc = heavy_monte_carlo(
-        scenario, draws, int(random_seed), distribution, overrides, progress=lambda f: bar.progress(f),
-        on_wait=lambda: waiting.info(
-            "Another large simulation is running on this server; yours starts as soon as it ends.",
-            icon=":material/hourglass_top:",
-        ),
-    )  # fmt: skip
-    waiting.empty()
-    bar.empty()
-else:
-    mc = cached_monte_carlo(scenario, draws, int(random_seed), distribution, overrides)
 
-p10, p50, p90 = mc.percentiles(focus)
-st.markdown(
-    f"#### {focus.label}: ROI between {percent(p10)} and {percent(p90)} in 80 % of the draws "
-    f"(median {percent(p50)}); {percent(100 * mc.probability_loss(focus))} chance of losing money."
-)
-kpi_row(
-    [
-        Tile(option_label(o, "chance of loss"), percent(100 * mc.probability_loss(o)),
-             f"{percent(100 * mc.probability_payback_after(o, target))} chance payback (undiscounted) takes over {target} months")
-        for o in Option
-    ]
-)  # fmt: skip
-show_chart(histogram_figure(mc, focus, scenario.currency), key="mc_histogram_chart")
-st.caption(
-    f"{draws:,} draws of every uncertain input ({distribution}, random seed {random_seed}) between the low and high values "
-    "on the Sensitivity page; decisions (horizon, nudge cadence, mix) stay fixed."
-)
+@page_part
+def simulation() -> None:
+    """Draws, distribution, seed, payback target and option: a change reruns this part only."""
+    scenario = current_scenario()
+    for name in ("mc_draws", "mc_distribution", "mc_seed", "mc_target"):
+        seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
+    c1, c2, c3 = st.columns([2, 1, 1])
+    draws = c1.select_slider(
+        "Draws", [1_000, 10_000, 100_000, 1_000_000], key="mc_draws", format_func=lambda n: f"{n:,}",
+        persist_state="session",
+    )  # fmt: skip
+    distribution = c2.radio(
+        "Distribution",
+        ["triangular", "PERT"],
+        key="mc_distribution",
+        horizontal=True,
+        persist_state="session",
+    )
+    target = c3.number_input(
+        "Payback target (months, undiscounted)", 1, 120, key="mc_target", persist_state="session",
+        help="The chance that costs ÷ (yearly benefits ÷ 12) takes longer than this many months.",
+    )  # fmt: skip
+    with st.expander("Advanced"):
+        random_seed = st.number_input(
+            "Random seed (repeatable results)", 0, 2**31 - 1, key="mc_seed", persist_state="session",
+            help="The same number draws the same scenarios again: results can be reproduced and shared.",
+        )  # fmt: skip
+    focus = option_picker("mc_option", "Show")
+
+    overrides = current_ranges()
+    if draws > HEAVY_DRAWS:
+        waiting = st.empty()
+        bar = st.progress(0.0, text=f"Drawing {draws:,} scenarios…")
+        mc = heavy_monte_carlo(
+            scenario, draws, int(random_seed), distribution, overrides, progress=lambda f: bar.progress(f),
+            on_wait=lambda: waiting.info(
+                "Another large simulation is running on this server; yours starts as soon as it ends.",
+                icon=":material/hourglass_top:",
+            ),
+        )  # fmt: skip
+        waiting.empty()
+        bar.empty()
+    else:
+        mc = cached_monte_carlo(scenario, draws, int(random_seed), distribution, overrides)
+
+    p10, p50, p90 = mc.percentiles(focus)
+    st.markdown(
+        f"#### {focus.label}: ROI between {percent(p10)} and {percent(p90)} in 80 % of the draws "
+        f"(median {percent(p50)}); {percent(100 * mc.probability_loss(focus))} chance of losing money."
+    )
+    kpi_row(
+        [
+            Tile(option_label(o, "chance of loss"), percent(100 * mc.probability_loss(o)),
+                 f"{percent(100 * mc.probability_payback_after(o, target))} chance payback (undiscounted) takes over {target} months")
+            for o in Option
+        ]
+    )  # fmt: skip
+    show_chart(histogram_figure(mc, focus, scenario.currency), key="mc_histogram_chart")
+    st.caption(
+        f"{draws:,} draws of every uncertain input ({distribution}, random seed {random_seed}) between the low and high values "
+        "on the Sensitivity page; decisions (horizon, nudge cadence, mix) stay fixed."
+    )
+
+
+simulation()

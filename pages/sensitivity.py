@@ -7,7 +7,7 @@ from calculators.scenario import input_title
 from calculators.sensitivity import frontier, tornado
 from components.guard import require_entry
 from components.messages import basis_line
-from components.page_state import seed
+from components.page_state import page_part, seed
 from components.presentation import show_chart
 from components.risk_charts import focus_range, frontier_figure, tornado_figure
 from components.risk_inputs import current_ranges, option_picker, ranges_editor
@@ -16,40 +16,52 @@ from components.scenario_inputs import current_scenario
 require_entry("sensitivity")
 
 scenario = current_scenario()
-currency = scenario.currency
 st.title("Sensitivity")
 st.caption(basis_line(scenario))
-left, right = st.columns([2, 1])
-with left:
-    option = option_picker("sens_option")
-with right:
-    seed("sens_metric")
-    metric = (
-        st.segmented_control("Measure", ["ROI", "NPV"], key="sens_metric", persist_state="session") or "ROI"
+
+
+@page_part
+def sensitivity() -> None:
+    """Option, measure, ranges and the frontier's inputs: a change reruns this part only."""
+    scenario = current_scenario()
+    currency = scenario.currency
+    left, right = st.columns([2, 1])
+    with left:
+        option = option_picker("sens_option")
+    with right:
+        seed("sens_metric")
+        metric = (
+            st.segmented_control("Measure", ["ROI", "NPV"], key="sens_metric", persist_state="session")
+            or "ROI"
+        )
+
+    base, bars = tornado(scenario, option, metric, current_ranges())
+    show_chart(tornado_figure(base, bars, metric, option, currency), key="sens_tornado_chart")
+
+    with st.expander("Ranges of the uncertain inputs (edit low and high)"):
+        ranges_editor(scenario)
+
+    st.subheader("Where it breaks even, over two inputs at once")
+    c1, c2 = st.columns(2)
+    for name in ("sens_x", "sens_y"):
+        seed(name)  # page settings: kept across pages and in the link
+    x_field = c1.selectbox(
+        "Across", RANGED_FIELDS, format_func=input_title, key="sens_x", persist_state="session"
     )
-
-base, bars = tornado(scenario, option, metric, current_ranges())
-show_chart(tornado_figure(base, bars, metric, option, currency), key="sens_tornado_chart")
-
-with st.expander("Ranges of the uncertain inputs (edit low and high)"):
-    ranges_editor(scenario)
-
-st.subheader("Where it breaks even, over two inputs at once")
-c1, c2 = st.columns(2)
-for name in ("sens_x", "sens_y"):
-    seed(name)  # page settings: kept across pages and in the link
-x_field = c1.selectbox(
-    "Across", RANGED_FIELDS, format_func=input_title, key="sens_x", persist_state="session"
-)
-y_field = c2.selectbox("And", RANGED_FIELDS, format_func=input_title, key="sens_y", persist_state="session")
-if x_field == y_field:
-    st.info("Choose two different inputs to draw the frontier.")
-else:
-    current = (float(getattr(scenario, x_field)), float(getattr(scenario, y_field)))
-    xs, ys, z = frontier(
-        scenario, option, metric, x_field, y_field,
-        x_range=focus_range(x_field, current[0]), y_range=focus_range(y_field, current[1]),
-    )  # fmt: skip
-    show_chart(
-        frontier_figure(xs, ys, z, x_field, y_field, current, metric, currency), key="sens_frontier_chart"
+    y_field = c2.selectbox(
+        "And", RANGED_FIELDS, format_func=input_title, key="sens_y", persist_state="session"
     )
+    if x_field == y_field:
+        st.info("Choose two different inputs to draw the frontier.")
+    else:
+        current = (float(getattr(scenario, x_field)), float(getattr(scenario, y_field)))
+        xs, ys, z = frontier(
+            scenario, option, metric, x_field, y_field,
+            x_range=focus_range(x_field, current[0]), y_range=focus_range(y_field, current[1]),
+        )  # fmt: skip
+        show_chart(
+            frontier_figure(xs, ys, z, x_field, y_field, current, metric, currency), key="sens_frontier_chart"
+        )
+
+
+sensitivity()

@@ -214,6 +214,22 @@ def test_presentation_overlay_makes_axis_text_large_and_dark_enough():
     assert all(a.font.size >= 16 for a in fig.layout.annotations)
 
 
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("presenting", [False, True], ids=["desk", "presenting"])
+def test_every_figure_passes_plotly_validation(name, presenting):
+    """Builders skip Plotly's validation at run time (components/chart_spec.py): it happens here.
+
+    Rebuilding through the validating constructor raises on any unknown property or bad
+    value; the rebuilt figure equals the one drawn.
+    """
+    fig = figures()[name]
+    if presenting:
+        fig = presentation_overlay(fig)
+    checked = go.Figure(fig.to_dict())  # validates every property
+    assert checked.to_plotly_json()["layout"]["title"] == fig.to_plotly_json()["layout"]["title"]
+    assert len(checked.data) == len(fig.data)
+
+
 def test_presentation_overlay_rewraps_titles_for_a_wide_screen():
     fig = presentation_overlay(go.Figure(figures()["cumulative_net"]))
     assert fig.layout.title.text.count("<br>") < figures()["cumulative_net"].layout.title.text.count("<br>")
