@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from calculators.sensitivity import tornado
 from calculators.summary import cost_summary
 from components.answer import the_answer
 from components.charts import cost_curves_figure
 from components.cost_tiles import evidence_caption, scale_tiles
 from components.guard import require_entry
 from components.messages import basis_flip_warning, basis_line, driver_sentence
+from components.model_cache import cached_tornado
 from components.model_charts import cumulative_net_figure
 from components.presentation import show_chart
 from components.returns_view import overlap_warning, returns_tiles
@@ -27,7 +27,7 @@ st.caption(basis_line(scenario))
 st.markdown(f"#### {answer.headline}")
 returns_tiles(shown, answer.claimed, answer.defensible, scenario, answer.chance_of_loss[shown])
 scale_tiles(summary, shown, answer.screen[shown])
-_, bars = tornado(scenario, shown, "NPV", current_ranges())
+_, bars = cached_tornado(scenario, shown, "NPV", current_ranges())
 driver = driver_sentence(bars, shown, scenario.currency)
 if driver:
     st.markdown(driver)

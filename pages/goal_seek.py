@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from calculators.goal_seek import goal_seek, metric_curve, seekable_fields
+from calculators.goal_seek import seekable_fields
 from calculators.scenario import input_title
 from components.guard import require_entry
 from components.messages import basis_line
+from components.model_cache import cached_goal_seek, cached_metric_curve
 from components.page_state import change_scenario, page_part, seed
 from components.presentation import show_chart
 from components.risk_charts import focus_range, goal_curve_figure, input_text, metric_text
@@ -39,7 +40,7 @@ def goal_seek_part() -> None:
     )  # fmt: skip
     option = option_picker("gs_option")
 
-    result = goal_seek(scenario, field, option, metric, target)
+    result = cached_goal_seek(scenario, field, option, metric, target)
     label = input_title(field)
     if result.value is None:
         st.markdown(
@@ -58,7 +59,7 @@ def goal_seek_part() -> None:
             on_click=change_scenario, kwargs={field: result.value},
         )  # fmt: skip
     span = focus_range(field, float(getattr(scenario, field)), result.value)
-    xs, ys = metric_curve(scenario, field, option, metric, span=span)
+    xs, ys = cached_metric_curve(scenario, field, option, metric, span=span)
     show_chart(
         goal_curve_figure(xs, ys, field, target, result.value, metric, currency, option), key="gs_curve_chart"
     )

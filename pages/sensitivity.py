@@ -4,9 +4,9 @@ import streamlit as st
 
 from calculators.ranges import RANGED_FIELDS
 from calculators.scenario import input_title
-from calculators.sensitivity import frontier, tornado
 from components.guard import require_entry
 from components.messages import basis_line
+from components.model_cache import cached_frontier, cached_tornado
 from components.page_state import page_part, seed
 from components.presentation import show_chart
 from components.risk_charts import focus_range, frontier_figure, tornado_figure
@@ -35,7 +35,7 @@ def sensitivity() -> None:
             or "ROI"
         )
 
-    base, bars = tornado(scenario, option, metric, current_ranges())
+    base, bars = cached_tornado(scenario, option, metric, current_ranges())
     show_chart(tornado_figure(base, bars, metric, option, currency), key="sens_tornado_chart")
 
     with st.expander("Ranges of the uncertain inputs (edit low and high)"):
@@ -55,7 +55,7 @@ def sensitivity() -> None:
         st.info("Choose two different inputs to draw the frontier.")
     else:
         current = (float(getattr(scenario, x_field)), float(getattr(scenario, y_field)))
-        xs, ys, z = frontier(
+        xs, ys, z = cached_frontier(
             scenario, option, metric, x_field, y_field,
             x_range=focus_range(x_field, current[0]), y_range=focus_range(y_field, current[1]),
         )  # fmt: skip
