@@ -13,8 +13,9 @@ import streamlit as st
 from components.guard import entry_run, forward_to_requested_page
 from components.page_state import load_page_settings_from_link, sync_address_bar
 from components.presentation import present_button, presentation_bar, presenting
-from components.presentation_style import apply_presentation_style
+from components.presentation_style import apply_presentation_style, apply_print_style
 from components.risk_inputs import current_ranges
+from components.saved_scenarios import open_short_link
 from components.scenario_inputs import scenario_sidebar, show_input_problems
 
 present = presenting()
@@ -51,6 +52,7 @@ navigation = {
         page("decision", "Decision matrix", "grid_view"),
         page("pilot", "Pilot planner", "science"),
     ],
+    "Scenarios": [page("scenarios", "Saved & compared", "bookmarks")],
     "Reference": [
         page("sources", "Assumptions & sources", "menu_book"),
         page("case_studies", "Case studies", "cases"),
@@ -59,6 +61,7 @@ navigation = {
 
 pg = st.navigation(navigation, position="top")  # the sidebar holds the inputs, from its top
 forward_to_requested_page([p for group in navigation.values() for p in group])
+open_short_link()  # ?s=<id>: a saved scenario's short link replaces the link's own values
 load_page_settings_from_link()
 ranges = current_ranges()  # read the link's uncertainty ranges once, with the scenario
 if not present:
@@ -68,6 +71,7 @@ if present:
     apply_presentation_style()  # one scoped stylesheet: room-sized numbers (components/presentation.css)
     presentation_bar(scenario)
 sync_address_bar(scenario, ranges, present)
+apply_print_style()  # on paper only: the page without sidebar, navigation and buttons
 show_input_problems()
 with entry_run():
     pg.run()

@@ -43,28 +43,39 @@ FROM_LINK = "from a link"  # a rating mark: the value came from a link, not from
 
 
 def load_page_settings_from_link() -> None:
-    """On a session's first run, put the link's page settings into session state.
-
-    Only values that differ from the defaults: a page seeds its own defaults when it is
-    shown (`seed`), so session state stays small (each Streamlit widget call scans it).
-    """
+    """On a session's first run, put the link's page settings into session state."""
     if st.session_state.get(LOADED_KEY):
         return
     st.session_state[LOADED_KEY] = True
     settings, problems = settings_from_query(st.query_params.to_dict())
-    for name in SETTING_NAMES:
-        value = getattr(settings, name)
-        if name.startswith(RATING_PREFIX):
-            if value is not None:  # a rating the link's author chose, kept over the default
-                st.session_state[name] = value
-                st.session_state[RATING_MARK + name] = FROM_LINK
-            continue
-        if value != default_value(name):  # defaults are seeded by the page that shows them
-            st.session_state[name] = value
+    put_page_settings(settings)
     if problems:
         st.session_state[PROBLEMS_KEY] = st.session_state.get(PROBLEMS_KEY, []) + [
             p.message for p in problems
         ]
+
+
+def put_page_settings(settings: PageSettings) -> None:
+    """Make `settings` the session's page settings (from a link or a saved scenario).
+
+    Run before the page widgets are drawn (first run, or a button callback). Values that
+    differ from the defaults are stored; the others are cleared, and each page seeds its
+    defaults when it is shown (`seed`), so session state stays small (each Streamlit
+    widget call scans it). A rating the author chose is kept over the model's default.
+    """
+    for name in SETTING_NAMES:
+        value = getattr(settings, name)
+        if name.startswith(RATING_PREFIX):
+            if value is not None:  # a rating the author chose, kept over the default
+                st.session_state[name] = value
+                st.session_state[RATING_MARK + name] = FROM_LINK
+            else:
+                st.session_state.pop(name, None)
+                st.session_state.pop(RATING_MARK + name, None)
+        elif value != default_value(name):
+            st.session_state[name] = value
+        else:
+            st.session_state.pop(name, None)
 
 
 def seed(name: str) -> None:

@@ -88,9 +88,17 @@ def presentation_bar(scenario: Scenario | None = None) -> None:
     )  # fmt: skip
 
 
+SLIDE_PNG = {"format": "png", "width": 1600, "height": 900, "scale": 1}  # a 16:9 slide
+
+
 def show_chart(fig: go.Figure, key: str) -> None:
     """Draw a figure full width; in presentation mode, room-sized type, darker axis text and
-    more height (`components.theme.presentation_overlay`)."""
+    more height (`components.theme.presentation_overlay`).
+
+    The chart's camera button (top right, on hover) downloads it as a 1600 × 900 PNG, drawn
+    by the browser itself: a slide-sized picture of any chart, with no server round trip.
+    """
     if presenting():
         fig = presentation_overlay(fig, height=PRESENT_HEIGHT)
-    st.plotly_chart(fig, width="stretch", key=key)
+    config = {"toImageButtonOptions": {**SLIDE_PNG, "filename": key.removesuffix("_chart").replace("_", "-")}}
+    st.plotly_chart(fig, width="stretch", key=key, config=config)

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 STYLESHEET = Path(__file__).with_name("presentation.css")
+PRINT_STYLESHEET = Path(__file__).with_name("print.css")
 
 
 def apply_presentation_style() -> None:
@@ -21,3 +22,9 @@ def apply_presentation_style() -> None:
     A style-only `st.html` goes to Streamlit's event container: it takes no space on the page.
     """
     st.html(STYLESHEET)
+
+
+def apply_print_style() -> None:
+    """Inject the print stylesheet (`components/print.css`): on paper, no sidebar, navigation
+    or buttons. It is inert on screen, so the entry script loads it on every run."""
+    st.html(PRINT_STYLESHEET)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from calculators.roi import Option, Returns, all_returns, overlapping_streams
+from calculators.roi import Option, Returns, overlapping_streams
 from calculators.scenario import Format, Scenario
 from components.formatting import money, months, percent, plural
 from components.kpi import Tile, kpi_row
@@ -21,24 +21,12 @@ def option_label(option: Option, text: str = "") -> str:
 def best_option(returns: dict[Option, Returns]) -> Option:
     """The option with the highest net present value (ties: the cheaper one).
 
+    >>> from calculators.roi import all_returns
     >>> from calculators.scenario import Format, Scenario
     >>> best_option(all_returns(Scenario())).label
     'Microlearning'
     """
     return max(returns, key=lambda o: (returns[o].npv, -returns[o].costs))
-
-
-def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], dict[Option, Returns]]:
-    """Every option's returns as claimed (Conservative off) and defensible (Conservative on).
-
-    >>> claimed, defensible = claimed_and_defensible(Scenario())
-    >>> round(claimed[Option.MICRO].roi_pct, 1), round(defensible[Option.MICRO].roi_pct, 1)
-    (28.8, -35.3)
-    """
-    return (
-        all_returns(scenario.with_changes(conservative=False)),
-        all_returns(scenario.with_changes(conservative=True)),
-    )
 
 
 def returns_tiles(

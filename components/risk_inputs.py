@@ -43,6 +43,11 @@ def current_ranges() -> dict[str, tuple[float, float]]:
     return dict(st.session_state.get(RANGES_KEY, {}))
 
 
+def set_ranges(overrides: dict[str, tuple[float, float]]) -> None:
+    """Make `overrides` the session's uncertainty ranges (a saved scenario's, say)."""
+    _store(overrides)
+
+
 def _store(overrides: dict[str, tuple[float, float]]) -> None:
     st.session_state[RANGES_KEY] = overrides
     if overrides:

@@ -46,7 +46,7 @@ LINK_SCENARIO_KEY = "scenario_from_link"
 PICKER_KEY = "sb_preset_choice"
 CUSTOM = "Custom"
 FROM_LINK = "From a link"
-APP_PARAMS = frozenset({"page", "present", "rng"})
+APP_PARAMS = frozenset({"page", "present", "rng", "s"})
 EXPANDED_GROUPS = frozenset(
     {"Microlearning", "Instructor-led"}
 )  # query parameters that belong to the app, not the scenario

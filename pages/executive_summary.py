@@ -5,7 +5,9 @@ import streamlit as st
 from calculators.summary import cost_summary
 from components.answer import the_answer
 from components.charts import cost_curves_figure
+from components.compare_panel import compare_with_defaults
 from components.cost_tiles import evidence_caption, scale_tiles
+from components.export_panel import downloads
 from components.guard import require_entry
 from components.messages import basis_flip_warning, basis_line, driver_sentence
 from components.model_cache import cached_tornado
@@ -39,3 +41,13 @@ if flip:
 show_chart(cost_curves_figure(summary), key="summary_cost_chart")
 show_chart(cumulative_net_figure(answer.screen, scenario.currency), key="summary_payback_chart")
 st.caption(evidence_caption(scenario))
+
+st.markdown("##### Take it further")
+compare_column, files_column = st.columns([1, 2], vertical_alignment="bottom")
+if compare_column.button(
+    "Compare with defaults", key="summary_compare_defaults", icon=":material/compare_arrows:", width="stretch",
+    help="This scenario beside the defaults, with what drives the difference.",
+):  # fmt: skip
+    compare_with_defaults()
+with files_column:
+    downloads(key="summary", scenario_file=False)

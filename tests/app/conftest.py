@@ -26,6 +26,14 @@ PAGES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _scenario_database(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Saved scenarios go to a fresh SQLite file per test, never to the project's own database."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'scenarios.sqlite3'}"
+    monkeypatch.setenv("TRAINING_ROI_DATABASE_URL", url)
+    return url
+
+
 @pytest.fixture
 def app() -> Callable[..., AppTest]:
     """A factory: `app(query={"learners": "300"})` → an AppTest that has run once."""

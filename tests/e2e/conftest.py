@@ -124,7 +124,8 @@ def streamlit_server() -> Iterator[str]:
             "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
         with open(log_path, "wb") as log:
-            process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            env = {**os.environ, "TRAINING_ROI_DATABASE_URL": f"sqlite:///{Path(tmp) / 'scenarios.sqlite3'}"}
+            process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             base_url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + START_TIMEOUT

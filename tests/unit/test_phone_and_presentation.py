@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from calculators.compare import compare as compare_plans
 from calculators.decision import CRITERIA, default_ratings, weighted_totals
 from calculators.goal_seek import goal_seek, metric_curve
 from calculators.pilot import compare
@@ -23,6 +24,7 @@ from calculators.sensitivity import frontier, tornado
 from calculators.simulation import monte_carlo
 from calculators.summary import cost_summary
 from components.charts import breakeven_figure, cost_curves_figure, cost_per_learner_figure
+from components.compare_view import cost_figure, cumulative_figure
 from components.decision_view import radar_figure
 from components.formatting import hours, input_value
 from components.model_charts import blend_figure, cumulative_net_figure, retention_figure, waterfall_figure
@@ -66,6 +68,7 @@ def figures() -> dict[str, go.Figure]:
     gx, gy = metric_curve(S, "learners", Option.MICRO, "ROI", span=(1, 5_000))
     ratings = default_ratings(S)
     weights = {c.key: 1.0 for c in CRITERIA}
+    plans = compare_plans([S, S.with_changes(learners=4_000)], draws=1_000)
     return {
         "cost_curves": cost_curves_figure(summary),
         "cost_per_learner": cost_per_learner_figure(summary),
@@ -81,6 +84,8 @@ def figures() -> dict[str, go.Figure]:
         "radar": radar_figure(ratings, weighted_totals(ratings, weights), weights),
         "sample_size": sample_size_figure(0.35, 0.50, 170, 0.05, 0.8),
         "pilot_results": results_figure({30: (48, 80, 56, 70)}, {30: compare(48, 80, 56, 70)}),
+        "compare_payback": cumulative_figure(plans, ["Our plan", "Bigger cohort"]),
+        "compare_cost": cost_figure(plans, ["Our plan", "Bigger cohort"]),
     }
 
 

@@ -1,0 +1,115 @@
+"""Compare two to four scenarios on the Scenarios page: the KPI table with differences, the
+overlaid payback and cost charts, and a paragraph per plan that says what drives the
+difference (`calculators.compare`, `components.compare_view`).
+
+The plans to compare: what is on screen, the defaults, and any saved scenario. Names are
+the user's text: shown as text (tables, `st.text`), escaped in charts (`compare_view`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from calculators.compare import attribute, compare
+from calculators.scenario import Scenario
+from components.compare_view import (
+    METHOD_NOTE,
+    cost_figure,
+    cumulative_figure,
+    explain,
+    kpi_table,
+    plan_names,
+)
+from components.presentation import show_chart
+from components.risk_inputs import current_ranges
+from components.safe_text import plain
+from components.saved_scenarios import OWNER
+from components.scenario_inputs import current_scenario
+from storage import ScenarioStore, StorageError, StoredScenario
+
+CHOICE_KEY = "compare_choice"
+ON_SCREEN = "on-screen"
+DEFAULTS = "defaults"
+MAX_PLANS = 4
+COMPARE_PAGE = "pages/scenarios.py"
+
+
+def compare_with_defaults() -> None:
+    """From any page: open the comparison of the scenario on screen with the defaults."""
+    st.session_state[CHOICE_KEY] = [ON_SCREEN, DEFAULTS]
+    st.switch_page(COMPARE_PAGE)
+
+
+@st.cache_data(max_entries=32, show_spinner="Comparing…")
+def _comparison(scenario_jsons: tuple[str, ...], ranges: tuple):  # type: ignore[no-untyped-def]
+    plans = [Scenario.model_validate_json(j) for j in scenario_jsons]
+    comparison = compare(plans, ranges=dict(ranges))  # the user's ranges: chances of loss as on the summary
+    attributions = [attribute(plans[0], other) for other in plans[1:]]
+    return comparison, attributions
+
+
+def _plans(store: ScenarioStore | None) -> tuple[dict[str, str], list[str]]:
+    """Choices (key → name) and any problem reading the saved list."""
+    choices = {ON_SCREEN: "On screen now", DEFAULTS: "Defaults (seed 002's cost table)"}
+    problems: list[str] = []
+    if store is not None:
+        try:
+            for item in store.list(OWNER):
+                choices[item.id] = item.name
+        except StorageError as error:
+            problems.append(str(error))
+    return choices, problems
+
+
+def _scenario(store: ScenarioStore | None, key: str) -> Scenario | None:
+    if key == ON_SCREEN:
+        return current_scenario()
+    if key == DEFAULTS:
+        return Scenario(currency=current_scenario().currency)  # amounts stay comparable
+    if store is None:
+        return None
+    try:
+        found = store.open(OWNER, key)
+    except StorageError:
+        return None
+    return found.state.scenario if isinstance(found, StoredScenario) else None
+
+
+def compare_section(store: ScenarioStore | None) -> None:
+    """Choose plans, then the table, the charts and the explanations."""
+    choices, problems = _plans(store)
+    for problem in problems:
+        st.error(plain(problem), icon=":material/error:")
+    chosen = [k for k in st.session_state.get(CHOICE_KEY, [ON_SCREEN, DEFAULTS]) if k in choices]
+    st.session_state[CHOICE_KEY] = chosen
+    picked = st.multiselect(
+        "Scenarios to compare (the first is the base)", list(choices), key=CHOICE_KEY,
+        format_func=lambda k: choices[k], max_selections=MAX_PLANS,
+        help="Two to four: what is on screen, the defaults, or saved scenarios.",
+    )  # fmt: skip
+    if len(picked) < 2:
+        st.info("Choose at least two scenarios to compare.", icon=":material/compare_arrows:")
+        return
+    plans = [(choices[k], _scenario(store, k)) for k in picked]
+    unreadable = [name for name, s in plans if s is None]
+    if unreadable:
+        st.error(
+            "These saved scenarios could not be read soundly and are left out: "
+            + ", ".join(plain(n) for n in unreadable)
+            + ". Open one on the list above to see why.",
+            icon=":material/error:",
+        )
+        plans = [(n, s) for n, s in plans if s is not None]
+        if len(plans) < 2:
+            return
+    names = plan_names([n for n, _ in plans])  # two plans of one name are told apart the same way everywhere
+    scenarios = [s for _, s in plans if s is not None]
+    comparison, attributions = _comparison(
+        tuple(s.model_dump_json() for s in scenarios), tuple(sorted(current_ranges().items()))
+    )
+    for attribution, name in zip(attributions, names[1:], strict=True):
+        st.markdown(plain(explain(attribution, [names[0], name])))
+    st.dataframe(kpi_table(comparison, names), hide_index=True, width="stretch")
+    show_chart(cumulative_figure(comparison, names), key="compare_payback_chart")
+    show_chart(cost_figure(comparison, names), key="compare_cost_chart")
+    st.caption(METHOD_NOTE)

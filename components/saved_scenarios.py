@@ -1,0 +1,164 @@
+"""Saved scenarios in the app: the store, what this session has open, and the short link.
+
+The database sits behind `storage` (SQLite file by default, PostgreSQL by URL); this module
+is the Streamlit side of it:
+
+- `scenario_store()` opens it once per process (migrated on first use) and reports a
+  database that cannot be opened as a message, never as a crash;
+- `current_state()` is everything on screen that a save keeps: the scenario, every page's
+  settings and the uncertainty ranges; `apply_state` puts a saved one back (in a button
+  callback or on a session's first run, before any widget is drawn);
+- the session remembers which saved scenario it opened or saved last (`opened()`), with
+  the version it read, so a save over someone else's newer save is refused
+  ("changed elsewhere: reload or save as copy"), never silent;
+- `open_short_link()` opens `?s=<id>`, the short stable link of a saved scenario.
+
+Until accounts exist every scenario belongs to one local owner (`storage.LOCAL_OWNER`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.page_state import LOADED_KEY as SETTINGS_LOADED
+from components.page_state import page_settings, put_page_settings
+from components.risk_inputs import LOADED_KEY as RANGES_LOADED
+from components.risk_inputs import VERSION_KEY, current_ranges, set_ranges
+from components.scenario_inputs import LOADED_KEY as SCENARIO_LOADED
+from components.scenario_inputs import PROBLEMS_KEY, current_scenario, set_scenario
+from storage import (
+    LOCAL_OWNER,
+    BadRow,
+    ConfigurationError,
+    NotFound,
+    ScenarioState,
+    ScenarioStore,
+    StorageError,
+    StoredScenario,
+    open_store,
+)
+
+OWNER = LOCAL_OWNER
+SHORT_PARAM = "s"
+OPENED_KEY = "saved_scenario_opened"
+SHORT_LOADED = "saved_scenario_link_loaded"
+STORE_PROBLEM_KEY = "saved_scenario_store_problem"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The saved scenario this session opened or saved last, at the version it read."""
+
+    id: str
+    name: str
+    version: int
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> ScenarioStore:
+    return open_store()
+
+
+def scenario_store() -> ScenarioStore | None:
+    """The store, or None (and the reason in `store_problem()`) when the database cannot be opened."""
+    try:
+        store = _store()
+    except (ConfigurationError, StorageError) as error:
+        st.session_state[STORE_PROBLEM_KEY] = str(error)
+        return None
+    except Exception as error:  # a driver or file-system error: say so instead of a stack trace
+        st.session_state[STORE_PROBLEM_KEY] = (
+            f"The scenario database could not be opened ({type(error).__name__})."
+        )
+        return None
+    st.session_state.pop(STORE_PROBLEM_KEY, None)
+    return store
+
+
+def store_problem() -> str | None:
+    """Why the store could not be opened (plain text), if it could not."""
+    return st.session_state.get(STORE_PROBLEM_KEY)
+
+
+def current_state() -> ScenarioState:
+    """Everything on screen that a save keeps."""
+    return ScenarioState(current_scenario(), page_settings(), current_ranges())
+
+
+def apply_state(state: ScenarioState) -> None:
+    """Put a saved state on screen: scenario, page settings and ranges (before widgets are drawn)."""
+    set_scenario(state.scenario)
+    put_page_settings(state.settings)
+    set_ranges(dict(state.ranges))
+    st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1  # the ranges table redraws
+
+
+def opened() -> Opened | None:
+    value = st.session_state.get(OPENED_KEY)
+    return value if isinstance(value, Opened) else None
+
+
+def remember(saved_id: str, name: str, version: int) -> None:
+    st.session_state[OPENED_KEY] = Opened(saved_id, name, version)
+
+
+def forget() -> None:
+    st.session_state.pop(OPENED_KEY, None)
+
+
+def open_saved(store: ScenarioStore, saved_id: str) -> list[str]:
+    """Open a saved scenario onto the screen; returns messages (plain text) for the user."""
+    try:
+        found = store.open(OWNER, saved_id)
+    except NotFound:
+        return ["No saved scenario was found for this link or choice: it may have been deleted."]
+    except StorageError as error:
+        return [str(error)]
+    if isinstance(found, BadRow):
+        apply_state(found.salvaged)
+        remember(found.id, found.name, found.version)
+        return [found.message + " Those values were replaced by the defaults:", *found.problems]
+    assert isinstance(found, StoredScenario)
+    apply_state(found.state)
+    remember(found.id, found.name, found.version)
+    return []
+
+
+def open_short_link() -> None:
+    """On a session's first run, open `?s=<id>` (the short link of a saved scenario).
+
+    Runs in the entry script before the link's own values are read: the saved scenario
+    replaces them, and the address bar then carries its full values as usual.
+    """
+    if st.session_state.get(SHORT_LOADED):
+        return
+    st.session_state[SHORT_LOADED] = True
+    saved_id = st.query_params.get(SHORT_PARAM)
+    if saved_id is None:
+        return
+    del st.query_params[SHORT_PARAM]
+    store = scenario_store()
+    if store is None:
+        messages = [f"The saved scenario could not be opened: {store_problem()}"]
+    else:
+        messages = open_saved(store, str(saved_id))
+        if not opened():  # not found: fall back to the link's own values, if any
+            _report(messages)
+            return
+        for key in (SCENARIO_LOADED, SETTINGS_LOADED, RANGES_LOADED):
+            st.session_state[key] = True  # the saved scenario is what this session opened
+    _report(messages)
+
+
+def _report(messages: list[str]) -> None:
+    if messages:
+        st.session_state[PROBLEMS_KEY] = st.session_state.get(PROBLEMS_KEY, []) + messages
+
+
+def short_link(saved_id: str) -> str:
+    """The short stable link of a saved scenario: this app's address with `?s=<id>`."""
+    base = str(st.context.url or "").split("?")[0]
+    root = base.rsplit("/", 1)[0] if base.count("/") > 2 else base
+    return f"{root}/?{SHORT_PARAM}={saved_id}"

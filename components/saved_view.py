@@ -1,0 +1,254 @@
+"""The Scenarios page's panels: save, the saved list (open, rename, copy, delete), conflicts.
+
+Every write goes through `storage` and every failure it can have is a message on screen
+(names are user text, shown as text). Buttons that put a saved scenario on screen run as
+callbacks, before the sidebar's widgets are drawn.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from components.safe_text import plain
+from components.saved_scenarios import (
+    OWNER,
+    apply_state,
+    current_state,
+    forget,
+    open_saved,
+    opened,
+    remember,
+    short_link,
+)
+from storage import ScenarioListing, ScenarioStore, StorageError, StoredScenario, VersionConflict
+
+MESSAGES_KEY = "saved_view_messages"  # (kind, text) shown once on the next run
+CONFLICT_KEY = "saved_view_conflict"  # the scenario a save was refused for: offer reload or copy
+NAME_KEY = "saved_new_name"
+SEARCH_KEY = "saved_search"
+CHOSEN_KEY = "saved_chosen"
+RENAME_KEY = "saved_rename_to"
+COPY_KEY = "saved_copy_name"
+COPY_MINE_KEY = "saved_copy_mine_name"
+CONFIRM_KEY = "saved_confirm_delete"
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
+
+
+def show_messages() -> None:
+    """The outcome of the last action, once (success, information or a problem)."""
+    for kind, text in st.session_state.pop(MESSAGES_KEY, []):
+        show = {"success": st.success, "error": st.error}.get(kind, st.info)
+        show(plain(text), icon={"success": ":material/check:", "error": ":material/error:"}.get(kind))
+
+
+def when(moment: datetime) -> str:
+    """A save time as people read it, in UTC: '23 Nov 2026, 21:05 UTC'.
+
+    >>> when(datetime(2026, 11, 23, 21, 5, tzinfo=UTC))
+    '23 Nov 2026, 21:05 UTC'
+    """
+    return moment.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
+# --- callbacks (run before the script, so they may change widget values) -----------------
+
+
+def _save_new(store: ScenarioStore) -> None:
+    name = str(st.session_state.get(NAME_KEY, ""))
+    try:
+        saved = store.save_new(OWNER, name, current_state())
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    remember(saved.id, saved.name, saved.version)
+    st.session_state[NAME_KEY] = ""
+    _say("success", f'Saved as "{saved.name}".')
+
+
+def _save_changes(store: ScenarioStore) -> None:
+    mine = opened()
+    if mine is None:
+        return
+    try:
+        saved = store.save(OWNER, mine.id, mine.version, current_state())
+    except VersionConflict as error:
+        st.session_state[CONFLICT_KEY] = mine
+        _say("error", f"{error} Reload the saved version, or save yours as a copy.")
+        return
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    remember(saved.id, saved.name, saved.version)
+    st.session_state.pop(CONFLICT_KEY, None)
+    _say("success", f'Saved the changes to "{saved.name}" (version {saved.version}).')
+
+
+def _open(store: ScenarioStore, saved_id: str) -> None:
+    problems = open_saved(store, saved_id)
+    st.session_state.pop(CONFLICT_KEY, None)
+    mine = opened()
+    if problems:
+        for text in problems[:8]:
+            _say("error", text)
+    elif mine is not None:
+        _say("success", f'Opened "{mine.name}": every page now shows it.')
+
+
+def _save_copy(store: ScenarioStore, from_screen: bool) -> None:
+    """Save what is on screen (after a conflict) or the chosen stored scenario under a new name."""
+    key = COPY_MINE_KEY if from_screen else COPY_KEY
+    name = str(st.session_state.get(key, ""))
+    try:
+        if from_screen:
+            saved = store.save_new(OWNER, name, current_state())
+            remember(saved.id, saved.name, saved.version)
+            st.session_state.pop(CONFLICT_KEY, None)
+        else:
+            saved = store.fork(OWNER, str(st.session_state.get(CHOSEN_KEY)), name)
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    st.session_state[key] = ""
+    _say("success", f'Saved a copy as "{saved.name}".')
+
+
+def _rename(store: ScenarioStore, listing: ScenarioListing) -> None:
+    try:
+        saved = store.rename(OWNER, listing.id, str(st.session_state.get(RENAME_KEY, "")))
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    mine = opened()
+    if mine is not None and mine.id == listing.id and mine.version == listing.version:
+        remember(saved.id, saved.name, saved.version)  # still the version on screen, renamed
+    st.session_state[RENAME_KEY] = ""
+    _say("success", f'Renamed to "{saved.name}".')
+
+
+def _delete(store: ScenarioStore, listing: ScenarioListing) -> None:
+    if not st.session_state.get(CONFIRM_KEY):
+        _say("error", "Tick the box to confirm the deletion first.")
+        return
+    try:
+        store.delete(OWNER, listing.id, expected_version=listing.version)
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    mine = opened()
+    if mine is not None and mine.id == listing.id:
+        forget()
+    st.session_state[CONFIRM_KEY] = False
+    st.session_state.pop(CHOSEN_KEY, None)
+    _say("success", f'Deleted "{listing.name}". What is on screen stays until you change it.')
+
+
+# --- panels -----------------------------------------------------------------------------
+
+
+def save_panel(store: ScenarioStore) -> None:
+    """Save what is on screen: over the opened scenario (version-checked) or under a new name."""
+    mine = opened()
+    conflict = st.session_state.get(CONFLICT_KEY)
+    if mine is not None:
+        st.markdown(
+            f"On screen: saved scenario **{plain(mine.name)}**, version {mine.version}, and any changes since."
+        )
+        c1, c2 = st.columns([1, 2])
+        c1.button(
+            "Save changes", key="saved_save_changes", on_click=_save_changes, args=(store,), type="primary",
+            icon=":material/save:", help="Overwrite the saved scenario, unless someone saved it since you opened it.",
+        )  # fmt: skip
+        c2.code(short_link(mine.id), language=None)
+    if conflict is not None:
+        st.warning(
+            "This scenario was changed elsewhere since you opened it. Reload the saved version (your changes "
+            "are dropped) or save yours as a copy.",
+            icon=":material/sync_problem:",
+        )
+        c1, c2, c3 = st.columns([1, 2, 1])
+        c1.button("Reload the saved version", key="saved_reload", on_click=_open, args=(store, conflict.id))
+        c2.text_input(
+            "Name of the copy", key=COPY_MINE_KEY, placeholder=f"{conflict.name} (mine)", max_chars=80
+        )
+        c3.button("Save mine as a copy", key="saved_copy_mine", on_click=_save_copy, args=(store, True))
+    with st.form("saved_new_form", clear_on_submit=False, border=False):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        c1.text_input(
+            "Save what is on screen as", key=NAME_KEY, max_chars=80, placeholder="e.g. Our plan, 2027 budget",
+            help="The inputs, every page's settings and your uncertainty ranges. Names are unique.",
+        )  # fmt: skip
+        c2.form_submit_button(
+            "Save as new", on_click=_save_new, args=(store,), icon=":material/bookmark_add:", width="stretch"
+        )
+
+
+def library(store: ScenarioStore) -> list[ScenarioListing]:
+    """The saved scenarios: search, a table, and actions on the chosen one. Returns the listing."""
+    search = st.text_input(
+        "Search saved scenarios by name", key=SEARCH_KEY, placeholder="Type part of a name"
+    )
+    try:
+        listing = store.list(OWNER, search)
+    except StorageError as error:
+        st.error(plain(str(error)), icon=":material/error:")
+        return []
+    if not listing:
+        st.info(
+            "No saved scenario matches."
+            if search
+            else "No saved scenarios yet: save the one on screen above."
+        )
+        return []
+    table = pd.DataFrame(
+        {
+            "Name": [item.name for item in listing],
+            "Last changed": [when(item.updated_at) for item in listing],
+            "Version": [item.version for item in listing],
+            "Short link": [short_link(item.id) for item in listing],
+        }
+    )
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={"Short link": st.column_config.LinkColumn("Short link", display_text="open")},
+    )  # fmt: skip
+    by_id = {item.id: item for item in listing}
+    if st.session_state.get(CHOSEN_KEY) not in by_id:
+        st.session_state[CHOSEN_KEY] = listing[0].id
+    chosen_id = st.selectbox(
+        "Choose a saved scenario", list(by_id), key=CHOSEN_KEY, format_func=lambda i: by_id[i].name
+    )
+    chosen = by_id[chosen_id]
+    c1, c2, c3 = st.columns(3)
+    c1.button(
+        "Open", key="saved_open", on_click=_open, args=(store, chosen.id), type="primary",
+        icon=":material/folder_open:", width="stretch", help="Put it on screen, on every page.",
+    )  # fmt: skip
+    with c2.popover("Rename or copy", icon=":material/edit:", width="stretch"):
+        st.text_input("New name", key=RENAME_KEY, max_chars=80)
+        st.button("Rename", key="saved_rename", on_click=_rename, args=(store, chosen))
+        st.text_input("Name of the copy", key=COPY_KEY, max_chars=80, placeholder=f"{chosen.name} (copy)")
+        st.button("Save as copy", key="saved_fork", on_click=_save_copy, args=(store, False))
+    with c3.popover("Delete", icon=":material/delete:", width="stretch"):
+        st.checkbox("Yes, delete this saved scenario", key=CONFIRM_KEY)
+        st.button("Delete", key="saved_delete", on_click=_delete, args=(store, chosen), type="primary")
+    return listing
+
+
+def stored_state(store: ScenarioStore, saved_id: str) -> tuple[str, object] | None:
+    """A saved scenario's name and state for comparing, or None when it cannot be read soundly."""
+    try:
+        found = store.open(OWNER, saved_id)
+    except StorageError:
+        return None
+    if isinstance(found, StoredScenario):
+        return found.name, found.state
+    return None
+
+
+__all__ = ["apply_state", "library", "save_panel", "show_messages", "stored_state", "when"]

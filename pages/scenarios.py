@@ -1,0 +1,34 @@
+"""Scenarios: save what is on screen, open, rename, copy and delete saved scenarios, compare, export."""
+
+import streamlit as st
+
+from components.compare_panel import compare_section
+from components.export_panel import downloads, import_box
+from components.guard import require_entry
+from components.safe_text import plain
+from components.saved_scenarios import scenario_store, store_problem
+from components.saved_view import library, save_panel, show_messages
+
+require_entry("scenarios")
+
+st.title("Scenarios")
+st.markdown("#### Save the scenario on screen, come back to it, and compare it with others")
+show_messages()
+store = scenario_store()
+if store is None:
+    st.error(
+        f"Saved scenarios are not available: {plain(store_problem())} Everything else works: the address "
+        "bar still carries the whole scenario, and files can be downloaded and imported below.",
+        icon=":material/database:",
+    )
+else:
+    save_panel(store)
+    st.subheader("Saved scenarios")
+    library(store)
+
+st.subheader("Compare side by side")
+compare_section(store)
+
+st.subheader("Files")
+downloads(key="scenarios")
+import_box()

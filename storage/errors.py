@@ -1,0 +1,56 @@
+"""What can go wrong with saved scenarios, as exceptions whose text is a message for the screen.
+
+Every one is a `StorageError`, so a page can catch them all in one place. Messages may quote
+a scenario's name, which is user text: show them as text, never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StorageError(Exception):
+    """Base of every storage error; its text is a message fit for the screen (as text)."""
+
+
+class NotFound(StorageError):
+    """No scenario with that id for this owner (missing, deleted, or someone else's)."""
+
+    def __init__(self, scenario_id: str) -> None:
+        self.scenario_id = scenario_id
+        super().__init__("That saved scenario does not exist (it may have been deleted).")
+
+
+class NameTaken(StorageError):
+    """The owner already has a scenario of that name (compared ignoring case)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f'You already have a scenario named "{name}"; choose another name.')
+
+
+class VersionConflict(StorageError):
+    """The scenario was saved by someone else since this copy was opened."""
+
+    def __init__(self, name: str, expected: int, current: int) -> None:
+        self.name, self.expected_version, self.current_version = name, expected, current
+        super().__init__(
+            f'"{name}" was changed elsewhere (it is now at version {current}; you started from '
+            f"version {expected}): reload it, or save yours as a copy."
+        )
+
+
+class InvalidName(StorageError, ValueError):
+    """A name that cannot be used; the message says why."""
+
+
+class StorageUnavailable(StorageError):
+    """The database could not do it (busy beyond the wait, unreachable); nothing changed."""
+
+
+class InvalidState(StorageError, ValueError):
+    """A state that cannot be stored as it is; `problems` says why, value by value."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems[:5]))

@@ -1,0 +1,422 @@
+"""Saved scenarios: save, open, rename, fork, delete and list, with no lost update.
+
+`ScenarioStore(engine)` is the whole interface; every method names the owner, and a
+scenario of another owner is "not found", exactly like a missing one (SECURITY.md: opaque
+ids, ownership checked on every load). Until accounts exist the app has one owner,
+`LOCAL_OWNER`.
+
+Versions. A new scenario has version 1; every write (save, rename) adds 1. A save names the
+version it started from, and the database changes the row only if that is still the
+version stored:
+
+    UPDATE scenarios SET ..., version = version + 1
+     WHERE id = :id AND owner = :owner AND version = :expected
+
+If no row changed, someone else saved in between: `VersionConflict` ("changed elsewhere:
+reload it, or save yours as a copy"), never a silent overwrite. This works alike on SQLite
+(writes are serialised by `BEGIN IMMEDIATE`) and PostgreSQL (the row lock makes the second
+UPDATE re-check its WHERE clause after the first commits).
+
+Names are trimmed, 1 to 80 characters of any text without control characters, and unique
+per owner regardless of case and of compatibility forms ("Plan A", "plan a" and the
+full-width "Ｐｌａｎ Ａ" are one name): the comparison uses `name_key`, which search uses
+too. Names are user text: show them as text, never as Markdown or HTML.
+
+A saved state is read back strictly through the models (`storage.state`). A row that fails
+is not an exception: `open` returns a `BadRow` naming the scenario and listing what is wrong,
+and `list` still lists it. Database failures (locked beyond the busy timeout, server down)
+raise `StorageUnavailable` with a message fit for the screen; the technical cause is
+chained for the log.
+
+>>> import shutil, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> from storage.database import create_engine_for
+>>> from storage.migrations import upgrade
+>>> from calculators.scenario import Scenario
+>>> engine = create_engine_for(f"sqlite:///{folder}/demo.sqlite3")
+>>> upgrade(engine)
+>>> store = ScenarioStore(engine)
+>>> saved = store.save_new(LOCAL_OWNER, "  Plan A ", ScenarioState(Scenario(learners=477)))
+>>> saved.name, saved.version, len(saved.id)
+('Plan A', 1, 10)
+>>> store.open(LOCAL_OWNER, saved.id).state.scenario.learners
+477
+>>> again = store.save(LOCAL_OWNER, saved.id, 1, ScenarioState(Scenario(learners=600)))
+>>> again.version
+2
+>>> store.save(LOCAL_OWNER, saved.id, 1, ScenarioState(Scenario(learners=700)))
+Traceback (most recent call last):
+...
+storage.errors.VersionConflict: "Plan A" was changed elsewhere (it is now at version 2; you started from version 1): reload it, or save yours as a copy.
+>>> store.save_new(LOCAL_OWNER, "PLAN a", ScenarioState())
+Traceback (most recent call last):
+...
+storage.errors.NameTaken: You already have a scenario named "Plan A"; choose another name.
+>>> [row.name for row in store.list(LOCAL_OWNER, search="plan")]
+['Plan A']
+>>> engine.dispose(); shutil.rmtree(folder)
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+import secrets
+import string
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from storage.database import writing
+from storage.errors import InvalidName, NameTaken, NotFound, StorageUnavailable, VersionConflict
+from storage.schema import ID_MAX, NAME_MAX, OWNER_MAX, scenarios
+from storage.state import ScenarioState, state_from_json, state_to_json
+
+LOCAL_OWNER = "local"
+ID_LENGTH = 10  # 62**10 ≈ 8·10^17 ids: guessing one is hopeless, a collision is retried
+ID_ALPHABET = string.ascii_letters + string.digits  # no '-' or '_': links survive chat apps
+_ID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{1,{ID_MAX}}}")
+LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The result of a write: what the page keeps to save again (`id`, `version`)."""
+
+    id: str
+    name: str
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ScenarioListing:
+    """One line of the list of saved scenarios."""
+
+    id: str
+    name: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    """A saved scenario that read back cleanly."""
+
+    id: str
+    owner: str
+    name: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    state: ScenarioState
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A saved scenario whose stored state failed validation: nothing should be shown from it
+    as if it were sound. `problems` says what is wrong, value by value; `salvaged` is the
+    state with each bad value replaced by its default, for a page that offers "open anyway"."""
+
+    id: str
+    owner: str
+    name: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    problems: tuple[str, ...]
+    salvaged: ScenarioState
+
+    @property
+    def message(self) -> str:
+        count = len(self.problems)
+        return (
+            f'The saved scenario "{self.name}" could not be opened as saved: '
+            f"{count} value{'s' if count != 1 else ''} could not be read."
+        )
+
+
+def clean_name(text: Any) -> str:
+    """A scenario name as stored: trimmed; 1 to 80 characters; no line breaks or control characters.
+
+    >>> clean_name("  Q3 plan — 2,000 learners ")
+    'Q3 plan — 2,000 learners'
+    >>> clean_name("   ")
+    Traceback (most recent call last):
+    ...
+    storage.errors.InvalidName: A scenario needs a name.
+    """
+    if not isinstance(text, str):
+        raise InvalidName("A scenario name must be text.")
+    name = text.strip()
+    if not name:
+        raise InvalidName("A scenario needs a name.")
+    if len(name) > NAME_MAX:
+        raise InvalidName(
+            f"A scenario name can have at most {NAME_MAX} characters (this one has {len(name):,})."
+        )
+    if any(unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"} for ch in name):
+        raise InvalidName("A scenario name cannot contain line breaks, tabs or other control characters.")
+    return name
+
+
+def name_key(name: str) -> str:
+    """The form in which names are compared and searched: NFKC-normalised and case-folded.
+
+    >>> name_key("Plan A") == name_key("PLAN a") == name_key("Ｐｌａｎ Ａ")
+    True
+    >>> name_key("Straße")
+    'strasse'
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def new_id() -> str:
+    """A fresh random id: `ID_LENGTH` letters and digits."""
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ScenarioStore:
+    """Saved scenarios in one database (see the module docstring).
+
+    `clock` gives the time of each write (timezone-aware); tests pass a fake one.
+    """
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.engine = engine
+        self._clock = clock
+
+    # --- writes -------------------------------------------------------------------------
+
+    def save_new(self, owner: str, name: str, state: ScenarioState) -> Saved:
+        """Save `state` as a new scenario named `name`; raises `NameTaken`, `InvalidName`."""
+        owner, name = _check_owner(owner), clean_name(name)
+        return self._insert(owner, name, state_to_json(state))
+
+    def save(
+        self,
+        owner: str,
+        scenario_id: str,
+        expected_version: int,
+        state: ScenarioState,
+        *,
+        name: str | None = None,
+    ) -> Saved:
+        """Overwrite a scenario's state (and its name if given), if it is still at
+        `expected_version`; raises `VersionConflict` if someone saved it since, `NotFound`,
+        `NameTaken`."""
+        owner = _check_owner(owner)
+        document = state_to_json(state)
+        new_name = None if name is None else clean_name(name)
+        return self._update(owner, scenario_id, expected_version, new_name, document)
+
+    def rename(
+        self, owner: str, scenario_id: str, new_name: str, *, expected_version: int | None = None
+    ) -> Saved:
+        """Give a scenario another name (a write: the version goes up by one). With
+        `expected_version`, refuse with `VersionConflict` if it was changed since."""
+        return self._update(_check_owner(owner), scenario_id, expected_version, clean_name(new_name), None)
+
+    def fork(self, owner: str, scenario_id: str, new_name: str) -> Saved:
+        """Save a copy of a stored scenario under a new name ("save as copy" of what is stored;
+        to copy what is on screen, use `save_new`)."""
+        owner, new_name = _check_owner(owner), clean_name(new_name)
+        with self._errors():
+            with self.engine.connect() as conn:
+                document = conn.execute(
+                    select(scenarios.c.state).where(*_mine(owner, scenario_id))
+                ).scalar_one_or_none()
+        if document is None:
+            raise NotFound(scenario_id)
+        return self._insert(owner, new_name, document)
+
+    def delete(self, owner: str, scenario_id: str, *, expected_version: int | None = None) -> None:
+        """Delete a scenario; with `expected_version`, only if nobody changed it since."""
+        owner = _check_owner(owner)
+        with self._write() as conn:
+            current = self._current(conn, owner, scenario_id)
+            if expected_version is not None and current.version != expected_version:
+                raise VersionConflict(current.name, expected_version, current.version)
+            conn.execute(delete(scenarios).where(*_mine(owner, scenario_id)))
+
+    # --- reads --------------------------------------------------------------------------
+
+    def open(self, owner: str, scenario_id: str) -> StoredScenario | BadRow:
+        """A saved scenario, validated: `StoredScenario`, or `BadRow` if its stored state fails
+        validation (never an exception for bad data); raises `NotFound`."""
+        owner = _check_owner(owner)
+        if not isinstance(scenario_id, str) or not _ID_PATTERN.fullmatch(scenario_id):
+            raise NotFound(str(scenario_id)[:ID_MAX])
+        with self._errors(), self.engine.connect() as conn:
+            row = conn.execute(select(scenarios).where(*_mine(owner, scenario_id))).one_or_none()
+        if row is None:
+            raise NotFound(scenario_id)
+        state, problems = state_from_json(row.state)
+        common = {
+            "id": row.id,
+            "owner": row.owner,
+            "name": row.name,
+            "version": row.version,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        }
+        if problems:
+            return BadRow(**common, problems=tuple(p.message for p in problems), salvaged=state)
+        return StoredScenario(**common, state=state)
+
+    def list(
+        self, owner: str, search: str = "", *, limit: int = LIST_LIMIT
+    ) -> builtins.list[ScenarioListing]:
+        """The owner's scenarios whose name contains `search` (ignoring case), most recently
+        changed first."""
+        owner = _check_owner(owner)
+        query = select(
+            scenarios.c.id,
+            scenarios.c.name,
+            scenarios.c.version,
+            scenarios.c.created_at,
+            scenarios.c.updated_at,
+        ).where(scenarios.c.owner == owner)
+        wanted = name_key(search.strip()) if isinstance(search, str) else ""
+        if wanted:
+            query = query.where(scenarios.c.name_key.contains(wanted, autoescape=True))
+        query = query.order_by(scenarios.c.updated_at.desc(), scenarios.c.id).limit(max(1, int(limit)))
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [ScenarioListing(r.id, r.name, r.version, r.created_at, r.updated_at) for r in rows]
+
+    def count(self, owner: str) -> int:
+        """How many scenarios the owner has."""
+        owner = _check_owner(owner)
+        with self._errors(), self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).where(scenarios.c.owner == owner)).scalar_one())
+
+    # --- inside -------------------------------------------------------------------------
+
+    def _insert(self, owner: str, name: str, document: str) -> Saved:
+        key = name_key(name)
+        for _attempt in range(5):
+            now, scenario_id = self._clock(), new_id()
+            try:
+                with self._write() as conn:
+                    self._refuse_taken_name(conn, owner, key, name)
+                    conn.execute(
+                        insert(scenarios).values(
+                            id=scenario_id,
+                            owner=owner,
+                            name=name,
+                            name_key=key,
+                            state=document,
+                            version=1,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+            except IntegrityError as error:
+                self._explain_integrity_error(owner, key, name, error)
+                continue  # the random id was taken: draw another
+            return Saved(scenario_id, name, 1, now)
+        raise StorageUnavailable("Could not find a free id for the scenario; nothing was saved. Try again.")
+
+    def _update(
+        self, owner: str, scenario_id: str, expected: int | None, name: str | None, document: str | None
+    ) -> Saved:
+        if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
+            raise TypeError("expected_version must be a whole number")
+        now = self._clock()
+        values: dict[str, Any] = {"version": scenarios.c.version + 1, "updated_at": now}
+        if document is not None:
+            values["state"] = document
+        if name is not None:
+            values.update(name=name, name_key=name_key(name))
+        try:
+            with self._write() as conn:
+                current = self._current(conn, owner, scenario_id)
+                if expected is not None and current.version != expected:
+                    raise VersionConflict(current.name, expected, current.version)
+                if name is not None:
+                    self._refuse_taken_name(conn, owner, name_key(name), name, besides=scenario_id)
+                where = [*_mine(owner, scenario_id)]
+                if expected is not None:
+                    where.append(scenarios.c.version == expected)
+                changed = conn.execute(
+                    update(scenarios)
+                    .where(*where)
+                    .values(**values)
+                    .returning(scenarios.c.name, scenarios.c.version)
+                ).one_or_none()
+                if changed is None:  # PostgreSQL: saved by another session since `_current` read it
+                    latest = self._current(conn, owner, scenario_id)
+                    raise VersionConflict(
+                        latest.name, expected if expected is not None else 0, latest.version
+                    )
+        except IntegrityError as error:
+            self._explain_integrity_error(owner, name_key(name or ""), name or "", error)
+            raise StorageUnavailable("The scenario could not be saved; nothing was changed.") from error
+        return Saved(scenario_id, changed.name, changed.version, now)
+
+    def _current(self, conn: Connection, owner: str, scenario_id: str) -> Row[Any]:
+        if not isinstance(scenario_id, str) or not _ID_PATTERN.fullmatch(scenario_id):
+            raise NotFound(str(scenario_id)[:ID_MAX])
+        row = conn.execute(
+            select(scenarios.c.name, scenarios.c.version).where(*_mine(owner, scenario_id))
+        ).one_or_none()
+        if row is None:
+            raise NotFound(scenario_id)
+        return row
+
+    def _refuse_taken_name(
+        self, conn: Connection, owner: str, key: str, name: str, besides: str | None = None
+    ) -> None:
+        query = select(scenarios.c.name).where(scenarios.c.owner == owner, scenarios.c.name_key == key)
+        if besides is not None:
+            query = query.where(scenarios.c.id != besides)
+        existing = conn.execute(query).scalar_one_or_none()
+        if existing is not None:
+            raise NameTaken(existing)
+
+    def _explain_integrity_error(self, owner: str, key: str, name: str, error: IntegrityError) -> None:
+        """Raise `NameTaken` if a concurrent writer took the name; else return (an id clash)."""
+        with self._errors(), self.engine.connect() as conn:
+            existing = conn.execute(
+                select(scenarios.c.name).where(scenarios.c.owner == owner, scenarios.c.name_key == key)
+            ).scalar_one_or_none()
+        if existing is not None:
+            raise NameTaken(existing) from error
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._errors(), writing(self.engine) as conn:
+            yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError:
+            raise
+        except DBAPIError as error:
+            raise StorageUnavailable(
+                "The scenario database is busy or unreachable; nothing was changed. Try again in a moment."
+            ) from error
+
+
+def _mine(owner: str, scenario_id: str) -> tuple[Any, Any]:
+    return scenarios.c.id == scenario_id, scenarios.c.owner == owner
+
+
+def _check_owner(owner: Any) -> str:
+    if not isinstance(owner, str) or not owner or len(owner) > OWNER_MAX:
+        raise ValueError(f"owner must be text of 1 to {OWNER_MAX} characters")
+    return owner

@@ -1,0 +1,112 @@
+"""Compare and files through AppTest: "Compare with defaults" in one click, a comparison of
+saved scenarios, the scenario file round trip and a bad file that changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from calculators.compare import attribute
+from calculators.scenario import Scenario
+from components.scenario_file import export_json
+from storage import LOCAL_OWNER, open_store
+from tests.app.conftest import APP
+
+PAGE = "pages/scenarios.py"
+
+
+def _session() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def _learners(at: AppTest, value: str) -> None:
+    at.sidebar.text_input(key="sb_learners_typed").input(value).run()
+
+
+def test_compare_with_defaults_is_one_click_from_the_summary():
+    at = _session()
+    _learners(at, "2500")
+    at.button(key="summary_compare_defaults").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Scenarios"
+    assert at.multiselect(key="compare_choice").value == ["on-screen", "defaults"]
+    table = at.dataframe[-1].value
+    assert list(table.columns[:3]) == ["Figure", "On screen now", "Defaults (seed 002's cost table)"]
+    # The explanation states the model's own attribution: the learners carry the difference.
+    expected = attribute(Scenario(learners=2500), Scenario())
+    text = " ".join(m.value for m in at.markdown)
+    assert "learners (2,500 → 1,000)" in text.replace("\\", "")
+    assert f"{abs(expected.total):.1f} points" in text
+    assert len(at.get("plotly_chart")) >= 2
+
+
+def test_saved_scenarios_can_be_compared_and_the_base_comes_first():
+    at = _session()
+    at.switch_page(PAGE).run()
+    at.text_input(key="saved_new_name").input("Base plan")
+    at.button(key="FormSubmitter:saved_new_form-Save as new").click().run()
+    _learners(at, "4000")
+    at.switch_page(PAGE).run()
+    at.text_input(key="saved_new_name").input("Bigger plan")
+    at.button(key="FormSubmitter:saved_new_form-Save as new").click().run()
+    ids = {item.name: item.id for item in open_store().list(LOCAL_OWNER)}
+    at.multiselect(key="compare_choice").set_value([ids["Base plan"], ids["Bigger plan"], "defaults"]).run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert "Base plan" in table.columns and "Bigger plan" in table.columns
+    assert sum("Bigger plan" in m.value for m in at.markdown) >= 1
+
+
+def test_fewer_than_two_plans_asks_for_more():
+    at = _session()
+    at.switch_page(PAGE).run()
+    at.multiselect(key="compare_choice").set_value(["defaults"]).run()
+    assert not at.exception
+    assert "at least two" in at.info[-1].value
+
+
+def _upload(at: AppTest, data: bytes, name: str = "scenario.json") -> None:
+    uploader = at.get("file_uploader")[0]
+    uploader.set_value([(name, data, "application/json")]) if hasattr(uploader, "set_value") else None
+    at.run()
+
+
+def test_a_scenario_file_round_trips_through_export_and_import():
+    at = _session()
+    _learners(at, "3000")
+    data = export_json(at.session_state["scenario"])
+    fresh = _session()
+    fresh.switch_page(PAGE).run()
+    _upload(fresh, data)
+    assert not fresh.exception
+    fresh.button(key="import_use").click().run()
+    assert fresh.session_state["scenario"].learners == 3000
+    assert fresh.query_params.get("learners") == "3000"
+
+
+def test_a_bad_file_names_the_bad_values_and_changes_nothing_until_asked():
+    at = _session()
+    _learners(at, "2000")
+    at.switch_page(PAGE).run()
+    document = json.loads(export_json(Scenario(learners=5000, micro_fixed_cost=12_000)))
+    document["scenario"]["learners"] = True
+    document["scenario"]["micro_fixed_cost"] = "lots"
+    _upload(at, json.dumps(document).encode())
+    assert not at.exception
+    warning = at.warning[-1].value
+    assert "Learners" in warning and "Development cost (microlearning" in warning
+    assert at.session_state["scenario"].learners == 2000, "nothing changes before 'Use this file'"
+    at.button(key="import_use").click().run()
+    assert at.session_state["scenario"].learners == 2000, "a bad value keeps what was on screen"
+
+
+def test_a_file_that_is_not_json_gets_a_message():
+    at = _session()
+    at.switch_page(PAGE).run()
+    _upload(at, b"\x89PNG\r\n\x1a\n not a scenario", "picture.json")
+    assert not at.exception
+    assert "could not be read" in at.error[-1].value
+    assert not [b for b in at.button if b.key == "import_use"]

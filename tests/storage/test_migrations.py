@@ -1,0 +1,176 @@
+"""Migrations on SQLite and PostgreSQL: from empty, from the previous revision, and back."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from calculators.scenario import Scenario
+from storage import (
+    LOCAL_OWNER,
+    NameTaken,
+    ScenarioState,
+    ScenarioStore,
+    StoredScenario,
+    create_engine_for,
+    state_to_json,
+)
+from storage.migrations import current_revision, downgrade, head_revision, upgrade
+from storage.schema import metadata
+
+
+@pytest.fixture
+def bare_engine(db_url: str) -> Engine:
+    """An engine on an empty database, not migrated."""
+    engine = create_engine_for(db_url)
+    yield engine
+    engine.dispose()
+
+
+def _differences(engine: Engine) -> list:
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), metadata)
+
+
+def _unique_indexes(engine: Engine) -> dict[str, list[str]]:
+    return {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("scenarios") if ix["unique"]}
+
+
+def test_an_empty_database_migrates_to_exactly_the_schema_the_code_uses(bare_engine: Engine) -> None:
+    """Empty → head: the tables equal `storage.schema` (alembic finds nothing to change)."""
+    assert current_revision(bare_engine) is None
+    upgrade(bare_engine)
+    assert current_revision(bare_engine) == head_revision() == "0002"
+    assert _differences(bare_engine) == []
+    assert _unique_indexes(bare_engine) == {"uq_scenarios_owner_name_key": ["owner", "name_key"]}
+
+
+def test_upgrading_twice_changes_nothing(bare_engine: Engine) -> None:
+    """Start-up runs the upgrade every time: on a current database it is a no-op and keeps the rows."""
+    upgrade(bare_engine)
+    saved = ScenarioStore(bare_engine).save_new(LOCAL_OWNER, "Kept", ScenarioState(Scenario(learners=5)))
+    upgrade(bare_engine)
+    opened = ScenarioStore(bare_engine).open(LOCAL_OWNER, saved.id)
+    assert isinstance(opened, StoredScenario) and opened.state.scenario.learners == 5
+
+
+def test_a_database_at_the_previous_revision_is_upgraded_with_its_rows(bare_engine: Engine) -> None:
+    """0001 with rows (including names that differ only in case) → head: every row kept and
+    readable, clashing names made distinct (the oldest keeps its name), search and the
+    case-insensitive uniqueness work on the old rows."""
+    upgrade(bare_engine, "0001")
+    assert current_revision(bare_engine) == "0001"
+    assert _unique_indexes(bare_engine) == {"uq_scenarios_owner_name": ["owner", "name"]}
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [
+        ("oldPlan001", LOCAL_OWNER, "Plan", 100, start),
+        ("newPlan002", LOCAL_OWNER, "PLAN", 200, start + timedelta(hours=1)),
+        (
+            "plan2x0003",
+            LOCAL_OWNER,
+            "plan (2)",
+            300,
+            start + timedelta(hours=2),
+        ),  # the obvious new name is taken
+        ("strasse004", LOCAL_OWNER, "Straße", 400, start + timedelta(hours=3)),
+        ("otherPlan5", "someone-else", "plan", 500, start + timedelta(hours=4)),
+    ]
+    with bare_engine.begin() as conn:
+        for row_id, owner, name, learners, when in rows:
+            stamp = when.replace(tzinfo=None) if bare_engine.dialect.name == "sqlite" else when
+            conn.execute(
+                text(
+                    "INSERT INTO scenarios (id, owner, name, state, version, created_at, updated_at) "
+                    "VALUES (:id, :owner, :name, :state, 3, :t, :t)"
+                ),
+                {
+                    "id": row_id,
+                    "owner": owner,
+                    "name": name,
+                    "t": stamp,
+                    "state": state_to_json(ScenarioState(Scenario(learners=learners))),
+                },
+            )
+
+    assert _differences(bare_engine) != []  # the comparison sees the missing step
+
+    upgrade(bare_engine)
+
+    assert current_revision(bare_engine) == "0002"
+    assert _differences(bare_engine) == []
+    store = ScenarioStore(bare_engine)
+    names = {}
+    for row_id, owner, _name, learners, _when in rows:
+        opened = store.open(owner, row_id)
+        assert isinstance(opened, StoredScenario)
+        assert (opened.state.scenario.learners, opened.version) == (learners, 3)
+        names[row_id] = opened.name
+    assert names == {
+        "oldPlan001": "Plan",
+        "newPlan002": "PLAN (3)",
+        "plan2x0003": "plan (2)",
+        "strasse004": "Straße",
+        "otherPlan5": "plan",
+    }
+    assert [r.name for r in store.list(LOCAL_OWNER, search="STRASSE")] == ["Straße"]
+    with pytest.raises(NameTaken):
+        store.save_new(LOCAL_OWNER, "pLaN", ScenarioState())
+
+
+def test_processes_starting_together_migrate_once(db_url: str) -> None:
+    """Four app processes starting at once on an empty database: all upgrades succeed, one schema."""
+    engines = [create_engine_for(db_url) for _ in range(4)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(engines))
+
+    def start_up(engine: Engine) -> None:
+        try:
+            start.wait()
+            upgrade(engine)
+        except BaseException as error:  # asserted on below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start_up, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    try:
+        assert not any(t.is_alive() for t in threads), "a start-up hung"
+        assert errors == []
+        assert current_revision(engines[0]) == "0002"
+        assert _differences(engines[0]) == []
+    finally:
+        for e in engines:
+            e.dispose()
+
+
+def test_downgrade_to_the_previous_revision_and_back(bare_engine: Engine) -> None:
+    """head → 0001 → head keeps the rows (for undoing a release)."""
+    upgrade(bare_engine)
+    saved = ScenarioStore(bare_engine).save_new(
+        LOCAL_OWNER, "Round trip", ScenarioState(Scenario(learners=7))
+    )
+    downgrade(bare_engine, "0001")
+    assert current_revision(bare_engine) == "0001"
+    assert "name_key" not in {c["name"] for c in inspect(bare_engine).get_columns("scenarios")}
+    upgrade(bare_engine)
+    opened = ScenarioStore(bare_engine).open(LOCAL_OWNER, saved.id)
+    assert isinstance(opened, StoredScenario) and opened.name == "Round trip"
+
+
+def test_the_stored_json_is_plain_json(engine: Engine) -> None:
+    """What is stored is a JSON document with the state version (never pickle or binary)."""
+    saved = ScenarioStore(engine).save_new(LOCAL_OWNER, "Plain", ScenarioState(Scenario(learners=9)))
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT state FROM scenarios WHERE id = :id"), {"id": saved.id}
+        ).scalar_one()
+    document = json.loads(stored)
+    assert document["state_version"] == 1 and document["scenario"]["learners"] == 9

@@ -1,0 +1,362 @@
+"""The PDF executive brief and chart PNGs (components/export_pdf.py, components/export_images.py).
+
+The brief is read back with pypdf and compared with what the app itself computes and
+formats (`components.answer.the_answer`, `components.answer.claimed_and_defensible`,
+`components.formatting`), not with numbers copied into the test. Tests marked `browser`
+draw real charts with kaleido and Chromium: skipped without Chromium, required in CI.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import re
+import struct
+import threading
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from pypdf import PdfReader
+
+from calculators.model import Option
+from calculators.scenario import INPUTS, Scenario
+from calculators.sensitivity import tornado
+from calculators.summary import cost_summary
+from components import export_images, export_pdf
+from components.answer import SUMMARY_DRAWS, SUMMARY_SEED, claimed_and_defensible, the_answer
+from components.charts import cost_curves_figure
+from components.formatting import money, months, percent
+from components.messages import crossover_headline
+from tests.strategies import valid_scenarios
+
+WHEN = datetime.date(2026, 11, 23)
+LINK = "https://roi.example/?v=1&learners=1000&currency=EUR"
+CHROMIUM = Path("/usr/bin/chromium")
+SCENARIOS = [
+    Scenario(),
+    Scenario(conservative=True, currency="EUR"),
+    Scenario(learners=40, currency="INR"),
+    Scenario(skeptic=True, fully_loaded=True, currency="JPY", learners=5_000),
+]
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of a PDF, runs of white space made one space."""
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def link_targets(data: bytes) -> list[str]:
+    """The URI of every link annotation in a PDF."""
+    uris = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    return uris
+
+
+def image_count(data: bytes) -> int:
+    """How many raster images the PDF's pages draw."""
+    count = 0
+    for page in PdfReader(io.BytesIO(data)).pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        count += sum(1 for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image")
+    return count
+
+
+def white_png(width: int, height: int) -> bytes:
+    """A valid all-white RGB PNG, built by hand (for a stand-in chart renderer)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + b"\xff" * (3 * width) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR header."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    return struct.unpack(">II", png[16:24])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_export_state():
+    """No test inherits another's recent browser failure."""
+    export_images._state["failure"], export_images._state["retry_at"] = None, 0.0
+    yield
+    export_images._state["failure"], export_images._state["retry_at"] = None, 0.0
+
+
+@pytest.fixture
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+
+
+# --- the brief's content ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: f"{s.currency}-{s.learners}")
+def test_brief_states_the_screen_answer_both_bases_link_and_date(scenario: Scenario):
+    """The PDF carries the Executive summary's headline, every option's ROI, NPV and payback on
+    both bases, the chance of loss and costs as the app formats them, the link and the date."""
+    data = export_pdf.brief_pdf(scenario, link=LINK, when=WHEN, charts=False)
+    assert data.startswith(b"%PDF-")
+    text = pdf_text(data)
+    answer = the_answer(scenario)
+    assert answer.headline in text
+    claimed, defensible = claimed_and_defensible(scenario)
+    cur = scenario.currency
+    rows = {
+        "ROI as claimed": [percent(claimed[o].roi_pct) for o in Option],
+        "ROI, defensible": [percent(defensible[o].roi_pct) for o in Option],
+        "Net present value, as claimed": [money(claimed[o].npv, cur) for o in Option],
+        "Net present value, defensible": [money(defensible[o].npv, cur) for o in Option],
+        "Payback (discounted), as claimed": [months(claimed[o].discounted_payback_month) for o in Option],
+        "Payback (discounted), defensible": [months(defensible[o].discounted_payback_month) for o in Option],
+        "Chance of loss": [percent(100 * answer.chance_of_loss[o]) for o in Option],
+        "learners": [money(answer.screen[o].costs, cur) for o in Option],
+    }
+    for label, values in rows.items():
+        assert re.search(re.escape(label) + r"[^0-9−—-]*" + re.escape(" ".join(values)), text), label
+    assert LINK in re.sub(r"\s", "", text)
+    assert LINK in link_targets(data)
+    assert "23 November 2026" in text
+
+
+def test_brief_uses_the_summary_simulation():
+    """Same draws and seed as the Executive summary's chance of loss."""
+    assert (export_pdf.LOSS_DRAWS, export_pdf.LOSS_SEED) == (SUMMARY_DRAWS, SUMMARY_SEED)
+
+
+def test_brief_names_the_assumptions_that_matter_with_source_and_grade():
+    scenario = Scenario(currency="GBP")
+    text = pdf_text(export_pdf.brief_pdf(scenario, link=LINK, when=WHEN, charts=False))
+    _, bars = tornado(scenario, the_answer(scenario).option, "NPV")
+    for bar in bars[: export_pdf.TOP_ASSUMPTIONS]:
+        spec = INPUTS[bar.field]
+        assert re.sub(r"\s+", " ", spec.source) in text, bar.field
+        assert f"{spec.grade.value}: " in text
+    assert bars[export_pdf.TOP_ASSUMPTIONS].label not in text.split("The assumptions that matter")[1]
+
+
+def test_changed_input_is_shown_as_your_figure():
+    """A value the user typed is theirs: the table no longer cites the default's grade for it."""
+    base = Scenario()
+    top = tornado(base, the_answer(base).option, "NPV")[1][0].field
+    changed = base.with_changes(**{top: INPUTS[top].default * 0.9})
+    rows = export_pdf.assumptions_that_matter(export_pdf.brief_figures(changed))
+    row = next(r for r in rows if r.label == INPUTS[top].label or INPUTS[top].label in r.label)
+    assert row.grade.startswith("Your figure") and row.source.startswith("Your figure")
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_scenarios())
+def test_any_scenario_gives_a_brief_without_nan_or_inf(scenario: Scenario):
+    text = pdf_text(export_pdf.brief_pdf(scenario, link=LINK, when=WHEN, charts=False))
+    assert not re.search(r"\b(nan|inf|infinity)\b", text, flags=re.IGNORECASE)
+
+
+# --- fonts and links ----------------------------------------------------------------------
+
+
+def test_unicode_font_writes_currency_symbols_and_minus():
+    assert export_pdf.unicode_fonts() is not None, "DejaVu Sans is expected on this machine"
+    text = pdf_text(export_pdf.brief_pdf(Scenario(currency="EUR"), link=LINK, when=WHEN, charts=False))
+    assert "€" in text and "−" in text
+
+
+def test_without_a_unicode_font_symbols_are_spelled_not_crashed(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(export_pdf, "FONT_DIRS", ())
+    scenario = Scenario(currency="INR")
+    data = export_pdf.brief_pdf(scenario, link=LINK, when=WHEN, charts=False)
+    text = pdf_text(data)
+    claimed, _ = claimed_and_defensible(scenario)
+    assert export_pdf.latin1_text(money(claimed[Option.ILT].npv, "INR")) in text  # "-INR 43,415"
+    assert "₹" not in text and "−" not in text
+
+
+def test_a_link_that_is_not_a_web_address_is_printed_but_not_live():
+    hostile = "javascript:alert(document.cookie)"
+    data = export_pdf.brief_pdf(Scenario(), link=hostile, when=WHEN, charts=False)
+    assert hostile in re.sub(r"\s", "", pdf_text(data))
+    assert link_targets(data) == []
+
+
+def test_a_long_link_is_printed_whole_and_live():
+    link = "https://roi.example/?" + "&".join(f"k{i}=v{i}" for i in range(300))[:1_950]
+    data = export_pdf.brief_pdf(Scenario(), link=link, when=WHEN, charts=False)
+    assert link in re.sub(r"\s", "", pdf_text(data))
+    assert link in link_targets(data)
+
+
+# --- charts in the brief, without a browser ------------------------------------------------
+
+
+def test_without_a_browser_the_brief_says_so_and_keeps_everything_else(no_browser):
+    scenario = Scenario()
+    data = export_pdf.brief_pdf(scenario, link=LINK, when=WHEN)
+    text = pdf_text(data)
+    assert text.count(export_images.NO_BROWSER) == 3
+    assert image_count(data) == 0
+    assert crossover_headline(cost_summary(scenario)) in text  # each chart's message stays
+    claimed, defensible = claimed_and_defensible(scenario)
+    assert f"ROI as claimed {' '.join(percent(claimed[o].roi_pct) for o in Option)}" in text
+    assert the_answer(scenario).headline in text
+
+
+def test_charts_are_drawn_by_the_renderer_and_placed(monkeypatch: pytest.MonkeyPatch):
+    """With a stand-in renderer: three charts asked at 1280×720 ×2 and three images placed."""
+    calls = []
+
+    def draw(fig, *, width, height, scale):
+        calls.append((width, height, scale))
+        return white_png(width // 8 + len(calls), height // 8)  # three different images
+
+    data = export_pdf.brief_pdf(Scenario(), link=LINK, when=WHEN, draw=draw)
+    assert calls == [export_pdf.CHART_PIXELS] * 3
+    assert image_count(data) == 3
+    assert "could not be drawn" not in pdf_text(data)
+
+
+# --- chart PNGs without a browser ----------------------------------------------------------
+
+
+def test_chart_png_without_a_browser_returns_none_at_once(no_browser):
+    start = time.monotonic()
+    assert export_images.chart_png(cost_curves_figure(cost_summary(Scenario()))) is None
+    assert time.monotonic() - start < 2
+    assert export_images.last_problem() == export_images.NO_BROWSER
+    assert not export_images.charts_available()
+
+
+def test_no_browser_on_the_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert export_images.browser_path() is None
+    assert export_images.unavailable_reason() == export_images.NO_BROWSER
+
+
+def test_a_browser_that_fails_to_start_is_reported_and_not_retried_at_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(broken))
+    monkeypatch.setattr(export_images, "START_TIMEOUT_S", 10.0)
+    fig = cost_curves_figure(cost_summary(Scenario()))
+    assert export_images.chart_png(fig) is None
+    problem = export_images.last_problem()
+    assert problem and problem.startswith("Charts could not be drawn on this server (image export failed")
+    start = time.monotonic()
+    assert export_images.chart_png(fig) is None  # within RETRY_AFTER_S: no second attempt
+    assert time.monotonic() - start < 0.5 and export_images.last_problem() == problem
+    assert export_images._state["browser"] is None
+
+
+def test_a_stuck_browser_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    stuck = tmp_path / "chromium"
+    stuck.write_text("#!/bin/sh\nsleep 5\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(stuck))
+    monkeypatch.setattr(export_images, "START_TIMEOUT_S", 1.0)
+    start = time.monotonic()
+    assert export_images.chart_png(cost_curves_figure(cost_summary(Scenario()))) is None
+    assert time.monotonic() - start < 10
+    assert "did not start within 1 s" in (export_images.last_problem() or "")
+
+
+@pytest.mark.parametrize(
+    "size", [{"width": 0}, {"height": 5_000}, {"width": True}, {"scale": 0}, {"scale": 9}]
+)
+def test_impossible_sizes_are_refused(size):
+    with pytest.raises(ValueError):
+        export_images.chart_png(cost_curves_figure(cost_summary(Scenario())), **size)
+
+
+def test_slide_figure_is_white_slide_sized_with_room_sized_type():
+    figures = export_pdf.brief_charts(export_pdf.brief_figures(Scenario(currency="EUR")))
+    for fig in figures:
+        before = fig.to_json()
+        layout = export_images.slide_figure(fig)["layout"]
+        assert (layout["width"], layout["height"]) == (1600, 900)
+        assert layout["paper_bgcolor"] == layout["plot_bgcolor"] == "white"
+        for name in ("xaxis", "yaxis"):
+            assert layout[name]["tickfont"]["size"] >= 16 and layout[name]["automargin"] is True
+        assert layout["title"]["font"]["size"] >= 24
+        assert fig.to_json() == before  # the caller's figure is left alone
+
+
+# --- real charts (Chromium) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Skip where Chromium is missing; in CI (CI set) it is required."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chart export needs Debian's chromium in CI: apt-get install -y chromium")
+        pytest.skip("Chart export needs Debian's chromium at /usr/bin/chromium")
+    yield
+    export_images._close_browser()
+
+
+@pytest.mark.browser
+def test_chart_png_is_a_slide_sized_png_on_white(chromium, monkeypatch: pytest.MonkeyPatch):
+    from PIL import Image
+
+    monkeypatch.setenv("BROWSER_PATH", str(CHROMIUM))
+    png = export_images.chart_png(cost_curves_figure(cost_summary(Scenario())))
+    assert png is not None, export_images.last_problem()
+    assert png_size(png) == (1600, 900)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    for corner in [(1, 1), (1598, 1), (1, 898), (1598, 898)]:
+        assert image.getpixel(corner) == (255, 255, 255)
+    assert len(image.resize((160, 90)).getcolors(maxcolors=160 * 90)) > 10  # something is drawn
+
+
+@pytest.mark.browser
+def test_chart_png_scale_multiplies_pixels(chromium, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROWSER_PATH", str(CHROMIUM))
+    png = export_images.chart_png(cost_curves_figure(cost_summary(Scenario())), 800, 450, scale=2)
+    assert png is not None, export_images.last_problem()
+    assert png_size(png) == (1600, 900)
+
+
+@pytest.mark.browser
+def test_sessions_take_turns_on_one_browser(chromium, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROWSER_PATH", str(CHROMIUM))
+    fig = cost_curves_figure(cost_summary(Scenario()))
+    results: list[tuple[int, int] | str | None] = []
+
+    def session() -> None:
+        png = export_images.chart_png(fig, 640, 360)
+        results.append(png_size(png) if png else export_images.last_problem())
+
+    threads = [threading.Thread(target=session) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert results == [(640, 360)] * 3
+
+
+@pytest.mark.browser
+def test_brief_with_real_charts(chromium, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROWSER_PATH", str(CHROMIUM))
+    data = export_pdf.brief_pdf(Scenario(currency="EUR"), link=LINK, when=WHEN)
+    assert image_count(data) == 3
+    assert "could not be drawn" not in pdf_text(data)
