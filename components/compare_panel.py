@@ -50,7 +50,7 @@ def _comparison(scenario_jsons: tuple[str, ...], ranges: tuple):  # type: ignore
 
 def _plans(store: ScenarioStore | None) -> tuple[dict[str, str], list[str]]:
     """Choices (key → name) and any problem reading the saved list."""
-    choices = {ON_SCREEN: "On screen now", DEFAULTS: "Defaults (seed 002's cost table)"}
+    choices = {ON_SCREEN: "Your scenario", DEFAULTS: "Default scenario"}
     problems: list[str] = []
     if store is not None:
         try:

@@ -23,6 +23,7 @@ PAGES = [
     "pages/pilot.py",
     "pages/sources.py",
     "pages/case_studies.py",
+    "pages/scenarios.py",
 ]
 
 

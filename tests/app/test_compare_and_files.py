@@ -34,7 +34,7 @@ def test_compare_with_defaults_is_one_click_from_the_summary():
     assert at.title[0].value == "Scenarios"
     assert at.multiselect(key="compare_choice").value == ["on-screen", "defaults"]
     table = at.dataframe[-1].value
-    assert list(table.columns[:3]) == ["Figure", "On screen now", "Defaults (seed 002's cost table)"]
+    assert list(table.columns[:3]) == ["Figure", "Your scenario", "Default scenario"]
     # The explanation states the model's own attribution: the learners carry the difference.
     expected = attribute(Scenario(learners=2500), Scenario())
     text = " ".join(m.value for m in at.markdown)

@@ -41,6 +41,7 @@ TITLES = {
     "pages/pilot.py": "Pilot planner",
     "pages/sources.py": "Assumptions & sources",
     "pages/case_studies.py": "Case studies",
+    "pages/scenarios.py": "Scenarios",
 }
 CHART_PAGES = {
     "pages/executive_summary.py",

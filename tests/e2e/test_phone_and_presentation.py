@@ -25,7 +25,7 @@ STEP, SETTLE = 250, 1_500  # ms: how often, and how long unchanged, the drawn ch
 # The URL paths of app.py's st.navigation.
 PAGES = (
     "/", "/costs", "/roi", "/retention", "/blend", "/sensitivity", "/monte_carlo", "/goal_seek",
-    "/decision", "/pilot", "/sources", "/case_studies",
+    "/decision", "/pilot", "/sources", "/case_studies", "/scenarios",
 )  # fmt: skip
 PHONE = {"width": 390, "height": 844}
 ROOM = {"width": 1920, "height": 1080}

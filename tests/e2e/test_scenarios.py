@@ -1,0 +1,40 @@
+"""Saved scenarios in a real browser: save what is on screen, then open its short link in a
+fresh browser context (another person) and see the same scenario; compare with defaults."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import TIMEOUT, Page, expect, expect_no_exception, open_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_save_then_open_the_short_link_elsewhere(page: Page, live_server: str, new_context: Any) -> None:
+    open_app(page, live_server + "/scenarios?learners=2500&ilt_cost_per_learner=60&v=1")
+    page.locator(".st-key-saved_new_name input").fill("Board plan <b>2027</b>")
+    page.get_by_role("button", name="Save as new").click()
+    expect(page.get_by_text('Saved as "Board plan <b>2027</b>".')).to_be_visible(timeout=TIMEOUT)
+    short = page.locator('[data-testid="stCode"]').filter(has_text="?s=").first
+    expect(short).to_be_visible(timeout=TIMEOUT)
+    link = short.inner_text().strip()
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?s=[A-Za-z0-9]{10}", link), link
+
+    other = new_context().new_page()
+    open_app(other, link)
+    expect(other).to_have_url(re.compile(r"[?&]learners=2500(&|$)"), timeout=TIMEOUT)
+    expect(other).to_have_url(re.compile(r"[?&]ilt_cost_per_learner=60(&|$)"), timeout=TIMEOUT)
+    expect(other.get_by_role("heading", level=1)).to_have_text("Executive summary")
+    expect_no_exception(other)
+
+
+def test_compare_with_defaults_from_the_summary(page: Page, live_server: str) -> None:
+    open_app(page, live_server + "/?learners=2500&v=1")
+    page.get_by_role("button", name="Compare with defaults").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scenarios", timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(r"learners \(2,500 → 1,000\)"))).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=TIMEOUT)
+    expect_no_exception(page)
