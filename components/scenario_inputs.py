@@ -36,7 +36,7 @@ from calculators.scenario import (
 from calculators.settings import SETTING_NAMES
 from components.formatting import hours, input_value, money
 from components.safe_text import plain, problem_list
-from components.steering import parse_amount, stepped_scale, with_value
+from components.steering import hours_scale, parse_amount, stepped_scale, with_value
 
 KEY_PREFIX = "sb_"
 SCENARIO_KEY = "scenario"  # the last valid Scenario of this session
@@ -155,9 +155,7 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
     }
     fmt = _number_format(spec, currency)
     if spec.unit == "hours":  # a slider's printf format cannot say "7.5 min": steps read by `hours`
-        step = float(spec.step or 1)
-        count = round((float(spec.maximum or 0) - float(spec.minimum or 0)) / step)
-        grid = [round(float(spec.minimum or 0) + i * step, 10) for i in range(count + 1)]
+        grid = hours_scale(float(spec.minimum or 0), float(spec.maximum or 0), float(spec.step or 1))
         return container.select_slider(
             spec.label,
             with_value(grid, st.session_state[key]),

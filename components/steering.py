@@ -36,6 +36,29 @@ def stepped_scale(low: float, high: float, whole: bool = True) -> list[float]:
     return [int(v) for v in out] if whole else out
 
 
+def hours_scale(low: float, high: float, step: float) -> list[float]:
+    """Learner-time steps a person tells apart: the input's own step up to an hour, quarter
+    hours up to a working day (8 h), whole hours beyond.
+
+    A slider's options are sent to the browser and formatted on every rerun; 0–40 h in
+    1.5-minute steps was 1,601 of them, this is 101 (any exact value can still be typed
+    in a link, and `with_value` keeps it on the scale).
+
+    >>> grid = hours_scale(0, 40, 0.025)
+    >>> len(grid), grid[:3], grid[39:42], grid[-2:]
+    (101, [0.0, 0.025, 0.05], [0.975, 1.0, 1.25], [39.0, 40.0])
+    >>> hours_scale(0, 80, 0.5)[:4], len(hours_scale(0, 80, 0.5))
+    ([0.0, 0.5, 1.0, 1.5], 89)
+    """
+    grid: set[float] = set()
+    for start, stop, increment in ((low, 1.0, step), (1.0, 8.0, max(step, 0.25)), (8.0, high, max(step, 1.0))):
+        start, stop = max(start, low), min(stop, high)
+        if stop >= start:
+            count = round((stop - start) / increment)
+            grid.update(round(start + i * increment, 10) for i in range(count + 1))
+    return sorted(x for x in grid if low <= x <= high)
+
+
 def with_value(scale: list[float], value: float) -> list[float]:
     """The scale with `value` in it (a link or a typed value may fall between steps).
 
