@@ -110,3 +110,12 @@ def test_a_file_that_is_not_json_gets_a_message():
     assert not at.exception
     assert "could not be read" in at.error[-1].value
     assert not [b for b in at.button if b.key == "import_use"]
+
+
+def test_the_summary_and_the_scenarios_page_offer_the_files():
+    at = _session()
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Executive brief (PDF)", "Workbook for finance (Excel)"} <= labels
+    at.switch_page(PAGE).run()
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Executive brief (PDF)", "Workbook for finance (Excel)", "Scenario file (JSON)"} <= labels
