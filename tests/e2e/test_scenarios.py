@@ -8,13 +8,18 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import TIMEOUT, Page, expect, expect_no_exception, open_app
+from tests.e2e.helpers import TIMEOUT, Page, expect, expect_no_exception, metric_value, open_app
+
+KPIS = ("ROI as claimed", "Net present value", "Chance of loss", "Payback (discounted)")
 
 pytestmark = pytest.mark.browser
 
 
 def test_save_then_open_the_short_link_elsewhere(page: Page, live_server: str, new_context: Any) -> None:
-    open_app(page, live_server + "/scenarios?learners=2500&ilt_cost_per_learner=60&v=1")
+    query = "?learners=2500&ilt_cost_per_learner=60&v=1"
+    open_app(page, live_server + "/" + query)
+    kpis = {label: metric_value(page, label).inner_text() for label in KPIS}
+    open_app(page, live_server + "/scenarios" + query)
     page.locator(".st-key-saved_new_name input").fill("Board plan <b>2027</b>")
     page.get_by_role("button", name="Save as new").click()
     expect(page.get_by_text('Saved as "Board plan <b>2027</b>".')).to_be_visible(timeout=TIMEOUT)
@@ -28,6 +33,8 @@ def test_save_then_open_the_short_link_elsewhere(page: Page, live_server: str, n
     expect(other).to_have_url(re.compile(r"[?&]learners=2500(&|$)"), timeout=TIMEOUT)
     expect(other).to_have_url(re.compile(r"[?&]ilt_cost_per_learner=60(&|$)"), timeout=TIMEOUT)
     expect(other.get_by_role("heading", level=1)).to_have_text("Executive summary")
+    for label, value in kpis.items():
+        expect(metric_value(other, label)).to_have_text(value, timeout=TIMEOUT)
     expect_no_exception(other)
 
 

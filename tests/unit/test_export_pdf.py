@@ -360,3 +360,24 @@ def test_brief_with_real_charts(chromium, monkeypatch: pytest.MonkeyPatch):
     data = export_pdf.brief_pdf(Scenario(currency="EUR"), link=LINK, when=WHEN)
     assert image_count(data) == 3
     assert "could not be drawn" not in pdf_text(data)
+
+
+def test_the_brief_renders_page_by_page_as_a_pdf_reader_draws_it(tmp_path):
+    """Rendered with PDFium (Chromium's PDF engine): every page has ink, the first the title and table."""
+    import pypdfium2 as pdfium
+
+    data = export_pdf.brief_pdf(
+        Scenario(learners=2500), link="https://roi.example/?learners=2500", charts=False
+    )
+    document = pdfium.PdfDocument(data)
+    try:
+        assert len(document) >= 2
+        for index in range(len(document)):
+            image = document[index].render(scale=1).to_pil().convert("L")
+            image.save(tmp_path / f"page-{index}.png")
+            dark = sum(1 for value in image.getdata() if value < 128)
+            assert dark > 2_000, f"page {index + 1} is (almost) blank"
+        first = document[0].get_textpage().get_text_range()
+        assert "executive brief" in first and "Key figures" in first and "183.3 %" in first
+    finally:
+        document.close()
