@@ -45,6 +45,8 @@ transaction that writes:
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -201,8 +203,8 @@ def _sqlite_engine(url: URL, **options: Any) -> Engine:
         dbapi_connection.isolation_level = None  # the engine emits BEGIN itself (see below)
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            _switch_to_wal(cursor)
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
@@ -214,6 +216,22 @@ def _sqlite_engine(url: URL, **options: Any) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """`PRAGMA journal_mode=WAL`, waiting up to the busy timeout. The switch of a new file
+    needs an exclusive lock, and SQLite refuses it at once ("database is locked", no busy
+    wait) while other connections that opened the file at the same moment hold theirs: several
+    processes starting together on a new database failed about one time in six."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 @contextmanager

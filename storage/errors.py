@@ -1,7 +1,9 @@
-"""What can go wrong with saved scenarios, as exceptions whose text is a message for the screen.
+"""What can go wrong with saved scenarios and accounts, as exceptions whose text is a message
+for the screen.
 
 Every one is a `StorageError`, so a page can catch them all in one place. Messages may quote
-a scenario's name, which is user text: show them as text, never as Markdown or HTML.
+a scenario's name or a username, which are user text: show them as text, never as Markdown
+or HTML.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ class StorageError(Exception):
 
 
 class NotFound(StorageError):
-    """No scenario with that id for this owner (missing, deleted, or someone else's)."""
+    """No scenario with that id for this user (missing, deleted, or someone else's and not
+    shared with them): one message for all, so an id tells nobody whether it exists."""
 
     def __init__(self, scenario_id: str) -> None:
         self.scenario_id = scenario_id
@@ -54,3 +57,33 @@ class InvalidState(StorageError, ValueError):
     def __init__(self, problems: list[Any]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems[:5]))
+
+
+class NotAllowed(StorageError):
+    """The user may not do this (a viewer saving, a shared scenario written by its reader, a
+    non-administrator managing users, the last administrator demoted); the message says why."""
+
+
+class InvalidAccount(StorageError, ValueError):
+    """A username, display name or role that cannot be used; the message says why."""
+
+
+class InvalidPassword(InvalidAccount):
+    """A new password that cannot be used (too short, over 72 bytes, control characters)."""
+
+
+class UserExists(StorageError):
+    """There is already a user with that username (compared ignoring case)."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        super().__init__(f'There is already a user named "{username}"; choose another username.')
+
+
+class UnknownUser(StorageError):
+    """No user with that username. Only for administrators' and the command line's operations:
+    signing in never says whether a username exists."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        super().__init__(f'There is no user named "{username}".')

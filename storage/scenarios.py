@@ -2,8 +2,19 @@
 
 `ScenarioStore(engine)` is the whole interface; every method names the owner, and a
 scenario of another owner is "not found", exactly like a missing one (SECURITY.md: opaque
-ids, ownership checked on every load). Until accounts exist the app has one owner,
-`LOCAL_OWNER`.
+ids, ownership checked on every load). In single-user mode the app has one owner,
+`LOCAL_OWNER`; with accounts, the owner is the signed-in user's `User.username`.
+
+Sharing and roles (with accounts, `storage.accounts`). A scenario is private to its owner
+until shared: `share(owner, id, grantees)` with usernames, or with `ALL_SIGNED_IN` for every
+signed-in user; `unshare` takes it back; `shared_with` lists the grantees. `open_for(user,
+id)` and `list_visible(user)` give the user's own scenarios and those shared with them
+(`VisibleScenario.shared_with_me`, `owner`, `owner_name` say whose); anything else is
+`NotFound` with the same message as a missing id. Writes stay the owner's: a reader who
+saves, renames or deletes a scenario shared with them gets `NotAllowed` ("save a copy"), and
+`fork` copies a shared scenario into the reader's own. Roles are enforced here: an owner
+who is a viewer (or a disabled account) can save, change, copy or share nothing
+(`NotAllowed`). Owners without an account (`LOCAL_OWNER`) are not restricted.
 
 Versions. A new scenario has version 1; every write (save, rename) adds 1. A save names the
 version it started from, and the database changes the row only if that is still the
@@ -64,18 +75,29 @@ import re
 import secrets
 import string
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Row, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from storage.accounts import ALL_SIGNED_IN, Role, username_key
 from storage.database import writing
-from storage.errors import InvalidName, NameTaken, NotFound, StorageUnavailable, VersionConflict
-from storage.schema import ID_MAX, NAME_MAX, OWNER_MAX, scenarios
+from storage.errors import (
+    InvalidAccount,
+    InvalidName,
+    NameTaken,
+    NotAllowed,
+    NotFound,
+    StorageUnavailable,
+    UnknownUser,
+    VersionConflict,
+)
+from storage.schema import ID_MAX, NAME_MAX, OWNER_MAX, scenario_shares, scenarios, users
 from storage.state import ScenarioState, state_from_json, state_to_json
 
 LOCAL_OWNER = "local"
@@ -83,6 +105,10 @@ ID_LENGTH = 10  # 62**10 ≈ 8·10^17 ids: guessing one is hopeless, a collision
 ID_ALPHABET = string.ascii_letters + string.digits  # no '-' or '_': links survive chat apps
 _ID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{1,{ID_MAX}}}")
 LIST_LIMIT = 500
+VIEWER_MESSAGE = (
+    "Your account can open scenarios shared with you but cannot save, change, copy or share "
+    "scenarios; ask an administrator for editor access."
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +130,16 @@ class ScenarioListing:
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class VisibleScenario(ScenarioListing):
+    """One line of the list a signed-in user sees: theirs, or shared with them by `owner`
+    (`owner_name` is the owner's display name, None for an owner without an account)."""
+
+    owner: str
+    owner_name: str | None
+    shared_with_me: bool
 
 
 @dataclass(frozen=True)
@@ -230,12 +266,15 @@ class ScenarioStore:
 
     def fork(self, owner: str, scenario_id: str, new_name: str) -> Saved:
         """Save a copy of a stored scenario under a new name ("save as copy" of what is stored;
-        to copy what is on screen, use `save_new`)."""
+        to copy what is on screen, use `save_new`). The original may be the owner's or shared
+        with them; the copy is the owner's."""
         owner, new_name = _check_owner(owner), clean_name(new_name)
+        if not isinstance(scenario_id, str) or not _ID_PATTERN.fullmatch(scenario_id):
+            raise NotFound(str(scenario_id)[:ID_MAX])
         with self._errors():
             with self.engine.connect() as conn:
                 document = conn.execute(
-                    select(scenarios.c.state).where(*_mine(owner, scenario_id))
+                    select(scenarios.c.state).where(scenarios.c.id == scenario_id, _visible_to(owner))
                 ).scalar_one_or_none()
         if document is None:
             raise NotFound(scenario_id)
@@ -245,6 +284,7 @@ class ScenarioStore:
         """Delete a scenario; with `expected_version`, only if nobody changed it since."""
         owner = _check_owner(owner)
         with self._write() as conn:
+            _refuse_unless_may_write(conn, owner)
             current = self._current(conn, owner, scenario_id)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflict(current.name, expected_version, current.version)
@@ -256,10 +296,19 @@ class ScenarioStore:
         """A saved scenario, validated: `StoredScenario`, or `BadRow` if its stored state fails
         validation (never an exception for bad data); raises `NotFound`."""
         owner = _check_owner(owner)
+        return self._read(scenario_id, scenarios.c.owner == owner)
+
+    def open_for(self, username: str, scenario_id: str) -> StoredScenario | BadRow:
+        """A scenario the user may read: their own or shared with them (`owner` on the result
+        says whose; only the owner may write it). Anything else raises `NotFound`, with the
+        same message as a missing id."""
+        return self._read(scenario_id, _visible_to(_check_owner(username)))
+
+    def _read(self, scenario_id: str, allowed: ColumnElement[bool]) -> StoredScenario | BadRow:
         if not isinstance(scenario_id, str) or not _ID_PATTERN.fullmatch(scenario_id):
             raise NotFound(str(scenario_id)[:ID_MAX])
         with self._errors(), self.engine.connect() as conn:
-            row = conn.execute(select(scenarios).where(*_mine(owner, scenario_id))).one_or_none()
+            row = conn.execute(select(scenarios).where(scenarios.c.id == scenario_id, allowed)).one_or_none()
         if row is None:
             raise NotFound(scenario_id)
         state, problems = state_from_json(row.state)
@@ -296,6 +345,97 @@ class ScenarioStore:
             rows = conn.execute(query).all()
         return [ScenarioListing(r.id, r.name, r.version, r.created_at, r.updated_at) for r in rows]
 
+    def list_visible(
+        self, username: str, search: str = "", *, limit: int = LIST_LIMIT
+    ) -> builtins.list[VisibleScenario]:
+        """The user's own scenarios and those shared with them (by name or with every
+        signed-in user) whose name contains `search` (ignoring case), most recently changed
+        first; each says whether it is shared with the user, and by whom."""
+        username = _check_owner(username)
+        query = (
+            select(
+                scenarios.c.id,
+                scenarios.c.name,
+                scenarios.c.version,
+                scenarios.c.created_at,
+                scenarios.c.updated_at,
+                scenarios.c.owner,
+                users.c.name.label("owner_name"),
+            )
+            .select_from(scenarios.outerjoin(users, users.c.username == scenarios.c.owner))
+            .where(_visible_to(username))
+        )
+        wanted = name_key(search.strip()) if isinstance(search, str) else ""
+        if wanted:
+            query = query.where(scenarios.c.name_key.contains(wanted, autoescape=True))
+        query = query.order_by(scenarios.c.updated_at.desc(), scenarios.c.id).limit(max(1, int(limit)))
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            VisibleScenario(
+                r.id,
+                r.name,
+                r.version,
+                r.created_at,
+                r.updated_at,
+                owner=r.owner,
+                owner_name=r.owner_name,
+                shared_with_me=r.owner != username,
+            )
+            for r in rows
+        ]
+
+    # --- sharing ------------------------------------------------------------------------
+
+    def share(self, owner: str, scenario_id: str, grantees: str | Iterable[str]) -> tuple[str, ...]:
+        """Let `grantees` (usernames, or `ALL_SIGNED_IN`) open the owner's scenario; returns
+        everyone it is now shared with, sorted (`*` first). Sharing twice changes nothing;
+        the owner among the grantees is skipped. Raises `UnknownUser` for a username nobody
+        has (nothing is shared then), `InvalidAccount` for one that cannot be a username,
+        `NotFound`, `NotAllowed` (not the owner's, or the owner is a viewer)."""
+        owner, wanted = _check_owner(owner), _grantees(grantees)
+        now = self._clock()
+        with self._write() as conn:
+            _refuse_unless_may_write(conn, owner)
+            self._current(conn, owner, scenario_id)
+            people = wanted - {ALL_SIGNED_IN, owner}
+            if people:
+                known = set(
+                    conn.execute(select(users.c.username).where(users.c.username.in_(people))).scalars()
+                )
+                missing = sorted(people - known)
+                if missing:
+                    raise UnknownUser(missing[0])
+            dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            for grantee in sorted(wanted - {owner}):
+                conn.execute(
+                    dialect_insert(scenario_shares)
+                    .values(scenario_id=scenario_id, grantee=grantee, shared_at=now)
+                    .on_conflict_do_nothing()
+                )
+            return _grantees_of(conn, scenario_id)
+
+    def unshare(self, owner: str, scenario_id: str, grantees: str | Iterable[str]) -> tuple[str, ...]:
+        """Stop sharing the owner's scenario with `grantees`; returns whom it is still shared
+        with. A grantee it was not shared with is ignored."""
+        owner, unwanted = _check_owner(owner), _grantees(grantees)
+        with self._write() as conn:
+            _refuse_unless_may_write(conn, owner)
+            self._current(conn, owner, scenario_id)
+            conn.execute(
+                delete(scenario_shares).where(
+                    scenario_shares.c.scenario_id == scenario_id, scenario_shares.c.grantee.in_(unwanted)
+                )
+            )
+            return _grantees_of(conn, scenario_id)
+
+    def shared_with(self, owner: str, scenario_id: str) -> tuple[str, ...]:
+        """Whom the owner's scenario is shared with, sorted (`*`, every signed-in user, first)."""
+        owner = _check_owner(owner)
+        with self._errors(), self.engine.connect() as conn:
+            self._current(conn, owner, scenario_id)
+            return _grantees_of(conn, scenario_id)
+
     def count(self, owner: str) -> int:
         """How many scenarios the owner has."""
         owner = _check_owner(owner)
@@ -310,6 +450,7 @@ class ScenarioStore:
             now, scenario_id = self._clock(), new_id()
             try:
                 with self._write() as conn:
+                    _refuse_unless_may_write(conn, owner)
                     self._refuse_taken_name(conn, owner, key, name)
                     conn.execute(
                         insert(scenarios).values(
@@ -342,6 +483,7 @@ class ScenarioStore:
             values.update(name=name, name_key=name_key(name))
         try:
             with self._write() as conn:
+                _refuse_unless_may_write(conn, owner)
                 current = self._current(conn, owner, scenario_id)
                 if expected is not None and current.version != expected:
                     raise VersionConflict(current.name, expected, current.version)
@@ -367,13 +509,19 @@ class ScenarioStore:
         return Saved(scenario_id, changed.name, changed.version, now)
 
     def _current(self, conn: Connection, owner: str, scenario_id: str) -> Row[Any]:
+        """The name and version of the owner's scenario; `NotFound` if the owner cannot see
+        it, `NotAllowed` if it is only shared with them."""
         if not isinstance(scenario_id, str) or not _ID_PATTERN.fullmatch(scenario_id):
             raise NotFound(str(scenario_id)[:ID_MAX])
         row = conn.execute(
-            select(scenarios.c.name, scenarios.c.version).where(*_mine(owner, scenario_id))
+            select(scenarios.c.name, scenarios.c.version, scenarios.c.owner).where(
+                scenarios.c.id == scenario_id, _visible_to(owner)
+            )
         ).one_or_none()
         if row is None:
             raise NotFound(scenario_id)
+        if row.owner != owner:
+            raise NotAllowed(f'"{row.name}" is shared with you to read only: save a copy to change it.')
         return row
 
     def _refuse_taken_name(
@@ -414,6 +562,45 @@ class ScenarioStore:
 
 def _mine(owner: str, scenario_id: str) -> tuple[Any, Any]:
     return scenarios.c.id == scenario_id, scenarios.c.owner == owner
+
+
+def _visible_to(user: str) -> ColumnElement[bool]:
+    """Rows the user may read: their own, and those shared with them or with everyone."""
+    shared = select(scenario_shares.c.scenario_id).where(scenario_shares.c.grantee.in_((user, ALL_SIGNED_IN)))
+    return or_(scenarios.c.owner == user, scenarios.c.id.in_(shared))
+
+
+def _refuse_unless_may_write(conn: Connection, owner: str) -> None:
+    """`NotAllowed` for a viewer or a disabled account; owners without an account
+    (single-user mode) may write."""
+    account = conn.execute(
+        select(users.c.role, users.c.disabled).where(users.c.username == owner)
+    ).one_or_none()
+    if account is not None and (account.disabled or account.role == Role.VIEWER.value):
+        raise NotAllowed(VIEWER_MESSAGE)
+
+
+def _grantees(grantees: Any) -> set[str]:
+    """Usernames (as keys) and the `ALL_SIGNED_IN` marker; `InvalidAccount` for anything else."""
+    if isinstance(grantees, str):
+        items = [grantees]
+    elif isinstance(grantees, Iterable):
+        items = builtins.list(grantees)
+    else:
+        raise InvalidAccount("Share with usernames, or with every signed-in user.")
+    return {
+        ALL_SIGNED_IN if isinstance(g, str) and g.strip() == ALL_SIGNED_IN else username_key(g) for g in items
+    }
+
+
+def _grantees_of(conn: Connection, scenario_id: str) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            conn.execute(
+                select(scenario_shares.c.grantee).where(scenario_shares.c.scenario_id == scenario_id)
+            ).scalars()
+        )
+    )
 
 
 def _check_owner(owner: Any) -> str:

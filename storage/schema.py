@@ -1,16 +1,25 @@
 """The tables as the code uses them (the schema at the newest migration, `storage/migrations`).
 
-One table, `scenarios`:
+`scenarios` (revisions 0001, 0002):
 
 | column | meaning |
 |---|---|
 | `id` | short random URL-safe id, the `?s=` of a saved scenario's link |
-| `owner` | who owns it (`"local"` until accounts exist) |
+| `owner` | who owns it: a username (`users.username`), or `"local"` in single-user mode |
 | `name` | the name as the user wrote it (trimmed), 1 to 80 characters |
 | `name_key` | the name folded for comparison and search (NFKC, case-folded): unique per owner |
 | `state` | JSON text: the scenario, every page's settings, the uncertainty ranges (`storage.state`) |
 | `version` | 1 on creation, +1 on every write: a save names the version it started from |
 | `created_at`, `updated_at` | UTC times |
+
+Accounts (revision 0003, `storage.accounts`):
+
+| table | columns |
+|---|---|
+| `users` | `username` (the lower-case key, 3 to 40 of `a-z 0-9 . - _ @`), `name` (display name), `password_hash` (bcrypt), `role` (admin, editor or viewer), `disabled`, `created_at`, `password_changed_at` |
+| `sessions` | `token_sha256` (SHA-256 of the session token: the token itself is never stored), `username`, `issued_at`, `last_seen_at`, `revoked_at` (null while valid) |
+| `login_attempts` | `id`, `username` (the key tried, a user or not), `at`, `succeeded`: the sign-in throttle |
+| `scenario_shares` | `scenario_id` (deleted with its scenario), `grantee` (a username, or `*` for every signed-in user), `shared_at` |
 
 The migrations freeze their own copy of each step; a test checks that migrating an empty
 database gives exactly these tables.
@@ -21,12 +30,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.types import TypeDecorator
 
 ID_MAX = 16
 OWNER_MAX = 200
 NAME_MAX = 80
+USERNAME_MAX = 40
+DISPLAY_NAME_MAX = 80
+PASSWORD_HASH_MAX = 100  # a bcrypt hash is 60 characters
+TOKEN_DIGEST_LENGTH = 64  # hex SHA-256
+ROLES = ("admin", "editor", "viewer")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -71,4 +97,59 @@ scenarios = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_scenarios_owner_updated", "owner", "updated_at"),
     Index("uq_scenarios_owner_name_key", "owner", "name_key", unique=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(USERNAME_MAX), primary_key=True),
+    Column("name", String(DISPLAY_NAME_MAX), nullable=False),
+    Column("password_hash", String(PASSWORD_HASH_MAX), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("password_changed_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('admin', 'editor', 'viewer')", name="ck_users_role"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_sha256", String(TOKEN_DIGEST_LENGTH), primary_key=True),
+    Column(
+        "username",
+        String(USERNAME_MAX),
+        ForeignKey("users.username", name="fk_sessions_username", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_sessions_username", "username"),
+    Index("ix_sessions_issued_at", "issued_at"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(USERNAME_MAX), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_login_attempts_username_at", "username", "at"),
+    Index("ix_login_attempts_at", "at"),
+)
+
+scenario_shares = Table(
+    "scenario_shares",
+    metadata,
+    Column(
+        "scenario_id",
+        String(ID_MAX),
+        ForeignKey("scenarios.id", name="fk_scenario_shares_scenario_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("grantee", String(USERNAME_MAX), primary_key=True),
+    Column("shared_at", UTCDateTime, nullable=False),
+    Index("ix_scenario_shares_grantee", "grantee"),
 )

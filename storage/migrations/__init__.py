@@ -16,13 +16,16 @@ Revisions (in `versions/`):
   folds only ASCII on SQLite), filled in for existing rows; uniqueness moves from (owner,
   name) to (owner, name_key). Rows whose names now clash ("Plan" and "plan") keep the oldest
   name; the others get " (2)", " (3)", ... appended.
+- `0003` — accounts (`storage.accounts`): tables `users`, `sessions` (the SHA-256 of each
+  token, never the token), `login_attempts` (the sign-in throttle) and `scenario_shares`
+  (deleted with their scenario). New tables only: the scenarios are untouched.
 
 From the command line (project root; the database is the app's own unless `-x url=...`):
 
     .venv/bin/alembic -c storage/alembic.ini current
     .venv/bin/alembic -c storage/alembic.ini upgrade head
-    .venv/bin/alembic -c storage/alembic.ini downgrade 0001
-    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0003 -m "what changes"
+    .venv/bin/alembic -c storage/alembic.ini downgrade 0002
+    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0004 -m "what changes"
 
 A new revision must work on both SQLite and PostgreSQL (use `op.batch_alter_table` for
 changes SQLite cannot make in place) and gets a test in `tests/storage/test_migrations.py`
@@ -58,7 +61,7 @@ def head_revision() -> str:
     """The newest revision.
 
     >>> head_revision()
-    '0002'
+    '0003'
     """
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None

@@ -7,6 +7,9 @@ trust authentication (it listens on loopback only), stopped and deleted at the e
 
 Without PostgreSQL binaries the PostgreSQL half is skipped with a message, except when
 `CI=true`, where it fails: CI must test both databases (`.ci/run` installs them).
+
+Accounts: `clock` is a frozen clock the test moves (`clock.advance(minutes=15)`), and
+`accounts` an `AccountStore` on the test database with that clock and bcrypt's lowest cost.
 """
 
 from __future__ import annotations
@@ -26,10 +29,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from storage import ScenarioStore, create_engine_for, upgrade
+from storage import AccountStore, ScenarioStore, create_engine_for, upgrade
+from tests.storage.clocks import FrozenClock
 
+TEST_BCRYPT_ROUNDS = 4  # bcrypt's lowest cost: about 1 ms a hash instead of 0.25 s
 MISSING_MESSAGE = "PostgreSQL binaries not found; install Debian's postgresql to run these"
 BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "timing: measures wall-clock latency at the production bcrypt cost (interleaved, "
+        "median, re-measured if a busy machine spoils a round); deselect with -m 'not timing'",
+    )
 
 
 def _postgres_bin() -> Path | None:
@@ -166,3 +179,15 @@ def engine(db_url: str) -> Iterator[Engine]:
 def store(engine: Engine) -> ScenarioStore:
     """A scenario store on a fresh, migrated database."""
     return ScenarioStore(engine)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A frozen clock at 2026-11-02 09:00 UTC."""
+    return FrozenClock()
+
+
+@pytest.fixture
+def accounts(engine: Engine, clock: FrozenClock) -> AccountStore:
+    """An account store on a fresh, migrated database, on the frozen clock, at bcrypt's lowest cost."""
+    return AccountStore(engine, clock=clock, bcrypt_rounds=TEST_BCRYPT_ROUNDS)

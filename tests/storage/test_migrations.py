@@ -14,6 +14,7 @@ from sqlalchemy import Engine, inspect, text
 from calculators.scenario import Scenario
 from storage import (
     LOCAL_OWNER,
+    AccountStore,
     NameTaken,
     ScenarioState,
     ScenarioStore,
@@ -23,6 +24,8 @@ from storage import (
 )
 from storage.migrations import current_revision, downgrade, head_revision, upgrade
 from storage.schema import metadata
+
+ACCOUNT_TABLES = ("users", "sessions", "login_attempts", "scenario_shares")
 
 
 @pytest.fixture
@@ -46,9 +49,10 @@ def test_an_empty_database_migrates_to_exactly_the_schema_the_code_uses(bare_eng
     """Empty → head: the tables equal `storage.schema` (alembic finds nothing to change)."""
     assert current_revision(bare_engine) is None
     upgrade(bare_engine)
-    assert current_revision(bare_engine) == head_revision() == "0002"
+    assert current_revision(bare_engine) == head_revision() == "0003"
     assert _differences(bare_engine) == []
     assert _unique_indexes(bare_engine) == {"uq_scenarios_owner_name_key": ["owner", "name_key"]}
+    assert set(inspect(bare_engine).get_table_names()) >= set(ACCOUNT_TABLES) | {"scenarios"}
 
 
 def test_upgrading_twice_changes_nothing(bare_engine: Engine) -> None:
@@ -102,7 +106,7 @@ def test_a_database_at_the_previous_revision_is_upgraded_with_its_rows(bare_engi
 
     upgrade(bare_engine)
 
-    assert current_revision(bare_engine) == "0002"
+    assert current_revision(bare_engine) == head_revision()
     assert _differences(bare_engine) == []
     store = ScenarioStore(bare_engine)
     names = {}
@@ -144,11 +148,74 @@ def test_processes_starting_together_migrate_once(db_url: str) -> None:
     try:
         assert not any(t.is_alive() for t in threads), "a start-up hung"
         assert errors == []
-        assert current_revision(engines[0]) == "0002"
+        assert current_revision(engines[0]) == head_revision()
         assert _differences(engines[0]) == []
     finally:
         for e in engines:
             e.dispose()
+
+
+def _raw_scenario(conn, engine: Engine, row_id: str, owner: str, name: str, learners: int) -> None:  # type: ignore[no-untyped-def]
+    """A scenario row written as revision 0002 knew it, behind the store's back."""
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    conn.execute(
+        text(
+            "INSERT INTO scenarios (id, owner, name, name_key, state, version, created_at, updated_at) "
+            "VALUES (:id, :owner, :name, :key, :state, 2, :t, :t)"
+        ),
+        {
+            "id": row_id,
+            "owner": owner,
+            "name": name,
+            "key": name.lower(),
+            "state": state_to_json(ScenarioState(Scenario(learners=learners))),
+            "t": now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now,
+        },
+    )
+
+
+def test_a_database_at_0002_gets_the_account_tables_and_keeps_its_scenarios(bare_engine: Engine) -> None:
+    """0002 with scenarios → 0003: the rows are untouched and readable, the account tables
+    exist and work with them (a user, a share of an old scenario, cascade on delete), and the
+    schema equals `storage.schema`."""
+    upgrade(bare_engine, "0002")
+    with bare_engine.begin() as conn:
+        _raw_scenario(conn, bare_engine, "oldLocal01", LOCAL_OWNER, "Local plan", 111)
+        _raw_scenario(conn, bare_engine, "oldAlice02", "alice", "Alice's plan", 222)
+    assert not set(ACCOUNT_TABLES) & set(inspect(bare_engine).get_table_names())
+    assert _differences(bare_engine) != []
+
+    upgrade(bare_engine)
+
+    assert current_revision(bare_engine) == "0003"
+    assert _differences(bare_engine) == []
+    store = ScenarioStore(bare_engine)
+    for owner, row_id, learners in ((LOCAL_OWNER, "oldLocal01", 111), ("alice", "oldAlice02", 222)):
+        opened = store.open(owner, row_id)
+        assert isinstance(opened, StoredScenario)
+        assert (opened.state.scenario.learners, opened.version) == (learners, 2)
+    accounts = AccountStore(bare_engine, bcrypt_rounds=4)
+    accounts.create_user("alice", "Alice", "correct horse battery", "editor")
+    accounts.create_user("bob", "Bob", "correct horse battery", "viewer")
+    assert store.share("alice", "oldAlice02", ["bob"]) == ("bob",)
+    assert store.open_for("bob", "oldAlice02").owner == "alice"
+    store.delete("alice", "oldAlice02")
+    with bare_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM scenario_shares")).scalar_one() == 0
+
+
+def test_downgrade_from_0003_drops_the_account_tables_and_keeps_the_scenarios(bare_engine: Engine) -> None:
+    """head → 0002 → head: scenarios kept; users, sessions, shares gone with their tables."""
+    upgrade(bare_engine)
+    saved = ScenarioStore(bare_engine).save_new(LOCAL_OWNER, "Kept", ScenarioState(Scenario(learners=8)))
+    AccountStore(bare_engine, bcrypt_rounds=4).create_user("alice", "Alice", "correct horse battery", "admin")
+    downgrade(bare_engine, "0002")
+    assert current_revision(bare_engine) == "0002"
+    assert not set(ACCOUNT_TABLES) & set(inspect(bare_engine).get_table_names())
+    upgrade(bare_engine)
+    opened = ScenarioStore(bare_engine).open(LOCAL_OWNER, saved.id)
+    assert isinstance(opened, StoredScenario) and opened.state.scenario.learners == 8
+    assert AccountStore(bare_engine).has_users() is False
 
 
 def test_downgrade_to_the_previous_revision_and_back(bare_engine: Engine) -> None:

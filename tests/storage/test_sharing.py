@@ -1,0 +1,201 @@
+"""Private scenarios, sharing and roles on SQLite and PostgreSQL (SECURITY.md: another user's
+scenario by id → not found)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+
+from calculators.scenario import Scenario
+from storage import (
+    ALL_SIGNED_IN,
+    LOCAL_OWNER,
+    AccountStore,
+    InvalidAccount,
+    NotAllowed,
+    NotFound,
+    ScenarioState,
+    ScenarioStore,
+    StoredScenario,
+    UnknownUser,
+)
+from storage.scenarios import VIEWER_MESSAGE
+
+PASSWORD = "correct horse battery"
+NOT_FOUND = "That saved scenario does not exist (it may have been deleted)."
+
+
+@pytest.fixture
+def people(accounts: AccountStore) -> AccountStore:
+    """alice and bob (editors), carol (viewer), root (admin)."""
+    accounts.create_user("root", "Root", PASSWORD, "admin")
+    accounts.create_user("alice", "Alice Smith", PASSWORD, "editor")
+    accounts.create_user("bob", "Bob Jones", PASSWORD, "editor")
+    accounts.create_user("carol", "Carol", PASSWORD, "viewer")
+    return accounts
+
+
+def _not_found(attempt) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotFound) as error:
+        attempt()
+    assert str(error.value) == NOT_FOUND
+
+
+def test_a_private_scenario_is_not_found_for_anyone_else(store: ScenarioStore, people: AccountStore) -> None:
+    """B opening A's private scenario gets exactly the message of a missing id, and does not
+    see it listed."""
+    private = store.save_new("alice", "Budget 2027", ScenarioState(Scenario(learners=321)))
+    for reader in ("bob", "carol", "root"):
+        _not_found(lambda r=reader: store.open_for(r, private.id))
+        _not_found(lambda r=reader: store.open_for(r, "noSuchId00"))
+        assert store.list_visible(reader) == []
+    opened = store.open_for("alice", private.id)
+    assert isinstance(opened, StoredScenario) and opened.state.scenario.learners == 321
+    [own] = store.list_visible("alice")
+    assert (own.id, own.owner, own.owner_name, own.shared_with_me) == (
+        private.id,
+        "alice",
+        "Alice Smith",
+        False,
+    )
+
+
+def test_shared_with_a_user_they_can_open_and_list_it_but_not_write_it(
+    store: ScenarioStore, people: AccountStore
+) -> None:
+    """After share(alice → bob): bob opens and lists it (marked shared, by Alice); his saves,
+    renames and deletes are refused with "save a copy"; his copy is his own; carol still
+    gets "not found"."""
+    plan = store.save_new("alice", "Budget 2027", ScenarioState(Scenario(learners=321)))
+    assert store.share("alice", plan.id, ["Bob"]) == ("bob",)
+    opened = store.open_for("bob", plan.id)
+    assert isinstance(opened, StoredScenario)
+    assert (opened.owner, opened.state.scenario.learners) == ("alice", 321)
+    [listed] = store.list_visible("bob")
+    assert (listed.id, listed.shared_with_me, listed.owner, listed.owner_name) == (
+        plan.id,
+        True,
+        "alice",
+        "Alice Smith",
+    )
+    for attempt in (
+        lambda: store.save("bob", plan.id, 1, ScenarioState()),
+        lambda: store.rename("bob", plan.id, "Mine now"),
+        lambda: store.delete("bob", plan.id),
+        lambda: store.share("bob", plan.id, ["carol"]),
+        lambda: store.unshare("bob", plan.id, ["bob"]),
+    ):
+        with pytest.raises(NotAllowed, match='"Budget 2027" is shared with you to read only: save a copy'):
+            attempt()
+    copy = store.fork("bob", plan.id, "Budget 2027 (Bob)")
+    assert store.open_for("bob", copy.id).owner == "bob"
+    assert store.open("alice", plan.id).version == 1  # the original is untouched
+    _not_found(lambda: store.open_for("carol", plan.id))
+    _not_found(lambda: store.open("bob", plan.id))  # the owner-only call stays owner-only
+
+
+def test_shared_with_every_signed_in_user(store: ScenarioStore, people: AccountStore) -> None:
+    """The ALL_SIGNED_IN marker lets every account read it, viewers included, until unshared."""
+    plan = store.save_new("alice", "Company plan", ScenarioState())
+    assert store.share("alice", plan.id, ALL_SIGNED_IN) == (ALL_SIGNED_IN,)
+    for reader in ("bob", "carol", "root"):
+        assert store.open_for(reader, plan.id).name == "Company plan"
+        assert [row.name for row in store.list_visible(reader, search="COMPANY")] == ["Company plan"]
+    assert store.unshare("alice", plan.id, [ALL_SIGNED_IN]) == ()
+    for reader in ("bob", "carol", "root"):
+        _not_found(lambda r=reader: store.open_for(r, plan.id))
+
+
+def test_unshare_takes_it_back_from_one_user_only(store: ScenarioStore, people: AccountStore) -> None:
+    """Shared with bob and carol, unshared from bob: bob gets "not found", carol still reads it."""
+    plan = store.save_new("alice", "Plan", ScenarioState())
+    assert store.share("alice", plan.id, ["bob", "carol"]) == ("bob", "carol")
+    assert store.share("alice", plan.id, ["bob", "alice"]) == ("bob", "carol")  # again; owner skipped
+    assert store.unshare("alice", plan.id, "bob") == ("carol",)
+    assert store.shared_with("alice", plan.id) == ("carol",)
+    _not_found(lambda: store.open_for("bob", plan.id))
+    assert store.open_for("carol", plan.id).name == "Plan"
+
+
+def test_sharing_with_someone_who_does_not_exist_shares_nothing(
+    store: ScenarioStore, people: AccountStore
+) -> None:
+    """An unknown username names the problem and nothing is shared; an impossible one too."""
+    plan = store.save_new("alice", "Plan", ScenarioState())
+    with pytest.raises(UnknownUser, match='no user named "nobody"'):
+        store.share("alice", plan.id, ["bob", "nobody"])
+    with pytest.raises(InvalidAccount, match="only the letters"):
+        store.share("alice", plan.id, ["bob", "not a name"])
+    with pytest.raises(InvalidAccount):
+        store.share("alice", plan.id, 42)  # type: ignore[arg-type]
+    assert store.shared_with("alice", plan.id) == ()
+
+
+def test_list_visible_mixes_own_and_shared_newest_first(store: ScenarioStore, people: AccountStore) -> None:
+    """Own and shared scenarios in one list, most recently changed first, search across both."""
+    mine = store.save_new("bob", "Bob's plan", ScenarioState())
+    theirs = store.save_new("alice", "Alice's plan", ScenarioState())
+    other = store.save_new("alice", "Not shared", ScenarioState())
+    store.share("alice", theirs.id, ["bob"])
+    store.save("bob", mine.id, 1, ScenarioState())  # now the newest
+    listed = store.list_visible("bob")
+    assert [(row.name, row.shared_with_me) for row in listed] == [
+        ("Bob's plan", False),
+        ("Alice's plan", True),
+    ]
+    assert [row.name for row in store.list_visible("bob", search="alice")] == ["Alice's plan"]
+    assert other.id not in {row.id for row in listed}
+
+
+def test_deleting_a_scenario_deletes_its_shares(
+    store: ScenarioStore, people: AccountStore, engine: Engine
+) -> None:
+    """Shares go with their scenario (ON DELETE CASCADE, on SQLite as on PostgreSQL)."""
+    plan = store.save_new("alice", "Plan", ScenarioState())
+    store.share("alice", plan.id, ["bob", ALL_SIGNED_IN])
+    store.delete("alice", plan.id)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM scenario_shares")).scalar_one() == 0
+    _not_found(lambda: store.open_for("bob", plan.id))
+
+
+def test_a_viewer_cannot_save_anything(store: ScenarioStore, people: AccountStore) -> None:
+    """Viewers get a clear NotAllowed for every write, including a copy of what is shared with them."""
+    shared = store.save_new("alice", "Shared", ScenarioState())
+    store.share("alice", shared.id, ["carol"])
+    for attempt in (
+        lambda: store.save_new("carol", "My plan", ScenarioState()),
+        lambda: store.fork("carol", shared.id, "My copy"),
+    ):
+        with pytest.raises(NotAllowed) as error:
+            attempt()
+        assert str(error.value) == VIEWER_MESSAGE
+    assert store.count("carol") == 0
+    assert store.open_for("carol", shared.id).name == "Shared"
+
+
+def test_a_demoted_editor_keeps_reading_their_scenarios_but_cannot_change_them(
+    store: ScenarioStore, people: AccountStore
+) -> None:
+    """Role changes apply to the next write: bob as viewer can open his plan, not save, rename, delete or share it."""
+    plan = store.save_new("bob", "Bob's plan", ScenarioState(Scenario(learners=55)))
+    people.set_role("bob", "viewer", by="root")
+    for attempt in (
+        lambda: store.save("bob", plan.id, 1, ScenarioState()),
+        lambda: store.rename("bob", plan.id, "Renamed"),
+        lambda: store.delete("bob", plan.id),
+        lambda: store.share("bob", plan.id, ["alice"]),
+    ):
+        with pytest.raises(NotAllowed, match="cannot save, change, copy or share"):
+            attempt()
+    assert store.open_for("bob", plan.id).state.scenario.learners == 55
+    people.set_role("bob", "editor", by="root")
+    assert store.rename("bob", plan.id, "Renamed").version == 2
+
+
+def test_single_user_mode_is_unchanged(store: ScenarioStore, people: AccountStore) -> None:
+    """The local owner has no account, so no role applies, and sees only its own scenarios."""
+    saved = store.save_new(LOCAL_OWNER, "Local", ScenarioState())
+    store.save(LOCAL_OWNER, saved.id, 1, ScenarioState())
+    assert [row.name for row in store.list_visible(LOCAL_OWNER)] == ["Local"]
+    _not_found(lambda: store.open_for("alice", saved.id))
