@@ -47,15 +47,14 @@ from fpdf.fonts import FontFace
 from calculators.evidence import skeptic_values
 from calculators.model import Option, effective
 from calculators.ranges import all_triangles
-from calculators.roi import Returns
 from calculators.scenario import GRADE_MEANING, INPUTS, Grade, Scenario
 from calculators.sensitivity import TornadoBar, tornado
-from calculators.summary import Verdict, cost_summary
+from calculators.summary import cost_summary
 from components import export_images
-from components.answer import SUMMARY_DRAWS, SUMMARY_SEED, answer_of
+from components.answer import SUMMARY_DRAWS, SUMMARY_SEED, Answer, answer_of
 from components.charts import cost_curves_figure
 from components.formatting import input_value, learners, money, months, percent, plural
-from components.messages import basis_line, driver_sentence, headline
+from components.messages import basis_line, driver_sentence
 from components.model_charts import cumulative_net_figure
 from components.risk_charts import tornado_figure
 from components.theme import unwrap
@@ -117,31 +116,12 @@ def _clickable(link: str) -> bool:
 
 
 @dataclass(frozen=True)
-class BriefFigures:
-    """Everything the brief states, computed once (pure; no drawing)."""
+class BriefFigures(Answer):
+    """Everything the brief states, computed once (pure; no drawing): the app's `Answer`
+    (returns on both bases, verdict, chance of loss, headline) and the tornado behind it."""
 
-    scenario: Scenario
-    claimed: dict[Option, Returns]
-    defensible: dict[Option, Returns]
-    verdict: Verdict
-    chance_of_loss: dict[Option, float]
     base_npv: float
     bars: list[TornadoBar]
-
-    @property
-    def screen(self) -> dict[Option, Returns]:
-        """Returns on the scenario's basis: defensible with Conservative on, as claimed otherwise."""
-        return self.defensible if self.scenario.conservative else self.claimed
-
-    @property
-    def option(self) -> Option:
-        return self.verdict.best
-
-    @property
-    def headline(self) -> str:
-        return headline(
-            self.verdict, self.screen, self.defensible, self.scenario, self.chance_of_loss[self.option]
-        )
 
 
 def brief_figures(

@@ -100,6 +100,7 @@ from storage.errors import (
     StorageUnavailable,
     UnknownUser,
     UserExists,
+    checked_text,
 )
 from storage.schema import DISPLAY_NAME_MAX, USERNAME_MAX, login_attempts, sessions, users
 
@@ -283,18 +284,10 @@ def clean_display_name(text: Any) -> str:
     >>> clean_display_name("  Ada Lovelace ")
     'Ada Lovelace'
     """
-    if not isinstance(text, str):
-        raise InvalidAccount("A display name must be text.")
-    name = text.strip()
-    if not name:
-        raise InvalidAccount("A user needs a display name.")
-    if len(name) > DISPLAY_NAME_MAX:
-        raise InvalidAccount(
-            f"A display name can have at most {DISPLAY_NAME_MAX} characters (this one has {len(name):,})."
-        )
-    if any(unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"} for ch in name):
-        raise InvalidAccount("A display name cannot contain line breaks, tabs or other control characters.")
-    return name
+    return checked_text(
+        text, what="A display name", missing="A user needs a display name.", limit=DISPLAY_NAME_MAX,
+        error=InvalidAccount,
+    )  # fmt: skip
 
 
 def parse_role(value: Any) -> Role:

@@ -8,6 +8,7 @@ or HTML.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 
@@ -87,3 +88,24 @@ class UnknownUser(StorageError):
     def __init__(self, username: str) -> None:
         self.username = username
         super().__init__(f'There is no user named "{username}".')
+
+
+def checked_text(text: object, *, what: str, missing: str, limit: int, error: type[Exception]) -> str:
+    """A user-chosen name as stored: trimmed, 1 to `limit` characters, no control characters.
+
+    `what` names it in messages ("A scenario name"), `missing` is the message for an empty
+    one, and `error` the exception raised (its text is a message for the screen).
+
+    >>> checked_text("  Plan A ", what="A scenario name", missing="A scenario needs a name.", limit=80, error=ValueError)
+    'Plan A'
+    """
+    if not isinstance(text, str):
+        raise error(f"{what} must be text.")
+    name = text.strip()
+    if not name:
+        raise error(missing)
+    if len(name) > limit:
+        raise error(f"{what} can have at most {limit} characters (this one has {len(name):,}).")
+    if any(unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"} for ch in name):
+        raise error(f"{what} cannot contain line breaks, tabs or other control characters.")
+    return name

@@ -96,6 +96,7 @@ from storage.errors import (
     StorageUnavailable,
     UnknownUser,
     VersionConflict,
+    checked_text,
 )
 from storage.schema import ID_MAX, NAME_MAX, OWNER_MAX, scenario_shares, scenarios, users
 from storage.state import ScenarioState, state_from_json, state_to_json
@@ -189,18 +190,9 @@ def clean_name(text: Any) -> str:
     ...
     storage.errors.InvalidName: A scenario needs a name.
     """
-    if not isinstance(text, str):
-        raise InvalidName("A scenario name must be text.")
-    name = text.strip()
-    if not name:
-        raise InvalidName("A scenario needs a name.")
-    if len(name) > NAME_MAX:
-        raise InvalidName(
-            f"A scenario name can have at most {NAME_MAX} characters (this one has {len(name):,})."
-        )
-    if any(unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"} for ch in name):
-        raise InvalidName("A scenario name cannot contain line breaks, tabs or other control characters.")
-    return name
+    return checked_text(
+        text, what="A scenario name", missing="A scenario needs a name.", limit=NAME_MAX, error=InvalidName
+    )
 
 
 def name_key(name: str) -> str:
