@@ -51,14 +51,23 @@ def ensure_venv(extras: str) -> None:
     stamp.touch()
 
 
-def ensure_local_secret() -> None:
-    """Write a random cookie key for this machine on first run (never committed)."""
-    if SECRETS.exists():
-        return
-    SECRETS.parent.mkdir(exist_ok=True)
-    SECRETS.write_text(f'cookie_key = "{secrets.token_urlsafe(48)}"\n', encoding="utf-8")
-    os.chmod(SECRETS, 0o600)
-    _say(f"generated a local secret in {SECRETS.relative_to(ROOT)}")
+def ensure_local_secret(path: Path = SECRETS) -> bool:
+    """Write a random cookie key for this machine on first run (never committed).
+
+    The file is created readable by its owner only (mode 0600) from its first byte: never
+    world-readable, not even between writing and a later `chmod`. An existing file is kept.
+    Returns True when it wrote one.
+    """
+    path.parent.mkdir(exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(f'cookie_key = "{secrets.token_urlsafe(48)}"\n')
+    os.chmod(path, 0o600)  # whatever the umask said
+    _say(f"generated a local secret in {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return True
 
 
 def run(args: list[str]) -> int:

@@ -41,3 +41,34 @@ def test_local_secrets_are_never_committed():
         check=False,
     )
     assert result.returncode == 0, "`.streamlit/secrets.toml` must be git-ignored"
+
+
+def test_the_local_secret_is_private_from_its_first_byte(tmp_path, monkeypatch):
+    """tasks.py creates the cookie key with mode 0600 at creation (O_EXCL), even under a lax umask."""
+    import importlib.util
+    import os
+    import stat
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    created_modes: list[int] = []
+    real_open = os.open
+
+    def watching_open(path, flags, mode=0o777, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if flags & os.O_CREAT:
+            created_modes.append(mode)
+        return real_open(path, flags, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", watching_open)
+    old_umask = os.umask(0)
+    try:
+        path = tmp_path / ".streamlit" / "secrets.toml"
+        assert tasks.ensure_local_secret(path) is True
+    finally:
+        os.umask(old_umask)
+    assert created_modes == [0o600], "created private, not chmod-ed afterwards"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    key = tomllib.loads(path.read_text())["cookie_key"]
+    assert len(key) >= 43, "at least 32 random bytes"
+    assert tasks.ensure_local_secret(path) is False and tomllib.loads(path.read_text())["cookie_key"] == key
