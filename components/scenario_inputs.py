@@ -169,7 +169,9 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
         unit = {"money": currency, "money/hour": f"{currency} per hour"}.get(spec.unit, spec.unit)
         decimals = "%.2f" if (spec.step or 1) < 1 else "%.0f"
         return container.number_input(f"{spec.label} ({unit})", format=decimals, **common)
-    return container.slider(spec.label, format=fmt, **common)
+    # `value=` is the session's own value (one writer still): without it Streamlit scans the
+    # whole session state on every slider call to guess single value or range.
+    return container.slider(spec.label, format=fmt, value=st.session_state[key], **common)
 
 
 STEPPED = ("learners", "micro_fixed_cost", "ilt_fixed_cost")  # inputs spanning orders of magnitude

@@ -1,0 +1,736 @@
+"""Speed benchmark (issue 9): every page against two floors, in one run, as ratios.
+
+    .venv/bin/python scripts/benchmark_speed.py [--quick] [--pages costs roi …]
+        [--sessions 25] [--seconds 30] [--loads 2] [--presses 4]
+        [--no-apptest] [--no-browser] [--no-load]
+
+About 6–10 minutes on this 2-core machine (much longer when it is busy); `--quick` (fewer
+repetitions, 10 sessions for 10 s, the browser on the floors and the main page only unless
+`--pages` is given) about 1–2 minutes.
+
+Run it from the project root (the servers it starts use `.streamlit/config.toml`). Floors:
+`scripts/floor_apps/floor1.py` (one slider, one Plotly chart) and `floor3.py` (27 sidebar
+sliders, 8 tiles, 3 two-line charts: the Executive summary's skeleton without its model).
+For each floor and each page of `app.py` it measures:
+
+- **server rerun** (AppTest, in this process): time of `at.run()` after the learners slider
+  (`sb_learners`) moves one step; median and minimum of several reruns after warm-up;
+- **open → first chart** (Chromium): navigation start to the first Plotly chart holding a
+  drawn trace (`.js-plotly-plot .main-svg .trace`, seen by a MutationObserver), a fresh
+  browser context (empty cache) per load; a page without charts reports its first run
+  finishing instead (marked †, no target);
+- **slider key → chart redrawn** (Chromium): ArrowRight on the focused learners slider
+  (in-page `keydown` time) to the last DOM change inside the page's first chart once the
+  rerun has finished (`stApp[data-test-script-state]` back to `notRunning`) and the chart has
+  been quiet for 500 ms; a page whose first chart does not change reports the rerun
+  finishing instead (marked †; when a quick run's states are batched away by React, the
+  last change in the main area); a press that changes nothing in 10 s is noted and repeated;
+- **concurrency** (`scripts/ws_load.py`): N websocket sessions on the Executive summary (and
+  on floor 3 for comparison), each moving the learners slider every 2 s for S seconds:
+  rerun latency p50/p95/p99 (BackMsg sent → `script_finished` received), errors, and the
+  server's RSS before, at its peak and after;
+- **Monte Carlo**: 10^5 draws of the full model (`calculators.simulation.monte_carlo`),
+  best of 3.
+
+Every figure is printed with its ratio to floor 3 (the rerun also to floor 1) and each of
+issue 9's targets is marked met or not met: server rerun ≤ 2 × floor 3; slider → redraw ≤
+1.3 × floor 3; open → first chart ≤ 1.1 × floor 3; 25 sessions at p95 ≤ 1 s; 10^5 draws ≤
+0.1 s. Timings depend on the machine and its load, so nothing here is a test and nothing
+asserts them; the machine's cores and load average are printed with the table.
+
+A ratio is `value / floor-3 value`, e.g. a 0.30 s rerun against a 0.12 s floor:
+
+>>> ratio(0.30, 0.12)
+2.5
+>>> ratio(0.30, None) is None
+True
+>>> verdict(2.5, 2.0), verdict(1.9, 2.0), verdict(None, 2.0)
+('OVER', 'ok', '—')
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import os
+import platform
+import statistics
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python scripts/benchmark_speed.py` puts scripts/ first, not the root
+    sys.path.insert(0, str(ROOT))
+
+from scripts.ws_load import LoadReport, Session, run_load, streamlit_server, warm_up  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+VIEWPORT = {"width": 1440, "height": 1000}  # the browser tests' desktop: sidebar open, tiles side by side
+KEY = "sb_learners"
+FLOORS = {"floor-1": "scripts/floor_apps/floor1.py", "floor-3": "scripts/floor_apps/floor3.py"}
+APP = "app.py"
+DEFAULT_PAGE = "executive_summary"  # served at "/" (app.py: default=True)
+LOAD_TIMEOUT_MS = 60_000
+REDRAW_TIMEOUT_MS = 30_000
+QUIET_MS = 500  # a chart is redrawn when its DOM has not changed for this long (after the run)
+NO_CHANGE_WAIT_MS = 3_000  # a first chart still unchanged this long after the run has not changed
+LOST_AFTER_MS = 10_000  # a key press with no rerun and no change on the page by then was lost
+
+TARGETS = {"rerun": 2.0, "redraw": 1.3, "open": 1.1}  # × floor 3
+LOAD_P95_TARGET = 1.0  # s, 25 sessions
+MONTE_CARLO_TARGET = 0.1  # s, 10^5 draws
+
+
+def ratio(value: float | None, floor: float | None) -> float | None:
+    """`value / floor`, or None when either is missing or the floor is zero."""
+    if value is None or not floor:
+        return None
+    return value / floor
+
+
+def verdict(r: float | None, limit: float) -> str:
+    """'ok' when ratio `r` is within `limit`, 'OVER' when not, '—' when unmeasured."""
+    if r is None:
+        return "—"
+    return "ok" if r <= limit else "OVER"
+
+
+def page_files() -> list[str]:
+    """The app's pages in navigation order (as the AppTest tests list them), else pages/*.py."""
+    try:
+        from tests.app.conftest import PAGES
+
+        return list(PAGES)
+    except Exception:  # noqa: BLE001 - the benchmark must run without the test tree
+        return sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+
+
+def title_of(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+@dataclass
+class Target:
+    """One column of issue 9's table: a floor app or one page of the app."""
+
+    name: str  # "floor-1", "floor-3" or a page's URL path ("costs")
+    script: str  # what `streamlit run` / AppTest opens
+    page_file: str | None = None  # for AppTest's switch_page
+    url_path: str = ""  # "" = the app's default page
+    rerun: list[float] = field(default_factory=list)  # s
+    open_ms: list[float] = field(default_factory=list)
+    open_fallback: bool = False  # † no chart: time to the first run finishing
+    redraw_ms: list[float] = field(default_factory=list)
+    redraw_fallback: int = 0  # presses whose first chart did not change (†: run finished)
+    notes: list[str] = field(default_factory=list)
+    title: str = ""  # the page's st.title, once AppTest has opened it
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name.startswith("floor") else self.title or title_of(self.name)
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def _navigation_apptest() -> None:
+    """Keep AppTest on st.navigation although a `pages/` folder exists (as tests/conftest.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils import script_run_context
+
+    original = PagesManager.__init__
+    if getattr(original, "_bench_patched", False):
+        return
+    # AppTest from the main thread: Streamlit warns "missing ScriptRunContext" (harmless here)
+    logging.getLogger(script_run_context.__name__).addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        PagesManager.uses_pages_directory = False  # the app uses st.navigation, never MPA v1
+        original(self, *args, **kwargs)
+
+    init._bench_patched = True  # type: ignore[attr-defined]
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+
+
+def _next_select_option(widget: Any) -> Any:
+    """The value one step right of a select slider's (left at its end), from its labels.
+
+    AppTest knows the options only as their labels ("1,250"); the value is the label read
+    as a number when the widget's own format gives the label back.
+    """
+    labels = list(widget.options)
+    fmt = widget.format_func
+    current = labels.index(str(fmt(widget.value)))
+    nxt = labels[current + 1] if current + 1 < len(labels) else labels[current - 1]
+    digits = "".join(ch for ch in nxt if ch.isdigit() or ch in ".-")
+    for candidate in (int(float(digits)), float(digits)) if digits else ():
+        if str(fmt(candidate)) == nxt:
+            return candidate
+    raise ValueError(f"cannot read the select-slider label {nxt!r} as a value")
+
+
+def _step_slider(at: Any) -> Any:
+    """Move the learners slider one step (select slider in the app, st.slider in the floors)."""
+    selects = [w for w in at.select_slider if w.key == KEY]
+    if selects:
+        return selects[0].set_value(_next_select_option(selects[0]))
+    widget = at.slider(key=KEY)
+    proto = widget.proto
+    value = widget.value + proto.step
+    if value > proto.max:
+        value = widget.value - proto.step
+    return widget.set_value(type(widget.value)(value))
+
+
+def _learners(at: Any) -> Any:
+    return at.session_state[KEY]
+
+
+def measure_apptest(target: Target, reps: int, warmup: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    _navigation_apptest()
+    at = AppTest.from_file(str(ROOT / target.script), default_timeout=120)
+    at.run()
+    if target.page_file:
+        at.switch_page(target.page_file).run()
+    if at.exception:
+        target.notes.append(f"AppTest: exception on opening: {at.exception[0].message[:120]}")
+        return
+    if at.title:
+        target.title = at.title[0].value
+    for i in range(warmup + reps):
+        before = _learners(at)
+        _step_slider(at)
+        start = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - start
+        if at.exception:
+            target.notes.append(f"AppTest: exception after a slider move: {at.exception[0].message[:120]}")
+            return
+        if _learners(at) == before:
+            target.notes.append(f"AppTest: the slider did not move from {before}")
+            return
+        if i >= warmup:
+            target.rerun.append(elapsed)
+
+
+# --------------------------------------------------------------------------- Chromium
+
+# Installed before any page script: timestamps (ms since navigation start) of the first drawn
+# chart, the script-run state changes, the last key press (and the run state then), DOM
+# changes inside the first chart since that key press, and the last change inside any chart.
+INSTRUMENT_JS = """
+(() => {
+  if (window.__bench) return;
+  const B = (window.__bench = {
+    firstChart: null, keydown: null, stateAtKeydown: null, chartMuts: [], mainMut: null, states: [],
+    lastChartMut: 0,
+  });
+  const CHART = '[data-testid="stPlotlyChart"]';
+  const now = () => performance.now();
+  const state = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app ? app.getAttribute('data-test-script-state') : null;
+  };
+  document.addEventListener('keydown', () => {
+    B.keydown = now(); B.stateAtKeydown = state(); B.chartMuts = []; B.mainMut = null;
+  }, true);
+  const observe = (records) => {
+    const t = now();
+    const s = state();
+    const last = B.states[B.states.length - 1];
+    if (s !== null && (!last || last[0] !== s)) B.states.push([s, t]);
+    if (B.firstChart === null) {
+      for (const c of document.querySelectorAll(CHART)) {
+        if (c.querySelector('.js-plotly-plot .main-svg .trace')) { B.firstChart = t; break; }
+      }
+    }
+    const first = document.querySelector(CHART);
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (B.keydown !== null && main && records.some((r) => main.contains(r.target))) B.mainMut = t;
+    for (const r of records) {
+      const n = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (!n || !n.closest('.js-plotly-plot')) continue;
+      B.lastChartMut = t;
+      if (B.keydown !== null && first && first.contains(n)) { B.chartMuts.push(t); break; }
+    }
+  };
+  new MutationObserver(observe).observe(document,  // the document: <html> may not exist yet
+    {subtree: true, childList: true, attributes: true, characterData: true});
+})();
+"""
+
+# The first run after navigation: its first drawn chart or, on a page without charts, its end.
+OPEN_DONE_JS = """
+([hasChart]) => {
+  const B = window.__bench;
+  if (!B) return null;
+  if (B.firstChart !== null) return {kind: 'chart', ms: B.firstChart};
+  if (hasChart) return null;
+  let started = false;
+  for (const [s, t] of B.states) {
+    if (s === 'running') started = true;
+    else if (s === 'notRunning' && started) return {kind: 'run', ms: t};
+  }
+  return null;
+}
+"""
+
+# Ready for a key press: no run going on and nothing changed for `quiet` ms (no state change,
+# no chart drawing), so the press's rerun is the only one measured.
+IDLE_JS = """
+([quiet]) => {
+  const B = window.__bench;
+  const last = B.states[B.states.length - 1];
+  if (!last || last[0] !== 'notRunning') return false;
+  const t = performance.now();
+  return t - last[1] >= quiet && t - B.lastChartMut >= quiet;
+}
+"""
+
+# After a key press: the rerun has finished and the first chart has been quiet for `quiet` ms
+# (its last change is the redraw), or the chart did not change (then: the run's end).
+REDRAW_DONE_JS = """
+([quiet, noChangeWait, lostAfter]) => {
+  const B = window.__bench;
+  const k = B.keydown;
+  if (k === null) return null;
+  const last = B.states[B.states.length - 1];
+  if (!last || last[0] !== 'notRunning') return null;
+  let started = B.stateAtKeydown !== 'notRunning', done = null;
+  for (const [s, t] of B.states) {
+    if (t < k) continue;
+    if (s !== 'notRunning') started = true;
+    else if (started) { done = t; break; }
+  }
+  const t = performance.now();
+  const muts = B.chartMuts.filter((x) => x >= k);
+  const lastMut = muts.length ? muts[muts.length - 1] : null;
+  if (lastMut !== null) {
+    // a run too quick to show its state still redraws the chart: wait twice as long then
+    const settle = done === null ? 2 * quiet : quiet;
+    if (t - lastMut < settle || (done !== null && t - done < quiet)) return null;
+    return {kind: 'chart', ms: lastMut - k};
+  }
+  if (done !== null) return t - done < noChangeWait ? null : {kind: 'run', ms: done - k};
+  // no run state seen (React may batch a quick run's states away): the page's last change
+  if (B.mainMut !== null && t - B.mainMut >= Math.max(2 * quiet, noChangeWait)) {
+    return {kind: 'run', ms: B.mainMut - k};
+  }
+  return t - k > lostAfter ? {kind: 'lost'} : null;
+}
+"""
+
+
+def _slider(page: Any) -> Any:
+    """The learners slider (a hidden range input, role "slider") in its keyed sidebar container."""
+    return page.locator(f'[data-testid="stSidebar"] .st-key-{KEY}').get_by_role("slider").first
+
+
+def _exceptions(page: Any) -> int:
+    return page.locator('[data-testid="stException"]').count()
+
+
+def page_has_chart(base_url: str, url_path: str) -> bool:
+    """Whether a first run of the page sends a Plotly chart (asked over the websocket).
+
+    The browser cannot tell by itself: a chart's element appears only once Plotly's bundle
+    has loaded, seconds after the run has finished.
+    """
+
+    async def probe() -> bool:
+        async with Session(base_url, url_path) as session:
+            await session.run()
+            return session.elements["plotly_chart"] > 0
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API owns this thread's event loop
+        return pool.submit(asyncio.run, probe()).result()
+
+
+def measure_browser(browser: Any, base_url: str, target: Target, loads: int, presses: int) -> None:
+    """`loads` fresh contexts: open → first chart; in the last one, 1 + `presses` key presses."""
+    url = f"{base_url}/{target.url_path}"
+    has_chart = page_has_chart(base_url, target.url_path)
+    if not has_chart:
+        target.notes.append("no chart on this page: † figures are the run finishing")
+    for n in range(loads):
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            context.add_init_script(INSTRUMENT_JS)
+            page = context.new_page()
+            page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
+            handle = page.wait_for_function(
+                OPEN_DONE_JS, arg=[has_chart], timeout=LOAD_TIMEOUT_MS, polling=50
+            )
+            result = handle.json_value()
+            target.open_ms.append(float(result["ms"]))
+            target.open_fallback = target.open_fallback or result["kind"] != "chart"
+            if _exceptions(page):
+                target.notes.append("browser: an exception box on opening")
+            if n == loads - 1:
+                _press_and_time(page, target, presses, NO_CHANGE_WAIT_MS if has_chart else 0)
+        finally:
+            context.close()
+
+
+def _press_and_time(page: Any, target: Target, presses: int, no_change_wait: int) -> None:
+    slider = _slider(page)
+    slider.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    lost = 0
+    counted = -1  # the first press warms the page up and is not counted
+    while counted < presses:
+        page.wait_for_function(IDLE_JS, arg=[QUIET_MS], timeout=REDRAW_TIMEOUT_MS, polling=50)
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        handle = page.wait_for_function(
+            REDRAW_DONE_JS,
+            arg=[QUIET_MS, no_change_wait, LOST_AFTER_MS],
+            timeout=REDRAW_TIMEOUT_MS,
+            polling=25,
+        )
+        result = handle.json_value()
+        if result["kind"] == "lost":  # noted and pressed again; a third loss ends this page
+            lost += 1
+            if os.environ.get("BENCH_DEBUG"):
+                print("lost key press:", page.evaluate("() => window.__bench"), file=sys.stderr)
+            if lost > 2:
+                raise RuntimeError(f"{lost} key presses changed nothing in {LOST_AFTER_MS / 1000:.0f} s")
+            continue
+        counted += 1
+        if counted == 0:
+            continue
+        target.redraw_ms.append(float(result["ms"]))
+        if result["kind"] != "chart":
+            target.redraw_fallback += 1
+    if lost:
+        target.notes.append(f"browser: {lost} key press(es) changed nothing in {LOST_AFTER_MS / 1000:.0f} s")
+    if _exceptions(page):
+        target.notes.append("browser: an exception box after slider moves")
+
+
+# --------------------------------------------------------------------------- orchestration
+
+
+SERVER_PROBLEMS: list[str] = []  # servers whose log holds a traceback (printed under the table)
+
+
+@contextmanager
+def _server(script: str) -> Iterator[Any]:
+    with streamlit_server(script) as server:
+        try:
+            yield server
+        finally:
+            log = server.log_text()
+            if "Traceback" in log:
+                start = log.index("Traceback")
+                SERVER_PROBLEMS.append(
+                    f"the server of {script} logged a traceback:\n{log[start : start + 1500]}"
+                )
+
+
+def _guard(target: Target, what: str, fn: Callable[[], None]) -> None:
+    """Run one measurement; a failure is noted on the target, the benchmark goes on."""
+    try:
+        fn()
+    except Exception as error:  # noqa: BLE001 - one failed measurement must not lose the rest
+        first_line = (str(error).strip().splitlines() or [""])[0][:160]
+        target.notes.append(f"{what} failed: {type(error).__name__}: {first_line}")
+        if os.environ.get("BENCH_DEBUG"):
+            traceback.print_exc()
+
+
+def run_browser(targets: list[Target], loads: int, presses: int, log: Callable[[str], None]) -> str:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        version = browser.version
+        try:
+            by_script: dict[str, list[Target]] = {}
+            for t in targets:
+                by_script.setdefault(t.script, []).append(t)
+            for script, group in by_script.items():
+                with _server(script) as server:
+                    for t in group:
+                        log(f"browser   {t.label}")
+                        _guard(
+                            t, "browser", lambda t=t: measure_browser(browser, server.url, t, loads, presses)
+                        )
+        finally:
+            browser.close()
+    return version
+
+
+def run_concurrency(
+    scripts: dict[str, str], sessions: int, seconds: float, log: Callable[[str], None]
+) -> dict[str, LoadReport | str]:
+    reports: dict[str, LoadReport | str] = {}
+    for name, script in scripts.items():
+        log(f"load      {name}: {sessions} sessions × {seconds:.0f} s")
+        try:
+            with _server(script) as server:
+                warm_up(server.url)  # RSS "before" is a warm server's: modules imported, one visit done
+                reports[name] = run_load(server.url, sessions=sessions, seconds=seconds, pid=server.pid)
+        except Exception as error:  # noqa: BLE001
+            reports[name] = f"failed: {type(error).__name__}: {error}"
+    return reports
+
+
+def monte_carlo_seconds() -> float:
+    from calculators.scenario import Scenario
+    from calculators.simulation import monte_carlo
+
+    scenario = Scenario()
+    monte_carlo(scenario, 1_000, seed=1)  # warm-up
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        monte_carlo(scenario, 100_000, seed=1)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _ms(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.0f} ms"
+
+
+def _x(r: float | None) -> str:
+    return "" if r is None else f"×{r:.2f}"
+
+
+def print_table(targets: list[Target], loads_info: str) -> list[tuple[str, str, bool | None]]:
+    """The table (one row per floor and page) and the list of targets: (what, figure, met)."""
+    floor1 = next((t for t in targets if t.name == "floor-1"), None)
+    floor3 = next((t for t in targets if t.name == "floor-3"), None)
+
+    def med_s(t: Target | None) -> float | None:
+        return None if t is None or not t.rerun else median(t.rerun) * 1000
+
+    f1_rerun, f3_rerun = med_s(floor1), med_s(floor3)
+    f3_open = median(floor3.open_ms) if floor3 else None
+    f3_redraw = median(floor3.redraw_ms) if floor3 else None
+    header = (
+        f"{'':24} | {'server rerun after a slider change (AppTest)':^45} | "
+        f"{'slider key → chart redrawn':^28} | {'open → first chart drawn':^28}"
+    )
+    sub = (
+        f"{'':24} | {'median':>9} {'min':>8} {'/f-1':>6} {'/f-3':>6} {'≤2×':>5}  | "
+        f"{'median':>10} {'/f-3':>7} {'≤1.3×':>6}  | {'median':>10} {'/f-3':>7} {'≤1.1×':>6} "
+    )
+    print(header)
+    print(sub)
+    print("-" * len(sub))
+    results: list[tuple[str, str, bool | None]] = []
+    for t in targets:
+        rerun = med_s(t)
+        rerun_min = min(t.rerun) * 1000 if t.rerun else None
+        r_rerun = ratio(rerun, f3_rerun)
+        redraw, open_ = median(t.redraw_ms), median(t.open_ms)
+        r_redraw, r_open = ratio(redraw, f3_redraw), ratio(open_, f3_open)
+        dagger_redraw = "†" if t.redraw_fallback else " "
+        dagger_open = "†" if t.open_fallback else " "
+        floor = t.name.startswith("floor")
+        if t.open_fallback:  # no chart: "open → first chart" does not apply
+            r_open = None
+        row = (
+            f"{t.label[:24]:24} | {_ms(rerun):>9} {_ms(rerun_min):>8} {_x(ratio(rerun, f1_rerun)):>6} "
+            f"{_x(r_rerun):>6} {'' if floor else verdict(r_rerun, TARGETS['rerun']):>5}  | "
+            f"{_ms(redraw):>9}{dagger_redraw} {_x(r_redraw):>7} {'' if floor else verdict(r_redraw, TARGETS['redraw']):>6}  | "
+            f"{_ms(open_):>9}{dagger_open} {_x(r_open):>7} "
+            f"{'' if floor else 'n/a' if t.open_fallback else verdict(r_open, TARGETS['open']):>6}"
+        )
+        print(row)
+        if not floor:
+            checks = [
+                ("server rerun", r_rerun, TARGETS["rerun"]),
+                ("slider → redraw", r_redraw, TARGETS["redraw"]),
+            ]
+            if not t.open_fallback:
+                checks.append(("open → first chart", r_open, TARGETS["open"]))
+            for what, r, limit in checks:
+                met = None if r is None else r <= limit
+                results.append((f"{t.label}: {what} ≤ {limit:g}× floor-3", _x(r) or "—", met))
+    print("-" * len(sub))
+    print(
+        "Medians (ms). /f-1, /f-3: ratio to floor-1, floor-3. "
+        f"{loads_info}. † the page's first chart did not change or it has no chart: "
+        "the time until the rerun (or first run) finished instead (n/a: no chart to open to)."
+    )
+    for t in targets:
+        for note in dict.fromkeys(t.notes):
+            print(f"  ! {t.label}: {note}")
+    for problem in SERVER_PROBLEMS:
+        print(f"  ! {problem}")
+    return results
+
+
+def print_load(reports: dict[str, LoadReport | str], sessions: int) -> list[tuple[str, str, bool | None]]:
+    results: list[tuple[str, str, bool | None]] = []
+    if not reports:
+        return results
+    print()
+    print(f"Concurrency: {sessions} websocket sessions, each moving the learners slider every 2 s")
+    print(
+        f"{'':24} | {'reruns':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'errors':>6} | "
+        f"{'RSS before':>10} {'peak':>8} {'after':>8} {'closed':>8} | {'server CPU':>10}"
+    )
+    for name, report in reports.items():
+        if isinstance(report, str):
+            print(f"{name:24} | {report}")
+            if name != "floor-3":
+                results.append((f"{name}: {sessions} sessions, p95 ≤ 1 s", report[:40], None))
+            continue
+
+        def s(v: float | None) -> str:
+            return "—" if v is None else f"{v * 1000:,.0f} ms"
+
+        def mib(v: float | None) -> str:
+            return "—" if v is None else f"{v:,.0f} MiB"
+
+        print(
+            f"{name:24} | {len(report.latencies):>6} {s(report.p(50)):>8} {s(report.p(95)):>8} "
+            f"{s(report.p(99)):>8} {s(max(report.latencies, default=None)):>8} {len(report.errors):>6} | "
+            f"{mib(report.rss_before):>10} {mib(report.rss_peak):>8} {mib(report.rss_after):>8} "
+            f"{mib(report.rss_after_close):>8} | "
+            f"{'—' if report.server_cores is None else f'{report.server_cores:.2f} cores':>10}"
+        )
+        for message in sorted(set(report.errors))[:5]:
+            print(f"  ! {name}: ×{report.errors.count(message)} {message}")
+        if name != "floor-3":
+            p95 = report.p(95)
+            met = None if p95 is None else (p95 <= LOAD_P95_TARGET and not report.errors)
+            label = f"{name}: {report.sessions} sessions, p95 ≤ {LOAD_P95_TARGET:g} s, no errors"
+            results.append((label, s(p95) + f", {len(report.errors)} errors", met))
+    print(
+        "Latency = rerun BackMsg sent → script_finished received (server and wire, no drawing); "
+        "p = nearest rank; RSS of the server process (VmRSS); server CPU = its CPU seconds per "
+        "second of the window (its scripts share one Python process and its GIL)."
+    )
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer repetitions; without --pages, the browser on the floors and the main page only",
+    )
+    parser.add_argument("--pages", nargs="*", help="URL paths of the pages to measure (default: all)")
+    parser.add_argument("--sessions", type=int, help="concurrent websocket sessions (default 25, quick 10)")
+    parser.add_argument("--seconds", type=float, help="seconds of slider moves (default 30, quick 10)")
+    parser.add_argument("--loads", type=int, help="fresh browser loads per page (default 2, quick 1)")
+    parser.add_argument("--presses", type=int, help="timed key presses per page (default 4, quick 3)")
+    parser.add_argument("--no-apptest", action="store_true")
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-load", action="store_true")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    reps, warmup = (3, 1) if quick else (7, 2)
+    loads = args.loads or (1 if quick else 2)
+    presses = args.presses or (3 if quick else 4)
+    sessions = args.sessions or (10 if quick else 25)
+    seconds = args.seconds if args.seconds is not None else (10.0 if quick else 30.0)
+
+    all_pages = page_files()
+    names = [Path(f).stem for f in all_pages]
+    wanted = args.pages if args.pages is not None else names
+    unknown = sorted(set(wanted) - set(names))
+    if unknown:
+        parser.error(f"unknown page(s) {', '.join(unknown)}; choose from {', '.join(names)}")
+    targets = [Target(name, script) for name, script in FLOORS.items()]
+    for file, name in zip(all_pages, names, strict=True):
+        if name in wanted:
+            url_path = "" if name == DEFAULT_PAGE else name
+            targets.append(Target(name, APP, page_file=file, url_path=url_path))
+
+    started = time.monotonic()
+    load_start = os.getloadavg()
+
+    def log(message: str) -> None:
+        print(f"[{time.monotonic() - started:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+    if not args.no_apptest:
+        for t in targets:
+            log(f"AppTest   {t.label}")
+            _guard(t, "AppTest", lambda t=t: measure_apptest(t, reps, warmup))
+    chromium = "not run"
+    if not args.no_browser:
+        in_browser = [
+            t
+            for t in targets
+            if not quick or args.pages is not None or t.name.startswith("floor") or t.name == DEFAULT_PAGE
+        ]  # --quick alone: the floors and the main page
+        if not Path(CHROMIUM).exists():
+            chromium = f"{CHROMIUM} missing: apt-get install -y chromium"
+        else:
+            chromium = run_browser(in_browser, loads, presses, log)
+    reports: dict[str, LoadReport | str] = {}
+    if not args.no_load:
+        scripts = (
+            {"Executive summary": APP} if quick else {"Executive summary": APP, "floor-3": FLOORS["floor-3"]}
+        )
+        reports = run_concurrency(scripts, sessions, seconds, log)
+    log("Monte Carlo")
+    mc = monte_carlo_seconds()
+
+    import streamlit
+
+    print()
+    print(
+        f"Speed benchmark, {dt.datetime.now().isoformat(timespec='seconds')} · {platform.node()} · "
+        f"{os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable) · load average at start "
+        f"{load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f}, at end "
+        f"{'{:.2f} / {:.2f} / {:.2f}'.format(*os.getloadavg())}"
+    )
+    print(
+        f"Python {platform.python_version()} · Streamlit {streamlit.__version__} · Chromium {chromium} · "
+        f"{'quick' if quick else 'full'} run in {time.monotonic() - started:.0f} s"
+    )
+    print()
+    loads_info = (
+        f"Rerun: {reps} after {warmup} warm-up; browser: {loads} fresh load(s), "
+        f"{presses} key presses after 1 warm-up{'; browser on floors and the main page only' if quick and args.pages is None else ''}"
+    )
+    results = print_table(targets, loads_info)
+    results += print_load(reports, sessions)
+    print()
+    met_mc = mc <= MONTE_CARLO_TARGET
+    results.append(
+        (f"10^5 Monte Carlo draws of the full model ≤ {MONTE_CARLO_TARGET:g} s", f"{mc:.3f} s", met_mc)
+    )
+    print(f"Monte Carlo: 10^5 draws of the full model in {mc:.3f} s (best of 3; target ≤ 0.1 s)")
+    print()
+    met = sum(1 for *_, m in results if m)
+    missed = [r for r in results if r[2] is False]
+    unmeasured = sum(1 for *_, m in results if m is None)
+    print(f"Targets: {met} met, {len(missed)} not met, {unmeasured} not measured")
+    for what, figure, _ in missed:
+        print(f"  not met: {what} ({figure})")
+
+
+if __name__ == "__main__":
+    main()
