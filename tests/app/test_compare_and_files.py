@@ -119,3 +119,14 @@ def test_the_summary_and_the_scenarios_page_offer_the_files():
     at.switch_page(PAGE).run()
     labels = {b.label for b in at.get("download_button")}
     assert {"Executive brief (PDF)", "Workbook for finance (Excel)", "Scenario file (JSON)"} <= labels
+
+
+def test_every_chart_saves_a_slide_sized_png_from_its_camera_button():
+    """Plotly's own 'download as PNG' button, set to 1600 × 900 (a 16:9 slide) on every chart."""
+    at = _session()
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 2
+    for chart in charts:
+        options = json.loads(chart.proto.config)["toImageButtonOptions"]
+        assert (options["format"], options["width"], options["height"]) == ("png", 1600, 900)
+        assert options["filename"] and " " not in options["filename"]

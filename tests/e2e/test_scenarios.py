@@ -45,3 +45,13 @@ def test_compare_with_defaults_from_the_summary(page: Page, live_server: str) ->
     expect(page.get_by_text(re.compile(r"learners \(2,500 → 1,000\)"))).to_be_visible(timeout=TIMEOUT)
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=TIMEOUT)
     expect_no_exception(page)
+
+
+def test_the_print_view_drops_the_sidebar_navigation_and_buttons(page: Page, live_server: str) -> None:
+    open_app(page, live_server + "/?learners=2500&v=1")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Compare with defaults")).to_be_hidden()
+    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Executive summary")
