@@ -9,8 +9,10 @@ draw and redraw), never how fast anything is.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,19 @@ from scripts.ws_load import Session, SliderWidget, percentile, run_load, streaml
 
 FLOOR1 = str(ROOT / FLOORS["floor-1"])
 FLOOR3 = str(ROOT / FLOORS["floor-3"])
+
+
+def in_own_thread(test):  # type: ignore[no-untyped-def]
+    """Run a test in a thread of its own: the benchmark's tools start their own event loop
+    (`asyncio.run`, Playwright's sync API), which cannot run inside the one that
+    pytest-playwright keeps in the main thread once a browser test has run."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(test, *args, **kwargs).result()
+
+    return run
 
 
 def traces(at: AppTest) -> list[int]:
@@ -105,6 +120,7 @@ def floor1_server():
         yield server
 
 
+@in_own_thread
 def test_a_websocket_session_moves_the_slider(floor1_server):
     async def visit() -> tuple[float, float, int]:
         async with Session(floor1_server.url) as session:
@@ -119,6 +135,7 @@ def test_a_websocket_session_moves_the_slider(floor1_server):
     assert page_has_chart(floor1_server.url, "")
 
 
+@in_own_thread
 def test_run_load_reports_latencies_and_memory(floor1_server):
     report = run_load(floor1_server.url, sessions=2, seconds=3, interval=1, pid=floor1_server.pid, settle=0)
     assert report.errors == []
@@ -128,6 +145,7 @@ def test_run_load_reports_latencies_and_memory(floor1_server):
     assert "p95" in report.summary()
 
 
+@in_own_thread
 def test_a_page_without_the_slider_is_an_error_not_a_crash(floor1_server):
     report = run_load(floor1_server.url, sessions=1, seconds=1, key="no_such_slider", settle=0)
     assert report.latencies == []
@@ -142,6 +160,7 @@ def test_apptest_timer_moves_the_slider_every_rerun():
 
 
 @pytest.mark.browser
+@in_own_thread
 def test_browser_timers_see_the_chart_drawn_and_redrawn(floor1_server):
     sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -160,6 +179,7 @@ def test_browser_timers_see_the_chart_drawn_and_redrawn(floor1_server):
     assert target.redraw_fallback == 0, "floor 1's chart changes with the slider: a real redraw"
 
 
+@in_own_thread
 def test_a_session_moves_the_apps_stepped_learners_slider_on_a_chosen_page():
     """The app's learners slider is a select slider (ten steps a decade): 1,000 → 1,250,
     which the app writes back to the address bar; the rerun stays on the chosen page."""
