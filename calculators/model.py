@@ -439,19 +439,37 @@ def breakeven_learners(scenario: Scenario, option: Option, max_learners: int | N
     >>> breakeven_learners(Scenario(), Option.ILT) is None  # never pays back at any scale
     True
     """
+    return breakevens(scenario, (option,), max_learners)[option]
+
+
+def breakevens(
+    scenario: Scenario, options: tuple[Option, ...] = tuple(Option), max_learners: int | None = None
+) -> dict[Option, int | None]:
+    """`breakeven_learners` for several options: one array evaluation of the coarse grid for
+    all of them, then one of the bracket per option that has a break-even.
+
+    >>> breakevens(Scenario())
+    {<Option.MICRO: 'micro'>: 760, <Option.ILT: 'ilt'>: None, <Option.BLEND: 'blend'>: 1238}
+    """
     top = int(max_learners or INPUTS["learners"].maximum or 100_000)
     grid = np.unique(np.round(np.geomspace(1, top, 800)))
-    net = evaluate(scenario, {"learners": grid}, (option,))[option].net
-    if not net[-1] >= 0:
-        return None
-    losing = np.flatnonzero(~(net >= 0))
-    if losing.size == 0:
-        return 1
-    lo, hi = int(grid[losing[-1]]), int(grid[losing[-1] + 1])
-    counts = np.arange(lo, hi + 1, dtype=np.float64)
-    fine = evaluate(scenario, {"learners": counts}, (option,))[option].net
-    last_loss = int(np.flatnonzero(~(fine >= 0))[-1])
-    return int(counts[last_loss + 1])
+    coarse = evaluate(scenario, {"learners": grid}, options)
+    found: dict[Option, int | None] = {}
+    for option in options:
+        net = coarse[option].net
+        if not net[-1] >= 0:
+            found[option] = None
+            continue
+        losing = np.flatnonzero(~(net >= 0))
+        if losing.size == 0:
+            found[option] = 1
+            continue
+        lo, hi = int(grid[losing[-1]]), int(grid[losing[-1] + 1])
+        counts = np.arange(lo, hi + 1, dtype=np.float64)
+        fine = evaluate(scenario, {"learners": counts}, (option,))[option].net
+        last_loss = int(np.flatnonzero(~(fine >= 0))[-1])
+        found[option] = int(counts[last_loss + 1])
+    return found
 
 
 def finite_or_none(x: float | None) -> float | None:

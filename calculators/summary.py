@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from calculators.costs import Crossover, cost_line, crossover, total_cost
-from calculators.model import FORMAT_OPTION, Option, breakeven_learners, effective, evaluate
+from calculators.model import FORMAT_OPTION, Option, breakevens, effective, evaluate
 from calculators.scenario import INPUTS, Format, Scenario
 
 MAX_LEARNERS = int(INPUTS["learners"].maximum or 100_000)
@@ -71,7 +71,7 @@ def cost_summary(scenario: Scenario) -> CostSummary:
         learners=s.learners,
         total=total,
         per_learner={f: total[f] / s.learners for f in Format},
-        breakeven={o: breakeven_learners(scenario, o, MAX_LEARNERS) for o in Option},
+        breakeven=breakevens(scenario, tuple(Option), MAX_LEARNERS),
         crossover=crossover(lines[Format.MICRO], lines[Format.ILT], MAX_LEARNERS),
         cheapest=_cheapest(total),
         saving_vs_other=abs(total[Format.MICRO] - total[Format.ILT]),

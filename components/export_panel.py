@@ -13,7 +13,7 @@ import datetime
 
 import streamlit as st
 
-from components.export_pdf import brief_pdf
+from calculators.scenario import Scenario
 from components.page_state import page_settings
 from components.risk_inputs import current_ranges
 from components.safe_text import plain, problem_list
@@ -45,7 +45,7 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
     for column, what in zip(columns, wanted, strict=True):
         if what == "pdf":
             column.download_button(
-                "Executive brief (PDF)", data=lambda: brief_pdf(scenario, link=link, ranges=ranges),
+                "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges),
                 file_name=f"{file_stem()}-brief.pdf", mime="application/pdf", key=f"{key}_pdf",
                 icon=":material/picture_as_pdf:", width="stretch",
                 help="Recommendation, key figures on both bases, the main charts, the assumptions that matter "
@@ -68,8 +68,14 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
             )  # fmt: skip
 
 
-def _workbook(scenario: object, link: str) -> bytes:
-    from components.export_excel import workbook_bytes  # xlsxwriter is loaded when a workbook is asked for
+def _brief(scenario: Scenario, link: str, ranges: dict[str, tuple[float, float]]) -> bytes:
+    from components.export_pdf import brief_pdf  # fpdf2 and its fonts load when a brief is asked for
+
+    return brief_pdf(scenario, link=link, ranges=ranges)
+
+
+def _workbook(scenario: Scenario, link: str) -> bytes:
+    from components.export_excel import workbook_bytes  # xlsxwriter loads when a workbook is asked for
 
     return workbook_bytes(scenario, link=link)
 

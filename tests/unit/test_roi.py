@@ -334,3 +334,13 @@ def test_scenario_updates_are_validated():
     with pytest.raises(ValueError):
         Scenario().with_changes(micro_retention_pct=float("nan"))
     assert Scenario().with_changes(learners=250).learners == 250
+
+
+@settings(max_examples=40, deadline=None)
+@given(valid_scenarios())
+def test_break_evens_of_all_options_at_once_equal_each_alone(scenario):
+    """One array evaluation for every option gives the same break-evens as one per option."""
+    from calculators.model import breakeven_learners, breakevens
+
+    together = breakevens(scenario, tuple(Option), 20_000)
+    assert together == {o: breakeven_learners(scenario, o, 20_000) for o in Option}
