@@ -76,7 +76,7 @@ from calculators.model import Option, effective, evaluate
 from calculators.roi import Returns, all_returns
 from calculators.scenario import INPUTS, Format, Scenario
 from calculators.simulation import monte_carlo
-from calculators.summary import Verdict, verdict
+from calculators.summary import Verdict, verdict_of
 
 Measure = Literal["ROI", "NPV"]
 # The basis the measure is taken on: each plan as it is set (Conservative on or off), or
@@ -235,12 +235,7 @@ def recommendation(scenario: Scenario) -> Verdict:
     >>> recommendation(Scenario()).best.label
     'Microlearning'
     """
-    returns = all_returns(scenario)
-    return verdict(
-        {o: r.npv for o, r in returns.items()},
-        {o: r.costs for o, r in returns.items()},
-        scenario.close_call_pct,
-    )
+    return verdict_of(all_returns(scenario), scenario.close_call_pct)
 
 
 def _on_basis(scenario: Scenario, basis: Basis) -> Scenario:

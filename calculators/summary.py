@@ -20,6 +20,7 @@ from typing import Literal
 
 from calculators.costs import Crossover, cost_line, crossover, total_cost
 from calculators.model import FORMAT_OPTION, Option, breakevens, effective, evaluate
+from calculators.roi import Returns
 from calculators.scenario import INPUTS, Format, Scenario
 
 MAX_LEARNERS = int(INPUTS["learners"].maximum or 100_000)
@@ -124,3 +125,15 @@ def verdict(npv: dict[Option, float], costs: dict[Option, float], close_call_pct
     best, second = ranked[0], ranked[1]
     band = share * max(costs[best], costs[second])
     return Verdict("none pays back", best, second, costs[second] - costs[best], band)
+
+
+def verdict_of(returns: dict[Option, Returns], close_call_pct: float) -> Verdict:
+    """`verdict` over each option's returns (their NPV and costs), as every screen states it.
+
+    >>> from calculators.roi import all_returns
+    >>> verdict_of(all_returns(Scenario()), 5.0).best.label
+    'Microlearning'
+    """
+    return verdict(
+        {o: r.npv for o, r in returns.items()}, {o: r.costs for o, r in returns.items()}, close_call_pct
+    )

@@ -16,7 +16,7 @@ from calculators.model import Option
 from calculators.roi import Returns, all_returns
 from calculators.scenario import Scenario
 from calculators.simulation import MonteCarlo, monte_carlo
-from calculators.summary import Verdict, verdict
+from calculators.summary import Verdict, verdict_of
 from components.messages import headline
 
 SUMMARY_DRAWS = 10_000
@@ -86,11 +86,7 @@ def answer_of(
     """
     claimed, defensible = claimed_and_defensible(scenario)
     screen = _on_basis(scenario, claimed, defensible)
-    call = verdict(
-        {o: r.npv for o, r in screen.items()},
-        {o: r.costs for o, r in screen.items()},
-        scenario.close_call_pct,
-    )
+    call = verdict_of(screen, scenario.close_call_pct)
     simulated = simulate(scenario, SUMMARY_DRAWS, SUMMARY_SEED, "triangular", dict(ranges or {}))
     return Answer(scenario, claimed, defensible, call, {o: simulated.probability_loss(o) for o in Option})
 

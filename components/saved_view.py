@@ -15,7 +15,6 @@ import streamlit as st
 from components.safe_text import plain
 from components.saved_scenarios import (
     OWNER,
-    apply_state,
     current_state,
     forget,
     open_saved,
@@ -23,7 +22,7 @@ from components.saved_scenarios import (
     remember,
     short_link,
 )
-from storage import ScenarioListing, ScenarioStore, StorageError, StoredScenario, VersionConflict
+from storage import ScenarioListing, ScenarioStore, StorageError, VersionConflict
 
 MESSAGES_KEY = "saved_view_messages"  # (kind, text) shown once on the next run
 CONFLICT_KEY = "saved_view_conflict"  # the scenario a save was refused for: offer reload or copy
@@ -238,17 +237,3 @@ def library(store: ScenarioStore) -> list[ScenarioListing]:
         st.checkbox("Yes, delete this saved scenario", key=CONFIRM_KEY)
         st.button("Delete", key="saved_delete", on_click=_delete, args=(store, chosen), type="primary")
     return listing
-
-
-def stored_state(store: ScenarioStore, saved_id: str) -> tuple[str, object] | None:
-    """A saved scenario's name and state for comparing, or None when it cannot be read soundly."""
-    try:
-        found = store.open(OWNER, saved_id)
-    except StorageError:
-        return None
-    if isinstance(found, StoredScenario):
-        return found.name, found.state
-    return None
-
-
-__all__ = ["apply_state", "library", "save_panel", "show_messages", "stored_state", "when"]

@@ -80,8 +80,7 @@ import re
 import secrets
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -90,14 +89,13 @@ from typing import Any
 
 import bcrypt
 from sqlalchemy import Connection, Engine, Row, delete, insert, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
-from storage.database import writing
+from storage.database import DatabaseStore
 from storage.errors import (
     InvalidAccount,
     InvalidPassword,
     NotAllowed,
-    StorageUnavailable,
     UnknownUser,
     UserExists,
     checked_text,
@@ -387,13 +385,15 @@ _USER_COLUMNS = (
 )
 
 
-class AccountStore:
+class AccountStore(DatabaseStore):
     """Users, sign-in and sessions in one database (see the module docstring).
 
     `clock` gives the current time (timezone-aware; tests pass a frozen one);
     `bcrypt_rounds` is the cost of new hashes and of the dummy check (12 in production,
     4 is bcrypt's lowest, for tests); `throttle` the sign-in rule.
     """
+
+    UNAVAILABLE = "The account database is busy or unreachable; nothing was changed. Try again in a moment."
 
     def __init__(
         self,
@@ -767,22 +767,6 @@ class AccountStore:
                 text("SELECT pg_advisory_xact_lock(CAST(:namespace AS integer), CAST(:key AS integer))"),
                 {"namespace": namespace, "key": _int32(key)},
             )
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._errors(), writing(self.engine) as conn:
-            yield conn
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except IntegrityError:
-            raise
-        except DBAPIError as error:
-            raise StorageUnavailable(
-                "The account database is busy or unreachable; nothing was changed. Try again in a moment."
-            ) from error
 
 
 def _checkpw(encoded: bytes, digest: bytes) -> bool:

@@ -55,7 +55,9 @@ from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+
+from storage.errors import StorageUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV_VAR = "TRAINING_ROI_DATABASE_URL"
@@ -243,3 +245,29 @@ def writing(engine: Engine) -> Iterator[Connection]:
         conn.execution_options(**{_WRITE_OPTION: True})
         with conn.begin():
             yield conn
+
+
+class DatabaseStore:
+    """What the stores share: database errors as one message, and writes in `writing`.
+
+    A subclass sets `engine` and `UNAVAILABLE`, the message shown when the database is busy
+    beyond its wait or unreachable (`StorageUnavailable`; nothing was changed). Integrity
+    errors pass through for the store to explain (a taken name, say).
+    """
+
+    engine: Engine
+    UNAVAILABLE = "The database is busy or unreachable; nothing was changed. Try again in a moment."
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._errors(), writing(self.engine) as conn:
+            yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError:
+            raise
+        except DBAPIError as error:
+            raise StorageUnavailable(self.UNAVAILABLE) from error

@@ -75,18 +75,17 @@ import re
 import secrets
 import string
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Row, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from storage.accounts import ALL_SIGNED_IN, Role, username_key
-from storage.database import writing
+from storage.database import DatabaseStore
 from storage.errors import (
     InvalidAccount,
     InvalidName,
@@ -144,8 +143,8 @@ class VisibleScenario(ScenarioListing):
 
 
 @dataclass(frozen=True)
-class StoredScenario:
-    """A saved scenario that read back cleanly."""
+class SavedRow:
+    """What every opened scenario row has, read back cleanly or not."""
 
     id: str
     owner: str
@@ -153,21 +152,21 @@ class StoredScenario:
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredScenario(SavedRow):
+    """A saved scenario that read back cleanly."""
+
     state: ScenarioState
 
 
 @dataclass(frozen=True)
-class BadRow:
+class BadRow(SavedRow):
     """A saved scenario whose stored state failed validation: nothing should be shown from it
     as if it were sound. `problems` says what is wrong, value by value; `salvaged` is the
     state with each bad value replaced by its default, for a page that offers "open anyway"."""
 
-    id: str
-    owner: str
-    name: str
-    version: int
-    created_at: datetime
-    updated_at: datetime
     problems: tuple[str, ...]
     salvaged: ScenarioState
 
@@ -215,11 +214,13 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ScenarioStore:
+class ScenarioStore(DatabaseStore):
     """Saved scenarios in one database (see the module docstring).
 
     `clock` gives the time of each write (timezone-aware); tests pass a fake one.
     """
+
+    UNAVAILABLE = "The scenario database is busy or unreachable; nothing was changed. Try again in a moment."
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = _utc_now) -> None:
         self.engine = engine
@@ -534,22 +535,6 @@ class ScenarioStore:
             ).scalar_one_or_none()
         if existing is not None:
             raise NameTaken(existing) from error
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._errors(), writing(self.engine) as conn:
-            yield conn
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except IntegrityError:
-            raise
-        except DBAPIError as error:
-            raise StorageUnavailable(
-                "The scenario database is busy or unreachable; nothing was changed. Try again in a moment."
-            ) from error
 
 
 def _mine(owner: str, scenario_id: str) -> tuple[Any, Any]:
