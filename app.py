@@ -6,6 +6,11 @@ A page's URL path equals its file name, so a shared link to a page works on a fr
 server (legacy `pages/` mode) and a warm one alike. The default page lives at `/`; its
 legacy file URL `/executive_summary` works on a fresh server only (a warm one shows
 Streamlit's "Page not found" and then this same page).
+
+With accounts (the default; components/deployment.py), `signed_in_user` is the one gate:
+until someone signs in it registers only the sign-in page, so no other page exists for
+that session (components/sign_in.py). `python3 tasks.py run` uses single-user mode, on
+loopback only.
 """
 
 import streamlit as st
@@ -17,6 +22,7 @@ from components.presentation_style import apply_presentation_style, apply_print_
 from components.risk_inputs import current_ranges
 from components.saved_scenarios import open_short_link
 from components.scenario_inputs import scenario_sidebar, show_input_problems
+from components.sign_in import account_line, deployment, signed_in_user
 
 present = presenting()
 st.set_page_config(
@@ -58,12 +64,28 @@ navigation = {
         page("case_studies", "Case studies", "cases"),
     ],
 }
+ACCOUNT_PAGES = ("account", "users")
+settings = deployment()  # single-user (loopback) or accounts with a safe cookie key; else only the fix
+if settings.single_user:
+    account = None
+else:  # the gate: signed out, every address shows the sign-in form and nothing else
+    paths = [p.url_path for group in navigation.values() for p in group] + [
+        "executive_summary",
+        *ACCOUNT_PAGES,
+    ]
+    account = signed_in_user(settings.cookie_key, paths)
+if account is not None:
+    navigation["Account"] = [page("account", "Your account", "account_circle")]
+    if account.user.is_admin:
+        navigation["Account"].append(page("users", "Users", "group"))
 
 pg = st.navigation(navigation, position="top")  # the sidebar holds the inputs, from its top
 forward_to_requested_page([p for group in navigation.values() for p in group])
 open_short_link()  # ?s=<id>: a saved scenario's short link replaces the link's own values
 load_page_settings_from_link()
 ranges = current_ranges()  # read the link's uncertainty ranges once, with the scenario
+if account is not None and not present:
+    account_line(account)
 if not present:
     present_button()
 scenario = scenario_sidebar(draw=not present)

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Set up and run Training ROI Studio with nothing but Python 3.11+.
 
-    python3 tasks.py run    # create .venv if needed, install, start the dashboard
-    python3 tasks.py test   # create .venv if needed, install, lint, run every test
+    python3 tasks.py run              # create .venv if needed, install, start the dashboard
+    python3 tasks.py run --accounts   # the same with sign-in and accounts (as hosted)
+    python3 tasks.py test             # create .venv if needed, install, lint, run every test
+
+`run` listens on this computer only (127.0.0.1). Without `--accounts` it is single-user: no
+sign-in, every saved scenario is yours. With `--accounts` the first visit creates the
+administrator; further users come from the Users page or `python -m storage.users`.
 
 The virtual environment is reinstalled only when pyproject.toml changes.
 """
@@ -35,6 +40,13 @@ def ensure_venv(extras: str) -> None:
     if not PYTHON.exists():
         _say("creating .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
+        _say("upgrading pip and setuptools in .venv (the bundled ones have known advisories)")
+        subprocess.run(
+            [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade",
+             "pip", "setuptools"],
+            cwd=ROOT,
+            check=True,
+        )  # fmt: skip
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()[:16]
     stamp = VENV / f".installed-{digest}"
     if stamp.exists():
@@ -70,12 +82,34 @@ def ensure_local_secret(path: Path = SECRETS) -> bool:
     return True
 
 
+def run_environment(
+    args: list[str], environ: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The Streamlit arguments and environment of `run`: loopback unless the caller gives an
+    address; single-user unless `--accounts` (which is removed from the arguments).
+
+    >>> args, env = run_environment(["--accounts", "--server.port", "8600"], {})
+    >>> args, env["TRAINING_ROI_SINGLE_USER"]
+    (['--server.port', '8600', '--server.address', '127.0.0.1'], '0')
+    >>> run_environment([], {})[1]["TRAINING_ROI_SINGLE_USER"]
+    '1'
+    """
+    env = dict(os.environ if environ is None else environ)
+    accounts = "--accounts" in args
+    args = [a for a in args if a != "--accounts"]
+    env["TRAINING_ROI_SINGLE_USER"] = "0" if accounts else "1"
+    if not any(a == "--server.address" or a.startswith("--server.address=") for a in args):
+        args += ["--server.address", "127.0.0.1"]
+    return args, env
+
+
 def run(args: list[str]) -> int:
     ensure_venv("")
     ensure_local_secret()
-    command = [str(PYTHON), "-m", "streamlit", "run", "app.py", *args]
-    _say("starting the dashboard: open the 'Local URL' below in a browser (Ctrl+C stops it)")
-    return subprocess.call(command, cwd=ROOT)
+    args, env = run_environment(args)
+    mode = "single-user (no sign-in)" if env["TRAINING_ROI_SINGLE_USER"] == "1" else "with accounts (sign-in)"
+    _say(f"starting the dashboard {mode}: open the 'Local URL' below in a browser (Ctrl+C stops it)")
+    return subprocess.call([str(PYTHON), "-m", "streamlit", "run", "app.py", *args], cwd=ROOT, env=env)
 
 
 def test(args: list[str]) -> int:

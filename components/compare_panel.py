@@ -23,7 +23,7 @@ from components.compare_view import (
 from components.presentation import show_chart
 from components.risk_inputs import current_ranges
 from components.safe_text import plain
-from components.saved_scenarios import OWNER
+from components.saved_scenarios import owner
 from components.scenario_inputs import current_scenario
 from storage import ScenarioStore, StorageError, StoredScenario
 
@@ -54,8 +54,9 @@ def _plans(store: ScenarioStore | None) -> tuple[dict[str, str], list[str]]:
     problems: list[str] = []
     if store is not None:
         try:
-            for item in store.list(OWNER):
-                choices[item.id] = item.name
+            for item in store.list_visible(owner()):
+                by = f" (shared by {item.owner_name or item.owner})" if item.shared_with_me else ""
+                choices[item.id] = item.name + by
         except StorageError as error:
             problems.append(str(error))
     return choices, problems
@@ -69,7 +70,7 @@ def _scenario(store: ScenarioStore | None, key: str) -> Scenario | None:
     if store is None:
         return None
     try:
-        found = store.open(OWNER, key)
+        found = store.open_for(owner(), key)
     except StorageError:
         return None
     return found.state.scenario if isinstance(found, StoredScenario) else None

@@ -13,7 +13,10 @@ is the Streamlit side of it:
   ("changed elsewhere: reload or save as copy"), never silent;
 - `open_short_link()` opens `?s=<id>`, the short stable link of a saved scenario.
 
-Until accounts exist every scenario belongs to one local owner (`storage.LOCAL_OWNER`).
+Whose scenarios: in single-user mode every scenario belongs to one local owner
+(`storage.LOCAL_OWNER`); with accounts, to the signed-in user (`owner()`), who sees their
+own and those shared with them (`ScenarioStore.list_visible`, `open_for`): a link to any
+other reads "not found", exactly like a missing one.
 """
 
 from __future__ import annotations
@@ -35,12 +38,13 @@ from storage import (
     NotFound,
     ScenarioState,
     ScenarioStore,
+    SessionInfo,
     StorageError,
     StoredScenario,
     open_store,
 )
 
-OWNER = LOCAL_OWNER
+SIGNED_IN_KEY = "_signed_in_session"  # set by components/sign_in.py on every run with accounts
 SHORT_PARAM = "s"
 OPENED_KEY = "saved_scenario_opened"
 SHORT_LOADED = "saved_scenario_link_loaded"
@@ -54,6 +58,25 @@ class Opened:
     id: str
     name: str
     version: int
+    mine: bool = True  # False: shared with this user by someone else (open and copy, not save over)
+
+
+def signed_in() -> SessionInfo | None:
+    """The signed-in user's session this run, or None in single-user mode."""
+    value = st.session_state.get(SIGNED_IN_KEY)
+    return value if isinstance(value, SessionInfo) else None
+
+
+def owner() -> str:
+    """Whose scenarios this session reads and writes: the signed-in user, or the local owner."""
+    session = signed_in()
+    return session.username if session is not None else LOCAL_OWNER
+
+
+def can_save() -> bool:
+    """Whether this user may save, rename, copy, delete and share (not a viewer)."""
+    session = signed_in()
+    return session is None or session.user.can_save
 
 
 @st.cache_resource(show_spinner=False)
@@ -100,8 +123,8 @@ def opened() -> Opened | None:
     return value if isinstance(value, Opened) else None
 
 
-def remember(saved_id: str, name: str, version: int) -> None:
-    st.session_state[OPENED_KEY] = Opened(saved_id, name, version)
+def remember(saved_id: str, name: str, version: int, mine: bool = True) -> None:
+    st.session_state[OPENED_KEY] = Opened(saved_id, name, version, mine)
 
 
 def forget() -> None:
@@ -111,18 +134,18 @@ def forget() -> None:
 def open_saved(store: ScenarioStore, saved_id: str) -> list[str]:
     """Open a saved scenario onto the screen; returns messages (plain text) for the user."""
     try:
-        found = store.open(OWNER, saved_id)
+        found = store.open_for(owner(), saved_id)
     except NotFound:
         return ["No saved scenario was found for this link or choice: it may have been deleted."]
     except StorageError as error:
         return [str(error)]
     if isinstance(found, BadRow):
         apply_state(found.salvaged)
-        remember(found.id, found.name, found.version)
+        remember(found.id, found.name, found.version, found.owner == owner())
         return [found.message + " Those values were replaced by the defaults:", *found.problems]
     assert isinstance(found, StoredScenario)
     apply_state(found.state)
-    remember(found.id, found.name, found.version)
+    remember(found.id, found.name, found.version, found.owner == owner())
     return []
 
 

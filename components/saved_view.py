@@ -14,15 +14,18 @@ import streamlit as st
 
 from components.safe_text import plain
 from components.saved_scenarios import (
-    OWNER,
+    can_save,
     current_state,
     forget,
     open_saved,
     opened,
+    owner,
     remember,
     short_link,
+    signed_in,
 )
-from storage import ScenarioListing, ScenarioStore, StorageError, VersionConflict
+from storage import ALL_SIGNED_IN, ScenarioStore, StorageError, VersionConflict, VisibleScenario
+from storage.scenarios import VIEWER_MESSAGE
 
 MESSAGES_KEY = "saved_view_messages"  # (kind, text) shown once on the next run
 CONFLICT_KEY = "saved_view_conflict"  # the scenario a save was refused for: offer reload or copy
@@ -33,6 +36,8 @@ RENAME_KEY = "saved_rename_to"
 COPY_KEY = "saved_copy_name"
 COPY_MINE_KEY = "saved_copy_mine_name"
 CONFIRM_KEY = "saved_confirm_delete"
+SHARE_PEOPLE_KEY = "saved_share_people"
+SHARE_ALL_KEY = "saved_share_everyone"
 
 
 def _say(kind: str, text: str) -> None:
@@ -61,7 +66,7 @@ def when(moment: datetime) -> str:
 def _save_new(store: ScenarioStore) -> None:
     name = str(st.session_state.get(NAME_KEY, ""))
     try:
-        saved = store.save_new(OWNER, name, current_state())
+        saved = store.save_new(owner(), name, current_state())
     except StorageError as error:
         _say("error", str(error))
         return
@@ -75,7 +80,7 @@ def _save_changes(store: ScenarioStore) -> None:
     if mine is None:
         return
     try:
-        saved = store.save(OWNER, mine.id, mine.version, current_state())
+        saved = store.save(owner(), mine.id, mine.version, current_state())
     except VersionConflict as error:
         st.session_state[CONFLICT_KEY] = mine
         _say("error", f"{error} Reload the saved version, or save yours as a copy.")
@@ -105,11 +110,11 @@ def _save_copy(store: ScenarioStore, from_screen: bool) -> None:
     name = str(st.session_state.get(key, ""))
     try:
         if from_screen:
-            saved = store.save_new(OWNER, name, current_state())
+            saved = store.save_new(owner(), name, current_state())
             remember(saved.id, saved.name, saved.version)
             st.session_state.pop(CONFLICT_KEY, None)
         else:
-            saved = store.fork(OWNER, str(st.session_state.get(CHOSEN_KEY)), name)
+            saved = store.fork(owner(), str(st.session_state.get(CHOSEN_KEY)), name)
     except StorageError as error:
         _say("error", str(error))
         return
@@ -117,9 +122,9 @@ def _save_copy(store: ScenarioStore, from_screen: bool) -> None:
     _say("success", f'Saved a copy as "{saved.name}".')
 
 
-def _rename(store: ScenarioStore, listing: ScenarioListing) -> None:
+def _rename(store: ScenarioStore, listing: VisibleScenario) -> None:
     try:
-        saved = store.rename(OWNER, listing.id, str(st.session_state.get(RENAME_KEY, "")))
+        saved = store.rename(owner(), listing.id, str(st.session_state.get(RENAME_KEY, "")))
     except StorageError as error:
         _say("error", str(error))
         return
@@ -130,12 +135,12 @@ def _rename(store: ScenarioStore, listing: ScenarioListing) -> None:
     _say("success", f'Renamed to "{saved.name}".')
 
 
-def _delete(store: ScenarioStore, listing: ScenarioListing) -> None:
+def _delete(store: ScenarioStore, listing: VisibleScenario) -> None:
     if not st.session_state.get(CONFIRM_KEY):
         _say("error", "Tick the box to confirm the deletion first.")
         return
     try:
-        store.delete(OWNER, listing.id, expected_version=listing.version)
+        store.delete(owner(), listing.id, expected_version=listing.version)
     except StorageError as error:
         _say("error", str(error))
         return
@@ -154,7 +159,17 @@ def save_panel(store: ScenarioStore) -> None:
     """Save what is on screen: over the opened scenario (version-checked) or under a new name."""
     mine = opened()
     conflict = st.session_state.get(CONFLICT_KEY)
-    if mine is not None:
+    if not can_save():
+        if mine is not None:
+            st.markdown(f"On screen: saved scenario **{plain(mine.name)}**, and any changes since.")
+        st.info(VIEWER_MESSAGE, icon=":material/visibility:")
+        return
+    if mine is not None and not mine.mine:
+        st.markdown(
+            f"On screen: **{plain(mine.name)}**, shared with you, and any changes since. Only its owner can "
+            "save over it; save what is on screen as your own below."
+        )
+    elif mine is not None:
         st.markdown(
             f"On screen: saved scenario **{plain(mine.name)}**, version {mine.version}, and any changes since."
         )
@@ -187,13 +202,13 @@ def save_panel(store: ScenarioStore) -> None:
         )
 
 
-def library(store: ScenarioStore) -> list[ScenarioListing]:
+def library(store: ScenarioStore) -> list[VisibleScenario]:
     """The saved scenarios: search, a table, and actions on the chosen one. Returns the listing."""
     search = st.text_input(
         "Search saved scenarios by name", key=SEARCH_KEY, placeholder="Type part of a name"
     )
     try:
-        listing = store.list(OWNER, search)
+        listing = store.list_visible(owner(), search)
     except StorageError as error:
         st.error(plain(str(error)), icon=":material/error:")
         return []
@@ -204,14 +219,17 @@ def library(store: ScenarioStore) -> list[ScenarioListing]:
             else "No saved scenarios yet: save the one on screen above."
         )
         return []
-    table = pd.DataFrame(
-        {
-            "Name": [item.name for item in listing],
-            "Last changed": [when(item.updated_at) for item in listing],
-            "Version": [item.version for item in listing],
-            "Short link": [short_link(item.id) for item in listing],
-        }
-    )
+    columns = {"Name": [item.name for item in listing]}
+    if signed_in() is not None:
+        columns["Owner"] = [
+            (item.owner_name or item.owner) if item.shared_with_me else "You" for item in listing
+        ]
+    columns |= {
+        "Last changed": [when(item.updated_at) for item in listing],
+        "Version": [item.version for item in listing],
+        "Short link": [short_link(item.id) for item in listing],
+    }
+    table = pd.DataFrame(columns)
     st.dataframe(
         table, hide_index=True, width="stretch",
         column_config={"Short link": st.column_config.LinkColumn("Short link", display_text="open")},
@@ -223,17 +241,82 @@ def library(store: ScenarioStore) -> list[ScenarioListing]:
         "Choose a saved scenario", list(by_id), key=CHOSEN_KEY, format_func=lambda i: by_id[i].name
     )
     chosen = by_id[chosen_id]
-    c1, c2, c3 = st.columns(3)
-    c1.button(
+    writer, mine = can_save(), not chosen.shared_with_me
+    sharing = signed_in() is not None and writer and mine
+    columns = st.columns(4 if sharing else 3)
+    columns[0].button(
         "Open", key="saved_open", on_click=_open, args=(store, chosen.id), type="primary",
         icon=":material/folder_open:", width="stretch", help="Put it on screen, on every page.",
     )  # fmt: skip
-    with c2.popover("Rename or copy", icon=":material/edit:", width="stretch"):
-        st.text_input("New name", key=RENAME_KEY, max_chars=80)
-        st.button("Rename", key="saved_rename", on_click=_rename, args=(store, chosen))
-        st.text_input("Name of the copy", key=COPY_KEY, max_chars=80, placeholder=f"{chosen.name} (copy)")
-        st.button("Save as copy", key="saved_fork", on_click=_save_copy, args=(store, False))
-    with c3.popover("Delete", icon=":material/delete:", width="stretch"):
-        st.checkbox("Yes, delete this saved scenario", key=CONFIRM_KEY)
-        st.button("Delete", key="saved_delete", on_click=_delete, args=(store, chosen), type="primary")
+    if writer:
+        with columns[1].popover(
+            "Rename or copy" if mine else "Copy", icon=":material/edit:", width="stretch"
+        ):
+            if mine:
+                st.text_input("New name", key=RENAME_KEY, max_chars=80)
+                st.button("Rename", key="saved_rename", on_click=_rename, args=(store, chosen))
+            st.text_input("Name of the copy", key=COPY_KEY, max_chars=80, placeholder=f"{chosen.name} (copy)")
+            st.button("Save as copy", key="saved_fork", on_click=_save_copy, args=(store, False))
+    if writer and mine:
+        with columns[2].popover("Delete", icon=":material/delete:", width="stretch"):
+            st.checkbox("Yes, delete this saved scenario", key=CONFIRM_KEY)
+            st.button("Delete", key="saved_delete", on_click=_delete, args=(store, chosen), type="primary")
+    if sharing:
+        with columns[3].popover("Share", icon=":material/share:", width="stretch"):
+            _share_controls(store, chosen)
+    if chosen.shared_with_me:
+        st.caption(
+            f"Shared with you by {plain(chosen.owner_name or chosen.owner)}: you can open and copy it."
+        )
     return listing
+
+
+def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:
+    """Whom the chosen scenario is shared with: named users and/or everyone signed in."""
+    from components.sign_in import account_store  # sign-in imports this module's neighbours
+
+    accounts = account_store()
+    try:
+        current = set(store.shared_with(owner(), chosen.id))
+        people = (
+            [u for u in accounts.list_users() if not u.disabled and u.username != owner()] if accounts else []
+        )
+    except StorageError as error:
+        st.error(plain(str(error)))
+        return
+    names = {u.username: f"{u.name} ({u.username})" for u in people}
+    people_key, everyone_key = f"{SHARE_PEOPLE_KEY}_{chosen.id}", f"{SHARE_ALL_KEY}_{chosen.id}"
+    st.session_state.setdefault(people_key, sorted(current & set(names)))
+    st.session_state.setdefault(everyone_key, ALL_SIGNED_IN in current)
+    st.caption(
+        "Scenarios are private until shared. People you share with can open and copy it, not change it."
+    )
+    st.checkbox("Everyone who can sign in", key=everyone_key)
+    st.multiselect("Named people", list(names), key=people_key, format_func=lambda u: names.get(u, u))
+    st.button(
+        "Save sharing", key="saved_share", on_click=_share, args=(store, chosen, people_key, everyone_key)
+    )
+
+
+def _share(store: ScenarioStore, chosen: VisibleScenario, people_key: str, everyone_key: str) -> None:
+    wanted = set(st.session_state.get(people_key, []))
+    if st.session_state.get(everyone_key):
+        wanted.add(ALL_SIGNED_IN)
+    try:
+        current = set(store.shared_with(owner(), chosen.id))
+        if wanted - current:
+            store.share(owner(), chosen.id, sorted(wanted - current))
+        if current - wanted:
+            store.unshare(owner(), chosen.id, sorted(current - wanted))
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    if not wanted:
+        _say("success", f'"{chosen.name}" is private: only you can open it.')
+    elif ALL_SIGNED_IN in wanted:
+        _say("success", f'"{chosen.name}" is shared with everyone who can sign in.')
+    else:
+        _say(
+            "success",
+            f'"{chosen.name}" is shared with {len(wanted)} {"person" if len(wanted) == 1 else "people"}.',
+        )

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Tests run the app in single-user mode on loopback (as `python3 tasks.py run` does), so every
+# page opens without signing in; the account tests switch accounts on for their own apps and
+# servers (tests/app/test_accounts.py, tests/e2e/test_accounts.py). Set before any server or
+# AppTest starts: servers inherit the environment, AppTest reads it as Streamlit config.
+os.environ.setdefault("TRAINING_ROI_SINGLE_USER", "1")
+os.environ.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _loopback_address() -> None:
+    """AppTest reads config files but not STREAMLIT_* variables (only the `streamlit` command does)."""
+    from streamlit import config
+
+    if not config.get_option("server.address"):
+        config.set_option("server.address", "127.0.0.1")
 
 
 @pytest.fixture(autouse=True)

@@ -108,8 +108,10 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server() -> Iterator[str]:
+def streamlit_server(**env_overrides: str) -> Iterator[str]:
     """Start `streamlit run app.py` on a free port; yield its base URL; stop it afterwards.
+
+    `env_overrides` are extra environment variables for the server (e.g. accounts on).
 
     On teardown the server log must hold no Python traceback: an exception in a session
     of the app is a failure even when the page looked fine.
@@ -124,7 +126,11 @@ def streamlit_server() -> Iterator[str]:
             "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
         with open(log_path, "wb") as log:
-            env = {**os.environ, "TRAINING_ROI_DATABASE_URL": f"sqlite:///{Path(tmp) / 'scenarios.sqlite3'}"}
+            env = {
+                **os.environ,
+                "TRAINING_ROI_DATABASE_URL": f"sqlite:///{Path(tmp) / 'scenarios.sqlite3'}",
+                **env_overrides,
+            }
             process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             base_url = f"http://127.0.0.1:{port}"

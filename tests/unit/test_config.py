@@ -72,3 +72,30 @@ def test_the_local_secret_is_private_from_its_first_byte(tmp_path, monkeypatch):
     key = tomllib.loads(path.read_text())["cookie_key"]
     assert len(key) >= 43, "at least 32 random bytes"
     assert tasks.ensure_local_secret(path) is False and tomllib.loads(path.read_text())["cookie_key"] == key
+
+
+def _tasks():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    return tasks
+
+
+def test_the_run_command_is_single_user_on_loopback_unless_asked_for_accounts():
+    tasks = _tasks()
+    args, env = tasks.run_environment(["--server.port", "8600"], {"PATH": "/bin"})
+    assert env["TRAINING_ROI_SINGLE_USER"] == "1" and env["PATH"] == "/bin"
+    assert args[-2:] == ["--server.address", "127.0.0.1"]
+    args, env = tasks.run_environment(["--accounts", "--server.address=0.0.0.0"], {})
+    assert env["TRAINING_ROI_SINGLE_USER"] == "0" and args == ["--server.address=0.0.0.0"]
+
+
+def test_the_generated_local_secret_is_a_cookie_key_the_app_accepts(tmp_path):
+    from components.deployment import read_settings
+
+    path = tmp_path / "secrets.toml"
+    _tasks().ensure_local_secret(path)
+    settings = read_settings({}, secrets_file=path)
+    assert settings.single_user is False and settings.cookie_key == tomllib.loads(path.read_text())["cookie_key"]

@@ -1,0 +1,410 @@
+"""Sign-in for hosted use: streamlit-authenticator, wrapped so that its unsafe parts are never used.
+
+The one gate is `signed_in_user()` in `app.py`, before any page is registered: without a
+live session it registers a single hidden page (the sign-in form, or the first-run form
+that creates the administrator) and stops, so no page is reachable by URL without signing
+in (SECURITY.md, "Accounts"; pages also guard themselves, components/guard.py).
+
+What streamlit-authenticator 0.4.2 does here: one `Authenticate` per run, created by
+`authenticator()` from the database's users (bcrypt hashes as a dict, `auto_hash=False`);
+its cookie manager writes and deletes the browser cookie; its session-state names
+(`authentication_status`, `name`, `username`, `roles`) say who is signed in. What it does
+not do (STACK.md, SECURITY.md): its `login()` form (its lockout lives in memory and a
+password check there would skip the database throttle) and its cookie sign-in (a JWT with
+only a username, valid for days and never revoked). Instead:
+
+- passwords are checked by `AccountStore.check_login` (throttle in the database, a dummy
+  check for unknown users, one message for every failure);
+- the cookie is an HS256 JWT signed with the deployment's key (components/deployment.py),
+  holding only a random server-side session token (`{"session": token, "exp_date": t}`):
+  it has no `username`, so the library's own cookie sign-in can never accept it, and a JWT
+  signed with another key (the library's default `some_key`) is ignored;
+- every rerun checks the session in the database (`AccountStore.check_session`): 12 hours
+  absolute, 30 minutes idle, revoked by signing out, a password change or the
+  administrator; a copy of the cookie is worthless after that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import streamlit as st
+
+from components.deployment import ConfigurationError, Settings, check_single_user_address, read_settings
+from components.safe_text import plain
+from components.saved_scenarios import OPENED_KEY, SIGNED_IN_KEY, scenario_store, store_problem
+from components.saved_view import CONFLICT_KEY
+from storage import AccountStore, LoginResult, SessionInfo, StorageError
+from storage.accounts import PASSWORD_MAX_BYTES, SESSION_ABSOLUTE
+
+logger = logging.getLogger(__name__)
+COOKIE_NAME = "training_roi_session"
+TOKEN_KEY = "signed_in_token"  # this browser session's server-side session token
+COOKIE_KEY = "signed_in_cookie"  # the JWT this session wants in the browser's cookie
+NOTICE_KEY = "sign_in_notice"  # (kind, text) shown once on the sign-in form
+FORGET_COOKIE_KEY = "sign_in_forget_cookie"  # signed out: delete the browser's cookie
+USERNAME_FIELD, PASSWORD_FIELD = "sign_in_username", "sign_in_password"
+SETUP_FIELDS = ("setup_username", "setup_name", "setup_password", "setup_repeat")
+LIBRARY_KEYS = ("authentication_status", "name", "username", "roles")
+_JWT_ALGORITHM = "HS256"
+
+
+# --- the cookie (pure: unit-tested without Streamlit) ----------------------------------------
+
+
+def cookie_for(token: str, key: str, now: datetime | None = None) -> str:
+    """The cookie value for a session token: an HS256 JWT `{"session", "exp_date"}`.
+
+    >>> key = "0123456789abcdef0123456789abcdef"
+    >>> value = cookie_for("tok", key, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    >>> jwt.decode(value, key, algorithms=["HS256"])["session"]
+    'tok'
+    """
+    now = now or datetime.now(UTC)
+    expires = (now + SESSION_ABSOLUTE).timestamp()
+    return jwt.encode({"session": token, "exp_date": expires}, key, algorithm=_JWT_ALGORITHM)
+
+
+def token_from_cookie(value: Any, key: str, now: datetime | None = None) -> str | None:
+    """The session token inside a cookie value, or None: not a JWT, signed with another key
+    (`some_key`), another algorithm, past its `exp_date`, or without a `session` (the
+    library's own `{"username": ...}` cookies). A token found here still has to pass
+    `AccountStore.check_session`.
+
+    >>> key = "0123456789abcdef0123456789abcdef"
+    >>> token_from_cookie(cookie_for("tok", key), key)
+    'tok'
+    >>> token_from_cookie(cookie_for("tok", "some_key" * 4), key) is None
+    True
+    >>> forged = jwt.encode({"username": "admin", "exp_date": 4e9}, key, algorithm="HS256")
+    >>> token_from_cookie(forged, key) is None
+    True
+    """
+    if not isinstance(value, str) or not 0 < len(value) <= 2_000:
+        return None
+    try:
+        claims = jwt.decode(value, key, algorithms=[_JWT_ALGORITHM])
+    except jwt.PyJWTError:
+        return None
+    token, expires = claims.get("session"), claims.get("exp_date")
+    if not isinstance(token, str) or not isinstance(expires, int | float):
+        return None
+    if expires <= (now or datetime.now(UTC)).timestamp():
+        return None
+    return token
+
+
+# --- the store -------------------------------------------------------------------------------
+
+
+def account_store() -> AccountStore | None:
+    """The accounts, on the scenario database's engine; None (with the reason on screen
+    later) when the database cannot be opened."""
+    store = scenario_store()
+    if store is None:
+        return None
+    return _accounts(store.engine)
+
+
+@st.cache_resource(show_spinner=False)
+def _accounts(_engine: Any) -> AccountStore:
+    return AccountStore(_engine)
+
+
+def authenticator(accounts: AccountStore, cookie_key: str) -> Any:
+    """streamlit-authenticator's `Authenticate`, once per run (a second one would clash)."""
+    import streamlit_authenticator as stauth
+
+    return stauth.Authenticate(
+        accounts.credentials_for_authenticator(),
+        cookie_name=COOKIE_NAME,
+        cookie_key=cookie_key,
+        cookie_expiry_days=SESSION_ABSOLUTE / timedelta(days=1),
+        auto_hash=False,
+    )
+
+
+# --- who is signed in ------------------------------------------------------------------------
+
+
+def current_session() -> SessionInfo | None:
+    """The signed-in user's session of this run (None in single-user mode or signed out)."""
+    value = st.session_state.get(SIGNED_IN_KEY)
+    return value if isinstance(value, SessionInfo) else None
+
+
+def _set_signed_in(info: SessionInfo | None) -> None:
+    st.session_state[SIGNED_IN_KEY] = info
+    st.session_state["authentication_status"] = True if info else None
+    st.session_state["name"] = info.name if info else None
+    st.session_state["username"] = info.username if info else None
+    st.session_state["roles"] = [info.role.value] if info else None
+
+
+def _live_session(accounts: AccountStore, cookie_key: str) -> SessionInfo | None:
+    token = st.session_state.get(TOKEN_KEY)
+    if token is not None:
+        info = accounts.check_session(token)
+        if info is not None:
+            return info
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state.pop(COOKIE_KEY, None)
+        st.session_state[NOTICE_KEY] = (
+            "info",
+            "You were signed out (you signed out elsewhere, the password changed, or the session "
+            "reached its time limit: 30 minutes idle, 12 hours in all). Please sign in again.",
+        )
+        return None
+    if st.session_state.get(FORGET_COOKIE_KEY):
+        return None  # signed out in this tab: the browser's cookie is being deleted
+    from_cookie = token_from_cookie(st.context.cookies.get(COOKIE_NAME), cookie_key)
+    if from_cookie is None:
+        return None
+    info = accounts.check_session(from_cookie)
+    if info is not None:
+        st.session_state[TOKEN_KEY] = from_cookie
+    return info
+
+
+def signed_in_user(cookie_key: str, url_paths: Sequence[str] = ()) -> SessionInfo:
+    """The gate: the live session of this browser, or the sign-in (or first-run) page and stop.
+
+    Signed out, every one of the app's `url_paths` shows that same form (and nothing of its
+    page), so a shared deep link asks for sign-in without a "page not found" and, once
+    signed in, opens the page it names."""
+    accounts = account_store()
+    if accounts is None:
+        _only_page(
+            lambda: st.error(
+                f"Sign-in is not available: {plain(store_problem())}", icon=":material/database:"
+            )
+        )
+    assert accounts is not None
+    try:
+        info = _live_session(accounts, cookie_key)
+        has_users = info is not None or accounts.has_users()
+    except StorageError as error:
+        message = plain(str(error))
+        _only_page(lambda: st.error(message, icon=":material/database:"))
+        raise  # not reached: _only_page stops
+    library = authenticator(accounts, cookie_key)
+    cookies = library.cookie_controller.cookie_model.cookie_manager
+    _set_signed_in(info)
+    if info is None:
+        if st.session_state.get(FORGET_COOKIE_KEY) and COOKIE_NAME in st.context.cookies:
+            try:
+                cookies.delete(COOKIE_NAME, key="sign_in_cookie_delete")
+            except KeyError:  # the cookie manager has not read the browser's cookies yet
+                pass
+        if has_users:
+            _only_page(lambda: _sign_in_page(cookie_key), "Sign in", url_paths)
+        _only_page(lambda: _first_run_page(cookie_key), "Set up", url_paths)
+    wanted = st.session_state.get(COOKIE_KEY)
+    if wanted and st.context.cookies.get(COOKIE_NAME) != wanted:
+        cookies.set(
+            COOKIE_NAME,
+            wanted,
+            key="sign_in_cookie_set",
+            expires_at=datetime.now() + SESSION_ABSOLUTE,
+            same_site="strict",
+            secure=_https() or None,
+        )
+    assert info is not None
+    return info
+
+
+def _https() -> bool:
+    proto = str(st.context.headers.get("X-Forwarded-Proto", "")).lower()
+    return proto == "https" or str(st.context.url or "").startswith("https://")
+
+
+def _only_page(body: Any, title: str = "Training ROI Studio", url_paths: Sequence[str] = ()) -> None:
+    """Register one hidden page under the app's addresses (each shows only `body`), run it, stop."""
+    pages = [st.Page(body, title=title, icon=":material/lock:", default=True, url_path="sign-in")]
+    pages += [st.Page(body, title=title, icon=":material/lock:", url_path=path) for path in url_paths if path]
+    st.navigation(pages, position="hidden").run()
+    st.stop()
+
+
+# --- the forms -------------------------------------------------------------------------------
+
+
+def _notice() -> None:
+    kind, text = st.session_state.get(NOTICE_KEY, (None, None))  # kept until the next try
+    if text:
+        show = {"error": st.error, "success": st.success}.get(kind, st.info)
+        show(plain(text))
+
+
+def _start(accounts: AccountStore, username: str, cookie_key: str) -> None:
+    token = accounts.start_session(username)
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[COOKIE_KEY] = cookie_for(token, cookie_key)
+    st.session_state.pop(FORGET_COOKIE_KEY, None)
+    st.session_state.pop(NOTICE_KEY, None)
+
+
+def _try_sign_in(cookie_key: str) -> None:
+    """The sign-in button's callback: check through the throttle, start a session."""
+    username = str(st.session_state.get(USERNAME_FIELD, ""))
+    password = str(st.session_state.get(PASSWORD_FIELD, ""))
+    st.session_state[PASSWORD_FIELD] = ""  # never kept in the session
+    if len(password.encode("utf-8", "surrogatepass")) > PASSWORD_MAX_BYTES:
+        st.session_state[NOTICE_KEY] = (
+            "error",
+            f"Passwords are at most {PASSWORD_MAX_BYTES} bytes (letters outside A–Z take 2 to 4 bytes "
+            "each), so this one cannot be right. Check what you typed.",
+        )
+        return
+    accounts = account_store()
+    if accounts is None:
+        return
+    try:
+        result: LoginResult = accounts.check_login(username, password)
+        if result.ok and result.user is not None:
+            _start(accounts, result.user.username, cookie_key)
+            return
+        st.session_state[NOTICE_KEY] = ("error", result.message)
+    except StorageError as error:
+        st.session_state[NOTICE_KEY] = ("error", str(error))
+
+
+def _sign_in_page(cookie_key: str) -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        _sign_in_form(cookie_key)
+
+
+def _sign_in_form(cookie_key: str) -> None:
+    st.title("Training ROI Studio")
+    st.markdown("#### Sign in to see and save training budget scenarios")
+    _notice()
+    with st.form("sign_in", border=True, enter_to_submit=True):
+        st.text_input("Username", key=USERNAME_FIELD, autocomplete="username", max_chars=40)
+        st.text_input(
+            "Password", key=PASSWORD_FIELD, type="password", autocomplete="current-password", max_chars=200
+        )
+        st.form_submit_button("Sign in", type="primary", on_click=_try_sign_in, args=(cookie_key,))
+    st.caption(
+        "No account yet, or forgot your password? Ask your administrator: accounts are created and "
+        "reset by an administrator, on the Users page or with `python -m storage.users`."
+    )
+
+
+def _create_administrator(cookie_key: str) -> None:
+    """The first-run form's callback: the first user, an administrator, then signed in."""
+    username, name, password, repeat = (str(st.session_state.get(k, "")) for k in SETUP_FIELDS)
+    st.session_state[SETUP_FIELDS[2]] = st.session_state[SETUP_FIELDS[3]] = ""
+    if password != repeat:
+        st.session_state[NOTICE_KEY] = (
+            "error",
+            "The two passwords differ; nothing was created. Type them again.",
+        )
+        return
+    accounts = account_store()
+    if accounts is None:
+        return
+    try:
+        user = accounts.create_first_admin(username, name, password)
+        _start(accounts, user.username, cookie_key)
+    except StorageError as error:
+        st.session_state[NOTICE_KEY] = ("error", str(error))
+
+
+def _first_run_page(cookie_key: str) -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        _first_run_form(cookie_key)
+
+
+def _first_run_form(cookie_key: str) -> None:
+    st.title("Set up Training ROI Studio")
+    st.markdown("#### Create the administrator: the first account, who then adds everyone else")
+    _notice()
+    with st.form("first_run", border=True, enter_to_submit=False):
+        st.text_input(
+            "Username",
+            key=SETUP_FIELDS[0],
+            autocomplete="username",
+            max_chars=40,
+            help="3 to 40 letters, digits, dots, hyphens, underscores or @; not case-sensitive.",
+        )
+        st.text_input("Your name (shown on screen)", key=SETUP_FIELDS[1], max_chars=80)
+        st.text_input(
+            "Password",
+            key=SETUP_FIELDS[2],
+            type="password",
+            autocomplete="new-password",
+            max_chars=200,
+            help="At least 12 characters and at most 72 bytes.",
+        )
+        st.text_input(
+            "Password again", key=SETUP_FIELDS[3], type="password", autocomplete="new-password", max_chars=200
+        )
+        st.form_submit_button(
+            "Create administrator and sign in",
+            type="primary",
+            on_click=_create_administrator,
+            args=(cookie_key,),
+        )
+    st.caption(
+        "There are no accounts yet. There is no default password: this form, shown only while no account "
+        "exists, or `python -m storage.users create --role admin` on the server, creates the first one."
+    )
+
+
+# --- signing out -----------------------------------------------------------------------------
+
+
+def sign_out() -> None:
+    """Revoke this session in the database, forget it here, and delete the browser's cookie."""
+    token = st.session_state.pop(TOKEN_KEY, None)
+    accounts = account_store()
+    if accounts is not None and token is not None:
+        try:
+            accounts.end_session(token)
+        except StorageError:
+            pass  # the database is down: the session ends by its limits; this tab forgets it now
+    st.session_state.pop(COOKIE_KEY, None)
+    st.session_state[FORGET_COOKIE_KEY] = True
+    st.session_state[NOTICE_KEY] = ("success", "You are signed out.")
+    for key in (OPENED_KEY, CONFLICT_KEY):
+        st.session_state.pop(key, None)  # what the last user opened is not the next one's
+    _set_signed_in(None)
+
+
+# --- the deployment and the sidebar line -----------------------------------------------------
+
+
+def deployment() -> Settings:
+    """This copy's mode and key; on a configuration that cannot run safely, only the
+    message that says how to fix it (and the same in the server's log)."""
+    try:
+        settings = read_settings()
+        if settings.single_user:
+            check_single_user_address(st.get_option("server.address"))
+    except ConfigurationError as error:
+        message = str(error)
+        logger.error("Training ROI Studio cannot start safely: %s", message)
+        _only_page(lambda: _configuration_page(message), "Set-up needed")
+        raise  # not reached
+    return settings
+
+
+def _configuration_page(message: str) -> None:
+    st.title("Training ROI Studio needs one setting")
+    st.error(message, icon=":material/key:")  # our own text (it names commands in code spans)
+
+
+def account_line(session: SessionInfo) -> None:
+    """At the top of the sidebar: who is signed in, and the way out."""
+    with st.sidebar:
+        c1, c2 = st.columns([3, 2], vertical_alignment="center")
+        c1.caption(f"Signed in as {plain(session.name)}")
+        c2.button(
+            "Sign out", key="sidebar_sign_out", on_click=sign_out, icon=":material/logout:", width="stretch"
+        )

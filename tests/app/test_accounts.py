@@ -1,0 +1,292 @@
+"""Accounts through AppTest (SECURITY.md, "Accounts"): the gate in app.py, first run, sign-in
+through the database throttle, sessions with limits, sign-out, roles and private scenarios.
+
+Each test gets its own SQLite file (tests/app/conftest.py) and switches accounts on for its
+own sessions (tests otherwise run single-user). The browser side (the cookie, reload, a
+forged cookie, a freshly started server) is in tests/e2e/test_accounts.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from calculators.scenario import Scenario
+from components.sign_in import NOTICE_KEY, TOKEN_KEY
+from storage import ALL_SIGNED_IN, LOGIN_FAILED, AccountStore, ScenarioState, open_store
+from storage.scenarios import VIEWER_MESSAGE
+from tests.app.conftest import APP, PAGES
+
+PASSWORD = "correct horse battery"
+SCENARIOS = "pages/scenarios.py"
+
+
+@pytest.fixture(autouse=True)
+def _accounts_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "0")
+    monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", secrets.token_urlsafe(48))
+
+
+def _accounts(clock=None) -> AccountStore:  # type: ignore[no-untyped-def]
+    engine = open_store().engine
+    return AccountStore(engine, bcrypt_rounds=4) if clock is None else AccountStore(engine, clock, bcrypt_rounds=4)
+
+
+def _people() -> AccountStore:
+    accounts = _accounts()
+    accounts.create_first_admin("ada", "Ada Lovelace", PASSWORD)
+    accounts.create_user("bob", "Bob Editor", PASSWORD, "editor")
+    accounts.create_user("vic", "Vic Viewer", PASSWORD, "viewer")
+    return accounts
+
+
+def _session(token: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token is not None:
+        at.session_state[TOKEN_KEY] = token
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
+    return at.button[0].click().run()
+
+
+def _shows_only_the_sign_in_form(at: AppTest) -> bool:
+    return (
+        not at.exception
+        and [t.value for t in at.title] == ["Training ROI Studio"]
+        and [b.label for b in at.button] == ["Sign in"]
+        and not at.sidebar.slider
+        and not at.metric
+    )
+
+
+def _texts(at: AppTest) -> str:
+    kinds = ("success", "error", "warning", "info", "markdown", "caption")
+    return " ".join(str(e.value) for kind in kinds for e in getattr(at, kind))
+
+
+def test_first_run_creates_the_administrator_and_signs_them_in():
+    at = _session()
+    assert not at.exception and [t.value for t in at.title] == ["Set up Training ROI Studio"]
+    assert not _accounts().has_users(), "no account, no default password, before the form"
+    at.text_input(key="setup_username").input("Ada")
+    at.text_input(key="setup_name").input("Ada Lovelace")
+    at.text_input(key="setup_password").input(PASSWORD)
+    at.text_input(key="setup_repeat").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception and at.title[0].value == "Executive summary"
+    assert "Signed in as Ada Lovelace" in [c.value for c in at.sidebar.caption]
+    user = _accounts().get_user("ada")
+    assert user is not None and user.is_admin
+    assert _accounts().check_login("ada", PASSWORD).ok
+
+
+def test_the_first_run_form_refuses_mismatched_or_short_passwords():
+    at = _session()
+    at.text_input(key="setup_username").input("ada")
+    at.text_input(key="setup_name").input("Ada")
+    at.text_input(key="setup_password").input(PASSWORD)
+    at.text_input(key="setup_repeat").input(PASSWORD + "x")
+    at.button[0].click().run()
+    assert "differ" in at.error[0].value and not _accounts().has_users()
+    at.text_input(key="setup_password").input("short")
+    at.text_input(key="setup_repeat").input("short")
+    at.button[0].click().run()
+    assert "at least 12 characters" in at.error[0].value and not _accounts().has_users()
+
+
+@pytest.mark.parametrize("page", [*PAGES, "pages/account.py", "pages/users.py"])
+def test_without_signing_in_no_page_is_registered_only_the_sign_in_form(page):
+    _people()
+    at = _session()
+    assert _shows_only_the_sign_in_form(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)  # AppTest knows only the registered pages: every address is the form
+
+
+def test_signing_in_opens_the_dashboard_and_a_wrong_password_gets_the_one_message():
+    _people()
+    at = _sign_in(_session(), "bob", "wrong password!!")
+    assert _shows_only_the_sign_in_form(at) and [e.value for e in at.error] == [LOGIN_FAILED]
+    assert at.text_input(key="sign_in_password").value == "", "the password is not kept"
+    unknown = _sign_in(_session(), "nobody", "wrong password!!")
+    assert [e.value for e in unknown.error] == [LOGIN_FAILED], "same message for an unknown user"
+    _sign_in(at, "BOB", PASSWORD)
+    assert not at.exception and at.title[0].value == "Executive summary"
+    assert at.session_state["username"] == "bob" and at.session_state["roles"] == ["editor"]
+
+
+def test_five_failures_lock_the_username_across_sessions_and_a_right_password_then_fails():
+    _people()
+    first, second = _session(), _session()
+    for _ in range(3):
+        _sign_in(first, "bob", "wrong password!!")
+    for _ in range(2):
+        _sign_in(second, "bob", "wrong password!!")
+    _sign_in(first, "bob", PASSWORD)
+    assert _shows_only_the_sign_in_form(first) and [e.value for e in first.error] == [LOGIN_FAILED]
+    other = _sign_in(_session(), "ada", PASSWORD)
+    assert other.title[0].value == "Executive summary", "the lock is per username"
+
+
+def test_an_80_byte_password_gets_a_message_not_an_exception():
+    _people()
+    at = _sign_in(_session(), "bob", "ö" * 40)
+    assert not at.exception and "at most 72 bytes" in at.error[0].value
+
+
+def test_signing_out_revokes_the_session_so_its_token_is_worthless():
+    _people()
+    at = _sign_in(_session(), "bob", PASSWORD)
+    token = at.session_state[TOKEN_KEY]
+    assert _accounts().check_session(token) is not None
+    at.sidebar.button(key="sidebar_sign_out").click().run()
+    assert _shows_only_the_sign_in_form(at) and "signed out" in at.success[0].value
+    assert _accounts().check_session(token) is None
+    assert _shows_only_the_sign_in_form(_session(token)), "replaying the token after sign-out"
+
+
+@pytest.mark.parametrize(
+    ("issued_ago", "why"),
+    [(timedelta(hours=12, minutes=1), "absolute limit"), (timedelta(minutes=31), "idle limit")],
+)
+def test_sessions_end_at_their_limits(issued_ago, why):
+    _people()
+    token = _accounts(clock=lambda: datetime.now(UTC) - issued_ago).start_session("bob")
+    at = _session(token)
+    assert _shows_only_the_sign_in_form(at), why
+    assert "time limit" in at.info[0].value
+    fresh = _accounts(clock=lambda: datetime.now(UTC) - timedelta(minutes=29)).start_session("bob")
+    assert _session(fresh).title[0].value == "Executive summary"
+
+
+def test_a_live_session_ends_on_its_next_rerun_when_revoked_elsewhere():
+    accounts = _people()
+    at = _session(accounts.start_session("bob"))
+    assert at.title[0].value == "Executive summary"
+    accounts.disable_user("bob", by="ada")
+    at.run()
+    assert _shows_only_the_sign_in_form(at) and NOTICE_KEY in at.session_state
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others():
+    accounts = _people()
+    elsewhere = accounts.start_session("bob")
+    at = _session(accounts.start_session("bob"))
+    at.switch_page("pages/account.py").run()
+    at.text_input(key="account_current").input(PASSWORD)
+    at.text_input(key="account_new").input("a brand new passphrase")
+    at.text_input(key="account_repeat").input("a brand new passphrase")
+    at.button(key="FormSubmitter:change_password-Change password").click().run()
+    assert not at.exception and "1 other session signed out" in at.success[0].value
+    assert at.title[0].value == "Your account"
+    assert accounts.check_session(elsewhere) is None
+    assert accounts.check_login("bob", "a brand new passphrase").ok
+
+
+def test_only_administrators_get_the_users_page_and_it_adds_users():
+    accounts = _people()
+    editor = _session(accounts.start_session("bob"))
+    editor.switch_page("pages/account.py").run()
+    assert editor.title[0].value == "Your account"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        editor.switch_page("pages/users.py")
+    admin = _session(accounts.start_session("ada"))
+    admin.switch_page("pages/users.py").run()
+    assert admin.title[0].value == "Users"
+    assert admin.dataframe[0].value["Username"].tolist() == ["ada", "bob", "vic"]
+    admin.text_input(key="users_new_username").input("cyd")
+    admin.text_input(key="users_new_name").input("<img src=x onerror=alert(1)>")
+    admin.selectbox(key="users_new_role").set_value("viewer")
+    admin.text_input(key="users_new_password").input(PASSWORD)
+    admin.button(key="FormSubmitter:users_new-Add user").click().run()
+    assert not admin.exception and 'Created \\"cyd\\"' in admin.success[0].value
+    created = accounts.get_user("cyd")
+    assert created is not None and created.role.value == "viewer"
+
+
+def test_another_users_private_scenario_is_not_found_and_never_listed():
+    accounts = _people()
+    store = open_store()
+    private = store.save_new("ada", "Ada's secret plan", ScenarioState(Scenario(learners=4321)))
+    bob = _session(accounts.start_session("bob"), {"s": private.id})
+    assert not bob.exception
+    assert "No saved scenario was found" in _texts(bob)
+    assert bob.session_state["scenario"].learners != 4321
+    bob.switch_page(SCENARIOS).run()
+    assert "secret plan" not in _texts(bob)
+    assert "No saved scenarios yet" in _texts(bob)
+    assert all("secret" not in d.value.to_string() for d in bob.dataframe)
+    assert all("secret" not in o for o in bob.multiselect[0].options)
+
+
+def test_a_viewer_opens_what_is_shared_with_them_and_cannot_save():
+    accounts = _people()
+    store = open_store()
+    shared = store.save_new("ada", "Team plan", ScenarioState(Scenario(learners=2222)))
+    store.share("ada", shared.id, ["vic"])
+    store.save_new("bob", "Bob's own", ScenarioState(Scenario()))
+    store.share("ada", store.save_new("ada", "For everyone", ScenarioState(Scenario())).id, ALL_SIGNED_IN)
+    vic = _session(accounts.start_session("vic"))
+    vic.switch_page(SCENARIOS).run()
+    assert not vic.exception
+    assert VIEWER_MESSAGE in [i.value for i in vic.info]
+    assert not [t for t in vic.text_input if t.key == "saved_new_name"], "no save form for a viewer"
+    table = vic.dataframe[0].value
+    assert sorted(table["Name"]) == ["For everyone", "Team plan"]
+    assert set(table["Owner"]) == {"Ada Lovelace"}
+    vic.selectbox(key="saved_chosen").set_value(shared.id).run()
+    assert [b.label for b in vic.button if b.key and b.key.startswith("saved_")] == ["Open"]
+    vic.button(key="saved_open").click().run()
+    assert vic.session_state["scenario"].learners == 2222
+
+
+def test_an_editor_shares_a_scenario_with_a_named_user():
+    accounts = _people()
+    store = open_store()
+    saved = store.save_new("bob", "Bob's plan", ScenarioState(Scenario(learners=3333)))
+    bob = _session(accounts.start_session("bob"))
+    bob.switch_page(SCENARIOS).run()
+    bob.multiselect(key=f"saved_share_people_{saved.id}").set_value(["vic"])
+    bob.button(key="saved_share").click().run()
+    assert not bob.exception and "shared with 1 person" in bob.success[0].value
+    assert store.shared_with("bob", saved.id) == ("vic",)
+    assert [s.name for s in store.list_visible("vic")] == ["Bob's plan"]
+
+
+def test_a_hostile_display_name_is_shown_as_text():
+    accounts = _people()
+    accounts.create_user("eve", "[click](https://evil.example) <img src=x onerror=alert(1)>", PASSWORD, "editor")
+    at = _session(accounts.start_session("eve"))
+    caption = next(c.value for c in at.sidebar.caption if "Signed in as" in c.value)
+    assert "\\[click\\]" in caption and "\\<img" in caption
+
+
+@pytest.mark.parametrize(
+    ("key", "says"), [("some_key", "published default"), ("0123456789", "too short (10 bytes")]
+)
+def test_an_unsafe_cookie_key_shows_only_how_to_fix_it(monkeypatch, key, says):
+    monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", key)
+    at = _session()
+    assert not at.exception and [t.value for t in at.title] == ["Training ROI Studio needs one setting"]
+    assert says in at.error[0].value and "TRAINING_ROI_COOKIE_KEY" in at.error[0].value
+    assert not at.text_input and not at.sidebar.slider
+
+
+def test_single_user_mode_refuses_a_server_listening_on_every_interface(monkeypatch):
+    monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "1")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = _session()
+    finally:
+        config.set_option("server.address", "127.0.0.1")
+    assert not at.exception and "only on this computer" in at.error[0].value and not at.sidebar.slider

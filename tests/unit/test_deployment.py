@@ -1,0 +1,103 @@
+"""Which mode a copy runs in, and the cookie key it refuses (SECURITY.md, Accounts, first row)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from components.deployment import (
+    COOKIE_KEY_ENV,
+    KNOWN_KEYS,
+    SINGLE_USER_ENV,
+    ConfigurationError,
+    check_single_user_address,
+    read_settings,
+)
+from components.sign_in import cookie_for, token_from_cookie
+
+GOOD_KEY = secrets.token_urlsafe(48)
+
+
+def test_accounts_are_the_default_and_need_a_key():
+    with pytest.raises(ConfigurationError, match="no sign-in cookie key.*TRAINING_ROI_COOKIE_KEY"):
+        read_settings({}, secrets={})
+    assert read_settings({COOKIE_KEY_ENV: GOOD_KEY}, secrets={}).cookie_key == GOOD_KEY
+
+
+@pytest.mark.parametrize("key", ["some_key", "SOME_KEY", *sorted(KNOWN_KEYS)])
+def test_published_default_keys_are_refused(key):
+    with pytest.raises(ConfigurationError, match="published default"):
+        read_settings({COOKIE_KEY_ENV: key}, secrets={})
+
+
+@pytest.mark.parametrize("key", ["0123456789", secrets.token_hex(15), "é" * 15])
+def test_short_keys_are_refused_with_their_size(key):
+    with pytest.raises(ConfigurationError, match=r"too short \(\d+ bytes; at least 32\)"):
+        read_settings({}, secrets={"cookie_key": key})
+
+
+def test_a_repeated_character_is_not_a_key():
+    with pytest.raises(ConfigurationError, match="repeated"):
+        read_settings({}, secrets={"cookie_key": "a" * 64})
+
+
+def test_the_environment_wins_over_secrets_and_single_user_needs_no_key():
+    assert read_settings({SINGLE_USER_ENV: "1"}, secrets={"cookie_key": "some_key"}).single_user
+    assert read_settings({}, secrets={"single_user": True}).single_user
+    settings = read_settings({SINGLE_USER_ENV: "0", COOKIE_KEY_ENV: GOOD_KEY}, secrets={"single_user": True})
+    assert not settings.single_user
+
+
+def test_a_broken_secrets_file_is_a_message(tmp_path):
+    path = tmp_path / "secrets.toml"
+    path.write_text('cookie_key = "unterminated\n')
+    with pytest.raises(ConfigurationError, match="not valid TOML"):
+        read_settings({}, secrets_file=path)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "localhost", "LOCALHOST"])
+def test_single_user_runs_on_loopback(address):
+    check_single_user_address(address)
+
+
+@pytest.mark.parametrize("address", [None, "", "0.0.0.0", "192.168.1.20", "::"])
+def test_single_user_refuses_every_other_interface(address):
+    with pytest.raises(ConfigurationError, match="only on this computer"):
+        check_single_user_address(address)
+
+
+# --- the cookie ------------------------------------------------------------------------------
+
+
+def test_a_cookie_carries_only_a_session_token_signed_with_the_deployment_key():
+    value = cookie_for("the-token", GOOD_KEY)
+    claims = jwt.decode(value, GOOD_KEY, algorithms=["HS256"])
+    assert set(claims) == {"session", "exp_date"} and "username" not in claims
+    assert token_from_cookie(value, GOOD_KEY) == "the-token"
+
+
+def test_a_cookie_signed_with_the_library_default_key_is_ignored():
+    forged = jwt.encode({"session": "the-token", "exp_date": 4e9}, "some_key", algorithm="HS256")
+    assert token_from_cookie(forged, GOOD_KEY) is None
+
+
+def test_the_library_s_own_username_cookie_is_ignored_even_with_the_right_key():
+    library_style = jwt.encode({"username": "admin", "exp_date": 4e9}, GOOD_KEY, algorithm="HS256")
+    assert token_from_cookie(library_style, GOOD_KEY) is None
+
+
+@pytest.mark.parametrize("value", [None, "", "not a jwt", "a.b.c", "x" * 5000, 42])
+def test_garbage_cookies_are_ignored(value):
+    assert token_from_cookie(value, GOOD_KEY) is None
+
+
+def test_an_unsigned_or_expired_cookie_is_ignored():
+    unsigned = jwt.encode({"session": "t", "exp_date": 4e9}, None, algorithm="none")
+    assert token_from_cookie(unsigned, GOOD_KEY) is None
+    then = datetime(2026, 1, 1, tzinfo=UTC)
+    old = cookie_for("t", GOOD_KEY, now=then)
+    assert token_from_cookie(old, GOOD_KEY, now=then + timedelta(hours=11)) == "t"
+    assert token_from_cookie(old, GOOD_KEY, now=then + timedelta(hours=12, minutes=1)) is None
