@@ -405,6 +405,4 @@ def account_line(session: SessionInfo) -> None:
     with st.sidebar:
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
         c1.caption(f"Signed in as {plain(session.name)}")
-        c2.button(
-            "Sign out", key="sidebar_sign_out", on_click=sign_out, icon=":material/logout:", width="stretch"
-        )
+        c2.button("Sign out", key="sidebar_sign_out", on_click=sign_out, type="tertiary")
