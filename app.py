@@ -23,6 +23,7 @@ from components.risk_inputs import current_ranges
 from components.saved_scenarios import open_short_link
 from components.scenario_inputs import scenario_sidebar, show_input_problems
 from components.sign_in import account_line, deployment, signed_in_user
+from storage import SessionInfo
 
 present = presenting()
 st.set_page_config(
@@ -66,14 +67,12 @@ navigation = {
 }
 ACCOUNT_PAGES = ("account", "users")
 settings = deployment()  # single-user (loopback) or accounts with a safe cookie key; else only the fix
-if settings.single_user:
-    account = None
-else:  # the gate: signed out, every address shows the sign-in form and nothing else
-    paths = [p.url_path for group in navigation.values() for p in group] + [
-        "executive_summary",
-        *ACCOUNT_PAGES,
-    ]
-    account = signed_in_user(settings.cookie_key, paths)
+visitor = None  # single-user: nobody signs in
+if not settings.single_user:  # the gate: signed out, every address shows the sign-in form only
+    paths = [p.url_path for group in navigation.values() for p in group]
+    paths += ["executive_summary", *ACCOUNT_PAGES]
+    visitor = signed_in_user(settings.cookie_key, paths)  # a user's session, or a client link's view
+account = visitor if isinstance(visitor, SessionInfo) else None
 if account is not None:
     navigation["Account"] = [page("account", "Your account", "account_circle")]
     if account.user.is_admin:
@@ -84,8 +83,8 @@ forward_to_requested_page([p for group in navigation.values() for p in group])
 open_short_link()  # ?s=<id>: a saved scenario's short link replaces the link's own values
 load_page_settings_from_link()
 ranges = current_ranges()  # read the link's uncertainty ranges once, with the scenario
-if account is not None and not present:
-    account_line(account)
+if visitor is not None and not present:
+    account_line(visitor)
 if not present:
     present_button()
 scenario = scenario_sidebar(draw=not present)

@@ -37,6 +37,7 @@ from components.guard import TARGET_PARAM
 from components.scenario_inputs import PROBLEMS_KEY, update_scenario
 
 LOADED_KEY = "page_settings_loaded_from_link"
+KEPT_PARAMS_KEY = "address_bar_kept_params"  # {param: value} the address bar keeps beside the scenario
 RATING_PREFIX = "dm_rating_"
 RATING_MARK = "dm_default__"  # + a rating key: the default last written into that rating widget
 FROM_LINK = "from a link"  # a rating mark: the value came from a link, not from a default
@@ -112,6 +113,7 @@ def sync_address_bar(scenario: Scenario, ranges: dict[str, tuple[float, float]],
     wanted.update(settings_to_query(page_settings()))
     if presenting:
         wanted["present"] = "1"
+    wanted.update(st.session_state.get(KEPT_PARAMS_KEY, {}))  # e.g. a client link's token
     target = st.query_params.get(TARGET_PARAM)
     if target is not None:  # the page guard's forwarding address, consumed by the entry script
         wanted[TARGET_PARAM] = target

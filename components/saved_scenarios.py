@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.client_links import ClientLink
 from components.page_state import LOADED_KEY as SETTINGS_LOADED
 from components.page_state import page_settings, put_page_settings
 from components.risk_inputs import LOADED_KEY as RANGES_LOADED
@@ -45,6 +46,7 @@ from storage import (
 )
 
 SIGNED_IN_KEY = "_signed_in_session"  # set by components/sign_in.py on every run with accounts
+CLIENT_KEY = "_client_link"  # a ClientLink: this session views one scenario read-only (no account)
 SHORT_PARAM = "s"
 OPENED_KEY = "saved_scenario_opened"
 SHORT_LOADED = "saved_scenario_link_loaded"
@@ -67,16 +69,28 @@ def signed_in() -> SessionInfo | None:
     return value if isinstance(value, SessionInfo) else None
 
 
+def client_link() -> ClientLink | None:
+    """The client link this session views, if it came with one instead of an account."""
+    value = st.session_state.get(CLIENT_KEY)
+    return value if isinstance(value, ClientLink) else None
+
+
 def owner() -> str:
-    """Whose scenarios this session reads and writes: the signed-in user, or the local owner."""
+    """Whose scenarios this session reads and writes: the signed-in user, the local owner, or
+    for a client link a name no user has (so it sees no saved scenario)."""
     session = signed_in()
-    return session.username if session is not None else LOCAL_OWNER
+    if session is not None:
+        return session.username
+    link = client_link()
+    return link.guest_owner if link is not None else LOCAL_OWNER
 
 
 def can_save() -> bool:
-    """Whether this user may save, rename, copy, delete and share (not a viewer)."""
+    """Whether this session may save, rename, copy, delete and share (not a viewer, not a client link)."""
     session = signed_in()
-    return session is None or session.user.can_save
+    if session is not None:
+        return session.user.can_save
+    return client_link() is None
 
 
 @st.cache_resource(show_spinner=False)
@@ -180,8 +194,12 @@ def _report(messages: list[str]) -> None:
         st.session_state[PROBLEMS_KEY] = st.session_state.get(PROBLEMS_KEY, []) + messages
 
 
+def app_root() -> str:
+    """This app's address without page or query: `https://host[:port]`."""
+    base = str(st.context.url or "").split("?")[0]
+    return base.rsplit("/", 1)[0] if base.count("/") > 2 else base
+
+
 def short_link(saved_id: str) -> str:
     """The short stable link of a saved scenario: this app's address with `?s=<id>`."""
-    base = str(st.context.url or "").split("?")[0]
-    root = base.rsplit("/", 1)[0] if base.count("/") > 2 else base
-    return f"{root}/?{SHORT_PARAM}={saved_id}"
+    return f"{app_root()}/?{SHORT_PARAM}={saved_id}"

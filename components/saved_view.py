@@ -12,8 +12,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from components.client_links import MAX_DAYS, client_token
+from components.client_links import PARAM as CLIENT_PARAM
 from components.safe_text import plain
 from components.saved_scenarios import (
+    app_root,
     can_save,
     current_state,
     forget,
@@ -38,6 +41,7 @@ COPY_MINE_KEY = "saved_copy_mine_name"
 CONFIRM_KEY = "saved_confirm_delete"
 SHARE_PEOPLE_KEY = "saved_share_people"
 SHARE_ALL_KEY = "saved_share_everyone"
+CLIENT_LINK_KEY = "saved_client_link_made"
 
 
 def _say(kind: str, text: str) -> None:
@@ -64,6 +68,8 @@ def when(moment: datetime) -> str:
 
 
 def _save_new(store: ScenarioStore) -> None:
+    if not can_save():  # the form is not drawn for them; a crafted click changes nothing
+        return
     name = str(st.session_state.get(NAME_KEY, ""))
     try:
         saved = store.save_new(owner(), name, current_state())
@@ -77,7 +83,7 @@ def _save_new(store: ScenarioStore) -> None:
 
 def _save_changes(store: ScenarioStore) -> None:
     mine = opened()
-    if mine is None:
+    if mine is None or not can_save():
         return
     try:
         saved = store.save(owner(), mine.id, mine.version, current_state())
@@ -106,6 +112,8 @@ def _open(store: ScenarioStore, saved_id: str) -> None:
 
 def _save_copy(store: ScenarioStore, from_screen: bool) -> None:
     """Save what is on screen (after a conflict) or the chosen stored scenario under a new name."""
+    if not can_save():
+        return
     key = COPY_MINE_KEY if from_screen else COPY_KEY
     name = str(st.session_state.get(key, ""))
     try:
@@ -123,6 +131,8 @@ def _save_copy(store: ScenarioStore, from_screen: bool) -> None:
 
 
 def _rename(store: ScenarioStore, listing: VisibleScenario) -> None:
+    if not can_save():
+        return
     try:
         saved = store.rename(owner(), listing.id, str(st.session_state.get(RENAME_KEY, "")))
     except StorageError as error:
@@ -136,6 +146,8 @@ def _rename(store: ScenarioStore, listing: VisibleScenario) -> None:
 
 
 def _delete(store: ScenarioStore, listing: VisibleScenario) -> None:
+    if not can_save():
+        return
     if not st.session_state.get(CONFIRM_KEY):
         _say("error", "Tick the box to confirm the deletion first.")
         return
@@ -296,9 +308,42 @@ def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:
     st.button(
         "Save sharing", key="saved_share", on_click=_share, args=(store, chosen, people_key, everyone_key)
     )
+    st.divider()
+    st.markdown("**Client link**: one read-only link to this scenario for someone without an account")
+    days_key = f"saved_client_days_{chosen.id}"
+    st.number_input("Valid for (days)", 1, MAX_DAYS, 14, 1, key=days_key)
+    st.button(
+        "Make a client link", key="saved_client_link", on_click=_make_client_link, args=(chosen, days_key)
+    )
+    made = st.session_state.get(f"{CLIENT_LINK_KEY}_{chosen.id}")
+    if made:
+        st.code(made, language=None, wrap_lines=True)
+        st.caption(
+            "Anyone with this link sees the scenario and can explore it, but saves nothing and sees nothing "
+            "else. It cannot be withdrawn before it expires, except by deleting the scenario."
+        )
+
+
+def _make_client_link(chosen: VisibleScenario, days_key: str) -> None:
+    if not can_save() or chosen.shared_with_me:
+        return
+    from components.deployment import ConfigurationError, read_settings
+
+    try:
+        key = read_settings().cookie_key
+    except ConfigurationError as error:
+        _say("error", str(error))
+        return
+    if key is None:
+        return
+    days = int(st.session_state.get(days_key, 14))
+    token = client_token(chosen.id, owner(), days, key)
+    st.session_state[f"{CLIENT_LINK_KEY}_{chosen.id}"] = f"{app_root()}/?{CLIENT_PARAM}={token}"
 
 
 def _share(store: ScenarioStore, chosen: VisibleScenario, people_key: str, everyone_key: str) -> None:
+    if not can_save():
+        return
     wanted = set(st.session_state.get(people_key, []))
     if st.session_state.get(everyone_key):
         wanted.add(ALL_SIGNED_IN)

@@ -34,11 +34,25 @@ from typing import Any
 import jwt
 import streamlit as st
 
+from components.client_links import PARAM as CLIENT_PARAM
+from components.client_links import ClientLink, read_client_token
 from components.deployment import ConfigurationError, Settings, check_single_user_address, read_settings
+from components.guard import TARGET_PARAM
+from components.page_state import KEPT_PARAMS_KEY
+from components.page_state import LOADED_KEY as SETTINGS_LOADED
+from components.risk_inputs import LOADED_KEY as RANGES_LOADED
 from components.safe_text import plain
-from components.saved_scenarios import OPENED_KEY, SIGNED_IN_KEY, scenario_store, store_problem
+from components.saved_scenarios import (
+    CLIENT_KEY,
+    OPENED_KEY,
+    SIGNED_IN_KEY,
+    apply_state,
+    scenario_store,
+    store_problem,
+)
 from components.saved_view import CONFLICT_KEY
-from storage import AccountStore, LoginResult, SessionInfo, StorageError
+from components.scenario_inputs import LOADED_KEY as SCENARIO_LOADED
+from storage import AccountStore, BadRow, LoginResult, SessionInfo, StorageError
 from storage.accounts import PASSWORD_MAX_BYTES, SESSION_ABSOLUTE
 
 logger = logging.getLogger(__name__)
@@ -46,7 +60,8 @@ COOKIE_NAME = "training_roi_session"
 TOKEN_KEY = "signed_in_token"  # this browser session's server-side session token
 COOKIE_KEY = "signed_in_cookie"  # the JWT this session wants in the browser's cookie
 NOTICE_KEY = "sign_in_notice"  # (kind, text) shown once on the sign-in form
-FORGET_COOKIE_KEY = "sign_in_forget_cookie"  # signed out: delete the browser's cookie
+FORGET_COOKIE_KEY = "sign_in_forget_cookie"
+CLIENT_NAME_KEY = "client_link_scenario_name"  # signed out: delete the browser's cookie
 USERNAME_FIELD, PASSWORD_FIELD = "sign_in_username", "sign_in_password"
 SETUP_FIELDS = ("setup_username", "setup_name", "setup_password", "setup_repeat")
 LIBRARY_KEYS = ("authentication_status", "name", "username", "roles")
@@ -170,12 +185,13 @@ def _live_session(accounts: AccountStore, cookie_key: str) -> SessionInfo | None
     return info
 
 
-def signed_in_user(cookie_key: str, url_paths: Sequence[str] = ()) -> SessionInfo:
+def signed_in_user(cookie_key: str, url_paths: Sequence[str] = ()) -> SessionInfo | ClientLink:
     """The gate: the live session of this browser, or the sign-in (or first-run) page and stop.
 
     Signed out, every one of the app's `url_paths` shows that same form (and nothing of its
     page), so a shared deep link asks for sign-in without a "page not found" and, once
-    signed in, opens the page it names."""
+    signed in, opens the page it names. A valid client link (`?t=`, components/client_links.py)
+    instead gives a read-only view of its one scenario, without an account."""
     accounts = account_store()
     if accounts is None:
         _only_page(
@@ -195,6 +211,9 @@ def signed_in_user(cookie_key: str, url_paths: Sequence[str] = ()) -> SessionInf
     cookies = library.cookie_controller.cookie_model.cookie_manager
     _set_signed_in(info)
     if info is None:
+        link = _client_view(cookie_key)
+        if link is not None:
+            return link
         if st.session_state.get(FORGET_COOKIE_KEY) and COOKIE_NAME in st.context.cookies:
             try:
                 cookies.delete(COOKIE_NAME, key="sign_in_cookie_delete")
@@ -215,6 +234,51 @@ def signed_in_user(cookie_key: str, url_paths: Sequence[str] = ()) -> SessionInf
         )
     assert info is not None
     return info
+
+
+def _client_view(cookie_key: str) -> ClientLink | None:
+    """This session's client link: held since its first run (until it expires), or `?t=`."""
+    held = st.session_state.get(CLIENT_KEY)
+    if isinstance(held, ClientLink):
+        if held.expires_at > datetime.now(UTC):
+            return held
+        _end_client_view(
+            f"This client link expired on {held.expires_at:%-d %b %Y}. Ask the person who sent it for a new one."
+        )
+        return None
+    token = st.query_params.get(CLIENT_PARAM)
+    if token is None:
+        return None
+    link = read_client_token(token, cookie_key)
+    if isinstance(link, str):
+        _end_client_view(link)
+        return None
+    store = scenario_store()
+    if store is None:
+        _end_client_view(f"The scenario of this link could not be opened: {store_problem()}")
+        return None
+    try:
+        found = store.open(link.owner, link.scenario_id)
+    except StorageError:  # NotFound, or the database is down
+        _end_client_view("No saved scenario was found for this client link: it may have been deleted.")
+        return None
+    own_values = set(st.query_params) - {CLIENT_PARAM, TARGET_PARAM, "present"}
+    if not own_values:  # a fresh link: the saved scenario (a reload keeps the visitor's what-if values)
+        apply_state(found.salvaged if isinstance(found, BadRow) else found.state)
+        for key in (SCENARIO_LOADED, SETTINGS_LOADED, RANGES_LOADED):
+            st.session_state[key] = True
+    st.session_state[CLIENT_KEY] = link
+    st.session_state[KEPT_PARAMS_KEY] = {CLIENT_PARAM: token}  # the address bar keeps the link
+    st.session_state[CLIENT_NAME_KEY] = found.name
+    return link
+
+
+def _end_client_view(message: str) -> None:
+    st.session_state.pop(CLIENT_KEY, None)
+    st.session_state.pop(KEPT_PARAMS_KEY, None)
+    if CLIENT_PARAM in st.query_params:
+        del st.query_params[CLIENT_PARAM]
+    st.session_state[NOTICE_KEY] = ("error", message)
 
 
 def _https() -> bool:
@@ -400,8 +464,15 @@ def _configuration_page(message: str) -> None:
     st.error(message, icon=":material/key:")  # our own text (it names commands in code spans)
 
 
-def account_line(session: SessionInfo) -> None:
-    """At the top of the sidebar: who is signed in, and the way out."""
+def account_line(session: SessionInfo | ClientLink) -> None:
+    """At the top of the sidebar: who is signed in, and the way out (or the client link's terms)."""
+    if isinstance(session, ClientLink):
+        name = plain(st.session_state.get(CLIENT_NAME_KEY, "a saved scenario"))
+        st.sidebar.caption(
+            f"Client view of {name}: explore freely; nothing is saved. Link valid until "
+            f"{session.expires_at:%-d %b %Y}."
+        )
+        return
     with st.sidebar:
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
         c1.caption(f"Signed in as {plain(session.name)}")

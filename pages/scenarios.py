@@ -6,7 +6,7 @@ from components.compare_panel import compare_section
 from components.export_panel import downloads, import_box
 from components.guard import require_entry
 from components.safe_text import plain
-from components.saved_scenarios import scenario_store, store_problem
+from components.saved_scenarios import client_link, scenario_store, store_problem
 from components.saved_view import library, save_panel, show_messages
 
 require_entry("scenarios")
@@ -15,7 +15,13 @@ st.title("Scenarios")
 st.markdown("#### Save the scenario on screen, come back to it, and compare it with others")
 show_messages()
 store = scenario_store()
-if store is None:
+if client_link() is not None:
+    st.info(
+        "You are viewing a scenario through a client link: explore and compare it freely, and download it "
+        "as a PDF brief, a workbook or a file. Nothing can be saved here.",
+        icon=":material/visibility:",
+    )
+elif store is None:
     st.error(
         f"Saved scenarios are not available: {plain(store_problem())} Everything else works: the address "
         "bar still carries the whole scenario, and files can be downloaded and imported below.",

@@ -542,9 +542,19 @@ def _mine(owner: str, scenario_id: str) -> tuple[Any, Any]:
 
 
 def _visible_to(user: str) -> ColumnElement[bool]:
-    """Rows the user may read: their own, and those shared with them or with everyone."""
-    shared = select(scenario_shares.c.scenario_id).where(scenario_shares.c.grantee.in_((user, ALL_SIGNED_IN)))
+    """Rows the user may read: their own, and those shared with them or with everyone signed
+    in. "Everyone signed in" means accounts: an owner that is no possible username (a client
+    link's session, `components/client_links.py`) is not one of them."""
+    grantees = (user, ALL_SIGNED_IN) if _is_username(user) else (user,)
+    shared = select(scenario_shares.c.scenario_id).where(scenario_shares.c.grantee.in_(grantees))
     return or_(scenarios.c.owner == user, scenarios.c.id.in_(shared))
+
+
+def _is_username(owner: str) -> bool:
+    try:
+        return username_key(owner) == owner
+    except InvalidAccount:
+        return False
 
 
 def _refuse_unless_may_write(conn: Connection, owner: str) -> None:

@@ -33,7 +33,11 @@ def _accounts_on(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _accounts(clock=None) -> AccountStore:  # type: ignore[no-untyped-def]
     engine = open_store().engine
-    return AccountStore(engine, bcrypt_rounds=4) if clock is None else AccountStore(engine, clock, bcrypt_rounds=4)
+    return (
+        AccountStore(engine, bcrypt_rounds=4)
+        if clock is None
+        else AccountStore(engine, clock, bcrypt_rounds=4)
+    )
 
 
 def _people() -> AccountStore:
@@ -265,7 +269,9 @@ def test_an_editor_shares_a_scenario_with_a_named_user():
 
 def test_a_hostile_display_name_is_shown_as_text():
     accounts = _people()
-    accounts.create_user("eve", "[click](https://evil.example) <img src=x onerror=alert(1)>", PASSWORD, "editor")
+    accounts.create_user(
+        "eve", "[click](https://evil.example) <img src=x onerror=alert(1)>", PASSWORD, "editor"
+    )
     at = _session(accounts.start_session("eve"))
     caption = next(c.value for c in at.sidebar.caption if "Signed in as" in c.value)
     assert "\\[click\\]" in caption and "\\<img" in caption
@@ -290,3 +296,90 @@ def test_single_user_mode_refuses_a_server_listening_on_every_interface(monkeypa
     finally:
         config.set_option("server.address", "127.0.0.1")
     assert not at.exception and "only on this computer" in at.error[0].value and not at.sidebar.slider
+
+
+# --- client links: signed, expiring, read-only ------------------------------------------------
+
+
+def _client_link(scenario_id: str, owner: str, days: int = 14, key: str | None = None, now=None) -> str:  # type: ignore[no-untyped-def]
+    import os
+
+    from components.client_links import client_token
+
+    return client_token(scenario_id, owner, days, key or os.environ["TRAINING_ROI_COOKIE_KEY"], now)
+
+
+def test_a_client_link_shows_its_scenario_read_only_without_an_account():
+    _people()
+    store = open_store()
+    saved = store.save_new("ada", "Client plan", ScenarioState(Scenario(learners=3210)))
+    store.save_new("ada", "Ada's other plan", ScenarioState(Scenario(learners=111)))
+    at = _session(query={"t": _client_link(saved.id, "ada")})
+    assert not at.exception and at.title[0].value == "Executive summary"
+    assert at.session_state["scenario"].learners == 3210
+    assert any("Client view of Client plan" in c.value for c in at.sidebar.caption)
+    assert at.query_params["t"], "the address bar keeps the link, so a reload works"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/account.py")
+    at.switch_page(SCENARIOS).run()
+    assert not at.exception and "Nothing can be saved here" in at.info[0].value
+    assert not [t for t in at.text_input if t.key == "saved_new_name"]
+    assert "Ada's other plan" not in _texts(at) and all(
+        o in ("Your scenario", "Default scenario") for o in at.multiselect[0].options
+    )
+
+
+def test_a_client_link_opens_no_other_saved_scenario():
+    _people()
+    store = open_store()
+    saved = store.save_new("ada", "Client plan", ScenarioState(Scenario(learners=3210)))
+    other = store.save_new("ada", "Private", ScenarioState(Scenario(learners=111)))
+    store.share("ada", other.id, ALL_SIGNED_IN)  # even one shared with every signed-in user
+    at = _session(query={"t": _client_link(saved.id, "ada"), "s": other.id})
+    assert at.session_state["scenario"].learners != 111
+    assert "No saved scenario was found" in _texts(at)
+
+
+@pytest.mark.parametrize("spoil", ["tampered", "other-key", "expired", "deleted", "not-the-owner"])
+def test_a_spoiled_client_link_gets_a_message_and_the_sign_in_form(spoil):
+    _people()
+    store = open_store()
+    saved = store.save_new("ada", "Client plan", ScenarioState(Scenario(learners=3210)))
+    token = {
+        "tampered": _client_link(saved.id, "ada")[:-3] + "AAA",
+        "other-key": _client_link(saved.id, "ada", key=secrets.token_urlsafe(48)),
+        "expired": _client_link(saved.id, "ada", days=1, now=datetime.now(UTC) - timedelta(days=2)),
+        "deleted": _client_link(saved.id, "ada"),
+        "not-the-owner": _client_link(saved.id, "bob"),
+    }[spoil]
+    if spoil == "deleted":
+        store.delete("ada", saved.id)
+    at = _session(query={"t": token})
+    assert _shows_only_the_sign_in_form(at)
+    expected = {
+        "expired": "expired on",
+        "deleted": "No saved scenario was found",
+        "not-the-owner": "No saved scenario",
+    }
+    assert expected.get(spoil, "not valid") in at.error[0].value
+    assert "t" not in at.query_params
+
+
+def test_an_editor_makes_a_client_link_for_their_scenario():
+    import os
+
+    from components.client_links import read_client_token
+
+    accounts = _people()
+    saved = open_store().save_new("bob", "Bob's plan", ScenarioState(Scenario(learners=3333)))
+    bob = _session(accounts.start_session("bob"))
+    bob.switch_page(SCENARIOS).run()
+    bob.number_input(key=f"saved_client_days_{saved.id}").set_value(30)
+    bob.button(key="saved_client_link").click().run()
+    link = next(c.value for c in bob.code if "?t=" in c.value)
+    link_token = link.split("?t=")[1]
+    granted = read_client_token(link_token, os.environ["TRAINING_ROI_COOKIE_KEY"])
+    assert granted.scenario_id == saved.id and granted.owner == "bob"
+    assert timedelta(days=29) < granted.expires_at - datetime.now(UTC) <= timedelta(days=30)
+    guest = _session(query={"t": link_token})
+    assert guest.session_state["scenario"].learners == 3333

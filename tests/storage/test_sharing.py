@@ -106,6 +106,16 @@ def test_shared_with_every_signed_in_user(store: ScenarioStore, people: AccountS
         _not_found(lambda r=reader: store.open_for(r, plan.id))
 
 
+def test_everyone_signed_in_excludes_a_client_link_session(store: ScenarioStore, people: AccountStore) -> None:
+    """A client link's session reads as an owner that is no username: it is not "signed in"."""
+    shared = store.save_new("alice", "For the team", ScenarioState(Scenario(learners=222)))
+    store.share("alice", shared.id, ALL_SIGNED_IN)
+    guest = "client-link:AbCdEfGh12"
+    _not_found(lambda: store.open_for(guest, shared.id))
+    assert store.list_visible(guest) == []
+    assert [s.id for s in store.list_visible("bob")] == [shared.id]
+
+
 def test_unshare_takes_it_back_from_one_user_only(store: ScenarioStore, people: AccountStore) -> None:
     """Shared with bob and carol, unshared from bob: bob gets "not found", carol still reads it."""
     plan = store.save_new("alice", "Plan", ScenarioState())
