@@ -22,7 +22,7 @@ from components.presentation_style import apply_presentation_style, apply_print_
 from components.risk_inputs import current_ranges
 from components.saved_scenarios import open_short_link
 from components.scenario_inputs import scenario_sidebar, show_input_problems
-from components.sign_in import account_line, deployment, signed_in_user
+from components.sign_in import account_line, deployment, signed_in_user, write_cookie
 from storage import SessionInfo
 
 present = presenting()
@@ -96,3 +96,5 @@ apply_print_style()  # on paper only: the page without sidebar, navigation and b
 show_input_problems()
 with entry_run():
     pg.run()
+if account is not None:
+    write_cookie(settings.cookie_key)  # last: its component reruns the script once it has written

@@ -61,7 +61,12 @@ TOKEN_KEY = "signed_in_token"  # this browser session's server-side session toke
 COOKIE_KEY = "signed_in_cookie"  # the JWT this session wants in the browser's cookie
 NOTICE_KEY = "sign_in_notice"  # (kind, text) shown once on the sign-in form
 FORGET_COOKIE_KEY = "sign_in_forget_cookie"
-CLIENT_NAME_KEY = "client_link_scenario_name"  # signed out: delete the browser's cookie
+CLIENT_NAME_KEY = "client_link_scenario_name"
+_WRITTEN_KEY = "sign_in_cookie_written"  # the cookie value the browser confirmed it holds
+_COMPONENT_KEYS = {
+    "set": "sign_in_cookie_set",
+    "delete": "sign_in_cookie_delete",
+}  # signed out: delete the browser's cookie
 USERNAME_FIELD, PASSWORD_FIELD = "sign_in_username", "sign_in_password"
 SETUP_FIELDS = ("setup_username", "setup_name", "setup_password", "setup_repeat")
 LIBRARY_KEYS = ("authentication_status", "name", "username", "roles")
@@ -207,33 +212,60 @@ def signed_in_user(cookie_key: str, url_paths: Sequence[str] = ()) -> SessionInf
         message = plain(str(error))
         _only_page(lambda: st.error(message, icon=":material/database:"))
         raise  # not reached: _only_page stops
-    library = authenticator(accounts, cookie_key)
-    cookies = library.cookie_controller.cookie_model.cookie_manager
     _set_signed_in(info)
     if info is None:
         link = _client_view(cookie_key)
         if link is not None:
             return link
         if st.session_state.get(FORGET_COOKIE_KEY) and COOKIE_NAME in st.context.cookies:
-            try:
-                cookies.delete(COOKIE_NAME, key="sign_in_cookie_delete")
-            except KeyError:  # the cookie manager has not read the browser's cookies yet
-                pass
+            _cookie_component(accounts, cookie_key, "delete")
         if has_users:
             _only_page(lambda: _sign_in_page(cookie_key), "Sign in", url_paths)
         _only_page(lambda: _first_run_page(cookie_key), "Set up", url_paths)
+    assert info is not None
+    return info
+
+
+def write_cookie(cookie_key: str) -> None:
+    """At the end of the entry script: put this session's sign-in cookie in the browser, once.
+
+    Drawn last because each cookie component reports back to the server on mount, which
+    reruns the script: a rerun that interrupted a half-drawn page could leave a widget in the
+    browser out of step with the server. Once the component has reported the cookie written
+    (its value is True in the rerun it caused), nothing is drawn any more."""
     wanted = st.session_state.get(COOKIE_KEY)
-    if wanted and st.context.cookies.get(COOKIE_NAME) != wanted:
+    if not wanted or wanted in (st.context.cookies.get(COOKIE_NAME), st.session_state.get(_WRITTEN_KEY)):
+        return
+    if st.session_state.get(_COMPONENT_KEYS["set"]) is True:
+        st.session_state[_WRITTEN_KEY] = wanted
+        return
+    accounts = account_store()
+    if accounts is not None:
+        _cookie_component(accounts, cookie_key, "set", wanted)
+
+
+def _cookie_component(accounts: AccountStore, cookie_key: str, action: str, value: str = "") -> None:
+    """streamlit-authenticator's cookie manager (one `Authenticate` in this run) sets or deletes the cookie."""
+    if action == "delete" and st.session_state.get(_COMPONENT_KEYS["delete"]) is True:
+        return  # deleted already
+    try:
+        cookies = authenticator(accounts, cookie_key).cookie_controller.cookie_model.cookie_manager
+    except StorageError:
+        return  # the database is down: the cookie waits for the next run
+    if action == "set":
         cookies.set(
             COOKIE_NAME,
-            wanted,
-            key="sign_in_cookie_set",
+            value,
+            key=_COMPONENT_KEYS["set"],
             expires_at=datetime.now() + SESSION_ABSOLUTE,
             same_site="strict",
             secure=_https() or None,
         )
-    assert info is not None
-    return info
+        return
+    try:
+        cookies.delete(COOKIE_NAME, key=_COMPONENT_KEYS["delete"])
+    except KeyError:  # drawn, but the manager has not read the browser's cookies yet
+        pass
 
 
 def _client_view(cookie_key: str) -> ClientLink | None:

@@ -126,6 +126,11 @@ def test_the_cookie_keeps_a_reload_signed_in_and_sign_out_makes_a_copy_of_it_use
     _signed_in_as(page, "Ada Lovelace")
     cookie = _session_cookie(page.context)
     assert cookie["sameSite"] == "Strict"
+    # the cookie component's reruns come after the page is drawn: no widget falls out of step
+    expect(page.locator(".st-key-sb_learners_typed input")).to_have_value("1,000")
+    expect(page.locator(".st-key-sb_learners").get_by_role("slider")).to_have_attribute(
+        "aria-valuetext", "1,000"
+    )
     page.reload()
     _signed_in_as(page, "Ada Lovelace")
     expect(page.get_by_role("heading", level=1)).to_have_text("Executive summary")
