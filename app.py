@@ -13,6 +13,8 @@ that session (components/sign_in.py). `python3 tasks.py run` uses single-user mo
 loopback only.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.guard import entry_run, forward_to_requested_page
@@ -25,10 +27,11 @@ from components.scenario_inputs import scenario_sidebar, show_input_problems
 from components.sign_in import account_line, deployment, signed_in_user, write_cookie
 from storage import SessionInfo
 
+FAVICON = str(Path(__file__).parent / "components" / "favicon.png")
 present = presenting()
 st.set_page_config(
     page_title="Training ROI Studio",
-    page_icon=":material/school:",
+    page_icon=FAVICON,  # a local file: a ":material/…:" icon makes browsers fetch it from fonts.gstatic.com
     layout="wide",
     initial_sidebar_state="collapsed" if present else "auto",
 )
