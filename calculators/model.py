@@ -83,6 +83,15 @@ class Option(StrEnum):
     def label(self) -> str:
         return {"micro": "Microlearning", "ilt": "Instructor-led", "blend": "Blended"}[self.value]
 
+    @property
+    def in_sentence(self) -> str:
+        """The option's name inside a sentence: "choose microlearning", "more than the blend".
+
+        >>> [o.in_sentence for o in Option]
+        ['microlearning', 'instructor-led', 'the blend']
+        """
+        return {"micro": "microlearning", "ilt": "instructor-led", "blend": "the blend"}[self.value]
+
 
 FORMAT_OPTION: dict[Format, Option] = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}  # pure formats
 

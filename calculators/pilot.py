@@ -291,7 +291,9 @@ def newcombe_interval(
     la, ua = wilson_interval(successes_a, learners_a, confidence)
     lb, ub = wilson_interval(successes_b, learners_b, confidence)
     d = pb - pa
-    return d - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2), d + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
+    low = d - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2)
+    high = d + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
+    return max(-1.0, low), min(1.0, high)  # a difference of rates: rounding may not step outside ±1
 
 
 def z_test(successes_a: int, learners_a: int, successes_b: int, learners_b: int) -> tuple[float, float]:

@@ -29,7 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from calculators.compare import Attribution, Comparison, KpiRow, Step
-from calculators.model import Option, evaluate
+from calculators.model import evaluate
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.summary import MAX_LEARNERS, Verdict
 from components.chart_spec import Chart, scatter
@@ -203,6 +203,7 @@ ROW_LABELS = {
 def recommendation_text(v: Verdict) -> str:
     """The recommendation in a table cell.
 
+    >>> from calculators.model import Option
     >>> from calculators.summary import Verdict
     >>> recommendation_text(Verdict("too close", Option.MICRO, Option.BLEND, 10.0, 50.0))
     'Microlearning (too close to call with blended)'
@@ -495,10 +496,6 @@ def _level(a: Attribution, x: float, currency: str) -> str:
     return percent(x) if a.measure == "ROI" else money(x, currency)
 
 
-def _option_name(option: Option) -> str:
-    return {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "the blend"}[option]
-
-
 def _share(x: float) -> str:
     return f"{round(100 * x):,} %"
 
@@ -517,15 +514,15 @@ def explain(attribution: Attribution, names: Sequence[object]) -> str:
     measure = "ROI" if a.measure == "ROI" else "net present value"
     if a.basis != "as set":  # both plans put on one basis: say which
         measure = f"{measure} {'as claimed' if a.basis == 'claimed' else 'on defensible figures'}"
-    option = _option_name(a.option)
+    option = a.option.in_sentence
     whose = (
         f"for {option}, the option {base} recommends" if a.option is a.base_recommends else f"for {option}"
     )
     notes: list[str] = []
     if a.recommendation_changes:
         notes.append(
-            f"The recommendation changes: {other} recommends {_option_name(a.other_recommends)}, "
-            f"{base} {_option_name(a.base_recommends)}."
+            f"The recommendation changes: {other} recommends {a.other_recommends.in_sentence}, "
+            f"{base} {a.base_recommends.in_sentence}."
         )
     if a.currencies[0] != a.currencies[1]:
         if a.measure == "NPV":

@@ -24,10 +24,6 @@ SPOKE_WRAP = 14  # characters per line of a radar spoke's name
 MAX_WEIGHT = 10
 
 
-def _name(option: Option) -> str:
-    return {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "blended"}[option]
-
-
 def _score(x: float) -> str:
     return f"{x:.1f}"
 
@@ -51,11 +47,11 @@ def result_sentence(totals: dict[Option, float] | None) -> str:
     if len(leaders) == len(order):
         return f"With your weights, the options tie at {_score(top)} of 5."
     if len(leaders) > 1:
-        names = " and ".join(_name(o) for o in leaders)
-        others = "; ".join(f"{_name(o)} scores {_score(totals[o])}" for o in rest)
+        names = " and ".join(o.label.lower() for o in leaders)
+        others = "; ".join(f"{o.label.lower()} scores {_score(totals[o])}" for o in rest)
         return f"With your weights, {names} tie at {_score(top)} of 5; {others}."
-    others = " and ".join(f"{_score(totals[o])} for {_name(o)}" for o in rest)
-    return f"With your weights, {_name(order[0])} leads: {_score(top)} of 5 against {others}."
+    others = " and ".join(f"{_score(totals[o])} for {o.label.lower()}" for o in rest)
+    return f"With your weights, {order[0].label.lower()} leads: {_score(top)} of 5 against {others}."
 
 
 def radar_title(totals: dict[Option, float] | None) -> str:
@@ -68,7 +64,7 @@ def radar_title(totals: dict[Option, float] | None) -> str:
         return "No weights: nothing to score"
     order = ranking(totals)
     first = f"{order[0].label} scores {_score(totals[order[0]])} of 5"
-    return ", ".join([first] + [f"{_name(o)} {_score(totals[o])}" for o in order[1:]])
+    return ", ".join([first] + [f"{o.label.lower()} {_score(totals[o])}" for o in order[1:]])
 
 
 def radar_figure(

@@ -97,10 +97,6 @@ def basis_flip_warning(summary: CostSummary) -> str | None:
     )
 
 
-def _option_name(option: Option) -> str:
-    return {Option.MICRO: "microlearning", Option.ILT: "instructor-led", Option.BLEND: "the blend"}[option]
-
-
 def _loss_clause(chance: float | None) -> str:
     if chance is None:
         return ""
@@ -134,32 +130,32 @@ def headline(
         top = max(screen, key=lambda o: screen[o].npv)
         text = (
             f"No option pays back on {basis}: the best net present value is {money(screen[top].npv, cur)} "
-            f"over {years} ({_option_name(top)})."
+            f"over {years} ({top.in_sentence})."
         )
         if verdict.difference <= verdict.band:
             return text + (
-                f" On cost, {_option_name(best)} and {_option_name(other)} are too close to call "
+                f" On cost, {best.in_sentence} and {other.in_sentence} are too close to call "
                 f"({money(verdict.difference, cur)} apart, under {band} of cost)."
             )
         return text + (
-            f" If you train anyway, {_option_name(best)} costs least: {money(r.costs, cur)} against "
-            f"{money(screen[other].costs, cur)} for {_option_name(other)}."
+            f" If you train anyway, {best.in_sentence} costs least: {money(r.costs, cur)} against "
+            f"{money(screen[other].costs, cur)} for {other.in_sentence}."
         )
     if verdict.call == "too close":
         return (
-            f"Too close to call on {basis}: {_option_name(best)} and {_option_name(other)} differ by "
+            f"Too close to call on {basis}: {best.in_sentence} and {other.in_sentence} differ by "
             f"{money(verdict.difference, cur)} in net present value, under {band} of their cost. "
             "Decide on other grounds (Decision matrix) or test both first (Pilot planner)."
         )
-    lead = f"net present value {money(r.npv, cur)} over {years}, {money(verdict.difference, cur)} more than {_option_name(other)}"
+    lead = f"net present value {money(r.npv, cur)} over {years}, {money(verdict.difference, cur)} more than {other.in_sentence}"
     if chance_of_loss is not None and chance_of_loss >= 0.5:
         text = (
-            f"On {basis}, {_option_name(best)} leads ({lead}), but it loses money in "
+            f"On {basis}, {best.in_sentence} leads ({lead}), but it loses money in "
             f"{percent(100 * chance_of_loss)} of simulated outcomes: a loss is more likely than a gain, so "
             "test it before committing (Pilot planner)."
         )
     else:
-        text = f"On {basis}, choose {_option_name(best)}: {lead}." + _loss_clause(chance_of_loss)
+        text = f"On {basis}, choose {best.in_sentence}: {lead}." + _loss_clause(chance_of_loss)
     if not scenario.conservative:
         d = defensible[best]
         if d.npv <= 0:
@@ -182,6 +178,6 @@ def driver_sentence(bars: list[TornadoBar], option: Option, currency: str) -> st
     b = bars[0]
     return (
         f"What moves the answer most: {b.label}. Across {input_value(b.field, b.low_input, currency)} to "
-        f"{input_value(b.field, b.high_input, currency)}, the net present value of {_option_name(option)} "
+        f"{input_value(b.field, b.high_input, currency)}, the net present value of {option.in_sentence} "
         f"runs from {money(b.low_result, currency)} to {money(b.high_result, currency)}."
     )
