@@ -11,6 +11,7 @@ import streamlit as st
 
 from calculators.scenario import Scenario
 from components.scenario_inputs import current_scenario, update_scenario
+from components.steering import parse_amount
 from components.theme import presentation_overlay
 
 PARAM = "present"
@@ -53,6 +54,13 @@ def _from_strip(field: str) -> None:
     update_scenario(**{field: st.session_state[STRIP[field]]})
 
 
+def _learners_typed() -> None:
+    """The strip's learner count, read as people write it ("25,000", "25k") and validated by the model."""
+    raw = str(st.session_state.get(STRIP["learners"], ""))
+    value = parse_amount(raw)
+    update_scenario(learners=raw if value is None else (round(value) if value.is_integer() else value))
+
+
 def present_button() -> None:
     """The sidebar button that enters presentation mode (drawn above the inputs)."""
     st.sidebar.button(
@@ -68,15 +76,16 @@ def presentation_bar(scenario: Scenario | None = None) -> None:
     scenario = scenario or current_scenario()
     for field, key in STRIP.items():  # the strip shows the scenario (one writer: the scenario)
         st.session_state[key] = getattr(scenario, field)
+    st.session_state[STRIP["learners"]] = f"{scenario.learners:,}"  # typed as people write it: 25,000
     exit_column, learners_column, mix_column, horizon_column = st.columns(
         [1.2, 1.4, 2, 1.4], vertical_alignment="bottom"
     )
     exit_column.button(
         "Exit presentation", key="present_exit", on_click=_leave, icon=":material/close_fullscreen:"
     )
-    learners_column.number_input(
-        "Learners", 1, 100_000, step=100, key=STRIP["learners"], on_change=_from_strip, args=("learners",),
-        help="Type any count; the arrows step by 100.",
+    learners_column.text_input(
+        "Learners", key=STRIP["learners"], on_change=_learners_typed, max_chars=20,
+        help="Type any count, as you would write it: 5,000 or 5k.",
     )  # fmt: skip
     mix_column.slider(
         "Learners in the instructor-led foundation", 0.0, 100.0, step=1.0, format="%.0f%%",

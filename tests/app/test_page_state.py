@@ -67,14 +67,26 @@ def test_presentation_mode_survives_page_changes_and_exits_cleanly(app):
 def test_presentation_strip_changes_learners_without_leaving_the_mode(app):
     """'What about 5,000 learners?': typed on the page in presentation mode."""
     at = app(query={"present": "1"}, page="pages/costs.py")
-    at.number_input(key="present_learners").set_value(5_000).run()
+    assert at.text_input(key="present_learners").value == "1,000"
+    at.text_input(key="present_learners").input("5,000").run()
     assert not at.exception
+    assert at.text_input(key="present_learners").value == "5,000"
     assert at.query_params["learners"] == "5000" and at.query_params["present"] == "1"
     assert any("5,000 learners" in c.value for c in at.caption)  # the cost tiles follow
     at.slider(key="present_horizon").set_value(5).run()
     assert at.query_params["horizon_years"] == "5"
     at.button(key="present_exit").click().run()
     assert at.sidebar.select_slider(key="sb_learners").value == 5_000  # the sidebar shows the same scenario
+
+
+def test_the_strip_reads_25k_and_reports_nonsense_without_losing_the_count(app):
+    at = app(query={"present": "1", "learners": "2000"})
+    at.text_input(key="present_learners").input("25k").run()
+    assert at.query_params["learners"] == "25000"
+    at.text_input(key="present_learners").input("lots").run()
+    assert not at.exception and at.query_params["learners"] == "25000"
+    assert at.text_input(key="present_learners").value == "25,000"
+    assert any("Learners" in w.value and "lots" in w.value for w in at.warning)
 
 
 def test_pilot_plan_and_decision_weights_survive_and_travel_in_the_link(app):
