@@ -51,7 +51,11 @@ def hours_scale(low: float, high: float, step: float) -> list[float]:
     ([0.0, 0.5, 1.0, 1.5], 89)
     """
     grid: set[float] = set()
-    for start, stop, increment in ((low, 1.0, step), (1.0, 8.0, max(step, 0.25)), (8.0, high, max(step, 1.0))):
+    for start, stop, increment in (
+        (low, 1.0, step),
+        (1.0, 8.0, max(step, 0.25)),
+        (8.0, high, max(step, 1.0)),
+    ):
         start, stop = max(start, low), min(stop, high)
         if stop >= start:
             count = round((stop - start) / increment)
