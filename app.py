@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.guard import entry_run, forward_to_requested_page
+from components.hardening import crafted_value_seen, harden_widgets
 from components.page_state import load_page_settings_from_link, sync_address_bar
 from components.presentation import present_button, presentation_bar, presenting
 from components.presentation_style import apply_presentation_style, apply_print_style
@@ -27,6 +28,7 @@ from components.scenario_inputs import scenario_sidebar, show_input_problems
 from components.sign_in import account_line, deployment, signed_in_user, write_cookie
 from storage import SessionInfo
 
+harden_widgets()  # a crafted number-box value gets its default, not an exception inside Streamlit
 FAVICON = str(Path(__file__).parent / "components" / "favicon.png")
 present = presenting()
 st.set_page_config(
@@ -97,6 +99,8 @@ if present:
 sync_address_bar(scenario, ranges, present)
 apply_print_style()  # on paper only: the page without sidebar, navigation and buttons
 show_input_problems()
+if crafted_value_seen():
+    st.warning("A value sent for a number box was not a number; the box went back to its default.")
 with entry_run():
     pg.run()
 if account is not None:

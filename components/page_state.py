@@ -16,6 +16,7 @@ page. So that nothing a user did is lost:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -34,6 +35,7 @@ from calculators.settings import (
     settings_to_query,
 )
 from components.guard import TARGET_PARAM
+from components.safe_text import plain
 from components.scenario_inputs import PROBLEMS_KEY, update_scenario
 
 LOADED_KEY = "page_settings_loaded_from_link"
@@ -80,9 +82,50 @@ def put_page_settings(settings: PageSettings) -> None:
 
 
 def seed(name: str) -> None:
-    """Give a page setting's widget its value before it is drawn (the default if none yet)."""
+    """Give a page setting's widget its value before it is drawn (the default if none yet).
+
+    A value the model refuses (a crafted widget state: a NaN or infinite random seed, a text
+    where a number belongs) is replaced by the default before the widget sees it, and said
+    in a message at the widget's place, instead of an exception inside the widget."""
     if name not in st.session_state:
         st.session_state[name] = default_value(name)
+        return
+    value = st.session_state[name]
+    if name.startswith(RATING_PREFIX) or isinstance(value, bool):
+        return
+    if isinstance(value, float | int | str) and not (isinstance(value, float) and not math.isfinite(value)):
+        _, problems = apply_settings(PageSettings(), {name: value}, strict=True)
+        if not problems:
+            return
+    fallback = default_value(name)
+    st.warning(plain(f"{_label(name)}: {_shown_value(value)} cannot be used; back to {fallback}."))
+    st.session_state[name] = fallback
+
+
+def guard_number(key: str, low: float, high: float, default: float) -> None:
+    """Before a number box that is not a page setting: a stored value that is not a finite
+    number within [low, high] (a crafted widget state) becomes `default`, with a message."""
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and low <= value <= high
+    ):
+        return
+    st.warning(plain(f"{_shown_value(value)} cannot be used here; back to {default:g}."))
+    st.session_state[key] = type(default)(default)
+
+
+def _label(name: str) -> str:
+    return PageSettings.model_fields[name].description or name if name in PageSettings.model_fields else name
+
+
+def _shown_value(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def setting(name: str) -> Any:

@@ -72,14 +72,32 @@ def _table(scenario: Scenario, overrides: dict[str, tuple[float, float]]) -> pd.
     )
 
 
+def ranged_row(row: object) -> str | None:
+    """The input of a ranges-table row as the browser numbers it ("0", "1", ...), or None.
+
+    >>> ranged_row("0") == RANGED_FIELDS[0], ranged_row("999"), ranged_row("abc"), ranged_row("-1")
+    (True, None, None, None)
+    """
+    text = str(row)
+    if not text.isdigit() or len(text) > 4 or int(text) >= len(RANGED_FIELDS):
+        return None
+    return RANGED_FIELDS[int(text)]
+
+
 def _apply_edits(scenario: Scenario, editor_key: str) -> None:
     """on_change: fold the editor's edits into the overrides, then start a fresh editor."""
-    edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+    state = st.session_state.get(editor_key, {})
+    edits = state.get("edited_rows", {}) if isinstance(state, dict) else {}
     overrides = current_ranges()
     base = effective(scenario)
     problems = []
-    for row, change in edits.items():
-        field = RANGED_FIELDS[int(row)]
+    for row, change in edits.items() if isinstance(edits, dict) else ():
+        field = ranged_row(row)
+        if field is None or not isinstance(change, dict):  # a crafted widget state: no such row
+            problems.append(
+                f"A change to row {str(row)[:20]!r} of the ranges table was ignored: there is no such row."
+            )
+            continue
         low, _, high = all_triangles(base, overrides)[field]
         low, high = change.get("Low", low), change.get("High", high)
         checked, message = validate_range(field, low, high)

@@ -99,3 +99,9 @@ def test_the_generated_local_secret_is_a_cookie_key_the_app_accepts(tmp_path):
     _tasks().ensure_local_secret(path)
     settings = read_settings({}, secrets_file=path)
     assert settings.single_user is False and settings.cookie_key == tomllib.loads(path.read_text())["cookie_key"]
+
+
+def test_the_server_listens_on_loopback_and_checks_the_host_by_default():
+    """SECURITY.md, Platform: DNS rebinding and exposure on every interface."""
+    assert CONFIG["server"]["address"] == "127.0.0.1"
+    assert set(CONFIG["server"]["allowedHosts"]) == {"localhost", "127.0.0.1", "::1"}
