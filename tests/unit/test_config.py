@@ -105,3 +105,21 @@ def test_the_server_listens_on_loopback_and_checks_the_host_by_default():
     """SECURITY.md, Platform: DNS rebinding and exposure on every interface."""
     assert CONFIG["server"]["address"] == "127.0.0.1"
     assert set(CONFIG["server"]["allowedHosts"]) == {"localhost", "127.0.0.1", "::1"}
+
+
+def test_the_audit_step_fails_on_a_vulnerable_pin_and_never_calls_a_skipped_audit_clean():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("audit", ROOT / "scripts" / "audit.py")
+    audit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(audit)
+    vulnerable = {
+        "dependencies": [
+            {"name": "streamlit", "version": "1.53.0", "vulns": [{"id": "GHSA-demo", "fix_versions": ["1.54.0"]}]},
+            {"name": "plotly", "version": "6.0.0", "vulns": []},
+        ]
+    }
+    code, message = audit.verdict(vulnerable)
+    assert code == 1 and "streamlit 1.53.0: GHSA-demo (fixed in 1.54.0)" in message
+    code, message = audit.verdict({"dependencies": [{"name": "plotly", "skip_reason": "not found"}]})
+    assert code == 0 and message.startswith("Dependency audit NOT done")
