@@ -36,7 +36,9 @@ def show_messages() -> None:
 
 
 def role_label(role: Role) -> str:
-    """>>> role_label(Role.VIEWER)
+    """A role's one-word name.
+
+    >>> role_label(Role.VIEWER)
     'Viewer'
     """
     return ROLE_WORDS[role].split(":")[0]
