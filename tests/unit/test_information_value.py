@@ -1,0 +1,71 @@
+"""Value of information (issue 13): closed forms, ordering, collapse to zero, same draws as the
+Monte Carlo page, reproducibility, finiteness."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from calculators.information_value import evpi, partial_evpi, value_of_information
+from calculators.model import Option, effective
+from calculators.ranges import RANGED_FIELDS
+from calculators.scenario import Scenario
+from calculators.simulation import monte_carlo
+from tests.strategies import valid_scenarios
+
+
+def _normal_evpi(mu: float, sigma: float) -> float:
+    """Closed form for two options whose NPV difference is N(mu, sigma)."""
+    z = abs(mu) / sigma
+    phi = math.exp(-0.5 * (mu / sigma) ** 2) / math.sqrt(2 * math.pi)
+    return sigma * phi - abs(mu) * 0.5 * math.erfc(z / math.sqrt(2))
+
+
+@pytest.mark.parametrize(
+    ("mu", "sigma"), [(0.0, 1_000.0), (500.0, 1_000.0), (-2_000.0, 1_500.0), (5_000.0, 800.0)]
+)
+def test_evpi_matches_the_closed_form_for_a_normal_difference(mu, sigma):
+    rng = np.random.default_rng(11)
+    difference = rng.normal(mu, sigma, 1_000_000)
+    value, se = evpi({"a": np.zeros_like(difference), "b": difference})
+    assert abs(value - _normal_evpi(mu, sigma)) <= 4 * se + 1e-6
+
+
+def test_partial_evpi_of_the_deciding_input_equals_evpi_and_of_noise_is_near_zero():
+    rng = np.random.default_rng(3)
+    x, noise = rng.uniform(-1, 1, 200_000), rng.uniform(-1, 1, 200_000)
+    npv = {"a": np.zeros_like(x), "b": 1_000 * x}
+    total, se = evpi(npv)
+    assert partial_evpi(npv, x) == pytest.approx(total, rel=0.02)
+    assert partial_evpi(npv, noise) <= 0.02 * total, "an input that does not matter is worth about nothing"
+
+
+@settings(max_examples=12, deadline=None)
+@given(scenario=valid_scenarios())
+def test_evpi_bounds_every_partial_evpi_and_all_are_finite_and_non_negative(scenario):
+    info = value_of_information(scenario, draws=2_000, seed=5)
+    assert math.isfinite(info.evpi) and math.isfinite(info.standard_error) and info.evpi >= 0
+    assert all(math.isfinite(v) and 0 <= v <= info.evpi + 1e-9 for v in info.partial.values())
+    assert set(info.partial) == set(RANGED_FIELDS)
+
+
+def test_everything_is_zero_when_every_range_collapses_to_a_point():
+    scenario = Scenario()
+    base = effective(scenario)
+    points = {f: (float(getattr(base, f)), float(getattr(base, f))) for f in RANGED_FIELDS}
+    info = value_of_information(scenario, draws=2_000, seed=1, overrides=points)
+    assert info.evpi == 0 and info.standard_error == 0
+    assert all(v == 0 for v in info.partial.values())
+
+
+def test_the_draws_are_the_monte_carlo_page_s_own_and_reproducible():
+    scenario = Scenario(learners=2_500)
+    info = value_of_information(scenario, draws=5_000, seed=42)
+    mc = monte_carlo(scenario, draws=5_000, seed=42)
+    assert info.evpi == pytest.approx(evpi(mc.npv)[0], abs=1e-6)
+    again = value_of_information(scenario, draws=5_000, seed=42)
+    assert again == info
+    assert info.best_on_average == max(Option, key=lambda o: float(np.mean(mc.npv[o])))
