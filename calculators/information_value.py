@@ -110,7 +110,8 @@ def partial_evpi(npv: Mapping[Any, FloatArray], x: FloatArray, bins: int | None 
     ordered = m[np.argsort(x, kind="stable")]
     informed = _binned_best(ordered, k)
     noise_floor = _binned_best(m[np.random.default_rng(0).permutation(n)], k)  # orders by nothing
-    value = float(informed - noise_floor * math.sqrt(_unexplained(ordered, k)))
+    best_now = float(m.mean(axis=0).max())
+    value = float(informed - best_now - (noise_floor - best_now) * math.sqrt(_unexplained(ordered, k)))
     return min(max(value, 0.0), max(evpi(npv)[0], 0.0))
 
 

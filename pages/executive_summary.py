@@ -9,6 +9,7 @@ from components.compare_panel import compare_with_defaults
 from components.cost_tiles import evidence_caption, scale_tiles
 from components.export_panel import downloads
 from components.guard import require_entry
+from components.information_view import summary_sentence
 from components.messages import basis_flip_warning, basis_line, driver_sentence
 from components.model_cache import cached_tornado
 from components.model_charts import cumulative_net_figure
@@ -38,6 +39,7 @@ flip = basis_flip_warning(summary)
 if flip:
     st.info(flip, icon=":material/swap_horiz:")
 
+st.markdown(summary_sentence(scenario, current_ranges()))
 show_chart(cost_curves_figure(summary), key="summary_cost_chart")
 show_chart(cumulative_net_figure(answer.screen, scenario.currency), key="summary_payback_chart")
 st.caption(evidence_caption(scenario))

@@ -5,6 +5,7 @@ import streamlit as st
 from calculators.roi import Option
 from components.formatting import percent
 from components.guard import require_entry
+from components.information_view import information_section
 from components.kpi import Tile, kpi_row
 from components.messages import basis_line
 from components.page_state import page_part, seed
@@ -84,6 +85,7 @@ def simulation() -> None:
         f"{draws:,} draws of every uncertain input ({distribution}, random seed {random_seed}) between the low and high values "
         "on the Sensitivity page; decisions (horizon, nudge cadence, mix) stay fixed."
     )
+    information_section(scenario, draws, int(random_seed), distribution, overrides)
 
 
 simulation()

@@ -41,6 +41,13 @@ def test_partial_evpi_of_the_deciding_input_equals_evpi_and_of_noise_is_near_zer
     total, se = evpi(npv)
     assert partial_evpi(npv, x) == pytest.approx(total, rel=0.02)
     assert partial_evpi(npv, noise) <= 0.02 * total, "an input that does not matter is worth about nothing"
+    # a partly informative input: between nothing and everything, and blind to a common level
+    blurred = {"a": np.zeros_like(x), "b": 1_000 * x + rng.normal(0, 600, x.size)}
+    part = partial_evpi(blurred, x)
+    assert 0.2 * evpi(blurred)[0] < part < 0.9 * evpi(blurred)[0]
+    shifted = {k: v + 25_000.0 for k, v in blurred.items()}
+    assert evpi(shifted)[0] == pytest.approx(evpi(blurred)[0])
+    assert partial_evpi(shifted, x) == pytest.approx(part)
 
 
 @settings(max_examples=12, deadline=None)

@@ -17,6 +17,7 @@ import pytest
 from calculators.compare import compare as compare_plans
 from calculators.decision import CRITERIA, default_ratings, weighted_totals
 from calculators.goal_seek import goal_seek, metric_curve
+from calculators.information_value import value_of_information
 from calculators.pilot import compare
 from calculators.roi import Option, all_returns, best_share, waterfall
 from calculators.scenario import Format, Scenario
@@ -27,6 +28,7 @@ from components.charts import breakeven_figure, cost_curves_figure, cost_per_lea
 from components.compare_view import cost_figure, cumulative_figure
 from components.decision_view import radar_figure
 from components.formatting import hours, input_value
+from components.information_view import information_figure
 from components.model_charts import blend_figure, cumulative_net_figure, retention_figure, waterfall_figure
 from components.pilot_view import results_figure, sample_size_figure
 from components.presentation_style import STYLESHEET
@@ -86,6 +88,7 @@ def figures() -> dict[str, go.Figure]:
         "pilot_results": results_figure({30: (48, 80, 56, 70)}, {30: compare(48, 80, 56, 70)}),
         "compare_payback": cumulative_figure(plans, ["Our plan", "Bigger cohort"]),
         "compare_cost": cost_figure(plans, ["Our plan", "Bigger cohort"]),
+        "information_value": information_figure(value_of_information(S.with_changes(learners=300), 2_000, 7), USD),
     }
 
 

@@ -1,0 +1,144 @@
+"""What finding out is worth, on screen: the Monte Carlo page's section and the summary's sentence.
+
+The numbers come from `calculators.information_value` over the same seeded draws as the
+Monte Carlo run beside them, cached on exactly their inputs (shared by all users: inputs
+only). Above 10^5 draws the estimate uses the first 10^5 (sorting a million draws per
+input would cost seconds for little precision); the page says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from calculators.information_value import InformationValue, value_of_information
+from calculators.scenario import Scenario, input_title
+from calculators.settings import default_value
+from calculators.simulation import Distribution
+from components.chart_spec import Chart, bar
+from components.formatting import currency_symbol, money
+from components.presentation import show_chart
+from components.theme import GRID, INK, MARK_SIZE, frame, money_ticks, wrap
+
+MAX_DRAWS = 100_000
+ROW = 34  # px per input in the chart
+
+
+@st.cache_data(max_entries=16, show_spinner="Working out what finding out is worth…")
+def _cached(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> InformationValue:
+    scenario = Scenario.model_validate_json(scenario_json)
+    return value_of_information(scenario, draws, seed, distribution, dict(ranges))  # type: ignore[arg-type]
+
+
+def information_value(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    ranges: Mapping[str, tuple[float, float]],
+) -> InformationValue:
+    """`value_of_information`, cached on its inputs, at most `MAX_DRAWS` draws."""
+    return _cached(
+        scenario.model_dump_json(), min(draws, MAX_DRAWS), seed, distribution, tuple(sorted(ranges.items()))
+    )
+
+
+def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> str:
+    """One plain sentence for the Executive summary (the summary's own 10,000-draw run)."""
+    info = information_value(
+        scenario, int(default_value("mc_draws")), int(default_value("mc_seed")), "triangular", ranges
+    )
+    cur = scenario.currency
+    if info.evpi <= 0:
+        return (
+            "Resolving the uncertainty would not change the choice in any simulated outcome: "
+            "a pilot or study could not pay for itself."
+        )
+    top = info.ranked(1)
+    lead = (
+        f" Of the inputs, {input_title(top[0][0]).lower()} is the most worth finding out (up to {money(top[0][1], cur)})."
+        if top and top[0][1] > 0
+        else ""
+    )
+    return (
+        f"Resolving every uncertainty before choosing could be worth at most {money(info.evpi, cur)}: "
+        f"a pilot or study that costs more cannot pay for itself.{lead}"
+    )
+
+
+def information_figure(info: InformationValue, currency: str, top: int = 10) -> go.Figure:
+    """Partial EVPI per input, largest on top: what each input is worth finding out."""
+    shown = [(f, v) for f, v in info.ranked(top) if v > 0][::-1]
+    fig = Chart()
+    fig.add_trace(
+        bar(
+            y=[input_title(f) for f, _ in shown],
+            x=[v for _, v in shown],
+            orientation="h",
+            width=0.5,
+            marker={"color": INK, "opacity": 0.75},
+            text=[money(round(v), currency) for _, v in shown],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: worth up to %{text}<extra></extra>",
+            name="Worth finding out",
+        )
+    )
+    if shown:
+        field, value = shown[-1]
+        title = f"Learning {input_title(field).lower()} is worth most: up to {money(value, currency)}"
+    else:
+        title = "No single input is worth finding out on its own"
+    frame(
+        fig, title, x_title=f"Expected value of learning it ({currency})", y_title="",
+        subtitle=f"Resolving everything at once: up to {money(info.evpi, currency)}",
+        height=ROW * max(len(shown), 1) + 190,
+    )  # fmt: skip
+    values = [v for _, v in shown] or [0.0]
+    fig.update_xaxes(showgrid=True, gridcolor=GRID, range=[0, 1.25 * max(values) or 1])
+    fig.update_yaxes(tickfont={"size": MARK_SIZE + 1}, ticktext=[wrap(input_title(f), 28) for f, _ in shown],
+                     tickvals=[input_title(f) for f, _ in shown])  # fmt: skip
+    money_ticks(fig, currency_symbol(currency), axis="x", values=[0.0, *values])
+    return fig.figure()
+
+
+def information_section(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    ranges: Mapping[str, tuple[float, float]],
+) -> None:
+    """The Monte Carlo page's "Is it worth finding out first?" section."""
+    info = information_value(scenario, draws, seed, distribution, ranges)
+    cur = scenario.currency
+    st.subheader("Is it worth finding out more before choosing?")
+    if info.evpi <= 0:
+        st.markdown(
+            f"No. In every one of the {info.draws:,} simulated outcomes **{info.best_on_average.label.lower()}** is "
+            "the best choice, so knowing the uncertain inputs first would not change the decision: a pilot, "
+            "survey or study could not pay for itself here (it may still be worth running to learn how well "
+            "the training works)."
+        )
+        return
+    st.markdown(
+        f"Choosing now, the best bet is **{info.best_on_average.label.lower()}** (highest average net present "
+        f"value). If every uncertain input were known first, the choice could follow each outcome; on average "
+        f"that is worth **{money(round(info.evpi), cur)}** more (± {money(round(info.standard_error), cur)}, one "
+        "standard error). "
+        "That is the most any pilot, survey or study could be worth: one that costs more cannot pay for itself."
+    )
+    show_chart(information_figure(info, cur), key="mc_information_chart")
+    used = (
+        f"the first {info.draws:,} of the {draws:,} draws"
+        if draws > info.draws
+        else f"the same {info.draws:,} draws"
+    )
+    st.caption(
+        f"Expected value of perfect information, in total and per input (learning that input alone), from {used}; "
+        "per input by sorting the draws by it into equal bins (Sadatsafavi et al. 2013; Strong & Oakley 2013), "
+        "less the noise such bins show for an input that explains nothing. The Sensitivity page's tornado says "
+        "what moves the answer; this says what is worth finding out."
+    )

@@ -1,0 +1,41 @@
+"""What finding out is worth, on screen (issue 13): the Monte Carlo page's section and the
+Executive summary's sentence, from the same draws, in the scenario's currency, never NaN."""
+
+from __future__ import annotations
+
+import re
+
+from calculators.information_value import value_of_information
+from calculators.scenario import Scenario
+from calculators.settings import default_value
+from components.formatting import money
+
+
+def _text(at) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(str(e.value) for kind in ("markdown", "caption", "subheader") for e in getattr(at, kind))
+
+
+def test_the_monte_carlo_page_says_what_finding_out_is_worth(app):
+    at = app(query={"learners": "300"}, page="pages/monte_carlo.py")
+    assert not at.exception
+    text = _text(at)
+    assert "Is it worth finding out more before choosing?" in text
+    info = value_of_information(
+        Scenario(learners=300), int(default_value("mc_draws")), int(default_value("mc_seed"))
+    )
+    assert info.evpi > 0
+    assert f"**{money(round(info.evpi), 'USD')}** more" in text
+    assert "nan" not in text.lower() and "inf" not in re.sub(r"information|infer|inform", "", text.lower())
+
+
+def test_when_nothing_could_change_the_choice_the_page_says_so(app):
+    at = app(page="pages/monte_carlo.py")  # the defaults: microlearning wins in every draw
+    assert not at.exception
+    assert "would not change the decision" in _text(at)
+
+
+def test_the_summary_states_the_most_a_pilot_could_be_worth(app):
+    at = app(query={"learners": "300", "currency": "EUR"})
+    assert not at.exception
+    sentence = next(m.value for m in at.markdown if m.value.startswith("Resolving every uncertainty"))
+    assert "€" in sentence and "cannot pay for itself" in sentence
