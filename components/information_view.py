@@ -13,12 +13,21 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import streamlit as st
 
-from calculators.information_value import InformationValue, value_of_information
+from calculators.information_value import (
+    PILOT_MONTHS,
+    PILOT_SIZES,
+    InformationValue,
+    PilotValue,
+    pilot_values,
+    value_of_information,
+)
+from calculators.pilot import EFFECTS
 from calculators.scenario import Scenario, input_title
 from calculators.settings import default_value
 from calculators.simulation import Distribution
 from components.chart_spec import Chart, bar
-from components.formatting import currency_symbol, money
+from components.formatting import currency_symbol, learners, money
+from components.kpi import Tile, kpi_row
 from components.presentation import show_chart
 from components.theme import GRID, INK, MARK_SIZE, frame, money_ticks, wrap
 
@@ -141,4 +150,59 @@ def information_section(
         "per input by sorting the draws by it into equal bins (Sadatsafavi et al. 2013; Strong & Oakley 2013), "
         "less the noise such bins show for an input that explains nothing. The Sensitivity page's tornado says "
         "what moves the answer; this says what is worth finding out."
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner="Simulating what the pilot could learn…")
+def _cached_pilot(
+    scenario_json: str, field: str, direction: int, baseline: float, sizes: tuple[int, ...], ranges: tuple
+) -> list[PilotValue]:
+    scenario = Scenario.model_validate_json(scenario_json)
+    seed = int(default_value("mc_seed"))
+    return pilot_values(scenario, field, direction, baseline, sizes, int(default_value("mc_draws")), seed,
+                        "triangular", dict(ranges))  # fmt: skip
+
+
+def pilot_value_section(
+    scenario: Scenario, field: str, direction: int, baseline: float, per_arm: int,
+    ranges: Mapping[str, tuple[float, float]], outcome: str,
+) -> None:  # fmt: skip
+    """The Pilot page's "Is the pilot worth it?": EVSI against cost, a verdict, the best size."""
+    counted = scenario.model_copy(update={EFFECTS[field].stream: True})
+    sizes = tuple(sorted({*PILOT_SIZES, int(per_arm)} - {0}))
+    results = _cached_pilot(
+        counted.model_dump_json(), field, direction, baseline, sizes, tuple(sorted(ranges.items()))
+    )
+    cur = scenario.currency
+    planned = next(r for r in results if r.learners_per_arm == int(per_arm))
+    best = max(results, key=lambda r: r.net)
+    kpi_row(
+        [
+            Tile("What the pilot's answer is worth", money(round(planned.evsi), cur),
+                 f"expected gain from choosing after it; at most {money(round(planned.ceiling), cur)} for this effect"),
+            Tile("What the pilot costs", money(round(planned.cost), cur),
+                 f"{learners(planned.learners_per_arm)} per arm, both formats, and {PILOT_MONTHS} months of waiting"),
+            Tile("Net value of the pilot", money(round(planned.net), cur), "worth minus cost"),
+        ]
+    )  # fmt: skip
+    if best.net > 0:
+        st.success(
+            f"Pilot first: a pilot of {learners(best.learners_per_arm)} per arm is expected to be worth "
+            f"{money(round(best.evsi), cur)} against its cost of {money(round(best.cost), cur)} "
+            f"(net {money(round(best.net), cur)}), the best of the sizes tried."
+        )
+    else:
+        st.info(
+            f"Decide now: no pilot size tried is worth its cost. Learning this effect exactly would be worth at most "
+            f"{money(round(planned.ceiling), cur)}; the smallest pilot ({learners(results[0].learners_per_arm)} per arm) "
+            f"costs {money(round(results[0].cost), cur)}. A pilot may still be worth running to learn how well the "
+            "training works, but not to choose the format."
+        )
+    st.caption(
+        f"Expected value of sample information by preposterior simulation over {int(default_value('mc_draws')):,} "
+        f"draws: each draw's true effect gives arm B's rate; the pilot's {outcome} counts are binomial; each arm's "
+        "rate is updated from a uniform prior (beta-binomial) and the decision follows the pilot's estimate "
+        f"(Strong et al. 2015). Costs: the pilot's learners at both formats' cost per learner, and {PILOT_MONTHS} "
+        "months of the expected net benefit of deciding now. The benefit stream is counted, as in section 4. "
+        f"Sizes tried: {', '.join(f'{n:,}' for n in sizes)} per arm."
     )

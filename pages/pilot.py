@@ -18,6 +18,7 @@ from calculators.scenario import ARTICLE_000, ARTICLE_002, INPUTS, Format
 from calculators.settings import PILOT_COUNTS, SETTING_NAMES
 from components.formatting import learners, percent
 from components.guard import require_entry
+from components.information_view import pilot_value_section
 from components.kpi import Tile, format_label, kpi_row
 from components.page_state import seed
 from components.pilot_view import (
@@ -32,6 +33,7 @@ from components.pilot_view import (
     significance_input,
 )
 from components.presentation import show_chart
+from components.risk_inputs import current_ranges
 from components.scenario_inputs import current_scenario
 
 require_entry("pilot")
@@ -328,4 +330,13 @@ else:
         + ("" if check.stream_was_on else " (it is off in your sidebar; the check switches it on)")
         + ". Read arm A as the group the effect is measured against. "
         + ("Team randomisation divides the learners by the design effect. " if clustered else "")
+    )
+
+# --- 5. Value of the pilot --------------------------------------------------------------------
+st.subheader("5 · Is the pilot worth it before choosing?")
+if per_arm_enrolled <= 0:
+    st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
+else:
+    pilot_value_section(
+        scenario, field, effect.direction, baseline, int(per_arm_enrolled), current_ranges(), effect.outcome
     )

@@ -39,3 +39,16 @@ def test_the_summary_states_the_most_a_pilot_could_be_worth(app):
     assert not at.exception
     sentence = next(m.value for m in at.markdown if m.value.startswith("Resolving every uncertainty"))
     assert "€" in sentence and "cannot pay for itself" in sentence
+
+
+def test_the_pilot_page_weighs_the_pilot_against_its_cost(app):
+    at = app(query={"learners": "60", "productivity_on": "1"}, page="pages/pilot.py")
+    assert not at.exception
+    assert "5 · Is the pilot worth it before choosing?" in [s.value for s in at.subheader]
+    labels = [m.label for m in at.metric]
+    assert {"What the pilot's answer is worth", "What the pilot costs", "Net value of the pilot"} <= set(
+        labels
+    )
+    verdicts = [m.value for m in at.info] + [m.value for m in at.success]
+    assert any(v.startswith(("Decide now", "Pilot first")) for v in verdicts)
+    assert all("nan" not in str(m.value).lower() for m in at.metric)

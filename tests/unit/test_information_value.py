@@ -76,3 +76,35 @@ def test_the_draws_are_the_monte_carlo_page_s_own_and_reproducible():
     again = value_of_information(scenario, draws=5_000, seed=42)
     assert again == info
     assert info.best_on_average == max(Option, key=lambda o: float(np.mean(mc.npv[o])))
+
+
+# --- the pilot (EVSI) -------------------------------------------------------------------------
+
+PRODUCTIVITY = "micro_productivity_gain_pct"
+
+
+def test_a_pilot_is_worth_no_more_than_learning_its_effect_exactly_and_tends_to_it():
+    from calculators.information_value import pilot_values
+
+    scenario = Scenario(learners=60, productivity_on=True)
+    results = pilot_values(scenario, PRODUCTIVITY, +1, 0.35, sizes=(50, 400, 10_000_000))
+    ceiling = results[0].ceiling
+    assert ceiling > 0
+    assert all(0 <= r.evsi <= r.ceiling == ceiling for r in results)
+    assert results[-1].evsi == pytest.approx(ceiling, rel=0.05), "a huge pilot learns the effect itself"
+    assert [r.cost for r in results] == sorted(r.cost for r in results)
+    assert all(r.net == r.evsi - r.cost for r in results)
+    assert pilot_values(scenario, PRODUCTIVITY, +1, 0.35, sizes=(50, 400)) == results[:2], "seeded per size"
+
+
+def test_a_pilot_of_an_effect_without_uncertainty_or_not_counted_is_worth_nothing():
+    from calculators.information_value import pilot_values
+
+    scenario = Scenario(learners=60, productivity_on=True)
+    base = effective(scenario)
+    point = {PRODUCTIVITY: (float(getattr(base, PRODUCTIVITY)),) * 2}
+    assert all(
+        r.evsi == 0 for r in pilot_values(scenario, PRODUCTIVITY, +1, 0.35, sizes=(100,), overrides=point)
+    )
+    uncounted = Scenario(learners=60, productivity_on=False)
+    assert all(r.evsi == 0 for r in pilot_values(uncounted, PRODUCTIVITY, +1, 0.35, sizes=(100, 10_000)))
