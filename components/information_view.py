@@ -113,6 +113,24 @@ def information_figure(info: InformationValue, currency: str, top: int = 10) -> 
     return fig.figure()
 
 
+def worth_finding_out(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> None:
+    """Beside the tornado: the inputs worth finding out before choosing (the summary's run)."""
+    info = information_value(
+        scenario, int(default_value("mc_draws")), int(default_value("mc_seed")), "triangular", ranges
+    )
+    if info.evpi <= 0:
+        st.caption(
+            f"Worth finding out: nothing. In every one of {info.draws:,} simulated outcomes "
+            f"{info.best_on_average.label.lower()} is the best choice, whatever the inputs turn out to be."
+        )
+        return
+    show_chart(information_figure(info, scenario.currency), key="sens_information_chart")
+    st.caption(
+        "The tornado says what moves the answer; this says what is worth finding out before choosing: the "
+        "expected gain from learning each input alone (Monte Carlo page: the method and the total)."
+    )
+
+
 def information_section(
     scenario: Scenario,
     draws: int,

@@ -5,6 +5,7 @@ import streamlit as st
 from calculators.ranges import RANGED_FIELDS
 from calculators.scenario import input_title
 from components.guard import require_entry
+from components.information_view import worth_finding_out
 from components.messages import basis_line
 from components.model_cache import cached_frontier, cached_tornado
 from components.page_state import page_part, seed
@@ -37,6 +38,7 @@ def sensitivity() -> None:
 
     base, bars = cached_tornado(scenario, option, metric, current_ranges())
     show_chart(tornado_figure(base, bars, metric, option, currency), key="sens_tornado_chart")
+    worth_finding_out(scenario, current_ranges())  # beside it: what is worth finding out
 
     with st.expander("Ranges of the uncertain inputs (edit low and high)"):
         ranges_editor(scenario)

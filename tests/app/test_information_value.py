@@ -52,3 +52,11 @@ def test_the_pilot_page_weighs_the_pilot_against_its_cost(app):
     verdicts = [m.value for m in at.info] + [m.value for m in at.success]
     assert any(v.startswith(("Decide now", "Pilot first")) for v in verdicts)
     assert all("nan" not in str(m.value).lower() for m in at.metric)
+
+
+def test_beside_the_tornado_the_sensitivity_page_says_what_is_worth_finding_out(app):
+    at = app(query={"learners": "300"}, page="pages/sensitivity.py")
+    assert not at.exception
+    assert any("worth finding out before choosing" in c.value for c in at.caption)
+    quiet = app(page="pages/sensitivity.py")  # the defaults: nothing could change the choice
+    assert any(c.value.startswith("Worth finding out: nothing") for c in quiet.caption)
