@@ -101,35 +101,48 @@ def partial_evpi(npv: Mapping[Any, FloatArray], x: FloatArray, bins: int | None 
     >>> partial_evpi(npv, np.full_like(x, 0.3))       # an input that does not vary
     0.0
     """
-    _, m = _matrix(npv)
-    x = np.asarray(x, dtype=float)
-    n = x.size
-    if n == 0 or np.ptp(x) == 0:
-        return 0.0
-    k = bins or max(1, math.ceil(math.sqrt(n)))
-    ordered = m[np.argsort(x, kind="stable")]
-    informed = _binned_best(ordered, k)
-    noise_floor = _binned_best(m[np.random.default_rng(0).permutation(n)], k)  # orders by nothing
-    best_now = float(m.mean(axis=0).max())
-    value = float(informed - best_now - (noise_floor - best_now) * math.sqrt(_unexplained(ordered, k)))
-    return min(max(value, 0.0), max(evpi(npv)[0], 0.0))
+    return _Binning(_matrix(npv)[1], bins).partial(x)
 
 
-def _unexplained(ordered: FloatArray, bins: int) -> float:
-    """Share of the variance of the options' NPV differences left within the bins (0 to 1):
-    the noise in the bin means scales with its square root."""
-    differences = ordered[:, 1:] - ordered[:, :1]
-    total = float(differences.var(axis=0).sum())
-    if total == 0:
-        return 0.0
-    within = sum(g.shape[0] * g.var(axis=0).sum() for g in np.array_split(differences, bins) if g.shape[0])
-    return min(1.0, float(within) / (ordered.shape[0] * total))
+class _Binning:
+    """What every input's partial EVPI shares: the NPV matrix (draws × options), the bins,
+    the best mean, EVPI, and the noise floor of bins that order the draws by nothing."""
 
+    def __init__(self, m: FloatArray, bins: int | None = None) -> None:
+        self.m = m
+        n = m.shape[0]
+        self.k = min(n, bins or max(1, math.ceil(math.sqrt(n)))) if n else 1
+        self.counts = np.full(self.k, n // self.k) + (np.arange(self.k) < n % self.k)  # as np.array_split
+        self.starts = np.concatenate(([0], np.cumsum(self.counts)[:-1])).astype(int)
+        self.best_now = float(m.mean(axis=0).max()) if n else 0.0
+        self.evpi = float((m.max(axis=1) - m[:, int(np.argmax(m.mean(axis=0)))]).mean()) if n else 0.0
+        self.noise_floor = self._binned_best(m[np.random.default_rng(0).permutation(n)]) if n else 0.0
 
-def _binned_best(ordered: FloatArray, bins: int) -> float:
-    """E over `bins` equal slices of max over options of the slice mean."""
-    n = ordered.shape[0]
-    return sum(g.shape[0] * g.mean(axis=0).max() for g in np.array_split(ordered, bins) if g.shape[0]) / n
+    def _binned_best(self, ordered: FloatArray) -> float:
+        """E over the bins of max over options of the bin mean."""
+        means = np.add.reduceat(ordered, self.starts, axis=0) / self.counts[:, None]
+        return float((self.counts * means.max(axis=1)).sum() / ordered.shape[0])
+
+    def _unexplained(self, ordered: FloatArray) -> float:
+        """Share of the variance of the options' NPV differences left within the bins (0 to 1):
+        the noise in the bin means scales with its square root."""
+        d = ordered[:, 1:] - ordered[:, :1]
+        total = float(d.var(axis=0).sum())
+        if total == 0:
+            return 0.0
+        sums = np.add.reduceat(d, self.starts, axis=0)
+        squares = np.add.reduceat(d * d, self.starts, axis=0)
+        within = float((squares - sums * sums / self.counts[:, None]).sum())
+        return min(1.0, max(0.0, within / (ordered.shape[0] * total)))
+
+    def partial(self, x: FloatArray) -> float:
+        x = np.asarray(x, dtype=float)
+        if x.size == 0 or np.ptp(x) == 0:
+            return 0.0
+        ordered = self.m[np.argsort(x, kind="stable")]
+        floor = (self.noise_floor - self.best_now) * math.sqrt(self._unexplained(ordered))
+        value = self._binned_best(ordered) - self.best_now - floor
+        return min(max(value, 0.0), max(self.evpi, 0.0))
 
 
 def _chunk_seeds(seed: int, draws: int) -> list[int]:
@@ -166,8 +179,9 @@ def value_of_information(
     value, se = evpi(npv_all)
     means = {o: float(v.mean()) for o, v in npv_all.items()}
     triangles = all_triangles(effective(scenario), overrides)
+    binning = _Binning(_matrix(npv_all)[1])
     partial = {
-        f: (partial_evpi(npv_all, np.concatenate(inputs[f])) if triangles[f][2] > triangles[f][0] else 0.0)
+        f: (binning.partial(np.concatenate(inputs[f])) if triangles[f][2] > triangles[f][0] else 0.0)
         for f in RANGED_FIELDS
     }
     ranked = dict(sorted(partial.items(), key=lambda item: -item[1]))
@@ -242,7 +256,8 @@ def pilot_values(
         done += size
     npv_all = {o: np.concatenate(v) for o, v in npv.items()}
     effect = np.concatenate([v[field] for v in values_all]).astype(float)
-    ceiling = partial_evpi(npv_all, effect) if np.ptp(effect) > 0 else 0.0
+    binning = _Binning(_matrix(npv_all)[1])
+    ceiling = binning.partial(effect) if np.ptp(effect) > 0 else 0.0
     best_now = max(float(v.mean()) for v in npv_all.values())
     delay = PILOT_MONTHS * max(best_now, 0.0) / (12 * scenario.horizon_years)
     per_learner = scenario.micro_cost_per_learner + scenario.ilt_cost_per_learner
@@ -252,6 +267,6 @@ def pilot_values(
         rng = np.random.default_rng(np.random.SeedSequence([seed, 13, int(n)]))  # each size its own pilots
         x_a, x_b = rng.binomial(n, baseline, effect.size), rng.binomial(n, rate_b)
         estimate = direction * ((x_b + 1) / (x_a + 1) - 1) * 100  # (n + 2) cancels in the ratio
-        evsi = min(partial_evpi(npv_all, estimate), ceiling) if ceiling > 0 else 0.0
+        evsi = min(binning.partial(estimate), ceiling) if ceiling > 0 else 0.0
         out.append(PilotValue(int(n), float(evsi), float(n * per_learner + delay), float(ceiling)))
     return out
