@@ -18,6 +18,7 @@ from calculators.information_value import (
     PILOT_SIZES,
     InformationValue,
     PilotValue,
+    evpi,
     pilot_values,
     value_of_information,
 )
@@ -55,25 +56,22 @@ def information_value(
 
 
 def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> str:
-    """One plain sentence for the Executive summary (the summary's own 10,000-draw run)."""
-    info = information_value(
-        scenario, int(default_value("mc_draws")), int(default_value("mc_seed")), "triangular", ranges
-    )
-    cur = scenario.currency
-    if info.evpi <= 0:
+    """One plain sentence for the Executive summary, from the summary's own cached Monte Carlo
+    run (the answer's: no draw is made twice; which input is worth most is on the Risk pages)."""
+    from components.answer import SUMMARY_DRAWS, SUMMARY_SEED
+    from components.simulation_cache import cached_monte_carlo
+
+    mc = cached_monte_carlo(scenario, SUMMARY_DRAWS, SUMMARY_SEED, "triangular", dict(ranges))
+    value, _ = evpi(mc.npv)
+    if value <= 0:
         return (
             "Resolving the uncertainty would not change the choice in any simulated outcome: "
             "a pilot or study could not pay for itself."
         )
-    top = info.ranked(1)
-    lead = (
-        f" Of the inputs, {input_title(top[0][0]).lower()} is the most worth finding out (up to {money(top[0][1], cur)})."
-        if top and top[0][1] > 0
-        else ""
-    )
     return (
-        f"Resolving every uncertainty before choosing could be worth at most {money(info.evpi, cur)}: "
-        f"a pilot or study that costs more cannot pay for itself.{lead}"
+        f"Resolving every uncertainty before choosing could be worth at most {money(round(value), scenario.currency)}: "
+        "a pilot or study that costs more cannot pay for itself (the Sensitivity page shows which input is most "
+        "worth finding out)."
     )
 
 
