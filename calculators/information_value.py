@@ -145,6 +145,29 @@ class _Binning:
         return min(max(value, 0.0), max(self.evpi, 0.0))
 
 
+def _simulate(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]] | None,
+    fields: tuple[str, ...],
+) -> tuple[dict[Option, FloatArray], dict[str, FloatArray]]:
+    """Per-draw NPV of every option and the drawn values of `fields`: the Monte Carlo page's draws."""
+    inputs: dict[str, list[FloatArray]] = {f: [] for f in fields}
+    npv: dict[Option, list[FloatArray]] = {o: [] for o in Option}
+    done = 0
+    for chunk_seed in _chunk_seeds(seed, draws):
+        size = min(CHUNK, draws - done)
+        values = draw_inputs(scenario, size, chunk_seed, distribution, overrides)
+        for option, result in evaluate(scenario, values).items():
+            npv[option].append(np.asarray(result.npv, dtype=float))
+        for f in fields:
+            inputs[f].append(np.broadcast_to(values[f], (size,)).astype(float))
+        done += size
+    return {o: np.concatenate(v) for o, v in npv.items()}, {f: np.concatenate(v) for f, v in inputs.items()}
+
+
 def _chunk_seeds(seed: int, draws: int) -> list[int]:
     """The chunk seeds `calculators.simulation.monte_carlo` uses: the same draws as its page."""
     spawned = np.random.SeedSequence(seed).spawn(max(1, math.ceil(draws / CHUNK)))
@@ -164,28 +187,16 @@ def value_of_information(
     >>> info.evpi >= max(info.partial.values()) >= min(info.partial.values()) >= 0
     True
     """
-    inputs: dict[str, list[FloatArray]] = {f: [] for f in RANGED_FIELDS}
-    npv: dict[Option, list[FloatArray]] = {o: [] for o in Option}
-    done = 0
-    for chunk_seed in _chunk_seeds(seed, draws):
-        size = min(CHUNK, draws - done)
-        values = draw_inputs(scenario, size, chunk_seed, distribution, overrides)
-        for option, result in evaluate(scenario, values).items():
-            npv[option].append(np.asarray(result.npv, dtype=float))
-        for field in RANGED_FIELDS:
-            inputs[field].append(np.broadcast_to(values[field], (size,)))
-        done += size
-    npv_all = {o: np.concatenate(v) for o, v in npv.items()}
+    npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, RANGED_FIELDS)
     value, se = evpi(npv_all)
     means = {o: float(v.mean()) for o, v in npv_all.items()}
     triangles = all_triangles(effective(scenario), overrides)
     binning = _Binning(_matrix(npv_all)[1])
     partial = {
-        f: (binning.partial(np.concatenate(inputs[f])) if triangles[f][2] > triangles[f][0] else 0.0)
-        for f in RANGED_FIELDS
+        f: (binning.partial(inputs[f]) if triangles[f][2] > triangles[f][0] else 0.0) for f in RANGED_FIELDS
     }
     ranked = dict(sorted(partial.items(), key=lambda item: -item[1]))
-    return InformationValue(value, se, max(means, key=lambda o: means[o]), ranked, done)
+    return InformationValue(value, se, max(means, key=lambda o: means[o]), ranked, draws)
 
 
 # --- the pilot: expected value of sample information -------------------------------------------
@@ -244,18 +255,8 @@ def pilot_values(
     """
     if not 0.0 < baseline < 1.0:
         raise ValueError(f"the baseline rate must be strictly between 0 and 1, got {baseline!r}")
-    values_all: list[dict[str, FloatArray]] = []
-    npv: dict[Option, list[FloatArray]] = {o: [] for o in Option}
-    done = 0
-    for chunk_seed in _chunk_seeds(seed, draws):
-        size = min(CHUNK, draws - done)
-        values = draw_inputs(scenario, size, chunk_seed, distribution, overrides)
-        for option, result in evaluate(scenario, values).items():
-            npv[option].append(np.asarray(result.npv, dtype=float))
-        values_all.append({field: np.broadcast_to(values[field], (size,))})
-        done += size
-    npv_all = {o: np.concatenate(v) for o, v in npv.items()}
-    effect = np.concatenate([v[field] for v in values_all]).astype(float)
+    npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, (field,))
+    effect = inputs[field]
     binning = _Binning(_matrix(npv_all)[1])
     ceiling = binning.partial(effect) if np.ptp(effect) > 0 else 0.0
     best_now = max(float(v.mean()) for v in npv_all.values())
