@@ -260,8 +260,6 @@ def pilot_values(
     binning = _Binning(_matrix(npv_all)[1])
     ceiling = binning.partial(effect) if np.ptp(effect) > 0 else 0.0
     best_now = max(float(v.mean()) for v in npv_all.values())
-    delay = PILOT_MONTHS * max(best_now, 0.0) / (12 * scenario.horizon_years)
-    per_learner = scenario.micro_cost_per_learner + scenario.ilt_cost_per_learner
     rate_b = np.clip(baseline * (1 + direction * effect / 100), 0.0, 1.0)
     out = []
     for n in sizes:
@@ -269,5 +267,17 @@ def pilot_values(
         x_a, x_b = rng.binomial(n, baseline, effect.size), rng.binomial(n, rate_b)
         estimate = direction * ((x_b + 1) / (x_a + 1) - 1) * 100  # (n + 2) cancels in the ratio
         evsi = min(binning.partial(estimate), ceiling) if ceiling > 0 else 0.0
-        out.append(PilotValue(int(n), float(evsi), float(n * per_learner + delay), float(ceiling)))
+        out.append(PilotValue(int(n), float(evsi), pilot_cost(scenario, int(n), best_now), float(ceiling)))
     return out
+
+
+def pilot_cost(scenario: Scenario, learners_per_arm: int, best_mean_npv: float) -> float:
+    """A two-arm pilot's cost: its learners at both formats' cost per learner, plus
+    `PILOT_MONTHS` of the expected net benefit of deciding now (the NPV spread evenly over
+    the horizon's months; nothing when no option is expected to gain).
+
+    >>> pilot_cost(Scenario(), 100, 36_000.0)   # 100 × ($3 + $45) + 3 × 36,000 / 36
+    7800.0
+    """
+    delay = PILOT_MONTHS * max(best_mean_npv, 0.0) / (12 * scenario.horizon_years)
+    return float(learners_per_arm * (scenario.micro_cost_per_learner + scenario.ilt_cost_per_learner) + delay)

@@ -19,6 +19,7 @@ from calculators.information_value import (
     InformationValue,
     PilotValue,
     evpi,
+    pilot_cost,
     pilot_values,
     value_of_information,
 )
@@ -68,11 +69,38 @@ def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float
             "Resolving the uncertainty would not change the choice in any simulated outcome: "
             "a pilot or study could not pay for itself."
         )
-    return (
-        f"Resolving every uncertainty before choosing could be worth at most {money(round(value), scenario.currency)}: "
-        "a pilot or study that costs more cannot pay for itself (the Sensitivity page shows which input is most "
-        "worth finding out)."
+    per_arm = planned_pilot_size()
+    cost = (
+        f"; the pilot planned on the Pilot page ({learners(per_arm)} learners per arm) costs about "
+        f"{money(round(pilot_cost(scenario, per_arm, max(float(v.mean()) for v in mc.npv.values()))), scenario.currency)}"
+        if per_arm
+        else ""
     )
+    return (
+        f"Resolving every uncertainty before choosing could be worth at most {money(round(value), scenario.currency)}"
+        f"{cost}: a pilot or study that costs more cannot pay for itself (the Sensitivity page shows which input "
+        "is most worth finding out)."
+    )
+
+
+def planned_pilot_size() -> int | None:
+    """Learners per arm of the pilot on the Pilot page: what can be enrolled, else its sample size."""
+    from calculators.pilot import noninferiority_sample_size, sample_size
+    from components.page_state import setting
+
+    enrol = int(setting("pilot_enrol"))
+    if enrol > 0:
+        return enrol
+    baseline, target = setting("pilot_baseline_pct") / 100, setting("pilot_target_pct") / 100
+    alpha, power = float(setting("pilot_alpha")), float(setting("pilot_power"))
+    try:
+        if setting("pilot_design") == "no worse":
+            one_sided = float(setting("pilot_alpha_noninferiority"))
+            margin = setting("pilot_margin_pct") / 100
+            return noninferiority_sample_size(baseline, target, margin, one_sided, power)
+        return sample_size(baseline, target, alpha, power)
+    except ValueError:
+        return None
 
 
 def information_figure(info: InformationValue, currency: str, top: int = 10) -> go.Figure:

@@ -39,6 +39,7 @@ def test_the_summary_states_the_most_a_pilot_could_be_worth(app):
     assert not at.exception
     sentence = next(m.value for m in at.markdown if m.value.startswith("Resolving every uncertainty"))
     assert "€" in sentence and "cannot pay for itself" in sentence
+    assert "the pilot planned on the Pilot page (170 learners per arm) costs about €" in sentence
 
 
 def test_the_pilot_page_weighs_the_pilot_against_its_cost(app):
