@@ -77,11 +77,7 @@ def test_hostile_link_is_shown_as_text_and_fetches_nothing_off_host(page: Page, 
 
     # Nothing was fetched from another site (a Markdown image would be, on open).
     assert not [url for url in requests if "evil" in (urlsplit(url).hostname or "")]
-    off_host = [
-        url
-        for url in requests
-        if urlsplit(url).hostname not in LOCAL_HOSTS | {None}
-    ]
+    off_host = [url for url in requests if urlsplit(url).hostname not in LOCAL_HOSTS | {None}]
     assert off_host == [], f"the page fetched from another host: {off_host}"
     assert any(urlsplit(url).hostname in LOCAL_HOSTS for url in requests)  # the listener did listen
 

@@ -46,7 +46,9 @@ def test_the_websocket_opens_for_the_app_s_own_address(live_server: str) -> None
     ],
     ids=["foreign-origin", "foreign-host", "dns-rebinding"],
 )
-def test_the_websocket_refuses_a_foreign_origin_or_host(live_server: str, host: str, origin: str | None) -> None:
+def test_the_websocket_refuses_a_foreign_origin_or_host(
+    live_server: str, host: str, origin: str | None
+) -> None:
     parts = urlsplit(live_server)
     fill = {"here": parts.netloc, "port": parts.port}
     status = _handshake(live_server, host.format(**fill), origin.format(**fill) if origin else None)

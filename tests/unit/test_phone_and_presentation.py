@@ -88,7 +88,9 @@ def figures() -> dict[str, go.Figure]:
         "pilot_results": results_figure({30: (48, 80, 56, 70)}, {30: compare(48, 80, 56, 70)}),
         "compare_payback": cumulative_figure(plans, ["Our plan", "Bigger cohort"]),
         "compare_cost": cost_figure(plans, ["Our plan", "Bigger cohort"]),
-        "information_value": information_figure(value_of_information(S.with_changes(learners=300), 2_000, 7), USD),
+        "information_value": information_figure(
+            value_of_information(S.with_changes(learners=300), 2_000, 7), USD
+        ),
     }
 
 
