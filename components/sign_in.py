@@ -479,11 +479,15 @@ def sign_out() -> None:
 def deployment() -> Settings:
     """This copy's mode and key; on a configuration that cannot run safely, only the
     message that says how to fix it (and the same in the server's log)."""
+    from storage import ConfigurationError as DatabaseConfigurationError
+    from storage import check_deployment, database_url
+
     try:
         settings = read_settings()
         if settings.single_user:
             check_single_user_address(st.get_option("server.address"))
-    except ConfigurationError as error:
+        check_deployment(database_url())  # several replicas on one SQLite file: refused at once
+    except (ConfigurationError, DatabaseConfigurationError) as error:
         message = str(error)
         logger.error("Training ROI Studio cannot start safely: %s", message)
         _only_page(lambda: _configuration_page(message), "Set-up needed")

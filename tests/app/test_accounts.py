@@ -383,3 +383,12 @@ def test_an_editor_makes_a_client_link_for_their_scenario():
     assert timedelta(days=29) < granted.expires_at - datetime.now(UTC) <= timedelta(days=30)
     guest = _session(query={"t": link_token})
     assert guest.session_state["scenario"].learners == 3333
+
+
+def test_several_replicas_on_a_sqlite_file_are_refused_on_the_first_request(monkeypatch):
+    """SECURITY.md: SQLite serves one host; the app says so before anything else renders."""
+    monkeypatch.setenv("TRAINING_ROI_REPLICAS", "2")
+    at = _session()
+    assert not at.exception and [t.value for t in at.title] == ["Training ROI Studio needs one setting"]
+    assert "TRAINING_ROI_REPLICAS is 2" in at.error[0].value and "PostgreSQL" in at.error[0].value
+    assert not at.text_input and not at.sidebar.slider
