@@ -480,13 +480,13 @@ def deployment() -> Settings:
     """This copy's mode and key; on a configuration that cannot run safely, only the
     message that says how to fix it (and the same in the server's log)."""
     from storage import ConfigurationError as DatabaseConfigurationError
-    from storage import check_deployment, database_url
+    from storage import check_deployment
 
     try:
         settings = read_settings()
         if settings.single_user:
             check_single_user_address(st.get_option("server.address"))
-        check_deployment(database_url())  # several replicas on one SQLite file: refused at once
+        check_deployment()  # several replicas on one SQLite file: refused at once
     except (ConfigurationError, DatabaseConfigurationError) as error:
         message = str(error)
         logger.error("Training ROI Studio cannot start safely: %s", message)

@@ -150,10 +150,26 @@ def describe(url: str | URL) -> str:
     return f"PostgreSQL database {parsed.database} on {parsed.host or 'the local socket'}"
 
 
-def check_deployment(url: str | URL, environ: Mapping[str, str] | None = None) -> None:
+def replicas(environ: Mapping[str, str] | None = None) -> int:
+    """How many app servers the deployment declares (TRAINING_ROI_REPLICAS, default 1).
+
+    >>> replicas({}), replicas({"TRAINING_ROI_REPLICAS": " 3 "})
+    (1, 3)
+    """
+    environ = os.environ if environ is None else environ
+    raw = environ.get(REPLICAS_ENV_VAR, "").strip() or "1"
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{REPLICAS_ENV_VAR} must be a whole number, not {raw[:20]!r}.") from None
+
+
+def check_deployment(url: str | URL | None = None, environ: Mapping[str, str] | None = None) -> None:
     """Refuse a SQLite URL when the deployment says it runs several replicas.
 
-    SQLite is for one host; several app servers need PostgreSQL (SECURITY.md).
+    SQLite is for one host; several app servers need PostgreSQL (SECURITY.md). Without
+    `url`, the configured one is read only when several replicas are declared, so a single
+    copy with a broken URL still starts (its Scenarios page says what is wrong).
 
     >>> check_deployment("sqlite:////tmp/x.sqlite3", {"TRAINING_ROI_REPLICAS": "1"})
     >>> check_deployment("sqlite:////tmp/x.sqlite3", {"TRAINING_ROI_REPLICAS": "3"})
@@ -161,16 +177,14 @@ def check_deployment(url: str | URL, environ: Mapping[str, str] | None = None) -
     ...
     storage.database.ConfigurationError: TRAINING_ROI_REPLICAS is 3, but the scenario database is a SQLite file, which serves one host only. Set TRAINING_ROI_DATABASE_URL to a PostgreSQL URL.
     """
-    environ = os.environ if environ is None else environ
-    raw = environ.get(REPLICAS_ENV_VAR, "").strip() or "1"
-    try:
-        replicas = int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{REPLICAS_ENV_VAR} must be a whole number, not {raw[:20]!r}.") from None
+    count = replicas(environ)
+    if count <= 1:
+        return
+    url = database_url(environ) if url is None else url
     parsed = make_url(url) if isinstance(url, str) else url
-    if replicas > 1 and parsed.get_backend_name() == "sqlite":
+    if parsed.get_backend_name() == "sqlite":
         raise ConfigurationError(
-            f"{REPLICAS_ENV_VAR} is {replicas}, but the scenario database is a SQLite file, which "
+            f"{REPLICAS_ENV_VAR} is {count}, but the scenario database is a SQLite file, which "
             f"serves one host only. Set {ENV_VAR} to a PostgreSQL URL."
         )
 
