@@ -106,7 +106,9 @@ def test_shared_with_every_signed_in_user(store: ScenarioStore, people: AccountS
         _not_found(lambda r=reader: store.open_for(r, plan.id))
 
 
-def test_everyone_signed_in_excludes_a_client_link_session(store: ScenarioStore, people: AccountStore) -> None:
+def test_everyone_signed_in_excludes_a_client_link_session(
+    store: ScenarioStore, people: AccountStore
+) -> None:
     """A client link's session reads as an owner that is no username: it is not "signed in"."""
     shared = store.save_new("alice", "For the team", ScenarioState(Scenario(learners=222)))
     store.share("alice", shared.id, ALL_SIGNED_IN)

@@ -98,7 +98,9 @@ def test_the_generated_local_secret_is_a_cookie_key_the_app_accepts(tmp_path):
     path = tmp_path / "secrets.toml"
     _tasks().ensure_local_secret(path)
     settings = read_settings({}, secrets_file=path)
-    assert settings.single_user is False and settings.cookie_key == tomllib.loads(path.read_text())["cookie_key"]
+    assert (
+        settings.single_user is False and settings.cookie_key == tomllib.loads(path.read_text())["cookie_key"]
+    )
 
 
 def test_the_server_listens_on_loopback_and_checks_the_host_by_default():
@@ -115,7 +117,11 @@ def test_the_audit_step_fails_on_a_vulnerable_pin_and_never_calls_a_skipped_audi
     spec.loader.exec_module(audit)
     vulnerable = {
         "dependencies": [
-            {"name": "streamlit", "version": "1.53.0", "vulns": [{"id": "GHSA-demo", "fix_versions": ["1.54.0"]}]},
+            {
+                "name": "streamlit",
+                "version": "1.53.0",
+                "vulns": [{"id": "GHSA-demo", "fix_versions": ["1.54.0"]}],
+            },
             {"name": "plotly", "version": "6.0.0", "vulns": []},
         ]
     }
