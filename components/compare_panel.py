@@ -57,8 +57,11 @@ def _plans(store: ScenarioStore | None) -> tuple[dict[str, str], list[str]]:
             for item in store.list_visible(owner()):
                 by = f" (shared by {item.owner_name or item.owner})" if item.shared_with_me else ""
                 choices[item.id] = item.name + by
-        except StorageError as error:
-            problems.append(str(error))
+        except StorageError:
+            problems.append(
+                "Saved scenarios cannot be offered here just now; what is on screen and the defaults can "
+                "still be compared."
+            )
     return choices, problems
 
 
@@ -80,7 +83,7 @@ def compare_section(store: ScenarioStore | None) -> None:
     """Choose plans, then the table, the charts and the explanations."""
     choices, problems = _plans(store)
     for problem in problems:
-        st.error(plain(problem), icon=":material/error:")
+        st.warning(plain(problem), icon=":material/database:")
     chosen = [k for k in st.session_state.get(CHOICE_KEY, [ON_SCREEN, DEFAULTS]) if k in choices]
     st.session_state[CHOICE_KEY] = chosen
     picked = st.multiselect(

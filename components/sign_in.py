@@ -58,6 +58,7 @@ from storage.accounts import PASSWORD_MAX_BYTES, SESSION_ABSOLUTE
 logger = logging.getLogger(__name__)
 COOKIE_NAME = "training_roi_session"
 TOKEN_KEY = "signed_in_token"  # this browser session's server-side session token
+DATABASE_DOWN_KEY = "signed_in_database_down"  # the last session check could not reach the database
 COOKIE_KEY = "signed_in_cookie"  # the JWT this session wants in the browser's cookie
 NOTICE_KEY = "sign_in_notice"  # (kind, text) shown once on the sign-in form
 FORGET_COOKIE_KEY = "sign_in_forget_cookie"
@@ -165,10 +166,29 @@ def _set_signed_in(info: SessionInfo | None) -> None:
     st.session_state["roles"] = [info.role.value] if info else None
 
 
+def _held_session() -> SessionInfo | None:
+    """The session this tab verified last, while it is within its time limits (12 h since it
+    began, 30 min since it was last seen in the database)."""
+    held = st.session_state.get(SIGNED_IN_KEY)
+    if isinstance(held, SessionInfo) and held.expires_at > datetime.now(UTC):
+        return held
+    return None
+
+
 def _live_session(accounts: AccountStore, cookie_key: str) -> SessionInfo | None:
     token = st.session_state.get(TOKEN_KEY)
     if token is not None:
-        info = accounts.check_session(token)
+        try:
+            info = accounts.check_session(token)
+        except StorageError:
+            held = _held_session()
+            if held is None:
+                raise
+            # The database is unreachable (a restart, a failover): a session verified in this
+            # tab keeps working within its limits; saving and signing in wait (the sidebar says so).
+            st.session_state[DATABASE_DOWN_KEY] = True
+            return held
+        st.session_state.pop(DATABASE_DOWN_KEY, None)
         if info is not None:
             return info
         st.session_state.pop(TOKEN_KEY, None)
@@ -510,6 +530,12 @@ def account_line(session: SessionInfo | ClientLink) -> None:
         )
         return
     with st.sidebar:
+        if st.session_state.get(DATABASE_DOWN_KEY):
+            st.warning(
+                "The database cannot be reached just now. Everything on screen still works; "
+                "saving and sharing will work again once it is back.",
+                icon=":material/database:",
+            )
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
         c1.caption(f"Signed in as {plain(session.name)}")
         c2.button("Sign out", key="sidebar_sign_out", on_click=sign_out, type="tertiary")

@@ -16,8 +16,9 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from calculators.scenario import Scenario
+from components.saved_scenarios import SIGNED_IN_KEY
 from components.sign_in import NOTICE_KEY, TOKEN_KEY
-from storage import ALL_SIGNED_IN, LOGIN_FAILED, AccountStore, ScenarioState, open_store
+from storage import ALL_SIGNED_IN, LOGIN_FAILED, AccountStore, ScenarioState, StorageUnavailable, open_store
 from storage.scenarios import VIEWER_MESSAGE
 from tests.app.conftest import APP, PAGES
 
@@ -392,3 +393,43 @@ def test_several_replicas_on_a_sqlite_file_are_refused_on_the_first_request(monk
     assert not at.exception and [t.value for t in at.title] == ["Training ROI Studio needs one setting"]
     assert "TRAINING_ROI_REPLICAS is 2" in at.error[0].value and "PostgreSQL" in at.error[0].value
     assert not at.text_input and not at.sidebar.slider
+
+
+def test_a_database_outage_keeps_a_verified_session_working_and_says_so(monkeypatch):
+    """PostgreSQL restarting: a tab whose session was verified keeps its page (within the
+    session's limits) with a warning; a new visitor gets the database message, not a page."""
+    accounts = _people()
+    at = _session(accounts.start_session("bob"))
+    working = AccountStore.check_session
+
+    def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StorageUnavailable("The database could not be reached. Try again in a moment.")
+
+    monkeypatch.setattr(AccountStore, "check_session", unreachable)
+    at.sidebar.text_input(key="sb_learners_typed").input("2000").run()
+    assert not at.exception and at.title[0].value == "Executive summary"
+    assert "cannot be reached just now" in at.sidebar.warning[0].value
+    assert at.session_state["scenario"].learners == 2000 and at.metric
+    newcomer = _session(accounts.start_session("ada"))
+    assert not newcomer.exception and not newcomer.sidebar.slider
+    assert "could not be reached" in newcomer.error[0].value
+    monkeypatch.setattr(AccountStore, "check_session", working)
+    at.run()
+    assert not at.sidebar.warning and at.session_state["scenario"].learners == 2000
+
+
+def test_a_database_outage_does_not_outlast_the_sessions_idle_limit(monkeypatch):
+    accounts = _people()
+    late = AccountStore(
+        open_store().engine, lambda: datetime.now(UTC) - timedelta(minutes=31), bcrypt_rounds=4
+    )
+    at = _session(accounts.start_session("bob"))
+    # the tab's verified session was last seen 31 minutes ago: its idle limit has passed
+    at.session_state[SIGNED_IN_KEY] = late.check_session(late.start_session("bob"))
+
+    def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StorageUnavailable("down")
+
+    monkeypatch.setattr(AccountStore, "check_session", unreachable)
+    at.run()
+    assert not at.exception and not at.sidebar.slider and "down" in at.error[0].value

@@ -69,3 +69,17 @@ def open_app(page: Page, url: str) -> None:
     """Open `url` and wait for its first chart (a fresh session's first run)."""
     page.goto(url)
     expect(page.locator(CHART).first).to_be_visible(timeout=LOAD_TIMEOUT)
+
+
+def wait_for_cookie(context: Any, name: str) -> dict[str, Any]:
+    """The browser cookie `name`, waiting for it (the sign-in cookie is written by a component
+    in the page a moment after sign-in)."""
+    import time
+
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == name]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"the cookie {name!r} was never written")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -24,7 +23,7 @@ from storage import AccountStore, ScenarioState, open_store
 from storage.database import create_engine_for
 from storage.migrations import upgrade
 from tests.e2e.conftest import streamlit_server
-from tests.e2e.helpers import LOAD_TIMEOUT, TIMEOUT, Page, expect, expect_no_exception
+from tests.e2e.helpers import LOAD_TIMEOUT, TIMEOUT, Page, expect, expect_no_exception, wait_for_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -91,13 +90,7 @@ def _signed_in_as(page: Page, name: str) -> None:
 
 
 def _session_cookie(context: Any) -> dict[str, Any]:
-    deadline = time.monotonic() + TIMEOUT / 1000
-    while time.monotonic() < deadline:  # written by a component in the page, a moment after sign-in
-        found = [c for c in context.cookies() if c["name"] == COOKIE]
-        if found:
-            return found[0]
-        time.sleep(0.2)
-    raise AssertionError("the sign-in cookie was never written")
+    return wait_for_cookie(context, COOKIE)
 
 
 def test_first_run_creates_the_administrator_who_lands_on_the_asked_page(page: Page) -> None:

@@ -14,21 +14,17 @@ Accounts: `clock` is a frozen clock the test moves (`clock.advance(minutes=15)`)
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from scripts.topology import TopologyError, local_postgres, postgres_bin
 from storage import AccountStore, ScenarioStore, create_engine_for, upgrade
 from tests.storage.clocks import FrozenClock
 
@@ -45,24 +41,6 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _postgres_bin() -> Path | None:
-    """The folder holding initdb and pg_ctl: on PATH, else the newest /usr/lib/postgresql/*/bin."""
-    on_path = shutil.which("initdb"), shutil.which("pg_ctl")
-    if all(on_path):
-        return Path(on_path[0]).resolve().parent  # type: ignore[arg-type]
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
-    for folder in reversed(candidates):
-        if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
-            return Path(folder)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class PostgresServer:
     port: int
@@ -75,77 +53,21 @@ class PostgresServer:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname={database or self.database}"
 
 
-def _as_server_user(args: list[str], user: str | None) -> list[str]:
-    return ["runuser", "-u", user, "--", *args] if user else args
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """A throw-away PostgreSQL server on loopback for this test session."""
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
+    """A throw-away PostgreSQL server on loopback for this test session (`scripts.topology`)."""
+    if postgres_bin() is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(MISSING_MESSAGE + " (required when CI=true)")
         pytest.skip(MISSING_MESSAGE)
-    user = None
-    if os.geteuid() == 0:  # initdb refuses root: run the server as postgres
-        user = "postgres"
+    with ExitStack() as stack:
         try:
-            owner = pwd.getpwnam(user)
-        except KeyError:
-            pytest.fail("Running as root, but there is no 'postgres' user to run PostgreSQL as.")
-    folder = Path(tempfile.mkdtemp(prefix="roi-pg-"))
-    if user:
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
-    data, log, port = folder / "data", folder / "server.log", _free_port()
-    run = {"check": True, "capture_output": True, "text": True, "timeout": 120}
-    try:
-        subprocess.run(
-            _as_server_user(
-                [
-                    str(bin_dir / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "postgres",
-                    "-A",
-                    "trust",
-                    "-E",
-                    "UTF8",
-                    "--locale=C.UTF-8",
-                    "--no-sync",
-                ],
-                user,
-            ),
-            **run,
-        )
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}"
-        subprocess.run(
-            _as_server_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"], user
-            ),
-            **run,
-        )
-    except subprocess.CalledProcessError as error:
-        detail = (error.stderr or "") + (log.read_text() if log.exists() else "")
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"Could not start PostgreSQL for the tests: {detail[-2000:]}")
-    server = PostgresServer(port)
-    try:
-        import psycopg
-
-        with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {server.database}")
+            local = stack.enter_context(local_postgres())
+        except TopologyError as error:
+            pytest.fail(f"Could not start PostgreSQL for the tests: {error}")
+        server = PostgresServer(local.port)
+        local.create_database(server.database)
         yield server
-    finally:
-        subprocess.run(
-            _as_server_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], user
-            ),
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fresh_schema(server: PostgresServer) -> str:
