@@ -222,7 +222,10 @@ def library(store: ScenarioStore) -> list[VisibleScenario]:
     try:
         listing = store.list_visible(owner(), search)
     except StorageError:  # the database is down: one line here (a failed save says its own)
-        st.warning("The saved scenarios cannot be listed just now. Try again in a moment.", icon=":material/database:")
+        st.warning(
+            "The saved scenarios cannot be listed just now. Try again in a moment.",
+            icon=":material/database:",
+        )
         return []
     if not listing:
         st.info(

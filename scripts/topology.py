@@ -253,6 +253,16 @@ class Replica:
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
+    def connections(self) -> int:
+        """Open TCP connections to this replica (a websocket through nginx holds one; nginx
+        logs a websocket only when it closes, so this is how to see where one is now)."""
+        count = 0
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == self.port and fields[3] == "01":  # ESTABLISHED
+                count += 1
+        return count
+
 
 # --------------------------------------------------------------------------- nginx
 
@@ -366,6 +376,20 @@ class Topology:
     replicas: list[Replica]
     proxy: Nginx
     admin_password: str
+    cookie_key: str
+
+    def sign_in_cookie(self, username: str = ADMIN) -> dict[str, str]:
+        """Cookies of a browser signed in as `username` (a new server-side session, in the
+        sign-in cookie the app writes), for sessions that skip the form (load drivers)."""
+        from components.sign_in import COOKIE_NAME, cookie_for
+        from storage import AccountStore, create_engine_for
+
+        engine = create_engine_for(self.database_url)
+        try:
+            token = AccountStore(engine).start_session(username)
+        finally:
+            engine.dispose()
+        return {COOKIE_NAME: cookie_for(token, self.cookie_key)}
 
     @property
     def proxy_url(self) -> str:
@@ -413,11 +437,11 @@ def topology(
         stack.callback(shutil.rmtree, folder, True)
         database = stack.enter_context(local_postgres())  # its own folder, owned by its user
         url = database.create_database("roi")
-        password = secrets.token_urlsafe(12)
+        password, cookie_key = secrets.token_urlsafe(12), secrets.token_urlsafe(48)
         _create_admin(url, password)
         common = {
             "TRAINING_ROI_DATABASE_URL": url,
-            "TRAINING_ROI_COOKIE_KEY": secrets.token_urlsafe(48),
+            "TRAINING_ROI_COOKIE_KEY": cookie_key,
             "TRAINING_ROI_REPLICAS": str(replicas),
             "TRAINING_ROI_SINGLE_USER": "0" if accounts else "1",
             **(env or {}),
@@ -431,7 +455,7 @@ def topology(
         proxy = Nginx(folder / "nginx", [app.address for app in apps])
         stack.callback(proxy.stop)
         proxy.start()
-        yield Topology(folder, database, url, apps, proxy, password)
+        yield Topology(folder, database, url, apps, proxy, password, cookie_key)
 
 
 def _create_admin(url: str, password: str) -> None:

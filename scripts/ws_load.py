@@ -47,6 +47,7 @@ import asyncio
 import math
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -56,7 +57,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +87,14 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[rank - 1]
 
 
-def rss_mib(pid: int | None) -> float | None:
-    """Resident set size of process `pid` in MiB (VmRSS in /proc/<pid>/status), or None."""
+def rss_mib(pid: int | Sequence[int] | None) -> float | None:
+    """Resident set size of process `pid` in MiB (VmRSS in /proc/<pid>/status), or None.
+    Several pids: their sum (None if any cannot be read)."""
     if pid is None:
         return None
+    if not isinstance(pid, int):
+        values = [rss_mib(one) for one in pid]
+        return None if None in values else sum(values)  # type: ignore[arg-type]
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
@@ -103,10 +108,14 @@ def rss_mib(pid: int | None) -> float | None:
 # --------------------------------------------------------------------------- a server
 
 
-def cpu_seconds(pid: int | None) -> float | None:
-    """CPU time (user + system, s) process `pid` has used so far (/proc/<pid>/stat), or None."""
+def cpu_seconds(pid: int | Sequence[int] | None) -> float | None:
+    """CPU time (user + system, s) process `pid` has used so far (/proc/<pid>/stat), or None.
+    Several pids: their sum."""
     if pid is None:
         return None
+    if not isinstance(pid, int):
+        values = [cpu_seconds(one) for one in pid]
+        return None if None in values else sum(values)  # type: ignore[arg-type]
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
@@ -260,10 +269,14 @@ class RunOutcome:
 class Session:
     """One browser-like session over the websocket (use `async with Session(...)`)."""
 
-    def __init__(self, base_url: str, page: str = "", query: str = ""):
+    def __init__(self, base_url: str, page: str = "", query: str = "", cookies: dict[str, str] | None = None):
         self.base_url = base_url.rstrip("/")
         self.page = page.strip("/")
         self.query = query
+        self.cookies = dict(cookies or {})  # sent in the handshake, as a browser sends its cookies
+        self.text_inputs: dict[str, str] = {}  # widget id by key (or by label when it has no key)
+        self.buttons: dict[str, str] = {}  # widget id by label (form submit buttons included)
+        self.alerts: list[tuple[str, str]] = []  # (kind, text) of the last run's message boxes
         self.page_hash = ""
         self.sliders: dict[str, SliderWidget] = {}  # by widget key ("" for a slider without one)
         self.widget_states: dict[str, WidgetState] = {}
@@ -282,6 +295,9 @@ class Session:
             max_size=MAX_MESSAGE,
             open_timeout=RUN_TIMEOUT,
             ping_interval=None,  # the server's own keep-alive is enough; a busy loop must not drop us
+            additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+            if self.cookies
+            else None,
         )
         return self
 
@@ -315,6 +331,9 @@ class Session:
         await self.ws.send(msg.SerializeToString())
         exceptions = 0
         self.elements = Counter()
+        self.alerts = []
+        for key in [k for k, v in self.widget_states.items() if v.WhichOneof("value") == "trigger_value"]:
+            del self.widget_states[key]  # a click is sent once
         deadline = start + RUN_TIMEOUT
         while True:
             remaining = deadline - time.perf_counter()
@@ -348,6 +367,16 @@ class Session:
                         self.sliders[key] = SliderWidget.from_proto(element.slider)
                 elif which == "exception":
                     exceptions += 1
+                elif which == "text_input":
+                    self.text_inputs[widget_key(element.text_input.id) or element.text_input.label] = (
+                        element.text_input.id
+                    )
+                elif which == "button":
+                    self.buttons[element.button.label] = element.button.id
+                elif which == "alert":
+                    kind = element.alert.Format.Name(element.alert.format).lower()
+                    shown = re.sub(r"\\(.)", r"\1", element.alert.body)  # Markdown escapes, as drawn
+                    self.alerts.append((kind, shown))
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -356,6 +385,18 @@ class Session:
                 if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     raise RunError(f"script finished with {status}")
                 return RunOutcome(elapsed, exceptions, status)
+
+    async def submit(self, button: str, **texts: str) -> RunOutcome:
+        """Type `texts` into the text boxes with those keys and click the button labelled
+        `button` (a form's submit button sends the form's values with it), as one rerun."""
+        for key, text in texts.items():
+            state = WidgetState(id=self.text_inputs[key])
+            state.string_value = text
+            self.widget_states[state.id] = state
+        click = WidgetState(id=self.buttons[button])
+        click.trigger_value = True
+        self.widget_states[click.id] = click
+        return await self.run()
 
     async def move(self, key: str) -> RunOutcome:
         """Move slider `key` one step and wait for the rerun to finish."""
@@ -424,10 +465,11 @@ async def _one_session(
     start_gate: asyncio.Event,
     stop_at: list[float],
     seed: int,
+    cookies: dict[str, str] | None = None,
 ) -> None:
     rng = random.Random(seed)
     try:
-        async with Session(report.url, report.page) as session:
+        async with Session(report.url, report.page, cookies=cookies) as session:
             async with arrivals:  # first runs a few at a time, as users arrive, not in one burst
                 outcome = await session.run()
             report.first_runs.append(outcome.seconds)
@@ -458,7 +500,13 @@ async def _one_session(
         report.errors.append(f"session failed: {type(error).__name__}: {error}")
 
 
-async def _load(report: LoadReport, key: str, pid: int | None, connect_concurrency: int) -> None:
+async def _load(
+    report: LoadReport,
+    key: str,
+    pid: int | Sequence[int] | None,
+    connect_concurrency: int,
+    cookies: Callable[[int], dict[str, str]] | None = None,
+) -> None:
     report.rss_before = rss_mib(pid)
     report.rss_peak = report.rss_before
     gate = asyncio.Event()
@@ -475,7 +523,11 @@ async def _load(report: LoadReport, key: str, pid: int | None, connect_concurren
     sampler.start()
     arrivals = asyncio.Semaphore(connect_concurrency)
     tasks = [
-        asyncio.create_task(_one_session(report, key, arrivals, gate, stop_at, seed=i))
+        asyncio.create_task(
+            _one_session(
+                report, key, arrivals, gate, stop_at, seed=i, cookies=cookies(i) if cookies else None
+            )
+        )
         for i in range(report.sessions)
     ]
     while report.connected + _failed(report) < report.sessions and not all(t.done() for t in tasks):
@@ -505,29 +557,33 @@ def run_load(
     interval: float = 2.0,
     page: str = "",
     key: str = "sb_learners",
-    pid: int | None = None,
+    pid: int | Sequence[int] | None = None,
     settle: float = 2.0,
+    cookies: Callable[[int], dict[str, str]] | None = None,
 ) -> LoadReport:
     """`sessions` websocket sessions on `url`/`page`, each moving slider `key` every `interval` s.
 
     All sessions first open the page (their first runs are reported apart); then, for
     `seconds`, each moves the slider one step every `interval` seconds (staggered so the
-    moves are spread evenly). With `pid`, the server's RSS is read before, at its peak (sampled
+    moves are spread evenly). `cookies(i)` gives session i's cookies (a routing cookie, a
+    sign-in cookie). With `pid` (or several), the server's RSS is read before, at its peak (sampled
     every 0.5 s), after, and `settle` seconds after the sessions have closed.
     """
     report = LoadReport(url.rstrip("/"), page.strip("/"), sessions, seconds, interval)
-    asyncio.run(_load(report, key, pid, connect_concurrency=4))
+    asyncio.run(_load(report, key, pid, connect_concurrency=4, cookies=cookies))
     time.sleep(settle)
     report.rss_after_close = rss_mib(pid)
     return report
 
 
-def warm_up(url: str, page: str = "", key: str = "sb_learners") -> None:
+def warm_up(
+    url: str, page: str = "", key: str = "sb_learners", cookies: dict[str, str] | None = None
+) -> None:
     """One session opens the page and moves the slider once, then leaves: the server has
     imported everything and filled its caches, as after its first visitor."""
 
     async def visit() -> None:
-        async with Session(url, page) as session:
+        async with Session(url, page, cookies=cookies) as session:
             await session.run()
             await session.move(key)
 
