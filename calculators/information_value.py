@@ -246,13 +246,13 @@ def pilot_values(
     with the estimate in place of the input, and never above the effect's partial EVPI.
 
     A pilot of ever more learners learns the effect itself: its EVSI tends to the effect's
-    partial EVPI (60 learners, productivity counted: about $340 from 40,000 draws; from 10^4
+    partial EVPI (60 learners, productivity counted: about $310 from 40,000 draws; from 10^4
     draws both estimates carry roughly ±10 % of Monte Carlo noise):
 
     >>> s = Scenario(learners=60, productivity_on=True)
     >>> [(v.learners_per_arm, round(v.evsi), round(v.ceiling)) for v in pilot_values(
     ...     s, "micro_productivity_gain_pct", +1, 0.35, sizes=(100, 10_000_000), draws=40_000)]
-    [(100, 2, 340), (10000000, 340, 340)]
+    [(100, 0, 310), (10000000, 310, 310)]
     """
     if not 0.0 < baseline < 1.0:
         raise ValueError(f"the baseline rate must be strictly between 0 and 1, got {baseline!r}")

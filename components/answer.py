@@ -82,7 +82,7 @@ def answer_of(
 
     >>> a = answer_of(Scenario())
     >>> a.option.label, round(a.claimed[a.option].roi_pct, 1), round(100 * a.chance_of_loss[a.option])
-    ('Microlearning', 28.8, 59)
+    ('Microlearning', 28.8, 58)
     """
     claimed, defensible = claimed_and_defensible(scenario)
     screen = _on_basis(scenario, claimed, defensible)

@@ -52,6 +52,16 @@ EXPANDED_GROUPS = frozenset(
 )  # query parameters that belong to the app, not the scenario
 
 
+def group_key(group: str) -> str:
+    """The session-state key holding whether a sidebar group is open (`group_open_benefits`);
+    set it to True before a run to open the group.
+
+    >>> group_key("Blended mix")
+    'group_open_blended_mix'
+    """
+    return "group_open_" + group.lower().replace(" ", "_").replace("-", "_")
+
+
 def widget_key(name: str) -> str:
     """The session-state key of a scenario field's sidebar widget (`sb_learners`)."""
     return KEY_PREFIX + name
@@ -339,7 +349,18 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
         placed = {"learners", *TOP_SWITCHES}
         for group in GROUPS:
             specs = [s for s in INPUTS.values() if s.group == group and s.name not in placed]
-            box = st.container() if group == SCALE else st.expander(group, expanded=group in EXPANDED_GROUPS)
+            if group == SCALE:
+                box = st.container()
+            else:
+                box = st.expander(
+                    group, expanded=group in EXPANDED_GROUPS, key=group_key(group), on_change="rerun"
+                )
+            if box.open is False:
+                # A closed group is not drawn (opening it reruns and draws it): its inputs keep
+                # the scenario's values, and their widgets will show them when it opens.
+                for spec in specs:
+                    st.session_state[widget_key(spec.name)] = getattr(last_valid, spec.name)
+                continue
             for spec in specs:
                 draw = _stepped if spec.name in STEPPED else _widget
                 values[spec.name] = draw(spec, currency, box)
@@ -375,5 +396,6 @@ __all__ = [
     "set_scenario",
     "show_input_problems",
     "update_scenario",
+    "group_key",
     "widget_key",
 ]

@@ -49,3 +49,12 @@ def app() -> Callable[..., AppTest]:
         return at
 
     return make
+
+
+def open_groups(at: AppTest, *groups: str) -> AppTest:
+    """Open sidebar input groups (closed groups are not drawn) and rerun, as a click would."""
+    from components.scenario_inputs import group_key
+
+    for group in groups:
+        at.session_state[group_key(group)] = True
+    return at.run()

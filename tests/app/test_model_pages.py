@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.app.conftest import open_groups
 from tests.app.test_pages import chart_titles, metric
 
 
@@ -37,14 +38,14 @@ def test_conservative_switch_puts_the_screen_on_the_defensible_basis(app):
 def test_overlapping_streams_warn(app):
     at = app(page="pages/roi.py")
     assert not at.warning
-    at.sidebar.toggle(key="sb_revenue_on").set_value(True).run()
+    open_groups(at, "Benefits").sidebar.toggle(key="sb_revenue_on").set_value(True).run()
     assert "counts them twice" in at.warning[0].value
 
 
 def test_retention_page_follows_the_curve_family(app):
     at = app(page="pages/retention.py")
     assert metric(at, "Microlearning mean retention") == "9.5 %"
-    at.sidebar.selectbox(key="sb_retention_curve").set_value("power law").run()
+    open_groups(at, "Retention").sidebar.selectbox(key="sb_retention_curve").set_value("power law").run()
     assert not at.exception
     assert metric(at, "Microlearning mean retention") != "9.5 %"
     assert "Power law curves calibrated at day 30" in str(at.get("plotly_chart")[0].proto.spec)
@@ -53,7 +54,7 @@ def test_retention_page_follows_the_curve_family(app):
 def test_blend_slider_moves_the_blend(app):
     at = app(page="pages/blend.py")
     assert metric(at, "Blended cost per learner") == "$47.20"  # 900 × micro + 100 × ILT learners
-    at.sidebar.slider(key="sb_blend_ilt_share_pct").set_value(50.0).run()
+    open_groups(at, "Blended mix").sidebar.slider(key="sb_blend_ilt_share_pct").set_value(50.0).run()
     # micro 30,000 + 3 × 500 and ILT 10,000 + 45 × 500 → 64,000 / 1,000
     assert metric(at, "Blended cost per learner") == "$64"
     assert at.query_params["blend_ilt_share_pct"] == "50"

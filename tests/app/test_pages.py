@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from calculators.scenario import INPUTS
-from components.scenario_inputs import SELECT_SLIDERS
+from calculators.scenario import GROUPS, INPUTS
+from components.scenario_inputs import SELECT_SLIDERS, group_key
 from components.theme import unwrap
-from tests.app.conftest import APP, PAGES
+from tests.app.conftest import APP, PAGES, open_groups
 
 
 def metric(at: AppTest, label_part: str) -> str:
@@ -160,6 +160,8 @@ _links = st.dictionaries(st.one_of(st.sampled_from(sorted(INPUTS)), st.just("v")
 def test_hostile_links_never_crash_and_keep_inputs_in_bounds(app, query):
     at = app(query={k: v for k, v in query.items() if k})
     assert not at.exception
+    open_groups(at, *GROUPS)  # every input drawn (closed groups are not)
+    assert not at.exception
     for name, spec in INPUTS.items():
         if spec.minimum is None:
             continue
@@ -184,3 +186,18 @@ def test_loading_a_preset_replaces_the_inputs(app):
     at.sidebar.selectbox(key="sb_preset_choice").set_value("Vendor cost table, fully loaded").run()
     assert at.sidebar.toggle(key="sb_fully_loaded").value is True
     assert metric(at, "Instructor-led total cost") == "$457,000"
+
+
+def test_a_closed_input_group_is_not_drawn_and_keeps_its_values(app):
+    """Closed sidebar groups cost nothing per rerun (not drawn); opening one draws it with the
+    scenario's values, and what was changed in it survives closing and reopening."""
+    at = app()
+    with pytest.raises(KeyError):
+        at.sidebar.toggle(key="sb_revenue_on")  # Benefits is closed at first
+    open_groups(at, "Benefits").sidebar.toggle(key="sb_revenue_on").set_value(True).run()
+    assert at.session_state["scenario"].revenue_on is True
+    at.session_state[group_key("Benefits")] = False
+    at.sidebar.text_input(key="sb_learners_typed").input("2,000").run()
+    assert not at.exception
+    assert at.session_state["scenario"].revenue_on is True and at.session_state["scenario"].learners == 2000
+    assert open_groups(at, "Benefits").sidebar.toggle(key="sb_revenue_on").value is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.app.conftest import open_groups
 from tests.app.test_pages import chart_titles, metric
 
 DAY_VALUES = {  # (passed, tested) per arm and day: 48/80 vs 56/70 at day 30, 30/80 vs 45/70 at day 90
@@ -140,7 +141,7 @@ def test_fit_button_sets_the_sidebar_retention(app):
 
 def test_breakeven_check_warns_when_the_pilot_is_too_small(app):
     at = app(page="pages/pilot.py")
-    at.sidebar.toggle(key="sb_turnover_on").set_value(False).run()
+    open_groups(at, "Benefits").sidebar.toggle(key="sb_turnover_on").set_value(False).run()
     assert not at.exception
     assert "cannot tell break-even from loss" in at.warning[0].value
     assert metric(at, "Break-even effect") == "1.0 %"

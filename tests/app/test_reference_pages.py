@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calculators.scenario import INPUTS
+from tests.app.conftest import open_groups
 
 SOURCES = "pages/sources.py"
 CASES = "pages/case_studies.py"
@@ -82,6 +83,6 @@ def test_loading_the_per_employee_case_changes_the_sidebar(app):
     assert not at.exception
     assert at.sidebar.select_slider(key="sb_learners").value == 1
     assert at.sidebar.slider(key="sb_horizon_years").value == 5
-    assert at.sidebar.toggle(key="sb_revenue_on").value is True
     assert any("Per-employee ROI" in t.value for t in at.toast)
     assert any("on screen now" in c.value for c in at.caption)
+    assert open_groups(at, "Benefits").sidebar.toggle(key="sb_revenue_on").value is True
