@@ -61,7 +61,7 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
             )  # fmt: skip
         else:
             column.download_button(
-                "Scenario file (JSON)", data=export_json(scenario, settings, ranges),
+                "Scenario file (JSON)", data=lambda: export_json(scenario, settings, ranges),
                 file_name=f"{file_stem()}-scenario.json", mime="application/json", key=f"{key}_json",
                 icon=":material/download:", width="stretch",
                 help="Every input, page setting and range: import it here later or send it to a colleague.",

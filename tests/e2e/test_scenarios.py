@@ -55,3 +55,20 @@ def test_the_print_view_drops_the_sidebar_navigation_and_buttons(page: Page, liv
     expect(page.get_by_role("button", name="Compare with defaults")).to_be_hidden()
     expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Executive summary")
+
+
+def test_the_downloads_arrive_in_the_browser(page: Page, live_server: str) -> None:
+    """The files are made when asked for (not on every rerun) and arrive as real files."""
+    import json
+    from pathlib import Path
+
+    open_app(page, live_server + "/scenarios?learners=2500&v=1")
+    with page.expect_download(timeout=TIMEOUT) as scenario_file:
+        page.get_by_role("button", name="Scenario file (JSON)", exact=True).click()
+    document = json.loads(Path(scenario_file.value.path()).read_text(encoding="utf-8"))
+    assert document["app"] == "Training ROI Studio" and document["scenario"]["learners"] == 2500
+    with page.expect_download(timeout=60_000) as brief:
+        page.get_by_role("button", name="Executive brief (PDF)", exact=True).click()
+    assert Path(brief.value.path()).read_bytes().startswith(b"%PDF-")
+    assert brief.value.suggested_filename.endswith("-brief.pdf")
+    expect_no_exception(page)
