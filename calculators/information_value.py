@@ -52,7 +52,7 @@ import numpy.typing as npt
 from calculators.model import Option, effective, evaluate
 from calculators.ranges import RANGED_FIELDS, all_triangles
 from calculators.scenario import Scenario
-from calculators.simulation import CHUNK, Distribution, draw_inputs
+from calculators.simulation import CHUNK, Distribution, draw_inputs, draw_orders
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -117,6 +117,8 @@ class _Binning:
         self.best_now = float(m.mean(axis=0).max()) if n else 0.0
         self.evpi = float((m.max(axis=1) - m[:, int(np.argmax(m.mean(axis=0)))]).mean()) if n else 0.0
         self.noise_floor = self._binned_best(m[np.random.default_rng(0).permutation(n)]) if n else 0.0
+        # the variance of the options' NPV differences does not depend on the order: once
+        self.total_variance = float((m[:, 1:] - m[:, :1]).var(axis=0).sum()) if n else 0.0
 
     def _binned_best(self, ordered: FloatArray) -> float:
         """E over the bins of max over options of the bin mean."""
@@ -126,20 +128,21 @@ class _Binning:
     def _unexplained(self, ordered: FloatArray) -> float:
         """Share of the variance of the options' NPV differences left within the bins (0 to 1):
         the noise in the bin means scales with its square root."""
-        d = ordered[:, 1:] - ordered[:, :1]
-        total = float(d.var(axis=0).sum())
+        total = self.total_variance
         if total == 0:
             return 0.0
+        d = ordered[:, 1:] - ordered[:, :1]
         sums = np.add.reduceat(d, self.starts, axis=0)
         squares = np.add.reduceat(d * d, self.starts, axis=0)
         within = float((squares - sums * sums / self.counts[:, None]).sum())
         return min(1.0, max(0.0, within / (ordered.shape[0] * total)))
 
-    def partial(self, x: FloatArray) -> float:
+    def partial(self, x: FloatArray, order: FloatArray | None = None) -> float:
+        """Partial EVPI of the input drawn as `x` (`order`: its stable argsort, if known)."""
         x = np.asarray(x, dtype=float)
         if x.size == 0 or np.ptp(x) == 0:
             return 0.0
-        ordered = self.m[np.argsort(x, kind="stable")]
+        ordered = self.m[np.argsort(x, kind="stable") if order is None else order]
         floor = (self.noise_floor - self.best_now) * math.sqrt(self._unexplained(ordered))
         value = self._binned_best(ordered) - self.best_now - floor
         return min(max(value, 0.0), max(self.evpi, 0.0))
@@ -192,8 +195,10 @@ def value_of_information(
     means = {o: float(v.mean()) for o, v in npv_all.items()}
     triangles = all_triangles(effective(scenario), overrides)
     binning = _Binning(_matrix(npv_all)[1])
+    orders = draw_orders(scenario, draws, _chunk_seeds(seed, draws)[0], distribution, overrides)
     partial = {
-        f: (binning.partial(inputs[f]) if triangles[f][2] > triangles[f][0] else 0.0) for f in RANGED_FIELDS
+        f: (binning.partial(inputs[f], orders.get(f)) if triangles[f][2] > triangles[f][0] else 0.0)
+        for f in RANGED_FIELDS
     }
     ranked = dict(sorted(partial.items(), key=lambda item: -item[1]))
     return InformationValue(value, se, max(means, key=lambda o: means[o]), ranked, draws)
