@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,7 +53,7 @@ import numpy.typing as npt
 from calculators.model import Option, effective, evaluate
 from calculators.ranges import RANGED_FIELDS, all_triangles
 from calculators.scenario import Scenario
-from calculators.simulation import CHUNK, Distribution, draw_inputs, draw_orders
+from calculators.simulation import CHUNK, REUSED_DRAWS, Distribution, draw_inputs, draw_orders, reused_draws
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -266,15 +267,45 @@ def pilot_values(
     binning = _Binning(_matrix(npv_all)[1])
     ceiling = binning.partial(effect) if np.ptp(effect) > 0 else 0.0
     best_now = max(float(v.mean()) for v in npv_all.values())
-    rate_b = np.clip(baseline * (1 + direction * effect / 100), 0.0, 1.0)
+    # the pilots' outcomes depend on the effect's draws only: while its range is unchanged
+    # (moving another slider), their sort orders are reused (`_pilot_order`)
+    index = RANGED_FIELDS.index(field) if field in RANGED_FIELDS else -1
+    reusable = draws <= REUSED_DRAWS and index >= 0
+    triangle = all_triangles(effective(scenario), overrides)[field] if reusable else None
     out = []
     for n in sizes:
-        rng = np.random.default_rng(np.random.SeedSequence([seed, 13, int(n)]))  # each size its own pilots
-        x_a, x_b = rng.binomial(n, baseline, effect.size), rng.binomial(n, rate_b)
-        estimate = direction * ((x_b + 1) / (x_a + 1) - 1) * 100  # (n + 2) cancels in the ratio
-        evsi = min(binning.partial(estimate), ceiling) if ceiling > 0 else 0.0
+        if ceiling <= 0:
+            evsi = 0.0
+        elif reusable:
+            key = (index, *triangle, draws, _chunk_seeds(seed, draws)[0], distribution)  # type: ignore[misc]
+            order = _pilot_order(key, int(n), baseline, direction, seed)
+            evsi = min(binning.partial(effect, order), ceiling) if order is not None else 0.0
+        else:
+            evsi = min(binning.partial(_pilot_estimates(effect, int(n), baseline, direction, seed)), ceiling)
         out.append(PilotValue(int(n), float(evsi), pilot_cost(scenario, int(n), best_now), float(ceiling)))
     return out
+
+
+def _pilot_estimates(effect: FloatArray, n: int, baseline: float, direction: int, seed: int) -> FloatArray:
+    """Each draw's pilot estimate of the effect: binomial counts in both arms, beta-binomial means."""
+    rate_b = np.clip(baseline * (1 + direction * effect / 100), 0.0, 1.0)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 13, n]))  # each size its own pilots
+    x_a, x_b = rng.binomial(n, baseline, effect.size), rng.binomial(n, rate_b)
+    return direction * ((x_b + 1) / (x_a + 1) - 1) * 100  # (n + 2) cancels in the ratio
+
+
+@lru_cache(maxsize=128)
+def _pilot_order(
+    key: tuple[Any, ...], n: int, baseline: float, direction: int, seed: int
+) -> FloatArray | None:
+    """The stable sort order of the pilot estimates for the effect drawn as `key` (the
+    arguments of its reused draws); None when every estimate is the same."""
+    estimate = _pilot_estimates(reused_draws(*key), n, baseline, direction, seed)
+    if np.ptp(estimate) == 0:
+        return None
+    order = np.argsort(estimate, kind="stable")
+    order.flags.writeable = False
+    return order
 
 
 def pilot_cost(scenario: Scenario, learners_per_arm: int, best_mean_npv: float) -> float:

@@ -98,6 +98,7 @@ def _field_draws(
 
 
 _reused_draws = lru_cache(maxsize=256)(_field_draws)
+reused_draws = _reused_draws  # (index, low, mode, high, size, seed, kind): one input's kept draws
 
 
 @lru_cache(maxsize=256)
