@@ -398,9 +398,11 @@ class Topology:
     def served_by(self) -> list[Served]:
         return self.proxy.served_by()
 
-    def route_to(self, replica: Replica, tries: int = 200) -> str:
-        """A routing-cookie value that nginx sends to `replica` (found by asking it)."""
-        for _ in range(tries):
+    def route_to(self, replica: Replica, within: float = 30.0) -> str:
+        """A routing-cookie value that nginx sends to `replica` (found by asking it). A replica
+        that has just failed is skipped by nginx for its `fail_timeout` (5 s): keep asking."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
             route = secrets.token_hex(16)
             request = urllib.request.Request(
                 f"{self.proxy_url}/_stcore/health", headers={"Cookie": f"roi_route={route}"}
@@ -409,7 +411,8 @@ class Topology:
                 pass
             if self.replica_of(route) == replica.address:
                 return route
-        raise TopologyError(f"no route to {replica.name} found in {tries} tries")
+            time.sleep(0.05)
+        raise TopologyError(f"no route to {replica.name} found in {within:.0f} s")
 
     def replica_of(self, route: str, wait: float = 2.0) -> str | None:
         """The replica that answered the last request with routing cookie `route`."""
