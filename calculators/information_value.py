@@ -119,33 +119,35 @@ class _Binning:
         self.evpi = float((m.max(axis=1) - m[:, int(np.argmax(m.mean(axis=0)))]).mean()) if n else 0.0
         self.noise_floor = self._binned_best(m[np.random.default_rng(0).permutation(n)]) if n else 0.0
         # the variance of the options' NPV differences does not depend on the order: once
-        self.total_variance = float((m[:, 1:] - m[:, :1]).var(axis=0).sum()) if n else 0.0
+        d = m[:, 1:] - m[:, :1]
+        self.total_variance = float(d.var(axis=0).sum()) if n else 0.0
+        # NPVs, their differences and squared differences side by side: for each input one
+        # gather in its order and one sum per bin give both the bin means and the variance left
+        self.stacked = np.hstack([m, d, d * d])
 
     def _binned_best(self, ordered: FloatArray) -> float:
         """E over the bins of max over options of the bin mean."""
         means = np.add.reduceat(ordered, self.starts, axis=0) / self.counts[:, None]
         return float((self.counts * means.max(axis=1)).sum() / ordered.shape[0])
 
-    def _unexplained(self, ordered: FloatArray) -> float:
-        """Share of the variance of the options' NPV differences left within the bins (0 to 1):
-        the noise in the bin means scales with its square root."""
-        total = self.total_variance
-        if total == 0:
-            return 0.0
-        d = ordered[:, 1:] - ordered[:, :1]
-        sums = np.add.reduceat(d, self.starts, axis=0)
-        squares = np.add.reduceat(d * d, self.starts, axis=0)
-        within = float((squares - sums * sums / self.counts[:, None]).sum())
-        return min(1.0, max(0.0, within / (ordered.shape[0] * total)))
-
     def partial(self, x: FloatArray, order: FloatArray | None = None) -> float:
         """Partial EVPI of the input drawn as `x` (`order`: its stable argsort, if known)."""
         x = np.asarray(x, dtype=float)
         if x.size == 0 or np.ptp(x) == 0:
             return 0.0
-        ordered = self.m[np.argsort(x, kind="stable") if order is None else order]
-        floor = (self.noise_floor - self.best_now) * math.sqrt(self._unexplained(ordered))
-        value = self._binned_best(ordered) - self.best_now - floor
+        order = np.argsort(x, kind="stable") if order is None else order
+        sums = np.add.reduceat(self.stacked[order], self.starts, axis=0)
+        k, n, counts = self.m.shape[1], self.m.shape[0], self.counts[:, None]
+        binned_best = float((self.counts * (sums[:, :k] / counts).max(axis=1)).sum() / n)
+        unexplained = 0.0
+        if self.total_variance > 0:
+            # share of the variance of the NPV differences left within the bins (0 to 1):
+            # the noise in the bin means scales with its square root
+            firsts, squares = sums[:, k : 2 * k - 1], sums[:, 2 * k - 1 :]
+            within = float((squares - firsts * firsts / counts).sum())
+            unexplained = min(1.0, max(0.0, within / (n * self.total_variance)))
+        floor = (self.noise_floor - self.best_now) * math.sqrt(unexplained)
+        value = binned_best - self.best_now - floor
         return min(max(value, 0.0), max(self.evpi, 0.0))
 
 
