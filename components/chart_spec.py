@@ -47,7 +47,7 @@ def _path(key: str) -> list[str]:
 
 
 def merge(target: dict[str, Any], props: dict[str, Any], *, magic: bool = True) -> dict[str, Any]:
-    """Merge `props` into `target` in place: nested dicts merge, anything else replaces.
+    """Merge `props` into `target` in place: nested dicts merge, None unsets, anything else replaces.
 
     With `magic`, the keys of `props` itself are paths (`font_size`); keys inside nested
     dicts are taken as they are (a `meta` dict may hold any key).
@@ -56,6 +56,8 @@ def merge(target: dict[str, Any], props: dict[str, Any], *, magic: bool = True) 
     {'font': {'size': 18, 'color': '#111', 'family': 'Inter'}}
     >>> merge({}, {"meta": {"body_height": 330}})
     {'meta': {'body_height': 330}}
+    >>> merge({"fill": "tozeroy", "line": {"dash": "dot"}}, {"fill": None, "line": {"dash": None}})
+    {'line': {}}
     """
     for key, value in props.items():
         *parents, leaf = _path(key) if magic else [key]
@@ -65,7 +67,9 @@ def merge(target: dict[str, Any], props: dict[str, Any], *, magic: bool = True) 
             if not isinstance(child, dict):
                 child = node[name] = {}
             node = child
-        if isinstance(value, dict) and isinstance(node.get(leaf), dict):
+        if value is None:  # as plotly: None unsets a property
+            node.pop(leaf, None)
+        elif isinstance(value, dict) and isinstance(node.get(leaf), dict):
             merge(node[leaf], value, magic=False)
         elif isinstance(value, dict):
             node[leaf] = merge({}, value, magic=False)
@@ -112,6 +116,8 @@ class Chart:
     @classmethod
     def from_figure(cls, fig: go.Figure | Chart) -> Chart:
         """A `Chart` holding a copy of `fig` (a `go.Figure` or another `Chart`)."""
+        if isinstance(fig, ChartFigure) and not fig.built:
+            fig = fig.chart
         if isinstance(fig, Chart):
             return cls(*copy.deepcopy(fig.data), layout=copy.deepcopy(fig.layout))
         spec = fig.to_dict()
@@ -119,9 +125,10 @@ class Chart:
         layout.pop("template", None)  # the default template comes back with `figure()`
         return cls(*spec.get("data", []), layout=layout)
 
-    def figure(self) -> go.Figure:
-        """The `go.Figure` Streamlit draws, built without re-validating (see the module docstring)."""
-        return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
+    def figure(self) -> ChartFigure:
+        """The `go.Figure` of this chart, built without re-validating, and only when something
+        reads it as a figure (`ChartFigure`): Streamlit is sent the chart's own dicts."""
+        return ChartFigure(self)
 
     def add_trace(self, trace: dict[str, Any]) -> Chart:
         self.data.append(trace)
@@ -212,3 +219,71 @@ def visible_points(x: Any, y: Any, hover_points: int = 200) -> tuple[Any, Any]:
     if hover_points > 0:
         keep[:: max(1, x.size // hover_points)] = True
     return x[keep], y[keep]
+
+
+class ChartFigure(go.Figure):
+    """The `go.Figure` of a `Chart`, built on first use as a figure.
+
+    Builders return one, so callers and tests read it as any figure (`fig.layout.title.text`);
+    `components.presentation.show_chart` sends the chart's own dicts (`spec`) and never builds
+    it, saving plotly's deep copies of every trace, of the layout and of the default template
+    (about 1 ms a chart). Building it once turns it into an ordinary figure; from then on its
+    spec is the figure's.
+
+    >>> fig = Chart(scatter(x=[0, 1], y=[2, 3]), layout={"title": {"text": "Cost"}}).figure()
+    >>> fig.built, spec(fig)["layout"]["title"], "template" in spec(fig)["layout"]
+    (False, {'text': 'Cost'}, True)
+    >>> fig.layout.title.text, fig.built          # read as a figure: built now
+    ('Cost', True)
+    >>> spec(fig)["data"][0]["type"]
+    'scatter'
+    """
+
+    def __init__(self, chart: Chart) -> None:  # plotly's constructor runs on first use, in place
+        self.__dict__["chart"] = chart
+
+    @property
+    def built(self) -> bool:
+        return "_building" in self.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        state = self.__dict__
+        if name.startswith("__") or "_building" in state:
+            raise AttributeError(name)
+        state["_building"] = True
+        chart = state["chart"]
+        go.Figure.__init__(self, {"data": chart.data, "layout": chart.layout}, _validate=False)
+        return getattr(self, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a copy or a pickle is a plain figure
+        return (go.Figure, (self.to_dict(),))
+
+
+_TEMPLATES: dict[str, dict[str, Any]] = {}
+
+
+def _default_template() -> dict[str, Any] | None:
+    """The default Plotly template as JSON (Streamlit's once it is imported), made once."""
+    import plotly.io as pio
+
+    name = pio.templates.default
+    if not isinstance(name, str):
+        return None
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = pio.templates[name].to_plotly_json()
+    return _TEMPLATES[name]
+
+
+def spec(fig: go.Figure) -> dict[str, Any]:
+    """What Streamlit serialises for `fig`: {"data": [...], "layout": {...}}, without copying.
+
+    An unbuilt `ChartFigure` gives its chart's dicts and the default template, as building it
+    would; any other figure its own (private) dicts, not the deep copy `to_dict` makes.
+    """
+    if isinstance(fig, ChartFigure) and not fig.built:
+        layout = fig.chart.layout
+        template = _default_template()
+        if template is not None and "template" not in layout:
+            layout = {**layout, "template": template}
+        return {"data": fig.chart.data, "layout": layout}
+    return {"data": fig._data, "layout": fig._layout}

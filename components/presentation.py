@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calculators.scenario import Scenario
+from components.chart_spec import spec
 from components.scenario_inputs import current_scenario, update_scenario
 from components.steering import parse_amount
 from components.theme import presentation_overlay
@@ -119,10 +120,11 @@ class _AsBuilt(go.Figure):
     """A finished figure handed to Streamlit as it stands: `st.plotly_chart` calls `to_dict()`
     on a figure, which deep-copies data and layout and base64-encodes its arrays (about 1.2 ms
     a chart, and a larger message for charts of a few dozen points); this returns the
-    figure's own dicts, which Streamlit only serialises. Nothing else of the figure is used."""
+    figure's own dicts (`chart_spec.spec`: a builder's chart as built, never turned into a
+    `go.Figure`), which Streamlit only serialises. Nothing else of the figure is used."""
 
     def __init__(self, figure: go.Figure) -> None:  # plotly's constructor is skipped on purpose
         self._built = figure
 
     def to_dict(self) -> dict[str, Any]:
-        return {"data": self._built._data, "layout": self._built._layout}
+        return spec(self._built)

@@ -9,6 +9,7 @@ from components.guard import require_entry
 from components.messages import basis_flip_warning, basis_line
 from components.presentation import show_chart
 from components.scenario_inputs import current_scenario
+from components.sections import section
 
 require_entry("costs")
 
@@ -25,6 +26,7 @@ show_chart(cost_curves_figure(summary), key="costs_total_chart")
 show_chart(breakeven_figure(summary), key="costs_breakeven_chart")
 show_chart(cost_per_learner_figure(summary), key="costs_per_learner_chart")
 
-with st.expander("Cost table by learner count"):
-    cost_table_view(summary, key="costs_csv")
+with section("Cost table by learner count", "costs_table") as shown:
+    if shown:  # built only when opened
+        cost_table_view(summary, key="costs_csv")
 st.caption(evidence_caption(scenario))

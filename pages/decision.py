@@ -11,6 +11,7 @@ from components.guard import require_entry
 from components.page_state import page_part
 from components.presentation import show_chart
 from components.scenario_inputs import current_scenario
+from components.sections import section
 
 require_entry("decision")
 
@@ -61,11 +62,13 @@ def matrix() -> None:
             f"- **Cultural fit** is yours to rate: {ARTICLE_002.short} says visible seat time favours "
             "instructor-led and outcome-minded managers favour microlearning."
         )
-        table = matrix_table(ratings, weights, totals)
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(
-            "Download CSV", table.to_csv(index=False), file_name="decision-matrix.csv", key="dm_csv"
-        )
+    with section("The matrix as a table", "dm_table") as shown:
+        if shown:  # built only when opened
+            table = matrix_table(ratings, weights, totals)
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.download_button(
+                "Download CSV", table.to_csv(index=False), file_name="decision-matrix.csv", key="dm_csv"
+            )
 
 
 matrix()

@@ -35,6 +35,7 @@ from components.pilot_view import (
 from components.presentation import show_chart
 from components.risk_inputs import current_ranges
 from components.scenario_inputs import current_scenario
+from components.sections import section
 
 require_entry("pilot")
 
@@ -242,12 +243,13 @@ if results:
             "these results. Bayesian, with uniform Beta(1, 1) priors (every rate equally likely beforehand).\n"
             "- **Bars on the chart**: the range each arm's rate most likely lies in (95 % Wilson score interval)."
         )
-    with st.expander("Results table"):
-        table = results_table(results)
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(
-            "Download CSV", table.to_csv(index=False), file_name="pilot-results.csv", key="pilot_csv"
-        )
+    with section("Results table", "pilot_table") as shown:
+        if shown:  # built only when opened
+            table = results_table(results)
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.download_button(
+                "Download CSV", table.to_csv(index=False), file_name="pilot-results.csv", key="pilot_csv"
+            )
 
 # --- 3. Decay fit ----------------------------------------------------------------------------
 st.subheader("3 · Feed the decay into the retention model")

@@ -15,6 +15,7 @@ from components.returns_view import (
     waterfall_format,
 )
 from components.scenario_inputs import current_scenario
+from components.sections import section
 
 require_entry("roi")
 
@@ -33,12 +34,13 @@ show_chart(cumulative_net_figure(screen, currency), key="roi_cumulative_chart")
 fmt = waterfall_format(scenario, answer.option)
 show_chart(waterfall_figure(waterfall(scenario, fmt), currency, fmt.label), key="roi_waterfall_chart")
 
-with st.expander("Returns of every option"):
-    table = returns_table(screen, currency)
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(
-        "Download CSV", table.to_csv(index=False), file_name="training-returns.csv", key="roi_csv"
-    )
+with section("Returns of every option", "roi_table") as shown:
+    if shown:  # built only when opened
+        table = returns_table(screen, currency)
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(
+            "Download CSV", table.to_csv(index=False), file_name="training-returns.csv", key="roi_csv"
+        )
 st.caption(
     "Benefits: the streams switched on in the sidebar, per learner per year, adjusted for completion, "
     "attribution, application and retention. Defensible figures apply the Phillips ROI Methodology's "

@@ -13,6 +13,7 @@ from components.presentation import show_chart
 from components.risk_charts import focus_range, frontier_figure, tornado_figure
 from components.risk_inputs import current_ranges, option_picker, ranges_editor
 from components.scenario_inputs import current_scenario
+from components.sections import section
 
 require_entry("sensitivity")
 
@@ -40,8 +41,9 @@ def sensitivity() -> None:
     show_chart(tornado_figure(base, bars, metric, option, currency), key="sens_tornado_chart")
     worth_finding_out(scenario, current_ranges())  # beside it: what is worth finding out
 
-    with st.expander("Ranges of the uncertain inputs (edit low and high)"):
-        ranges_editor(scenario)
+    with section("Ranges of the uncertain inputs (edit low and high)", "ranges_table") as shown:
+        if shown:  # built only when opened
+            ranges_editor(scenario)
 
     st.subheader("Where it breaks even, over two inputs at once")
     c1, c2 = st.columns(2)

@@ -58,3 +58,15 @@ def open_groups(at: AppTest, *groups: str) -> AppTest:
     for group in groups:
         at.session_state[group_key(group)] = True
     return at.run()
+
+
+SECTIONS = ("costs_table", "roi_table", "pilot_table", "ranges_table", "dm_table")  # components/sections.py
+
+
+def open_sections(at: AppTest) -> AppTest:
+    """Mark every section drawn only while open as open for the next run (as a click would)."""
+    from components.sections import section_key
+
+    for name in SECTIONS:
+        at.session_state[section_key(name)] = True
+    return at

@@ -21,6 +21,7 @@ from calculators.ranges import RANGED_FIELDS, decode_ranges, encode_ranges
 from calculators.scenario import INPUTS, Scenario
 from components.safe_text import MAX_PROBLEM_LINES, plain
 from components.scenario_inputs import APP_PARAMS
+from tests.app.conftest import open_sections
 
 HOSTILE = {
     "learners": "[Log in again](https://evil.example)",
@@ -71,7 +72,7 @@ def test_a_link_with_many_bad_values_lists_at_most_eight(app):
 
 
 def test_range_editor_problems_are_escaped_and_capped(app):
-    at = app(page="pages/sensitivity.py")
+    at = open_sections(app(page="pages/sensitivity.py"))  # the ranges table's section open
     one = "Ignored range for '![z](https://evil.example/z.png)': not an uncertain input."
     at.session_state["ranges_problems"] = [one]
     at.run()

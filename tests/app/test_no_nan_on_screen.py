@@ -8,7 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 
 from calculators.codec import scenario_to_query
-from tests.app.conftest import PAGES
+from tests.app.conftest import PAGES, open_sections
 from tests.strategies import valid_scenarios
 
 BAD = re.compile(r"\b(nan|NaN|inf|Infinity|None|null)\b")
@@ -17,6 +17,8 @@ BAD = re.compile(r"\b(nan|NaN|inf|Infinity|None|null)\b")
 def _texts(at) -> list[str]:  # type: ignore[no-untyped-def]
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
     texts += [f"{m.label} {m.value}" for m in at.metric] + [t.value for t in at.title]
+    for frame in at.dataframe:  # tables, the sections' included
+        texts += [" ".join(map(str, frame.value.columns))] + list(frame.value.astype(str).to_numpy().ravel())
     for chart in at.get("plotly_chart"):
         layout = json.loads(chart.proto.spec)["layout"]
         texts.append(str(layout.get("title", {}).get("text", "")))
@@ -29,7 +31,7 @@ def _texts(at) -> list[str]:  # type: ignore[no-untyped-def]
 def test_no_page_shows_nan_inf_or_none(app, scenario):
     at = app(query=scenario_to_query(scenario))
     for page in PAGES:
-        at.switch_page(page).run()
+        open_sections(at).switch_page(page).run()  # tables inside sections too
         assert not at.exception, page
         shown = [t for t in _texts(at) if BAD.search(t)]
         assert not shown, f"{page}: {shown[:3]}"

@@ -6,6 +6,7 @@ Every figure builder is drawn once with the defaults (seed 002's cost table, 1,0
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from plotly.io.json import to_json_plotly
 
 from calculators.compare import compare as compare_plans
 from calculators.decision import CRITERIA, default_ratings, weighted_totals
@@ -24,6 +26,7 @@ from calculators.scenario import Format, Scenario
 from calculators.sensitivity import frontier, tornado
 from calculators.simulation import monte_carlo
 from calculators.summary import cost_summary
+from components.chart_spec import ChartFigure, spec
 from components.charts import breakeven_figure, cost_curves_figure, cost_per_learner_figure
 from components.compare_view import cost_figure, cumulative_figure
 from components.decision_view import radar_figure
@@ -312,3 +315,22 @@ def test_mark_labels_keep_inside_the_figure_on_the_right_half():
     for a in _mark_labels(fig).values():
         assert a.xanchor == ("right" if (a.x - lo) / (hi - lo) > 0.5 else "left")
     assert np.isfinite([a.x for a in _mark_labels(fig).values()]).all()
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["desk", "presenting"])
+def test_what_streamlit_is_sent_is_the_figure_as_built(presenting):
+    """`show_chart` sends a builder's chart without building its `go.Figure` (chart_spec.spec):
+    the same JSON as the figure plotly would build, template included."""
+    fresh = figures.__wrapped__()  # not yet read as figures
+    for name, fig in fresh.items():
+        if presenting:
+            fig = presentation_overlay(fig)
+        assert isinstance(fig, ChartFigure) and not fig.built, name
+        sent = json.loads(to_json_plotly(spec(fig)))
+        built = ChartFigure(fig.chart)
+        assert built.layout is not None and built.built
+        assert sent == json.loads(
+            to_json_plotly(built._data and {"data": built._data, "layout": built._layout})
+        ), name
+        assert sent == json.loads(to_json_plotly(spec(built))), name
+        assert sent["layout"]["template"]["layout"], name  # Streamlit's theme template
