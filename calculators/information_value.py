@@ -117,7 +117,9 @@ class _Binning:
         self.starts = np.concatenate(([0], np.cumsum(self.counts)[:-1])).astype(int)
         self.best_now = float(m.mean(axis=0).max()) if n else 0.0
         self.evpi = float((m.max(axis=1) - m[:, int(np.argmax(m.mean(axis=0)))]).mean()) if n else 0.0
-        self.noise_floor = self._binned_best(m[np.random.default_rng(0).permutation(n)]) if n else 0.0
+        self.noise_floor = (
+            self._binned_best(np.take(m, np.random.default_rng(0).permutation(n), axis=0)) if n else 0.0
+        )
         # the variance of the options' NPV differences does not depend on the order: once
         d = m[:, 1:] - m[:, :1]
         self.total_variance = float(d.var(axis=0).sum()) if n else 0.0
@@ -136,7 +138,9 @@ class _Binning:
         if x.size == 0 or np.ptp(x) == 0:
             return 0.0
         order = np.argsort(x, kind="stable") if order is None else order
-        sums = np.add.reduceat(self.stacked[order], self.starts, axis=0)
+        sums = np.add.reduceat(
+            np.take(self.stacked, order, axis=0), self.starts, axis=0
+        )  # take: ~3x fancy indexing
         k, n, counts = self.m.shape[1], self.m.shape[0], self.counts[:, None]
         binned_best = float((self.counts * (sums[:, :k] / counts).max(axis=1)).sum() / n)
         unexplained = 0.0
@@ -158,20 +162,29 @@ def _simulate(
     distribution: Distribution,
     overrides: Mapping[str, tuple[float, float]] | None,
     fields: tuple[str, ...],
+    known_npv: Mapping[Option, FloatArray] | None = None,
 ) -> tuple[dict[Option, FloatArray], dict[str, FloatArray]]:
-    """Per-draw NPV of every option and the drawn values of `fields`: the Monte Carlo page's draws."""
+    """Per-draw NPV of every option and the drawn values of `fields`: the Monte Carlo page's draws.
+
+    `known_npv`: the NPVs of these very draws, already computed (a Monte Carlo run with the
+    same draws, seed, distribution and ranges): the model is then not evaluated again."""
     inputs: dict[str, list[FloatArray]] = {f: [] for f in fields}
     npv: dict[Option, list[FloatArray]] = {o: [] for o in Option}
     done = 0
     for chunk_seed in _chunk_seeds(seed, draws):
         size = min(CHUNK, draws - done)
         values = draw_inputs(scenario, size, chunk_seed, distribution, overrides)
-        for option, result in evaluate(scenario, values).items():
-            npv[option].append(np.asarray(result.npv, dtype=float))
+        if known_npv is None:
+            for option, result in evaluate(scenario, values).items():
+                npv[option].append(np.asarray(result.npv, dtype=float))
         for f in fields:
-            inputs[f].append(np.broadcast_to(values[f], (size,)).astype(float))
+            value = np.asarray(values[f], dtype=float)  # a ranged input's draws are not copied
+            inputs[f].append(value if value.shape == (size,) else np.broadcast_to(value, (size,)).copy())
         done += size
-    return {o: np.concatenate(v) for o, v in npv.items()}, {f: np.concatenate(v) for f, v in inputs.items()}
+    joined = {f: v[0] if len(v) == 1 else np.concatenate(v) for f, v in inputs.items()}
+    if known_npv is not None:
+        return {o: np.asarray(known_npv[o], dtype=float)[:draws] for o in Option}, joined
+    return {o: np.concatenate(v) for o, v in npv.items()}, joined
 
 
 def _chunk_seeds(seed: int, draws: int) -> list[int]:
@@ -186,14 +199,22 @@ def value_of_information(
     seed: int = 2026,
     distribution: Distribution = "triangular",
     overrides: Mapping[str, tuple[float, float]] | None = None,
+    known_npv: Mapping[Option, FloatArray] | None = None,
 ) -> InformationValue:
     """EVPI and partial EVPI per ranged input from `draws` seeded draws of the whole model.
+
+    `known_npv`: the per-draw NPVs of a Monte Carlo run of the same draws (its first `draws`
+    are used), so the model is not evaluated twice; the result is the same.
 
     >>> info = value_of_information(Scenario(), draws=2_000, seed=7)
     >>> info.evpi >= max(info.partial.values()) >= min(info.partial.values()) >= 0
     True
+    >>> from calculators.simulation import monte_carlo
+    >>> mc = monte_carlo(Scenario(), 2_000, 7)
+    >>> value_of_information(Scenario(), draws=2_000, seed=7, known_npv=mc.npv) == info
+    True
     """
-    npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, RANGED_FIELDS)
+    npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, RANGED_FIELDS, known_npv)
     value, se = evpi(npv_all)
     means = {o: float(v.mean()) for o, v in npv_all.items()}
     triangles = all_triangles(effective(scenario), overrides)

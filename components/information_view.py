@@ -39,8 +39,12 @@ ROW = 34  # px per input in the chart
 
 @st.cache_data(max_entries=16, show_spinner="Working out what finding out is worth…")
 def _cached(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> InformationValue:
+    from components.simulation_cache import cached_monte_carlo
+
     scenario = Scenario.model_validate_json(scenario_json)
-    return value_of_information(scenario, draws, seed, distribution, dict(ranges))  # type: ignore[arg-type]
+    # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
+    mc = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges))  # type: ignore[arg-type]
+    return value_of_information(scenario, draws, seed, distribution, dict(ranges), known_npv=mc.npv)  # type: ignore[arg-type]
 
 
 def information_value(
