@@ -66,7 +66,7 @@ works against the total has a negative share, so others can exceed 100 %:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -75,7 +75,7 @@ import numpy as np
 from calculators.model import Option, effective, evaluate
 from calculators.roi import Returns, all_returns
 from calculators.scenario import INPUTS, Format, Scenario
-from calculators.simulation import monte_carlo
+from calculators.simulation import MonteCarlo, monte_carlo
 from calculators.summary import Verdict, verdict_of
 
 Measure = Literal["ROI", "NPV"]
@@ -410,12 +410,14 @@ def compare(
     draws: int = KPI_DRAWS,
     seed: int = KPI_SEED,
     ranges: Mapping[str, tuple[float, float]] | None = None,
+    simulate: Callable[..., MonteCarlo] = monte_carlo,
 ) -> Comparison:
     """Each plan's headline figures, on its own basis, for the option it recommends (or
     `option` for all), with differences from the first plan (the base).
 
     The chance of loss is P(ROI < 0) over `draws` seeded Monte Carlo draws within the default
-    uncertainty ranges (or `ranges`), as on the Executive summary.
+    uncertainty ranges (or `ranges`), as on the Executive summary; `simulate` runs them
+    (`monte_carlo`'s signature: the app passes its cached runs, shared with the summary).
 
     >>> c = compare([Scenario(), Scenario(learners=800)], draws=2_000)
     >>> [o.label for o in c.options], [round(v, 1) for v in c.row("roi_claimed").values]
@@ -430,13 +432,17 @@ def compare(
         raise ValueError(
             f"Compare at most {MAX_SCENARIOS} scenarios at a time; {len(scenarios)} were chosen."
         )
-    verdicts = tuple(recommendation(s) for s in scenarios)
+    screen = tuple(all_returns(s) for s in scenarios)  # each plan on its own basis
+    verdicts = tuple(
+        verdict_of(r, s.close_call_pct) for r, s in zip(screen, scenarios, strict=True)
+    )  # = recommendation
     options = tuple(v.best if option is None else option for v in verdicts)
-    screen = tuple(all_returns(s) for s in scenarios)
-    claimed = [all_returns(s.with_changes(conservative=False)) for s in scenarios]
-    defensible = [all_returns(s.with_changes(conservative=True)) for s in scenarios]
+    # the other basis of each plan (its own basis is `screen`: not evaluated twice)
+    other = [all_returns(s.with_changes(conservative=not s.conservative)) for s in scenarios]
+    claimed = [o if s.conservative else r for s, r, o in zip(scenarios, screen, other, strict=True)]
+    defensible = [r if s.conservative else o for s, r, o in zip(scenarios, screen, other, strict=True)]
     loss = [
-        monte_carlo(s, draws, seed, "triangular", ranges).probability_loss(o)
+        simulate(s, draws, seed, "triangular", dict(ranges or {})).probability_loss(o)
         for s, o in zip(scenarios, options, strict=True)
     ]
     cur = [s.currency for s in scenarios]

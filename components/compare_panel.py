@@ -43,7 +43,10 @@ def compare_with_defaults() -> None:
 @st.cache_data(max_entries=32, show_spinner="Comparing…")
 def _comparison(scenario_jsons: tuple[str, ...], ranges: tuple):  # type: ignore[no-untyped-def]
     plans = [Scenario.model_validate_json(j) for j in scenario_jsons]
-    comparison = compare(plans, ranges=dict(ranges))  # the user's ranges: chances of loss as on the summary
+    from components.simulation_cache import cached_monte_carlo
+
+    # the user's ranges and the summary's cached runs: the chances of loss are the summary's own
+    comparison = compare(plans, ranges=dict(ranges), simulate=cached_monte_carlo)
     attributions = [attribute(plans[0], other) for other in plans[1:]]
     return comparison, attributions
 
