@@ -69,9 +69,12 @@ def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float
     mc = cached_monte_carlo(scenario, SUMMARY_DRAWS, SUMMARY_SEED, "triangular", dict(ranges))
     value, _ = evpi(mc.npv)
     if value <= 0:
+        means = {o: float(v.mean()) for o, v in mc.npv.items()}
+        best = max(means, key=lambda o: means[o])
         return (
-            "Resolving the uncertainty would not change the choice in any simulated outcome: "
-            "a pilot or study could not pay for itself."
+            f"{best.label} is the best of the options in every simulated outcome, so finding out more cannot "
+            "change which one to choose: a pilot could only be worth running to learn whether the training pays "
+            "at all."
         )
     per_arm = planned_pilot_size()
     cost = (

@@ -34,6 +34,18 @@ def test_when_nothing_could_change_the_choice_the_page_says_so(app):
     assert "would not change the decision" in _text(at)
 
 
+def test_when_no_outcome_changes_the_choice_the_summary_says_what_a_pilot_could_still_tell(app):
+    """The defaults lose money in more than half the draws (the headline says test it first), yet
+    microlearning is best in every draw: the sentence must not read as "no pilot is worth it"."""
+    at = app()
+    assert not at.exception
+    sentence = next(
+        m.value for m in at.markdown if m.value.startswith("Microlearning is the best of the options")
+    )
+    assert "cannot change which one to choose" in sentence and "whether the training pays at all" in sentence
+    assert "test it before committing" in " ".join(m.value for m in at.markdown)
+
+
 def test_the_summary_states_the_most_a_pilot_could_be_worth(app):
     at = app(query={"learners": "300", "currency": "EUR"})
     assert not at.exception
