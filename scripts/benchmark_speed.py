@@ -29,6 +29,10 @@ For each floor and each page of `app.py` it measures:
   been quiet for 500 ms; a page whose first chart does not change reports the rerun
   finishing instead (marked †; when a quick run's states are batched away by React, the
   last change in the main area); a press that changes nothing in 10 s is noted and repeated;
+- **what the browser is sent and draws** on the first load (no target; issue 9, item 5):
+  scripts and stylesheets fetched (bytes on the wire, decoded), websocket bytes from the
+  server, Streamlit elements drawn in the main area and how many start above the fold, and
+  where the answer (first tile or headline) and the first chart start;
 - **concurrency** (`scripts/ws_load.py`): N websocket sessions on the Executive summary (and
   on floor 3 for comparison), each moving the learners slider every 2 s for S seconds:
   rerun latency p50/p95/p99 (BackMsg sent → `script_finished` received), errors, and the
@@ -141,6 +145,7 @@ class Target:
     redraw_fallback: int = 0  # presses whose first chart did not change (†: run finished)
     notes: list[str] = field(default_factory=list)
     title: str = ""  # the page's st.title, once AppTest has opened it
+    cost: dict[str, float] = field(default_factory=dict)  # what the browser is sent and draws (first load)
 
     @property
     def label(self) -> str:
@@ -323,6 +328,32 @@ IDLE_JS = """
 }
 """
 
+# What the first load cost the browser, once the first run has finished and the page is quiet:
+# scripts and stylesheets fetched (bytes on the wire and decoded), Streamlit elements drawn in
+# the main area and how many start above the fold, and where the answer (first tile or
+# headline) and the first chart start (px from the top of the page).
+COST_JS = """
+() => {
+  const res = performance.getEntriesByType('resource');
+  const sum = (kind, key) => res.filter((r) => r.initiatorType === kind).reduce((a, r) => a + (r[key] || 0), 0);
+  const main = document.querySelector('[data-testid="stMain"]');
+  const boxes = main ? [...main.querySelectorAll('[data-testid="stElementContainer"]')] : [];
+  const shown = boxes.map((b) => b.getBoundingClientRect()).filter((r) => r.height > 0);
+  const top = (sel) => {
+    const el = main && main.querySelector(sel);
+    return el ? el.getBoundingClientRect().top + window.scrollY : null;
+  };
+  const answer = [top('[data-testid="stMetric"]'), top('[data-testid="stHeading"] h4'), top('[data-testid="stMarkdownContainer"] strong')]
+    .filter((v) => v !== null);
+  return {
+    js_kb: sum('script', 'transferSize') / 1024, js_decoded_kb: sum('script', 'decodedBodySize') / 1024,
+    css_kb: (sum('link', 'transferSize') + sum('css', 'transferSize')) / 1024,
+    elements: shown.length, above_fold: shown.filter((r) => r.top < window.innerHeight).length,
+    answer_y: answer.length ? Math.min(...answer) : -1, chart_y: top('[data-testid="stPlotlyChart"]') ?? -1,
+  };
+}
+"""
+
 # After a key press: the rerun has finished and the first chart has been quiet for `quiet` ms
 # (its last change is the redraw), or the chart did not change (then: the run's end).
 REDRAW_DONE_JS = """
@@ -393,6 +424,13 @@ def measure_browser(browser: Any, base_url: str, target: Target, loads: int, pre
         try:
             context.add_init_script(INSTRUMENT_JS)
             page = context.new_page()
+            received = [0]  # websocket bytes from the server during the first load
+            page.on(
+                "websocket",
+                lambda ws, received=received: ws.on(
+                    "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))
+                ),
+            )
             page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
             handle = page.wait_for_function(
                 OPEN_DONE_JS, arg=[has_chart], timeout=LOAD_TIMEOUT_MS, polling=50
@@ -402,6 +440,9 @@ def measure_browser(browser: Any, base_url: str, target: Target, loads: int, pre
             target.open_fallback = target.open_fallback or result["kind"] != "chart"
             if _exceptions(page):
                 target.notes.append("browser: an exception box on opening")
+            if n == 0:
+                page.wait_for_function(IDLE_JS, arg=[QUIET_MS], timeout=REDRAW_TIMEOUT_MS, polling=50)
+                target.cost = {**page.evaluate(COST_JS), "ws_kb": received[0] / 1024}
             if n == loads - 1:
                 _press_and_time(page, target, presses, NO_CHANGE_WAIT_MS if has_chart else 0)
         finally:
@@ -536,6 +577,37 @@ def _x(r: float | None) -> str:
     return "" if r is None else f"×{r:.2f}"
 
 
+def print_costs(targets: list[Target]) -> None:
+    """What each first load cost the browser (issue 9, item 5): measured, no target."""
+    measured = [t for t in targets if t.cost]
+    if not measured:
+        return
+    print()
+    print(
+        f"What the browser is sent and draws on opening ({VIEWPORT['width']}×{VIEWPORT['height']}, a fresh context)"
+    )
+    head = (
+        f"{'':24} | {'scripts':>8} {'decoded':>9} {'styles':>7} {'websocket':>10} | "
+        f"{'elements':>8} {'above fold':>10} | {'answer at':>9} {'1st chart at':>12}"
+    )
+    print(head)
+    print("-" * len(head))
+    for t in measured:
+        c = t.cost
+        px = lambda v: "—" if v is None or v < 0 else f"{v:,.0f} px"  # noqa: E731
+        print(
+            f"{t.label[:24]:24} | {c['js_kb']:>6,.0f} kB {c['js_decoded_kb']:>6,.0f} kB {c['css_kb']:>4,.0f} kB "
+            f"{c['ws_kb']:>7,.0f} kB | {c['elements']:>8,} {c['above_fold']:>10,} | {px(c['answer_y']):>9} "
+            f"{px(c['chart_y']):>12}"
+        )
+    print("-" * len(head))
+    print(
+        "scripts / styles: bytes on the wire (decoded: unpacked); websocket: what the server sent during the "
+        "first load; elements: Streamlit elements drawn in the main area (above fold: starting within the "
+        "window); answer at: the first tile, headline or bold sentence; 1st chart at: the first chart's top."
+    )
+
+
 def print_table(targets: list[Target], loads_info: str) -> list[tuple[str, str, bool | None]]:
     """The table (one row per floor and page) and the list of targets: (what, figure, met)."""
     floor1 = next((t for t in targets if t.name == "floor-1"), None)
@@ -597,6 +669,7 @@ def print_table(targets: list[Target], loads_info: str) -> list[tuple[str, str, 
     for t in targets:
         for note in dict.fromkeys(t.notes):
             print(f"  ! {t.label}: {note}")
+    print_costs(targets)
     for problem in SERVER_PROBLEMS:
         print(f"  ! {problem}")
     return results

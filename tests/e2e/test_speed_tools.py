@@ -177,6 +177,10 @@ def test_browser_timers_see_the_chart_drawn_and_redrawn(floor1_server):
     assert len(target.open_ms) == 1 and target.open_ms[0] > 0 and not target.open_fallback
     assert len(target.redraw_ms) == 2 and all(x > 0 for x in target.redraw_ms)
     assert target.redraw_fallback == 0, "floor 1's chart changes with the slider: a real redraw"
+    cost = target.cost  # what the first load cost the browser
+    assert cost["js_kb"] > 1_000 and cost["css_kb"] > 0  # Streamlit's bundle, Plotly's included
+    assert cost["ws_kb"] > 1 and cost["elements"] == cost["above_fold"] == 1  # one chart, in view
+    assert 0 < cost["chart_y"] < 1_000 and cost["answer_y"] == -1  # floor 1 has no tile or headline
 
 
 @in_own_thread
