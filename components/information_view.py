@@ -38,13 +38,16 @@ ROW = 34  # px per input in the chart
 
 
 @st.cache_data(max_entries=16, show_spinner="Working out what finding out is worth…")
-def _cached(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> InformationValue:
+def _cached(
+    scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, beside: bool
+) -> InformationValue:
     from components.simulation_cache import cached_monte_carlo
 
     scenario = Scenario.model_validate_json(scenario_json)
-    # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
-    mc = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges))  # type: ignore[arg-type]
-    return value_of_information(scenario, draws, seed, distribution, dict(ranges), known_npv=mc.npv)  # type: ignore[arg-type]
+    known = None
+    if beside:  # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
+        known = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges)).npv  # type: ignore[arg-type]
+    return value_of_information(scenario, draws, seed, distribution, dict(ranges), known_npv=known)  # type: ignore[arg-type]
 
 
 def information_value(
@@ -54,9 +57,13 @@ def information_value(
     distribution: Distribution,
     ranges: Mapping[str, tuple[float, float]],
 ) -> InformationValue:
-    """`value_of_information`, cached on its inputs, at most `MAX_DRAWS` draws."""
+    """`value_of_information`, cached on its inputs, at most `MAX_DRAWS` draws.
+
+    Up to `MAX_DRAWS` the page's own Monte Carlo run (cached) gives the NPVs; a heavy run's
+    first `MAX_DRAWS` are evaluated here instead, so no second run of that size is cached."""
+    ranges_key = tuple(sorted(ranges.items()))
     return _cached(
-        scenario.model_dump_json(), min(draws, MAX_DRAWS), seed, distribution, tuple(sorted(ranges.items()))
+        scenario.model_dump_json(), min(draws, MAX_DRAWS), seed, distribution, ranges_key, draws <= MAX_DRAWS
     )
 
 

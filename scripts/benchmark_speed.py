@@ -37,6 +37,11 @@ For each floor and each page of `app.py` it measures:
   on floor 3 for comparison), each moving the learners slider every 2 s for S seconds:
   rerun latency p50/p95/p99 (BackMsg sent → `script_finished` received), errors, and the
   server's RSS before, at its peak and after;
+- **heavy work** (`--heavy 12`): 12 sessions open the Monte Carlo page asking for 10^6 draws
+  at once (each its own random seed, so nothing is shared) while another user moves the
+  learners slider on the Executive summary every second: that user's median rerun alone and
+  during (target ≤ 2×), the heavy runs' times (queueing included), the server's RSS before,
+  at its peak and after (target < 1 GB);
 - **Monte Carlo**: 10^5 draws of the full model (`calculators.simulation.monte_carlo`),
   best of 3.
 
@@ -552,6 +557,103 @@ def run_concurrency(
     return reports
 
 
+@dataclass
+class HeavyReport:
+    """Issue 9's heavy-work goal: `heavy` sessions asking for 10^6 draws at once while another
+    user moves a slider on the Executive summary."""
+
+    heavy: int
+    idle: list[float] = field(default_factory=list)  # the other user's reruns alone (s)
+    loaded: list[float] = field(default_factory=list)  # ... while the heavy runs go on (s)
+    heavy_runs: list[float] = field(default_factory=list)  # each heavy session's run (s), queue included
+    errors: list[str] = field(default_factory=list)
+    rss_before: float | None = None
+    rss_peak: float | None = None
+    rss_after: float | None = None
+
+
+HEAVY_DRAWS = 1_000_000
+
+
+async def _heavy(url: str, pid: int, report: HeavyReport, idle_moves: int) -> None:
+    from scripts.ws_load import RunError, rss_mib
+
+    async def one(i: int) -> None:
+        query = f"mc_draws={HEAVY_DRAWS}&mc_seed={1_000 + i}"  # each its own run: no shared result
+        try:
+            async with Session(url, "monte_carlo", query=query) as session:
+                outcome = await session.run()
+                report.heavy_runs.append(outcome.seconds)
+                if outcome.exceptions:
+                    report.errors.append("an exception box on a heavy run")
+        except (OSError, RunError) as error:
+            report.errors.append(f"heavy session failed: {type(error).__name__}: {error}")
+
+    async with Session(url) as user:
+        await user.run()
+        for _ in range(idle_moves + 2):
+            report.idle.append((await user.move(KEY)).seconds)
+            await asyncio.sleep(0.5)
+        del report.idle[:2]  # warm-up moves
+        report.rss_before = report.rss_peak = rss_mib(pid)
+        tasks = [asyncio.create_task(one(i)) for i in range(report.heavy)]
+        while not all(t.done() for t in tasks):
+            try:
+                report.loaded.append((await user.move(KEY)).seconds)
+            except RunError as error:
+                report.errors.append(f"the other user's rerun failed: {error}")
+            report.rss_peak = max(report.rss_peak or 0.0, rss_mib(pid) or 0.0)
+            await asyncio.sleep(1.0)
+        await asyncio.gather(*tasks)
+    report.rss_after = rss_mib(pid)
+
+
+def run_heavy(heavy: int, idle_moves: int, log: Callable[[str], None]) -> HeavyReport | str:
+    log(f"heavy     {heavy} sessions × 10^6 Monte Carlo draws, another user moving a slider")
+    report = HeavyReport(heavy)
+    try:
+        with _server(APP) as server:
+            warm_up(server.url)
+            asyncio.run(_heavy(server.url, server.pid, report, idle_moves))
+    except Exception as error:  # noqa: BLE001
+        return f"failed: {type(error).__name__}: {error}"
+    return report
+
+
+def print_heavy(report: HeavyReport | str | None) -> list[tuple[str, str, bool | None]]:
+    if report is None:
+        return []
+    print()
+    if isinstance(report, str):
+        print(f"Heavy work: {report}")
+        return [("heavy work: another user's rerun ≤ 2× idle", report[:40], None)]
+    idle, loaded = median(report.idle), median(report.loaded)
+    r = ratio(loaded, idle)
+    ms = lambda v: "—" if v is None else f"{v * 1000:,.0f} ms"  # noqa: E731
+    mib = lambda v: "—" if v is None else f"{v:,.0f} MiB"  # noqa: E731
+    print(
+        f"Heavy work: {report.heavy} sessions each asking for 10^6 Monte Carlo draws at once (own seeds), "
+        "while another user moves the learners slider on the Executive summary every second"
+    )
+    print(
+        f"  the other user's rerun: median {ms(idle)} alone, {ms(loaded)} during (×{r:.2f}; max "
+        f"{ms(max(report.loaded, default=None))}, {len(report.loaded)} reruns) · heavy runs finished "
+        f"{len(report.heavy_runs)} of {report.heavy} (median {ms(median(report.heavy_runs))}, last "
+        f"{ms(max(report.heavy_runs, default=None))}, waiting included) · errors {len(report.errors)} · "
+        f"server RSS {mib(report.rss_before)} → peak {mib(report.rss_peak)} → after {mib(report.rss_after)}"
+        if r is not None
+        else "  not measured"
+    )
+    for message in sorted(set(report.errors))[:5]:
+        print(f"  ! {message}")
+    return [
+        ("heavy work: another user's median rerun ≤ 2× idle", "—" if r is None else f"×{r:.2f}",
+         None if r is None else r <= 2.0),
+        ("heavy work: server RSS < 1 GB", mib(report.rss_peak),
+         None if report.rss_peak is None else report.rss_peak * 2**20 < 1e9 and not report.errors),
+    ]  # fmt: skip
+
+
 def monte_carlo_seconds() -> float:
     from calculators.scenario import Scenario
     from calculators.simulation import monte_carlo
@@ -735,6 +837,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-apptest", action="store_true")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-load", action="store_true")
+    parser.add_argument(
+        "--heavy",
+        type=int,
+        default=None,
+        help="sessions asking for 10^6 draws at once (12; --quick 4; 0: none)",
+    )
+    parser.add_argument(
+        "--no-concurrency", action="store_true", help="skip the 25-session load (keep --heavy)"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     reps, warmup = (3, 1) if quick else (21, 5)
@@ -777,11 +888,13 @@ def main(argv: list[str] | None = None) -> None:
         else:
             chromium = run_browser(in_browser, loads, presses, log)
     reports: dict[str, LoadReport | str] = {}
-    if not args.no_load:
+    if not args.no_load and not args.no_concurrency:
         scripts = (
             {"Executive summary": APP} if quick else {"Executive summary": APP, "floor-3": FLOORS["floor-3"]}
         )
         reports = run_concurrency(scripts, sessions, seconds, log)
+    heavy_sessions = args.heavy if args.heavy is not None else (4 if quick else 12)
+    heavy = None if args.no_load or heavy_sessions <= 0 else run_heavy(heavy_sessions, 3 if quick else 8, log)
     log("Monte Carlo")
     mc = monte_carlo_seconds()
 
@@ -805,6 +918,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     results = print_table(targets, loads_info)
     results += print_load(reports, sessions)
+    results += print_heavy(heavy)
     print()
     met_mc = mc <= MONTE_CARLO_TARGET
     results.append(
