@@ -75,7 +75,7 @@ def release_freed_memory() -> None:
     Trimming after each run costs a few milliseconds; elsewhere than glibc it does nothing.
     """
     try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
         return
-    libc.malloc_trim(0)
+    trim(0)

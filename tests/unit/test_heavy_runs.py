@@ -58,3 +58,25 @@ def test_a_large_run_is_drawn_once_and_equals_the_plain_simulation(monkeypatch):
     assert again is first and len(calls) == 1
     plain = monte_carlo(Scenario(), 150_000, 5, "triangular", {})
     assert np.array_equal(first.npv[Option.MICRO], plain.npv[Option.MICRO])
+
+
+def test_freed_memory_goes_back_to_the_system_after_a_heavy_run(monkeypatch):
+    """After a heavy run the working arrays' memory is trimmed (glibc malloc_trim), once per run
+    actually drawn: a run found among the kept results draws nothing and trims nothing."""
+    from calculators.scenario import Scenario
+    from components import simulation_cache
+
+    trims: list[int] = []
+    monkeypatch.setattr(simulation_cache, "release_freed_memory", lambda: trims.append(1))
+    simulation_cache.RESULTS.clear()
+    args = (Scenario(), 200_000, 11, "triangular", {})
+    first = simulation_cache.heavy_monte_carlo(*args)
+    again = simulation_cache.heavy_monte_carlo(*args)
+    assert again is first and trims == [1]
+    simulation_cache.RESULTS.clear()
+
+
+def test_trimming_freed_memory_is_harmless_anywhere():
+    from components.simulation_cache import release_freed_memory
+
+    assert release_freed_memory() is None  # glibc here: trims; elsewhere: does nothing
