@@ -142,7 +142,21 @@ def test_killing_a_replica_loses_no_save_and_new_sessions_reach_the_other(
         expect(page.locator(CHART).first).to_be_attached(timeout=LOAD_TIMEOUT)
         assert topo.replica_of(_route(context)) == topo.replicas[1].address
     finally:
-        topo.replicas[0].start()
+        _restart(topo, new_context, 0)
+
+
+def _restart(topo: Topology, new_context: Any, replica: int) -> None:
+    """Start a killed replica again and wait until it serves as before: nginx routes to it again
+    (it skips a failed replica for 5 s), and a page has run on it, so its components (the
+    sign-in cookie's) are registered. Without this, the next browser could load its page from
+    the other replica during the skip and the cookie component's frame from this one after it,
+    which does not know the component yet."""
+    topo.replicas[replica].start()
+    topo.route_to(topo.replicas[replica])
+    warm = new_context().new_page()
+    warm.goto(topo.replicas[replica].url)
+    expect(warm.get_by_role("button", name="Sign in")).to_be_visible(timeout=LOAD_TIMEOUT)
+    warm.close()
 
 
 def test_a_database_restart_fails_saves_with_a_message_then_they_succeed(
