@@ -78,6 +78,17 @@ def _matrix(npv: Mapping[Any, FloatArray]) -> tuple[list[Any], FloatArray]:
     return keys, np.column_stack([np.asarray(npv[k], dtype=float) for k in keys])
 
 
+def best_on_average(npv: Mapping[Any, FloatArray]) -> tuple[Any, float]:
+    """The option with the highest mean NPV over the draws, and that mean: the choice made now.
+
+    >>> best_on_average({"a": np.array([1.0, 3.0]), "b": np.array([2.5, 2.5])})
+    ('b', 2.5)
+    """
+    means = {o: float(np.mean(v)) for o, v in npv.items()}
+    best = max(means, key=lambda o: means[o])
+    return best, means[best]
+
+
 def evpi(npv: Mapping[Any, FloatArray]) -> tuple[float, float]:
     """EVPI and its Monte Carlo standard error from per-draw NPVs of each option.
 
@@ -216,7 +227,6 @@ def value_of_information(
     """
     npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, RANGED_FIELDS, known_npv)
     value, se = evpi(npv_all)
-    means = {o: float(v.mean()) for o, v in npv_all.items()}
     triangles = all_triangles(effective(scenario), overrides)
     binning = _Binning(_matrix(npv_all)[1])
     orders = draw_orders(scenario, draws, _chunk_seeds(seed, draws)[0], distribution, overrides)
@@ -225,7 +235,7 @@ def value_of_information(
         for f in RANGED_FIELDS
     }
     ranked = dict(sorted(partial.items(), key=lambda item: -item[1]))
-    return InformationValue(value, se, max(means, key=lambda o: means[o]), ranked, draws)
+    return InformationValue(value, se, best_on_average(npv_all)[0], ranked, draws)
 
 
 # --- the pilot: expected value of sample information -------------------------------------------
@@ -289,7 +299,7 @@ def pilot_values(
     effect = inputs[field]
     binning = _Binning(_matrix(npv_all)[1])
     ceiling = binning.partial(effect) if np.ptp(effect) > 0 else 0.0
-    best_now = max(float(v.mean()) for v in npv_all.values())
+    best_now = best_on_average(npv_all)[1]
     # the pilots' outcomes depend on the effect's draws only: while its range is unchanged
     # (moving another slider), their sort orders are reused (`_pilot_order`)
     index = RANGED_FIELDS.index(field) if field in RANGED_FIELDS else -1

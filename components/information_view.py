@@ -18,6 +18,7 @@ from calculators.information_value import (
     PILOT_SIZES,
     InformationValue,
     PilotValue,
+    best_on_average,
     evpi,
     pilot_cost,
     pilot_values,
@@ -31,9 +32,10 @@ from components.chart_spec import Chart, bar
 from components.formatting import currency_symbol, learners, money
 from components.kpi import Tile, kpi_row
 from components.presentation import show_chart
+from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
 from components.theme import GRID, INK, MARK_SIZE, frame, money_ticks, wrap
 
-MAX_DRAWS = 100_000
+MAX_DRAWS = HEAVY_DRAWS  # the largest run the Monte Carlo page keeps in its cache: its NPVs are reused
 ROW = 34  # px per input in the chart
 
 
@@ -41,8 +43,6 @@ ROW = 34  # px per input in the chart
 def _cached(
     scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, beside: bool
 ) -> InformationValue:
-    from components.simulation_cache import cached_monte_carlo
-
     scenario = Scenario.model_validate_json(scenario_json)
     known = None
     if beside:  # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
@@ -71,13 +71,11 @@ def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float
     """One plain sentence for the Executive summary, from the summary's own cached Monte Carlo
     run (the answer's: no draw is made twice; which input is worth most is on the Risk pages)."""
     from components.answer import SUMMARY_DRAWS, SUMMARY_SEED
-    from components.simulation_cache import cached_monte_carlo
 
     mc = cached_monte_carlo(scenario, SUMMARY_DRAWS, SUMMARY_SEED, "triangular", dict(ranges))
     value, _ = evpi(mc.npv)
     if value <= 0:
-        means = {o: float(v.mean()) for o, v in mc.npv.items()}
-        best = max(means, key=lambda o: means[o])
+        best, _ = best_on_average(mc.npv)
         return (
             f"{best.label} is the best of the options in every simulated outcome, so finding out more cannot "
             "change which one to choose: a pilot could only be worth running to learn whether the training pays "
@@ -86,7 +84,7 @@ def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float
     per_arm = planned_pilot_size()
     cost = (
         f"; the pilot planned on the Pilot page ({learners(per_arm)} learners per arm) costs about "
-        f"{money(round(pilot_cost(scenario, per_arm, max(float(v.mean()) for v in mc.npv.values()))), scenario.currency)}"
+        f"{money(round(pilot_cost(scenario, per_arm, best_on_average(mc.npv)[1])), scenario.currency)}"
         if per_arm
         else ""
     )

@@ -572,14 +572,14 @@ class HeavyReport:
     rss_after: float | None = None
 
 
-HEAVY_DRAWS = 1_000_000
+HEAVY_RUN_DRAWS = 1_000_000  # what each heavy session asks for
 
 
 async def _heavy(url: str, pid: int, report: HeavyReport, idle_moves: int) -> None:
     from scripts.ws_load import RunError, rss_mib
 
     async def one(i: int) -> None:
-        query = f"mc_draws={HEAVY_DRAWS}&mc_seed={1_000 + i}"  # each its own run: no shared result
+        query = f"mc_draws={HEAVY_RUN_DRAWS}&mc_seed={1_000 + i}"  # each its own run: no shared result
         try:
             async with Session(url, "monte_carlo", query=query) as session:
                 outcome = await session.run()
