@@ -14,7 +14,10 @@ sliders, 8 tiles, 3 two-line charts: the Executive summary's skeleton without it
 For each floor and each page of `app.py` it measures:
 
 - **server rerun** (AppTest, in this process): time of `at.run()` after the learners slider
-  (`sb_learners`) moves one step; median and minimum of several reruns after warm-up.
+  (`sb_learners`) moves one step; median and minimum of several reruns after warm-up. The
+  targets are timed in interleaved rounds (one move each per round), so the floors and the
+  pages share the machine's better and worse minutes, and each page opens on a scenario of
+  its own (a link a dollar apart), so no page reuses what another page's moves computed.
   AppTest compiles every script afresh on each run (a new `ScriptCache` per run), which a
   server does once per script; the benchmark keeps one cache for the whole run, as a server
   does, for the floors and the app alike (the app's longer scripts paid up to ~35 ms a rerun
@@ -230,33 +233,102 @@ def _learners(at: Any) -> Any:
     return at.session_state[KEY]
 
 
-def measure_apptest(target: Target, reps: int, warmup: int) -> None:
+OWN_SCENARIO_FIELD = "ilt_fixed_cost"  # each page its own scenario (a dollar apart): no shared cache hits
+
+
+def open_apptest(target: Target, index: int, warmup: int) -> Any | None:
+    """Open `target` in AppTest on a scenario of its own and make the warm-up slider moves.
+
+    Every page of the app opens on a link whose instructor-led fixed cost is `index` dollars
+    above the default, so no page is served a result that another page's moves computed (a
+    real user's move reaches a new scenario; the summary's cached answer must not make the
+    Costs page look fast)."""
     from streamlit.testing.v1 import AppTest
 
     _navigation_apptest()
     at = AppTest.from_file(str(ROOT / target.script), default_timeout=120)
+    if target.page_file:
+        from calculators.scenario import INPUTS
+
+        at.query_params[OWN_SCENARIO_FIELD] = str(int(INPUTS[OWN_SCENARIO_FIELD].default) + index)
     at.run()
     if target.page_file:
         at.switch_page(target.page_file).run()
     if at.exception:
         target.notes.append(f"AppTest: exception on opening: {at.exception[0].message[:120]}")
-        return
+        return None
     if at.title:
         target.title = at.title[0].value
-    for i in range(warmup + reps):
-        before = _learners(at)
-        _step_slider(at)
-        start = time.perf_counter()
-        at.run()
-        elapsed = time.perf_counter() - start
-        if at.exception:
-            target.notes.append(f"AppTest: exception after a slider move: {at.exception[0].message[:120]}")
-            return
-        if _learners(at) == before:
-            target.notes.append(f"AppTest: the slider did not move from {before}")
-            return
-        if i >= warmup:
-            target.rerun.append(elapsed)
+    for _ in range(warmup):
+        if not time_one_move(target, at, record=False):
+            return None
+    return at
+
+
+def time_one_move(target: Target, at: Any, *, record: bool = True) -> bool:
+    """Move the learners slider one step and time the rerun; False (and a note) if it failed."""
+    before = _learners(at)
+    _step_slider(at)
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    if at.exception:
+        target.notes.append(f"AppTest: exception after a slider move: {at.exception[0].message[:120]}")
+        return False
+    if _learners(at) == before:
+        target.notes.append(f"AppTest: the slider did not move from {before}")
+        return False
+    if record:
+        target.rerun.append(elapsed)
+    return True
+
+
+def measure_apptest(targets: list[Target], reps: int, warmup: int, log: Callable[[str], None]) -> None:
+    """Server reruns of every target, interleaved: after each target's warm-up, `reps` rounds in
+    which every target makes one timed move, starting one further along each round.
+
+    The floors and the pages are timed through the same minutes, so a slower stretch of the
+    machine (other work, a noisy neighbour) weighs on all of them alike instead of on
+    whichever was measured then; the ratios are what is compared.
+
+    >>> rotated(["a", "b", "c"], 4)
+    ['b', 'c', 'a']
+    """
+    opened: list[tuple[Target, Any]] = []
+    for index, target in enumerate(targets):
+        log(f"AppTest   {target.label}: open and warm up")
+        at = None
+
+        def run(target: Target = target, index: int = index) -> None:
+            nonlocal at
+            at = open_apptest(target, index, warmup)
+
+        _guard(target, "AppTest", run)
+        if at is not None:
+            opened.append((target, at))
+    log(f"AppTest   {reps} rounds of one move on each of {len(opened)}")
+    failed: set[str] = set()
+    for round_ in range(reps):
+        for target, at in rotated(opened, round_):
+            if target.name in failed:
+                continue
+            ok = False
+
+            def move(target: Target = target, at: Any = at) -> None:
+                nonlocal ok
+                ok = time_one_move(target, at)
+
+            _guard(target, "AppTest", move)
+            if not ok:
+                failed.add(target.name)
+
+
+def rotated(items: list[Any], shift: int) -> list[Any]:
+    """`items` starting at position `shift` (modulo its length)."""
+    if not items:
+        return []
+    k = shift % len(items)
+    return items[k:] + items[:k]
 
 
 # --------------------------------------------------------------------------- Chromium
@@ -873,9 +945,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"[{time.monotonic() - started:6.1f} s] {message}", file=sys.stderr, flush=True)
 
     if not args.no_apptest:
-        for t in targets:
-            log(f"AppTest   {t.label}")
-            _guard(t, "AppTest", lambda t=t: measure_apptest(t, reps, warmup))
+        measure_apptest(targets, reps, warmup, log)
     chromium = "not run"
     if not args.no_browser:
         in_browser = [

@@ -24,10 +24,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts.benchmark_speed import (  # noqa: E402
+    APP,
     FLOORS,
+    OWN_SCENARIO_FIELD,
     Target,
     measure_apptest,
     measure_browser,
+    open_apptest,
     page_has_chart,
 )
 from scripts.ws_load import Session, SliderWidget, percentile, run_load, streamlit_server  # noqa: E402
@@ -152,11 +155,25 @@ def test_a_page_without_the_slider_is_an_error_not_a_crash(floor1_server):
     assert len(report.errors) == 1 and "no slider with key 'no_such_slider'" in report.errors[0]
 
 
-def test_apptest_timer_moves_the_slider_every_rerun():
-    target = Target("floor-1", FLOORS["floor-1"])
-    measure_apptest(target, reps=3, warmup=1)
-    assert target.notes == []
-    assert len(target.rerun) == 3 and all(x > 0 for x in target.rerun)
+def test_apptest_timer_moves_the_slider_every_rerun_in_interleaved_rounds():
+    floor = Target("floor-1", FLOORS["floor-1"])
+    page = Target("costs", APP, page_file="pages/costs.py", url_path="costs")
+    logged: list[str] = []
+    measure_apptest([floor, page], reps=3, warmup=1, log=logged.append)
+    for target in (floor, page):
+        assert target.notes == []
+        assert len(target.rerun) == 3 and all(x > 0 for x in target.rerun)
+    assert any("3 rounds" in line for line in logged)
+
+
+def test_each_page_is_timed_on_a_scenario_of_its_own():
+    from calculators.scenario import INPUTS
+
+    page = Target("costs", APP, page_file="pages/costs.py", url_path="costs")
+    at = open_apptest(page, 7, warmup=0)
+    assert at is not None and page.notes == []
+    default = INPUTS[OWN_SCENARIO_FIELD].default
+    assert getattr(at.session_state["scenario"], OWN_SCENARIO_FIELD) == default + 7
 
 
 @pytest.mark.browser
