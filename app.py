@@ -26,9 +26,11 @@ from components.risk_inputs import current_ranges
 from components.saved_scenarios import open_short_link
 from components.scenario_inputs import scenario_sidebar, show_input_problems
 from components.sign_in import account_line, deployment, signed_in_user, write_cookie
+from components.widget_state import fast_widget_state
 from storage import SessionInfo
 
 harden_widgets()  # a crafted number-box value gets its default, not an exception inside Streamlit
+fast_widget_state()  # a widget reads its own key, not a copy of the whole session state
 FAVICON = str(Path(__file__).parent / "components" / "favicon.png")
 present = presenting()
 st.set_page_config(

@@ -15,7 +15,9 @@ One function, `scenario_sidebar`, is called by the entry script on every run:
 
 from __future__ import annotations
 
+import functools
 import typing
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -165,13 +167,13 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
     }
     fmt = _number_format(spec, currency)
     if spec.unit == "hours":  # a slider's printf format cannot say "7.5 min": steps read by `hours`
-        grid = hours_scale(float(spec.minimum or 0), float(spec.maximum or 0), float(spec.step or 1))
+        grid, labels = _scale(spec.name, "")
         return container.select_slider(
             spec.label,
             with_value(grid, st.session_state[key]),
             key=key,
             help=common["help"],
-            format_func=hours,
+            format_func=labels.__getitem__,
         )
     if spec.widget == "number":
         # number_input takes plain printf formats only: the unit goes into the label
@@ -211,14 +213,46 @@ def _typed(name: str) -> None:
     st.session_state[widget_key(name)] = getattr(scenario, name)
 
 
+class _Labels(dict):  # type: ignore[type-arg]
+    """A scale's labels by value, made once; a value off the scale (a link's) is labelled on the way."""
+
+    def __init__(self, values: Iterable[float], label: Callable[[float], str]) -> None:
+        super().__init__((v, label(v)) for v in values)
+        self._label = label
+
+    def __missing__(self, value: float) -> str:
+        return self._label(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _scale(name: str, currency: str) -> tuple[tuple[float, ...], _Labels]:
+    """A select slider's steps and their labels, made once per input and currency (Streamlit
+    formats every option on every rerun: a dictionary lookup instead of formatting ~100).
+
+    >>> steps, labels = _scale("micro_seat_hours", "")
+    >>> labels[steps[1]], labels[0.3333]
+    ('1.5 min', '20 min')
+    >>> _scale("learners", "EUR")[1][2_500]
+    '2,500'
+    """
+    spec = INPUTS[name]
+    low, high = float(spec.minimum or 0), float(spec.maximum or 1)
+    if spec.unit == "hours":
+        steps = tuple(hours_scale(low, high, float(spec.step or 1)))
+        return steps, _Labels(steps, hours)
+    steps = tuple(stepped_scale(low, high, whole=True))
+    return steps, _Labels(steps, lambda v: _shown_amount(spec, v, currency))
+
+
 def _stepped(spec: InputSpec, currency: str, container: Any) -> Any:
     """A stepped slider (ten steps a decade) and a box to type any exact value."""
     key = widget_key(spec.name)
     whole = isinstance(spec.default, int)
     current = st.session_state[key]
-    scale = with_value(stepped_scale(float(spec.minimum or 0), float(spec.maximum or 1), whole=True), current)
+    steps, labels = _scale(spec.name, currency)
+    scale = with_value(steps, current)
     value = container.select_slider(
-        spec.label, scale, key=key, help=_help(spec, currency), format_func=lambda v: _shown_amount(spec, v, currency),
+        spec.label, scale, key=key, help=_help(spec, currency), format_func=labels.__getitem__,
     )  # fmt: skip
     typed_key = key + TYPED_SUFFIX
     st.session_state[typed_key] = _shown_amount(spec, value, currency)  # the box shows the slider's value

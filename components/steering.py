@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 MANTISSAS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5)
 
@@ -63,13 +64,15 @@ def hours_scale(low: float, high: float, step: float) -> list[float]:
     return sorted(x for x in grid if low <= x <= high)
 
 
-def with_value(scale: list[float], value: float) -> list[float]:
-    """The scale with `value` in it (a link or a typed value may fall between steps).
+def with_value(scale: Sequence[float], value: float) -> list[float]:
+    """The (sorted) scale with `value` in it (a link or a typed value may fall between steps).
 
-    >>> with_value([1, 10, 100], 42)
-    [1, 10, 42, 100]
+    >>> with_value([1, 10, 100], 42), with_value((1, 10, 100), 10)
+    ([1, 10, 42, 100], [1, 10, 100])
     """
-    return sorted(set(scale) | {value})
+    if value in scale:
+        return list(scale)
+    return sorted([*scale, value])
 
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "": 1.0}
