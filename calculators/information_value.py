@@ -128,15 +128,14 @@ class _Binning:
         self.starts = np.concatenate(([0], np.cumsum(self.counts)[:-1])).astype(int)
         self.best_now = float(m.mean(axis=0).max()) if n else 0.0
         self.evpi = float((m.max(axis=1) - m[:, int(np.argmax(m.mean(axis=0)))]).mean()) if n else 0.0
-        self.noise_floor = (
-            self._binned_best(np.take(m, np.random.default_rng(0).permutation(n), axis=0)) if n else 0.0
-        )
+        self.noise_floor = self._binned_best(np.take(m, _shuffled(n), axis=0)) if n else 0.0
         # the variance of the options' NPV differences does not depend on the order: once
         d = m[:, 1:] - m[:, :1]
         self.total_variance = float(d.var(axis=0).sum()) if n else 0.0
-        # NPVs, their differences and squared differences side by side: for each input one
-        # gather in its order and one sum per bin give both the bin means and the variance left
-        self.stacked = np.hstack([m, d, d * d])
+        # NPVs and the squares of their differences side by side: for each input one gather in
+        # its order and one sum per bin give the bin means and the variance left (a bin's sum of
+        # differences is the difference of its sums)
+        self.stacked = np.hstack([m, d * d])
 
     def _binned_best(self, ordered: FloatArray) -> float:
         """E over the bins of max over options of the bin mean."""
@@ -158,12 +157,20 @@ class _Binning:
         if self.total_variance > 0:
             # share of the variance of the NPV differences left within the bins (0 to 1):
             # the noise in the bin means scales with its square root
-            firsts, squares = sums[:, k : 2 * k - 1], sums[:, 2 * k - 1 :]
+            firsts, squares = sums[:, 1:k] - sums[:, :1], sums[:, k:]
             within = float((squares - firsts * firsts / counts).sum())
             unexplained = min(1.0, max(0.0, within / (n * self.total_variance)))
         floor = (self.noise_floor - self.best_now) * math.sqrt(unexplained)
         value = binned_best - self.best_now - floor
         return min(max(value, 0.0), max(self.evpi, 0.0))
+
+
+@lru_cache(maxsize=4)
+def _shuffled(n: int) -> npt.NDArray[np.intp]:
+    """A fixed random order of n draws (the noise floor's bins): made once per size."""
+    order = np.random.default_rng(0).permutation(n)
+    order.setflags(write=False)
+    return order
 
 
 def _simulate(

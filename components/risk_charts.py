@@ -222,8 +222,10 @@ def frontier_figure(
 ) -> go.Figure:  # fmt: skip
     """Where the metric is above or below zero over two inputs, the ROI = 0 line drawn."""
     x_title, y_title = input_title(x_field), input_title(y_field)
-    z_display = np.where(np.isfinite(z), z, np.nan)
-    finite = z_display[np.isfinite(z_display)]
+    # to the hundredth of a percentage point or the currency unit: the hover shows one decimal,
+    # and full float digits doubled the grid's message (two traces of 3,600 values)
+    z_display = np.round(np.where(np.isfinite(z), z, np.nan), 2 if metric == "ROI" else 0)
+    finite = z[np.isfinite(z)]
     bound = float(np.max(np.abs(finite))) if finite.size else 1.0
     scale = min(bound, 200.0) if metric == "ROI" else bound
     fig = Chart(
