@@ -328,6 +328,32 @@ def evaluate(
     return _evaluate_by_layout(s, values, options, structural)
 
 
+def inputs_read(scenario: Scenario, values: Mapping[str, FloatArray | float]) -> frozenset[str]:
+    """The fields of `values` whose arrays the model core reads when it evaluates every
+    option of `scenario` on them: the switches decide (a benefit stream switched off, costs
+    not fully loaded, the conservative adjustments off never read their inputs), so a field
+    not read here cannot change any outcome, whatever its values. `values` may not hold a
+    `STRUCTURAL` field (those are evaluated one layout at a time).
+
+    >>> sorted(inputs_read(Scenario(), {"learners": 500.0, "revenue_per_training_dollar": 2.0}))
+    ['learners']
+    >>> sorted(inputs_read(Scenario(revenue_on=True), {"revenue_per_training_dollar": 2.0}))
+    ['revenue_per_training_dollar']
+    """
+    if any(f in values for f in STRUCTURAL):
+        raise ValueError("inputs_read takes no structural field")
+    read: set[str] = set()
+
+    class Noting(Inputs):
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            if not name.startswith("_") and name in self._values:
+                read.add(name)
+            return super().__getattr__(name)
+
+    _evaluate(Noting(effective(scenario), values), tuple(Option))
+    return frozenset(read)
+
+
 def _evaluate_by_layout(
     s: Scenario, values: dict[str, FloatArray | float], options: tuple[Option, ...], structural: list[str]
 ) -> dict[Option, Outcome]:

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from calculators.model import Option, effective, evaluate
+from calculators.model import Option, effective, evaluate, inputs_read
 from calculators.ranges import RANGED_FIELDS, all_triangles
 from calculators.scenario import Scenario
 
@@ -75,6 +75,8 @@ def draw_inputs(
 
     Runs of up to `REUSED_DRAWS` draws reuse an input's draws while its range is unchanged
     (read-only arrays, kept for the process): moving one slider redraws that input alone.
+    An input the scenario does not use (`inputs_used`) is not drawn: it holds its most
+    likely value in every draw (a read-only view, no memory).
 
     >>> a = draw_inputs(Scenario(), 1_000, 7)
     >>> b = draw_inputs(Scenario(learners=2_000), 1_000, 7)
@@ -82,8 +84,46 @@ def draw_inputs(
     (True, False)
     """
     triangles = all_triangles(effective(scenario), overrides)
+    used = inputs_used(scenario, overrides)
     draw = _reused_draws if draws <= REUSED_DRAWS else _field_draws
-    return {f: draw(i, *triangles[f], draws, seed, distribution) for i, f in enumerate(RANGED_FIELDS)}
+    return {
+        f: draw(i, *triangles[f], draws, seed, distribution)
+        if f in used
+        else _constant(triangles[f][1], draws)
+        for i, f in enumerate(RANGED_FIELDS)
+    }
+
+
+def _constant(value: float, size: int) -> FloatArray:
+    """`size` copies of `value` as a read-only view (no memory, no random numbers)."""
+    return np.broadcast_to(np.float64(value), (size,))
+
+
+def inputs_used(
+    scenario: Scenario, overrides: Mapping[str, tuple[float, float]] | None = None
+) -> frozenset[str]:
+    """The ranged inputs whose draws can change an outcome of `scenario`: those the model core
+    reads (`calculators.model.inputs_read`, probed on every input's low, most likely and high
+    values). The others (a benefit stream switched off, say) are not drawn: their most likely
+    value stands for them, which changes no outcome and saves their random numbers (the
+    default scenario reads 15 of the 37). Each input keeps its own stream, so the draws of
+    the inputs used are the same either way.
+
+    >>> used = inputs_used(Scenario())
+    >>> "learners" in used, "revenue_per_training_dollar" in used
+    (True, False)
+    >>> "revenue_per_training_dollar" in inputs_used(Scenario(revenue_on=True))
+    True
+    """
+    return _inputs_used(scenario, tuple(sorted((overrides or {}).items())))
+
+
+@lru_cache(maxsize=256)
+def _inputs_used(
+    scenario: Scenario, overrides: tuple[tuple[str, tuple[float, float]], ...]
+) -> frozenset[str]:
+    triangles = all_triangles(effective(scenario), dict(overrides))
+    return inputs_read(scenario, {f: np.array(triangles[f], dtype=np.float64) for f in RANGED_FIELDS})
 
 
 REUSED_DRAWS = 10_000  # at most 256 inputs' draws of this size are kept: about 20 MB
@@ -127,8 +167,11 @@ def draw_orders(
     if draws > REUSED_DRAWS:
         return {}
     triangles = all_triangles(effective(scenario), overrides)
+    used = inputs_used(scenario, overrides)
     return {
-        f: _reused_order(i, *triangles[f], draws, seed, distribution) for i, f in enumerate(RANGED_FIELDS)
+        f: _reused_order(i, *triangles[f], draws, seed, distribution)
+        for i, f in enumerate(RANGED_FIELDS)
+        if f in used
     }
 
 
@@ -182,7 +225,8 @@ def monte_carlo(
         if size <= 0:
             break
         values = draw_inputs(scenario, size, int(chunk_seed.generate_state(1)[0]), distribution, overrides)
-        for option, r in evaluate(scenario, values).items():
+        used = inputs_used(scenario, overrides)
+        for option, r in evaluate(scenario, {f: v for f, v in values.items() if f in used}).items():
             roi[option].append(r.roi_pct)
             npv[option].append(r.npv)
             payback[option].append(r.payback_months)

@@ -88,6 +88,45 @@ def test_each_draw_equals_the_scalar_model_at_that_draw(scenario, seed):
         assert _close(one.costs, r.costs[i]) and _close(one.npv, r.npv[i])
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(valid_scenarios(), st.integers(0, 2**31 - 1))
+def test_inputs_not_drawn_change_no_outcome(monkeypatch, scenario, seed):
+    """Inputs the scenario does not use hold their most likely value: every outcome of every
+    draw equals a run that draws all 37, and the inputs used get the very same draws."""
+    import calculators.simulation as simulation
+
+    lean = monte_carlo(scenario, 400, seed)
+    lean_inputs = draw_inputs(scenario, 400, seed)
+    with monkeypatch.context() as m:
+        m.setattr(simulation, "inputs_used", lambda *_: frozenset(RANGED_FIELDS))
+        full = monte_carlo(scenario, 400, seed)
+        full_inputs = draw_inputs(scenario, 400, seed)
+    for option in Option:
+        for a, b in (
+            (lean.npv, full.npv),
+            (lean.roi_pct, full.roi_pct),
+            (lean.payback_months, full.payback_months),
+        ):
+            assert np.array_equal(a[option], b[option], equal_nan=True)
+    used = simulation.inputs_used(scenario)
+    for f in RANGED_FIELDS:
+        if f in used:
+            assert np.array_equal(lean_inputs[f], full_inputs[f])
+        else:
+            assert np.all(lean_inputs[f] == triangle(effective(scenario), f)[1])
+
+
+def test_switching_a_stream_on_draws_its_inputs():
+    from calculators.simulation import inputs_used
+
+    off, on = inputs_used(Scenario()), inputs_used(Scenario(risk_on=True))
+    risk = {"incidents_per_100_learners", "cost_per_incident", "micro_risk_reduction_pct"}
+    assert not risk & off and risk <= on
+    assert {"learners", "micro_fixed_cost", "ilt_fixed_cost", "discount_rate_pct"} <= off
+    x = draw_inputs(Scenario(), 1_000, 3)["cost_per_incident"]
+    assert x.shape == (1_000,) and np.ptp(x) == 0
+
+
 def test_monte_carlo_with_collapsed_ranges_equals_the_deterministic_result():
     s = Scenario(micro_nudge_days=7, productivity_on=True)
     points = {f: (float(getattr(s, f)),) * 2 for f in RANGED_FIELDS}
