@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calculators.scenario import Scenario
 from tests.app.test_pages import chart_titles, metric
 
 
@@ -85,3 +86,14 @@ def test_a_million_draws_run_once_and_a_payback_target_reuses_them(app, monkeypa
     at.number_input(key="mc_target").set_value(36).run()
     assert not at.exception and runs.count(1_000_000) == 1  # the same draws, re-read
     assert any("in 80 % of the draws" in m.value for m in at.markdown)
+
+
+def test_monte_carlo_says_how_many_uncertain_inputs_are_drawn(app):
+    from calculators.simulation import inputs_used
+
+    for query, scenario in (({}, Scenario()), ({"risk_on": "true"}, Scenario(risk_on=True))):
+        at = app(query=query, page="pages/monte_carlo.py")
+        used = len(inputs_used(scenario))
+        captions = " ".join(c.value for c in at.caption)
+        assert f"draws of the {used} uncertain inputs this scenario uses" in captions
+        assert f"the other {37 - used} (switched-off benefits or adjustments)" in captions
