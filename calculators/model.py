@@ -54,6 +54,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from itertools import product
 
 import numpy as np
@@ -485,7 +486,21 @@ def breakevens(
 
     >>> breakevens(Scenario())
     {<Option.MICRO: 'micro'>: 760, <Option.ILT: 'ilt'>: None, <Option.BLEND: 'blend'>: 1238}
+
+    The scan sets the learner count itself, so the answer does not depend on the scenario's
+    own: it is kept per scenario with the count left out (the last 128), and moving the
+    learners slider finds it.
+
+    >>> breakevens(Scenario(learners=90)) == breakevens(Scenario(learners=9_000))
+    True
     """
+    return dict(_breakevens(scenario.with_changes(learners=1), tuple(options), max_learners))
+
+
+@lru_cache(maxsize=128)
+def _breakevens(
+    scenario: Scenario, options: tuple[Option, ...], max_learners: int | None
+) -> tuple[tuple[Option, int | None], ...]:
     top = int(max_learners or INPUTS["learners"].maximum or 100_000)
     grid = np.unique(np.round(np.geomspace(1, top, 800)))
     coarse = evaluate(scenario, {"learners": grid}, options)
@@ -504,7 +519,7 @@ def breakevens(
         fine = evaluate(scenario, {"learners": counts}, (option,))[option].net
         last_loss = int(np.flatnonzero(~(fine >= 0))[-1])
         found[option] = int(counts[last_loss + 1])
-    return found
+    return tuple(found.items())
 
 
 def finite_or_none(x: float | None) -> float | None:

@@ -14,6 +14,7 @@ and the blend curve across every mix (one array evaluation).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -131,8 +132,27 @@ def returns_of(outcome: Outcome, index: int = 0) -> Returns:
 
 
 def all_returns(scenario: Scenario) -> dict[Option, Returns]:
-    """Returns of microlearning, instructor-led and the chosen blend (one model call)."""
-    return {o: returns_of(r) for o, r in evaluate(scenario).items()}
+    """Returns of microlearning, instructor-led and the chosen blend (one model call).
+
+    Kept for the last 256 scenarios (a scenario is its values: equal scenarios, equal
+    returns; their cash flows are read-only): a page asks for the same scenario's returns
+    several times a rerun (headline, tiles, comparison, verdicts), each ask a model call.
+
+    >>> all_returns(Scenario())[Option.MICRO] is all_returns(Scenario())[Option.MICRO]
+    True
+    """
+    return dict(_all_returns(scenario))
+
+
+@lru_cache(maxsize=256)
+def _all_returns(scenario: Scenario) -> tuple[tuple[Option, Returns], ...]:
+    kept = []
+    for option, outcome in evaluate(scenario).items():
+        r = returns_of(outcome)
+        r.flows.costs.setflags(write=False)
+        r.flows.benefits.setflags(write=False)
+        kept.append((option, r))
+    return tuple(kept)
 
 
 def option_returns(scenario: Scenario, option: Option) -> Returns:

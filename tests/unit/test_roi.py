@@ -344,3 +344,22 @@ def test_break_evens_of_all_options_at_once_equal_each_alone(scenario):
 
     together = breakevens(scenario, tuple(Option), 20_000)
     assert together == {o: breakeven_learners(scenario, o, 20_000) for o in Option}
+
+
+@settings(max_examples=40, deadline=None)
+@given(valid_scenarios())
+def test_break_evens_kept_without_the_learner_count_hold_at_the_scenarios_own_count(scenario):
+    """Break-evens are kept per scenario with its learner count left out; read at the count
+    itself through the one-scenario model, the count found pays back and the one below does not."""
+    from calculators.model import breakevens
+
+    found = breakevens(scenario, tuple(Option), 20_000)
+    assert found == breakevens(
+        scenario.with_changes(learners=max(1, 20_000 - scenario.learners)), tuple(Option), 20_000
+    )
+    for option, count in found.items():
+        if count is None:
+            continue
+        assert option_returns(scenario.with_changes(learners=count), option).net >= 0
+        if count > 1:
+            assert option_returns(scenario.with_changes(learners=count - 1), option).net < 0
