@@ -53,7 +53,15 @@ import numpy.typing as npt
 from calculators.model import Option, effective, evaluate
 from calculators.ranges import RANGED_FIELDS, all_triangles
 from calculators.scenario import Scenario
-from calculators.simulation import CHUNK, REUSED_DRAWS, Distribution, draw_inputs, draw_orders, reused_draws
+from calculators.simulation import (
+    CHUNK,
+    REUSED_DRAWS,
+    Distribution,
+    draw_inputs,
+    draw_orders,
+    reused_draws,
+    reused_order,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -305,20 +313,21 @@ def pilot_values(
     npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, (field,))
     effect = inputs[field]
     binning = _Binning(_matrix(npv_all)[1])
-    ceiling = binning.partial(effect) if np.ptp(effect) > 0 else 0.0
-    best_now = best_on_average(npv_all)[1]
-    # the pilots' outcomes depend on the effect's draws only: while its range is unchanged
-    # (moving another slider), their sort orders are reused (`_pilot_order`)
+    # the effect's draws and the pilots' outcomes depend on its range only: while that is
+    # unchanged (moving another slider), their sort orders are reused
     index = RANGED_FIELDS.index(field) if field in RANGED_FIELDS else -1
     reusable = draws <= REUSED_DRAWS and index >= 0
     triangle = all_triangles(effective(scenario), overrides)[field] if reusable else None
+    draws_key = (index, *triangle, draws, _chunk_seeds(seed, draws)[0], distribution) if reusable else None  # type: ignore[misc]
+    effect_order = reused_order(*draws_key) if draws_key else None
+    ceiling = binning.partial(effect, effect_order) if np.ptp(effect) > 0 else 0.0
+    best_now = best_on_average(npv_all)[1]
     out = []
     for n in sizes:
         if ceiling <= 0:
             evsi = 0.0
-        elif reusable:
-            key = (index, *triangle, draws, _chunk_seeds(seed, draws)[0], distribution)  # type: ignore[misc]
-            order = _pilot_order(key, int(n), baseline, direction, seed)
+        elif draws_key:
+            order = _pilot_order(draws_key, int(n), baseline, direction, seed)
             evsi = min(binning.partial(effect, order), ceiling) if order is not None else 0.0
         else:
             evsi = min(binning.partial(_pilot_estimates(effect, int(n), baseline, direction, seed)), ceiling)

@@ -150,6 +150,9 @@ def _reused_order(
     return order
 
 
+reused_order = _reused_order  # (index, low, mode, high, size, seed, kind): one input's kept sort order
+
+
 def draw_orders(
     scenario: Scenario,
     draws: int,

@@ -16,6 +16,7 @@ page. So that nothing a user did is lost:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from functools import wraps
@@ -94,12 +95,20 @@ def seed(name: str) -> None:
     if name.startswith(RATING_PREFIX) or isinstance(value, bool):
         return
     if isinstance(value, float | int | str) and not (isinstance(value, float) and not math.isfinite(value)):
-        _, problems = apply_settings(PageSettings(), {name: value}, strict=True)
-        if not problems:
+        check = _acceptable if not isinstance(value, str) or len(value) <= 100 else _acceptable.__wrapped__
+        if check(name, value, type(value)):  # a long (crafted) text is checked, not kept
             return
     fallback = default_value(name)
     st.warning(plain(f"{_label(name)}: {_shown_value(value)} cannot be used; back to {fallback}."))
     st.session_state[name] = fallback
+
+
+@functools.lru_cache(maxsize=1024)
+def _acceptable(name: str, value: float | int | str, kind: type) -> bool:
+    """Whether the model takes `value` for the setting `name` (kept: a page seeds ~20 settings a
+    rerun, each check a validation of every setting; `kind` keeps 1, 1.0 and True apart)."""
+    _, problems = apply_settings(PageSettings(), {name: value}, strict=True)
+    return not problems
 
 
 def guard_number(key: str, low: float, high: float, default: float) -> None:
