@@ -59,6 +59,7 @@ from calculators.simulation import (
     Distribution,
     draw_inputs,
     draw_orders,
+    inputs_used,
     reused_draws,
     reused_order,
 )
@@ -243,10 +244,15 @@ def value_of_information(
     npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, RANGED_FIELDS, known_npv)
     value, se = evpi(npv_all)
     triangles = all_triangles(effective(scenario), overrides)
+    used = inputs_used(scenario, overrides)  # an input the scenario does not use is worth 0
     binning = _Binning(_matrix(npv_all)[1])
     orders = draw_orders(scenario, draws, _chunk_seeds(seed, draws)[0], distribution, overrides)
     partial = {
-        f: (binning.partial(inputs[f], orders.get(f)) if triangles[f][2] > triangles[f][0] else 0.0)
+        f: (
+            binning.partial(inputs[f], orders.get(f))
+            if f in used and triangles[f][2] > triangles[f][0]
+            else 0.0
+        )
         for f in RANGED_FIELDS
     }
     ranked = dict(sorted(partial.items(), key=lambda item: -item[1]))

@@ -97,9 +97,11 @@ class Option(StrEnum):
 FORMAT_OPTION: dict[Format, Option] = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}  # pure formats
 
 
+@lru_cache(maxsize=256)
 def effective(scenario: Scenario) -> Scenario:
     """The scenario as the model reads it: the conservative switch forces fully loaded costs,
-    the skeptic switch replaces vendor-claim defaults with published values.
+    the skeptic switch replaces vendor-claim defaults with published values (kept for the
+    last 256 scenarios: a scenario is immutable, and each model call asks).
 
     >>> effective(Scenario(conservative=True)).fully_loaded
     True

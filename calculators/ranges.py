@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 
@@ -130,8 +131,21 @@ def triangle(
 def all_triangles(
     scenario: Scenario, overrides: Mapping[str, tuple[float, float]] | None = None
 ) -> dict[str, Triangle]:
-    """Every ranged input's (low, most likely, high)."""
-    return {f: triangle(scenario, f, overrides) for f in RANGED_FIELDS}
+    """Every ranged input's (low, most likely, high); kept for the last 256 scenarios and
+    ranges (a simulation, its value of information and its pilots ask several times).
+
+    >>> all_triangles(Scenario())["learners"], all_triangles(Scenario(), {"learners": (10, 20)})["learners"]
+    ((800.0, 1000.0, 1200.0), (10, 1000.0, 1000.0))
+    """
+    return dict(_all_triangles(scenario, tuple((f, tuple(r)) for f, r in sorted((overrides or {}).items()))))
+
+
+@lru_cache(maxsize=256)
+def _all_triangles(
+    scenario: Scenario, overrides: tuple[tuple[str, tuple[float, float]], ...]
+) -> tuple[tuple[str, Triangle], ...]:
+    ranges = dict(overrides)
+    return tuple((f, triangle(scenario, f, ranges)) for f in RANGED_FIELDS)
 
 
 def validate_range(field: str, low: object, high: object) -> tuple[tuple[float, float] | None, str | None]:
