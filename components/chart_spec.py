@@ -95,6 +95,10 @@ def contour(**props: Any) -> dict[str, Any]:
     return trace("contour", **props)
 
 
+def heatmap(**props: Any) -> dict[str, Any]:
+    return trace("heatmap", **props)
+
+
 def waterfall(**props: Any) -> dict[str, Any]:
     return trace("waterfall", **props)
 

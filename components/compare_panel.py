@@ -20,7 +20,7 @@ from components.compare_view import (
     kpi_table,
     plan_names,
 )
-from components.presentation import presenting, show_chart
+from components.presentation import show_chart
 from components.risk_inputs import current_ranges
 from components.safe_text import plain
 from components.saved_scenarios import owner
@@ -117,10 +117,9 @@ def compare_section(store: ScenarioStore | None) -> None:
     for attribution, name in zip(attributions, names[1:], strict=True):
         st.markdown(plain(explain(attribution, [names[0], name])))
     table = kpi_table(comparison, names)
-    if presenting():  # a plain table: its type grows with the room-sized stylesheet (a grid is a canvas)
-        st.table(table.set_index(table.columns[0]))
-    else:
-        st.dataframe(table, hide_index=True, width="stretch")
+    # a plain table (every cell is text; a few rows): it grows with the room-sized stylesheet when
+    # presenting, and needs no interactive grid, whose scripts (~1.6 MB) slowed the page's opening
+    st.table(table.set_index(table.columns[0]))
     show_chart(cumulative_figure(comparison, names), key="compare_payback_chart")
     show_chart(cost_figure(comparison, names), key="compare_cost_chart")
     st.caption(METHOD_NOTE)

@@ -32,7 +32,7 @@ from calculators.compare import Attribution, Comparison, KpiRow, Step
 from calculators.model import evaluate
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.summary import MAX_LEARNERS, Verdict
-from components.chart_spec import Chart, scatter
+from components.chart_spec import Chart, scatter, visible_points
 from components.formatting import (
     MINUS,
     MISSING,
@@ -410,13 +410,21 @@ def cost_figure(comparison: Comparison, names: Sequence[object]) -> go.Figure:
         n = np.union1d(grid, [float(s.learners)])
         costs = evaluate(s, {"learners": n}, (option,))[option].costs
         colour, dash = plan_style(i)
-        sizes = np.where(n == s.learners, 11, 0).tolist()
+        hover = (
+            f"%{{x:,}} learners: %{{y:,.0f}} {s.currency} ({option.label})<extra>%{{fullData.name}}</extra>"
+        )
+        xs, ys = visible_points(n, costs)  # a line of corners and hover points, not 400 markers
         fig.add_trace(
             scatter(
-                x=n, y=costs, name=chart_text(shown[i]), mode="lines+markers",
-                line={"color": colour, "width": 3, "dash": dash},
-                marker={"size": sizes, "color": colour},
-                hovertemplate=f"%{{x:,}} learners: %{{y:,.0f}} {s.currency} ({option.label})<extra>%{{fullData.name}}</extra>",
+                x=xs, y=ys, name=chart_text(shown[i]), mode="lines", legendgroup=f"plan{i}",
+                line={"color": colour, "width": 3, "dash": dash}, hovertemplate=hover,
+            )
+        )  # fmt: skip
+        own = float(costs[int(np.searchsorted(n, s.learners))])
+        fig.add_trace(
+            scatter(
+                x=[float(s.learners)], y=[own], name=chart_text(shown[i]), mode="markers", legendgroup=f"plan{i}",
+                showlegend=False, marker={"size": 11, "color": colour}, hovertemplate=hover,
             )
         )  # fmt: skip
     frame(

@@ -11,7 +11,7 @@ from calculators.roi import Option
 from calculators.scenario import INPUTS, input_title
 from calculators.sensitivity import TornadoBar
 from calculators.simulation import MonteCarlo
-from components.chart_spec import Chart, bar, contour, scatter
+from components.chart_spec import Chart, bar, contour, heatmap, scatter
 from components.charts import _nice_ceiling
 from components.formatting import currency_symbol, input_value, money, percent
 from components.theme import GRID, INK, MARK_SIZE, MUTED, OPTION_COLOURS, frame, mark_label, money_ticks, wrap
@@ -228,10 +228,11 @@ def frontier_figure(
     finite = z[np.isfinite(z)]
     bound = float(np.max(np.abs(finite))) if finite.size else 1.0
     scale = min(bound, 200.0) if metric == "ROI" else bound
+    # the colours as a smoothed heatmap (the browser draws an image) and one contour level, the
+    # break-even line: a 20-level filled contour made the browser trace 20 levels on every redraw
     fig = Chart(
-        contour(
-            x=xs, y=ys, z=np.clip(z_display, -scale, scale), zmid=0, colorscale=GAIN_LOSS, ncontours=20,
-            contours={"coloring": "heatmap", "showlines": False}, line={"width": 0},
+        heatmap(
+            x=xs, y=ys, z=np.clip(z_display, -scale, scale), zmid=0, colorscale=GAIN_LOSS, zsmooth="fast",
             colorbar={"title": {"text": metric}, "ticksuffix": " %" if metric == "ROI" else ""},
             hovertemplate=f"{x_title} %{{x:,.4g}}<br>{y_title} %{{y:,.4g}}<br>{metric} %{{z:,.1f}}<extra></extra>",
         )

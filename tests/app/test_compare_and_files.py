@@ -33,7 +33,7 @@ def test_compare_with_defaults_is_one_click_from_the_summary():
     assert not at.exception
     assert at.title[0].value == "Scenarios"
     assert at.multiselect(key="compare_choice").value == ["on-screen", "defaults"]
-    table = at.dataframe[-1].value
+    table = at.table[-1].value.reset_index()  # the KPI table: a plain table, its first column the index
     assert list(table.columns[:3]) == ["Figure", "Your scenario", "Default scenario"]
     # The explanation states the model's own attribution: the learners carry the difference.
     expected = attribute(Scenario(learners=2500), Scenario())
@@ -55,7 +55,7 @@ def test_saved_scenarios_can_be_compared_and_the_base_comes_first():
     ids = {item.name: item.id for item in open_store().list(LOCAL_OWNER)}
     at.multiselect(key="compare_choice").set_value([ids["Base plan"], ids["Bigger plan"], "defaults"]).run()
     assert not at.exception
-    table = at.dataframe[-1].value
+    table = at.table[-1].value.reset_index()  # the KPI table: a plain table, its first column the index
     assert "Base plan" in table.columns and "Bigger plan" in table.columns
     assert sum("Bigger plan" in m.value for m in at.markdown) >= 1
 

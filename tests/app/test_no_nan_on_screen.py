@@ -17,8 +17,9 @@ BAD = re.compile(r"\b(nan|NaN|inf|Infinity|None|null)\b")
 def _texts(at) -> list[str]:  # type: ignore[no-untyped-def]
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
     texts += [f"{m.label} {m.value}" for m in at.metric] + [t.value for t in at.title]
-    for frame in at.dataframe:  # tables, the sections' included
-        texts += [" ".join(map(str, frame.value.columns))] + list(frame.value.astype(str).to_numpy().ravel())
+    for frame in [*at.dataframe, *at.table]:  # grids and plain tables, the sections' included
+        value = frame.value.reset_index() if frame in at.table else frame.value
+        texts += [" ".join(map(str, value.columns))] + list(value.astype(str).to_numpy().ravel())
     for chart in at.get("plotly_chart"):
         layout = json.loads(chart.proto.spec)["layout"]
         texts.append(str(layout.get("title", {}).get("text", "")))

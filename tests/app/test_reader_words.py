@@ -67,6 +67,10 @@ def on_screen(at: AppTest, block) -> Iterator[tuple[str, str]]:
     for frame in block.dataframe:
         yield "dataframe columns", " | ".join(map(str, frame.value.columns))
         yield "dataframe cells", " | ".join(map(str, frame.value.astype(str).to_numpy().ravel()))
+    for table in block.table:  # plain tables: the first column is their index
+        value = table.value.reset_index()
+        yield "table columns", " | ".join(map(str, value.columns))
+        yield "table cells", " | ".join(map(str, value.astype(str).to_numpy().ravel()))
     for expander in block.expander:
         yield "expander", expander.label
     for kind in WIDGETS:

@@ -146,3 +146,19 @@ def test_learner_marker_on_the_log_chart_sits_at_the_learner_count():
     assert line.x0 == line.x1 == 1_000
     label = next(a for a in fig.layout.annotations if a.text == "Your 1,000")
     assert label.x == 3.0
+
+
+def test_frontier_colours_are_an_image_and_only_break_even_is_traced():
+    """The browser redraws the frontier on every move: its colours are a heatmap image (no
+    filled contour levels to trace) and the one contour is the break-even line at 0."""
+    import numpy as np
+
+    from components.risk_charts import frontier_figure
+
+    xs, ys = np.linspace(100, 5_000, 60), np.linspace(10, 100, 60)
+    z = np.subtract.outer(ys, 50.0) + np.subtract.outer(np.zeros(60), 2_500 - xs) / 100
+    fig = frontier_figure(xs, ys, z, "learners", "micro_retention_pct", (1_000, 75), "ROI", "USD")
+    kinds = [t.type for t in fig.data]
+    assert kinds == ["heatmap", "contour", "scatter"]
+    line = fig.data[1].contours
+    assert (line.start, line.end, line.coloring) == (0, 0, "none")

@@ -364,15 +364,29 @@ def comparison():
 @pytest.mark.parametrize("build", [cumulative_figure, cost_figure])
 def test_charts_have_one_line_per_plan_named_and_styled_as_plans(build, comparison):
     fig = build(comparison, NAMES)
-    assert [t.name for t in fig.data] == [chart_text(n) for n in NAMES]
-    assert fig.data[2].name == "Cheap classes &lt;b&gt;now&lt;/b&gt;"  # shown as written, not bold
+    lines = [t for t in fig.data if t.mode != "markers"]  # the cost chart's dots are traces of their own
+    assert [t.name for t in lines] == [chart_text(n) for n in NAMES]
+    assert lines[2].name == "Cheap classes &lt;b&gt;now&lt;/b&gt;"  # shown as written, not bold
     reserved = {*FORMAT_COLOURS.values(), *OPTION_COLOURS.values(), BENEFITS_COLOUR}
-    assert [(t.line.color, t.line.dash) for t in fig.data] == list(PLAN_STYLES[: len(NAMES)])
-    assert not {t.line.color for t in fig.data} & reserved
+    assert [(t.line.color, t.line.dash) for t in lines] == list(PLAN_STYLES[: len(NAMES)])
+    assert not {t.line.color for t in lines} & reserved
     assert fig.layout.legend.title.text == LEGEND_TITLE
     assert all(len(line) <= TITLE_WRAP for line in fig.layout.title.text.split("<br>"))
     checked = go.Figure(fig.to_dict())  # Plotly's validation, skipped at build time
-    assert len(checked.data) == len(NAMES)
+    assert len([t for t in checked.data if t.showlegend is not False]) == len(NAMES)
+
+
+def test_cost_chart_dots_each_plan_at_its_own_learner_count_on_its_line(comparison):
+    from calculators.model import evaluate
+
+    fig = cost_figure(comparison, NAMES)
+    dots = [t for t in fig.data if t.mode == "markers"]
+    assert len(dots) == len(NAMES) and all(t.showlegend is False for t in dots)
+    for dot, s, o in zip(dots, comparison.scenarios, comparison.options, strict=True):
+        assert list(dot.x) == [s.learners]
+        assert dot.y[0] == pytest.approx(float(evaluate(s, {"learners": float(s.learners)}, (o,))[o].costs))
+    for line in (t for t in fig.data if t.mode == "lines"):
+        assert len(line.x) < 300  # corners and hover points, not one point per grid step
 
 
 def test_cumulative_title_names_the_plan_that_pays_back_first(comparison):
@@ -398,9 +412,8 @@ def test_cost_title_names_the_cheapest_plan_at_the_base_learner_count(comparison
         unwrap(fig.layout.title.text)
         == f"At 1,000 learners, {chart_text(NAMES[costs.index(min(costs))])} costs least: ${min(costs):,.0f}"
     )
-    for trace, s in zip(fig.data, PLANS, strict=True):
-        marked = [x for x, size in zip(trace.x, trace.marker.size, strict=True) if size > 0]
-        assert marked == [s.learners]
+    dots = [t for t in fig.data if t.mode == "markers"]
+    assert [list(t.x) for t in dots] == [[s.learners] for s in PLANS]
 
 
 def test_no_plan_paying_back_is_said_plainly():
