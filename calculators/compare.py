@@ -432,10 +432,10 @@ def compare(
         raise ValueError(
             f"Compare at most {MAX_SCENARIOS} scenarios at a time; {len(scenarios)} were chosen."
         )
-    screen = tuple(all_returns(s) for s in scenarios)  # each plan on its own basis
-    verdicts = tuple(
-        verdict_of(r, s.close_call_pct) for r, s in zip(screen, scenarios, strict=True)
-    )  # = recommendation
+    screen = tuple(
+        all_returns(s) for s in scenarios
+    )  # each plan on its own basis (kept: not evaluated twice)
+    verdicts = tuple(recommendation(s) for s in scenarios)
     options = tuple(v.best if option is None else option for v in verdicts)
     # the other basis of each plan (its own basis is `screen`: not evaluated twice)
     other = [all_returns(s.with_changes(conservative=not s.conservative)) for s in scenarios]

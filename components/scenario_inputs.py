@@ -38,6 +38,7 @@ from calculators.scenario import (
 from calculators.settings import SETTING_NAMES
 from components.formatting import hours, input_value, money
 from components.safe_text import plain, problem_list
+from components.sections import lazy_expander
 from components.steering import hours_scale, parse_amount, stepped_scale, with_value
 
 KEY_PREFIX = "sb_"
@@ -384,12 +385,10 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
         for group in GROUPS:
             specs = [s for s in INPUTS.values() if s.group == group and s.name not in placed]
             if group == SCALE:
-                box = st.container()
+                box, shown = st.container(), True
             else:
-                box = st.expander(
-                    group, expanded=group in EXPANDED_GROUPS, key=group_key(group), on_change="rerun"
-                )
-            if box.open is False:
+                box, shown = lazy_expander(group, group_key(group), expanded=group in EXPANDED_GROUPS)
+            if not shown:
                 # A closed group is not drawn (opening it reruns and draws it): its inputs keep
                 # the scenario's values, and their widgets will show them when it opens.
                 for spec in specs:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 PREFIX = "section_open_"
 
@@ -32,9 +33,17 @@ def section_key(name: str) -> str:
     return PREFIX + name
 
 
+def lazy_expander(label: str, key: str, *, expanded: bool = False) -> tuple[DeltaGenerator, bool]:
+    """An expander whose opening and closing rerun the script, and whether it is open now
+    (its content is to be drawn). The one mechanism behind `section` and the sidebar's input
+    groups (`components/scenario_inputs.py`, which draws its widgets into the box)."""
+    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
+    return box, box.open is not False
+
+
 @contextmanager
 def section(label: str, name: str) -> Iterator[bool]:
     """An expander titled `label`, closed at first; yields True while its content should be drawn."""
-    box = st.expander(label, key=section_key(name), on_change="rerun")
+    box, shown = lazy_expander(label, section_key(name))
     with box:
-        yield box.open is not False
+        yield shown

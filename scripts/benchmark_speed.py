@@ -1,10 +1,10 @@
 """Speed benchmark (issue 9): every page against two floors, in one run, as ratios.
 
     .venv/bin/python scripts/benchmark_speed.py [--quick] [--pages costs roi …]
-        [--sessions 25] [--seconds 30] [--loads 2] [--presses 4]
+        [--sessions 25] [--seconds 30] [--loads 3] [--presses 6]
         [--no-apptest] [--no-browser] [--no-load]
 
-About 6–10 minutes on this 2-core machine (much longer when it is busy); `--quick` (fewer
+About 8–12 minutes on this 2-core machine (much longer when it is busy); `--quick` (fewer
 repetitions, 10 sessions for 10 s, the browser on the floors and the main page only unless
 `--pages` is given) about 1–2 minutes.
 
@@ -32,6 +32,8 @@ For each floor and each page of `app.py` it measures:
   been quiet for 500 ms; a page whose first chart does not change reports the rerun
   finishing instead (marked †; when a quick run's states are batched away by React, the
   last change in the main area); a press that changes nothing in 10 s is noted and repeated;
+- the browser figures are taken like the reruns, in interleaved rounds (the floors' and
+  the app's servers up at once; one load, then one key press, per target per round);
 - **what the browser is sent and draws** on the first load (no target; issue 9, item 5):
   scripts and stylesheets fetched (bytes on the wire, decoded), websocket bytes from the
   server, Streamlit elements drawn in the main area and how many start above the fold, and
@@ -491,47 +493,66 @@ def page_has_chart(base_url: str, url_path: str) -> bool:
 
 
 def measure_browser(browser: Any, base_url: str, target: Target, loads: int, presses: int) -> None:
-    """`loads` fresh contexts: open → first chart; in the last one, 1 + `presses` key presses."""
-    url = f"{base_url}/{target.url_path}"
+    """`loads` fresh contexts: open → first chart; then, in a fresh one, 1 + `presses` key presses."""
     has_chart = page_has_chart(base_url, target.url_path)
-    if not has_chart:
-        target.notes.append("no chart on this page: † figures are the run finishing")
     for n in range(loads):
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            context.add_init_script(INSTRUMENT_JS)
-            page = context.new_page()
-            received = [0]  # websocket bytes from the server during the first load
-            page.on(
-                "websocket",
-                lambda ws, received=received: ws.on(
-                    "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))
-                ),
-            )
-            page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
-            handle = page.wait_for_function(
-                OPEN_DONE_JS, arg=[has_chart], timeout=LOAD_TIMEOUT_MS, polling=50
-            )
-            result = handle.json_value()
-            target.open_ms.append(float(result["ms"]))
-            target.open_fallback = target.open_fallback or result["kind"] != "chart"
-            if _exceptions(page):
-                target.notes.append("browser: an exception box on opening")
-            if n == 0:
-                page.wait_for_function(IDLE_JS, arg=[QUIET_MS], timeout=REDRAW_TIMEOUT_MS, polling=50)
-                target.cost = {**page.evaluate(COST_JS), "ws_kb": received[0] / 1024}
-            if n == loads - 1:
-                _press_and_time(page, target, presses, NO_CHANGE_WAIT_MS if has_chart else 0)
-        finally:
-            context.close()
+        open_once(browser, base_url, target, has_chart, record_cost=n == 0)
+    context, page = open_for_presses(browser, base_url, target, has_chart)
+    try:
+        for _ in range(presses):
+            press_once(page, target, has_chart)
+        _after_presses(page, target)
+    finally:
+        context.close()
 
 
-def _press_and_time(page: Any, target: Target, presses: int, no_change_wait: int) -> None:
+def open_once(browser: Any, base_url: str, target: Target, has_chart: bool, *, record_cost: bool) -> None:
+    """One fresh context (empty cache): open → first chart (or the first run's end, †)."""
+    if not has_chart and not target.open_fallback:
+        target.notes.append("no chart on this page: † figures are the run finishing")
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.add_init_script(INSTRUMENT_JS)
+        page = context.new_page()
+        received = [0]  # websocket bytes from the server during the first load
+        page.on(
+            "websocket",
+            lambda ws, received=received: ws.on(
+                "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))
+            ),
+        )
+        page.goto(f"{base_url}/{target.url_path}", wait_until="commit", timeout=LOAD_TIMEOUT_MS)
+        handle = page.wait_for_function(OPEN_DONE_JS, arg=[has_chart], timeout=LOAD_TIMEOUT_MS, polling=50)
+        result = handle.json_value()
+        target.open_ms.append(float(result["ms"]))
+        target.open_fallback = target.open_fallback or result["kind"] != "chart"
+        if _exceptions(page):
+            target.notes.append("browser: an exception box on opening")
+        if record_cost:
+            page.wait_for_function(IDLE_JS, arg=[QUIET_MS], timeout=REDRAW_TIMEOUT_MS, polling=50)
+            target.cost = {**page.evaluate(COST_JS), "ws_kb": received[0] / 1024}
+    finally:
+        context.close()
+
+
+def open_for_presses(browser: Any, base_url: str, target: Target, has_chart: bool) -> tuple[Any, Any]:
+    """A page kept open for key presses, warmed up by one press that is not counted."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(INSTRUMENT_JS)
+    page = context.new_page()
+    page.goto(f"{base_url}/{target.url_path}", wait_until="commit", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function(OPEN_DONE_JS, arg=[has_chart], timeout=LOAD_TIMEOUT_MS, polling=50)
+    _slider(page).wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    press_once(page, target, has_chart, record=False)
+    return context, page
+
+
+def press_once(page: Any, target: Target, has_chart: bool, *, record: bool = True) -> None:
+    """One ArrowRight on the learners slider once the page is quiet: key → chart redrawn (or the
+    run's end, †). A press that changes nothing is noted and pressed again (a third ends it)."""
+    no_change_wait = NO_CHANGE_WAIT_MS if has_chart else 0
     slider = _slider(page)
-    slider.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
-    lost = 0
-    counted = -1  # the first press warms the page up and is not counted
-    while counted < presses:
+    for _attempt in range(3):
         page.wait_for_function(IDLE_JS, arg=[QUIET_MS], timeout=REDRAW_TIMEOUT_MS, polling=50)
         slider.focus()
         page.keyboard.press("ArrowRight")
@@ -542,21 +563,20 @@ def _press_and_time(page: Any, target: Target, presses: int, no_change_wait: int
             polling=25,
         )
         result = handle.json_value()
-        if result["kind"] == "lost":  # noted and pressed again; a third loss ends this page
-            lost += 1
+        if result["kind"] == "lost":
+            target.notes.append(f"browser: a key press changed nothing in {LOST_AFTER_MS / 1000:.0f} s")
             if os.environ.get("BENCH_DEBUG"):
                 print("lost key press:", page.evaluate("() => window.__bench"), file=sys.stderr)
-            if lost > 2:
-                raise RuntimeError(f"{lost} key presses changed nothing in {LOST_AFTER_MS / 1000:.0f} s")
             continue
-        counted += 1
-        if counted == 0:
-            continue
-        target.redraw_ms.append(float(result["ms"]))
-        if result["kind"] != "chart":
-            target.redraw_fallback += 1
-    if lost:
-        target.notes.append(f"browser: {lost} key press(es) changed nothing in {LOST_AFTER_MS / 1000:.0f} s")
+        if record:
+            target.redraw_ms.append(float(result["ms"]))
+            if result["kind"] != "chart":
+                target.redraw_fallback += 1
+        return
+    raise RuntimeError(f"3 key presses changed nothing in {LOST_AFTER_MS / 1000:.0f} s")
+
+
+def _after_presses(page: Any, target: Target) -> None:
     if _exceptions(page):
         target.notes.append("browser: an exception box after slider moves")
 
@@ -593,22 +613,51 @@ def _guard(target: Target, what: str, fn: Callable[[], None]) -> None:
 
 
 def run_browser(targets: list[Target], loads: int, presses: int, log: Callable[[str], None]) -> str:
+    """Chromium figures of every target, interleaved as the server reruns are: one server per
+    script for the whole phase; `loads` rounds of one fresh load per target, then one open
+    page per target and `presses` rounds of one key press each, each round starting one
+    target further along, so a slower minute weighs on floors and pages alike."""
+    from contextlib import ExitStack
+
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    with sync_playwright() as p, ExitStack() as servers:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         version = browser.version
         try:
-            by_script: dict[str, list[Target]] = {}
+            url: dict[str, str] = {}
             for t in targets:
-                by_script.setdefault(t.script, []).append(t)
-            for script, group in by_script.items():
-                with _server(script) as server:
-                    for t in group:
-                        log(f"browser   {t.label}")
-                        _guard(
-                            t, "browser", lambda t=t: measure_browser(browser, server.url, t, loads, presses)
-                        )
+                if t.script not in url:
+                    url[t.script] = servers.enter_context(_server(t.script)).url
+            charts = {t.name: page_has_chart(url[t.script], t.url_path) for t in targets}
+            for round_ in range(loads):
+                log(f"browser   opening, round {round_ + 1} of {loads}")
+                for t in rotated(targets, round_):
+                    _guard(
+                        t, "browser",
+                        lambda t=t, first=round_ == 0: open_once(browser, url[t.script], t, charts[t.name], record_cost=first),
+                    )  # fmt: skip
+            log(f"browser   key presses: {presses} rounds")
+            opened: list[tuple[Target, Any, Any]] = []
+            for t in targets:
+                try:
+                    context, page = open_for_presses(browser, url[t.script], t, charts[t.name])
+                except Exception as error:  # noqa: BLE001
+                    t.notes.append(f"browser failed: {type(error).__name__}: {str(error)[:120]}")
+                    continue
+                opened.append((t, context, page))
+            failed: set[str] = set()
+            for round_ in range(presses):
+                for t, _context, page in rotated(opened, round_):
+                    if t.name in failed:
+                        continue
+                    before = len(t.notes)
+                    _guard(t, "browser", lambda t=t, page=page: press_once(page, t, charts[t.name]))
+                    if any("failed" in n for n in t.notes[before:]):
+                        failed.add(t.name)
+            for t, context, page in opened:
+                _after_presses(page, t)
+                context.close()
         finally:
             browser.close()
     return version
@@ -904,8 +953,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", nargs="*", help="URL paths of the pages to measure (default: all)")
     parser.add_argument("--sessions", type=int, help="concurrent websocket sessions (default 25, quick 10)")
     parser.add_argument("--seconds", type=float, help="seconds of slider moves (default 30, quick 10)")
-    parser.add_argument("--loads", type=int, help="fresh browser loads per page (default 2, quick 1)")
-    parser.add_argument("--presses", type=int, help="timed key presses per page (default 4, quick 3)")
+    parser.add_argument("--loads", type=int, help="fresh browser loads per page (default 3, quick 1)")
+    parser.add_argument("--presses", type=int, help="timed key presses per page (default 6, quick 3)")
     parser.add_argument("--no-apptest", action="store_true")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-load", action="store_true")
@@ -921,8 +970,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     quick = args.quick
     reps, warmup = (3, 1) if quick else (21, 5)
-    loads = args.loads or (1 if quick else 2)
-    presses = args.presses or (3 if quick else 4)
+    loads = args.loads or (1 if quick else 3)
+    presses = args.presses or (3 if quick else 6)
     sessions = args.sessions or (10 if quick else 25)
     seconds = args.seconds if args.seconds is not None else (10.0 if quick else 30.0)
 
