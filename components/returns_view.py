@@ -73,7 +73,7 @@ def returns_tiles(
                 "Chance of loss",
                 percent(100 * chance_of_loss),
                 "Simulated outcomes with ROI below 0",
-                help="Share of 10,000 Monte Carlo draws of every uncertain input, each within its range "
+                help="Share of 10,000 Monte Carlo draws of the uncertain inputs this scenario uses, each within its range "
                 "(see Monte Carlo), in which benefits fall short of costs.",
             )
         )

@@ -207,7 +207,7 @@ def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
     width = float(edges[1] - edges[0])
     frame(
         fig, title, x_title="ROI over the horizon (%)", y_title="Share of draws (%)",
-        subtitle=f"{len(mc.roi_pct[focus]):,} draws of every ranged input; each step {width:.3g} ROI points wide; "
+        subtitle=f"{len(mc.roi_pct[focus]):,} draws of the uncertain inputs; each step {width:.3g} ROI points wide; "
         "shaded: loss. P10, P50, P90: a tenth, half and nine tenths of draws fall below",
         legend=True,
     )  # fmt: skip
