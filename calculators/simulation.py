@@ -115,7 +115,7 @@ def inputs_used(
     >>> "revenue_per_training_dollar" in inputs_used(Scenario(revenue_on=True))
     True
     """
-    return _inputs_used(scenario, tuple(sorted((overrides or {}).items())))
+    return _inputs_used(scenario, tuple((f, tuple(r)) for f, r in sorted((overrides or {}).items())))
 
 
 @lru_cache(maxsize=256)

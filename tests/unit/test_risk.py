@@ -125,6 +125,11 @@ def test_switching_a_stream_on_draws_its_inputs():
     assert {"learners", "micro_fixed_cost", "ilt_fixed_cost", "discount_rate_pct"} <= off
     x = draw_inputs(Scenario(), 1_000, 3)["cost_per_incident"]
     assert x.shape == (1_000,) and np.ptp(x) == 0
+    # ranges read from a file or a link may come as lists
+    assert inputs_used(Scenario(), {"learners": [500, 2_000]}) == inputs_used(
+        Scenario(), {"learners": (500, 2_000)}
+    )
+    assert all_triangles(Scenario(), {"learners": [500, 2_000]})["learners"] == (500, 1_000, 2_000)
 
 
 def test_monte_carlo_with_collapsed_ranges_equals_the_deterministic_result():
