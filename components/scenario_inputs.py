@@ -50,9 +50,7 @@ PICKER_KEY = "sb_preset_choice"
 CUSTOM = "Custom"
 FROM_LINK = "From a link"
 APP_PARAMS = frozenset({"page", "present", "rng", "s"})
-EXPANDED_GROUPS = frozenset(
-    {"Microlearning", "Instructor-led"}
-)  # query parameters that belong to the app, not the scenario
+EXPANDED_GROUPS: frozenset[str] = frozenset()  # every group but Scale starts closed: a click opens one
 
 
 def group_key(group: str) -> str:
@@ -307,6 +305,9 @@ def _first_run_from_link() -> None:
     st.session_state[SCENARIO_KEY] = scenario
     if any(k in INPUTS for k in params):
         st.session_state[LINK_SCENARIO_KEY] = scenario  # the picker says "From a link" until edited
+    for name in params:  # a link opens the groups whose inputs it sets: the recipient sees them
+        if name in INPUTS and INPUTS[name].group != SCALE:
+            st.session_state[group_key(INPUTS[name].group)] = True
     st.session_state[PROBLEMS_KEY] = [p.message for p in problems] + st.session_state.get(PROBLEMS_KEY, [])
     for name in INPUTS:
         st.session_state.pop(widget_key(name), None)

@@ -81,7 +81,7 @@ def test_learner_slider_by_key_moves_the_tiles(app):
 
 
 def test_cost_slider_moves_the_crossover_chart(app):
-    at = app(page="pages/costs.py")
+    at = open_groups(app(page="pages/costs.py"), "Instructor-led")  # cost groups start closed
     at.sidebar.slider(key="sb_ilt_cost_per_learner").set_value(40.0).run()
     assert "Microlearning is cheaper from 541 learners" in chart_titles(at)  # 20,000 / 37 = 540.5
     assert metric(at, "Crossover") == "541"

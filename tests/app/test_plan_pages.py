@@ -129,7 +129,7 @@ def test_more_passed_than_tested_is_reported(app):
 
 
 def test_fit_button_sets_the_sidebar_retention(app):
-    at = app(page="pages/pilot.py")
+    at = open_groups(app(page="pages/pilot.py"), "Microlearning")
     at.button(key="pilot_example").click().run()
     assert at.sidebar.slider(key="sb_micro_retention_pct").value == 75.0
     at.button(key="pilot_fit_micro").click().run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from components.steering import stepped_scale
+from tests.app.conftest import open_groups
 
 
 def test_learners_reach_250_and_25000_in_a_few_steps():
@@ -23,7 +24,7 @@ def test_typing_an_exact_learner_count_moves_the_scenario(app):
 
 
 def test_typed_money_shows_currency_and_separators(app):
-    at = app(page="pages/costs.py")
+    at = open_groups(app(page="pages/costs.py"), "Microlearning")
     assert at.sidebar.text_input(key="sb_micro_fixed_cost_typed").value == "$30,000"
     at.sidebar.text_input(key="sb_micro_fixed_cost_typed").input("$42,500").run()
     assert at.sidebar.select_slider(key="sb_micro_fixed_cost").value == 42_500
@@ -75,8 +76,23 @@ def test_a_link_with_page_settings_raises_no_warning(app):
 
 
 def test_learner_time_reads_in_minutes_and_hours_not_decimal_hours(app):
-    at = app()
+    at = open_groups(app(), "Microlearning", "Instructor-led")
     micro = at.sidebar.select_slider(key="sb_micro_seat_hours")
     assert micro.value == 0.125 and "7.5 min" in micro.options and "0.125 h" not in micro.options
     assert "8 h" in at.sidebar.select_slider(key="sb_ilt_seat_hours").options
     assert "Default 7.5 min" in micro.help
+
+
+def test_input_groups_start_closed_and_a_link_opens_the_ones_it_sets(app):
+    """Only learners, the switches and Scale are drawn at first (a click opens a group); a share
+    link that sets an input opens that input's group, so its recipient sees the changed value."""
+    at = app()
+    drawn = {w.key for w in at.sidebar.slider} | {w.key for w in at.sidebar.select_slider}
+    assert "sb_learners" in drawn and "sb_horizon_years" in drawn
+    assert not drawn & {"sb_micro_fixed_cost", "sb_ilt_cost_per_learner", "sb_micro_retention_pct"}
+
+    linked = app(query={"ilt_cost_per_learner": "40"})
+    assert linked.sidebar.slider(key="sb_ilt_cost_per_learner").value == 40.0
+    assert "sb_micro_fixed_cost" not in {
+        w.key for w in linked.sidebar.select_slider
+    }  # Microlearning stays closed

@@ -58,6 +58,16 @@ def slider(page: Page, label: str, key: str) -> Locator:
     return page.locator(f'[data-testid="stSidebar"] .st-key-{key}').get_by_role("slider", name=label)
 
 
+def open_group(page: Page, group: str) -> None:
+    """Open a closed sidebar input group by clicking its title, as a user does (a closed group's
+    inputs are not drawn; opening it reruns the script and draws them)."""
+    details = page.locator('[data-testid="stSidebar"] details').filter(
+        has=page.locator("summary", has_text=group)
+    )
+    details.locator("summary").click()
+    expect(details).to_have_attribute("open", "", timeout=TIMEOUT)
+
+
 def expect_no_exception(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 

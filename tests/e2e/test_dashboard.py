@@ -25,6 +25,7 @@ from tests.e2e.helpers import (
     expect_no_exception,
     metric_value,
     open_app,
+    open_group,
     slider,
 )
 
@@ -44,6 +45,7 @@ def test_learner_slider_moves_kpis_and_chart_and_link_restores_them(
     expect_chart_text(page, "Your 1,250 learners")
     expect(page).to_have_url(re.compile(r"[?&]learners=1250(&|$)"), timeout=TIMEOUT)
 
+    open_group(page, "Instructor-led")  # the cost groups start closed: one click opens one
     seat = slider(page, ILT_SEAT, "sb_ilt_cost_per_learner")
     seat.focus()
     for _ in range(5):  # step 1: 45 → 40 per ILT seat
