@@ -432,9 +432,8 @@ def compare(
         raise ValueError(
             f"Compare at most {MAX_SCENARIOS} scenarios at a time; {len(scenarios)} were chosen."
         )
-    screen = tuple(
-        all_returns(s) for s in scenarios
-    )  # each plan on its own basis (kept: not evaluated twice)
+    # each plan on its own basis (all_returns keeps them: the verdicts read the same returns)
+    screen = tuple(all_returns(s) for s in scenarios)
     verdicts = tuple(recommendation(s) for s in scenarios)
     options = tuple(v.best if option is None else option for v in verdicts)
     # the other basis of each plan (its own basis is `screen`: not evaluated twice)

@@ -33,7 +33,7 @@ validated like every other input and travel in the share link as `rng=field:low:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -137,7 +137,19 @@ def all_triangles(
     >>> all_triangles(Scenario())["learners"], all_triangles(Scenario(), {"learners": (10, 20)})["learners"]
     ((800.0, 1000.0, 1200.0), (10, 1000.0, 1000.0))
     """
-    return dict(_all_triangles(scenario, tuple((f, tuple(r)) for f, r in sorted((overrides or {}).items()))))
+    return dict(_all_triangles(scenario, ranges_key(overrides)))
+
+
+def ranges_key(overrides: Mapping[str, Sequence[float]] | None) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """Uncertainty ranges as a hashable, ordered key for the caches (a file or a link may give
+    a range as a list).
+
+    >>> ranges_key({"learners": [500, 2_000], "attribution_pct": (40.0, 60.0)})
+    (('attribution_pct', (40.0, 60.0)), ('learners', (500, 2000)))
+    >>> ranges_key(None)
+    ()
+    """
+    return tuple((f, tuple(r)) for f, r in sorted((overrides or {}).items()))
 
 
 @lru_cache(maxsize=256)

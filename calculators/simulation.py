@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.model import Option, effective, evaluate, inputs_read
-from calculators.ranges import RANGED_FIELDS, all_triangles
+from calculators.ranges import RANGED_FIELDS, all_triangles, ranges_key
 from calculators.scenario import Scenario
 
 FloatArray = npt.NDArray[np.float64]
@@ -115,7 +115,7 @@ def inputs_used(
     >>> "revenue_per_training_dollar" in inputs_used(Scenario(revenue_on=True))
     True
     """
-    return _inputs_used(scenario, tuple((f, tuple(r)) for f, r in sorted((overrides or {}).items())))
+    return _inputs_used(scenario, ranges_key(overrides))
 
 
 @lru_cache(maxsize=256)

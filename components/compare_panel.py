@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from calculators.compare import attribute, compare
+from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
 from components.compare_view import (
     METHOD_NOTE,
@@ -112,7 +113,7 @@ def compare_section(store: ScenarioStore | None) -> None:
     names = plan_names([n for n, _ in plans])  # two plans of one name are told apart the same way everywhere
     scenarios = [s for _, s in plans if s is not None]
     comparison, attributions = _comparison(
-        tuple(s.model_dump_json() for s in scenarios), tuple(sorted(current_ranges().items()))
+        tuple(s.model_dump_json() for s in scenarios), ranges_key(current_ranges())
     )
     for attribution, name in zip(attributions, names[1:], strict=True):
         st.markdown(plain(explain(attribution, [names[0], name])))

@@ -25,6 +25,7 @@ from calculators.information_value import (
     value_of_information,
 )
 from calculators.pilot import EFFECTS
+from calculators.ranges import ranges_key
 from calculators.scenario import Scenario, input_title
 from calculators.settings import default_value
 from calculators.simulation import Distribution
@@ -61,9 +62,9 @@ def information_value(
 
     Up to `MAX_DRAWS` the page's own Monte Carlo run (cached) gives the NPVs; a heavy run's
     first `MAX_DRAWS` are evaluated here instead, so no second run of that size is cached."""
-    ranges_key = tuple(sorted(ranges.items()))
+    key = ranges_key(ranges)
     return _cached(
-        scenario.model_dump_json(), min(draws, MAX_DRAWS), seed, distribution, ranges_key, draws <= MAX_DRAWS
+        scenario.model_dump_json(), min(draws, MAX_DRAWS), seed, distribution, key, draws <= MAX_DRAWS
     )
 
 
@@ -226,9 +227,7 @@ def pilot_value_section(
     """The Pilot page's "Is the pilot worth it?": EVSI against cost, a verdict, the best size."""
     counted = scenario.model_copy(update={EFFECTS[field].stream: True})
     sizes = tuple(sorted({*PILOT_SIZES, int(per_arm)} - {0}))
-    results = _cached_pilot(
-        counted.model_dump_json(), field, direction, baseline, sizes, tuple(sorted(ranges.items()))
-    )
+    results = _cached_pilot(counted.model_dump_json(), field, direction, baseline, sizes, ranges_key(ranges))
     cur = scenario.currency
     planned = next(r for r in results if r.learners_per_arm == int(per_arm))
     best = max(results, key=lambda r: r.net)

@@ -12,11 +12,15 @@ Pure functions of calculator results (no Streamlit), so every message is tested.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from calculators.costs import cost_line, total_cost
 from calculators.model import Option
+from calculators.ranges import RANGED_FIELDS
 from calculators.roi import Returns
 from calculators.scenario import Format, Scenario
 from calculators.sensitivity import TornadoBar
+from calculators.simulation import inputs_used
 from calculators.summary import MAX_LEARNERS, CostSummary, Verdict
 from components.formatting import input_value, learners, money, percent, plural
 
@@ -180,4 +184,26 @@ def driver_sentence(bars: list[TornadoBar], option: Option, currency: str) -> st
         f"What moves the answer most: {b.label}. Across {input_value(b.field, b.low_input, currency)} to "
         f"{input_value(b.field, b.high_input, currency)}, the net present value of {option.in_sentence} "
         f"runs from {money(b.low_result, currency)} to {money(b.high_result, currency)}."
+    )
+
+
+def draws_note(
+    scenario: Scenario, draws: int, distribution: str, seed: int, ranges: Mapping[str, tuple[float, float]]
+) -> str:
+    """What a Monte Carlo run drew: how many draws of how many uncertain inputs, and why the
+    others (switched off for this scenario) are left at their values.
+
+    >>> draws_note(Scenario(), 10_000, "triangular", 7, {})[:71]
+    '10,000 draws of the 15 uncertain inputs this scenario uses (triangular,'
+    """
+    used, ranged = len(inputs_used(scenario, ranges)), len(RANGED_FIELDS)
+    unused = (
+        f"; the other {ranged - used} (switched-off benefits or adjustments) cannot change the result"
+        if used < ranged
+        else ""
+    )
+    return (
+        f"{draws:,} draws of the {used} uncertain inputs this scenario uses ({distribution}, random seed "
+        f"{seed}) between the low and high values on the Sensitivity page{unused}. Decisions (horizon, "
+        "nudge cadence, mix) stay fixed."
     )

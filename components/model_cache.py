@@ -14,6 +14,7 @@ import streamlit as st
 
 from calculators.goal_seek import GoalSeekResult, goal_seek, metric_curve
 from calculators.model import Option
+from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
 from calculators.sensitivity import Metric, TornadoBar, frontier, tornado
 
@@ -31,7 +32,7 @@ def cached_tornado(
     scenario: Scenario, option: Option, metric: Metric, overrides: Mapping[str, tuple[float, float]]
 ) -> tuple[float, list[TornadoBar]]:
     """`calculators.sensitivity.tornado`, cached on the scenario, option, measure and ranges."""
-    return _tornado(scenario.model_dump_json(), option, metric, tuple(sorted(overrides.items())))
+    return _tornado(scenario.model_dump_json(), option, metric, ranges_key(overrides))
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)

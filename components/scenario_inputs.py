@@ -50,7 +50,6 @@ PICKER_KEY = "sb_preset_choice"
 CUSTOM = "Custom"
 FROM_LINK = "From a link"
 APP_PARAMS = frozenset({"page", "present", "rng", "s"})
-EXPANDED_GROUPS: frozenset[str] = frozenset()  # every group but Scale starts closed: a click opens one
 
 
 def group_key(group: str) -> str:
@@ -388,7 +387,7 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
             if group == SCALE:
                 box, shown = st.container(), True
             else:
-                box, shown = lazy_expander(group, group_key(group), expanded=group in EXPANDED_GROUPS)
+                box, shown = lazy_expander(group, group_key(group))  # closed until clicked
             if not shown:
                 # A closed group is not drawn (opening it reruns and draws it): its inputs keep
                 # the scenario's values, and their widgets will show them when it opens.

@@ -33,11 +33,11 @@ def section_key(name: str) -> str:
     return PREFIX + name
 
 
-def lazy_expander(label: str, key: str, *, expanded: bool = False) -> tuple[DeltaGenerator, bool]:
-    """An expander whose opening and closing rerun the script, and whether it is open now
-    (its content is to be drawn). The one mechanism behind `section` and the sidebar's input
+def lazy_expander(label: str, key: str) -> tuple[DeltaGenerator, bool]:
+    """An expander, closed at first, whose opening and closing rerun the script, and whether it
+    is open now (its content is to be drawn). The one mechanism behind `section` and the sidebar's input
     groups (`components/scenario_inputs.py`, which draws its widgets into the box)."""
-    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
+    box = st.expander(label, key=key, on_change="rerun")
     return box, box.open is not False
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
+from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
 from calculators.simulation import Distribution, MonteCarlo, monte_carlo
 from components.heavy_runs import BoundedResults, HeavyGate
@@ -37,7 +38,7 @@ def cached_monte_carlo(
     overrides: Mapping[str, tuple[float, float]],
 ) -> MonteCarlo:
     """`calculators.simulation.monte_carlo`, cached on its inputs (up to 10^5 draws)."""
-    return _cached(scenario.model_dump_json(), draws, seed, distribution, tuple(sorted(overrides.items())))
+    return _cached(scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
 
 
 HEAVY_DRAWS = 100_000  # above this a run is heavy: gated, chunked with progress, kept by size
@@ -63,7 +64,7 @@ def heavy_monte_carlo(
     """A large run (over 10^5 draws): reused when the same inputs ask again (a payback target
     or an option shown never redraws), otherwise drawn in chunks with `progress`, one heavy
     run at a time on the whole server (`on_wait` is told when it has to wait)."""
-    key = (scenario.model_dump_json(), draws, seed, distribution, tuple(sorted(overrides.items())))
+    key = (scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
     found = RESULTS.get(key)
     if found is not None:
         return found

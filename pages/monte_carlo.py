@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from calculators.ranges import RANGED_FIELDS
 from calculators.roi import Option
-from calculators.simulation import inputs_used
 from components.formatting import percent
 from components.guard import require_entry
 from components.information_view import information_section
 from components.kpi import Tile, kpi_row
-from components.messages import basis_line
+from components.messages import basis_line, draws_note
 from components.page_state import page_part, seed
 from components.presentation import show_chart
 from components.returns_view import option_label
@@ -83,17 +81,7 @@ def simulation() -> None:
         ]
     )  # fmt: skip
     show_chart(histogram_figure(mc, focus, scenario.currency), key="mc_histogram_chart")
-    used, ranged = len(inputs_used(scenario, overrides)), len(RANGED_FIELDS)
-    unused = (
-        f"; the other {ranged - used} (switched-off benefits or adjustments) cannot change the result"
-        if used < ranged
-        else ""
-    )
-    st.caption(
-        f"{draws:,} draws of the {used} uncertain inputs this scenario uses ({distribution}, random seed "
-        f"{random_seed}) between the low and high values on the Sensitivity page{unused}. Decisions (horizon, "
-        "nudge cadence, mix) stay fixed."
-    )
+    st.caption(draws_note(scenario, draws, distribution, int(random_seed), overrides))
     information_section(scenario, draws, int(random_seed), distribution, overrides)
 
 
