@@ -159,6 +159,20 @@ def page_settings() -> Any:
 
 def sync_address_bar(scenario: Scenario, ranges: dict[str, tuple[float, float]], presenting: bool) -> None:
     """Make the address bar the share link of everything on screen, on whatever page."""
+    wanted = address_query(scenario, ranges, presenting)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def address_query(
+    scenario: Scenario, ranges: dict[str, tuple[float, float]], presenting: bool
+) -> dict[str, str]:
+    """The address bar's parameters for everything on screen: the scenario's inputs that differ
+    from the defaults, the uncertainty ranges, the page settings, presentation mode, and what
+    the address must keep (a client link's token, the page guard's forwarding address).
+
+    One function for the address bar (`sync_address_bar`) and the sidebar's *Copy link* box
+    (`components.scenario_inputs.fill_share_link`), so the two never differ."""
     wanted: dict[str, str] = dict(scenario_to_query(scenario))
     if ranges:
         wanted["rng"] = encode_ranges(ranges)
@@ -169,8 +183,7 @@ def sync_address_bar(scenario: Scenario, ranges: dict[str, tuple[float, float]],
     target = st.query_params.get(TARGET_PARAM)
     if target is not None:  # the page guard's forwarding address, consumed by the entry script
         wanted[TARGET_PARAM] = target
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    return wanted
 
 
 def page_part(body: Callable[[], None]) -> Callable[[], None]:

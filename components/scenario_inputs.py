@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from calculators.codec import InputProblem, apply_inputs, scenario_from_query
 from calculators.presets import Preset, load_presets
@@ -267,24 +268,49 @@ def reset_to_defaults() -> None:
     st.toast("Inputs reset to their defaults", icon=":material/restart_alt:")
 
 
-def share_controls() -> None:
-    """Reset to defaults, and the share link of what is on screen (with a copy button)."""
+SHARE_BOX_KEY = "share_link_box"
+
+
+def share_controls() -> DeltaGenerator | None:
+    """Reset to defaults, and the *Copy link* box; returns the box's slot while it is open.
+
+    The box is filled by `fill_share_link` once this run's scenario is known, from the same
+    parameters the address bar gets. Opening it reruns the app, so after a page setting
+    changed in a fragment (which does not redraw the sidebar) the box still shows the link
+    of what is on screen; while it is closed nothing is built."""
     with st.popover(
-        "Copy link", icon=":material/link:", width="stretch", help="The address of this exact screen"
-    ):
-        st.caption("Anyone with this link sees the same scenario, settings and page.")
-        st.code(share_link(), language=None, wrap_lines=True)
+        "Copy link", icon=":material/link:", width="stretch", help="The address of this exact screen",
+        key=SHARE_BOX_KEY, on_change="rerun",
+    ) as box:  # fmt: skip
+        slot = st.empty() if box.open else None
     st.button(
         "Reset to defaults", key="sb_reset", on_click=reset_to_defaults, icon=":material/restart_alt:",
         width="stretch", help="Every input back to its default (your uncertainty ranges and page settings stay).",
     )  # fmt: skip
+    return slot
 
 
-def share_link() -> str:
-    """The full address of this page with everything on screen (the address bar's content)."""
+def fill_share_link(slot: DeltaGenerator, scenario: Scenario) -> None:
+    """The share link of what is on screen, with its copy button, in the *Copy link* box."""
+    from components.page_state import address_query  # page_state imports this module
+    from components.risk_inputs import current_ranges
+
+    with slot.container():
+        st.caption("Anyone with this link sees the same scenario, settings and page.")
+        st.code(
+            share_link(address_query(scenario, current_ranges(), presenting=False)),
+            language=None,
+            wrap_lines=True,
+        )
+
+
+def share_link(query: Mapping[str, str] | None = None) -> str:
+    """The full address of this page with the parameters `query` (by default those in the
+    address bar now)."""
     url = str(st.context.url or "").split("?")[0]
-    query = "&".join(f"{k}={quote(str(v), safe=':;')}" for k, v in st.query_params.to_dict().items())
-    return f"{url}?{query}" if query else url
+    params = st.query_params.to_dict() if query is None else query
+    joined = "&".join(f"{k}={quote(str(v), safe=':;')}" for k, v in params.items())
+    return f"{url}?{joined}" if joined else url
 
 
 def _seed_widgets(scenario: Scenario) -> None:
@@ -380,7 +406,7 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
         values["learners"] = _stepped(INPUTS["learners"], currency, st)
         for name in TOP_SWITCHES:
             values[name] = _widget(INPUTS[name], currency, st)
-        share_controls()
+        link_slot = share_controls()
         placed = {"learners", *TOP_SWITCHES}
         for group in GROUPS:
             specs = [s for s in INPUTS.values() if s.group == group and s.name not in placed]
@@ -401,6 +427,8 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
     st.session_state[SCENARIO_KEY] = scenario
     with st.sidebar:
         preset_picker(picker_slot, scenario)
+        if link_slot is not None:
+            fill_share_link(link_slot, scenario)
     if problems:
         st.session_state[PROBLEMS_KEY] = [p.message for p in problems]
     return scenario

@@ -96,3 +96,27 @@ def test_input_groups_start_closed_and_a_link_opens_the_ones_it_sets(app):
     assert "sb_micro_fixed_cost" not in {
         w.key for w in linked.sidebar.select_slider
     }  # Microlearning stays closed
+
+
+def _link_box(at) -> list[str]:  # the Copy link box's text (nothing while it is closed)
+    return [c.value for c in at.sidebar.code]
+
+
+def test_the_copy_link_box_is_the_address_bar_after_a_page_setting_and_a_slider(app):
+    """The box is filled from the parameters the address bar gets in the same run (not from the
+    address as it was before this run), and built only while it is open."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from components.scenario_inputs import SHARE_BOX_KEY
+
+    at = app(page="pages/sensitivity.py")
+    assert _link_box(at) == []  # closed: nothing built
+    at.segmented_control(key="sens_metric").set_value("NPV")
+    at.sidebar.text_input(key="sb_learners_typed").input("2,500")
+    at.session_state[SHARE_BOX_KEY] = True  # the user opens the box
+    at.run()
+    assert not at.exception
+    (link,) = _link_box(at)
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert query["sens_metric"] == "NPV" and query["learners"] == "2500"
+    assert query == {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}

@@ -106,3 +106,20 @@ def test_learners_reach_250_with_a_few_keys_and_25000_with_one_typed_value(
     expect(page).to_have_url(re.compile(r"[?&]learners=25000(&|$)"), timeout=TIMEOUT)
     expect(box).to_have_value("25,000")
     expect_no_exception(page)
+
+
+def test_the_copy_link_box_follows_a_setting_changed_in_a_page_part(page: Page, live_server: str) -> None:
+    """A page setting reruns only its page part (a fragment), which does not redraw the sidebar:
+    the Copy link box opened afterwards still holds the address of what is on screen."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    open_app(page, live_server + "/sensitivity")
+    page.locator(".st-key-sens_metric").get_by_text("NPV", exact=True).click()
+    page.wait_for_function("location.search.includes('sens_metric=NPV')", timeout=TIMEOUT)
+    page.get_by_role("button", name="Copy link").click()
+    box = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    expect(box).to_contain_text("sens_metric=NPV", timeout=TIMEOUT)
+    link = urlsplit(box.inner_text().strip())
+    here = urlsplit(page.evaluate("location.href"))
+    assert (link.path, dict(parse_qsl(link.query))) == (here.path, dict(parse_qsl(here.query)))
+    expect_no_exception(page)
