@@ -59,7 +59,14 @@ HOUSE_LAYOUT = {
     "margin": {"l": 10, "r": 28, "b": 10},
     "hovermode": "x unified",
 }
-_AXIS_TEXT = {"tickfont": {"color": AXIS_TEXT}, "title": {"font": {"color": AXIS_TEXT}}}
+# Plotly's default for a number axis, "hide past div", measures every tick label against the
+# page (a forced layout: ~40 ms a slider move on the Costs page); the margins grow to fit the
+# labels (automargin), so none passes the chart's edge and nothing needs hiding.
+_AXIS_TEXT = {
+    "tickfont": {"color": AXIS_TEXT},
+    "title": {"font": {"color": AXIS_TEXT}},
+    "ticklabeloverflow": "allow",
+}
 HOUSE_XAXIS = {"showgrid": False, "linecolor": MUTED, "ticks": "outside", "zeroline": False, **_AXIS_TEXT}
 HOUSE_YAXIS = {"gridcolor": GRID, "linecolor": MUTED, "zeroline": False, **_AXIS_TEXT}
 _MARK_ROW = "mark-row-"  # annotation name prefix of a label in a row above the plot

@@ -334,3 +334,15 @@ def test_what_streamlit_is_sent_is_the_figure_as_built(presenting):
         ), name
         assert sent == json.loads(to_json_plotly(spec(built))), name
         assert sent["layout"]["template"]["layout"], name  # Streamlit's theme template
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_number_axes_do_not_measure_their_labels_against_the_page(name):
+    """Plotly's default for a number axis ("hide past div") measures every tick label against the
+    page on each redraw (a forced layout); the margins fit the labels instead (automargin), so
+    every drawn cartesian axis says "allow"."""
+    layout = figures()[name].to_plotly_json()["layout"]
+    axes = [k for k in layout if k.startswith(("xaxis", "yaxis")) and layout[k].get("visible", True)]
+    assert axes or name == "radar"
+    for axis in axes:
+        assert layout[axis].get("ticklabeloverflow") == "allow", (name, axis)
