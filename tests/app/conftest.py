@@ -60,7 +60,19 @@ def open_groups(at: AppTest, *groups: str) -> AppTest:
     return at.run()
 
 
-SECTIONS = ("costs_table", "roi_table", "pilot_table", "ranges_table", "dm_table")  # components/sections.py
+def _section_names() -> tuple[str, ...]:
+    """The name of every `section(label, name)` the pages draw, read from their source."""
+    import ast
+
+    names = []
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "section" and len(node.args) == 2:
+                names.append(ast.literal_eval(node.args[1]))
+    return tuple(names)
+
+
+SECTIONS = _section_names()  # components/sections.py
 
 
 def open_sections(at: AppTest) -> AppTest:

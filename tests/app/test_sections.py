@@ -15,7 +15,7 @@ CASES = [  # page, section, the download button's key (one per table)
 ]
 
 
-def test_every_section_is_listed_for_the_page_wide_checks():
+def test_the_page_wide_checks_find_every_section_in_the_pages_source():
     assert {name for _, name, _ in CASES} | {"pilot_table", "ranges_table"} == set(SECTIONS)
 
 
