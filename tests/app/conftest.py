@@ -67,7 +67,11 @@ def _section_names() -> tuple[str, ...]:
     names = []
     for path in sorted((ROOT / "pages").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "section" and len(node.args) == 2:
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "section"
+                and len(node.args) == 2
+            ):
                 names.append(ast.literal_eval(node.args[1]))
     return tuple(names)
 
