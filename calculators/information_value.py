@@ -293,6 +293,7 @@ def pilot_values(
     seed: int = 2026,
     distribution: Distribution = "triangular",
     overrides: Mapping[str, tuple[float, float]] | None = None,
+    design_effect: float = 1.0,
 ) -> list[PilotValue]:
     """EVSI, cost and net value of a pilot measuring `field` (a relative effect, %) for each size.
 
@@ -305,6 +306,10 @@ def pilot_values(
     EVSI = E[max_o E[NPV_o | estimate]] − max_o E[NPV_o], estimated like a partial EVPI
     with the estimate in place of the input, and never above the effect's partial EVPI.
 
+    When teams are randomised instead of learners (`design_effect` DE = 1 + (m − 1)·ICC ≥ 1),
+    an arm's n learners carry the information of n / DE learners measured one by one (Donner &
+    Klar 2000): the counts are drawn for round(n / DE) learners, the cost is that of all n.
+
     A pilot of ever more learners learns the effect itself: its EVSI tends to the effect's
     partial EVPI (60 learners, productivity counted: about $310 from 40,000 draws; from 10^4
     draws both estimates carry roughly ±10 % of Monte Carlo noise):
@@ -316,6 +321,8 @@ def pilot_values(
     """
     if not 0.0 < baseline < 1.0:
         raise ValueError(f"the baseline rate must be strictly between 0 and 1, got {baseline!r}")
+    if not design_effect >= 1.0:
+        raise ValueError(f"the design effect must be at least 1, got {design_effect!r}")
     npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, (field,))
     effect = inputs[field]
     binning = _Binning(_matrix(npv_all)[1])
@@ -330,13 +337,16 @@ def pilot_values(
     best_now = best_on_average(npv_all)[1]
     out = []
     for n in sizes:
+        measured = max(1, round(int(n) / design_effect))  # learners' worth of information per arm
         if ceiling <= 0:
             evsi = 0.0
         elif draws_key:
-            order = _pilot_order(draws_key, int(n), baseline, direction, seed)
+            order = _pilot_order(draws_key, measured, baseline, direction, seed)
             evsi = min(binning.partial(effect, order), ceiling) if order is not None else 0.0
         else:
-            evsi = min(binning.partial(_pilot_estimates(effect, int(n), baseline, direction, seed)), ceiling)
+            evsi = min(
+                binning.partial(_pilot_estimates(effect, measured, baseline, direction, seed)), ceiling
+            )
         out.append(PilotValue(int(n), float(evsi), pilot_cost(scenario, int(n), best_now), float(ceiling)))
     return out
 

@@ -212,22 +212,26 @@ def information_section(
 
 @st.cache_data(max_entries=16, show_spinner="Simulating what the pilot could learn…")
 def _cached_pilot(
-    scenario_json: str, field: str, direction: int, baseline: float, sizes: tuple[int, ...], ranges: tuple
-) -> list[PilotValue]:
+    scenario_json: str, field: str, direction: int, baseline: float, sizes: tuple[int, ...], ranges: tuple,
+    design_effect: float,
+) -> list[PilotValue]:  # fmt: skip
     scenario = Scenario.model_validate_json(scenario_json)
     seed = int(default_value("mc_seed"))
     return pilot_values(scenario, field, direction, baseline, sizes, int(default_value("mc_draws")), seed,
-                        "triangular", dict(ranges))  # fmt: skip
+                        "triangular", dict(ranges), design_effect)  # fmt: skip
 
 
 def pilot_value_section(
     scenario: Scenario, field: str, direction: int, baseline: float, per_arm: int,
-    ranges: Mapping[str, tuple[float, float]], outcome: str,
+    ranges: Mapping[str, tuple[float, float]], outcome: str, design_effect: float = 1.0,
 ) -> None:  # fmt: skip
-    """The Pilot page's "Is the pilot worth it?": EVSI against cost, a verdict, the best size."""
+    """The Pilot page's "Is the pilot worth it?": EVSI against cost, a verdict, the best size.
+    With teams randomised (`design_effect` > 1) each size's learners count for fewer."""
     counted = scenario.model_copy(update={EFFECTS[field].stream: True})
     sizes = tuple(sorted({*PILOT_SIZES, int(per_arm)} - {0}))
-    results = _cached_pilot(counted.model_dump_json(), field, direction, baseline, sizes, ranges_key(ranges))
+    results = _cached_pilot(
+        counted.model_dump_json(), field, direction, baseline, sizes, ranges_key(ranges), float(design_effect)
+    )
     cur = scenario.currency
     planned = next(r for r in results if r.learners_per_arm == int(per_arm))
     best = max(results, key=lambda r: r.net)
@@ -260,4 +264,10 @@ def pilot_value_section(
         f"(Strong et al. 2015). Costs: the pilot's learners at both formats' cost per learner, and {PILOT_MONTHS} "
         "months of the expected net benefit of deciding now. The benefit stream is counted, as in section 4. "
         f"Sizes tried: {', '.join(f'{n:,}' for n in sizes)} per arm."
+        + (
+            f" Teams are randomised: each size's learners carry the information of that number divided by the "
+            f"design effect ({design_effect:.2f}); the cost counts every learner."
+            if design_effect > 1
+            else ""
+        )
     )

@@ -9,6 +9,7 @@ from calculators.pilot import (
     cluster_plan,
     compare,
     decay_fit,
+    design_effect,
     effective_learners,
     noninferiority_sample_size,
     sample_size,
@@ -340,5 +341,6 @@ if per_arm_enrolled <= 0:
     st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
 else:
     pilot_value_section(
-        scenario, field, effect.direction, baseline, int(per_arm_enrolled), current_ranges(), effect.outcome
-    )
+        scenario, field, effect.direction, baseline, int(per_arm_enrolled), current_ranges(), effect.outcome,
+        design_effect(team_size, icc) if clustered else 1.0,
+    )  # fmt: skip

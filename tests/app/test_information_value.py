@@ -67,6 +67,25 @@ def test_the_pilot_page_weighs_the_pilot_against_its_cost(app):
     assert all("nan" not in str(m.value).lower() for m in at.metric)
 
 
+def test_with_teams_randomised_the_pilot_s_worth_counts_fewer_learners(app):
+    """The design effect (1 + (12 − 1) × 0.05 = 1.55) divides the information, as it does the
+    learners in the break-even check above it; the caption says so."""
+    query = {"learners": "60", "productivity_on": "1", "pilot_enrol": "8000"}
+    alone = app(query=query, page="pages/pilot.py")
+    teams = app(query={**query, "pilot_cluster": "1"}, page="pages/pilot.py")
+    assert not alone.exception and not teams.exception
+
+    def worth(at) -> str:  # type: ignore[no-untyped-def]
+        return next(m.value for m in at.metric if m.label == "What the pilot's answer is worth")
+
+    def cost(at) -> str:  # type: ignore[no-untyped-def]
+        return next(m.value for m in at.metric if m.label == "What the pilot costs")
+
+    assert cost(teams) == cost(alone)
+    assert worth(teams) != worth(alone)
+    assert "design effect (1.55)" in _text(teams) and "design effect (" not in _text(alone)
+
+
 def test_beside_the_tornado_the_sensitivity_page_says_what_is_worth_finding_out(app):
     at = app(query={"learners": "300"}, page="pages/sensitivity.py")
     assert not at.exception

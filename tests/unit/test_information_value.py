@@ -100,6 +100,21 @@ def test_a_pilot_is_worth_no_more_than_learning_its_effect_exactly_and_tends_to_
     assert pilot_values(scenario, PRODUCTIVITY, +1, 0.35, sizes=(50, 400)) == results[:2], "seeded per size"
 
 
+def test_randomising_teams_buys_the_information_of_fewer_learners_at_the_cost_of_all():
+    """Teams with design effect 2: 8,000 learners per arm tell what 4,000 measured one by one
+    tell, and cost what 8,000 cost."""
+    from calculators.information_value import pilot_values
+
+    scenario = Scenario(learners=60, productivity_on=True)
+    alone = pilot_values(scenario, PRODUCTIVITY, +1, 0.35, sizes=(4_000, 8_000))
+    teams = pilot_values(scenario, PRODUCTIVITY, +1, 0.35, sizes=(8_000,), design_effect=2.0)
+    assert alone[1].evsi > alone[0].evsi > 0  # more learners, more information, at this scale
+    assert teams[0].evsi == alone[0].evsi
+    assert teams[0].cost == alone[1].cost and teams[0].learners_per_arm == 8_000
+    with pytest.raises(ValueError, match="design effect"):
+        pilot_values(scenario, PRODUCTIVITY, +1, 0.35, sizes=(100,), design_effect=0.5)
+
+
 def test_a_pilot_of_an_effect_without_uncertainty_or_not_counted_is_worth_nothing():
     from calculators.information_value import pilot_values
 
