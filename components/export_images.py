@@ -206,7 +206,7 @@ def slide_figure(fig: Any, width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT)
     >>> spec["layout"]["xaxis"]["tickfont"]["size"], spec["layout"]["title"]["font"]["size"], fig.layout.width
     (18, 28, None)
     """
-    slide = presentation_overlay(_as_figure(fig), height)
+    slide = presentation_overlay(_as_figure(fig), height, width)
     if not isinstance(slide, go.Figure):
         slide = _as_figure(slide)
     margin = slide.layout.margin

@@ -52,18 +52,33 @@ from calculators.sensitivity import TornadoBar, tornado
 from calculators.summary import cost_summary
 from components import export_images
 from components.answer import SUMMARY_DRAWS, SUMMARY_SEED, Answer, answer_of
+from components.chart_spec import Chart, spec
 from components.charts import cost_curves_figure
 from components.formatting import input_value, learners, money, months, percent, plural
 from components.messages import basis_line, driver_sentence
 from components.model_charts import cumulative_net_figure
 from components.risk_charts import tornado_figure
-from components.theme import unwrap
+from components.theme import PRESENT_SIZES, unwrap
 
 LOSS_DRAWS = SUMMARY_DRAWS  # the brief's chance of loss is the screen's (`components.answer.answer_of`)
 LOSS_SEED = SUMMARY_SEED
 TOP_ASSUMPTIONS = 6  # rows of "the assumptions that matter"
 TORNADO_BARS = 8  # bars in the brief's tornado chart
-CHART_PIXELS = (1280, 720, 2)  # width, height, scale: 16:9, type large enough to read on paper
+# width, height, scale: 16:9 across the A4 text width (180 mm), so presentation-sized type
+# (axis 18 px, title 28 px) prints at ~9 pt and ~14 pt (`chart_type_points`)
+CHART_PIXELS = (960, 540, 2)
+A4_WIDTH_MM = 210.0
+
+
+def chart_type_points(pixels: float) -> float:
+    """The printed size (pt) of `pixels` of type in a brief's chart, which spans the A4 page
+    between its margins: pixels × text width (mm) / chart width (px) × 72 / 25.4.
+
+    >>> round(chart_type_points(18), 1), round(chart_type_points(28), 1)
+    (9.2, 14.4)
+    """
+    return pixels * (A4_WIDTH_MM - 2 * MARGIN_MM) / CHART_PIXELS[0] * 72 / 25.4
+
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -374,8 +389,31 @@ def _assumptions_table(pdf: _Brief, f: BriefFigures) -> None:
                 row.cell(pdf.text_of(text))
 
 
-def _chart(pdf: _Brief, fig: Any, draw: Callable[..., bytes | None]) -> None:
+def chart_pixels(fig: Any) -> tuple[int, int, float]:
+    """Width, height and scale of `fig`'s picture in the brief: `CHART_PIXELS`, taller for a
+    figure whose own height, grown with its type to presentation size (13 → 18 px), needs
+    more (the tornado: a row per bar), at most 4:5.
+
+    >>> from components.theme import frame
+    >>> chart_pixels(frame(Chart(), "T", x_title="x", y_title="y", height=420))
+    (960, 540, 2)
+    >>> chart_pixels(frame(Chart(), "T", x_title="x", y_title="y", height=520))
+    (960, 665, 2)
+    """
     width, height, scale = CHART_PIXELS
+    own = _layout_height(fig)
+    grown = round(own * PRESENT_SIZES["axis"] / 13) if own else 0
+    return width, min(max(height, grown), round(0.8 * width)), scale
+
+
+def _layout_height(fig: Any) -> int:
+    layout = fig.layout if isinstance(fig, Chart) else spec(fig)["layout"]
+    value = layout.get("height")
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _chart(pdf: _Brief, fig: Any, draw: Callable[..., bytes | None]) -> None:
+    width, height, scale = chart_pixels(fig)
     w = pdf.epw
     h = w * height / width
     if pdf.will_page_break(h + 2):

@@ -315,13 +315,32 @@ PRESENT_TITLE_WRAP, PRESENT_SUBTITLE_WRAP = 90, 130  # characters: a presenting 
 PRESENT_SIZES = {"title": 28, "subtitle": 19, "text": 18, "axis": 18, "mark": 18}  # px; axis text ≥ 16
 
 
-def presentation_overlay(fig: go.Figure | Chart, height: int = 600) -> go.Figure | Chart:
+def present_wraps(width: int | None) -> tuple[int, int]:
+    """Characters per title and subtitle line at presentation size in a picture `width` px wide
+    (None: a presenting screen). A bold 28 px character is ~0.6 × 28 px wide on average, a
+    19 px one ~0.55 × 19; the text keeps 8 % of the width free.
+
+    >>> present_wraps(None), present_wraps(1600), present_wraps(1024)
+    ((90, 130), (87, 130), (56, 90))
+    """
+    if width is None:
+        return PRESENT_TITLE_WRAP, PRESENT_SUBTITLE_WRAP
+    room = 0.92 * width
+    title = int(room / (0.6 * PRESENT_SIZES["title"]))
+    subtitle = int(room / (0.55 * PRESENT_SIZES["subtitle"]))
+    return min(PRESENT_TITLE_WRAP, title), min(PRESENT_SUBTITLE_WRAP, subtitle)
+
+
+def presentation_overlay(
+    fig: go.Figure | Chart, height: int = 600, width: int | None = None
+) -> go.Figure | Chart:
     """Room-sized type for presentation mode (UI.md: axis text ≥ 16 px at ≥ 4.5:1 contrast).
 
     At least `height` px tall (a taller figure keeps its height); larger title, subtitle,
     ticks, axis titles, legend, annotations and text on traces;
     ticks and axis titles in `AXIS_TEXT`; titles re-wrapped for a wide screen; the top
-    margin refitted to the larger lines. A `Chart` is changed in place and returned; a
+    margin refitted to the larger lines. With `width` (a picture's, px) the titles are
+    wrapped to fit it (`present_wraps`). A `Chart` is changed in place and returned; a
     `go.Figure` is left alone and a restyled copy returned.
 
     >>> fig = presentation_overlay(frame(Chart(), "A title", x_title="Learners", y_title="Cost"))
@@ -331,8 +350,9 @@ def presentation_overlay(fig: go.Figure | Chart, height: int = 600) -> go.Figure
     28
     """
     if not isinstance(fig, Chart):
-        return presentation_overlay(Chart.from_figure(fig), height).figure()
+        return presentation_overlay(Chart.from_figure(fig), height, width).figure()
     size = PRESENT_SIZES
+    title_wrap, subtitle_wrap = present_wraps(width)
     layout = fig.layout
     title = layout.get("title", {})
     meta = layout.get("meta")
@@ -343,7 +363,7 @@ def presentation_overlay(fig: go.Figure | Chart, height: int = 600) -> go.Figure
         height=max(layout.get("height") or 0, height),
         font={"size": size["text"]},
         title={
-            "text": wrap(unwrap(title.get("text") or ""), PRESENT_TITLE_WRAP),
+            "text": wrap(unwrap(title.get("text") or ""), title_wrap),
             "font": {"size": size["title"]},
         },
         legend={"font": {"size": size["text"]}},
@@ -353,7 +373,7 @@ def presentation_overlay(fig: go.Figure | Chart, height: int = 600) -> go.Figure
     if subtitle:
         fig.update_layout(
             title_subtitle={
-                "text": wrap(unwrap(subtitle), PRESENT_SUBTITLE_WRAP),
+                "text": wrap(unwrap(subtitle), subtitle_wrap),
                 "font": {"size": size["subtitle"]},
             }
         )

@@ -218,7 +218,7 @@ def test_without_a_browser_the_brief_says_so_and_keeps_everything_else(no_browse
 
 
 def test_charts_are_drawn_by_the_renderer_and_placed(monkeypatch: pytest.MonkeyPatch):
-    """With a stand-in renderer: three charts asked at 1280×720 ×2 and three images placed."""
+    """With a stand-in renderer: three charts asked at CHART_PIXELS and three images placed."""
     calls = []
 
     def draw(fig, *, width, height, scale):
@@ -226,7 +226,10 @@ def test_charts_are_drawn_by_the_renderer_and_placed(monkeypatch: pytest.MonkeyP
         return white_png(width // 8 + len(calls), height // 8)  # three different images
 
     data = export_pdf.brief_pdf(Scenario(), link=LINK, when=WHEN, draw=draw)
-    assert calls == [export_pdf.CHART_PIXELS] * 3
+    width, height, scale = export_pdf.CHART_PIXELS
+    assert len(calls) == 3 and all(c[0] == width and c[2] == scale for c in calls)
+    assert all(height <= c[1] <= 0.8 * width for c in calls)
+    assert calls[2][1] > height, "the tornado's picture is taller: a row per bar"
     assert image_count(data) == 3
     assert "could not be drawn" not in pdf_text(data)
 
@@ -381,3 +384,18 @@ def test_the_brief_renders_page_by_page_as_a_pdf_reader_draws_it(tmp_path):
         assert "executive brief" in first and "Key figures" in first and "183.3 %" in first
     finally:
         document.close()
+
+
+def test_chart_lettering_reads_on_a4_and_titles_fit_the_picture():
+    """Axis text prints at 9 pt or more, titles at 14; every title line of every brief chart fits
+    the picture's width (a bold 28 px character is ~0.6 × 28 px wide on average)."""
+    from components.export_images import slide_figure
+    from components.theme import PRESENT_SIZES
+
+    assert export_pdf.chart_type_points(PRESENT_SIZES["axis"]) >= 9
+    assert export_pdf.chart_type_points(PRESENT_SIZES["title"]) >= 14
+    for fig in export_pdf.brief_charts(export_pdf.brief_figures(Scenario(learners=2_500))):
+        width, height, _ = export_pdf.chart_pixels(fig)
+        title = slide_figure(fig, width, height)["layout"]["title"]["text"]
+        for line in title.split("<br>"):
+            assert len(line) * 0.6 * PRESENT_SIZES["title"] <= 0.92 * width, line
