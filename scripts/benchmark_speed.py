@@ -953,7 +953,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", nargs="*", help="URL paths of the pages to measure (default: all)")
     parser.add_argument("--sessions", type=int, help="concurrent websocket sessions (default 25, quick 10)")
     parser.add_argument("--seconds", type=float, help="seconds of slider moves (default 30, quick 10)")
-    parser.add_argument("--loads", type=int, help="fresh browser loads per page (default 3, quick 1)")
+    parser.add_argument("--loads", type=int, help="fresh browser loads per page (default 5, quick 1)")
     parser.add_argument("--presses", type=int, help="timed key presses per page (default 6, quick 3)")
     parser.add_argument("--no-apptest", action="store_true")
     parser.add_argument("--no-browser", action="store_true")
@@ -970,7 +970,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     quick = args.quick
     reps, warmup = (3, 1) if quick else (21, 5)
-    loads = args.loads or (1 if quick else 3)
+    loads = args.loads or (1 if quick else 5)
     presses = args.presses or (3 if quick else 6)
     sessions = args.sessions or (10 if quick else 25)
     seconds = args.seconds if args.seconds is not None else (10.0 if quick else 30.0)
