@@ -87,6 +87,24 @@ def points(x: float) -> str:
     return ("+" if x > 0 else "−") + text
 
 
+def population_note(per_arm: int, population: int) -> str | None:
+    """A sentence when a two-arm pilot of `per_arm` learners each needs more learners than the
+    scenario has (None when it fits).
+
+    >>> population_note(170, 1_000) is None
+    True
+    >>> population_note(600, 1_000)
+    'Both arms together need 1,200 learners, more than the 1,000 in your scenario: such a pilot would have to enrol people beyond the training population, or detect a larger difference.'
+    """
+    if 2 * per_arm <= population:
+        return None
+    return (
+        f"Both arms together need {learners(2 * per_arm)} learners, more than the {learners(population)} in your "
+        "scenario: such a pilot would have to enrol people beyond the training population, or detect a larger "
+        "difference."
+    )
+
+
 def plan_headline(baseline: float, target: float, n: int | None, design: str) -> str:
     """Title of the sample-size chart.
 

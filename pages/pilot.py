@@ -28,6 +28,7 @@ from components.pilot_view import (
     cached_breakeven_check,
     p_value_text,
     points,
+    population_note,
     results_figure,
     results_table,
     sample_size_figure,
@@ -153,6 +154,9 @@ else:
             ),
         ]
     kpi_row(tiles)
+    note = population_note(planned, scenario.learners)
+    if note:
+        st.info(note, icon=":material/groups:")
     if non_inferiority:
         st.caption(
             f"Microlearning counts as no worse if it is at most {margin_pct:g} points below instructor-led."
@@ -305,6 +309,9 @@ enrol = e2.number_input(
 )  # fmt: skip
 effect = EFFECTS[field]
 per_arm_enrolled = enrol or planned or 0
+enrol_note = population_note(int(enrol), scenario.learners) if enrol else None
+if enrol_note:
+    st.info(enrol_note, icon=":material/groups:")
 effective_n = effective_learners(per_arm_enrolled, team_size, icc, clustered)
 if per_arm_enrolled <= 0:
     st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")

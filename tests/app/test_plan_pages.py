@@ -72,6 +72,23 @@ def test_pilot_cluster_randomisation_inflates_the_sample(app):
     assert metric(at, "Teams per arm") == "22"
 
 
+def test_a_pilot_larger_than_the_training_population_is_pointed_out(app):
+    """170 learners per arm fit 1,000 learners; with 300 learners they do not (planned and entered)."""
+    population = "more than the 300 in your scenario"
+    fits = app(page="pages/pilot.py")
+    assert not any("in your scenario" in i.value for i in fits.info)
+    small = app(query={"learners": "300"}, page="pages/pilot.py")
+    assert not small.exception
+    assert any(
+        i.value.startswith("Both arms together need 340 learners") and population in i.value
+        for i in small.info
+    )
+    small.number_input(key="pilot_enrol").set_value(100).run()
+    assert not any("need 200 learners" in i.value for i in small.info)  # 200 fit in 300
+    small.number_input(key="pilot_enrol").set_value(400).run()
+    assert any(i.value.startswith("Both arms together need 800 learners") for i in small.info)
+
+
 def test_pilot_equal_rates_explain_there_is_nothing_to_detect(app):
     at = app(page="pages/pilot.py")
     at.number_input(key="pilot_target_pct").set_value(35.0).run()
