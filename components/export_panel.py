@@ -14,12 +14,12 @@ import datetime
 import streamlit as st
 
 from calculators.scenario import Scenario
-from components.page_state import page_settings
+from components.page_state import page_settings, share_link
 from components.risk_inputs import current_ranges
 from components.safe_text import plain, problem_list
 from components.saved_scenarios import apply_state, current_state
 from components.scenario_file import export_json, import_json
-from components.scenario_inputs import current_scenario, share_link
+from components.scenario_inputs import current_scenario
 from storage import ScenarioState
 
 PENDING_KEY = "import_pending"  # the ImportResult waiting for "Use this file"

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -171,8 +172,8 @@ def address_query(
     from the defaults, the uncertainty ranges, the page settings, presentation mode, and what
     the address must keep (a client link's token, the page guard's forwarding address).
 
-    One function for the address bar (`sync_address_bar`) and the sidebar's *Copy link* box
-    (`components.scenario_inputs.fill_share_link`), so the two never differ."""
+    One function for the address bar (`sync_address_bar`) and the share link (`share_link`:
+    the sidebar's *Copy link* box, the exports), so they never differ."""
     wanted: dict[str, str] = dict(scenario_to_query(scenario))
     if ranges:
         wanted["rng"] = encode_ranges(ranges)
@@ -184,6 +185,20 @@ def address_query(
     if target is not None:  # the page guard's forwarding address, consumed by the entry script
         wanted[TARGET_PARAM] = target
     return wanted
+
+
+def share_link() -> str:
+    """The full address of this page with everything on screen (what the address bar gets),
+    from the scenario, ranges, page settings and presentation mode as the session holds them
+    now: right even before this run's `sync_address_bar` and after a fragment rerun."""
+    from components.presentation import presenting
+    from components.risk_inputs import current_ranges
+    from components.scenario_inputs import current_scenario
+
+    url = str(st.context.url or "").split("?")[0]
+    query = address_query(current_scenario(), current_ranges(), presenting())
+    joined = "&".join(f"{k}={quote(str(v), safe=':;')}" for k, v in query.items())
+    return f"{url}?{joined}" if joined else url
 
 
 def page_part(body: Callable[[], None]) -> Callable[[], None]:

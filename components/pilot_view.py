@@ -105,6 +105,13 @@ def population_note(per_arm: int, population: int) -> str | None:
     )
 
 
+def show_population_note(per_arm: int, population: int) -> None:
+    """Say so (`population_note`) when the pilot needs more learners than the scenario has."""
+    note = population_note(per_arm, population)
+    if note:
+        st.info(note, icon=":material/groups:")
+
+
 def plan_headline(baseline: float, target: float, n: int | None, design: str) -> str:
     """Title of the sample-size chart.
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import quote
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -275,7 +274,7 @@ def share_controls() -> DeltaGenerator | None:
     """Reset to defaults, and the *Copy link* box; returns the box's slot while it is open.
 
     The box is filled by `fill_share_link` once this run's scenario is known, from the same
-    parameters the address bar gets. Opening it reruns the app, so after a page setting
+    parameters the address bar gets (`page_state.share_link`). Opening it reruns the app, so after a page setting
     changed in a fragment (which does not redraw the sidebar) the box still shows the link
     of what is on screen; while it is closed nothing is built."""
     with st.popover(
@@ -290,27 +289,14 @@ def share_controls() -> DeltaGenerator | None:
     return slot
 
 
-def fill_share_link(slot: DeltaGenerator, scenario: Scenario) -> None:
-    """The share link of what is on screen, with its copy button, in the *Copy link* box."""
-    from components.page_state import address_query  # page_state imports this module
-    from components.risk_inputs import current_ranges
+def fill_share_link(slot: DeltaGenerator) -> None:
+    """The share link of what is on screen (`page_state.share_link`), with its copy button, in
+    the *Copy link* box; called once this run's scenario is in session state."""
+    from components.page_state import share_link  # page_state imports this module
 
     with slot.container():
         st.caption("Anyone with this link sees the same scenario, settings and page.")
-        st.code(
-            share_link(address_query(scenario, current_ranges(), presenting=False)),
-            language=None,
-            wrap_lines=True,
-        )
-
-
-def share_link(query: Mapping[str, str] | None = None) -> str:
-    """The full address of this page with the parameters `query` (by default those in the
-    address bar now)."""
-    url = str(st.context.url or "").split("?")[0]
-    params = st.query_params.to_dict() if query is None else query
-    joined = "&".join(f"{k}={quote(str(v), safe=':;')}" for k, v in params.items())
-    return f"{url}?{joined}" if joined else url
+        st.code(share_link(), language=None, wrap_lines=True)
 
 
 def _seed_widgets(scenario: Scenario) -> None:
@@ -428,7 +414,7 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
     with st.sidebar:
         preset_picker(picker_slot, scenario)
         if link_slot is not None:
-            fill_share_link(link_slot, scenario)
+            fill_share_link(link_slot)
     if problems:
         st.session_state[PROBLEMS_KEY] = [p.message for p in problems]
     return scenario

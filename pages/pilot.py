@@ -28,10 +28,10 @@ from components.pilot_view import (
     cached_breakeven_check,
     p_value_text,
     points,
-    population_note,
     results_figure,
     results_table,
     sample_size_figure,
+    show_population_note,
     significance_input,
 )
 from components.presentation import show_chart
@@ -154,9 +154,7 @@ else:
             ),
         ]
     kpi_row(tiles)
-    note = population_note(planned, scenario.learners)
-    if note:
-        st.info(note, icon=":material/groups:")
+    show_population_note(planned, scenario.learners)
     if non_inferiority:
         st.caption(
             f"Microlearning counts as no worse if it is at most {margin_pct:g} points below instructor-led."
@@ -309,9 +307,8 @@ enrol = e2.number_input(
 )  # fmt: skip
 effect = EFFECTS[field]
 per_arm_enrolled = enrol or planned or 0
-enrol_note = population_note(int(enrol), scenario.learners) if enrol else None
-if enrol_note:
-    st.info(enrol_note, icon=":material/groups:")
+if enrol:
+    show_population_note(int(enrol), scenario.learners)
 effective_n = effective_learners(per_arm_enrolled, team_size, icc, clustered)
 if per_arm_enrolled <= 0:
     st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
@@ -349,5 +346,5 @@ if per_arm_enrolled <= 0:
 else:
     pilot_value_section(
         scenario, field, effect.direction, baseline, int(per_arm_enrolled), current_ranges(), effect.outcome,
-        design_effect(team_size, icc) if clustered else 1.0,
+        design_effect(team_size, icc),  # 1 unless teams are randomised (one learner per team, ICC 0)
     )  # fmt: skip
