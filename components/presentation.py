@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calculators.scenario import Scenario
+from components.chart_margins import reserved_margins
 from components.chart_spec import spec
 from components.scenario_inputs import current_scenario, update_scenario
 from components.steering import parse_amount
@@ -127,4 +128,14 @@ class _AsBuilt(go.Figure):
         self._built = figure
 
     def to_dict(self) -> dict[str, Any]:
-        return spec(self._built)
+        """The figure's dicts, its margins widened to hold its labels (`reserved_margins`:
+        the browser then draws it once, not twice); the figure itself is left as it is."""
+        built = spec(self._built)
+        layout = built["layout"]
+        reserved = reserved_margins(built)
+        if not reserved:
+            return built
+        return {
+            "data": built["data"],
+            "layout": {**layout, "margin": {**(layout.get("margin") or {}), **reserved}},
+        }

@@ -29,6 +29,24 @@ PAGES = (
 )  # fmt: skip
 PHONE = {"width": 390, "height": 844}
 ROOM = {"width": 1920, "height": 1080}
+DESK = {"width": 1440, "height": 1000}
+CHART_PAGES = ("/", "/costs", "/roi", "/retention", "/blend", "/sensitivity", "/monte_carlo", "/goal_seek",
+               "/decision", "/pilot")  # fmt: skip
+
+# Per chart: the margins the server reserved (`components.chart_margins`) and the ones Plotly
+# drew with; Plotly widens a margin that is too small by drawing the chart a second time.
+MARGINS = """
+() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map((gd) => {
+  const set = gd.layout.margin || {}, size = gd._fullLayout._size;
+  const box = gd.getBoundingClientRect(), ytitle = gd.querySelector('.ytitle');
+  return {
+    title: gd._fullLayout.title.text.replace(/<[^>]+>/g, ' ').slice(0, 60),
+    kinds: gd._fullData.map((t) => t.type),
+    set: {l: set.l, b: set.b, r: set.r}, drawn: {l: size.l, b: size.b, r: size.r},
+    yTitleGap: ytitle && ytitle.textContent ? ytitle.getBoundingClientRect().left - box.left : null,
+  };
+})
+"""
 
 # Per chart: every title, subtitle and annotation inside the chart's box, and no two
 # annotations (mark labels, direct labels) on top of each other.
@@ -134,3 +152,39 @@ def test_presentation_mode_sizes_a_room_screen(page: Page, live_server: str) -> 
     assert sizes["label"] >= 20 and sizes["caption"] >= 20, sizes
     assert sizes["chartTop"] < ROOM["height"], sizes
     assert sizes["tickSize"] >= 16 and _contrast_on_white(sizes["tickFill"]) >= 4.5, sizes
+
+
+def _sides(kinds: list[str]) -> tuple[str, ...]:
+    """The margins `reserved_margins` predicts for a chart of these trace kinds."""
+    if set(kinds) == {"scatterpolar"}:
+        return ("b",)
+    if "waterfall" in kinds:
+        return ("l",)  # category labels Plotly may turn on their side
+    if {"heatmap", "contour"} & set(kinds):
+        return ("l", "b")  # a colour bar at a share of the plot's width
+    return ("l", "b", "r")
+
+
+@pytest.mark.parametrize("screen", ["desk", "room"])
+def test_charts_are_drawn_once_in_the_margins_reserved_for_them(
+    page: Page, live_server: str, screen: str
+) -> None:
+    """At 1440 px, and presenting at 1920 px, every chart keeps the margins the server reserved
+    for its labels: Plotly had no margin to widen, so it drew the chart once, not twice. The
+    reservation is not wasteful either: a y axis title starts within 18 px of the chart's edge (10 px is Plotly's own)."""
+    page.set_viewport_size(DESK if screen == "desk" else ROOM)
+    problems, checked = [], 0
+    for path in CHART_PAGES:
+        _open(page, live_server + path + ("?present=1" if screen == "room" else ""))
+        for chart in page.evaluate(MARGINS):
+            for side in _sides(chart["kinds"]):
+                checked += 1
+                if abs(chart["drawn"][side] - chart["set"][side]) >= 1:
+                    problems.append(f"{path} {chart['title']!r}: {side} reserved {chart['set'][side]}, "
+                                    f"drawn {chart['drawn'][side]}")  # fmt: skip
+            if chart["yTitleGap"] is not None and not 0 <= chart["yTitleGap"] <= 18:
+                problems.append(
+                    f"{path} {chart['title']!r}: y title {chart['yTitleGap']:.0f} px from the edge"
+                )
+    assert checked >= 30, "the pages drew their charts"
+    assert not problems, "\n".join(problems)
