@@ -108,8 +108,8 @@ def run(args: list[str]) -> int:
     ensure_local_secret()
     args, env = run_environment(args)
     mode = "single-user (no sign-in)" if env["TRAINING_ROI_SINGLE_USER"] == "1" else "with accounts (sign-in)"
-    _say(f"starting the dashboard {mode}: open the 'Local URL' below in a browser (Ctrl+C stops it)")
-    return subprocess.call([str(PYTHON), "-m", "streamlit", "run", "app.py", *args], cwd=ROOT, env=env)
+    _say(f"starting the dashboard {mode}: open the URL below in a browser (Ctrl+C stops it)")
+    return subprocess.call([str(PYTHON), "-m", "streamlit", "run", "serve.py", *args], cwd=ROOT, env=env)
 
 
 def test(args: list[str]) -> int:

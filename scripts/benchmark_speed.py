@@ -100,6 +100,7 @@ VIEWPORT = {"width": 1440, "height": 1000}  # the browser tests' desktop: sideba
 KEY = "sb_learners"
 FLOORS = {"floor-1": "scripts/floor_apps/floor1.py", "floor-3": "scripts/floor_apps/floor3.py"}
 APP = "app.py"
+SERVED = {APP: "serve.py"}  # what a server runs for a script: the app as deployed (serve.py serves app.py)
 DEFAULT_PAGE = "executive_summary"  # served at "/" (app.py: default=True)
 LOAD_TIMEOUT_MS = 60_000
 REDRAW_TIMEOUT_MS = 30_000
@@ -589,7 +590,7 @@ SERVER_PROBLEMS: list[str] = []  # servers whose log holds a traceback (printed 
 
 @contextmanager
 def _server(script: str) -> Iterator[Any]:
-    with streamlit_server(script) as server:
+    with streamlit_server(SERVED.get(script, script)) as server:
         try:
             yield server
         finally:

@@ -2,7 +2,7 @@
 
 The same parts as `deploy/compose.yaml`, started and stopped by this module itself: a
 throw-away PostgreSQL cluster (`initdb`, `pg_ctl`, trust authentication on 127.0.0.1 only),
-N `streamlit run app.py` replicas on their own loopback ports with the same cookie key and
+N `streamlit run serve.py` replicas on their own loopback ports with the same cookie key and
 database, and Debian's nginx with `deploy/nginx.conf` (its upstream addresses, port and
 folders rewritten; an access log that names the replica each request went to). Everything
 lives in one temporary folder, deleted at the end.
@@ -187,7 +187,7 @@ def local_postgres(folder: Path | None = None) -> Iterator[LocalPostgres]:
 
 @dataclass
 class Replica:
-    """One `streamlit run app.py` on 127.0.0.1:`port`; restarted on the same port."""
+    """One `streamlit run serve.py` on 127.0.0.1:`port`; restarted on the same port."""
 
     name: str
     folder: Path
@@ -214,7 +214,7 @@ class Replica:
 
     def start(self, wait: bool = True) -> Replica:
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", "serve.py",
             "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ]  # fmt: skip

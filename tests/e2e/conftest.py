@@ -109,7 +109,7 @@ def _healthy(url: str) -> bool:
 
 @contextmanager
 def streamlit_server(**env_overrides: str) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free port; yield its base URL; stop it afterwards.
+    """Start `streamlit run serve.py` (the app as deployed) on a free port; yield its base URL; stop it afterwards.
 
     `env_overrides` are extra environment variables for the server (e.g. accounts on).
 
@@ -120,7 +120,7 @@ def streamlit_server(**env_overrides: str) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="roi-e2e-") as tmp:
         log_path = Path(tmp) / "streamlit.log"
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", "serve.py",
             "--server.port", str(port),
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",

@@ -123,3 +123,40 @@ def test_the_copy_link_box_follows_a_setting_changed_in_a_page_part(page: Page, 
     here = urlsplit(page.evaluate("location.href"))
     assert (link.path, dict(parse_qsl(link.query))) == (here.path, dict(parse_qsl(here.query)))
     expect_no_exception(page)
+
+
+def test_a_page_opened_at_its_own_address_asks_the_server_once(page: Page, live_server: str) -> None:
+    """Opened at /sensitivity?…, Streamlit's page asks the root for health at once (`serve.py`
+    writes where the root is into the page); Streamlit alone first asked
+    `/sensitivity/_stcore/health`, got "Not Found" and waited 100 ms before asking the root.
+    The page's script finds the root of other addresses too (a path prefix, a trailing slash)."""
+    open_app(page, live_server + "/sensitivity?learners=2500&v=1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sensitivity", timeout=TIMEOUT)
+    asked = page.evaluate(
+        "performance.getEntriesByType('resource').map(r => new URL(r.name).pathname)"
+        ".filter(p => p.endsWith('_stcore/health'))"
+    )
+    assert asked == ["/_stcore/health"]
+    assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == live_server + "/"
+    expect(page.locator(".st-key-sb_learners").get_by_role("slider")).to_have_attribute(
+        "aria-valuetext", "2,500", timeout=TIMEOUT
+    )
+    hint = page.evaluate("[...document.scripts].map(s => s.text).find(t => t.includes('BACKEND_BASE_URL'))")
+    roots = page.evaluate(
+        """([hint, addresses]) => addresses.map((a) => {
+             const u = new URL(a), window = {};
+             new Function('location', 'window', hint)({pathname: u.pathname, origin: u.origin}, window);
+             return window.__streamlit.BACKEND_BASE_URL;
+           })""",
+        [
+            hint,
+            [
+                "http://h/costs",
+                "http://h/",
+                "http://h/roi/sensitivity/",
+                "http://h/base/",
+                "http://h/base/costs",
+            ],
+        ],
+    )
+    assert roots == ["http://h/", "http://h/", "http://h/roi/", "http://h/base/", "http://h/base/"]
