@@ -8,6 +8,11 @@ the user's text: shown as text (tables, `st.text`), escaped in charts (`compare_
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from calculators.compare import attribute, compare
@@ -112,15 +117,32 @@ def compare_section(store: ScenarioStore | None) -> None:
             return
     names = plan_names([n for n, _ in plans])  # two plans of one name are told apart the same way everywhere
     scenarios = [s for _, s in plans if s is not None]
-    comparison, attributions = _comparison(
-        tuple(s.model_dump_json() for s in scenarios), ranges_key(current_ranges())
-    )
-    for attribution, name in zip(attributions, names[1:], strict=True):
+    view = _view(tuple(s.model_dump_json() for s in scenarios), ranges_key(current_ranges()), tuple(names))
+    for attribution, name in zip(view.attributions, names[1:], strict=True):
         st.markdown(plain(explain(attribution, [names[0], name])))
-    table = kpi_table(comparison, names)
     # a plain table (every cell is text; a few rows): it grows with the room-sized stylesheet when
     # presenting, and needs no interactive grid, whose scripts (~1.6 MB) slowed the page's opening
-    st.table(table.set_index(table.columns[0]))
-    show_chart(cumulative_figure(comparison, names), key="compare_payback_chart")
-    show_chart(cost_figure(comparison, names), key="compare_cost_chart")
+    st.table(view.table)
+    show_chart(view.payback, key="compare_payback_chart")
+    show_chart(view.cost, key="compare_cost_chart")
     st.caption(METHOD_NOTE)
+
+
+class _View(NamedTuple):
+    attributions: list
+    table: pd.DataFrame  # indexed by figure
+    payback: go.Figure
+    cost: go.Figure
+
+
+@lru_cache(maxsize=32)
+def _view(scenario_jsons: tuple[str, ...], ranges: tuple, names: tuple[str, ...]) -> _View:
+    """What the comparison shows, built once per plans, ranges and names (a slider move elsewhere
+    on the page, or a rerun, draws the kept table and figures; `show_chart` and `st.table`
+    leave them as they are)."""
+    comparison, attributions = _comparison(scenario_jsons, ranges)
+    table = kpi_table(comparison, list(names))
+    return _View(
+        attributions, table.set_index(table.columns[0]), cumulative_figure(comparison, list(names)),
+        cost_figure(comparison, list(names)),
+    )  # fmt: skip

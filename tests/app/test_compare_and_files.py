@@ -43,6 +43,36 @@ def test_compare_with_defaults_is_one_click_from_the_summary():
     assert len(at.get("plotly_chart")) >= 2
 
 
+def test_the_comparison_follows_the_scenario_on_screen_and_presentation_leaves_it_alone():
+    """The comparison's table and charts are kept per plans (a rerun draws them again without
+    building them): a new learner count on screen gives a new table and new charts, and the
+    enlarged charts of presentation mode do not change what is kept for the next visitor."""
+    at = _session()
+    at.button(key="summary_compare_defaults").click().run()
+
+    def shown(at: AppTest) -> tuple[str, list[dict]]:
+        table = at.table[-1].value
+        charts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
+        return table.to_json(), [
+            {"title": c["title"]["text"], "tick": c["xaxis"].get("tickfont", {}).get("size")} for c in charts
+        ]
+
+    first = shown(at)
+    _learners(at, "2500")
+    moved = shown(at)
+    assert moved[0] != first[0] and moved[1] != first[1]
+    presenting = _session()
+    presenting.switch_page(PAGE).run()
+    presenting.multiselect(key="compare_choice").set_value(["on-screen", "defaults"]).run()
+    presenting.sidebar.button(key="present_enter").click().run()
+    assert [c["tick"] for c in shown(presenting)[1]] == [18, 18], "presentation type on the charts"
+    assert [c["tick"] for c in first[1]] == [None, None]
+    again = _session()
+    again.switch_page(PAGE).run()
+    again.multiselect(key="compare_choice").set_value(["on-screen", "defaults"]).run()
+    assert shown(again) == first, "the same plans show the same table and charts, at desk size"
+
+
 def test_saved_scenarios_can_be_compared_and_the_base_comes_first():
     at = _session()
     at.switch_page(PAGE).run()
