@@ -50,10 +50,9 @@ THEME_TICK, THEME_AXIS_TITLE, THEME_LEGEND = 12, 14, 12
 SLACK = 3  # px added to every prediction: a few pixels wide costs nothing, narrow a redraw
 # Gaps Plotly and Streamlit's theme put around labels, fitted to what Chromium drew (Liberation
 # Sans; at 12 / 14 px and at presentation's 18 px), in px and px per px of font size:
-LEFT_GAPS, LEFT_PER_TITLE_PX = (
-    32,
-    0.83,
-)  # pad and title standoff; the y title's line (room kept even if empty)
+# left: the pad and the y title's standoff; per px of the y title's size (its room is kept even
+# when it is empty)
+LEFT_GAPS, LEFT_PER_TITLE_PX = 32, 0.83
 LABEL_GAP = 10.4  # between the y tick labels and the title's room
 BOTTOM_GAPS, BOTTOM_PER_LINE_PX = 38.1, 1.08  # pad and standoff; per px of tick label and x title
 LEGEND_GAP, LEGEND_PER_ROW_PX = 13, 1.333  # a legend below the plot
@@ -184,7 +183,12 @@ def axis_labels(
             return None
         if kind != "log" and axis.get("rangemode") == "tozero":
             span = (min(span[0], 0.0), max(span[1], 0.0))
-    lo, hi = sorted(float(v) for v in span)
+    try:
+        lo, hi = sorted(float(v) for v in span)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(hi - lo) or (kind == "log" and hi - lo > 30):
+        return None  # a range no chart here draws: Plotly's own margins
     if kind == "log":
         powers = range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1)
         plain = axis.get("tickformat") is None and not axis.get("tickprefix")
@@ -194,9 +198,10 @@ def axis_labels(
         ] or None
     if not hi > lo:
         return None
-    if axis.get("dtick"):
-        steps = {float(axis["dtick"])}
-    else:
+    dtick = axis.get("dtick")
+    if isinstance(dtick, int | float) and dtick > 0 and (hi - lo) / dtick <= 100:
+        steps = {float(dtick)}
+    else:  # Plotly's own spacing (or a spacing given as text, e.g. for dates)
         steps = _steps(hi - lo)
     labels: list[str] = []
     for step in sorted(steps):

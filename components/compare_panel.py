@@ -31,7 +31,7 @@ from components.risk_inputs import current_ranges
 from components.safe_text import plain
 from components.saved_scenarios import owner
 from components.scenario_inputs import current_scenario
-from storage import ScenarioStore, StorageError, StoredScenario
+from storage import ScenarioStore, StorageError, StoredScenario, VisibleScenario
 
 CHOICE_KEY = "compare_choice"
 ON_SCREEN = "on-screen"
@@ -57,13 +57,15 @@ def _comparison(scenario_jsons: tuple[str, ...], ranges: tuple):  # type: ignore
     return comparison, attributions
 
 
-def _plans(store: ScenarioStore | None) -> tuple[dict[str, str], list[str]]:
-    """Choices (key → name) and any problem reading the saved list."""
+def _plans(
+    store: ScenarioStore | None, listed: list[VisibleScenario] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Choices (key → name) and any problem reading the saved list (`listed`: read already)."""
     choices = {ON_SCREEN: "Your scenario", DEFAULTS: "Default scenario"}
     problems: list[str] = []
     if store is not None:
         try:
-            for item in store.list_visible(owner()):
+            for item in store.list_visible(owner()) if listed is None else listed:
                 by = f" (shared by {item.owner_name or item.owner})" if item.shared_with_me else ""
                 choices[item.id] = item.name + by
         except StorageError:
@@ -88,9 +90,10 @@ def _scenario(store: ScenarioStore | None, key: str) -> Scenario | None:
     return found.state.scenario if isinstance(found, StoredScenario) else None
 
 
-def compare_section(store: ScenarioStore | None) -> None:
-    """Choose plans, then the table, the charts and the explanations."""
-    choices, problems = _plans(store)
+def compare_section(store: ScenarioStore | None, listed: list[VisibleScenario] | None = None) -> None:
+    """Choose plans, then the table, the charts and the explanations (`listed`: the user's saved
+    scenarios, when the page has read them already)."""
+    choices, problems = _plans(store, listed)
     for problem in problems:
         st.warning(plain(problem), icon=":material/database:")
     chosen = [k for k in st.session_state.get(CHOICE_KEY, [ON_SCREEN, DEFAULTS]) if k in choices]

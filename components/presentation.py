@@ -132,7 +132,10 @@ class _AsBuilt(go.Figure):
         the browser then draws it once, not twice); the figure itself is left as it is."""
         built = spec(self._built)
         layout = built["layout"]
-        reserved = reserved_margins(built)
+        try:
+            reserved = reserved_margins(built)
+        except (ArithmeticError, LookupError, TypeError, ValueError):  # a figure it cannot read:
+            reserved = {}  # Plotly fits the margins itself, as it always could
         if not reserved:
             return built
         return {

@@ -214,8 +214,10 @@ def save_panel(store: ScenarioStore) -> None:
         )
 
 
-def library(store: ScenarioStore) -> list[VisibleScenario]:
-    """The saved scenarios: search, a table, and actions on the chosen one. Returns the listing."""
+def library(store: ScenarioStore) -> list[VisibleScenario] | None:
+    """The saved scenarios: search, a table, and actions on the chosen one. Returns every saved
+    scenario the user sees when no search narrows the list (None when one does, or when the
+    list could not be read), so the comparison below need not read them again."""
     search = st.text_input(
         "Search saved scenarios by name", key=SEARCH_KEY, placeholder="Type part of a name"
     )
@@ -226,14 +228,15 @@ def library(store: ScenarioStore) -> list[VisibleScenario]:
             "The saved scenarios cannot be listed just now. Try again in a moment.",
             icon=":material/database:",
         )
-        return []
+        return None
+    complete = None if search else listing
     if not listing:
         st.info(
             "No saved scenario matches."
             if search
             else "No saved scenarios yet: save the one on screen above."
         )
-        return []
+        return complete
     columns = {"Name": [item.name for item in listing]}
     if signed_in() is not None:
         columns["Owner"] = [
@@ -283,7 +286,7 @@ def library(store: ScenarioStore) -> list[VisibleScenario]:
         st.caption(
             f"Shared with you by {plain(chosen.owner_name or chosen.owner)}: you can open and copy it."
         )
-    return listing
+    return complete
 
 
 def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:

@@ -15,6 +15,7 @@ st.title("Scenarios")
 st.markdown("#### Save the scenario on screen, come back to it, and compare it with others")
 show_messages()
 store = scenario_store()
+listed = None  # every saved scenario the user sees, once the library below has read them
 if client_link() is not None:
     st.info(
         "You are viewing a scenario through a client link: explore and compare it freely, and download it "
@@ -30,10 +31,10 @@ elif store is None:
 else:
     save_panel(store)
     st.subheader("Saved scenarios")
-    library(store)
+    listed = library(store)
 
 st.subheader("Compare side by side")
-compare_section(store)
+compare_section(store, listed)
 
 st.subheader("Files")
 downloads(key="scenarios")

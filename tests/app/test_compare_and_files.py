@@ -160,3 +160,18 @@ def test_every_chart_saves_a_slide_sized_png_from_its_camera_button():
         options = json.loads(chart.proto.config)["toImageButtonOptions"]
         assert (options["format"], options["width"], options["height"]) == ("png", 1600, 900)
         assert options["filename"] and " " not in options["filename"]
+
+
+def test_a_search_in_the_library_does_not_narrow_what_can_be_compared():
+    """The comparison offers every saved scenario, whether the library above lists them all
+    (the page reads them once for both) or a search narrows that list."""
+    at = _session()
+    at.switch_page(PAGE).run()
+    for name in ("Alpha plan", "Beta plan"):
+        at.text_input(key="saved_new_name").input(name)
+        at.button(key="FormSubmitter:saved_new_form-Save as new").click().run()
+    offered = at.multiselect(key="compare_choice").options
+    assert {"Alpha plan", "Beta plan"} <= set(offered)
+    at.text_input(key="saved_search").input("Alpha").run()
+    assert not at.exception
+    assert {"Alpha plan", "Beta plan"} <= set(at.multiselect(key="compare_choice").options)

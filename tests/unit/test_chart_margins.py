@@ -9,8 +9,11 @@ what is reserved for every chart the dashboard builds.
 from __future__ import annotations
 
 import copy
+import math
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from components.chart_margins import axis_labels, reserved_margins, text_width
 from components.chart_spec import spec
@@ -84,3 +87,43 @@ def test_what_is_sent_has_the_margins_and_the_figure_keeps_its_own():
     assert sent["layout"]["margin"]["t"] == before["t"], "the top margin is the theme's (title lines)"
     assert spec(fig)["layout"]["margin"] == before
     assert sent["data"] is spec(fig)["data"], "data are not copied"
+
+
+_NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**12), 10**12), st.none())
+_AXIS = st.fixed_dictionaries(
+    {},
+    optional={
+        "range": st.lists(_NUMBER, min_size=2, max_size=2),
+        "type": st.sampled_from(["linear", "log", "category", None]),
+        "dtick": st.one_of(_NUMBER, st.sampled_from(["D1", "M1", ""])),
+        "tickformat": st.sampled_from([",", ",~s", "", ".1%", None]),
+        "ticksuffix": st.text(max_size=3),
+        "ticktext": st.lists(st.text(max_size=12), max_size=6),
+        "showticklabels": st.booleans(),
+        "rangemode": st.sampled_from(["tozero", "normal"]),
+        "title": st.fixed_dictionaries({"text": st.text(max_size=20)}),
+    },
+)
+_TRACE = st.fixed_dictionaries(
+    {"type": st.sampled_from(["scatter", "bar", "heatmap", "waterfall", "scatterpolar"])},
+    optional={
+        "x": st.one_of(st.lists(_NUMBER, max_size=8), st.lists(st.text(max_size=5), max_size=4)),
+        "y": st.lists(_NUMBER, max_size=8),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@example({"range": [0, math.inf]}, {}, [], False)
+@example({"range": [-1e308, 1e308]}, {}, [], False)
+@example({}, {"type": "log", "range": [0, 400]}, [], True)
+@example({"range": [math.nan, 1]}, {"range": [0, 1e300]}, [], True)
+@given(xaxis=_AXIS, yaxis=_AXIS, data=st.lists(_TRACE, max_size=3), legend=st.booleans())
+def test_any_figure_gets_whole_nonnegative_margins_or_none(xaxis, yaxis, data, legend):
+    """Whatever the axes and data (NaN, infinity, None, text ticks, dates' spacings, empty),
+    the reservation is a few whole pixels per side or nothing: it never raises, so a figure it
+    cannot read is simply left to Plotly."""
+    layout = {"xaxis": xaxis, "yaxis": yaxis, "showlegend": legend, "legend": {"yref": "container"}}
+    reserved = reserved_margins({"data": data, "layout": layout})
+    assert set(reserved) <= {"l", "b", "r"}
+    assert all(isinstance(v, int) and 0 <= v < 2_000 for v in reserved.values()), reserved
