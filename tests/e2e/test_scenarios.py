@@ -57,14 +57,27 @@ def test_the_print_view_drops_the_sidebar_navigation_and_buttons(page: Page, liv
     expect(page.get_by_role("heading", level=1)).to_have_text("Executive summary")
 
 
+# Every script-state change of the page from now on ("running", "notRunning").
+RUNS_JS = """() => {
+  window.__runs = [];
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => window.__runs.push(app.getAttribute('data-test-script-state')))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
 def test_the_downloads_arrive_in_the_browser(page: Page, live_server: str) -> None:
     """The files are made when asked for (not on every rerun) and arrive as real files."""
     import json
     from pathlib import Path
 
     open_app(page, live_server + "/scenarios?learners=2500&v=1")
+    page.evaluate(RUNS_JS)
     with page.expect_download(timeout=TIMEOUT) as scenario_file:
         page.get_by_role("button", name="Scenario file (JSON)", exact=True).click()
+    page.wait_for_timeout(1_500)
+    # a download does not rerun the page: the other buttons keep their files for a quick second click
+    assert page.evaluate("window.__runs") == [], "a download click reran the page"
     document = json.loads(Path(scenario_file.value.path()).read_text(encoding="utf-8"))
     assert document["app"] == "Training ROI Studio" and document["scenario"]["learners"] == 2500
     with page.expect_download(timeout=60_000) as brief:

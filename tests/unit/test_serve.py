@@ -8,6 +8,7 @@ page. The browser check (one health request, at the root) is in `tests/e2e/test_
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -42,7 +43,9 @@ def _call(path: str, body: bytes = PAGE, content_type: bytes = b"text/html", met
 
     scope = {"type": "http", "method": method, "path": path,
              "headers": [(b"accept-encoding", b"gzip"), (b"host", b"x")]}  # fmt: skip
-    asyncio.run(serve.RootHint(streamlit)(scope, receive, send))
+    # its own thread: a browser test earlier in the session may leave an event loop running here
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, serve.RootHint(streamlit)(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return seen["headers"], dict(start["headers"]), body
