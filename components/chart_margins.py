@@ -211,8 +211,9 @@ def axis_labels(
     return labels
 
 
-def _font(part: dict[str, Any] | None, default: float) -> float:
-    return float(((part or {}).get("font") or {}).get("size") or default)
+def _size(font: dict[str, Any] | None, default: float) -> float:
+    """A font's size in px, or Streamlit theme's `default` when the figure sets none."""
+    return float((font or {}).get("size") or default)
 
 
 def reserved_margins(spec: dict[str, Any]) -> dict[str, int]:
@@ -238,7 +239,7 @@ def reserved_margins(spec: dict[str, Any]) -> dict[str, int]:
     legend_rows = 0.0
     if layout.get("showlegend") and legend.get("yref") == "container":  # one row (two with a title)
         rows = 2 if (legend.get("title") or {}).get("text") else 1
-        legend_rows = LEGEND_GAP + rows * LEGEND_PER_ROW_PX * _font(legend, THEME_LEGEND)
+        legend_rows = LEGEND_GAP + rows * LEGEND_PER_ROW_PX * _size(legend.get("font"), THEME_LEGEND)
     if kinds == {"scatterpolar"}:  # a radar: only its legend below needs room
         return {"b": max(int(margin.get("b", 0)), math.ceil(legend_rows + SLACK))} if legend_rows else {}
     if not kinds <= {"scatter", "bar", "histogram", "heatmap", "contour", "waterfall"} or any(
@@ -256,25 +257,23 @@ def reserved_margins(spec: dict[str, Any]) -> dict[str, int]:
 
     y_labels = axis_labels(y, data, "y", "y")
     if y_labels is not None and y.get("side", "left") == "left":
-        left = LEFT_GAPS + LEFT_PER_TITLE_PX * _font(y.get("title"), THEME_AXIS_TITLE)
+        left = LEFT_GAPS + LEFT_PER_TITLE_PX * _size((y.get("title") or {}).get("font"), THEME_AXIS_TITLE)
         if y_labels:
-            widest = max(text_width(t, _tick_size(y)) for t in y_labels)
+            widest = max(text_width(t, _size(y.get("tickfont"), THEME_TICK)) for t in y_labels)
             left += widest + LABEL_GAP + _tick_length(y, outside)
         out["l"] = max(int(margin.get("l", 0)), math.ceil(left + SLACK + 1))
 
     x_labels = axis_labels(x, data, "x", "x")
     if x_labels is not None and x.get("side", "bottom") == "bottom" and not x.get("tickangle"):
-        lines = (_tick_size(x) if x_labels else 0) + _font(x.get("title"), THEME_AXIS_TITLE)
+        lines = (_size(x.get("tickfont"), THEME_TICK) if x_labels else 0) + _size(
+            (x.get("title") or {}).get("font"), THEME_AXIS_TITLE
+        )
         bottom = BOTTOM_GAPS + _tick_length(x, outside) + BOTTOM_PER_LINE_PX * lines + legend_rows
         out["b"] = max(int(margin.get("b", 0)), math.ceil(bottom + SLACK))
         if not colour_bar:  # the last tick label is centred on the plot's right edge
-            half = max((text_width(t, _tick_size(x)) for t in x_labels), default=0) / 2
+            half = max((text_width(t, _size(x.get("tickfont"), THEME_TICK)) for t in x_labels), default=0) / 2
             out["r"] = max(int(margin.get("r", 0)), math.ceil(half + RIGHT_GAP + SLACK))
     return out
-
-
-def _tick_size(axis: dict[str, Any]) -> float:
-    return float((axis.get("tickfont") or {}).get("size") or THEME_TICK)
 
 
 def _tick_length(axis: dict[str, Any], default: str) -> float:

@@ -44,20 +44,20 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
     scenario, ranges, settings, link = current_scenario(), current_ranges(), page_settings(), share_link()
     wanted = [w for w, on in (("pdf", pdf), ("excel", excel), ("json", scenario_file)) if on]
     columns = st.columns(len(wanted))
+    each = {"width": "stretch", "on_click": "ignore"}  # no rerun on a click: the others keep their files
     for column, what in zip(columns, wanted, strict=True):
         if what == "pdf":
             column.download_button(
                 "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges),
                 file_name=f"{file_stem()}-brief.pdf", mime="application/pdf", key=f"{key}_pdf",
-                icon=":material/picture_as_pdf:", width="stretch", on_click="ignore",
+                icon=":material/picture_as_pdf:", **each,
                 help="Recommendation, key figures on both bases, the main charts, the assumptions that matter "
                 "with sources and grades, today's date and the link.",
             )  # fmt: skip
         elif what == "excel":
             column.download_button(
                 "Workbook for finance (Excel)", data=lambda: _workbook(scenario, link),
-                file_name=f"{file_stem()}.xlsx", key=f"{key}_xlsx", icon=":material/table_view:", width="stretch",
-                on_click="ignore",
+                file_name=f"{file_stem()}.xlsx", key=f"{key}_xlsx", icon=":material/table_view:", **each,
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 help="Inputs, a model of live formulas (change an input and the ROI follows), the series and "
                 "the sources with their grades.",
@@ -66,7 +66,7 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
             column.download_button(
                 "Scenario file (JSON)", data=lambda: export_json(scenario, settings, ranges),
                 file_name=f"{file_stem()}-scenario.json", mime="application/json", key=f"{key}_json",
-                icon=":material/download:", width="stretch", on_click="ignore",
+                icon=":material/download:", **each,
                 help="Every input, page setting and range: import it here later or send it to a colleague.",
             )  # fmt: skip
 
