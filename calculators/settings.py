@@ -31,6 +31,7 @@ from calculators.model import Option
 from calculators.pilot import DAY_FIRST, DAY_SECOND, EFFECTS
 from calculators.ranges import RANGED_FIELDS
 from calculators.scenario import INPUTS, input_title
+from calculators.simulation import PAYBACK_MONTHS_MAX
 
 OptionName = Literal["micro", "ilt", "blend"]
 Measure = Literal["ROI", "NPV"]
@@ -53,7 +54,7 @@ _FIELDS: dict[str, tuple[Any, Any]] = {
     "mc_draws": (Literal[1_000, 10_000, 100_000, 1_000_000], _field(10_000, "Monte Carlo draws")),
     "mc_distribution": (Literal["triangular", "PERT"], _field("triangular", "Monte Carlo distribution")),
     "mc_seed": (int, _field(2026, "Random seed (repeatable results)", ge=0, le=2**31 - 1)),
-    "mc_target": (int, _field(24, "Payback target (months)", ge=1, le=120)),
+    "mc_target": (int, _field(24, "Payback target (months)", ge=1, le=PAYBACK_MONTHS_MAX)),
     "mc_option": (OptionName, _field("micro", "Monte Carlo option shown")),
     # Sensitivity
     "sens_option": (OptionName, _field("micro", "Sensitivity option")),

@@ -33,7 +33,7 @@ from components.chart_spec import Chart, bar
 from components.formatting import currency_symbol, learners, money
 from components.kpi import Tile, kpi_row
 from components.presentation import show_chart
-from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
+from components.simulation_cache import HEAVY_DRAWS, WORKER, cached_monte_carlo
 from components.theme import GRID, INK, MARK_SIZE, frame, money_ticks, wrap
 
 MAX_DRAWS = HEAVY_DRAWS  # the largest run the Monte Carlo page keeps in its cache: its NPVs are reused
@@ -45,10 +45,11 @@ def _cached(
     scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, beside: bool
 ) -> InformationValue:
     scenario = Scenario.model_validate_json(scenario_json)
-    known = None
     if beside:  # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
         known = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges)).npv  # type: ignore[arg-type]
-    return value_of_information(scenario, draws, seed, distribution, dict(ranges), known_npv=known)  # type: ignore[arg-type]
+        return value_of_information(scenario, draws, seed, distribution, dict(ranges), known_npv=known)  # type: ignore[arg-type]
+    # beside a heavy run: drawn afresh in the worker process, like the heavy run (not under the server's lock)
+    return WORKER.run(value_of_information, scenario, draws, seed, distribution, dict(ranges))
 
 
 def information_value(

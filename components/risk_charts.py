@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from calculators.roi import Option
 from calculators.scenario import INPUTS, input_title
 from calculators.sensitivity import TornadoBar
-from calculators.simulation import MonteCarlo
+from calculators.simulation import Summary
 from components.chart_spec import Chart, bar, contour, heatmap, scatter
 from components.charts import _nice_ceiling
 from components.formatting import currency_symbol, input_value, money, percent
@@ -165,32 +165,28 @@ def tornado_figure(
     return fig.figure()
 
 
-def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
-    """ROI distribution per option; P10 / P50 / P90 of the focus option marked, loss area shaded."""
+def histogram_figure(run: Summary, focus: Option, currency: str) -> go.Figure:
+    """ROI distribution per option (the run's summary: its steps already counted);
+    P10 / P50 / P90 of the focus option marked, loss area shaded."""
     fig = Chart()
-    all_values = np.concatenate([v[np.isfinite(v)] for v in mc.roi_pct.values()])
-    if all_values.size == 0:
+    if not run.edges:
         return frame(
             fig, "No option has costs: ROI does not exist", x_title="ROI (%)", y_title="Share of draws"
         ).figure()
-    lo, hi = np.percentile(all_values, [0.5, 99.5])
-    lo, hi = float(min(lo, 0.0)), float(max(hi, 0.0))
-    edges = np.linspace(lo, hi if hi > lo else lo + 1.0, 61)
-    for option, values in mc.roi_pct.items():
-        finite = values[np.isfinite(values)]
-        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
-        share = counts / max(values.size, 1) * 100
-        centres = (edges[:-1] + edges[1:]) / 2
+    edges = np.asarray(run.edges)
+    lo, hi = float(edges[0]), float(edges[-1])
+    centres = (edges[:-1] + edges[1:]) / 2
+    for option, share in run.shares.items():
         fig.add_trace(
             scatter(
-                x=centres, y=share, name=option.label, mode="lines", line_shape="hvh",
+                x=centres, y=np.asarray(share), name=option.label, mode="lines", line_shape="hvh",
                 line={"color": OPTION_COLOURS[option], "width": 3 if option is focus else 1.5},
                 fill="tozeroy" if option is focus else None, opacity=1.0,
                 hovertemplate=f"ROI %{{x:.0f}} %: %{{y:.1f}} % of draws<extra>{option.label}</extra>",
             )
         )  # fmt: skip
     fig.add_vrect(x0=lo, x1=0, fillcolor=MUTED, opacity=0.08, line_width=0)
-    p10, p50, p90 = mc.percentiles(focus)
+    p10, p50, p90 = run.percentiles(focus)
     # One row per label above the plot (P90 nearest it): no percentile line crosses another's label.
     for value, name, row in ((p10, "P10", 2), (p50, "P50", 1), (p90, "P90", 0)):
         if math.isfinite(value):
@@ -202,12 +198,12 @@ def histogram_figure(mc: MonteCarlo, focus: Option, currency: str) -> go.Figure:
                 row=row,
                 right_half=(value - lo) / (hi - lo or 1) > 0.5,
             )
-    loss = mc.probability_loss(focus)
+    loss = run.probability_loss(focus)
     title = f"{focus.label}: {percent(100 * loss)} chance of losing money (ROI below 0)"
     width = float(edges[1] - edges[0])
     frame(
         fig, title, x_title="ROI over the horizon (%)", y_title="Share of draws (%)",
-        subtitle=f"{len(mc.roi_pct[focus]):,} draws of the uncertain inputs; each step {width:.3g} ROI points wide; "
+        subtitle=f"{run.draws:,} draws of the uncertain inputs; each step {width:.3g} ROI points wide; "
         "shaded: loss. P10, P50, P90: a tenth, half and nine tenths of draws fall below",
         legend=True,
     )  # fmt: skip

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Mapping
 
 import streamlit as st
 
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
-from calculators.simulation import Distribution, MonteCarlo, monte_carlo
-from components.heavy_runs import BoundedResults, HeavyGate
+from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carlo, monte_carlo_summary
+from components.heavy_runs import BoundedResults, HeavyGate, Worker
 
 
 @st.cache_resource(max_entries=16, show_spinner="Simulating…")
@@ -41,18 +40,20 @@ def cached_monte_carlo(
     return _cached(scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
 
 
-HEAVY_DRAWS = 100_000  # above this a run is heavy: gated, chunked with progress, kept by size
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _summary(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> Summary:
+    return _cached(scenario_json, draws, seed, distribution, ranges).summary()
+
+
+HEAVY_DRAWS = 100_000  # above this a run is heavy: gated, drawn in the worker process with progress
 HEAVY_AT_ONCE = 1  # server-wide: one heavy run per core would starve everyone else's reruns
-HEAVY_BUDGET_BYTES = 256 * 2**20  # finished heavy results kept (about three runs of 10^6 draws)
+HEAVY_BUDGET_BYTES = 16 * 2**20  # finished heavy runs' summaries kept (a few kB each)
 GATE = HeavyGate(HEAVY_AT_ONCE)
 RESULTS = BoundedResults(HEAVY_BUDGET_BYTES)
+WORKER = Worker()  # heavy runs are drawn beside the server, not under its interpreter lock
 
 
-def _size(result: MonteCarlo) -> int:
-    return sum(a.nbytes for d in (result.roi_pct, result.npv, result.payback_months) for a in d.values())
-
-
-def heavy_monte_carlo(
+def run_summary(
     scenario: Scenario,
     draws: int,
     seed: int,
@@ -60,34 +61,31 @@ def heavy_monte_carlo(
     overrides: Mapping[str, tuple[float, float]],
     progress: Callable[[float], None] | None = None,
     on_wait: Callable[[], None] | None = None,
-) -> MonteCarlo:
-    """A large run (over 10^5 draws): reused when the same inputs ask again (a payback target
-    or an option shown never redraws), otherwise drawn in chunks with `progress`, one heavy
-    run at a time on the whole server (`on_wait` is told when it has to wait)."""
+) -> Summary:
+    """What the Monte Carlo page shows of a run (`calculators.simulation.Summary`), cached on
+    exactly its inputs: a payback target or an option shown never redraws.
+
+    Up to 10^5 draws: the summary of the shared cached run. Above (a heavy run): drawn and
+    summarised in chunks in the worker process, `progress` told after each chunk, one heavy
+    run at a time on the whole server (`on_wait` is told when it has to wait); only the
+    summary (a few kB, not the 72 MB of 10^6 draws) comes back. A run whose user left
+    mid-way is still kept when it ends."""
     key = (scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
+    if draws <= HEAVY_DRAWS:
+        return _summary(*key)
     found = RESULTS.get(key)
     if found is not None:
         return found
+
+    def keep(result: Summary) -> None:
+        RESULTS.put(key, result, result.nbytes)
+
     with GATE.turn(on_wait):
         found = RESULTS.get(key)  # another session may have drawn it while this one waited
         if found is not None:
             return found
-        result = monte_carlo(scenario, draws, seed, distribution, overrides, progress=progress)
-        RESULTS.put(key, result, _size(result))
-        release_freed_memory()  # the run's working arrays, freed, go back to the system
+        result = WORKER.run(
+            monte_carlo_summary, scenario, draws, seed, distribution, dict(overrides), progress=progress, on_result=keep
+        )  # fmt: skip
+        keep(result)  # (the worker's callback may not have run yet: the next in line must find it)
     return result
-
-
-def release_freed_memory() -> None:
-    """Give memory freed by Python back to the operating system (glibc `malloc_trim`).
-
-    A heavy run allocates and frees hundreds of MB of arrays; glibc keeps freed heap memory
-    for reuse, so a server that has served a few heavy runs stays large (12 runs of 10^6
-    draws: 1.1 GB, 0.85 GB afterwards, measured by `scripts/benchmark_speed.py --heavy 12`).
-    Trimming after each run costs a few milliseconds; elsewhere than glibc it does nothing.
-    """
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
-        return
-    trim(0)

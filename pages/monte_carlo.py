@@ -3,6 +3,7 @@
 import streamlit as st
 
 from calculators.roi import Option
+from calculators.simulation import PAYBACK_MONTHS_MAX
 from components.formatting import percent
 from components.guard import require_entry
 from components.information_view import information_section
@@ -14,7 +15,7 @@ from components.returns_view import option_label
 from components.risk_charts import histogram_figure
 from components.risk_inputs import current_ranges, option_picker
 from components.scenario_inputs import current_scenario
-from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, heavy_monte_carlo
+from components.simulation_cache import HEAVY_DRAWS, run_summary
 
 require_entry("monte_carlo")
 
@@ -42,7 +43,7 @@ def simulation() -> None:
         persist_state="session",
     )
     target = c3.number_input(
-        "Payback target (months, undiscounted)", 1, 120, key="mc_target", persist_state="session",
+        "Payback target (months, undiscounted)", 1, PAYBACK_MONTHS_MAX, key="mc_target", persist_state="session",
         help="The chance that costs ÷ (yearly benefits ÷ 12) takes longer than this many months.",
     )  # fmt: skip
     with st.expander("Advanced"):
@@ -53,20 +54,20 @@ def simulation() -> None:
     focus = option_picker("mc_option", "Show")
 
     overrides = current_ranges()
-    if draws > HEAVY_DRAWS:
-        waiting = st.empty()
-        bar = st.progress(0.0, text=f"Drawing {draws:,} scenarios…")
-        mc = heavy_monte_carlo(
-            scenario, draws, int(random_seed), distribution, overrides, progress=lambda f: bar.progress(f),
-            on_wait=lambda: waiting.info(
-                "Another large simulation is running on this server; yours starts as soon as it ends.",
-                icon=":material/hourglass_top:",
-            ),
-        )  # fmt: skip
-        waiting.empty()
-        bar.empty()
-    else:
-        mc = cached_monte_carlo(scenario, draws, int(random_seed), distribution, overrides)
+    heavy = draws > HEAVY_DRAWS  # drawn in the worker process, with progress and a server-wide queue
+    waiting = st.empty() if heavy else None
+    bar = st.progress(0.0, text=f"Drawing {draws:,} scenarios…") if heavy else None
+    mc = run_summary(
+        scenario, draws, int(random_seed), distribution, overrides,
+        progress=bar.progress if bar else None,
+        on_wait=lambda: waiting.info(
+            "Another large simulation is running on this server; yours starts as soon as it ends.",
+            icon=":material/hourglass_top:",
+        ) if waiting else None,
+    )  # fmt: skip
+    for placeholder in (waiting, bar):
+        if placeholder is not None:
+            placeholder.empty()
 
     p10, p50, p90 = mc.percentiles(focus)
     st.markdown(

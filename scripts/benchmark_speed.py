@@ -45,8 +45,8 @@ For each floor and each page of `app.py` it measures:
 - **heavy work** (`--heavy 12`): 12 sessions open the Monte Carlo page asking for 10^6 draws
   at once (each its own random seed, so nothing is shared) while another user moves the
   learners slider on the Executive summary every second: that user's median rerun alone and
-  during (target ≤ 2×), the heavy runs' times (queueing included), the server's RSS before,
-  at its peak and after (target < 1 GB);
+  during (target ≤ 2×), the heavy runs' times (queueing included), the RSS of the server and
+  the processes it started (its worker) before, at its peak and after (target < 1 GB);
 - **Monte Carlo**: 10^5 draws of the full model (`calculators.simulation.monte_carlo`),
   best of 3.
 
@@ -698,7 +698,7 @@ HEAVY_RUN_DRAWS = 1_000_000  # what each heavy session asks for
 
 
 async def _heavy(url: str, pid: int, report: HeavyReport, idle_moves: int) -> None:
-    from scripts.ws_load import RunError, rss_mib
+    from scripts.ws_load import RunError, family_rss_mib
 
     async def one(i: int) -> None:
         query = f"mc_draws={HEAVY_RUN_DRAWS}&mc_seed={1_000 + i}"  # each its own run: no shared result
@@ -717,17 +717,17 @@ async def _heavy(url: str, pid: int, report: HeavyReport, idle_moves: int) -> No
             report.idle.append((await user.move(KEY)).seconds)
             await asyncio.sleep(0.5)
         del report.idle[:2]  # warm-up moves
-        report.rss_before = report.rss_peak = rss_mib(pid)
+        report.rss_before = report.rss_peak = family_rss_mib(pid)
         tasks = [asyncio.create_task(one(i)) for i in range(report.heavy)]
         while not all(t.done() for t in tasks):
             try:
                 report.loaded.append((await user.move(KEY)).seconds)
             except RunError as error:
                 report.errors.append(f"the other user's rerun failed: {error}")
-            report.rss_peak = max(report.rss_peak or 0.0, rss_mib(pid) or 0.0)
+            report.rss_peak = max(report.rss_peak or 0.0, family_rss_mib(pid) or 0.0)
             await asyncio.sleep(1.0)
         await asyncio.gather(*tasks)
-    report.rss_after = rss_mib(pid)
+    report.rss_after = family_rss_mib(pid)
 
 
 def run_heavy(heavy: int, idle_moves: int, log: Callable[[str], None]) -> HeavyReport | str:
@@ -762,7 +762,8 @@ def print_heavy(report: HeavyReport | str | None) -> list[tuple[str, str, bool |
         f"{ms(max(report.loaded, default=None))}, {len(report.loaded)} reruns) · heavy runs finished "
         f"{len(report.heavy_runs)} of {report.heavy} (median {ms(median(report.heavy_runs))}, last "
         f"{ms(max(report.heavy_runs, default=None))}, waiting included) · errors {len(report.errors)} · "
-        f"server RSS {mib(report.rss_before)} → peak {mib(report.rss_peak)} → after {mib(report.rss_after)}"
+        f"RSS of the server and its worker {mib(report.rss_before)} → peak {mib(report.rss_peak)} → after "
+        f"{mib(report.rss_after)}"
         if r is not None
         else "  not measured"
     )
@@ -771,7 +772,7 @@ def print_heavy(report: HeavyReport | str | None) -> list[tuple[str, str, bool |
     return [
         ("heavy work: another user's median rerun ≤ 2× idle", "—" if r is None else f"×{r:.2f}",
          None if r is None else r <= 2.0),
-        ("heavy work: server RSS < 1 GB", mib(report.rss_peak),
+        ("heavy work: server + worker RSS < 1 GB", mib(report.rss_peak),
          None if report.rss_peak is None else report.rss_peak * 2**20 < 1e9 and not report.errors),
     ]  # fmt: skip
 

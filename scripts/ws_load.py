@@ -105,6 +105,35 @@ def rss_mib(pid: int | Sequence[int] | None) -> float | None:
     return None
 
 
+def with_children(pid: int | None) -> list[int] | None:
+    """`pid` and every process it started, however deep (the server's worker process, the
+    resource tracker multiprocessing starts beside it), from /proc/<pid>/stat's parent field."""
+    if pid is None:
+        return None
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended while being read
+        parents[int(stat.parent.name)] = int(fields[1])
+    family, grew = [pid], True
+    while grew:
+        found = [child for child, parent in parents.items() if parent in family and child not in family]
+        family += found
+        grew = bool(found)
+    return family
+
+
+def family_rss_mib(pid: int | None) -> float | None:
+    """RSS of `pid` and all its descendants, in MiB (what the server costs in memory)."""
+    family = with_children(pid)
+    if family is None:
+        return None
+    values = [v for v in (rss_mib(one) for one in family) if v is not None]  # a child may just have ended
+    return sum(values) if values else None
+
+
 # --------------------------------------------------------------------------- a server
 
 

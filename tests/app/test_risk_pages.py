@@ -69,23 +69,31 @@ def test_goal_seek_says_when_no_solution_exists(app):
     assert not at.exception
 
 
-def test_a_million_draws_run_once_and_a_payback_target_reuses_them(app, monkeypatch):
+def test_a_million_draws_run_once_in_the_worker_and_a_payback_target_reuses_them(app, monkeypatch):
     from components import simulation_cache
+    from components.heavy_runs import BoundedResults
 
-    runs: list[int] = []  # the number of draws of each run actually drawn
-    original = simulation_cache.monte_carlo
+    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
+    jobs: list[tuple[str, int]] = []  # each job handed to the worker process: (function, draws)
+    original = simulation_cache.WORKER.run
 
-    def counted(scenario, draws, *args, **kwargs):  # type: ignore[no-untyped-def]
-        runs.append(draws)
-        return original(scenario, draws, *args, **kwargs)
+    def counted(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        jobs.append((fn.__name__, args[1]))
+        return original(fn, *args, **kwargs)
 
-    monkeypatch.setattr(simulation_cache, "monte_carlo", counted)
+    monkeypatch.setattr(simulation_cache.WORKER, "run", counted)
     at = app(page="pages/monte_carlo.py")
     at.select_slider(key="mc_draws").set_value(1_000_000).run()
-    assert not at.exception and runs.count(1_000_000) == 1
+    assert not at.exception and ("monte_carlo_summary", 1_000_000) in jobs
+    # what finding out is worth (its first 10^5 draws) is worked out in the worker too
+    assert ("value_of_information", 100_000) in jobs and len(jobs) == 2
+    headline = next(m.value for m in at.markdown if "in 80 % of the draws" in m.value)
+    late = [c.value for c in at.caption if "chance payback" in c.value]
     at.number_input(key="mc_target").set_value(36).run()
-    assert not at.exception and runs.count(1_000_000) == 1  # the same draws, re-read
-    assert any("in 80 % of the draws" in m.value for m in at.markdown)
+    assert not at.exception and len(jobs) == 2  # the same run's summary, re-read
+    assert any(m.value == headline for m in at.markdown)
+    now = [c.value for c in at.caption if "chance payback" in c.value]
+    assert len(now) == 3 and all("over 36 months" in c for c in now) and now != late  # follows the target
 
 
 def test_monte_carlo_says_how_many_uncertain_inputs_are_drawn(app):

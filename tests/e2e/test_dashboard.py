@@ -179,3 +179,46 @@ def test_editing_a_range_in_the_table_updates_the_link(page: Page, live_server: 
     editor.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]rng=micro_fixed_cost%3A25000%3A40500(&|$)"), timeout=TIMEOUT)
     expect_no_exception(page)
+
+
+def _server_children(base_url: str) -> list[str]:
+    """The command lines of the processes the server at `base_url` started (found by its port)."""
+    from pathlib import Path
+
+    port = base_url.rsplit(":", 1)[1]
+    cmdlines = {}
+    parents = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdlines[proc.name] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            parents[proc.name] = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
+        except (OSError, IndexError):
+            continue
+    servers = [
+        pid for pid, cmd in cmdlines.items() if "streamlit run" in cmd and f"--server.port {port}" in cmd
+    ]
+    return [cmdlines[pid] for pid, parent in parents.items() if parent in servers]
+
+
+def test_a_million_draws_are_drawn_beside_the_server_and_answered(page: Page, live_server: str) -> None:
+    """A heavy run from the browser: the page shows the draws' answer (headline, tiles, the
+    histogram of 1,000,000 draws), drawn by the worker process the server started."""
+    page.goto(live_server + "/monte_carlo?mc_draws=1000000&mc_seed=77")
+    expect(page.get_by_text(re.compile(r"in 80 % of the draws")).first).to_be_visible(timeout=60_000)
+    subtitle = page.locator(f"{CHART} svg text").filter(
+        has_text=re.compile(r"^1,000,000 draws of the uncertain inputs")
+    )
+    expect(subtitle.first).to_be_attached(timeout=TIMEOUT)
+    expect(
+        page.get_by_text(re.compile(r"chance payback \(undiscounted\) takes over 24 months"))
+    ).to_have_count(3)
+    expect_no_exception(page)
+    children = _server_children(live_server)
+    assert any("-m components.heavy_runs" in c for c in children), children
+
+    target = page.get_by_role("spinbutton", name="Payback target (months, undiscounted)")
+    target.fill("36")
+    target.press("Enter")
+    expect(page.get_by_text(re.compile(r"takes over 36 months"))).to_have_count(3, timeout=TIMEOUT)
+    expect(subtitle.first).to_be_attached(timeout=TIMEOUT)  # the same run, re-read
+    expect_no_exception(page)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 
-import numpy as np
+import pytest
 
-from calculators.model import Option
 from calculators.scenario import Scenario
-from calculators.simulation import monte_carlo
-from components import simulation_cache
-from components.heavy_runs import BoundedResults, HeavyGate
+from calculators.simulation import monte_carlo, monte_carlo_summary
+from components import heavy_runs, simulation_cache
+from components.heavy_runs import BoundedResults, HeavyGate, Worker
 
 
 def test_gate_lets_one_heavy_run_at_a_time_and_tells_the_others_to_wait():
@@ -42,41 +43,111 @@ def test_results_stay_within_their_byte_budget_most_recent_first():
     assert cache.get("huge") is None and cache.get("d") == "D"
 
 
-def test_a_large_run_is_drawn_once_and_equals_the_plain_simulation(monkeypatch):
-    """A payback target or another option shown re-reads the draws; it never redraws them."""
+def _counting(monkeypatch) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Fresh heavy results, and every job handed to the worker process recorded."""
     monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
-    calls: list[int] = []
-    original = simulation_cache.monte_carlo
+    jobs: list[tuple] = []
+    original = simulation_cache.WORKER.run
 
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return original(*args, **kwargs)
+    def counted(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        jobs.append((fn.__name__, *args[1:4]))
+        return original(fn, *args, **kwargs)
 
-    monkeypatch.setattr(simulation_cache, "monte_carlo", counted)
-    first = simulation_cache.heavy_monte_carlo(Scenario(), 150_000, 5, "triangular", {})
-    again = simulation_cache.heavy_monte_carlo(Scenario(), 150_000, 5, "triangular", {})
-    assert again is first and len(calls) == 1
-    plain = monte_carlo(Scenario(), 150_000, 5, "triangular", {})
-    assert np.array_equal(first.npv[Option.MICRO], plain.npv[Option.MICRO])
+    monkeypatch.setattr(simulation_cache.WORKER, "run", counted)
+    return jobs
 
 
-def test_freed_memory_goes_back_to_the_system_after_a_heavy_run(monkeypatch):
-    """After a heavy run the working arrays' memory is trimmed (glibc malloc_trim), once per run
-    actually drawn: a run found among the kept results draws nothing and trims nothing."""
-    from calculators.scenario import Scenario
-    from components import simulation_cache
+def test_a_large_run_is_drawn_once_in_the_worker_and_equals_the_plain_simulation(monkeypatch):
+    """A payback target or another option shown re-reads the run's summary; it never redraws."""
+    jobs = _counting(monkeypatch)
+    seen: list[float] = []
+    first = simulation_cache.run_summary(Scenario(), 150_000, 5, "triangular", {}, progress=seen.append)
+    again = simulation_cache.run_summary(Scenario(), 150_000, 5, "triangular", {})
+    assert again is first and jobs == [("monte_carlo_summary", 150_000, 5, "triangular")]
+    assert seen == [100_000 / 150_000, 1.0]  # told after each chunk, in order, from the other process
+    plain = monte_carlo(Scenario(), 150_000, 5, "triangular", {}).summary()
+    assert first == plain  # the same draws, summarised alike (every percentile, chance and step)
 
+
+def test_a_run_up_to_a_hundred_thousand_draws_stays_in_the_server(monkeypatch):
+    jobs = _counting(monkeypatch)
+    summary = simulation_cache.run_summary(Scenario(), 100_000, 5, "triangular", {})
+    assert jobs == [] and summary.draws == 100_000
+
+
+def test_the_worker_is_another_process_and_hands_back_errors():
+    worker = Worker()
+    try:
+        assert worker.run(os.getpid) != os.getpid()
+        assert worker.pids and worker.pids[0] != os.getpid()
+        with pytest.raises(ValueError, match="invalid literal"):
+            worker.run(int, "twelve")  # the function's own error, raised here
+    finally:
+        worker.shutdown()
+
+
+def test_a_caller_who_stops_waiting_still_gets_the_run_kept_and_sees_no_other_runs_progress():
+    """A user who leaves mid-run (Streamlit stops the script at the next progress update):
+    the run still ends in the worker and is kept; the next caller is told only its own progress."""
+    worker = Worker()
+    kept: list[object] = []
+
+    class Left(Exception):
+        pass
+
+    def leave(fraction: float) -> None:
+        raise Left
+
+    try:
+        with pytest.raises(Left):
+            worker.run(monte_carlo_summary, Scenario(), 300_000, 1, progress=leave, on_result=kept.append)
+        seen: list[float] = []
+        worker.run(monte_carlo_summary, Scenario(), 200_000, 2, progress=seen.append)
+        assert seen == [0.5, 1.0]
+        assert len(kept) == 1 and kept[0] == monte_carlo(Scenario(), 300_000, 1).summary()
+    finally:
+        worker.shutdown()
+
+
+def test_a_worker_that_dies_is_replaced_and_the_run_is_still_answered():
+    worker = Worker()
+    try:
+        first = worker.run(os.getpid)
+        assert worker.pids == [first]
+        os.kill(first, signal.SIGKILL)
+        assert worker.run(divmod, 7, 2) == (3, 1)  # answered (here, or by a new process)
+        assert worker.run(os.getpid) not in (first, os.getpid())  # a new process serves the next run
+    finally:
+        worker.shutdown()
+
+
+def test_the_worker_imports_neither_streamlit_nor_the_app():
+    """The worker is a fresh interpreter: its memory is the calculators', not the server's."""
+    worker = Worker()
+    try:
+        loaded = worker.run(eval, "sorted(__import__('sys').modules)")
+        assert "calculators.simulation" not in loaded  # nothing until a job needs it
+        worker.run(monte_carlo_summary, Scenario(), 1_000, 1)
+        loaded = worker.run(eval, "sorted(__import__('sys').modules)")
+        assert "calculators.simulation" in loaded
+        assert not any(m == "streamlit" or m.startswith("streamlit.") for m in loaded)
+        assert "__mp_main__" not in loaded and "app" not in loaded
+    finally:
+        worker.shutdown()
+
+
+def test_the_worker_trims_freed_memory_after_each_job(monkeypatch):
+    """After a job the worker gives the run's freed working arrays back to the system (glibc
+    malloc_trim), whether the job succeeded or not; errors travel back to be raised."""
     trims: list[int] = []
-    monkeypatch.setattr(simulation_cache, "release_freed_memory", lambda: trims.append(1))
-    simulation_cache.RESULTS.clear()
-    args = (Scenario(), 200_000, 11, "triangular", {})
-    first = simulation_cache.heavy_monte_carlo(*args)
-    again = simulation_cache.heavy_monte_carlo(*args)
-    assert again is first and trims == [1]
-    simulation_cache.RESULTS.clear()
+    said: list[tuple] = []
+    monkeypatch.setattr(heavy_runs, "release_freed_memory", lambda: trims.append(1))
+    heavy_runs._job(1, divmod, (7, 2), {}, False, said.append)
+    heavy_runs._job(2, divmod, (7, 0), {}, False, said.append)
+    assert trims == [1, 1]
+    assert said[0] == ("done", 1, (3, 1)) and said[1][:2] == ("error", 2)
+    assert isinstance(said[1][2], ZeroDivisionError)
 
 
 def test_trimming_freed_memory_is_harmless_anywhere():
-    from components.simulation_cache import release_freed_memory
-
-    assert release_freed_memory() is None  # glibc here: trims; elsewhere: does nothing
+    assert heavy_runs.release_freed_memory() is None  # glibc here: trims; elsewhere: does nothing

@@ -83,7 +83,7 @@ def figures() -> dict[str, go.Figure]:
         "retention": retention_figure(S),
         "blend": blend_figure(curves, 0.1, best, USD, "net present value"),
         "tornado": tornado_figure(base, bars, "ROI", Option.MICRO, USD),
-        "histogram": histogram_figure(mc, Option.MICRO, USD),
+        "histogram": histogram_figure(mc.summary(), Option.MICRO, USD),
         "frontier": frontier_figure(xs, ys, z, "learners", "micro_retention_pct", (1_000, 75), "ROI", USD),
         "goal_curve": goal_curve_figure(gx, gy, "learners", 0.0, solution.value, "ROI", USD),
         "radar": radar_figure(ratings, weighted_totals(ratings, weights), weights),

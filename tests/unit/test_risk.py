@@ -22,7 +22,7 @@ from calculators.ranges import (
 from calculators.roi import Option, option_returns
 from calculators.scenario import INPUTS, Scenario
 from calculators.sensitivity import frontier, tornado
-from calculators.simulation import draw_inputs, monte_carlo
+from calculators.simulation import PAYBACK_MONTHS_MAX, MonteCarlo, draw_inputs, monte_carlo
 from tests.strategies import valid_scenarios
 
 
@@ -171,6 +171,47 @@ def test_probabilities_are_shares_of_draws():
     assert mc.probability_payback_after(Option.MICRO, 0) == pytest.approx(1.0)
     p10, p50, p90 = mc.percentiles(Option.MICRO)
     assert p10 <= p50 <= p90
+
+
+_payback_values = st.one_of(
+    st.floats(-5, 200, allow_nan=False), st.sampled_from([0.0, 1.0, 24.0, 120.0, 121.0, math.inf, math.nan])
+)
+_roi_values = st.one_of(
+    st.floats(-1e4, 1e4, allow_nan=False), st.sampled_from([0.0, math.nan, math.inf, -math.inf])
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_a_runs_summary_answers_exactly_what_its_draws_answer(data):
+    """The summary the Monte Carlo page reads (all a heavy run sends back from the worker) gives
+    the same percentiles, chance of loss and chance of a late payback for every whole month as
+    the draws themselves, and a histogram whose steps count every draw with ROI."""
+    n = data.draw(st.integers(1, 60))
+    arrays = lambda values: {o: np.array(data.draw(st.lists(values, min_size=n, max_size=n))) for o in Option}  # noqa: E731
+    run = MonteCarlo(arrays(_roi_values), arrays(st.just(0.0)), arrays(_payback_values))
+    summary = run.summary()
+    assert summary.draws == n
+    for option in Option:
+        assert summary.probability_loss(option) == run.probability_loss(option)
+        assert summary.percentiles(option) == pytest.approx(run.percentiles(option), nan_ok=True)
+        for months in range(PAYBACK_MONTHS_MAX + 1):
+            assert summary.probability_payback_after(option, months) == pytest.approx(
+                run.probability_payback_after(option, months)
+            ), months
+        with_roi = np.isfinite(run.roi_pct[option]).sum()
+        if summary.edges:
+            assert sum(summary.shares[option]) == pytest.approx(100 * with_roi / n)
+    assert bool(summary.edges) == any(np.isfinite(run.roi_pct[o]).any() for o in Option)
+    if summary.edges:
+        assert summary.edges[0] <= 0 <= summary.edges[-1] and len(summary.edges) == 61
+
+
+def test_a_summary_refuses_a_payback_target_it_does_not_hold():
+    summary = monte_carlo(Scenario(), 1_000, 3).summary()
+    for months in (-1, 12.5, PAYBACK_MONTHS_MAX + 1):
+        with pytest.raises(ValueError, match="whole months"):
+            summary.probability_payback_after(Option.MICRO, months)  # type: ignore[arg-type]
 
 
 # --- tornado and frontier --------------------------------------------------------------------
