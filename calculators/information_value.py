@@ -42,7 +42,7 @@ EVPI = σ·φ(μ/σ) − |μ|·Φ(−|μ|/σ). For μ = 0, σ = 1000 it is 1000�
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,9 +57,11 @@ from calculators.simulation import (
     CHUNK,
     REUSED_DRAWS,
     Distribution,
+    Summary,
     draw_inputs,
     draw_orders,
     inputs_used,
+    monte_carlo,
     reused_draws,
     reused_order,
 )
@@ -257,6 +259,36 @@ def value_of_information(
     }
     ranked = dict(sorted(partial.items(), key=lambda item: -item[1]))
     return InformationValue(value, se, best_on_average(npv_all)[0], ranked, draws)
+
+
+VALUE_DRAWS = CHUNK  # what finding out is worth is estimated over at most a run's first 10^5 draws
+
+
+def summary_and_value(
+    scenario: Scenario,
+    draws: int,
+    seed: int = 2026,
+    distribution: Distribution = "triangular",
+    overrides: Mapping[str, tuple[float, float]] | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[Summary, InformationValue]:
+    """A Monte Carlo run's summary and what finding out is worth over its first
+    min(draws, 10^5) draws, from one run (the Monte Carlo page's heavy job, done in the
+    worker process): the value of information reads the run's own NPVs, not a second run.
+
+    Sorting a million draws per input would cost seconds for little precision, hence 10^5.
+    A run's first 10^5 draws are the 10^5-draw run's (the same chunk seeds), so the value is
+    the one the page shows at 10^5 draws.
+
+    >>> summary, value = summary_and_value(Scenario(), 3_000, 7)
+    >>> summary == monte_carlo(Scenario(), 3_000, 7).summary(), value == value_of_information(Scenario(), 3_000, 7)
+    (True, True)
+    """
+    run = monte_carlo(scenario, draws, seed, distribution, overrides, progress)
+    value = value_of_information(
+        scenario, min(draws, VALUE_DRAWS), seed, distribution, overrides, known_npv=run.npv
+    )
+    return run.summary(), value
 
 
 # --- the pilot: expected value of sample information -------------------------------------------

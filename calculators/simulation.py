@@ -305,18 +305,6 @@ class Summary:
         return 8 * numbers
 
 
-def monte_carlo_summary(
-    scenario: Scenario,
-    draws: int = 10_000,
-    seed: int = 2026,
-    distribution: Distribution = "triangular",
-    overrides: Mapping[str, tuple[float, float]] | None = None,
-    progress: Callable[[float], None] | None = None,
-) -> Summary:
-    """`monte_carlo(...).summary()`: what a heavy run sends back from the worker process."""
-    return monte_carlo(scenario, draws, seed, distribution, overrides, progress).summary()
-
-
 def monte_carlo(
     scenario: Scenario,
     draws: int = 10_000,

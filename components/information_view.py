@@ -33,7 +33,7 @@ from components.chart_spec import Chart, bar
 from components.formatting import currency_symbol, learners, money
 from components.kpi import Tile, kpi_row
 from components.presentation import show_chart
-from components.simulation_cache import HEAVY_DRAWS, WORKER, cached_monte_carlo
+from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, heavy_value
 from components.theme import GRID, INK, MARK_SIZE, frame, money_ticks, wrap
 
 MAX_DRAWS = HEAVY_DRAWS  # the largest run the Monte Carlo page keeps in its cache: its NPVs are reused
@@ -41,15 +41,11 @@ ROW = 34  # px per input in the chart
 
 
 @st.cache_data(max_entries=16, show_spinner="Working out what finding out is worth…")
-def _cached(
-    scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, beside: bool
-) -> InformationValue:
+def _cached(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> InformationValue:
     scenario = Scenario.model_validate_json(scenario_json)
-    if beside:  # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
-        known = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges)).npv  # type: ignore[arg-type]
-        return value_of_information(scenario, draws, seed, distribution, dict(ranges), known_npv=known)  # type: ignore[arg-type]
-    # beside a heavy run: drawn afresh in the worker process, like the heavy run (not under the server's lock)
-    return WORKER.run(value_of_information, scenario, draws, seed, distribution, dict(ranges))
+    # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
+    known = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges)).npv  # type: ignore[arg-type]
+    return value_of_information(scenario, draws, seed, distribution, dict(ranges), known_npv=known)  # type: ignore[arg-type]
 
 
 def information_value(
@@ -59,14 +55,13 @@ def information_value(
     distribution: Distribution,
     ranges: Mapping[str, tuple[float, float]],
 ) -> InformationValue:
-    """`value_of_information`, cached on its inputs, at most `MAX_DRAWS` draws.
+    """`value_of_information`, cached on its inputs, over at most `MAX_DRAWS` draws.
 
-    Up to `MAX_DRAWS` the page's own Monte Carlo run (cached) gives the NPVs; a heavy run's
-    first `MAX_DRAWS` are evaluated here instead, so no second run of that size is cached."""
-    key = ranges_key(ranges)
-    return _cached(
-        scenario.model_dump_json(), min(draws, MAX_DRAWS), seed, distribution, key, draws <= MAX_DRAWS
-    )
+    Up to `MAX_DRAWS` the page's own Monte Carlo run (cached) gives the NPVs; beside a heavy
+    run, the value its job worked out in the worker process over its first `MAX_DRAWS`."""
+    if draws > MAX_DRAWS:
+        return heavy_value(scenario, draws, seed, distribution, ranges)
+    return _cached(scenario.model_dump_json(), draws, seed, distribution, ranges_key(ranges))
 
 
 def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> str:

@@ -6,9 +6,10 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
+from calculators.information_value import InformationValue, summary_and_value, value_of_information
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
-from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carlo, monte_carlo_summary
+from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carlo
 from components.heavy_runs import BoundedResults, HeavyGate, Worker
 
 
@@ -53,6 +54,16 @@ RESULTS = BoundedResults(HEAVY_BUDGET_BYTES)
 WORKER = Worker()  # heavy runs are drawn beside the server, not under its interpreter lock
 
 
+def _heavy_key(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> tuple:
+    return (scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
+
+
 def run_summary(
     scenario: Scenario,
     draws: int,
@@ -66,26 +77,45 @@ def run_summary(
     exactly its inputs: a payback target or an option shown never redraws.
 
     Up to 10^5 draws: the summary of the shared cached run. Above (a heavy run): drawn and
-    summarised in chunks in the worker process, `progress` told after each chunk, one heavy
-    run at a time on the whole server (`on_wait` is told when it has to wait); only the
-    summary (a few kB, not the 72 MB of 10^6 draws) comes back. A run whose user left
+    summarised in chunks in the worker process, with what finding out is worth over its
+    first 10^5 draws (`heavy_value`), `progress` told after each chunk, one heavy run at a
+    time on the whole server (`on_wait` is told when it has to wait); only the summary and
+    the value (a few kB, not the 72 MB of 10^6 draws) come back. A run whose user left
     mid-way is still kept when it ends."""
-    key = (scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
+    key = _heavy_key(scenario, draws, seed, distribution, overrides)
     if draws <= HEAVY_DRAWS:
         return _summary(*key)
     found = RESULTS.get(key)
     if found is not None:
-        return found
+        return found[0]
 
-    def keep(result: Summary) -> None:
-        RESULTS.put(key, result, result.nbytes)
+    def keep(result: tuple[Summary, InformationValue]) -> None:
+        RESULTS.put(key, result, result[0].nbytes + 64 * len(result[1].partial))
 
     with GATE.turn(on_wait):
         found = RESULTS.get(key)  # another session may have drawn it while this one waited
         if found is not None:
-            return found
+            return found[0]
         result = WORKER.run(
-            monte_carlo_summary, scenario, draws, seed, distribution, dict(overrides), progress=progress, on_result=keep
+            summary_and_value, scenario, draws, seed, distribution, dict(overrides), progress=progress, on_result=keep
         )  # fmt: skip
         keep(result)  # (the worker's callback may not have run yet: the next in line must find it)
-    return result
+    return result[0]
+
+
+def heavy_value(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> InformationValue:
+    """What finding out is worth beside a heavy run (over its first 10^5 draws): the one its
+    job worked out (`run_summary`), or, if that was pushed out of the kept results, worked out
+    again in the worker process."""
+    found = RESULTS.get(_heavy_key(scenario, draws, seed, distribution, overrides))
+    if found is not None:
+        return found[1]
+    return WORKER.run(
+        value_of_information, scenario, min(draws, HEAVY_DRAWS), seed, distribution, dict(overrides)
+    )

@@ -54,20 +54,22 @@ def simulation() -> None:
     focus = option_picker("mc_option", "Show")
 
     overrides = current_ranges()
-    heavy = draws > HEAVY_DRAWS  # drawn in the worker process, with progress and a server-wide queue
-    waiting = st.empty() if heavy else None
-    bar = st.progress(0.0, text=f"Drawing {draws:,} scenarios…") if heavy else None
+    # a heavy run is drawn in the worker process, one at a time on the server: one line tells
+    # whether it waits for another user's or how far it is (the bar replaces the waiting note)
+    line = st.empty() if draws > HEAVY_DRAWS else None
+    drawing = f"Drawing {draws:,} scenarios…"
+    if line is not None:
+        line.progress(0.0, text=drawing)
     mc = run_summary(
         scenario, draws, int(random_seed), distribution, overrides,
-        progress=bar.progress if bar else None,
-        on_wait=lambda: waiting.info(
+        progress=None if line is None else lambda done: line.progress(done, text=drawing),
+        on_wait=None if line is None else lambda: line.info(
             "Another large simulation is running on this server; yours starts as soon as it ends.",
             icon=":material/hourglass_top:",
-        ) if waiting else None,
+        ),
     )  # fmt: skip
-    for placeholder in (waiting, bar):
-        if placeholder is not None:
-            placeholder.empty()
+    if line is not None:
+        line.empty()
 
     p10, p50, p90 = mc.percentiles(focus)
     st.markdown(

@@ -84,16 +84,51 @@ def test_a_million_draws_run_once_in_the_worker_and_a_payback_target_reuses_them
     monkeypatch.setattr(simulation_cache.WORKER, "run", counted)
     at = app(page="pages/monte_carlo.py")
     at.select_slider(key="mc_draws").set_value(1_000_000).run()
-    assert not at.exception and ("monte_carlo_summary", 1_000_000) in jobs
-    # what finding out is worth (its first 10^5 draws) is worked out in the worker too
-    assert ("value_of_information", 100_000) in jobs and len(jobs) == 2
+    # one job: the run's summary and what finding out is worth (over its first 10^5 draws)
+    assert not at.exception and jobs == [("summary_and_value", 1_000_000)]
+    assert any("Is it worth finding out more" in h.value for h in at.subheader)
     headline = next(m.value for m in at.markdown if "in 80 % of the draws" in m.value)
     late = [c.value for c in at.caption if "chance payback" in c.value]
     at.number_input(key="mc_target").set_value(36).run()
-    assert not at.exception and len(jobs) == 2  # the same run's summary, re-read
+    assert not at.exception and len(jobs) == 1  # the same run's summary, re-read
     assert any(m.value == headline for m in at.markdown)
     now = [c.value for c in at.caption if "chance payback" in c.value]
     assert len(now) == 3 and all("over 36 months" in c for c in now) and now != late  # follows the target
+
+
+def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer_comes(app, monkeypatch):
+    """Another user's heavy run holds the server's one turn: this page waits (told so), then
+    draws, and no waiting note or progress bar is left beside the answer."""
+    import threading
+
+    from components import simulation_cache
+    from components.heavy_runs import BoundedResults, HeavyGate
+
+    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
+    gate = HeavyGate(1)
+    monkeypatch.setattr(simulation_cache, "GATE", gate)
+    told: list[str] = []
+    turn = gate.turn
+
+    def watched(on_wait=None):  # type: ignore[no-untyped-def]
+        return turn(on_wait=None if on_wait is None else lambda: (told.append("waiting"), on_wait()))
+
+    monkeypatch.setattr(gate, "turn", watched)
+    held, release = threading.Event(), threading.Event()
+
+    def other_user() -> None:
+        with turn():
+            held.set()
+            release.wait(10)
+
+    threading.Thread(target=other_user, daemon=True).start()
+    held.wait(5)
+    threading.Timer(1.0, release.set).start()
+    at = app(query={"mc_draws": "1000000", "mc_seed": "4242"}, page="pages/monte_carlo.py")
+    assert not at.exception and told == ["waiting"]
+    assert any("in 80 % of the draws" in m.value for m in at.markdown)
+    assert not any("Another large simulation" in i.value for i in at.info)
+    assert not at.get("progress") and gate.most_at_once == 1
 
 
 def test_monte_carlo_says_how_many_uncertain_inputs_are_drawn(app):

@@ -9,8 +9,9 @@ import time
 
 import pytest
 
+from calculators.information_value import summary_and_value, value_of_information
 from calculators.scenario import Scenario
-from calculators.simulation import monte_carlo, monte_carlo_summary
+from calculators.simulation import monte_carlo
 from components import heavy_runs, simulation_cache
 from components.heavy_runs import BoundedResults, HeavyGate, Worker
 
@@ -63,10 +64,20 @@ def test_a_large_run_is_drawn_once_in_the_worker_and_equals_the_plain_simulation
     seen: list[float] = []
     first = simulation_cache.run_summary(Scenario(), 150_000, 5, "triangular", {}, progress=seen.append)
     again = simulation_cache.run_summary(Scenario(), 150_000, 5, "triangular", {})
-    assert again is first and jobs == [("monte_carlo_summary", 150_000, 5, "triangular")]
+    value = simulation_cache.heavy_value(Scenario(), 150_000, 5, "triangular", {})
+    assert again is first and jobs == [("summary_and_value", 150_000, 5, "triangular")]
     assert seen == [100_000 / 150_000, 1.0]  # told after each chunk, in order, from the other process
     plain = monte_carlo(Scenario(), 150_000, 5, "triangular", {}).summary()
     assert first == plain  # the same draws, summarised alike (every percentile, chance and step)
+    # what finding out is worth came with the run: its first 10^5 draws, as the page shows at 10^5
+    assert value == value_of_information(Scenario(), 100_000, 5, "triangular", {})
+
+
+def test_the_value_beside_a_heavy_run_pushed_out_of_the_kept_results_is_worked_out_again(monkeypatch):
+    jobs = _counting(monkeypatch)
+    value = simulation_cache.heavy_value(Scenario(), 400_000, 8, "PERT", {})
+    assert jobs == [("value_of_information", 100_000, 8, "PERT")]
+    assert value == value_of_information(Scenario(), 100_000, 8, "PERT", {})
 
 
 def test_a_run_up_to_a_hundred_thousand_draws_stays_in_the_server(monkeypatch):
@@ -100,11 +111,11 @@ def test_a_caller_who_stops_waiting_still_gets_the_run_kept_and_sees_no_other_ru
 
     try:
         with pytest.raises(Left):
-            worker.run(monte_carlo_summary, Scenario(), 300_000, 1, progress=leave, on_result=kept.append)
+            worker.run(summary_and_value, Scenario(), 300_000, 1, progress=leave, on_result=kept.append)
         seen: list[float] = []
-        worker.run(monte_carlo_summary, Scenario(), 200_000, 2, progress=seen.append)
+        worker.run(summary_and_value, Scenario(), 200_000, 2, progress=seen.append)
         assert seen == [0.5, 1.0]
-        assert len(kept) == 1 and kept[0] == monte_carlo(Scenario(), 300_000, 1).summary()
+        assert len(kept) == 1 and kept[0][0] == monte_carlo(Scenario(), 300_000, 1).summary()
     finally:
         worker.shutdown()
 
@@ -127,7 +138,7 @@ def test_the_worker_imports_neither_streamlit_nor_the_app():
     try:
         loaded = worker.run(eval, "sorted(__import__('sys').modules)")
         assert "calculators.simulation" not in loaded  # nothing until a job needs it
-        worker.run(monte_carlo_summary, Scenario(), 1_000, 1)
+        worker.run(summary_and_value, Scenario(), 1_000, 1)
         loaded = worker.run(eval, "sorted(__import__('sys').modules)")
         assert "calculators.simulation" in loaded
         assert not any(m == "streamlit" or m.startswith("streamlit.") for m in loaded)
