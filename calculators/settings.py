@@ -170,17 +170,30 @@ def _shown(value: Any) -> str:
 def apply_settings(
     base: Any, values: Mapping[str, Any], *, strict: bool = False
 ) -> tuple[Any, list[InputProblem]]:
-    """`base` (a PageSettings) with every valid value applied, one at a time; the others reported."""
+    """`base` (a PageSettings) with every valid value applied; the others reported.
+
+    All values are tried at once first (a session's settings, valid: one validation instead
+    of one per setting, on every run of every page); if that fails, one at a time, so each
+    bad value is named and the good ones are kept."""
     current = base.model_dump()
     problems: list[InputProblem] = []
+    wanted: dict[str, Any] = {}
     for name, raw in values.items():
         if name not in PageSettings.model_fields:
             continue
-        label = PageSettings.model_fields[name].description or name
         if isinstance(raw, str) and len(raw) > MAX_VALUE_CHARS:
+            label = PageSettings.model_fields[name].description or name
             problems.append(InputProblem(name, f"{label}: a value of {len(raw):,} characters is too long."))
             continue
-        value = _from_text(name, raw) if isinstance(raw, str) and not strict else raw
+        wanted[name] = _from_text(name, raw) if isinstance(raw, str) and not strict else raw
+    if not problems:
+        try:
+            return PageSettings.model_validate({**current, **wanted}, strict=strict), []
+        except ValidationError:
+            pass  # which ones: below
+    for name, value in wanted.items():
+        raw = values[name]
+        label = PageSettings.model_fields[name].description or name
         try:
             accepted = PageSettings.model_validate({**current, name: value}, strict=strict)
         except ValidationError:
@@ -193,6 +206,8 @@ def apply_settings(
             )
             continue
         current[name] = getattr(accepted, name)
+    order = list(values)
+    problems.sort(key=lambda problem: order.index(problem.field))  # in the order they were given
     return PageSettings.model_validate(current), problems
 
 
