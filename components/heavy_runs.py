@@ -84,10 +84,17 @@ class BoundedResults:
 class HeavyGate:
     """At most `limit` heavy runs at once, server-wide; the rest wait, after `on_wait()`.
 
+    A turn is normally a `with gate.turn():` block. A run handed to the worker process may
+    outlive its caller (a user who leaves the page mid-run), so its turn can instead be
+    taken with `enter` and given back by the run's end (`leave`): the next run waits for it,
+    and the worker never holds more heavy runs than the gate allows.
+
     >>> gate = HeavyGate(limit=1)
     >>> with gate.turn():
     ...     gate.running
     1
+    >>> gate.running
+    0
     """
 
     def __init__(self, limit: int):
@@ -97,8 +104,8 @@ class HeavyGate:
         self.running = 0
         self.most_at_once = 0
 
-    @contextmanager
-    def turn(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    def enter(self, on_wait: Callable[[], None] | None = None) -> None:
+        """Take a turn, waiting (after `on_wait()`) while all are taken."""
         if not self._slots.acquire(blocking=False):
             if on_wait is not None:
                 on_wait()
@@ -106,12 +113,20 @@ class HeavyGate:
         with self._lock:
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
+
+    def leave(self) -> None:
+        """Give a turn back (from any thread)."""
+        with self._lock:
+            self.running -= 1
+        self._slots.release()
+
+    @contextmanager
+    def turn(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        self.enter(on_wait)
         try:
             yield
         finally:
-            with self._lock:
-                self.running -= 1
-            self._slots.release()
+            self.leave()
 
 
 def release_freed_memory() -> None:
@@ -281,14 +296,25 @@ class Worker:
         *args: Any,
         progress: Callable[[float], None] | None = None,
         on_result: Callable[[T], None] | None = None,
+        on_end: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> T:
+        """`fn(*args, **kwargs)` in the worker process. `on_result(result)` and then `on_end()`
+        are called when the job ends there, even if the caller stopped waiting; `on_end` once,
+        whatever the outcome (an error, the process gone, or the job run here instead)."""
         try:
             pending = self._submit(fn, args, kwargs, progress is not None)
         except WorkerGone:
-            return self._here(fn, args, kwargs, progress, on_result)
-        if on_result is not None:
-            pending.future.add_done_callback(lambda f: f.exception() or on_result(f.result()))
+            try:
+                return self._here(fn, args, kwargs, progress, on_result)
+            finally:
+                if on_end is not None:
+                    on_end()
+        except BaseException:  # a job that cannot be sent (an argument that cannot be pickled)
+            if on_end is not None:
+                on_end()
+            raise
+        pending.future.add_done_callback(lambda f: self._ended(f, on_result, on_end))
         while True:
             finished = bool(wait([pending.future], timeout=self.POLL).done)
             while progress is not None:  # after the result: every fraction has arrived
@@ -302,6 +328,17 @@ class Worker:
             return pending.future.result()
         except WorkerGone:
             return self._here(fn, args, kwargs, progress, on_result)
+
+    @staticmethod
+    def _ended(
+        future: Future[T], on_result: Callable[[T], None] | None, on_end: Callable[[], None] | None
+    ) -> None:
+        try:
+            if on_result is not None and future.exception() is None:
+                on_result(future.result())
+        finally:
+            if on_end is not None:
+                on_end()
 
     @staticmethod
     def _here(

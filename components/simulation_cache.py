@@ -92,14 +92,17 @@ def run_summary(
     def keep(result: tuple[Summary, InformationValue]) -> None:
         RESULTS.put(key, result, result[0].nbytes + 64 * len(result[1].partial))
 
-    with GATE.turn(on_wait):
-        found = RESULTS.get(key)  # another session may have drawn it while this one waited
-        if found is not None:
-            return found[0]
-        result = WORKER.run(
-            summary_and_value, scenario, draws, seed, distribution, dict(overrides), progress=progress, on_result=keep
-        )  # fmt: skip
-        keep(result)  # (the worker's callback may not have run yet: the next in line must find it)
+    GATE.enter(on_wait)
+    found = RESULTS.get(key)  # another session may have drawn it while this one waited
+    if found is not None:
+        GATE.leave()
+        return found[0]
+    # the turn is the job's until it ends in the worker, even if this user leaves mid-run (a
+    # changed seed, another page): a session's abandoned run and its next never queue together
+    result = WORKER.run(
+        summary_and_value, scenario, draws, seed, distribution, dict(overrides),
+        progress=progress, on_result=keep, on_end=GATE.leave,
+    )  # fmt: skip
     return result[0]
 
 

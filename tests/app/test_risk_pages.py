@@ -108,16 +108,16 @@ def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer
     gate = HeavyGate(1)
     monkeypatch.setattr(simulation_cache, "GATE", gate)
     told: list[str] = []
-    turn = gate.turn
+    enter = gate.enter
 
     def watched(on_wait=None):  # type: ignore[no-untyped-def]
-        return turn(on_wait=None if on_wait is None else lambda: (told.append("waiting"), on_wait()))
+        return enter(on_wait=None if on_wait is None else lambda: (told.append("waiting"), on_wait()))
 
-    monkeypatch.setattr(gate, "turn", watched)
+    monkeypatch.setattr(gate, "enter", watched)
     held, release = threading.Event(), threading.Event()
 
     def other_user() -> None:
-        with turn():
+        with gate.turn():
             held.set()
             release.wait(10)
 

@@ -120,6 +120,32 @@ def test_a_caller_who_stops_waiting_still_gets_the_run_kept_and_sees_no_other_ru
         worker.shutdown()
 
 
+def test_a_heavy_run_whose_user_left_keeps_its_turn_until_it_ends(monkeypatch):
+    """A user who leaves mid-run (Streamlit stops the script at its next progress update) does
+    not free the server's one heavy turn: the abandoned run finishes in the worker (and is
+    kept) before the next one starts, so one session's runs never pile up in the worker."""
+    jobs = _counting(monkeypatch)
+    gate = HeavyGate(1)
+    monkeypatch.setattr(simulation_cache, "GATE", gate)
+
+    class Left(Exception):
+        pass
+
+    def leave(fraction: float) -> None:
+        raise Left
+
+    with pytest.raises(Left):
+        simulation_cache.run_summary(Scenario(), 400_000, 31, "triangular", {}, progress=leave)
+    assert gate.running == 1  # still drawing in the worker
+    waited: list[int] = []
+    again = simulation_cache.run_summary(
+        Scenario(), 400_000, 31, "triangular", {}, on_wait=lambda: waited.append(1)
+    )
+    assert waited == [1] and gate.running == 0 and gate.most_at_once == 1
+    assert len(jobs) == 1  # the abandoned run's result, kept and found: not drawn again
+    assert again == monte_carlo(Scenario(), 400_000, 31, "triangular", {}).summary()
+
+
 def test_a_worker_that_dies_is_replaced_and_the_run_is_still_answered():
     worker = Worker()
     try:
