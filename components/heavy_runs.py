@@ -30,6 +30,7 @@ import itertools
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -158,10 +159,6 @@ def _job(
     try:
         result = fn(*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - the caller raises it
-        try:
-            pickle.dumps(error)
-        except Exception:  # noqa: BLE001 - an error that cannot travel travels as its text
-            error = RuntimeError(f"{type(error).__name__}: {error}")
         say(("error", job, error))
     else:
         say(("done", job, result))
@@ -175,7 +172,15 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     at once (so a job's progress always arrives before its result)."""
 
     def say(message: tuple) -> None:
-        pickle.dump(message, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        kind, job, value = message
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # noqa: BLE001 - what cannot travel is told as text (the pipe stays whole)
+            problem = RuntimeError(
+                f"the worker could not send its {kind} back: {type(error).__name__}: {error}"
+            )
+            data = pickle.dumps(("error", job, problem), protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(data)
         answers.flush()
 
     while True:
@@ -366,6 +371,7 @@ class Worker:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server; the worker ends with its pipe
     _answers = os.fdopen(os.dup(1), "wb")  # answers on the real stdout; anything printed goes to stderr
     os.dup2(2, 1)
     serve(sys.stdin.buffer, _answers)

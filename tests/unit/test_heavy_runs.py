@@ -186,5 +186,16 @@ def test_the_worker_trims_freed_memory_after_each_job(monkeypatch):
     assert isinstance(said[1][2], ZeroDivisionError)
 
 
+def test_a_result_that_cannot_travel_back_is_an_error_and_the_worker_goes_on():
+    worker = Worker()
+    try:
+        with pytest.raises(RuntimeError, match="could not send its done back"):
+            worker.run(eval, "lambda: 1")  # a function made there cannot be pickled back
+        first = worker.run(os.getpid)
+        assert worker.run(divmod, 9, 4) == (2, 1) and worker.run(os.getpid) == first  # the same process
+    finally:
+        worker.shutdown()
+
+
 def test_trimming_freed_memory_is_harmless_anywhere():
     assert heavy_runs.release_freed_memory() is None  # glibc here: trims; elsewhere: does nothing
