@@ -199,3 +199,39 @@ def test_a_result_that_cannot_travel_back_is_an_error_and_the_worker_goes_on():
 
 def test_trimming_freed_memory_is_harmless_anywhere():
     assert heavy_runs.release_freed_memory() is None  # glibc here: trims; elsewhere: does nothing
+
+
+def test_the_worker_ends_when_its_server_is_killed():
+    """No orphans: a server killed outright (kill -9, out of memory) takes its worker with it
+    (the worker ends when its request pipe closes)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    server = subprocess.Popen(
+        [sys.executable, "-c", "import os, time\nfrom components.heavy_runs import Worker\n"
+         "print(Worker().run(os.getpid), flush=True)\ntime.sleep(120)"],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        worker_pid = int(server.stdout.readline())  # type: ignore[union-attr]
+        assert Path(f"/proc/{worker_pid}").exists()
+        server.kill()
+        server.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker_pid)
+    finally:
+        server.kill()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent to read its exit does not count)."""
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
