@@ -145,6 +145,26 @@ def release_freed_memory() -> None:
     trim(0)
 
 
+_SECRET_WORDS = ("KEY", "SECRET", "PASSWORD", "TOKEN", "CREDENTIAL")
+
+
+def worker_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The worker's environment: the server's, without the app's settings (`TRAINING_ROI_*`:
+    the cookie key, the database URL), Streamlit's, or anything named like a secret. It
+    computes; it needs none of them.
+
+    >>> sorted(worker_environment({"PATH": "/bin", "TRAINING_ROI_COOKIE_KEY": "k", "PGPASSWORD": "p", "LANG": "C"}))
+    ['LANG', 'PATH']
+    """
+    environ = dict(os.environ if environ is None else environ)
+    return {
+        name: value
+        for name, value in environ.items()
+        if not name.startswith(("TRAINING_ROI_", "STREAMLIT_"))
+        and not any(w in name.upper() for w in _SECRET_WORDS)
+    }
+
+
 class WorkerGone(RuntimeError):
     """The worker process ended before answering (killed, out of memory)."""
 
@@ -241,7 +261,7 @@ class Worker:
         if self._process is None or self._process.poll() is not None:
             process = subprocess.Popen(
                 [sys.executable, "-m", "components.heavy_runs"],
-                cwd=_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                cwd=_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=worker_environment(),
             )  # fmt: skip
             self._process = process
             threading.Thread(

@@ -235,3 +235,19 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def test_the_worker_gets_no_secrets_from_the_servers_environment(monkeypatch):
+    monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", "a-cookie-key-of-the-server")
+    monkeypatch.setenv("TRAINING_ROI_DATABASE_URL", "postgresql://app:pw@db/roi")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t")
+    worker = Worker()
+    try:
+        seen = worker.run(eval, "dict(__import__('os').environ)")
+        assert not any(
+            k in seen
+            for k in ("TRAINING_ROI_COOKIE_KEY", "TRAINING_ROI_DATABASE_URL", "AWS_SECRET_ACCESS_KEY")
+        )
+        assert seen.get("PATH") == os.environ.get("PATH")  # what a process needs is kept
+    finally:
+        worker.shutdown()
