@@ -275,7 +275,10 @@ class Worker:
         while True:
             try:
                 kind, job, value = pickle.load(process.stdout)
-            except Exception:  # noqa: BLE001 - end of file or a broken pipe: the process is gone
+            except (EOFError, OSError):  # the process is gone
+                break
+            except Exception:  # noqa: BLE001 - an answer that cannot be read: the stream is lost, so is the process
+                process.kill()
                 break
             with self._lock:
                 pending = self._pending.get(job) if kind == "progress" else self._pending.pop(job, None)

@@ -251,3 +251,17 @@ def test_the_worker_gets_no_secrets_from_the_servers_environment(monkeypatch):
         assert seen.get("PATH") == os.environ.get("PATH")  # what a process needs is kept
     finally:
         worker.shutdown()
+
+
+def test_an_answer_the_server_cannot_read_ends_that_worker_and_the_job_is_answered_here():
+    """An answer whose class the server cannot find (here: one defined in the worker's own
+    `__main__`) leaves the stream unreadable: that worker is ended, the job answered in the
+    server, the next job served by a new worker (no caller waits for ever)."""
+    worker = Worker()
+    try:
+        first = worker.run(os.getpid)
+        answer = worker.run(eval, "WorkerGone('made in the worker')")  # eval sees the worker's globals there
+        assert isinstance(answer, heavy_runs.WorkerGone)  # made here instead (eval sees this module's)
+        assert worker.run(os.getpid) not in (first, os.getpid())
+    finally:
+        worker.shutdown()
