@@ -6,7 +6,11 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from calculators.information_value import InformationValue, summary_and_value, value_of_information
+from calculators.information_value import (
+    InformationValue,
+    summary_and_value,
+    value_of_information,
+)
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
 from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carlo
@@ -38,7 +42,7 @@ def cached_monte_carlo(
     overrides: Mapping[str, tuple[float, float]],
 ) -> MonteCarlo:
     """`calculators.simulation.monte_carlo`, cached on its inputs (up to 10^5 draws)."""
-    return _cached(scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
+    return _cached(*_key(scenario, draws, seed, distribution, overrides))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -54,7 +58,7 @@ RESULTS = BoundedResults(HEAVY_BUDGET_BYTES)
 WORKER = Worker()  # heavy runs are drawn beside the server, not under its interpreter lock
 
 
-def _heavy_key(
+def _key(
     scenario: Scenario,
     draws: int,
     seed: int,
@@ -82,7 +86,7 @@ def run_summary(
     time on the whole server (`on_wait` is told when it has to wait); only the summary and
     the value (a few kB, not the 72 MB of 10^6 draws) come back. A run whose user left
     mid-way is still kept when it ends."""
-    key = _heavy_key(scenario, draws, seed, distribution, overrides)
+    key = _key(scenario, draws, seed, distribution, overrides)
     if draws <= HEAVY_DRAWS:
         return _summary(*key)
     found = RESULTS.get(key)
@@ -116,9 +120,36 @@ def heavy_value(
     """What finding out is worth beside a heavy run (over its first 10^5 draws): the one its
     job worked out (`run_summary`), or, if that was pushed out of the kept results, worked out
     again in the worker process."""
-    found = RESULTS.get(_heavy_key(scenario, draws, seed, distribution, overrides))
+    found = RESULTS.get(_key(scenario, draws, seed, distribution, overrides))
     if found is not None:
         return found[1]
     return WORKER.run(
         value_of_information, scenario, min(draws, HEAVY_DRAWS), seed, distribution, dict(overrides)
     )
+
+
+WAITING = "Another large simulation is running on this server; yours starts as soon as it ends."
+
+
+def shown_run(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> Summary:
+    """`run_summary` on the page: a heavy run shows one line where it stands, the progress bar,
+    replaced by `WAITING` while another user's run has the server's turn, and gone with the
+    answer; a run up to 10^5 draws shows nothing (it is cached, or a spinner)."""
+    if draws <= HEAVY_DRAWS:
+        return run_summary(scenario, draws, seed, distribution, overrides)
+    line = st.empty()
+    drawing = f"Drawing {draws:,} scenarios…"
+    line.progress(0.0, text=drawing)
+    summary = run_summary(
+        scenario, draws, seed, distribution, overrides,
+        progress=lambda done: line.progress(done, text=drawing),
+        on_wait=lambda: line.info(WAITING, icon=":material/hourglass_top:"),
+    )  # fmt: skip
+    line.empty()
+    return summary

@@ -15,7 +15,7 @@ from components.returns_view import option_label
 from components.risk_charts import histogram_figure
 from components.risk_inputs import current_ranges, option_picker
 from components.scenario_inputs import current_scenario
-from components.simulation_cache import HEAVY_DRAWS, run_summary
+from components.simulation_cache import shown_run
 
 require_entry("monte_carlo")
 
@@ -54,22 +54,7 @@ def simulation() -> None:
     focus = option_picker("mc_option", "Show")
 
     overrides = current_ranges()
-    # a heavy run is drawn in the worker process, one at a time on the server: one line tells
-    # whether it waits for another user's or how far it is (the bar replaces the waiting note)
-    line = st.empty() if draws > HEAVY_DRAWS else None
-    drawing = f"Drawing {draws:,} scenarios…"
-    if line is not None:
-        line.progress(0.0, text=drawing)
-    mc = run_summary(
-        scenario, draws, int(random_seed), distribution, overrides,
-        progress=None if line is None else lambda done: line.progress(done, text=drawing),
-        on_wait=None if line is None else lambda: line.info(
-            "Another large simulation is running on this server; yours starts as soon as it ends.",
-            icon=":material/hourglass_top:",
-        ),
-    )  # fmt: skip
-    if line is not None:
-        line.empty()
+    mc = shown_run(scenario, draws, int(random_seed), distribution, overrides)  # heavy runs: progress line
 
     p10, p50, p90 = mc.percentiles(focus)
     st.markdown(

@@ -183,21 +183,26 @@ def test_editing_a_range_in_the_table_updates_the_link(page: Page, live_server: 
 
 def _server_children(base_url: str) -> list[str]:
     """The command lines of the processes the server at `base_url` started (found by its port)."""
+    import sys
     from pathlib import Path
 
-    port = base_url.rsplit(":", 1)[1]
-    cmdlines = {}
-    parents = {}
-    for proc in Path("/proc").glob("[0-9]*"):
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from scripts.ws_load import with_children
+
+    def cmdline(pid: int | str) -> str:
         try:
-            cmdlines[proc.name] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            parents[proc.name] = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
-        except (OSError, IndexError):
-            continue
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            return ""
+
+    port = base_url.rsplit(":", 1)[1]
     servers = [
-        pid for pid, cmd in cmdlines.items() if "streamlit run" in cmd and f"--server.port {port}" in cmd
-    ]
-    return [cmdlines[pid] for pid, parent in parents.items() if parent in servers]
+        int(proc.name) for proc in Path("/proc").glob("[0-9]*")
+        if "streamlit run" in cmdline(proc.name) and f"--server.port {port}" in cmdline(proc.name)
+    ]  # fmt: skip
+    return [cmdline(child) for server in servers for child in (with_children(server) or [])[1:]]
 
 
 def test_a_million_draws_are_drawn_beside_the_server_and_answered(page: Page, live_server: str) -> None:
