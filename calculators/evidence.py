@@ -323,7 +323,7 @@ def case_figures(scenario: Scenario, option: Option) -> CaseFigures:
         cost_per_learner=r.costs / r.learners,
         benefits=r.benefits,
         roi_pct=r.roi_pct,
-        payback_months=r.payback_months,  # the model's: none when benefits stop first
+        payback_months=r.discounted_payback_month,  # the one payback every screen shows (discounted)
     )
 
 

@@ -61,7 +61,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.costs import cost_line, total_cost
-from calculators.retention import CurveFamily, calibrate, mean_retention, nudges_in
+from calculators.retention import MONTH_DAYS, CurveFamily, monthly_retention, nudges_in, skill_parameter
 from calculators.scenario import INPUTS, Format, FormatView, Scenario
 from calculators.skeptic import apply_skeptic
 
@@ -221,18 +221,66 @@ def overlapping_streams(scenario: Scenario) -> bool:
     return scenario.revenue_on and bottom_up
 
 
-def mean_retained(x: Inputs, fmt: Format) -> FloatArray | float:
-    """Mean retention of `fmt` over the benefit years, its curve calibrated at the reference day.
+MAX_HALF_LIFE_RATIO = 100.0  # one format's skills last at most 100 times longer than the other's
 
-    75 % at day 30 → S = 30 / ln(1/0.75) = 104.3 days; over 3 years S(1 − e^(−1095/S)) / 1095:
 
-    >>> round(mean_retained(Inputs(Scenario()), Format.MICRO), 4)
-    0.0952
+def half_life_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
+    """Days until half of `fmt`'s trained gain is lost without practice.
+
+    Instructor-led: the skill half-life (Tatel & Ackerman 2025). Another format's is longer
+    or shorter by how much more slowly its knowledge fades at the reference day:
+
+        H_f = H_skill × ln R_ILT(day) / ln R_f(day)      (ratio kept within 1/100..100)
+
+    which is the ratio of the two formats' exponential stabilities through their Knowledge
+    retained figures. Defaults: 11 months × ln 0.35 / ln 0.75 = 11 × 3.649 = 40.1 months.
+
+    >>> x = Inputs(Scenario())
+    >>> round(half_life_days(x, Format.ILT) / (365 / 12), 2), round(half_life_days(x, Format.MICRO) / (365 / 12), 2)
+    (11.0, 40.14)
     """
+    base = np.asarray(x.skill_half_life_months, dtype=np.float64) * MONTH_DAYS
+    if fmt is Format.ILT:
+        return _plain(base)
+    r_ilt = np.minimum(np.asarray(x.ilt_retention_pct, dtype=np.float64) / 100.0, 0.999)
+    r_f = np.minimum(np.asarray(x.format(fmt).retention_pct, dtype=np.float64) / 100.0, 0.999)
+    ratio = np.clip(np.log(r_ilt) / np.log(r_f), 1.0 / MAX_HALF_LIFE_RATIO, MAX_HALF_LIFE_RATIO)
+    return _plain(base * ratio)
+
+
+def _plain(a: FloatArray) -> FloatArray | float:
+    return float(a) if np.ndim(a) == 0 else a
+
+
+def retention_profile(x: Inputs | Scenario, fmt: Format, months: int) -> FloatArray:
+    """Share of `fmt`'s trained gain kept in each month 1..`months` (the curve family of the
+    scenario through its half-life and floor, with the format's nudges); ones when benefits
+    are not weighted by retention. Shape: the inputs' shape followed by one column per month.
+
+    >>> np.round(retention_profile(Inputs(Scenario()), Format.ILT, 36)[[0, 10, 35]], 3).tolist()
+    [0.965, 0.514, 0.234]
+    """
+    if not x.decay_weighting:
+        return np.ones(months)
     family = CurveFamily(x.retention_curve)
-    parameter = calibrate(family, x.format(fmt).retention_pct / 100, x.retention_reference_day)
-    days = benefit_years(x) * DAYS_PER_YEAR
-    return mean_retention(family, parameter, days, x.format(fmt).nudge_days or None, x.spacing_gain)
+    floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
+    parameter = skill_parameter(family, half_life_days(x, fmt), floor)
+    every = x.format(fmt).nudge_days or None
+    return monthly_retention(family, parameter, months, every, x.spacing_gain, floor)
+
+
+def mean_retained(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
+    """Mean share of `fmt`'s trained gain kept over the months benefits are counted (1 when
+    benefits are not weighted by retention): the model's benefits are the annual benefit ×
+    years × this share. Defaults, 36 months: instructor-led 0.44, microlearning 0.73.
+
+    >>> x = Inputs(Scenario())
+    >>> round(float(mean_retained(x, Format.ILT)), 3), round(float(mean_retained(x, Format.MICRO)), 3)
+    (0.439, 0.732)
+    """
+    if not x.decay_weighting:
+        return 1.0
+    return _plain(np.mean(retention_profile(x, fmt, 12 * benefit_years(x)), axis=-1))
 
 
 @dataclass(frozen=True)
@@ -246,25 +294,35 @@ class Adjustment:
     retention: FloatArray | float
 
     @property
+    def before_retention(self) -> FloatArray | float:
+        return self.completion * self.attribution * self.confidence * self.application
+
+    @property
     def product(self) -> FloatArray | float:
-        return self.completion * self.attribution * self.confidence * self.application * self.retention
+        return self.before_retention * self.retention
 
 
-def adjustment(x: Inputs, fmt: Format) -> Adjustment:
-    """The adjustment factors for `fmt` (confidence 1 unless conservative, retention 1 if off)."""
+def adjustment(x: Inputs, fmt: Format, retention: bool = True) -> Adjustment:
+    """The adjustment factors for `fmt` (confidence 1 unless conservative; retention: the mean
+    share kept over the benefit months, 1 if weighting is off or `retention` is False)."""
     return Adjustment(
         completion=x.format(fmt).completion_pct / 100,
         attribution=x.attribution_pct / 100,
         confidence=x.confidence_pct / 100 if x.conservative else 1.0,
         application=x.application_pct / 100,
-        retention=mean_retained(x, fmt) if x.decay_weighting else 1.0,
+        retention=mean_retained(x, fmt) if retention and x.decay_weighting else 1.0,
     )
 
 
 @dataclass(frozen=True)
 class Outcome:
     """Costs, benefits and returns of one option, one element per evaluated point (money in
-    the scenario's currency; benefits adjusted and undiscounted over the benefit years)."""
+    the scenario's currency; benefits adjusted and undiscounted over the benefit months).
+
+    `payback_months` and `discounted_payback_months`: the month (interpolated within it) in
+    which the cumulative net benefit, plain or discounted, first reaches zero; +inf when it
+    never does within the horizon. The discounted one is never the sooner. `monthly_benefits`:
+    the benefit of each month 1..12·H (last axis), kept for small evaluations only."""
 
     option: Option
     learners: FloatArray
@@ -278,6 +336,9 @@ class Outcome:
     horizon_years: FloatArray
     benefit_years: FloatArray
     discount_rate: FloatArray
+    payback_months: FloatArray
+    discounted_payback_months: FloatArray
+    monthly_benefits: FloatArray | None = None
 
     @property
     def net(self) -> FloatArray:
@@ -295,16 +356,32 @@ class Outcome:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.costs > 0, self.benefits / self.costs, np.nan)
 
-    @property
-    def payback_months(self) -> FloatArray:
-        """Costs / (annual benefits / 12), undiscounted; +inf where benefits stop first or never repay."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            months = np.where(
-                self.annual_benefits > 0,
-                np.where(self.costs > 0, self.costs / (self.annual_benefits / 12), 0.0),
-                np.inf,
-            )
-        return np.where(months <= 12 * self.benefit_years, months, np.inf)
+
+def first_crossing(cumulative: FloatArray) -> FloatArray:
+    """Per row, the month (interpolated linearly within it) at which a cumulative series over
+    months 0, 1, …, M first reaches zero; 0 when it starts there, +inf when it never does.
+
+    Discounting can only delay it: a discounted cumulative series is a positive combination
+    of the plain one's values up to that month (summation by parts), so it is negative
+    wherever the plain one has been negative throughout.
+
+    >>> first_crossing(np.array([[-10.0, -4.0, 2.0, -1.0], [0.0, 1.0, 1.0, 1.0], [-1.0, -1.0, -1.0, -1.0]])).tolist()
+    [1.6666666666666665, 0.0, inf]
+    """
+    c = np.asarray(cumulative, dtype=np.float64)
+    reached = c >= 0
+    out = np.full(c.shape[:-1], np.inf)
+    first = np.argmax(reached, axis=-1)
+    ever = reached.any(axis=-1)
+    out[ever & (first == 0)] = 0.0
+    later = ever & (first > 0)
+    if later.any():
+        i = first[later]
+        rows = c[later]
+        before = np.take_along_axis(rows, (i - 1)[:, None], axis=-1)[:, 0]
+        after = np.take_along_axis(rows, i[:, None], axis=-1)[:, 0]
+        out[later] = (i - 1) + (-before) / (after - before)
+    return out
 
 
 def _geometric(log_q: FloatArray, count: FloatArray | int) -> FloatArray:
@@ -387,49 +464,99 @@ def _evaluate_by_layout(
 
 _ARRAY_FIELDS = (
     "learners", "costs", "upfront", "yearly", "benefits", "annual_benefits", "gross_annual_benefits",
-    "npv", "horizon_years", "benefit_years", "discount_rate",
+    "npv", "horizon_years", "benefit_years", "discount_rate", "payback_months", "discounted_payback_months",
 )  # fmt: skip
+STREAM_BLOCK = 1_000_000  # points × months evaluated at once: bounds memory for 10^6 draws
+KEEP_MONTHLY = 100_000  # monthly benefits are kept when points × months is at most this
 
 
 @dataclass(frozen=True)
 class _Shared:
     """What every option of one evaluation shares: whole learners, each format at full scale,
-    per-learner benefits, and the discount sums (computed once, not once per option)."""
+    per-learner benefits per year (gross, and adjusted before retention), each format's share
+    of the gain kept month by month (zero after the benefit months), the discount factor of
+    each month."""
 
     learners: FloatArray
     full_scale: dict[Format, TrackCosts]
-    per_learner: dict[Format, tuple[FloatArray, FloatArray]]  # (gross, adjusted) per year
-    pv_benefit_months: FloatArray  # Σ d^k over the benefit months
-    pv_later_years: FloatArray  # Σ d^(12j) over the years after the first
+    per_learner: dict[Format, tuple[FloatArray, FloatArray]]
+    profile: dict[Format, FloatArray]  # (..., months)
+    log_d: FloatArray  # ln of the monthly discount factor
 
 
 def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
     n = np.round(np.asarray(x.learners, dtype=np.float64))
     full_scale = {f: track_costs(x, f, n) for f in Format}
+    months, paid = 12 * int(x.horizon_years), 12 * benefit_years(x)
     per: dict[Format, tuple[FloatArray, FloatArray]] = {}
+    profile: dict[Format, FloatArray] = {}
     for f in Format:
         gross = sum(gross_streams(x, f, full_scale[f].total / n).values(), np.zeros(x.shape))
-        per[f] = (gross, gross * adjustment(x, f).product)
+        per[f] = (gross, gross * adjustment(x, f, retention=False).product)
+        kept = np.array(retention_profile(x, f, months), dtype=np.float64)
+        kept[..., paid:] = 0.0
+        profile[f] = kept
     log_d = -np.log1p(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100) / 12.0
-    shared = _Shared(
-        n,
-        full_scale,
-        per,
-        _geometric(log_d, 12 * benefit_years(x)),
-        _geometric(12.0 * log_d, x.horizon_years - 1),
-    )
+    shared = _Shared(n, full_scale, per, profile, log_d)
     return {o: _option(x, o, shared) for o in options}
 
 
+def _streams(
+    parts: list[tuple[FloatArray, FloatArray]],
+    upfront: FloatArray,
+    yearly: FloatArray,
+    log_d: FloatArray,
+    shape: tuple[int, ...],
+    horizon: int,
+) -> dict[str, FloatArray | None]:
+    """Month-by-month figures of a benefit stream Σ coefficient × profile (each coefficient the
+    track's annual benefit / 12 before retention, each profile its share kept per month),
+    with costs `upfront` at month 0 and `yearly` at months 12, 24, … before the horizon's end:
+    total benefits, their present value, plain and discounted paybacks, computed in blocks of
+    points so a million draws never hold a million × months array."""
+    months = 12 * horizon
+    size = int(np.prod(shape))
+    flat = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), shape).reshape(-1)  # noqa: E731
+    coefs = [flat(c) for c, _ in parts]
+    profiles = [np.broadcast_to(p, (*shape, months)).reshape(size, months) for _, p in parts]
+    up, yr, ld = flat(upfront), flat(yearly), flat(log_d)
+    m = np.arange(1, months + 1, dtype=np.float64)
+    paid_at = ((m % 12 == 0) & (m < months)).astype(np.float64)  # a later year's costs
+    out = {k: np.empty(size) for k in ("total", "pv", "payback", "discounted")}
+    keep = size * months <= KEEP_MONTHLY
+    monthly = np.empty((size, months)) if keep else None
+    rows = max(1, STREAM_BLOCK // max(months, 1))
+    for start in range(0, size, rows):
+        b = slice(start, start + rows)
+        flows = sum((c[b, None] * p[b] for c, p in zip(coefs, profiles, strict=True)), np.zeros((1, months)))
+        flows = np.broadcast_to(flows, (len(up[b]), months))
+        d = np.exp(ld[b, None] * m[None, :])
+        costs = yr[b, None] * paid_at[None, :]
+        plain = np.concatenate([-up[b, None], -up[b, None] + np.cumsum(flows - costs, axis=1)], axis=1)
+        disc = np.concatenate([-up[b, None], -up[b, None] + np.cumsum((flows - costs) * d, axis=1)], axis=1)
+        out["total"][b] = flows.sum(axis=1)
+        out["pv"][b] = (flows * d).sum(axis=1)
+        out["payback"][b] = first_crossing(plain)
+        out["discounted"][b] = first_crossing(disc)
+        if monthly is not None:
+            monthly[b] = flows
+    result: dict[str, FloatArray | None] = {k: v.reshape(shape) for k, v in out.items()}
+    result["monthly"] = monthly.reshape(*shape, months) if monthly is not None else None
+    return result
+
+
 def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
-    n, per = shared.learners, shared.per_learner
+    n, per, profile = shared.learners, shared.per_learner, shared.profile
     if option is Option.BLEND:
         share = np.clip(np.asarray(x.blend_ilt_share_pct, dtype=np.float64) / 100.0, 0.0, 1.0)
         on_ilt = np.round(share * n)  # whole people: 7 % of 6,000 is 420, never 420.00000000000006
         micro, ilt = track_costs(x, Format.MICRO, n - on_ilt), track_costs(x, Format.ILT, on_ilt)
         w = on_ilt / n
         gross = (1.0 - w) * per[Format.MICRO][0] + w * per[Format.ILT][0]
-        adjusted = (1.0 - w) * per[Format.MICRO][1] + w * per[Format.ILT][1]
+        parts = [
+            ((1.0 - w) * per[Format.MICRO][1] * n / 12.0, profile[Format.MICRO]),
+            (w * per[Format.ILT][1] * n / 12.0, profile[Format.ILT]),
+        ]
         upfront, yearly, costs = (
             micro.upfront + ilt.upfront,
             micro.yearly + ilt.yearly,
@@ -438,11 +565,15 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
     else:  # a pure format is the blend's corner: all learners on one track, exactly
         fmt = Format.MICRO if option is Option.MICRO else Format.ILT
         track = shared.full_scale[fmt]
-        gross, adjusted = per[fmt]
+        gross = per[fmt][0]
+        parts = [(per[fmt][1] * n / 12.0, profile[fmt])]
         upfront, yearly, costs = track.upfront, track.yearly, track.total
     paid_years = benefit_years(x)
-    annual = adjusted * n
-    pv = annual / 12.0 * shared.pv_benefit_months - upfront - yearly * shared.pv_later_years
+    horizon = int(x.horizon_years)
+    stream = _streams(parts, upfront, yearly, shared.log_d, x.shape, horizon)
+    later = _geometric(12.0 * np.asarray(shared.log_d, dtype=np.float64), horizon - 1)
+    total = stream["total"]
+    pv = stream["pv"] - upfront - yearly * later
 
     def full(a: FloatArray | float) -> FloatArray:
         array = np.asarray(a, dtype=np.float64)
@@ -454,13 +585,16 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
         costs=full(costs),
         upfront=full(upfront),
         yearly=full(yearly),
-        benefits=full(annual * paid_years),
-        annual_benefits=full(annual),
+        benefits=full(total),
+        annual_benefits=full(total / paid_years),
         gross_annual_benefits=full(gross * n),
         npv=full(pv),
         horizon_years=full(x.horizon_years),
         benefit_years=full(paid_years),
         discount_rate=full(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100),
+        payback_months=full(stream["payback"]),
+        discounted_payback_months=full(stream["discounted"]),
+        monthly_benefits=stream["monthly"],
     )
 
 

@@ -223,3 +223,98 @@ def two_point_stability(t1: float, r1: float, t2: float, r2: float) -> float | N
         return None
     value = (t2 - t1) / math.log(r1 / r2)
     return value if math.isfinite(value) else None
+
+
+# --- skills on the job: a floor, a half-life, month by month ------------------------------------
+
+MONTH_DAYS = 365.0 / 12.0
+
+
+def skill_parameter(
+    family: CurveFamily, half_life_days: FloatArray | float, floor: FloatArray | float = 0.0
+) -> FloatArray | float:
+    """The family's parameter for a skill whose retained share of the trained gain,
+
+        ρ(t) = floor + (1 − floor)·R(t),
+
+    is one half at the half-life: R(half-life) = (1/2 − floor) / (1 − floor) (floor < 1/2).
+    Half of the gain is lost at the half-life whatever the floor; the floor is where the
+    curve levels off (Averell & Heathcote 2011; Bahrick 1984's "permastore").
+
+    11 months (335 days) with a 20 % floor: R(335) = 0.3 / 0.8 = 0.375, S = 335 / ln(1/0.375):
+
+    >>> s = skill_parameter(CurveFamily.EXPONENTIAL, 335.0, 0.2)
+    >>> round(s, 1), round(0.2 + 0.8 * float(retention(CurveFamily.EXPONENTIAL, s, 335.0)), 6)
+    (341.5, 0.5)
+    """
+    f = np.minimum(np.asarray(floor, dtype=np.float64), 0.49)
+    return calibrate(family, (0.5 - f) / (1.0 - f), half_life_days)
+
+
+def cumulative_area(
+    family: CurveFamily,
+    parameter: FloatArray | float,
+    boundaries: FloatArray,
+    every_days: float | None = None,
+    gain: FloatArray | float = 1.0,
+    floor: FloatArray | float = 0.0,
+) -> FloatArray:
+    """∫_0^t ρ(u) du at each of the days `boundaries` (ascending, ≥ 0), ρ = floor + (1 − floor)·R,
+    with a nudge at each multiple of `every_days` (reset to 1, stability × gain, as
+    `mean_retention`). `parameter`, `gain` and `floor` broadcast (one value per draw): the
+    result has their shape followed by one column per boundary.
+
+    >>> area = cumulative_area(CurveFamily.EXPONENTIAL, 10.0, np.array([0.0, 10.0, 20.0]), every_days=10)
+    >>> np.round(area, 4).tolist()  # two equal segments of 10·(1 − e^(−1)) = 6.3212
+    [0.0, 6.3212, 12.6424]
+    >>> round(float(cumulative_area(CurveFamily.EXPONENTIAL, 10.0, np.array([1e6]), floor=0.2)[0]), 1)
+    200008.0
+    """
+    t = np.asarray(boundaries, dtype=np.float64)
+    p, g, f = (np.asarray(v, dtype=np.float64) for v in (parameter, gain, floor))
+    shape = np.broadcast_shapes(p.shape, g.shape, f.shape)
+    flat_p = np.broadcast_to(p, shape).reshape(-1, 1)
+    flat_f = np.broadcast_to(f, shape).reshape(-1, 1)
+    horizon = float(t.max()) if t.size else 0.0
+    if not every_days or every_days <= 0 or every_days >= horizon:
+        area = segment_area(family, flat_p, t[None, :])
+    else:
+        flat_g = np.broadcast_to(g, shape).reshape(-1, 1)
+        count = int(horizon // every_days) + 1
+        n = np.arange(count, dtype=np.float64)[None, :]
+        segment = np.minimum(np.floor(t / every_days), count - 1).astype(int)
+        offset = t - segment * every_days
+        rows = max(1, MAX_BLOCK // max(count, t.size))
+        area = np.empty((flat_p.shape[0], t.size))
+        for start in range(0, flat_p.shape[0], rows):
+            block = slice(start, start + rows)
+            params = _segment_parameters(family, flat_p[block], flat_g[block], n)
+            full = segment_area(family, params, float(every_days))
+            before = np.concatenate([np.zeros((full.shape[0], 1)), np.cumsum(full, axis=1)], axis=1)
+            area[block] = before[:, segment] + segment_area(family, params[:, segment], offset[None, :])
+    area = flat_f * t[None, :] + (1.0 - flat_f) * area
+    return area.reshape(*shape, t.size)
+
+
+def monthly_retention(
+    family: CurveFamily,
+    parameter: FloatArray | float,
+    months: int,
+    every_days: float | None = None,
+    gain: FloatArray | float = 1.0,
+    floor: FloatArray | float = 0.0,
+) -> FloatArray:
+    """The share of the trained gain retained in each month 1..`months` (its mean over the
+    month: the area under ρ over the month / the month's 365/12 days), in 0..1.
+
+    A month's benefit is the annual benefit / 12 × this share, so benefits decline month by
+    month and a shorter benefit period is the first months of the same stream.
+
+    >>> np.round(monthly_retention(CurveFamily.EXPONENTIAL, 365.0 / 12, 3), 4).tolist()  # S = 1 month
+    [0.6321, 0.2325, 0.0855]
+    >>> np.round(monthly_retention(CurveFamily.EXPONENTIAL, 365.0 / 12, 2, floor=0.5), 4).tolist()
+    [0.8161, 0.6163]
+    """
+    edges = np.arange(months + 1, dtype=np.float64) * MONTH_DAYS
+    area = cumulative_area(family, parameter, edges, every_days, gain, floor)
+    return np.clip(np.diff(area, axis=-1) / MONTH_DAYS, 0.0, 1.0)

@@ -100,11 +100,13 @@ def cash_flows(
     horizon_years: int,
     *,
     benefit_years: int | None = None,
+    monthly_benefits: FloatArray | None = None,
 ) -> CashFlows:
     """Costs at month 0 (and `yearly_cost` at months 12, 24, …); benefits monthly from month 1.
 
     `benefit_years` limits benefits to the first years (the conservative "first-year
-    benefits only" rule uses 1).
+    benefits only" rule uses 1). `monthly_benefits`, when given, are the benefits of months
+    1, 2, … (the model's month-by-month stream) instead of `annual_benefit` / 12 each month.
 
     >>> flows = cash_flows(1_200, 0, 1_200, 1)
     >>> flows.costs[:2].tolist(), flows.benefits[:2].tolist(), float(flows.net.sum())
@@ -117,7 +119,11 @@ def cash_flows(
     for year in range(1, horizon_years):
         costs[12 * year] += yearly_cost
     paid_months = 12 * min(benefit_years or horizon_years, horizon_years)
-    benefits[1 : paid_months + 1] = annual_benefit / 12.0
+    if monthly_benefits is not None:
+        stream = np.asarray(monthly_benefits, dtype=np.float64)[:paid_months]
+        benefits[1 : stream.size + 1] = stream
+    else:
+        benefits[1 : paid_months + 1] = annual_benefit / 12.0
     return CashFlows(costs, benefits)
 
 
@@ -134,15 +140,16 @@ def npv(flows: CashFlows, annual_rate: float) -> float:
 
 
 def _first_month_nonnegative(cumulative: FloatArray) -> float | None:
-    """Month (fractional, interpolated) at which a cumulative series first reaches 0 and stays."""
-    negative = np.flatnonzero(cumulative < 0)
-    if negative.size == 0:
-        return 0.0
-    last = int(negative[-1])
-    if last + 1 >= cumulative.size:
+    """Month (fractional, interpolated within it) at which a cumulative series first reaches 0
+    (the payback month); None when it never does. The model core's `first_crossing`, one row."""
+    reached = np.flatnonzero(cumulative >= 0)
+    if reached.size == 0:
         return None
-    before, after = float(cumulative[last]), float(cumulative[last + 1])
-    return last + (-before) / (after - before)
+    first = int(reached[0])
+    if first == 0:
+        return 0.0
+    before, after = float(cumulative[first - 1]), float(cumulative[first])
+    return first - 1 + (-before) / (after - before)
 
 
 def cumulative_net(flows: CashFlows, annual_rate: float | None = None) -> FloatArray:
@@ -158,9 +165,9 @@ def cumulative_net(flows: CashFlows, annual_rate: float | None = None) -> FloatA
 
 
 def payback_month(flows: CashFlows, annual_rate: float | None = None) -> float | None:
-    """Month from which the (discounted) cumulative net benefit stays at or above zero.
-
-    None when it is still negative at the end of the horizon.
+    """Month in which the (discounted) cumulative net benefit first reaches zero (interpolated
+    within the month). None when it never does within the horizon. Discounting never makes
+    it sooner (see `calculators.model.first_crossing`).
 
     >>> payback_month(cash_flows(1_200, 0, 2_400, 1))
     6.0

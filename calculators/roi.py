@@ -32,6 +32,7 @@ from calculators.model import (
     finite_or_none,
     gross_streams,
     mean_retained,
+    retention_profile,
     overlapping_streams,
     track_costs,
 )
@@ -43,7 +44,6 @@ from calculators.returns import (
     monthly_rate,
     npv,
     payback_month,
-    payback_months,
     roi_percent,
 )
 from calculators.scenario import Format, Scenario
@@ -82,11 +82,8 @@ class Returns:
 
     @property
     def payback_months(self) -> float | None:
-        """Costs / (annual benefits / 12), undiscounted; None when benefits stop before it."""
-        months = payback_months(self.costs, self.annual_benefits)
-        if months is None or months > self.benefit_months:
-            return None
-        return months
+        """Month in which the plain cumulative net benefit first reaches zero; None if never."""
+        return payback_month(self.flows)
 
     @property
     def benefit_months(self) -> int:
@@ -116,8 +113,17 @@ def returns_of(outcome: Outcome, index: int = 0) -> Returns:
     horizon = int(outcome.horizon_years.flat[i])
     paid = int(outcome.benefit_years.flat[i])
     annual = float(outcome.annual_benefits.flat[i])
+    monthly = outcome.monthly_benefits
+    stream = None if monthly is None else np.asarray(monthly).reshape(-1, monthly.shape[-1])[i]
+    if stream is None:  # a large evaluation keeps no months: evaluate this point alone
+        raise ValueError("returns_of needs an evaluation small enough to keep its monthly benefits")
     flows = cash_flows(
-        float(outcome.upfront.flat[i]), float(outcome.yearly.flat[i]), annual, horizon, benefit_years=paid
+        float(outcome.upfront.flat[i]),
+        float(outcome.yearly.flat[i]),
+        annual,
+        horizon,
+        benefit_years=paid,
+        monthly_benefits=stream,
     )
     return Returns(
         option=outcome.option,
@@ -189,37 +195,41 @@ class WaterfallStep:
 def waterfall(scenario: Scenario, fmt: Format) -> list[WaterfallStep]:
     """Step-down from gross to defensible benefits of `fmt` (conservative rules applied).
 
-    gross → completed → attributed → confidence-adjusted → applied → decay-adjusted →
-    first year only → discounted (present value of the monthly benefits).
+    gross → completed → attributed → confidence-adjusted → applied → skill kept (the mean
+    share of the trained gain kept month by month over the horizon) → first year only (the
+    first 12 months of that same stream) → discounted (their present value). Each step is
+    money over the months it counts; the last two are the conservative case's benefits.
 
-    >>> [round(step.value) for step in waterfall(Scenario(), Format.MICRO)][-3:]
-    [86552, 28851, 27679]
+    >>> steps = waterfall(Scenario(), Format.MICRO)
+    >>> [step.label for step in steps][-3:]
+    ['Skill kept on the job', 'First year only', 'Discounted']
+    >>> steps[-2].value >= steps[-1].value and steps[-3].value >= steps[-2].value
+    True
     """
     s = effective(scenario.with_changes(conservative=True))
     x = Inputs(s)
     n = np.asarray(float(s.learners))
     at_scale = track_costs(x, fmt, n)
     gross = float(sum(gross_streams(x, fmt, at_scale.total / n).values(), 0.0)) * s.learners
-    a = adjustment(x, fmt)
-    years_all = s.horizon_years
-    value = gross * years_all
+    a = adjustment(x, fmt, retention=False)
+    months = 12 * s.horizon_years
+    kept = np.asarray(retention_profile(x, fmt, months), dtype=np.float64).reshape(months)
+    value = gross * s.horizon_years
     steps = [WaterfallStep("Gross benefits", value)]
     for label, factor in (
         ("Completed", a.completion),
         ("Attributed to training", a.attribution),
         ("Confidence-adjusted", a.confidence),
         ("Applied on the job", a.application),
-        ("Knowledge retained", a.retention),
     ):
         value *= float(factor)
         steps.append(WaterfallStep(label, value))
-    value = value / years_all  # first-year benefits only
-    steps.append(WaterfallStep("First year only", value))
-    flows = cash_flows(0.0, 0.0, value, s.horizon_years, benefit_years=1)
-    discounted = float(
-        np.sum(flows.benefits * (1 + monthly_rate(s.discount_rate_pct / 100)) ** -flows.months)
-    )
-    steps.append(WaterfallStep("Discounted", discounted))
+    per_month = value / months  # the applied benefit of a month before forgetting
+    steps.append(WaterfallStep("Skill kept on the job", per_month * float(kept.sum())))
+    first_year = per_month * kept[:12]
+    steps.append(WaterfallStep("First year only", float(first_year.sum())))
+    d = (1 + monthly_rate(s.discount_rate_pct / 100)) ** -np.arange(1, first_year.size + 1)
+    steps.append(WaterfallStep("Discounted", float(np.sum(first_year * d))))
     return steps
 
 

@@ -289,7 +289,10 @@ class Scenario(BaseModel):
         step=1.0,
         source=SEED_000 + ": learners retain 75 % from microlearning",
         grade=Grade.C,
-        help="Share of the content still known at the reference day.",
+        help=(
+            "Share of the content still known at the reference day, as a knowledge check measures it. "
+            "It sets how long this format's skills last relative to the other's, not the decay itself."
+        ),
     )
 
     # --- Instructor-led --------------------------------------------------------------
@@ -382,7 +385,10 @@ class Scenario(BaseModel):
         step=1.0,
         source=SEED_000 + ": 35 % from a traditional eight-hour workshop",
         grade=Grade.C,
-        help="Share of the content still known at the reference day.",
+        help=(
+            "Share of the content still known at the reference day, as a knowledge check measures it. "
+            "It sets how long this format's skills last relative to the other's, not the decay itself."
+        ),
     )
 
     # --- Benefits --------------------------------------------------------------------
@@ -635,9 +641,9 @@ class Scenario(BaseModel):
         label="Weight benefits by retention",
         group=ADJUSTMENTS,
         widget="toggle",
-        source="Method of this tool: benefit × mean retention over the horizon",
+        source="Method of this tool: each month's benefit × the share of the trained skill kept that month",
         grade=Grade.B,
-        help="Scale each format's benefit by the knowledge its learners keep on average (Retention page).",
+        help="Each month's benefit follows the share of the trained skill still kept that month (Retention page).",
     )
     conservative: bool = _input(
         False,
@@ -667,6 +673,42 @@ class Scenario(BaseModel):
         widget="select",
         source="Method of this tool: the choice of curve changes the 90-day value by orders of magnitude",
         grade=Grade.D,
+    )
+    skill_half_life_months: float = _input(
+        11.0,
+        label="Half of a trained skill lost after",
+        group=RETENTION,
+        ge=1,
+        le=120,
+        unit="months",
+        step=0.5,
+        source=(
+            "Tatel & Ackerman (2025), Psychological Bulletin, meta-analysis of procedural skill retention "
+            "(1,344 effect sizes, 457 reports): with no use at all, half of the gain from training is lost "
+            "after about 6.5 months on accuracy measures, 11 on mixed measures and 13 on speed; on-the-job "
+            "benefits mix accuracy and speed, hence 11"
+        ),
+        grade=Grade.A,
+        help=(
+            "Months until half of what an instructor-led course gained is lost without practice. "
+            "Microlearning's half-life is longer or shorter in proportion to how long its learners' "
+            "knowledge lasts at the reference day (the two Knowledge retained figures)."
+        ),
+    )
+    retention_floor_pct: float = _input(
+        20.0,
+        label="Share of a skill kept for good",
+        group=RETENTION,
+        ge=0,
+        le=45,
+        unit="%",
+        step=1.0,
+        source=(
+            "Illustrative value; forgetting levels off above zero in curves fitted with an asymptote "
+            "(Averell & Heathcote 2011, Journal of Mathematical Psychology; Bahrick 1984, 'permastore')"
+        ),
+        grade=Grade.D,
+        help="Where the forgetting curve levels off: the part of the gain that is not forgotten.",
     )
     micro_nudge_days: int = _input(
         0,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -195,6 +195,10 @@ class MonteCarlo:
         """P(payback takes longer than `months`), never-paying draws included."""
         return float(np.mean(self.payback_months[option] > months))
 
+    def expected_npv(self, option: Option) -> float:
+        """The mean net present value over the draws: what the verdict decides on."""
+        return float(np.mean(self.npv[option]))
+
     def percentiles(self, option: Option, metric: str = "roi_pct") -> tuple[float, float, float]:
         """P10, P50, P90 of a metric (ROI ignoring draws where it does not exist)."""
         values = getattr(self, metric)[option]
@@ -224,6 +228,7 @@ class MonteCarlo:
             payback_over={o: _shares_after_each_month(v) for o, v in self.payback_months.items()},
             edges=tuple(edges.tolist()),
             shares=shares,
+            mean_npv={o: self.expected_npv(o) for o in self.npv},
         )
 
 
@@ -261,7 +266,7 @@ class Summary:
 
     - `roi_percentiles`: P10, P50, P90 of ROI (%) over the draws where ROI exists;
     - `loss`: the share of draws with ROI < 0;
-    - `payback_over[m]`: the share whose payback (undiscounted) takes longer than m months,
+    - `payback_over[m]`: the share whose payback (discounted, as every screen states it) takes longer than m months,
       m = 0 … 120 (never repaid included);
     - `edges`: 61 ROI (%) step edges from the 0.5th to the 99.5th percentile of every option's
       ROI, widened to include 0 (empty when no option has costs, so no ROI); `shares[o]`: % of
@@ -282,6 +287,11 @@ class Summary:
     payback_over: dict[Option, tuple[float, ...]]
     edges: tuple[float, ...]
     shares: dict[Option, tuple[float, ...]]
+    mean_npv: dict[Option, float] = field(default_factory=dict)
+
+    def expected_npv(self, option: Option) -> float:
+        """The mean net present value over the draws: what the verdict decides on."""
+        return self.mean_npv[option]
 
     def percentiles(self, option: Option) -> tuple[float, float, float]:
         """P10, P50, P90 of ROI (%), NaN when ROI does not exist in any draw."""
@@ -300,7 +310,7 @@ class Summary:
     @property
     def nbytes(self) -> int:
         """About what it holds in memory (8 bytes a number), for caches bounded in bytes."""
-        numbers = 3 * len(self.roi_percentiles) + len(self.loss) + len(self.edges)
+        numbers = 3 * len(self.roi_percentiles) + len(self.loss) + len(self.edges) + len(self.mean_npv)
         numbers += sum(map(len, self.payback_over.values())) + sum(map(len, self.shares.values()))
         return 8 * numbers
 
@@ -332,7 +342,7 @@ def monte_carlo(
         for option, r in evaluate(scenario, {f: v for f, v in values.items() if f in used}).items():
             roi[option].append(r.roi_pct)
             npv[option].append(r.npv)
-            payback[option].append(r.payback_months)
+            payback[option].append(r.discounted_payback_months)
         done += size
         if progress is not None:
             progress(done / draws)

@@ -1,26 +1,60 @@
 """The answer a scenario gives, computed once per run and read by every screen that states it.
 
-The Executive summary, ROI & payback and the PDF brief say the same sentence because they
-read the same `Answer`: returns as claimed and defensible, the screen's basis, the verdict,
-and the chance of loss from the same Monte Carlo run (10,000 seeded draws within the
-user's ranges). `answer_of` is pure (no Streamlit: the brief runs it in a worker thread);
+The Executive summary, ROI & payback, Monte Carlo, the Pilot planner and the PDF brief say
+the same verdict in the same words because they read the same `Answer`: returns as claimed
+and defensible, the screen's basis, the verdict over every option and not training, and
+the chance of loss, from the same Monte Carlo run (the link's draws, distribution and seed,
+within the user's ranges) and the Pilot planner's pilot. `answer_of` is pure (no Streamlit: the brief runs it in a worker thread);
 `the_answer` is the app's, with the session's ranges and the shared cached run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+from typing import Any
 
 from calculators.model import Option
 from calculators.roi import Returns, all_returns
 from calculators.scenario import Scenario
-from calculators.simulation import MonteCarlo, monte_carlo
-from calculators.summary import Verdict, verdict_of
-from components.messages import headline
+from calculators.simulation import monte_carlo
+from calculators.verdict import Decision, PilotWorth, decide
+from components.messages import decision_headline
 
 SUMMARY_DRAWS = 10_000
 SUMMARY_SEED = 2026
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The Monte Carlo settings every screen's verdict and chance of loss use: the link's
+    (the Monte Carlo page's draws, distribution and random seed)."""
+
+    draws: int = SUMMARY_DRAWS
+    distribution: str = "triangular"
+    seed: int = SUMMARY_SEED
+
+    @property
+    def words(self) -> str:
+        """How a Basis line names them.
+
+        >>> Simulation().words
+        '10,000 simulated outcomes (triangular, random seed 2026)'
+        """
+        return f"{self.draws:,} simulated outcomes ({self.distribution}, random seed {self.seed})"
+
+
+@dataclass(frozen=True)
+class PilotPlan:
+    """The Pilot planner's pilot, as its settings define it: the effect measured (a model
+    input), its direction, arm A's rate, learners per arm and the design effect."""
+
+    field: str
+    direction: int
+    baseline: float
+    per_arm: int
+    design_effect: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -30,8 +64,9 @@ class Answer:
     scenario: Scenario
     claimed: dict[Option, Returns]
     defensible: dict[Option, Returns]
-    verdict: Verdict
+    decision: Decision
     chance_of_loss: dict[Option, float]
+    simulation: Simulation = Simulation()
 
     @property
     def screen(self) -> dict[Option, Returns]:
@@ -40,14 +75,12 @@ class Answer:
 
     @property
     def option(self) -> Option:
-        """The option the headline is about."""
-        return self.verdict.best
+        """The option the tiles are about: the training option with the highest expected NPV."""
+        return self.decision.leading
 
     @property
     def headline(self) -> str:
-        return headline(
-            self.verdict, self.screen, self.defensible, self.scenario, self.chance_of_loss[self.option]
-        )
+        return decision_headline(self.decision, self.scenario)
 
 
 def _on_basis(
@@ -60,8 +93,8 @@ def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], d
     """Every option's returns as claimed (Conservative off) and defensible (Conservative on).
 
     >>> claimed, defensible = claimed_and_defensible(Scenario())
-    >>> round(claimed[Option.MICRO].roi_pct, 1), round(defensible[Option.MICRO].roi_pct, 1)
-    (28.8, -35.3)
+    >>> claimed[Option.MICRO].npv > defensible[Option.MICRO].npv
+    True
     """
     return (
         all_returns(scenario.with_changes(conservative=False)),
@@ -69,31 +102,57 @@ def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], d
     )
 
 
-Simulate = Callable[..., MonteCarlo]  # (scenario, draws, seed, distribution, ranges) -> MonteCarlo
+Simulate = Callable[..., Any]  # (scenario, draws, seed, distribution, ranges) -> MonteCarlo | Summary
+Pilots = Callable[[Scenario, PilotPlan, Simulation, Mapping[str, tuple[float, float]]], Sequence[PilotWorth]]
 
 
 def answer_of(
     scenario: Scenario,
     ranges: Mapping[str, tuple[float, float]] | None = None,
     simulate: Simulate = monte_carlo,
+    simulation: Simulation = Simulation(),
+    pilot: PilotPlan | None = None,
+    pilots: Pilots | None = None,
 ) -> Answer:
-    """The answer for `scenario` on its own basis; the chance of loss from `simulate`
-    (`SUMMARY_DRAWS` seeded draws within `ranges`).
+    """The answer for `scenario` on its own basis: the verdict (`calculators.verdict.decide`)
+    over every option and not training, on the expected net present values and chances of
+    loss of `simulate`'s run with `simulation`'s settings within `ranges`, and the pilot
+    `pilot` valued by `pilots` (sizes tried, each with its worth and cost).
 
     >>> a = answer_of(Scenario())
-    >>> a.option.label, round(a.claimed[a.option].roi_pct, 1), round(100 * a.chance_of_loss[a.option])
-    ('Microlearning', 28.8, 58)
+    >>> a.decision.advice, a.option.label, a.chance_of_loss[a.option] < 0.05
+    ('go', 'Microlearning', True)
     """
     claimed, defensible = claimed_and_defensible(scenario)
     screen = _on_basis(scenario, claimed, defensible)
-    call = verdict_of(screen, scenario.close_call_pct)
-    simulated = simulate(scenario, SUMMARY_DRAWS, SUMMARY_SEED, "triangular", dict(ranges or {}))
-    return Answer(scenario, claimed, defensible, call, {o: simulated.probability_loss(o) for o in Option})
+    ranges = dict(ranges or {})
+    run = simulate(scenario, simulation.draws, simulation.seed, simulation.distribution, ranges)
+    loss = {o: run.probability_loss(o) for o in Option}
+    tried = tuple(pilots(scenario, pilot, simulation, ranges)) if pilot is not None and pilots else ()
+    decision = decide(
+        {o: run.expected_npv(o) for o in Option},
+        {o: r.costs for o, r in screen.items()},
+        scenario.close_call_pct,
+        loss,
+        tried,
+    )
+    return Answer(scenario, claimed, defensible, decision, loss, simulation)
+
+
+def current_simulation() -> Simulation:
+    """The link's Monte Carlo settings (the Monte Carlo page's), as the session holds them."""
+    from components.page_state import setting
+
+    return Simulation(int(setting("mc_draws")), str(setting("mc_distribution")), int(setting("mc_seed")))
 
 
 def the_answer(scenario: Scenario) -> Answer:
-    """The answer for `scenario` on screen: the session's ranges, the shared cached Monte Carlo run."""
+    """The answer for `scenario` on screen: the session's ranges and simulation settings, the
+    shared cached run, and the Pilot planner's pilot."""
+    from components.pilot_plan import cached_pilot_values, current_pilot
     from components.risk_inputs import current_ranges
-    from components.simulation_cache import cached_monte_carlo
+    from components.simulation_cache import run_summary
 
-    return answer_of(scenario, current_ranges(), cached_monte_carlo)
+    return answer_of(
+        scenario, current_ranges(), run_summary, current_simulation(), current_pilot(scenario), cached_pilot_values
+    )

@@ -14,6 +14,7 @@ import datetime
 import streamlit as st
 
 from calculators.scenario import Scenario
+from components.answer import Answer, the_answer
 from components.page_state import page_settings, share_link
 from components.risk_inputs import current_ranges
 from components.safe_text import plain, problem_list
@@ -43,12 +44,13 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
     their files (a rerun in between gave a second quick click a file that no longer existed)."""
     scenario, ranges, settings, link = current_scenario(), current_ranges(), page_settings(), share_link()
     wanted = [w for w, on in (("pdf", pdf), ("excel", excel), ("json", scenario_file)) if on]
+    answer = the_answer(scenario) if pdf else None  # the brief states the screen's verdict (cached figures)
     columns = st.columns(len(wanted))
     each = {"width": "stretch", "on_click": "ignore"}  # no rerun on a click: the others keep their files
     for column, what in zip(columns, wanted, strict=True):
         if what == "pdf":
             column.download_button(
-                "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges),
+                "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges, answer),
                 file_name=f"{file_stem()}-brief.pdf", mime="application/pdf", key=f"{key}_pdf",
                 icon=":material/picture_as_pdf:", **each,
                 help="Recommendation, key figures on both bases, the main charts, the assumptions that matter "
@@ -71,10 +73,10 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
             )  # fmt: skip
 
 
-def _brief(scenario: Scenario, link: str, ranges: dict[str, tuple[float, float]]) -> bytes:
+def _brief(scenario: Scenario, link: str, ranges: dict[str, tuple[float, float]], answer: Answer | None) -> bytes:
     from components.export_pdf import brief_pdf  # fpdf2 and its fonts load when a brief is asked for
 
-    return brief_pdf(scenario, link=link, ranges=ranges)
+    return brief_pdf(scenario, link=link, ranges=ranges, answer=answer)
 
 
 def _workbook(scenario: Scenario, link: str) -> bytes:

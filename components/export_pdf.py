@@ -36,7 +36,7 @@ import datetime
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,28 +135,31 @@ class BriefFigures(Answer):
     """Everything the brief states, computed once (pure; no drawing): the app's `Answer`
     (returns on both bases, verdict, chance of loss, headline) and the tornado behind it."""
 
-    base_npv: float
-    bars: list[TornadoBar]
+    base_npv: float = 0.0
+    bars: list[TornadoBar] = field(default_factory=list)
 
 
 def brief_figures(
-    scenario: Scenario, ranges: Mapping[str, tuple[float, float]] | None = None
+    scenario: Scenario, ranges: Mapping[str, tuple[float, float]] | None = None, answer: Answer | None = None
 ) -> BriefFigures:
-    """The figures of the brief, as `components.answer.the_answer` and the Executive summary compute them.
+    """The figures of the brief, as `components.answer.the_answer` and the Executive summary compute
+    them: `answer` is the screen's own (its verdict, simulation settings and pilot), else the
+    answer with the default simulation settings and no pilot.
 
     >>> f = brief_figures(Scenario())
-    >>> f.option.label, percent(f.claimed[f.option].roi_pct), percent(f.defensible[f.option].roi_pct)
-    ('Microlearning', '28.8 %', '−35.3 %')
+    >>> f.option.label, f.decision.advice, f.claimed[f.option].npv > f.defensible[f.option].npv
+    ('Microlearning', 'go', True)
     """
     overrides = dict(ranges or {})
-    answer = answer_of(scenario, overrides)  # the app's own answer: one computation, not a copy
+    answer = answer or answer_of(scenario, overrides)  # the app's own answer: one computation, not a copy
     base, bars = tornado(scenario, answer.option, "NPV", overrides)
     return BriefFigures(
         scenario,
         answer.claimed,
         answer.defensible,
-        answer.verdict,
+        answer.decision,
         answer.chance_of_loss,
+        answer.simulation,
         base,
         bars,
     )
@@ -167,7 +170,7 @@ def key_figures(f: BriefFigures) -> list[tuple[str, dict[Option, str]]]:
 
     >>> rows = dict(key_figures(brief_figures(Scenario())))
     >>> rows["ROI as claimed"][Option.MICRO], rows["Payback (discounted), as claimed"][Option.MICRO]
-    ('28.8 %', '31 months')
+    ('890.0 %', '3 months')
     """
     cur = f.scenario.currency
     basis = "defensible" if f.scenario.conservative else "as claimed"
@@ -463,8 +466,12 @@ def brief_pdf(
     charts: bool = True,
     ranges: Mapping[str, tuple[float, float]] | None = None,
     draw: Callable[..., bytes | None] | None = None,
+    answer: Answer | None = None,
 ) -> bytes:
     """The executive brief of `scenario` as PDF bytes (A4; three pages with charts).
+
+    `answer`: the screen's answer (`components.answer.the_answer`), so the brief states the
+    screen's verdict in its words, from the same simulation settings and pilot.
 
     `link` is the scenario's share link (printed in full under the title, and clickable when
     it is a web address), `when` the date printed (today by default), `ranges` the user's uncertainty
@@ -474,7 +481,7 @@ def brief_pdf(
     """
     when = when or datetime.date.today()
     draw = draw or export_images.chart_png
-    f = brief_figures(scenario, ranges)
+    f = brief_figures(scenario, ranges, answer)
     cur = scenario.currency
 
     pdf = _Brief(when)

@@ -21,7 +21,8 @@ from calculators.roi import Returns
 from calculators.scenario import Format, Scenario
 from calculators.sensitivity import TornadoBar
 from calculators.simulation import inputs_used
-from calculators.summary import MAX_LEARNERS, CostSummary, Verdict
+from calculators.summary import MAX_LEARNERS, CostSummary
+from calculators.verdict import Decision
 from components.formatting import input_value, learners, money, percent, plural
 
 
@@ -71,8 +72,9 @@ def cost_basis(scenario: Scenario) -> str:
     return "vendor cost table (development and delivery costs)"
 
 
-def basis_line(scenario: Scenario) -> str:
-    """The one line at the top of a screen that names the basis of every figure on it."""
+def basis_line(scenario: Scenario, simulation: str | None = None) -> str:
+    """The one line at the top of a screen that names the basis of every figure on it
+    (`simulation`: the simulated outcomes its verdict and chances of loss come from, in words)."""
     benefits = (
         "defensible benefits (Phillips conservative rules: first year only, × confidence)"
         if scenario.conservative
@@ -82,6 +84,8 @@ def basis_line(scenario: Scenario) -> str:
     line = f"Basis: {cost} · {benefits}"
     if scenario.skeptic:
         line += " · published research replaces vendor claims (Skeptic)"
+    if simulation:
+        line += f" · verdict and chance of loss from {simulation}"
     return line
 
 
@@ -101,72 +105,89 @@ def basis_flip_warning(summary: CostSummary) -> str | None:
     )
 
 
-def _loss_clause(chance: float | None) -> str:
+def option_name(option: Option | None) -> str:
+    """An option inside a sentence, not training included.
+
+    >>> option_name(Option.BLEND), option_name(None)
+    ('the blend', 'not training')
+    """
+    return "not training" if option is None else option.in_sentence
+
+
+def _risk(chance: float | None) -> str:
     if chance is None:
         return ""
-    p = percent(100 * chance)
-    if chance >= 0.2:
-        return f" It still loses money in {p} of simulated outcomes."
-    if chance > 0:
-        return f" It loses money in only {p} of simulated outcomes."
-    return " It makes money in every simulated outcome."
+    if chance <= 0:
+        return "it made money in every simulated outcome"
+    return f"{percent(100 * chance)} chance of losing money"
 
 
-def headline(
-    verdict: Verdict,
-    screen: dict[Option, Returns],
-    defensible: dict[Option, Returns],
-    scenario: Scenario,
-    chance_of_loss: float | None = None,
-) -> str:
-    """The sentence a CFO reads aloud: the recommendation, the basis it rests on, the risk.
+def decision_headline(decision: Decision, scenario: Scenario) -> str:
+    """The verdict in at most about 25 words: what to do, the one figure it rests on, the risk.
+    The same words on the Executive summary, ROI & payback, Monte Carlo and the Pilot planner.
 
-    `screen` are the returns on the screen's basis (defensible when the Conservative switch
-    is on, as claimed otherwise), `defensible` those under the Phillips conservative rules.
+    >>> from calculators.verdict import decide
+    >>> o = Option
+    >>> d = decide({o.MICRO: 250_000.0, o.ILT: 140_000.0}, {o.MICRO: 33_000.0, o.ILT: 55_000.0}, 5.0,
+    ...            {o.MICRO: 0.03, o.ILT: 0.2})
+    >>> decision_headline(d, Scenario())
+    'Choose microlearning: expected net present value $250,000 over 3 years, with a 3.0 % chance of losing money.'
+    >>> d = decide({o.MICRO: -12_000.0, o.ILT: -40_000.0}, {o.MICRO: 33_000.0, o.ILT: 55_000.0}, 5.0,
+    ...            {o.MICRO: 0.7, o.ILT: 0.9})
+    >>> decision_headline(d, Scenario())
+    "Don't train: no option is expected to pay back. The best, microlearning, has expected net present value −$12,000."
     """
     cur = scenario.currency
     years = plural(scenario.horizon_years, "year")
-    basis = "defensible figures" if scenario.conservative else "the figures as claimed"
-    best, other = verdict.best, verdict.runner_up
-    r = screen[best]
-    band = percent(scenario.close_call_pct)
-    if verdict.call == "none pays back":
-        top = max(screen, key=lambda o: screen[o].npv)
-        text = (
-            f"No option pays back on {basis}: the best net present value is {money(screen[top].npv, cur)} "
-            f"over {years} ({top.in_sentence})."
-        )
-        if verdict.difference <= verdict.band:
-            return text + (
-                f" On cost, {best.in_sentence} and {other.in_sentence} are too close to call "
-                f"({money(verdict.difference, cur)} apart, under {band} of cost)."
-            )
-        return text + (
-            f" If you train anyway, {best.in_sentence} costs least: {money(r.costs, cur)} against "
-            f"{money(screen[other].costs, cur)} for {other.in_sentence}."
-        )
-    if verdict.call == "too close":
+    lead = decision.leading
+    value = money(decision.expected_npv[lead], cur)
+    risk = _risk(decision.chance_of_loss)
+    if decision.advice == "pilot first":
+        p = decision.pilot
+        assert p is not None
+        now = "not training" if decision.best is None else decision.best.in_sentence
         return (
-            f"Too close to call on {basis}: {best.in_sentence} and {other.in_sentence} differ by "
-            f"{money(verdict.difference, cur)} in net present value, under {band} of their cost. "
-            "Decide on other grounds (Decision matrix) or test both first (Pilot planner)."
+            f"Pilot first: a pilot of {learners(p.learners_per_arm)} learners per arm is worth "
+            f"{money(p.evsi, cur)} and costs {money(p.cost, cur)}. Until then, {now} leads."
         )
-    lead = f"net present value {money(r.npv, cur)} over {years}, {money(verdict.difference, cur)} more than {other.in_sentence}"
-    if chance_of_loss is not None and chance_of_loss >= 0.5:
-        text = (
-            f"On {basis}, {best.in_sentence} leads ({lead}), but it loses money in "
-            f"{percent(100 * chance_of_loss)} of simulated outcomes: a loss is more likely than a gain, so "
-            "test it before committing (Pilot planner)."
+    if decision.advice == "too close":
+        return (
+            f"Too close to call: {option_name(decision.best)} and {option_name(decision.runner_up)} differ by "
+            f"{money(decision.difference, cur)} in expected net present value, within {percent(scenario.close_call_pct)} "
+            "of cost."
         )
-    else:
-        text = f"On {basis}, choose {best.in_sentence}: {lead}." + _loss_clause(chance_of_loss)
+    if decision.advice == "don't train":
+        return (
+            f"Don't train: no option is expected to pay back. The best, {lead.in_sentence}, has expected net "
+            f"present value {value}."
+        )
+    text = f"Choose {lead.in_sentence}: expected net present value {value} over {years}"
+    if decision.chance_of_loss is None:
+        return text + "."
+    return text + (f", with a {risk}." if decision.chance_of_loss > 0 else f"; {risk}.")
+
+
+def decision_details(decision: Decision, screen: Mapping[Option, Returns], defensible: Mapping[Option, Returns],
+                     scenario: Scenario) -> str:  # fmt: skip
+    """The line under the headline: the option's ROI as claimed and defensible, and the runner-up.
+
+    >>> from calculators.roi import all_returns
+    >>> from calculators.verdict import decide
+    >>> r = all_returns(Scenario())
+    >>> d = decide({o: x.npv for o, x in r.items()}, {o: x.costs for o, x in r.items()}, 5.0)
+    >>> decision_details(d, r, all_returns(Scenario(conservative=True)), Scenario())[:37]
+    'Microlearning: ROI 890.0 % as claimed'
+    """
+    lead = decision.leading
+    claimed_or_screen = "defensible" if scenario.conservative else "as claimed"
+    text = f"{lead.label}: ROI {percent(screen[lead].roi_pct)} {claimed_or_screen}"
     if not scenario.conservative:
-        d = defensible[best]
-        if d.npv <= 0:
-            text += f" On defensible figures it does not pay back (ROI {percent(d.roi_pct)})."
-        else:
-            text += f" It pays back on defensible figures too (ROI {percent(d.roi_pct)})."
-    return text
+        text += f", {percent(defensible[lead].roi_pct)} defensible"
+    second = decision.runner_up if decision.best is lead else decision.best
+    if second is not lead:
+        gap = decision.expected_npv[lead] - (0.0 if second is None else decision.expected_npv[second])
+        text += f"; {money(abs(gap), scenario.currency)} {'more' if gap >= 0 else 'less'} than {option_name(second)}"
+    return text + "."
 
 
 def driver_sentence(bars: list[TornadoBar], option: Option, currency: str) -> str | None:
@@ -194,7 +215,7 @@ def draws_note(
     others (switched off for this scenario) are left at their values.
 
     >>> draws_note(Scenario(), 10_000, "triangular", 7, {})[:71]
-    '10,000 draws of the 15 uncertain inputs this scenario uses (triangular,'
+    '10,000 draws of the 17 uncertain inputs this scenario uses (triangular,'
     """
     used, ranged = len(inputs_used(scenario, ranges)), len(RANGED_FIELDS)
     unused = (

@@ -35,6 +35,7 @@ def returns_tiles(
     defensible: dict[Option, Returns],
     scenario: Scenario,
     chance_of_loss: float | None = None,
+    draws: int = 10_000,
 ) -> None:
     """The option's name in its colour, then four tiles: ROI as claimed and defensible side by
     side, net present value on the screen's basis, and the chance of loss (or, without a
@@ -73,8 +74,8 @@ def returns_tiles(
                 "Chance of loss",
                 percent(100 * chance_of_loss),
                 "Simulated outcomes with ROI below 0",
-                help="Share of 10,000 Monte Carlo draws of the uncertain inputs this scenario uses, each within its range "
-                "(see Monte Carlo), in which benefits fall short of costs.",
+                help=f"Share of {draws:,} Monte Carlo draws of the uncertain inputs this scenario uses, each within its "
+                "range (see Monte Carlo), in which benefits fall short of costs.",
             )
         )
     else:
@@ -90,8 +91,8 @@ def payback_tile(r: Returns) -> Tile:
         months(month),
         "Not within the benefit period" if month is None else "The month the chart marks",
         help=(
-            "The month from which discounted benefits minus costs stay above zero. '—': they never do "
-            "within the months in which benefits are counted."
+            "The month in which discounted benefits first cover the costs paid so far, rounded up to whole "
+            "months (13.3 reads '14 months': paid back during month 14). '—': not within the horizon."
         ),
     )
 

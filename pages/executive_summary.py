@@ -9,8 +9,7 @@ from components.compare_panel import compare_with_defaults
 from components.cost_tiles import evidence_caption, scale_tiles
 from components.export_panel import downloads
 from components.guard import require_entry
-from components.information_view import summary_sentence
-from components.messages import basis_flip_warning, basis_line, driver_sentence
+from components.messages import basis_flip_warning, basis_line, decision_details, driver_sentence
 from components.model_cache import cached_tornado
 from components.model_charts import cumulative_net_figure
 from components.presentation import show_chart
@@ -26,9 +25,13 @@ answer = the_answer(scenario)
 shown = answer.option
 
 st.title("Executive summary")
-st.caption(basis_line(scenario))
+st.caption(basis_line(scenario, answer.simulation.words))
 st.markdown(f"#### {answer.headline}")
-returns_tiles(shown, answer.claimed, answer.defensible, scenario, answer.chance_of_loss[shown])
+st.caption(decision_details(answer.decision, answer.screen, answer.defensible, scenario))
+returns_tiles(
+    shown, answer.claimed, answer.defensible, scenario, answer.chance_of_loss[shown], answer.simulation.draws
+)
+show_chart(cumulative_net_figure(answer.screen, scenario.currency), key="summary_payback_chart")
 scale_tiles(summary, shown, answer.screen[shown])
 _, bars = cached_tornado(scenario, shown, "NPV", current_ranges())
 driver = driver_sentence(bars, shown, scenario.currency)
@@ -38,10 +41,7 @@ overlap_warning(scenario)
 flip = basis_flip_warning(summary)
 if flip:
     st.info(flip, icon=":material/swap_horiz:")
-
-st.markdown(summary_sentence(scenario, current_ranges()))
 show_chart(cost_curves_figure(summary), key="summary_cost_chart")
-show_chart(cumulative_net_figure(answer.screen, scenario.currency), key="summary_payback_chart")
 st.caption(evidence_caption(scenario))
 
 st.markdown("##### Take it further")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from calculators.roi import Option
 from calculators.simulation import PAYBACK_MONTHS_MAX
+from components.answer import the_answer
 from components.formatting import percent
 from components.guard import require_entry
 from components.information_view import information_section
@@ -21,7 +22,6 @@ require_entry("monte_carlo")
 
 scenario = current_scenario()
 st.title("Monte Carlo")
-st.caption(basis_line(scenario))
 
 
 @page_part
@@ -30,6 +30,7 @@ def simulation() -> None:
     scenario = current_scenario()
     for name in ("mc_draws", "mc_distribution", "mc_seed", "mc_target"):
         seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
+    basis, verdict = st.empty(), st.empty()  # filled once the run is drawn: these settings' verdict
     c1, c2, c3 = st.columns([2, 1, 1])
     draws = c1.select_slider(
         "Draws", [1_000, 10_000, 100_000, 1_000_000], key="mc_draws", format_func=lambda n: f"{n:,}",
@@ -43,8 +44,8 @@ def simulation() -> None:
         persist_state="session",
     )
     target = c3.number_input(
-        "Payback target (months, undiscounted)", 1, PAYBACK_MONTHS_MAX, key="mc_target", persist_state="session",
-        help="The chance that costs ÷ (yearly benefits ÷ 12) takes longer than this many months.",
+        "Payback target (months)", 1, PAYBACK_MONTHS_MAX, key="mc_target", persist_state="session",
+        help="The chance that the payback (discounted, as on every screen) takes longer than this many months.",
     )  # fmt: skip
     with st.expander("Advanced"):
         random_seed = st.number_input(
@@ -55,16 +56,19 @@ def simulation() -> None:
 
     overrides = current_ranges()
     mc = shown_run(scenario, draws, int(random_seed), distribution, overrides)  # heavy runs: progress line
+    answer = the_answer(scenario)  # the verdict every screen states, from this very run
+    basis.caption(basis_line(scenario, answer.simulation.words))
+    verdict.markdown(f"#### {answer.headline}")
 
     p10, p50, p90 = mc.percentiles(focus)
     st.markdown(
-        f"#### {focus.label}: ROI between {percent(p10)} and {percent(p90)} in 80 % of the draws "
+        f"##### {focus.label}: ROI between {percent(p10)} and {percent(p90)} in 80 % of the draws "
         f"(median {percent(p50)}); {percent(100 * mc.probability_loss(focus))} chance of losing money."
     )
     kpi_row(
         [
             Tile(option_label(o, "chance of loss"), percent(100 * mc.probability_loss(o)),
-                 f"{percent(100 * mc.probability_payback_after(o, target))} chance payback (undiscounted) takes over {target} months")
+                 f"{percent(100 * mc.probability_payback_after(o, target))} chance payback takes over {target} months")
             for o in Option
         ]
     )  # fmt: skip

@@ -25,7 +25,7 @@ answer = the_answer(scenario)
 claimed, defensible, screen = answer.claimed, answer.defensible, answer.screen
 
 st.title("ROI & payback")
-st.caption(basis_line(scenario))
+st.caption(basis_line(scenario, answer.simulation.words))
 st.markdown(f"#### {answer.headline}")
 overlap_warning(scenario)
 returns_tiles(answer.option, claimed, defensible, scenario)
