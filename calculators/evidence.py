@@ -313,7 +313,7 @@ def case_figures(scenario: Scenario, option: Option) -> CaseFigures:
 
     >>> f = case_figures(Scenario(), Option.MICRO)  # seed cost table at 1,000 learners
     >>> f.learners, f.costs, f.cost_per_learner, round(f.roi_pct, 1)
-    (1000, 33000.0, 33.0, 28.8)
+    (1000, 33000.0, 33.0, 890.0)
     """
     r = option_returns(scenario, option)
     return CaseFigures(

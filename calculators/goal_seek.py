@@ -8,7 +8,7 @@ no value in range reaches the target the answer says so and gives the range achi
 >>> from calculators.scenario import Scenario
 >>> r = goal_seek(Scenario(), "learners", Option.MICRO, "ROI", 0.0)
 >>> r.value, round(r.achieved, 2)
-(760, 0.06)
+(93, 0.34)
 """
 
 from __future__ import annotations

@@ -528,14 +528,14 @@ def breakeven_check(
     MDE ≤ break-even effect.
 
     Worked example: productivity counted alongside the seed's turnover saving, break-even needs
-    no productivity gain at all (ROI is 28.8 % without it):
+    no productivity gain at all (ROI is 890 % without it):
 
     >>> c = breakeven_check(Scenario(), "micro_productivity_gain_pct", 0.35, 170)
     >>> c.profitable_without_effect, c.can_tell
     (True, None)
     >>> c = breakeven_check(Scenario(turnover_on=False), "micro_productivity_gain_pct", 0.35, 170)
     >>> round(c.breakeven_pct, 2), round(c.mde_pct, 1), c.can_tell, c.learners_for_breakeven
-    (0.97, 42.8, False, 310114)
+    (0.13, 42.8, False, 18291877)
     """
     effect = EFFECTS[field]
     if not 0.0 < baseline < 1.0:

@@ -153,25 +153,33 @@ def _first_month_nonnegative(cumulative: FloatArray) -> float | None:
 
 
 def cumulative_net(flows: CashFlows, annual_rate: float | None = None) -> FloatArray:
-    """Cumulative net benefit by month, discounted when `annual_rate` is given.
+    """Benefits so far (discounted when `annual_rate` is given) minus every cost of the
+    programme, by month: where the programme stands against all it costs. It starts at minus
+    the total cost, never falls, and crosses zero at the payback month; with no later-year
+    costs its end is the net present value (discounted) or the net benefit (plain).
 
     >>> cumulative_net(cash_flows(1_200, 0, 1_200, 1))[[0, 6, 12]].tolist()
     [-1200.0, -600.0, 0.0]
+    >>> cumulative_net(cash_flows(1_000, 200, 1_200, 2))[[0, 12, 24]].tolist()  # 1,200 owed from the start
+    [-1200.0, 0.0, 1200.0]
     """
-    net = flows.net
+    benefits = flows.benefits
     if annual_rate is not None:
-        net = net * (1.0 + monthly_rate(annual_rate)) ** -flows.months
-    return np.cumsum(net)
+        benefits = benefits * (1.0 + monthly_rate(annual_rate)) ** -flows.months
+    return np.cumsum(benefits) - float(np.sum(flows.costs))
 
 
 def payback_month(flows: CashFlows, annual_rate: float | None = None) -> float | None:
-    """Month in which the (discounted) cumulative net benefit first reaches zero (interpolated
-    within the month). None when it never does within the horizon. Discounting never makes
-    it sooner (see `calculators.model.first_crossing`).
+    """Month in which the benefits so far (discounted when `annual_rate` is given) repay every
+    cost of the programme, interpolated within the month; None when they never do within the
+    horizon. A discounted benefit is never more than the plain one, so the discounted payback
+    is never the sooner.
 
     >>> payback_month(cash_flows(1_200, 0, 2_400, 1))
     6.0
     >>> payback_month(cash_flows(1_200, 0, 1_000, 1)) is None
+    True
+    >>> payback_month(cash_flows(1_200, 0, 2_400, 1), 0.08) > 6.0
     True
     """
     return _first_month_nonnegative(cumulative_net(flows, annual_rate))

@@ -10,7 +10,7 @@ of a screen can never disagree. Every figure is finite or an explicit None.
 >>> s.total[Format.MICRO], s.total[Format.ILT], s.cheapest.label
 (33000.0, 55000.0, 'Microlearning')
 >>> s.crossover.cheaper_from, round(s.saving_vs_other), s.breakeven[Option.MICRO]
-(477, 22000, 760)
+(477, 22000, 93)
 """
 
 from __future__ import annotations

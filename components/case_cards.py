@@ -16,6 +16,7 @@ from calculators.presets import Preset, load_presets
 from calculators.roi import Option
 from calculators.scenario import GRADE_MEANING, Scenario
 from components.formatting import learners, money, months, percent
+from components.messages import basis_line
 from components.scenario_inputs import current_scenario, load_preset
 
 # The option each source-document case is about; other presets show their cheaper pure format.
@@ -65,6 +66,7 @@ def case_card(preset: Preset, on_screen: bool) -> None:
     with st.container(border=True):
         st.subheader(preset.name, anchor=False)
         st.caption(f"Figures for the **{option.label.lower()}** option, as the model computes them.")
+        st.caption(basis_line(preset.scenario))  # each case's own basis: its switches, not the sidebar's
         a, b, c = st.columns(3)
         a.metric("Learners", learners(f.learners))
         b.metric("Cost per learner", money(f.cost_per_learner, cur))

@@ -170,7 +170,9 @@ def breakeven_headline(summary: CostSummary) -> str:
     >>> from calculators.scenario import Scenario
     >>> from calculators.summary import cost_summary
     >>> breakeven_headline(cost_summary(Scenario()))
-    'Break-even: microlearning at 760 learners, instructor-led never'
+    'Break-even: microlearning at 93 learners, instructor-led at 58 learners'
+    >>> breakeven_headline(cost_summary(Scenario(skeptic=True, conservative=True)))
+    'Break-even: microlearning at 569 learners, instructor-led never'
     """
     if all(summary.breakeven[FORMAT_OPTION[f]] is None for f in Format):
         return f"Neither format breaks even at any scale up to {learners(MAX_LEARNERS)} learners"

@@ -12,8 +12,14 @@ outlined); the legend says so.
 
 >>> from calculators.compare import attribute
 >>> from calculators.scenario import Scenario
->>> print(explain(attribute(Scenario(), Scenario(learners=800)), ["Our plan", "Smaller cohort"]))
-The ROI of Smaller cohort is 23.8 points lower than that of Our plan: 4.9 % against 28.8 % for microlearning, the option Our plan recommends. All of the difference comes from learners (1,000 → 800).
+>>> print(explain(attribute(Scenario(), Scenario(learners=800)), ["Our plan", "Smaller cohort"]))  # doctest: +ELLIPSIS
+The ROI of Smaller cohort is ... points lower than that of Our plan: ... % against ... % for microlearning, the option Our plan recommends. All of the difference comes from learners (1,000 → 800).
+
+When changes pull both ways, each comes with its sign and its share of all the movement:
+
+>>> bigger = Scenario(learners=2_000, micro_cost_per_learner=6.0)
+>>> print(explain(attribute(Scenario(), bigger), ["Our plan", "Bigger rollout"]))  # doctest: +ELLIPSIS
+The ROI of Bigger rollout is ... points higher than that of Our plan: ... Its changes pull both ways, ... points of movement in all, of which: learners (1,000 → 2,000) +... points (... %); cost per learner (delivery and hosting) ($3 → $6) −... points (... %).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from calculators.compare import Attribution, Comparison, KpiRow, Step
+from calculators.compare import Attribution, Comparison, Contribution, KpiRow
 from calculators.model import evaluate
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.summary import MAX_LEARNERS, Verdict
@@ -49,7 +55,7 @@ NONE = "none"  # a figure that exists but is absent: no payback within the horiz
 SAME = "no change"
 NAME_LIMIT = 40  # characters of a plan's name shown in tables, legends and sentences
 TITLE_NAME_LIMIT = 24  # ... and in a chart title, which must still wrap to a phone
-TOP_STEPS = 3  # an explanation names at most this many inputs, then "other changes"
+TOP_PARTS = 3  # an explanation names at most this many contributions, then "other changes"
 # (colour, dash) of the 1st (base), 2nd, 3rd and 4th plan: no format or option colour.
 PLAN_STYLES: tuple[tuple[str, str], ...] = (
     (INK, "solid"),
@@ -59,10 +65,11 @@ PLAN_STYLES: tuple[tuple[str, str], ...] = (
 )
 LEGEND_TITLE = "Solid: the base plan · dashed: compared"
 METHOD_NOTE = (
-    "How the difference is split: starting from the base plan, the other plan's inputs replace "
-    "the base's one at a time, in a fixed order (learners, costs, benefits, adjustments, mix, "
-    "time, then the Conservative and Skeptic switches), and each step's change is counted. The "
-    "steps add up to the whole difference; another order would split it differently."
+    "How the difference is split: each changed input (a switch with the figures it governs counts "
+    "as one) is credited with its average effect over every order in which the other plan's inputs "
+    "could replace the base's, one at a time (its Shapley value), so what changes do together is "
+    "shared evenly and no order is favoured. The parts add up to the whole difference; each "
+    "percentage is a part's share of all the movement, up and down, so they add up to 100 %."
 )
 
 
@@ -476,19 +483,24 @@ def _field_change(field: str, before: Any, after: Any, currencies: tuple[str, st
     return f"{_lower_first(input_title(field))} ({b} → {a})"
 
 
-def step_text(step: Step, currencies: tuple[str, str]) -> str:
-    """The inputs of a step with their values before and after it (the base plan's currency
-    before, the other plan's after).
+def part_text(part: Contribution, currencies: tuple[str, str], alone: bool = False) -> str:
+    """The inputs of a contribution with their values in the base plan and in the other (the
+    base plan's currency before the arrow, the other plan's after). Groups taken together
+    (`Contribution.merged`) are counted, not listed; `alone` when there is no other part.
 
-    >>> from calculators.compare import Step
-    >>> step_text(Step(("revenue_on", "revenue_per_training_dollar"), (False, 1.8), (True, 2.5), 9.0, 1.0), ("USD", "USD"))
+    >>> from calculators.compare import Contribution
+    >>> part_text(Contribution(("revenue_on", "revenue_per_training_dollar"), (False, 1.8), (True, 2.5), 9.0, 1.0), ("USD", "USD"))
     'switching Revenue multiplier on with revenue per training dollar (1.8× → 2.5×)'
-    >>> step_text(Step(("ilt_cost_per_learner",), (45.0,), (60.0,), -9.0, 1.0), ("USD", "EUR"))
+    >>> part_text(Contribution(("ilt_cost_per_learner",), (45.0,), (60.0,), -9.0, 1.0), ("USD", "EUR"))
     'cost per learner (ILT seat) ($45 → €60)'
+    >>> part_text(Contribution(("learners", "horizon_years"), (1, 1), (2, 2), 1.0, 0.1, merged=True), ("USD", "USD"))
+    'a group of 2 other changed inputs'
     """
+    if part.merged:
+        return f"a group of {len(part.fields)} {'' if alone else 'other '}changed inputs"
     parts = [
         _field_change(f, b, a, currencies)
-        for f, b, a in zip(step.fields, step.before, step.after, strict=True)
+        for f, b, a in zip(part.fields, part.before, part.after, strict=True)
     ]
     if len(parts) > 3:
         parts = [*parts[:2], f"{len(parts) - 2} more inputs"]
@@ -498,6 +510,11 @@ def step_text(step: Step, currencies: tuple[str, str]) -> str:
 def _amount(a: Attribution, x: float) -> str:
     """The size of a change, unsigned: ROI points or money in the base plan's currency."""
     return f"{abs(x):,.1f} points" if a.measure == "ROI" else money(abs(x), a.currencies[0])
+
+
+def _signed(a: Attribution, x: float) -> str:
+    """A change with its sign: +95.8 points, −$2,400."""
+    return f"{'+' if x >= 0 else MINUS}{_amount(a, x)}"
 
 
 def _level(a: Attribution, x: float, currency: str) -> str:
@@ -513,9 +530,13 @@ def explain(attribution: Attribution, names: Sequence[object]) -> str:
     inputs drive the difference, by their labels, with their values and their share.
 
     `names` are the base plan's and the other plan's names (the user's text; the result is
-    plain text for the page to show as text). At most `TOP_STEPS` inputs are named; the rest
-    are summed as "other changes". It says when the recommended option changes and when the
-    plans' currencies differ (amounts are never converted).
+    plain text for the page to show as text). Contributions are Shapley values
+    (`calculators.compare`), largest first; at most `TOP_PARTS` are named, the rest summed as
+    "other changes". Percentages are shares of all the movement, up and down (never above
+    100 %): when every part pulls the same way they are the parts of the difference itself;
+    when parts pull both ways each is given with its sign. "All of the difference comes
+    from" only one part that moves the measure at all. It says when the recommended option
+    changes and when the plans' currencies differ (amounts are never converted).
     """
     a = attribution
     base, other = plan_names(names, 2)
@@ -557,20 +578,23 @@ def explain(attribution: Attribution, names: Sequence[object]) -> str:
         )
     base_level = _level(a, a.base_value, a.currencies[0])
     other_level = _level(a, a.other_value, a.currencies[1])
-    scale = max(1.0, *(abs(v) for v in a.path if math.isfinite(v)))
-    moving = sorted((s for s in a.steps if abs(s.change) > 1e-9 * scale), key=lambda s: -abs(s.change))
-    if abs(total) <= 1e-9 * scale:
+    alone = len(a.contributions) == 1
+    moving = sorted(
+        (c for c in a.contributions if abs(c.change) > 1e-9 * a.scale), key=lambda c: -abs(c.change)
+    )
+    shown = moving if len(moving) <= TOP_PARTS + 1 else moving[:TOP_PARTS]
+    rest = moving[len(shown) :]
+    remainder = math.fsum(c.change for c in rest)
+    rest_share = math.fsum(c.share or 0.0 for c in rest)
+    if abs(total) <= 1e-9 * a.scale:
         sentences = [f"The {measure} of {other} is the same as that of {base}: {other_level} {whose}."]
         if moving:
             sentences.append(
                 "Its changes offset each other: "
-                + "; ".join(
-                    f"{step_text(s, a.currencies)} {'raises' if s.change > 0 else 'lowers'} it by {_amount(a, s.change)}"
-                    for s in moving[:TOP_STEPS]
-                )
-                + ("; other changes make up the rest." if len(moving) > TOP_STEPS else ".")
+                + "; ".join(f"{part_text(c, a.currencies, alone)} {_signed(a, c.change)}" for c in shown)
+                + (f"; other changes {_signed(a, remainder)}." if rest else ".")
             )
-        elif a.steps:
+        elif a.contributions:
             sentences.append("The inputs that differ do not move it.")
         return " ".join([*sentences, *notes])
     direction = "higher" if total > 0 else "lower"
@@ -578,29 +602,30 @@ def explain(attribution: Attribution, names: Sequence[object]) -> str:
         f"The {measure} of {other} is {_amount(a, total)} {direction} than that of {base}: "
         f"{other_level} against {base_level} {whose}."
     ]
-    shown = moving if len(moving) <= TOP_STEPS + 1 else moving[:TOP_STEPS]
-    rest = [s for s in moving if s not in shown]
+    if any(c.change * total < 0 for c in moving):  # parts pull both ways: each with its sign
+        gross = math.fsum(abs(c.change) for c in moving)
+        clauses = [
+            f"{part_text(c, a.currencies, alone)} {_signed(a, c.change)} ({_share(c.share or 0.0)})"
+            for c in shown
+        ]
+        if rest:
+            clauses.append(f"other changes {_signed(a, remainder)} ({_share(rest_share)})")
+        sentences.append(
+            f"Its changes pull both ways, {_amount(a, gross)} of movement in all, of which: {'; '.join(clauses)}."
+        )
+        return " ".join([*sentences, *notes])
     clauses: list[str] = []
-    for i, s in enumerate(shown):
-        along = s.change * total > 0
-        what = step_text(s, a.currencies)
-        if not along:
-            verb = "raising" if s.change > 0 else "lowering"
-            clauses.append(f"{what} works the other way, {verb} it by {_amount(a, s.change)}")
-        elif i == 0 and len(moving) == 1:
+    for i, c in enumerate(shown):
+        what = part_text(c, a.currencies, alone)
+        if len(moving) == 1:  # every other part moves nothing, in any order
             clauses.append(f"All of the difference comes from {what}")
         elif i == 0:
-            lead = "Most of the difference" if s.share is not None and s.share > 0.5 else "The largest part"
-            clauses.append(f"{lead} ({_amount(a, s.change)}, {_share(s.share or 0.0)}) comes from {what}")
+            lead = "Most of the difference" if (c.share or 0.0) > 0.5 else "The largest part"
+            clauses.append(f"{lead} ({_amount(a, c.change)}, {_share(c.share or 0.0)}) comes from {what}")
         else:
-            clauses.append(f"{what} accounts for {_amount(a, s.change)} ({_share(s.share or 0.0)})")
+            clauses.append(f"{what} accounts for {_amount(a, c.change)} ({_share(c.share or 0.0)})")
     if rest:
-        remainder = math.fsum(s.change for s in rest)
-        if remainder * total > 0:
-            clauses.append(f"other changes account for {_amount(a, remainder)} ({_share(remainder / total)})")
-        elif remainder != 0:
-            verb = "raising" if remainder > 0 else "lowering"
-            clauses.append(f"other changes work the other way, {verb} it by {_amount(a, remainder)}")
+        clauses.append(f"other changes account for {_amount(a, remainder)} ({_share(rest_share)})")
     if clauses:
         text = "; ".join(clauses) + "."
         sentences.append(text[0].upper() + text[1:])

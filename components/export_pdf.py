@@ -216,7 +216,7 @@ def assumptions_that_matter(f: BriefFigures, top: int = TOP_ASSUMPTIONS) -> list
 
     >>> first = assumptions_that_matter(brief_figures(Scenario()))[0]
     >>> first.label, first.value, first.range_tried, first.grade
-    ('Knowledge retained (Microlearning)', '75.0 %', '48.8 % to 83.8 %', 'C: vendor claim')
+    ('Share of the gain due to training', '50.0 %', '25.0 % to 75.0 %', 'D: untraceable or illustrative placeholder')
     """
     cur = f.scenario.currency
     replaced = skeptic_values(f.scenario)

@@ -11,6 +11,12 @@ One function, `scenario_sidebar`, is called by the entry script on every run:
 4. The entry script then writes the values that differ from the defaults back to the
    address bar (`components.page_state.sync_address_bar`), so the URL is always a share
    link for what is on screen.
+
+A switch can decide other inputs while it is on (`implied_inputs`): Conservative counts
+costs fully loaded, Skeptic replaces grade C/D defaults with published values (the model
+applies both, `calculators.model.effective`). Their widgets then show the value the model
+uses, locked, with the reason; the scenario (and so the link) keeps the user's own value,
+which the widget shows again once the switch is off.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from calculators.scenario import (
     Scenario,
 )
 from calculators.settings import SETTING_NAMES
+from calculators.skeptic import SKEPTIC_VALUES, replaced_fields
 from components.formatting import hours, input_value, money
 from components.safe_text import plain, problem_list
 from components.sections import lazy_expander
@@ -103,15 +110,24 @@ def _help(spec: InputSpec, currency: str = "USD") -> str:
 
 def _default_text(spec: InputSpec, currency: str) -> str:
     """A default as people read it: '7.5 min', '$30,000', 'on', 'USD' (never a Python repr)."""
-    if isinstance(spec.default, bool):
-        return "on" if spec.default else "off"
-    if isinstance(spec.default, str):
-        return spec.default
+    return _value_text(spec, spec.default, currency)
+
+
+def _value_text(spec: InputSpec, value: Any, currency: str) -> str:
+    """An input's value as people read it (`_default_text` for any value).
+
+    >>> _value_text(INPUTS["ilt_risk_reduction_pct"], 1.7, "USD"), _value_text(INPUTS["fully_loaded"], True, "USD")
+    ('1.7 %', 'on')
+    """
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, str):
+        return value
     if spec.unit in {"money", "money/hour"}:
-        return money(spec.default, currency) + ("" if spec.unit == "money" else " an hour")
+        return money(value, currency) + ("" if spec.unit == "money" else " an hour")
     if spec.unit == "×":
-        return f"{spec.default:g}×"
-    return input_value(spec.name, spec.default, currency) + (
+        return f"{value:g}×"
+    return input_value(spec.name, value, currency) + (
         f" {spec.unit}" if spec.unit in {"learners", "years", "days", "minutes", "weeks", "incidents"} else ""
     )
 
@@ -147,13 +163,22 @@ def _number_format(spec: InputSpec, currency: str) -> str | None:
     return None
 
 
-def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
+def _widget(spec: InputSpec, currency: str, container: Any, implied: Implied | None = None) -> Any:
+    """The input's widget; with `implied`, locked on the value a switch implies, the reason below it."""
     key = widget_key(spec.name)
+    help_text = _help(spec, currency) if implied is None else f"{implied.why}\n\n{_help(spec, currency)}"
+    value = _draw(spec, currency, container, key, help_text, locked=implied is not None)
+    if implied is not None:
+        container.caption(implied.why)
+    return value
+
+
+def _draw(spec: InputSpec, currency: str, container: Any, key: str, help_text: str, *, locked: bool) -> Any:
     if spec.widget == "toggle":
-        return container.toggle(spec.label, key=key, help=_help(spec, currency))
+        return container.toggle(spec.label, key=key, help=help_text, disabled=locked)
     if spec.widget == "select":
         options = list(typing.get_args(Scenario.model_fields[spec.name].annotation))
-        return container.selectbox(spec.label, options, key=key, help=_help(spec, currency))
+        return container.selectbox(spec.label, options, key=key, help=help_text, disabled=locked)
     is_int = isinstance(spec.default, int)
     cast = int if is_int else float
     common = {
@@ -161,9 +186,12 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
         "max_value": cast(spec.maximum),
         "step": cast(spec.step or 1),
         "key": key,
-        "help": _help(spec, currency),
+        "help": help_text,
+        "disabled": locked,
     }
     fmt = _number_format(spec, currency)
+    if locked and fmt == "%.0f%%" and not float(st.session_state[key]).is_integer():
+        fmt = "%.1f%%"  # a published value between the slider's steps (1.7 %) is shown as it is
     if spec.unit == "hours":  # a slider's printf format cannot say "7.5 min": steps read by `hours`
         grid, labels = _scale(spec.name, "")
         return container.select_slider(
@@ -172,6 +200,7 @@ def _widget(spec: InputSpec, currency: str, container: Any) -> Any:
             key=key,
             help=common["help"],
             format_func=labels.__getitem__,
+            disabled=locked,
         )
     if spec.widget == "number":
         # number_input takes plain printf formats only: the unit goes into the label
@@ -188,6 +217,59 @@ STEPPED = ("learners", "micro_fixed_cost", "ilt_fixed_cost")  # inputs spanning 
 SELECT_SLIDERS = frozenset({*STEPPED, *(n for n, s in INPUTS.items() if s.unit == "hours")})
 TOP_SWITCHES = ("fully_loaded", "conservative", "skeptic")
 TYPED_SUFFIX = "_typed"
+IMPLIED_MARK = "implied_shown__"  # + a field: its widget shows a value a switch implies, not the user's own
+CONSERVATIVE_COSTS = "Conservative counts every cost, so fully loaded is on."
+
+
+class Implied(typing.NamedTuple):
+    """A value a switch decides while it is on, and why (shown beside the locked widget)."""
+
+    value: Any
+    why: str
+
+
+def implied_inputs(switches: dict[str, bool], scenario: Scenario) -> dict[str, Implied]:
+    """The inputs the switches decide, with the values the model uses for them
+    (`calculators.model.effective`): Conservative counts costs fully loaded; Skeptic replaces
+    each grade C/D default the user has not changed (`scenario`'s own values) with a published value.
+
+    >>> implied_inputs({"conservative": True}, Scenario())["fully_loaded"].value
+    True
+    >>> implied_inputs({"skeptic": True}, Scenario(micro_retention_pct=60))["ilt_risk_reduction_pct"].why
+    'Skeptic uses the published value, 1.7 %. Turn Skeptic off to set your own.'
+    >>> sorted(implied_inputs({"skeptic": True}, Scenario(micro_retention_pct=60)))[-1]
+    'revenue_per_training_dollar'
+    """
+    implied: dict[str, Implied] = {}
+    if switches.get("conservative"):
+        implied["fully_loaded"] = Implied(True, CONSERVATIVE_COSTS)
+    if switches.get("skeptic"):
+        for v in replaced_fields(scenario):
+            shown = _value_text(INPUTS[v.field], v.value, scenario.currency)
+            implied[v.field] = Implied(
+                v.value, f"Skeptic uses the published value, {shown}. Turn Skeptic off to set your own."
+            )
+    return implied
+
+
+LOCKABLE = ("fully_loaded", *(v.field for v in SKEPTIC_VALUES))  # every field `implied_inputs` can name
+
+
+def _switches_now() -> dict[str, bool]:
+    """The switches as this run's widgets hold them (a click is in session state before the run)."""
+    return {name: st.session_state.get(widget_key(name)) is True for name in ("conservative", "skeptic")}
+
+
+def _show_implied(implied: dict[str, Implied], scenario: Scenario) -> None:
+    """Before the widgets are drawn: a locked widget shows the implied value; a widget locked on the
+    last run but not on this one shows the user's own value again (kept in `scenario` meanwhile)."""
+    for name in LOCKABLE:
+        key, mark = widget_key(name), IMPLIED_MARK + name
+        if name in implied:
+            st.session_state[key] = implied[name].value
+            st.session_state[mark] = True
+        elif st.session_state.pop(mark, False):
+            st.session_state[key] = getattr(scenario, name)
 
 
 def _shown_amount(spec: InputSpec, value: float, currency: str) -> str:
@@ -382,6 +464,8 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
     if not draw:
         return last_valid
     _seed_widgets(last_valid)
+    implied = implied_inputs(_switches_now(), last_valid)  # locked widgets: their values are not read
+    _show_implied(implied, last_valid)
     currency = str(st.session_state.get(widget_key("currency"), last_valid.currency))
     if currency not in CURRENCY_SYMBOLS:
         currency = last_valid.currency
@@ -391,7 +475,7 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
         picker_slot = st.empty()  # filled once this run's inputs are read: it names what is shown
         values["learners"] = _stepped(INPUTS["learners"], currency, st)
         for name in TOP_SWITCHES:
-            values[name] = _widget(INPUTS[name], currency, st)
+            values[name] = _widget(INPUTS[name], currency, st, implied.get(name))
         link_slot = share_controls()
         placed = {"learners", *TOP_SWITCHES}
         for group in GROUPS:
@@ -407,8 +491,13 @@ def scenario_sidebar(*, draw: bool = True) -> Scenario:
                     st.session_state[widget_key(spec.name)] = getattr(last_valid, spec.name)
                 continue
             for spec in specs:
-                draw = _stepped if spec.name in STEPPED else _widget
-                values[spec.name] = draw(spec, currency, box)
+                if spec.name in implied:
+                    values[spec.name] = _widget(spec, currency, box, implied[spec.name])
+                else:
+                    draw = _stepped if spec.name in STEPPED else _widget
+                    values[spec.name] = draw(spec, currency, box)
+    for name in implied:  # shown, not the user's: the scenario and the link keep the user's own
+        values.pop(name, None)
     scenario, problems = apply_inputs(last_valid, values, strict=False)
     st.session_state[SCENARIO_KEY] = scenario
     with st.sidebar:

@@ -8,6 +8,7 @@ from calculators.scenario import ARTICLE_002
 from components.decision_view import matrix_table, radar_figure, rating_grid, result_sentence, total_tiles
 from components.formatting import mix
 from components.guard import require_entry
+from components.messages import basis_line
 from components.page_state import page_part
 from components.presentation import show_chart
 from components.scenario_inputs import current_scenario
@@ -18,6 +19,7 @@ require_entry("decision")
 options = [Option.MICRO, Option.ILT, Option.BLEND]
 
 st.title("Decision matrix")
+st.caption(basis_line(current_scenario()))
 
 
 @page_part

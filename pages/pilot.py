@@ -9,7 +9,6 @@ from calculators.pilot import (
     cluster_plan,
     compare,
     decay_fit,
-    design_effect,
     effective_learners,
     noninferiority_sample_size,
     sample_size,
@@ -17,11 +16,14 @@ from calculators.pilot import (
 )
 from calculators.scenario import ARTICLE_000, ARTICLE_002, INPUTS, Format
 from calculators.settings import PILOT_COUNTS, SETTING_NAMES
+from components.answer import the_answer
 from components.formatting import learners, percent
 from components.guard import require_entry
 from components.information_view import pilot_value_section
 from components.kpi import Tile, format_label, kpi_row
+from components.messages import basis_line
 from components.page_state import seed
+from components.pilot_plan import current_pilot
 from components.pilot_view import (
     apply_fit,
     breakeven_verdict,
@@ -62,8 +64,11 @@ st.title("Pilot planner")
 for name in SETTING_NAMES:
     if name.startswith("pilot_"):
         seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
+answer = the_answer(scenario)  # the verdict every screen states, with this page's pilot
+st.caption(basis_line(scenario, answer.simulation.words))
+st.markdown(f"#### {answer.headline}")
 st.markdown(
-    f"#### Run two pilots side by side and measure at 30 and 90 days, as {ARTICLE_002.short} advises. "
+    f"Run two pilots side by side and measure at 30 and 90 days, as {ARTICLE_002.short} advises. "
     "Size them, read the results, and feed the decay back into the model."
 )
 st.caption(
@@ -341,10 +346,8 @@ else:
 
 # --- 5. Value of the pilot --------------------------------------------------------------------
 st.subheader("5 · Is the pilot worth it before choosing?")
-if per_arm_enrolled <= 0:
+pilot_plan = current_pilot(scenario)  # the verdict's pilot: the same size, effect, rate and design effect
+if pilot_plan is None:
     st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
 else:
-    pilot_value_section(
-        scenario, field, effect.direction, baseline, int(per_arm_enrolled), current_ranges(), effect.outcome,
-        design_effect(team_size, icc),  # 1 unless teams are randomised (one learner per team, ICC 0)
-    )  # fmt: skip
+    pilot_value_section(scenario, pilot_plan, current_ranges(), effect.outcome)

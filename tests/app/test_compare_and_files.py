@@ -35,11 +35,11 @@ def test_compare_with_defaults_is_one_click_from_the_summary():
     assert at.multiselect(key="compare_choice").value == ["on-screen", "defaults"]
     table = at.table[-1].value.reset_index()  # the KPI table: a plain table, its first column the index
     assert list(table.columns[:3]) == ["Figure", "Your scenario", "Default scenario"]
-    # The explanation states the model's own attribution: the learners carry the difference.
+    # The explanation states the model's own attribution: the learners carry the whole difference.
     expected = attribute(Scenario(learners=2500), Scenario())
-    text = " ".join(m.value for m in at.markdown)
-    assert "learners (2,500 → 1,000)" in text.replace("\\", "")
-    assert f"{abs(expected.total):.1f} points" in text
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "All of the difference comes from learners (2,500 → 1,000)" in text
+    assert f"{abs(expected.total):,.1f} points" in text
     assert len(at.get("plotly_chart")) >= 2
 
 

@@ -32,7 +32,9 @@ def test_conservative_switch_puts_the_screen_on_the_defensible_basis(app):
     assert metric(at, "ROI as claimed") == "28.8 %" and metric(at, "ROI, defensible") == "−35.3 %"
     assert at.caption[0].value.startswith("Basis: fully loaded costs")
     assert at.markdown[0].value.startswith("#### No option pays back on defensible figures")
-    assert at.sidebar.toggle(key="sb_fully_loaded").value is False  # the switch forces, not rewrites
+    fully_loaded = at.sidebar.toggle(key="sb_fully_loaded")
+    assert fully_loaded.value is True and fully_loaded.disabled  # shows what Conservative implies
+    assert "fully_loaded" not in at.query_params  # the switch forces, not rewrites
 
 
 def test_overlapping_streams_warn(app):
@@ -44,11 +46,11 @@ def test_overlapping_streams_warn(app):
 
 def test_retention_page_follows_the_curve_family(app):
     at = app(page="pages/retention.py")
-    assert metric(at, "Microlearning mean retention") == "9.5 %"
+    assert metric(at, "Microlearning skill kept on average") == "73.2 %"  # the model's mean over 36 months
     open_groups(at, "Retention").sidebar.selectbox(key="sb_retention_curve").set_value("power law").run()
     assert not at.exception
-    assert metric(at, "Microlearning mean retention") != "9.5 %"
-    assert "Power law curves calibrated at day 30" in str(at.get("plotly_chart")[0].proto.spec)
+    assert metric(at, "Microlearning skill kept on average") == "55.3 %"
+    assert "(power law" in str(at.get("plotly_chart")[0].proto.spec)  # the subtitle names the curve
 
 
 def test_blend_slider_moves_the_blend(app):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+from calculators.model import Option
+
 import numpy as np
 from hypothesis import given, settings
 
@@ -49,9 +51,10 @@ def test_total_cost_chart_marks_the_crossover_and_todays_learners():
 
 
 def test_chart_range_shows_learners_crossover_and_breakevens():
-    summary = cost_summary(Scenario(learners=50))
+    summary = cost_summary(Scenario(learners=50, skeptic=True, conservative=True))
+    assert summary.breakeven[Option.MICRO] == 569
     top = chart_range(summary)
-    assert top >= 477 and top >= 50 * 2 and top >= 1.6 * 760
+    assert top >= 477 and top >= 50 * 2 and top >= 1.6 * 569
 
 
 def test_cost_per_learner_chart_uses_log_axes_labelled_as_such():
@@ -63,16 +66,20 @@ def test_cost_per_learner_chart_uses_log_axes_labelled_as_such():
 
 def test_breakeven_chart_marks_the_model_breakeven_computed_by_hand():
     """Defaults: benefit per microlearning learner per year = $1,000 turnover saving × 85 % completed
-    × 50 % attributed × 35 % applied × mean retention S(1 − e^(−1095/S))/1095 with S = 30/ln(4/3);
-    three years of it pay for $30,000 + $3 per learner from N = 30,000 / (3·a − 3) (by hand)."""
-    stability = 30 / math.log(1 / 0.75)
-    mean = stability * (1 - math.exp(-1095 / stability)) / 1095
+    × 50 % attributed × 35 % applied × the mean share of the skill kept over 3 years. The skill curve
+    is ρ(t) = 0.2 + 0.8·e^(−t/S), one half at microlearning's half-life H = 11 months × ln 0.35 /
+    ln 0.75, so e^(−H/S) = 0.3/0.8 and S = H / ln(8/3); its mean over 1,095 days is
+    0.2 + 0.8·S(1 − e^(−1095/S))/1095 (months are equal, so the mean of the monthly means is the
+    mean). Three years of it pay for $30,000 + $3 per learner from N = 30,000 / (3·a − 3) (by hand)."""
+    half_life = 11 * 365 / 12 * math.log(0.35) / math.log(0.75)
+    stability = half_life / math.log(0.8 / 0.3)
+    mean = 0.2 + 0.8 * stability * (1 - math.exp(-1095 / stability)) / 1095
     a = 1_000 * 0.85 * 0.50 * 0.35 * mean
     expected = math.ceil(30_000 / (3 * a - 3))
     fig = breakeven_figure(cost_summary(Scenario()))
     marks = {t.name: t.x[0] for t in fig.data if t.name and t.name.endswith("break-even")}
-    assert marks == {"Microlearning break-even": expected}  # instructor-led never pays back here
-    assert expected == 760
+    assert marks["Microlearning break-even"] == expected
+    assert expected == 93
 
 
 def test_headline_when_instructor_led_is_cheaper_everywhere():

@@ -32,7 +32,13 @@ from components.compare_view import cost_figure, cumulative_figure
 from components.decision_view import radar_figure
 from components.formatting import hours, input_value
 from components.information_view import information_figure
-from components.model_charts import blend_figure, cumulative_net_figure, retention_figure, waterfall_figure
+from components.model_charts import (
+    blend_figure,
+    cumulative_net_figure,
+    retention_figure,
+    retention_view,
+    waterfall_figure,
+)
 from components.pilot_view import results_figure, sample_size_figure
 from components.presentation_style import STYLESHEET
 from components.risk_charts import frontier_figure, goal_curve_figure, histogram_figure, tornado_figure
@@ -80,7 +86,7 @@ def figures() -> dict[str, go.Figure]:
         "breakeven": breakeven_figure(summary),
         "cumulative_net": cumulative_net_figure(returns, USD),
         "waterfall": waterfall_figure(waterfall(S, Format.MICRO), USD, "Microlearning"),
-        "retention": retention_figure(S),
+        "retention": retention_figure(retention_view(S)),
         "blend": blend_figure(curves, 0.1, best, USD, "net present value"),
         "tornado": tornado_figure(base, bars, "ROI", Option.MICRO, USD),
         "histogram": histogram_figure(mc.summary(), Option.MICRO, USD),
@@ -114,7 +120,7 @@ def test_long_titles_really_wrap_and_read_the_same_unwrapped():
     fig = figures()["cumulative_net"]
     assert "<br>" in fig.layout.title.text
     assert unwrap(fig.layout.title.text) == (
-        "Microlearning pays back in month 31 (discounted); instructor-led and blended do not within 3 years"
+        "Microlearning pays back in month 3 (discounted); blended in month 5; instructor-led in month 5"
     )
 
 

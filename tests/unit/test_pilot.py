@@ -179,14 +179,14 @@ def test_decay_fit_reads_the_curve_at_the_reference_day():
 
 def test_breakeven_check_warns_when_pilot_is_too_small():
     check = breakeven_check(Scenario(turnover_on=False), "micro_productivity_gain_pct", 0.35, 170)
-    assert check.breakeven_pct == pytest.approx(0.97, abs=0.01)
+    assert check.breakeven_pct == pytest.approx(0.126, abs=0.01)
     assert check.can_tell is False
     kind, sentence = breakeven_verdict(check, 170)
     assert kind == "warning" and "cannot tell break-even from loss" in sentence
 
 
-def test_breakeven_check_risk_never_profitable_with_defaults():
-    check = breakeven_check(Scenario(turnover_on=False), "micro_risk_reduction_pct", 0.20, 170)
+def test_breakeven_check_risk_never_profitable_at_small_scale():
+    check = breakeven_check(Scenario(turnover_on=False, learners=100), "micro_risk_reduction_pct", 0.20, 170)
     assert check.never_profitable and check.breakeven_pct is None and check.can_tell is None
     assert not check.stream_was_on
     assert EFFECTS["micro_risk_reduction_pct"].direction == -1

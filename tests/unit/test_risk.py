@@ -231,9 +231,10 @@ def test_tornado_bars_contain_the_base_value_and_are_sorted(scenario, option, me
 
 
 def test_tornado_leader_for_the_default_microlearning_roi():
-    # knowledge retained is grade C (48.75 % to 83.75 %) and weights every benefit
+    # the share of the gain due to training is grade D (25 % to 75 %) and scales every benefit; the
+    # skill kept on the job now decays with a 40-month half-life and a floor, so retention moves less
     _, bars = tornado(Scenario(), Option.MICRO, "ROI")
-    assert bars[0].field == "micro_retention_pct"
+    assert bars[0].field == "attribution_pct"
 
 
 def test_frontier_zero_contour_matches_goal_seek():

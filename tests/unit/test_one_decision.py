@@ -1,0 +1,128 @@
+"""One decision over time and across options (issue 23): generated scenarios, properties that
+could fail.
+
+- Conservative (Phillips) is the first 12 months of the same benefit stream × confidence, on
+  the same (fully loaded) costs: at every month its benefits so far are no more than the
+  claimed case's, its payback is never sooner and its NPV never higher.
+- The discounted payback is never sooner than the plain one, and the plain one exists exactly
+  when ROI ≥ 0.
+- Benefits follow the share of the skill kept month by month: without nudges each month's
+  benefit is no more than the month before's, and never below the floor's share.
+- The verdict chooses among every option and not training.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calculators.model import Option, evaluate, retention_profile
+from calculators.roi import all_returns
+from calculators.scenario import Format, Scenario
+from calculators.verdict import decide
+from tests.strategies import valid_scenarios
+
+EPS = 1e-6
+
+
+def _claimed_and_conservative(s: Scenario) -> tuple[Scenario, Scenario]:
+    """The two bases a screen shows: as claimed on the screen's (fully loaded) costs, and defensible."""
+    return s.with_changes(conservative=False, fully_loaded=True), s.with_changes(conservative=True)
+
+
+@settings(max_examples=120, deadline=None)
+@given(valid_scenarios())
+def test_conservative_never_pays_back_sooner_nor_is_worth_more(scenario):
+    claimed, conservative = (all_returns(s) for s in _claimed_and_conservative(scenario))
+    for option in Option:
+        c, d = claimed[option], conservative[option]
+        assert d.costs == pytest.approx(c.costs, rel=1e-12)  # the same costs
+        so_far_claimed, so_far_defensible = np.cumsum(c.flows.benefits), np.cumsum(d.flows.benefits)
+        assert np.all(so_far_defensible <= so_far_claimed * (1 + 1e-12) + EPS)  # at every month
+        assert d.npv <= c.npv + EPS * max(1.0, abs(c.npv))
+        for plain in (False, True):
+            later = d.payback_months if not plain else d.discounted_payback_month
+            sooner = c.payback_months if not plain else c.discounted_payback_month
+            if later is not None:
+                assert sooner is not None and later >= sooner - 1e-9
+
+
+def test_the_reported_case_conservative_pays_back_later_and_is_worth_less():
+    """2,500 learners (issue 23: payback moved from 14 to 9 months when Conservative went on)."""
+    claimed, conservative = (all_returns(s)[Option.MICRO] for s in _claimed_and_conservative(Scenario(learners=2500)))
+    assert conservative.npv < claimed.npv
+    assert conservative.discounted_payback_month > claimed.discounted_payback_month
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_scenarios())
+def test_discounted_payback_is_never_sooner_and_plain_payback_exists_iff_roi_is_not_negative(scenario):
+    for option, r in all_returns(scenario).items():
+        plain, discounted = r.payback_months, r.discounted_payback_month
+        if discounted is not None:
+            assert plain is not None and discounted >= plain - 1e-9
+        if r.costs > 0 and r.roi_pct is not None and abs(r.roi_pct) > 1e-9:
+            assert (plain is not None) == (r.roi_pct > 0), (option, r.roi_pct, plain)
+    # the array model reads the same months as the single scenario
+    outcome = evaluate(scenario)
+    for option, r in all_returns(scenario).items():
+        for model, single in (
+            (outcome[option].payback_months[0], r.payback_months),
+            (outcome[option].discounted_payback_months[0], r.discounted_payback_month),
+        ):
+            if single is None:
+                assert math.isinf(model)
+            else:
+                assert model == pytest.approx(single, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_scenarios(micro_nudge_days=0, ilt_nudge_days=0, decay_weighting=True))
+def test_without_nudges_each_months_share_kept_falls_and_stays_above_the_floor(scenario):
+    months = 12 * scenario.horizon_years
+    for fmt in Format:
+        kept = np.asarray(retention_profile(scenario, fmt, months))
+        assert np.all(np.diff(kept) <= 1e-12)
+        assert np.all(kept >= scenario.retention_floor_pct / 100 - 1e-12) and np.all(kept <= 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_scenarios(decay_weighting=True))
+def test_half_of_the_gain_is_lost_at_the_half_life(scenario):
+    """The curve the model reads is one half at each format's half-life (before any nudge)."""
+    from calculators.model import half_life_days
+    from calculators.retention import CurveFamily, cumulative_area, skill_parameter
+
+    s = scenario.with_changes(micro_nudge_days=0, ilt_nudge_days=0)
+    floor = s.retention_floor_pct / 100
+    for fmt in Format:
+        h = float(half_life_days(s, fmt))
+        family = CurveFamily(s.retention_curve)
+        p = skill_parameter(family, h, floor)
+        # ρ(h) from the area's slope at h
+        area = cumulative_area(family, p, np.array([h - 1e-3, h + 1e-3]), floor=floor)
+        assert float(np.diff(area)[0] / 2e-3) == pytest.approx(0.5, abs=1e-4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    npv=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=3, max_size=3),
+    costs=st.lists(st.floats(1.0, 1e6, allow_nan=False), min_size=3, max_size=3),
+    band=st.floats(0, 50),
+)
+def test_not_training_is_always_an_option(npv, costs, band):
+    expected = dict(zip(Option, npv, strict=True))
+    decision = decide(expected, dict(zip(Option, costs, strict=True)), band)
+    top = max(npv)
+    if top < 0:  # not training beats every option
+        assert decision.best is None
+        assert decision.advice in {"don't train", "too close"}
+    if decision.advice == "don't train":
+        assert top < 0
+    if decision.advice == "go":
+        assert decision.best is not None and expected[decision.best] == top > 0
+    assert decision.difference >= 0
