@@ -32,8 +32,8 @@ from calculators.model import (
     finite_or_none,
     gross_streams,
     mean_retained,
-    retention_profile,
     overlapping_streams,
+    retention_profile,
     track_costs,
 )
 from calculators.returns import (

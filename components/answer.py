@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-
 from typing import Any
 
 from calculators.model import Option
@@ -97,7 +96,9 @@ def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], d
     >>> claimed[Option.MICRO].npv > defensible[Option.MICRO].npv
     True
     """
-    claimed = scenario.with_changes(conservative=False, fully_loaded=scenario.fully_loaded or scenario.conservative)
+    claimed = scenario.with_changes(
+        conservative=False, fully_loaded=scenario.fully_loaded or scenario.conservative
+    )
     return all_returns(claimed), all_returns(scenario.with_changes(conservative=True))
 
 
@@ -153,5 +154,10 @@ def the_answer(scenario: Scenario) -> Answer:
     from components.simulation_cache import run_summary
 
     return answer_of(
-        scenario, current_ranges(), run_summary, current_simulation(), current_pilot(scenario), cached_pilot_values
+        scenario,
+        current_ranges(),
+        run_summary,
+        current_simulation(),
+        current_pilot(scenario),
+        cached_pilot_values,
     )

@@ -73,7 +73,9 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
             )  # fmt: skip
 
 
-def _brief(scenario: Scenario, link: str, ranges: dict[str, tuple[float, float]], answer: Answer | None) -> bytes:
+def _brief(
+    scenario: Scenario, link: str, ranges: dict[str, tuple[float, float]], answer: Answer | None
+) -> bytes:
     from components.export_pdf import brief_pdf  # fpdf2 and its fonts load when a brief is asked for
 
     return brief_pdf(scenario, link=link, ranges=ranges, answer=answer)

@@ -131,7 +131,7 @@ def decision_headline(decision: Decision, scenario: Scenario) -> str:
     >>> d = decide({o.MICRO: 250_000.0, o.ILT: 140_000.0}, {o.MICRO: 33_000.0, o.ILT: 55_000.0}, 5.0,
     ...            {o.MICRO: 0.03, o.ILT: 0.2})
     >>> decision_headline(d, Scenario())
-    'Choose microlearning: expected net present value $250,000 over 3 years, with a 3.0 % chance of losing money.'
+    'Choose microlearning: expected net present value $250,000 over 3 years; 3.0 % chance of losing money.'
     >>> d = decide({o.MICRO: -12_000.0, o.ILT: -40_000.0}, {o.MICRO: 33_000.0, o.ILT: 55_000.0}, 5.0,
     ...            {o.MICRO: 0.7, o.ILT: 0.9})
     >>> decision_headline(d, Scenario())
@@ -164,7 +164,7 @@ def decision_headline(decision: Decision, scenario: Scenario) -> str:
     text = f"Choose {lead.in_sentence}: expected net present value {value} over {years}"
     if decision.chance_of_loss is None:
         return text + "."
-    return text + (f", with a {risk}." if decision.chance_of_loss > 0 else f"; {risk}.")
+    return text + f"; {risk}."
 
 
 def decision_details(decision: Decision, screen: Mapping[Option, Returns], defensible: Mapping[Option, Returns],

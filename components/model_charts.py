@@ -1,27 +1,32 @@
-"""Figure builders for returns, retention and the blended mix (pure: results in, figures out).
+"""Figure builders for returns, retention and the blended mix (pure: results in, figures out;
+`retention_view` reads the model's retention figures once, for the Retention page's chart and text).
 
 >>> from calculators.scenario import Scenario
 >>> from calculators.roi import all_returns
 >>> fig = cumulative_net_figure(all_returns(Scenario()), "USD")
 >>> fig.layout.title.text.split("<br>")  # wrapped to read on a phone (components/theme.py)
-['Microlearning pays back in month 31', '(discounted); instructor-led and blended', 'do not within 3 years']
+['Microlearning pays back in month 3', '(discounted); blended in month 5;', 'instructor-led in month 5']
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
-from calculators.retention import CurveFamily, calibrate, retention_curve, two_point_stability
-from calculators.roi import DAYS_PER_YEAR, Option, Returns, WaterfallStep
-from calculators.scenario import Format, Scenario
+from calculators.model import Inputs, benefit_years, effective, half_life_days
+from calculators.retention import MONTH_DAYS, two_point_stability
+from calculators.roi import Option, Returns, WaterfallStep, kept_by_month
+from calculators.scenario import INPUTS, Format, Scenario
 from components.chart_spec import Chart, scatter, waterfall
 from components.formatting import currency_symbol, money, percent, plural
 from components.theme import (
     BENEFITS_COLOUR,
+    FORMAT_COLOURS,
     INK,
+    MARK_SIZE,
     MUTED,
     OPTION_COLOURS,
     frame,
@@ -56,7 +61,8 @@ def payback_headline(returns: dict[Option, Returns]) -> str:
 
 
 def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.Figure:
-    """Cumulative discounted net benefit by month for each option, payback months marked."""
+    """Discounted benefits so far minus the programme's whole cost, by month, for each option;
+    the payback month (where a line crosses 0) marked."""
     fig = Chart()
     fig.add_hline(y=0, line={"color": MUTED, "width": 1})
     for option, r in returns.items():
@@ -75,8 +81,9 @@ def cumulative_net_figure(returns: dict[Option, Returns], currency: str) -> go.F
                 f"{option.label} pays back in month {math.ceil(month)}",
             )  # fmt: skip
     frame(
-        fig, payback_headline(returns), x_title="Months from launch", y_title=f"Cumulative net benefit ({currency})",
-        subtitle="Discounted benefits minus costs, month by month", legend=True,
+        fig, payback_headline(returns), x_title="Months from launch", y_title=f"Benefits so far less all costs ({currency})",
+        subtitle="Discounted benefits so far minus the programme's whole cost: payback where each line crosses 0",
+        legend=True,
     )  # fmt: skip
     money_ticks(fig, currency_symbol(currency))
     return fig.figure()
@@ -120,55 +127,158 @@ def waterfall_figure(steps: list[WaterfallStep], currency: str, fmt_label: str) 
     return fig.figure()
 
 
-def retention_curves(scenario: Scenario, days: np.ndarray) -> dict[Option, np.ndarray]:
-    """Retention by day for each option; the blend is the learner-weighted mix of its tracks."""
-    family = CurveFamily(scenario.retention_curve)
-    curves: dict[Option, np.ndarray] = {}
-    for fmt, option in ((Format.MICRO, Option.MICRO), (Format.ILT, Option.ILT)):
-        retained = (scenario.micro_retention_pct if fmt is Format.MICRO else scenario.ilt_retention_pct) / 100
-        every = scenario.micro_nudge_days if fmt is Format.MICRO else scenario.ilt_nudge_days
-        parameter = calibrate(family, retained, scenario.retention_reference_day)
-        curves[option] = retention_curve(family, parameter, days, every or None, scenario.spacing_gain)
-    m = scenario.blend_ilt_share_pct / 100
-    curves[Option.BLEND] = (1 - m) * curves[Option.MICRO] + m * curves[Option.ILT]
-    return curves
+# --- Retention: the share of the trained skill kept, month by month, as the model weights it -----
 
 
-def retention_figure(scenario: Scenario, horizon_days: int | None = None) -> go.Figure:
-    """Knowledge retained over time per option, nudges as a sawtooth, the reference day marked."""
-    horizon = horizon_days or int(min(scenario.horizon_years * DAYS_PER_YEAR, DAYS_PER_YEAR))
-    days = np.linspace(0, horizon, 1_500)
-    every = [d for d in (scenario.micro_nudge_days, scenario.ilt_nudge_days) if d]
-    if every:  # sample just before and at each nudge so the sawtooth stays sharp
-        marks = np.concatenate([np.arange(d, horizon, d) for d in every])
-        days = np.unique(np.concatenate([days, marks, np.maximum(marks - 1e-6, 0)]))
-    curves = retention_curves(scenario, days)
+def half_life_text(months: float) -> str:
+    """A half-life in months as people say it: one decimal below 10 months, whole from there.
+
+    >>> half_life_text(6.5), half_life_text(11.0), half_life_text(40.14), half_life_text(1.0)
+    ('6.5 months', '11 months', '40 months', '1 month')
+    >>> half_life_text(4_383.2), half_life_text(9.96)
+    ('4,383 months', '10 months')
+    """
+    number = f"{months:.1f}".removesuffix(".0") if months < 9.95 else f"{round(months):,}"
+    return f"{number} month{'' if number == '1' else 's'}"
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    """What the Retention page shows, read off the model once (`retention_view`).
+
+    `scenario`: as the model reads it (switches applied), with benefits weighted by retention;
+    `weighted`: whether the user's own scenario weights them (if not, the curves show what the
+    weighting would take off). `kept`: each option's share of the trained gain kept in months
+    1..12·H (`calculators.roi.kept_by_month`); `half_life_months`: each format's half-life
+    (`calculators.model.half_life_days`); `benefit_months`: the months benefits are counted.
+    """
+
+    scenario: Scenario
+    weighted: bool
+    kept: dict[Option, np.ndarray]
+    half_life_months: dict[Format, float]
+    benefit_months: int
+
+    @property
+    def months(self) -> int:
+        return len(next(iter(self.kept.values())))
+
+    def mean_kept(self, option: Option) -> float:
+        """The share of the gain `option` keeps on average over the months benefits are counted."""
+        return float(np.mean(self.kept[option][: self.benefit_months]))
+
+
+def retention_view(scenario: Scenario) -> RetentionView:
+    """The model's retention figures for `scenario` (see `RetentionView`).
+
+    >>> view = retention_view(Scenario())
+    >>> round(view.half_life_months[Format.ILT], 1), round(view.half_life_months[Format.MICRO], 1)
+    (11.0, 40.1)
+    >>> round(view.mean_kept(Option.ILT), 3), round(view.mean_kept(Option.MICRO), 3), view.months
+    (0.439, 0.732, 36)
+    """
+    weighted = scenario.decay_weighting
+    shown = scenario if weighted else scenario.with_changes(decay_weighting=True)
+    s = effective(shown)
+    x = Inputs(s)
+    return RetentionView(
+        scenario=s,
+        weighted=weighted,
+        kept=kept_by_month(shown),
+        half_life_months={f: float(half_life_days(x, f)) / MONTH_DAYS for f in Format},
+        benefit_months=12 * benefit_years(s),
+    )
+
+
+def half_life_headline(half_lives: dict[Format, float]) -> str:
+    """Title of the retention chart: how long each format keeps half of its skill gain.
+
+    >>> half_life_headline({Format.MICRO: 40.14, Format.ILT: 11.0})
+    'Instructor-led keeps half of its skill gain for 11 months; microlearning for 40'
+    >>> half_life_headline({Format.MICRO: 11.0, Format.ILT: 11.0})
+    'Both formats keep half of their skill gain for 11 months'
+    """
+    ilt, micro = half_life_text(half_lives[Format.ILT]), half_life_text(half_lives[Format.MICRO])
+    if ilt == micro:
+        return f"Both formats keep half of their skill gain for {ilt}"
+    return f"Instructor-led keeps half of its skill gain for {ilt}; microlearning for {micro.split()[0]}"
+
+
+_FLOOR_LABEL_ABOVE_PCT = 8.0  # a floor lower than this is labelled above its line (below is the axis)
+
+
+def retention_figure(view: RetentionView) -> go.Figure:
+    """Each option's share of the trained gain kept, month by month over the horizon: the
+    values the model weights each month's benefit by (drawn as steps, one per month), the
+    floor as a labelled line, each format's half-life marked, and the knowledge-check recall
+    at the reference day as diamonds (a vendor's claim, not the skill curve).
+
+    >>> fig = retention_figure(retention_view(Scenario()))
+    >>> [t.name for t in fig.data][:3], len(fig.data[0].y), fig.data[0].x[:2].tolist()
+    (['Microlearning', 'Instructor-led', 'Blended'], 36, [1, 2])
+    """
+    s = view.scenario
+    horizon = view.months
+    months_axis = np.arange(1, horizon + 1)
     fig = Chart()
-    for option, values in curves.items():
+    for option, kept in view.kept.items():
         fig.add_trace(
             scatter(
-                x=days, y=100 * values, name=option.label, mode="lines",
-                line={"color": OPTION_COLOURS[option], "width": 3, "dash": "dot" if option is Option.BLEND else "solid"},
-                hovertemplate=f"Day %{{x:.0f}}: %{{y:.1f}} %<extra>{option.label}</extra>",
+                x=months_axis, y=100 * np.asarray(kept), name=option.label, mode="lines",
+                line={"color": OPTION_COLOURS[option], "width": 3, "shape": "hvh",
+                      "dash": "dot" if option is Option.BLEND else "solid"},
+                hovertemplate=f"Month %{{x}}: %{{y:.1f}} % kept<extra>{option.label}</extra>",
             )
         )  # fmt: skip
-    day_ref = scenario.retention_reference_day
-    fig.add_vline(x=day_ref, line={"color": MUTED, "dash": "dot", "width": 1.5})
-    mark_label(
-        fig, day_ref, f"Day {day_ref}: your assumption", colour=MUTED, right_half=day_ref > horizon / 2
-    )
-    at_90 = {o: float(retention_curves(scenario, np.array([90.0]))[o][0]) for o in (Option.MICRO, Option.ILT)}
-    title = (
-        f"At day 90, microlearning learners keep {percent(100 * at_90[Option.MICRO], 0)} "
-        f"and instructor-led learners {percent(100 * at_90[Option.ILT], 0)}"
+    floor = float(s.retention_floor_pct)
+    if floor > 0:
+        fig.add_hline(y=floor, line={"color": MUTED, "dash": "dash", "width": 1.5})
+        fig.add_annotation(
+            x=0, xref="paper", xanchor="left", y=floor, yref="y",
+            yanchor="bottom" if floor < _FLOOR_LABEL_ABOVE_PCT else "top", showarrow=False,
+            text=f"Kept for good: {percent(floor, 0)}", font={"color": MUTED, "size": MARK_SIZE},
+        )  # fmt: skip
+    row = 0
+    for fmt in (Format.ILT, Format.MICRO):
+        half_life = view.half_life_months[fmt]
+        if half_life > horizon:
+            continue
+        fig.add_vline(x=half_life, line={"color": FORMAT_COLOURS[fmt], "dash": "dot", "width": 2})
+        mark_label(
+            fig, half_life, f"{fmt.label}: half lost", row=row, colour=INK,
+            right_half=half_life > horizon / 2,
+        )  # fmt: skip
+        row += 1
+    day = s.retention_reference_day
+    recall = {fmt: float(s.format(fmt).retention_pct) for fmt in (Format.MICRO, Format.ILT)}
+    check = f"Vendor's knowledge check, day {day}: " + ", ".join(percent(r, 0) for r in recall.values())
+    for fmt, value in recall.items():  # filled in the format's colour; the legend's diamond is neutral
+        fig.add_trace(
+            scatter(
+                x=[day / MONTH_DAYS], y=[value], mode="markers", name=check, legendgroup="check",
+                showlegend=False,
+                marker={"symbol": "diamond", "size": 12, "color": FORMAT_COLOURS[fmt],
+                        "line": {"color": INK, "width": 1.5}},
+                hovertemplate=f"{fmt.label}: {percent(value, 0)} recalled at day {day}, "
+                "a vendor's knowledge-check claim<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.add_trace(
+        scatter(
+            x=[None], y=[None], mode="markers", name=check, legendgroup="check", hoverinfo="skip",
+            marker={"symbol": "diamond-open", "size": 12, "color": INK},
+        )
+    )  # fmt: skip
+    subtitle = (
+        f"Share of the trained gain kept each month ({s.retention_curve} curve"
+        f"{'' if floor > 0 else ', nothing kept for good'}): benefits count that share"
     )
     frame(
-        fig, title, x_title="Days since training", y_title="Knowledge retained (%)",
-        subtitle=f"{scenario.retention_curve.capitalize()} curves calibrated at day {day_ref}"
-        + (f"; first {horizon:,} days shown" if horizon < scenario.horizon_years * DAYS_PER_YEAR else ""),
-        legend=True,
+        fig, half_life_headline(view.half_life_months), x_title="Months after training",
+        y_title="Skill gain kept (%)", subtitle=subtitle, legend=True,
     )  # fmt: skip
     fig.update_yaxes(range=[0, 105], ticksuffix=" %")
+    fig.update_xaxes(range=[0, horizon + 0.5], tick0=0, dtick=6 if horizon <= 60 else 12)
     return fig.figure()
 
 
@@ -240,31 +350,34 @@ def blend_figure(
     return fig.figure()
 
 
-def two_point_message(t1: float, r1_pct: float, t2: float, r2_pct: float, day_ref: int) -> str:
-    """What a two-point pilot measurement says: S = (t2 − t1) / ln(R1 / R2), and R at day_ref.
+def two_point_message(t1: float, r1_pct: float, t2: float, r2_pct: float, scenario: Scenario) -> str:
+    """What a two-point knowledge check says: S = (t2 − t1) / ln(R1 / R2), the recall it gives
+    at the reference day, and what that recall, entered as microlearning's "Knowledge
+    retained", would make of microlearning's skill half-life (the model's `half_life_days`).
 
-    The fitted curve R(t) = R1·e^(−(t − t1)/S) passes through both measurements; the model's
-    curves start at 100 % on day 0, so the message also gives the stability the model would
-    use if the fitted retention at the reference day were entered.
+    The fit is of the knowledge-check curve, R(t) = R1·e^(−(t − t1)/S) through both tests, not
+    of the skill on the job: the model takes how fast skills fade from research, and a
+    format's recall only sets how long its skills last compared with the other format's.
 
-    >>> print(two_point_message(30, 60, 90, 40, 30))
-    Your pilot: stability S = 148 days between the tests; retention at day 30 = 60.0 %. Entered as "Knowledge retained", the model's curve (100 % on day 0) gets S = 59 days: faster decay than your pilot shows.
-    >>> two_point_message(30, 40, 90, 60, 30)
+    >>> print(two_point_message(30, 60, 90, 40, Scenario()))
+    Your knowledge check fades with stability S = 148 days between the tests; recall at day 30 = 60.0 %. Entered as microlearning's “Knowledge retained”, microlearning would keep half of its skill gain for 23 months (now 40).
+    >>> two_point_message(30, 40, 90, 60, Scenario())
     'No decay to fit: the second measurement must be lower than the first, and later.'
     """
     stability = two_point_stability(t1, r1_pct / 100, t2, r2_pct / 100)
     if stability is None:
         return "No decay to fit: the second measurement must be lower than the first, and later."
+    s = effective(scenario)
+    day_ref = s.retention_reference_day
     at_ref = min(r1_pct / 100 * math.exp(-(day_ref - t1) / stability), 1.0)
-    model_s = calibrate(CurveFamily.EXPONENTIAL, at_ref, day_ref)
-    if model_s < stability * 0.95:
-        verdict = "faster decay than your pilot shows"
-    elif model_s > stability * 1.05:
-        verdict = "slower decay than your pilot shows"
-    else:
-        verdict = "close to your pilot"
+    spec = INPUTS["micro_retention_pct"]
+    entered = min(max(100 * at_ref, float(spec.minimum or 0)), float(spec.maximum or 100))
+    now, then = (
+        float(half_life_days(Inputs(v), Format.MICRO)) / MONTH_DAYS
+        for v in (s, s.with_changes(micro_retention_pct=entered))
+    )
     return (
-        f"Your pilot: stability S = {stability:,.0f} days between the tests; retention at day {day_ref} = "
-        f'{percent(100 * at_ref)}. Entered as "Knowledge retained", the model\'s curve (100 % on day 0) '
-        f"gets S = {model_s:,.0f} days: {verdict}."
+        f"Your knowledge check fades with stability S = {stability:,.0f} days between the tests; recall at day "
+        f"{day_ref} = {percent(100 * at_ref)}. Entered as microlearning's “Knowledge retained”, microlearning "
+        f"would keep half of its skill gain for {half_life_text(then)} (now {half_life_text(now).split()[0]})."
     )

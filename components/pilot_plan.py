@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from calculators.information_value import PILOT_SIZES, PilotValue, VALUE_DRAWS, pilot_values
+from calculators.information_value import PILOT_SIZES, VALUE_DRAWS, PilotValue, pilot_values
 from calculators.pilot import EFFECTS, cluster_plan, design_effect, noninferiority_sample_size, sample_size
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
@@ -32,7 +32,11 @@ def planned_learners(settings: object) -> int | None:
     try:
         if s.pilot_design == "no worse":  # type: ignore[attr-defined]
             n = noninferiority_sample_size(
-                baseline, target, s.pilot_margin_pct / 100, float(s.pilot_alpha_noninferiority), float(s.pilot_power)  # type: ignore[attr-defined]
+                baseline,
+                target,
+                s.pilot_margin_pct / 100,
+                float(s.pilot_alpha_noninferiority),
+                float(s.pilot_power),  # type: ignore[attr-defined]
             )
         else:
             n = sample_size(baseline, target, float(s.pilot_alpha), float(s.pilot_power))  # type: ignore[attr-defined]
@@ -75,7 +79,9 @@ def _cached(
     distribution: str, ranges: tuple, de: float,
 ) -> list[PilotValue]:  # fmt: skip
     scenario = Scenario.model_validate_json(scenario_json)
-    return pilot_values(scenario, field, direction, baseline, sizes, draws, seed, distribution, dict(ranges), de)  # type: ignore[arg-type]
+    return pilot_values(
+        scenario, field, direction, baseline, sizes, draws, seed, distribution, dict(ranges), de
+    )  # type: ignore[arg-type]
 
 
 def cached_pilot_values(

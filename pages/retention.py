@@ -1,66 +1,98 @@
-"""Retention: how much each format's learners still know, and what nudges buy."""
+"""Retention: how much of each trained skill is kept month by month, the evidence for it, and
+how much the retention assumption moves the answer."""
 
 import streamlit as st
 
-from calculators.model import Option, effective
-from calculators.roi import mean_retention_of
+from calculators.model import Option
 from calculators.scenario import Format
 from components.formatting import percent
 from components.guard import require_entry
 from components.kpi import Tile, kpi_row
 from components.messages import basis_line
-from components.model_charts import retention_figure, two_point_message
+from components.model_charts import half_life_text, retention_figure, retention_view, two_point_message
 from components.presentation import show_chart
+from components.retention_view import (
+    benefit_period,
+    evidence_markdown,
+    recommended,
+    retention_caption,
+    retention_data,
+    retention_headline,
+    what_if_table,
+)
 from components.returns_view import option_label
 from components.scenario_inputs import current_scenario
+from components.sections import section
 
 require_entry("retention")
 
-scenario = effective(current_scenario())  # the skeptic switch can replace retention defaults
+scenario = current_scenario()
+view = retention_view(scenario)  # the switches applied once, by the model
+half = view.half_life_months
+over = benefit_period(view)
+
 st.title("Retention")
-st.caption(basis_line(current_scenario()))
-st.markdown(
-    "#### Benefits are weighted by the share of knowledge learners keep on average over the benefit period."
-)
-mean = {f: mean_retention_of(scenario, f) for f in Format}
-share = scenario.blend_ilt_share_pct / 100
-blend = (1 - share) * mean[Format.MICRO] + share * mean[Format.ILT]
+st.caption(basis_line(scenario))
+st.markdown(f"**{retention_headline(view)}**")
 kpi_row(
     [
-        Tile(option_label(Option.MICRO, "mean retention"), percent(100 * mean[Format.MICRO]),
-             f"{percent(scenario.micro_retention_pct, 0)} at day {scenario.retention_reference_day}"),
-        Tile(option_label(Option.ILT, "mean retention"), percent(100 * mean[Format.ILT]),
-             f"{percent(scenario.ilt_retention_pct, 0)} at day {scenario.retention_reference_day}"),
-        Tile(option_label(Option.BLEND, "mean retention"), percent(100 * blend),
-             f"{percent(scenario.blend_ilt_share_pct, 0)} of learners instructor-led"),
+        Tile(option_label(Option.MICRO, "skill kept on average"), percent(100 * view.mean_kept(Option.MICRO)),
+             f"{over.capitalize()}; half lost after {half_life_text(half[Format.MICRO])}"),
+        Tile(option_label(Option.ILT, "skill kept on average"), percent(100 * view.mean_kept(Option.ILT)),
+             f"{over.capitalize()}; half lost after {half_life_text(half[Format.ILT])}"),
+        Tile(option_label(Option.BLEND, "skill kept on average"), percent(100 * view.mean_kept(Option.BLEND)),
+             f"{over.capitalize()}; {percent(view.scenario.blend_ilt_share_pct, 0)} of learners instructor-led"),
     ]
 )  # fmt: skip
-show_chart(retention_figure(scenario), key="retention_chart")
-st.caption(
-    "Each curve passes through your retention assumption at the reference day. A nudge brings retention back "
-    "to 100 % and makes the next decline slower. Change the curve, nudges and gain under Retention in the "
-    "sidebar. Without nudges a longer horizon adds little benefit: the mean is taken over the whole benefit "
-    "period, and knowledge that has been forgotten earns nothing."
+show_chart(retention_figure(view), key="retention_chart")
+st.caption(retention_caption(view))
+with section("Data: the share kept, month by month", "retention_data") as shown:
+    if shown:  # built only when opened
+        table = retention_data(view)
+        shares = {c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns if c != "Month"}
+        st.dataframe(table, hide_index=True, width="stretch", column_config=shares)
+        st.download_button(
+            "Download CSV", table.to_csv(index=False), file_name="skill-kept-by-month.csv", key="ret_csv"
+        )
+
+st.header("What the evidence says", anchor=False)
+st.markdown(evidence_markdown(view, scenario))
+
+st.header("How much retention matters", anchor=False)
+option = recommended(scenario)
+st.markdown(
+    f"Figures for {option.in_sentence}, the option recommended with your assumptions. Each row changes one "
+    "of them and runs the model again."
 )
-with st.expander("The forgetting-curve formulas"):
+st.table(what_if_table(scenario), hide_index=True)
+st.caption(
+    "Net present value and discounted payback over the horizon, on this page's basis; “—”: does not pay back "
+    "within the horizon. Change the curve, the half-life, the floor and nudges under Retention in the sidebar."
+)
+
+with st.expander("How the curves are computed"):
     st.markdown(
-        "R(t) is the share of the content still known t days after training; S, the stability, sets how "
-        "slowly it fades. Each formula is calibrated so that R at the reference day equals the retention "
-        "assumption.\n\n"
-        "- **Exponential**, R = e^(−t/S): knowledge fades by the same fraction every day.\n"
-        "- **Power law**, R = (1 + t)^(−a), a the decay rate: fast loss in the first days, then a long, slow "
-        "tail.\n"
-        "- **FSRS-style**, R = (1 + 19t/81S)^(−½): the curve of the FSRS spaced-repetition scheduler, a power "
-        "law of fixed shape.\n"
-        "- **Nudge**: retention returns to 100 % and the decay slows by the stability gain per nudge (S is "
-        "multiplied by it, a divided), so each decline is slower than the last."
+        "ρ(t), the share of the trained gain kept t days after training, is floor + (1 − floor) × R(t). "
+        "R(t) fades along the chosen curve and is set so that ρ is one half at the half-life: half of the gain "
+        "is lost then, whatever the floor.\n\n"
+        "- **Exponential**, R = e^(−t/S): the skill fades by the same fraction every day.\n"
+        "- **Power law**, R = (1 + t)^(−a): fast loss in the first days, then a long, slow tail.\n"
+        "- **FSRS-style**, R = (1 + 19t/81S)^(−½): the curve of the FSRS spaced-repetition scheduler.\n"
+        "- **Half-lives**: instructor-led's is the skill half-life; microlearning's is that × ln(instructor-led "
+        "recall) ÷ ln(microlearning recall), both recall figures at the reference day.\n"
+        "- **Nudge**: the curve returns to 100 % and the next decline is slower by the stability gain per nudge.\n"
+        "- **Benefits**: a month's benefit is the yearly benefit ÷ 12 × the mean of ρ over that month. The blend "
+        "weights each track's curve by its learners' benefit."
     )
 
-with st.expander("Fit the decay from your own pilot (two measurements)"):
-    st.markdown("Enter the share of a test answered correctly at two points after training.")
+with st.expander("Fit the knowledge-check curve to your own pilot (two tests)"):
+    st.markdown(
+        "Enter the share of a knowledge check answered correctly at two points after training. This fits how "
+        "recall of the content fades, not the skill on the job."
+    )
     c1, c2, c3, c4 = st.columns(4)
     t1 = c1.number_input("First test, day", 1, 3650, 30, key="ret_t1")
-    r1 = c2.number_input("Retained then (%)", 0.1, 100.0, 60.0, step=1.0, key="ret_r1")
+    r1 = c2.number_input("First test, correct (%)", 0.1, 100.0, 60.0, step=1.0, key="ret_r1")
     t2 = c3.number_input("Second test, day", 2, 3650, 90, key="ret_t2")
-    r2 = c4.number_input("Retained then (%)", 0.1, 100.0, 40.0, step=1.0, key="ret_r2")
-    st.markdown(two_point_message(t1, r1, t2, r2, scenario.retention_reference_day))
+    r2 = c4.number_input("Second test, correct (%)", 0.1, 100.0, 40.0, step=1.0, key="ret_r2")
+    st.markdown(two_point_message(t1, r1, t2, r2, scenario))

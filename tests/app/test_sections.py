@@ -11,6 +11,7 @@ from tests.app.conftest import SECTIONS
 CASES = [  # page, section, the download button's key (one per table)
     ("pages/costs.py", "costs_table", "costs_csv"),
     ("pages/roi.py", "roi_table", "roi_csv"),
+    ("pages/retention.py", "retention_data", "ret_csv"),
     ("pages/decision.py", "dm_table", "dm_csv"),
 ]
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import math
 
-from calculators.model import Option
-
 import numpy as np
 from hypothesis import given, settings
 
+from calculators.model import Option
 from calculators.scenario import Format, Scenario
 from calculators.summary import cost_summary
 from components.charts import (

@@ -53,7 +53,9 @@ def test_conservative_never_pays_back_sooner_nor_is_worth_more(scenario):
 
 def test_the_reported_case_conservative_pays_back_later_and_is_worth_less():
     """2,500 learners (issue 23: payback moved from 14 to 9 months when Conservative went on)."""
-    claimed, conservative = (all_returns(s)[Option.MICRO] for s in _claimed_and_conservative(Scenario(learners=2500)))
+    claimed, conservative = (
+        all_returns(s)[Option.MICRO] for s in _claimed_and_conservative(Scenario(learners=2500))
+    )
     assert conservative.npv < claimed.npv
     assert conservative.discounted_payback_month > claimed.discounted_payback_month
 
