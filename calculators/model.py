@@ -480,8 +480,9 @@ class _Shared:
     learners: FloatArray
     full_scale: dict[Format, TrackCosts]
     per_learner: dict[Format, tuple[FloatArray, FloatArray]]
-    profile: dict[Format, FloatArray]  # (..., months)
+    profile: dict[Format, FloatArray]  # (months, points) or (months, 1)
     log_d: FloatArray  # ln of the monthly discount factor
+    discount: FloatArray | None  # each month's factor (months, points) or (months, 1), if small enough
 
 
 def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
@@ -493,12 +494,59 @@ def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
     for f in Format:
         gross = sum(gross_streams(x, f, full_scale[f].total / n).values(), np.zeros(x.shape))
         per[f] = (gross, gross * adjustment(x, f, retention=False).product)
-        kept = np.array(retention_profile(x, f, months), dtype=np.float64)
-        kept[..., paid:] = 0.0
+        kept = np.asarray(retention_profile(x, f, months), dtype=np.float64).reshape(-1, months)
+        kept = np.ascontiguousarray(kept.T)  # months down the rows: running totals run along them
+        kept[paid:] = 0.0
         profile[f] = kept
     log_d = -np.log1p(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100) / 12.0
-    shared = _Shared(n, full_scale, per, profile, log_d)
+    m = np.arange(1, months + 1, dtype=np.float64)[:, None]
+    flat_d = np.broadcast_to(log_d, x.shape).reshape(-1)
+    if flat_d.min() == flat_d.max():  # one rate for every point: one column of factors
+        discount: FloatArray | None = np.exp(m * flat_d[0])
+    elif flat_d.size * months <= STREAM_BLOCK:  # computed once for every option
+        discount = np.exp(m * flat_d[None, :])
+    else:
+        discount = None
+    shared = _Shared(n, full_scale, per, profile, log_d, discount)
     return {o: _option(x, o, shared) for o in options}
+
+
+def _repaid_at(so_far: FloatArray, owed: FloatArray) -> FloatArray:
+    """Per column, the month (interpolated within it) in which a non-decreasing running total
+    `so_far` (months 1..M down the rows) first reaches `owed`; 0 when nothing is owed, +inf
+    when it never does. A count, not a search: the months still short of what is owed.
+
+    >>> _repaid_at(np.array([[3.0, 1.0], [6.0, 1.0], [9.0, 1.0]]), np.array([4.5, 2.0])).tolist()
+    [1.5, inf]
+    """
+    months = so_far.shape[0]
+    short = np.count_nonzero(so_far < owed, axis=0)  # months 1..k are short: repaid in month k + 1
+    out = np.full(short.shape, np.inf)
+    out[owed <= 0] = 0.0
+    inside = (short < months) & (owed > 0)
+    if inside.any():
+        k = short[inside]
+        columns = np.flatnonzero(inside)
+        after = so_far[k, columns]
+        before = np.where(k > 0, so_far[np.maximum(k - 1, 0), columns], 0.0)
+        out[inside] = k + (owed[inside] - before) / (after - before)
+    return out
+
+
+def _running_total(a: FloatArray) -> FloatArray:
+    """Running totals down the rows (month by month), one vectorised add per month: the same
+    sums in the same order at any width (np.cumsum along the first axis is several times slower).
+
+    >>> _running_total(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).tolist()
+    [[1.0, 2.0], [4.0, 6.0], [9.0, 12.0]]
+    """
+    return _running_total_in_place(np.array(a, dtype=np.float64, copy=True))
+
+
+def _running_total_in_place(out: FloatArray) -> FloatArray:
+    for i in range(1, out.shape[0]):
+        np.add(out[i - 1], out[i], out=out[i])
+    return out
 
 
 def _streams(
@@ -508,41 +556,50 @@ def _streams(
     log_d: FloatArray,
     shape: tuple[int, ...],
     horizon: int,
+    discount: FloatArray | None = None,
 ) -> dict[str, FloatArray | None]:
     """Month-by-month figures of a benefit stream Σ coefficient × profile (each coefficient the
-    track's annual benefit / 12 before retention, each profile its share kept per month),
-    with costs `upfront` at month 0 and `yearly` at months 12, 24, … before the horizon's end:
-    total benefits, their present value, plain and discounted paybacks (the months in which
-    the benefits so far repay all the costs, see `Outcome`), computed in blocks of points so a
-    million draws never hold a million × months array."""
+    track's annual benefit / 12 before retention, each profile its share kept per month, months
+    down the rows), with costs `upfront` at month 0 and `yearly` at months 12, 24, … before the
+    horizon's end: total benefits, their present value, plain and discounted paybacks (the
+    months in which the benefits so far repay all the costs, see `Outcome`), computed in blocks
+    of points so a million draws never hold a million × months array. `discount`: each month's
+    discount factor (months down the rows, one column per point or one for all), when known."""
     months = 12 * horizon
     size = int(np.prod(shape))
     flat = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), shape).reshape(-1)  # noqa: E731
     coefs = [flat(c) for c, _ in parts]
-    profiles = [np.broadcast_to(p, (*shape, months)).reshape(size, months) for _, p in parts]
+    profiles = [p for _, p in parts]  # (months, size) or (months, 1)
     up, yr, ld = flat(upfront), flat(yearly), flat(log_d)
-    m = np.arange(1, months + 1, dtype=np.float64)
+    m = np.arange(1, months + 1, dtype=np.float64)[:, None]
     committed = up + yr * (horizon - 1)  # every cost of the programme
     out = {k: np.empty(size) for k in ("total", "pv", "payback", "discounted")}
     keep = size * months <= KEEP_MONTHLY
-    monthly = np.empty((size, months)) if keep else None
-    rows = max(1, STREAM_BLOCK // max(months, 1))
-    for start in range(0, size, rows):
-        b = slice(start, start + rows)
-        flows = sum((c[b, None] * p[b] for c, p in zip(coefs, profiles, strict=True)), np.zeros((1, months)))
-        flows = np.broadcast_to(flows, (len(up[b]), months))
-        d = np.exp(ld[b, None] * m[None, :])
-        owed = committed[b, None]
-        plain = np.concatenate([-owed, np.cumsum(flows, axis=1) - owed], axis=1)
-        disc = np.concatenate([-owed, np.cumsum(flows * d, axis=1) - owed], axis=1)
-        out["total"][b] = flows.sum(axis=1)
-        out["pv"][b] = (flows * d).sum(axis=1)
-        out["payback"][b] = first_crossing(plain)
-        out["discounted"][b] = first_crossing(disc)
+    monthly = np.empty((months, size)) if keep else None
+    columns = max(1, STREAM_BLOCK // max(months, 1))
+    for start in range(0, size, columns):
+        b = slice(start, start + columns)
+        width = len(up[b])
+        flows = np.empty((months, width))
+        for i, (c, p) in enumerate(zip(coefs, profiles, strict=True)):
+            term = p[:, b] if p.shape[1] > 1 else p
+            if i == 0:
+                np.multiply(c[None, b], term, out=flows)
+            else:
+                flows += c[None, b] * term
+        if discount is not None:
+            d = discount[:, b] if discount.shape[1] > 1 else discount
+        else:
+            d = np.exp(m * ld[None, b]) if ld[b].min() != ld[b].max() else np.exp(m * ld[start])
+        worth = flows * d
         if monthly is not None:
-            monthly[b] = flows
+            monthly[:, b] = flows
+        plain, discounted = _running_total_in_place(flows), _running_total_in_place(worth)  # in order
+        out["total"][b], out["pv"][b] = plain[-1], discounted[-1]  # the same sums at any width
+        out["payback"][b] = _repaid_at(plain, committed[b])
+        out["discounted"][b] = _repaid_at(discounted, committed[b])
     result: dict[str, FloatArray | None] = {k: v.reshape(shape) for k, v in out.items()}
-    result["monthly"] = monthly.reshape(*shape, months) if monthly is not None else None
+    result["monthly"] = np.moveaxis(monthly.reshape(months, *shape), 0, -1) if monthly is not None else None
     return result
 
 
@@ -571,7 +628,7 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
         upfront, yearly, costs = track.upfront, track.yearly, track.total
     paid_years = benefit_years(x)
     horizon = int(x.horizon_years)
-    stream = _streams(parts, upfront, yearly, shared.log_d, x.shape, horizon)
+    stream = _streams(parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount)
     later = _geometric(12.0 * np.asarray(shared.log_d, dtype=np.float64), horizon - 1)
     total = stream["total"]
     pv = stream["pv"] - upfront - yearly * later

@@ -4,62 +4,74 @@ behind the charts, and every input's source and evidence grade (xlsxwriter; pure
 Sheets, in order:
 
 - **Inputs**: every scenario input with its value, unit, group, evidence grade and the
-  name formulas use for it (`Learners`, `Micro_fixed_cost`, `ILT_class_size`, …). Change a
-  yellow cell and every other sheet follows. Switches are TRUE/FALSE; data validation
-  keeps each number inside the range the dashboard accepts.
+  name formulas use for it (`Learners`, `Micro_fixed_cost`, `Skill_half_life_months`, …).
+  Change a yellow cell and every other sheet follows. Switches are TRUE/FALSE; data
+  validation keeps each number inside the range the dashboard accepts.
 - **Model**: `calculators.model` rewritten as formulas, for each option (microlearning,
   instructor-led, the blend) on both bases the dashboard shows: *as claimed* (Conservative
-  off) and *defensible* (the Phillips rules: first-year benefits, fully loaded costs,
-  estimates × confidence), plus the scenario's own basis (chosen by the `Conservative`
-  cell). The returns come first and are named: `ROI_micro`, `NPV_ILT`, `Payback_blend`
-  (discounted, in months), `Payback_undiscounted_micro`, `Costs_…`, `Benefits_…`, `BCR_…`,
-  each also as `…_claimed` and `…_defensible`. The workings follow: the Skeptic switch's
-  replacements, each format's cost line (fixed + per learner + classes of k seats with
-  CEILING, nudges, seat time and refresh when fully loaded), mean retention over the benefit
-  years, the five benefit streams and the Phillips adjustments, then each option's tracks,
-  costs and benefits.
-- **Retention** is `calculators.retention.mean_retention` written out: the curve is
-  calibrated at the reference day, each nudge resets it and multiplies its parameter by the
-  gain g (up to a cap), and the mean is the area under the curve over the benefit days. All
-  whole intervals between nudges have the same length, so their areas are one array formula
-  per format over the *Segments* sheet's numbers (both bases at once); the partial interval at
-  the end is one more term. Intervals beyond the sheet's rows are counted in closed form,
-  which is exact once the parameter has reached its cap (or g = 1); if the inputs are changed
-  so that it has not, the cell says to export again rather than show a wrong number.
-- **Cash flows**: month 0 to 120, the monthly discount factor (1 + m)^−k with
-  m = (1 + r)^(1/12) − 1, each option's net cash flow (costs at month 0 and at the start of
-  each later year, benefits monthly from month 1) and its cumulative discounted net (one
-  array formula per column, from running sums of the discount factors computed once with
-  MMULT). NPV is the sum of the discounted flows; the discounted
-  payback month is the last month the cumulative is negative, plus the linear
-  interpolation to zero: k + (−C_k) / (C_{k+1} − C_k). Months after the horizon are blank.
+  off) and *defensible* (the Phillips rules: the first 12 months of benefits, fully loaded
+  costs, estimates × confidence), plus the scenario's own basis (chosen by the
+  `Conservative` cell). The returns come first and are named: `ROI_micro`, `NPV_ILT`,
+  `Payback_blend` (discounted, in months), `Payback_undiscounted_micro`, `Costs_…`,
+  `Benefits_…`, `BCR_…`, each also as `…_claimed` and `…_defensible`. The workings follow:
+  the Skeptic switch's replacements, each format's cost line (fixed + per learner + classes
+  of k seats with CEILING, nudges, seat time and refresh when fully loaded), each format's
+  half-life and calibrated forgetting curve, the five benefit streams and the Phillips
+  adjustments, each option's tracks, costs and benefit per month before forgetting, then the
+  sums over the Cash flows sheet: benefits, NPV and the rows behind both paybacks.
+- **Retention** is `calculators.retention.monthly_retention` written out, month by month:
+  the share of the trained gain kept, ρ(t) = floor + (1 − floor)·R(t), with R the scenario's
+  curve calibrated so that ρ is 1/2 at the format's half-life; each nudge resets R and
+  multiplies its parameter by the gain g (up to a limit). A month's share is the area under
+  ρ over the month / (365/12) days, from the cumulative area at each month's end: the whole
+  intervals between nudges before it (their areas are on the *Segments* sheet, added up by
+  SUMIF over the interval numbers below the one the month ends in) plus the part of the
+  interval it falls in (closed form). Intervals beyond the Segments sheet's rows count as the
+  first one beyond it, which is exact once the parameter has reached its limit (or g = 1);
+  if the inputs are changed so that it has not, the cells say to export again rather than
+  show a wrong number.
+- **Cash flows**: month 0 to 120, the monthly discount factor d^k = (1 + r)^(−k/12), the
+  later years' cost months, and for each option and basis: its benefits (month m: each
+  track's benefit per month before forgetting × its format's share kept in month m, for the
+  months benefits are counted), its net cash flow (costs at month 0 and at the start of each
+  later year), and where the benefits so far stand against every cost of the programme,
+  plain and discounted (running sums with SUMIF, less the costs over the horizon), each with
+  a "paid back" flag (1 from the first month it reaches 0 on, by COUNTIFS). NPV is the sum of
+  the discounted net cash flows. A payback is the first month the benefits so far (discounted
+  or not) repay all the costs, interpolated linearly within it: the months before it are the
+  flag's zeros, k = Σ(1 − flag), and payback = (k − 1) + (−S_(k−1)) / (S_k − S_(k−1)), 0
+  without costs, none when it never comes (as `model.first_crossing` on the model's streams;
+  a discounted benefit is never more than the plain one, so the discounted payback is never
+  the sooner). Months after the horizon are blank.
 - **Series**: total cost of each format against the dashboard chart's learner counts
-  (counts fixed at export; costs are live formulas on the Model's cost lines), and the
-  cumulative discounted net per month of each option (live formulas), both on the
+  (counts fixed at export; costs are live formulas on the Model's cost lines), and each
+  option's discounted benefits so far − all costs, by month (live formulas), both on the
   scenario's basis.
 - **Sources**: each input's default, source and evidence grade (with what the grade
   means), the published values the Skeptic switch uses, the source documents, and the
   scenario link.
-- **Segments**: the segment numbers 0, 1, … the retention formulas read (at least 366, more
-  when the scenario's nudges need them), and the per-format sums over whole intervals.
+- **Segments**: the interval numbers 0, 1, … between nudges (at least 366, more when the
+  scenario's nudges need them) and each format's area under its curve over a whole interval.
 
 Formulas use only functions Excel, LibreOffice and the `formulas` package all evaluate
-(IF, AND, OR, MIN, MAX, INT, MOD, ROUND, CEILING, EXP, LN, SQRT, ABS, SUM, MMULT,
-TRANSPOSE, INDEX); array formulas are entered as legacy {=…} arrays so older Excel
-evaluates them too. Every formula cell also stores its value, computed here alongside the
+(IF, AND, OR, MIN, MAX, INT, MOD, ROUND, CEILING, EXP, LN, SQRT, ABS, SUM, SUMIF,
+COUNTIFS, INDEX); array formulas are entered as legacy {=…} arrays so older Excel evaluates
+them too (SUMIF and COUNTIFS with a column of criteria give a column of answers, the
+classic array idiom; LibreOffice 7.4 recalculates the workbook to the same figures). Every formula cell also stores its value, computed here alongside the
 formula text by the same expression (`_X`), so viewers that do not recalculate (Excel's
 Protected View, LibreOffice's default for .xlsx files, file previews) show the right
-numbers. A figure that does not exist (ROI without costs, a payback after the benefits
-stop) is the text "none", never an error.
+numbers. A figure that does not exist (ROI without costs, a payback that never comes) is
+the text "none", never an error.
 
-With the defaults, microlearning costs $33,000 and returns 28.8 % as claimed:
+With the defaults, microlearning costs $33,000 and returns 890 % as claimed:
 
 >>> from calculators.scenario import Scenario
 >>> data = workbook_bytes(Scenario())
 >>> data[:2]  # an .xlsx file is a zip archive
 b'PK'
->>> round(_cached_results(Scenario())["ROI_micro"], 1)
-28.8
+>>> results = _cached_results(Scenario())
+>>> round(results["ROI_micro"], 1), round(results["Payback_undiscounted_micro"], 2), round(results["Payback_micro"], 2)
+(890.0, 2.74, 2.77)
 """
 
 from __future__ import annotations
@@ -79,7 +91,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from calculators.model import HOURS_PER_WEEK, Option
+from calculators.model import HOURS_PER_WEEK, MAX_HALF_LIFE_RATIO, Option
 from calculators.retention import FSRS_FACTOR, MAX_STABILITY_DAYS, MIN_POWER_EXPONENT
 from calculators.scenario import (
     CURRENCY_SYMBOLS,
@@ -102,12 +114,14 @@ __all__ = [
     "series_learners", "workbook_bytes",
 ]  # fmt: skip
 
-SHEETS = ("Inputs", "Model", "Cash flows", "Series", "Sources", "Segments")
+SHEETS = ("Inputs", "Model", "Retention", "Cash flows", "Series", "Sources", "Segments")
 NONE = "none"  # what a cell shows when the figure does not exist
 MONTHS = 121  # months 0..120: the longest horizon is ten years
 HUGE = 1e306  # a quotient above this would overflow once scaled: the model calls it "none"
 SERIES_POINTS = 201  # learner counts on the Series sheet
 MIN_SEGMENT_ROWS = 366  # segments the retention formulas read at least (a year of daily nudges)
+MAX_FLOOR = 0.49  # `retention.skill_parameter` keeps the floor below one half
+MAX_RETAINED = 0.999  # `model.half_life_days` keeps each Knowledge retained share below 1
 TOO_MANY_NUDGES = "Export again: more nudges than rows on the Segments sheet"
 MAX_LINK_CHARS = 32_767  # the most text an Excel cell holds
 UNUSED = {
@@ -115,6 +129,9 @@ UNUSED = {
     "never converted.",
     "blend_objective": "Not used by the formulas: the dashboard uses it to find the best mix.",
     "close_call_pct": "Not used by the formulas: the dashboard uses it to call a result too close to call.",
+    "retention_reference_day": "Not used by the formulas: the two formats' Knowledge retained figures are "
+    "measured at the same day, and only their ratio of logarithms (the ratio of the half-lives) is used, "
+    "in which the day cancels out.",
 }
 OPTION_TAGS = {Option.MICRO: "micro", Option.ILT: "ILT", Option.BLEND: "blend"}
 FORMAT_COLUMN = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}
@@ -314,7 +331,6 @@ EXP = _unary("EXP", np.exp)
 LN = _unary("LN", np.log)
 SQRT = _unary("SQRT", np.sqrt)
 ABS = _unary("ABS", np.abs)
-TRANSPOSE = _unary("TRANSPOSE", np.transpose)
 
 
 def MOD(a: Any, b: Any) -> _X:
@@ -330,14 +346,44 @@ def CEILING(a: Any) -> _X:  # (to the next whole number)
     return _call("CEILING", (a, 1), np.ceil(_num(_x(a).v)))
 
 
-def MMULT(a: _X, b: _X) -> _X:
-    return _call("MMULT", (a, b), np.matmul(_num(a.v), _num(b.v)))
-
-
 def INDEX(area: _X, position: Any) -> _X:  # (1-based, in a column)
     k = int(_x(position).v)
     values = np.asarray(area.v).ravel()
     return _X(f"INDEX({area.xl},{_x(position).xl})", values[k - 1] if 1 <= k <= values.size else np.nan)
+
+
+def _criteria(op: str, bounds: _X) -> _X:
+    """The criteria text op & bound (for SUMIF and COUNTIFS), one per bound."""
+    return _X(f'"{op}"&{bounds.xl}', bounds.v, _CMP, bounds.arr)
+
+
+_COMPARE = {"<": np.less, "<=": np.less_equal, ">=": np.greater_equal}
+
+
+def _matches(test: _X, op: str, bounds: _X) -> Any:
+    """Which cells of `test` meet each criterion `op` bound: one row per bound."""
+    t = np.asarray(test.v, dtype=np.float64).reshape(1, -1)
+    b = np.asarray(bounds.v, dtype=np.float64).reshape(-1, 1)
+    return _COMPARE[op](t, b)
+
+
+def SUMIF(test: _X, op: str, bounds: _X, values: _X) -> _X:
+    """Σ of `values` where `test` op bound, for each bound (an array of bounds gives a column;
+    blank values count as nothing, as in Excel)."""
+    v = np.nan_to_num(np.asarray(values.v, dtype=np.float64).reshape(-1, 1), nan=0.0)
+    return _call("SUMIF", (test, _criteria(op, bounds), values), _matches(test, op, bounds) @ v)
+
+
+def COUNTIFS(test: _X, op: str, bounds: _X, other: _X, other_op: str, other_bound: float) -> _X:
+    """How many cells meet `test` op bound and `other` other_op other_bound, for each bound
+    (blank cells of `other` meet no criterion)."""
+    o = np.asarray(other.v, dtype=np.float64).reshape(1, -1)
+    with np.errstate(invalid="ignore"):
+        meets = _COMPARE[other_op](o, other_bound) & ~np.isnan(o)
+    count = (_matches(test, op, bounds) & meets).sum(axis=1, keepdims=True).astype(np.float64)
+    return _call(
+        "COUNTIFS", (test, _criteria(op, bounds), other, f"{other_op}{_number_text(other_bound)}"), count
+    )
 
 
 def _whole(x: _X) -> _X:
@@ -429,9 +475,13 @@ def _write(ws: Worksheet, row: int, col: int, e: _X, cell_format: Any) -> None:
         ws.write_formula(row, col, "=" + e.xl, cell_format, _cached(e.v))
 
 
-def _write_column(ws: Worksheet, first_row: int, col: int, e: _X, cell_format: Any) -> None:
-    """An array formula filling len(e.v) rows of one column, each cell with its value."""
-    _write_array(ws, first_row, col, _X(e.xl, np.asarray(e.v).reshape(-1, 1), e.prec, True), cell_format)
+def _write_column(ws: Worksheet, first_row: int, col: int, e: _X, cell_format: Any, rows: int) -> _X:
+    """`e` as one array formula filling `rows` rows of one column (a single value fills them
+    all, as Excel does), each cell with its value; returns the range, for formulas on the
+    same sheet."""
+    values = np.broadcast_to(np.asarray(e.v, dtype=np.float64).reshape(-1, 1), (rows, 1))
+    _write_array(ws, first_row, col, _X(e.xl, values, e.prec, True), cell_format)
+    return _X(_span(col, first_row, first_row + rows - 1), values, arr=True)
 
 
 def _write_array(ws: Worksheet, first_row: int, first_col: int, e: _X, cell_format: Any) -> None:
@@ -667,7 +717,8 @@ def _curve_segment_parameter(m: _Model, col: _Col, n: _X) -> _X:
 
 
 def _segment_area(m: _Model, col: _Col, n: _X, days: _X) -> _X:
-    """∫ R(t) dt over a segment of `days` days with segment n's parameter, per family:
+    """∫ R(t) dt over a segment of `days` days with segment n's parameter, per family
+    (`retention.segment_area`):
 
     exponential S(1 − e^(−L/S)); power law ((1 + L)^(1−a) − 1) / (1 − a), or ln(1 + L) when
     a is within 10^−9 of 1; FSRS-style (2·81/19)·S·(√(1 + (19/81)·L/S) − 1)."""
@@ -683,8 +734,10 @@ def _segment_area(m: _Model, col: _Col, n: _X, days: _X) -> _X:
 
 
 def _curve_parameter(m: _Model, col: _Col) -> _X:
-    """The family's parameter with R(reference day) = retained share r (`retention.calibrate`)."""
-    r, d = m("retained_share", col), m.i["retention_reference_day"]
+    """The family's parameter with R(half-life) = r, the curve's value at the half-life
+    (`retention.calibrate` through `retention.skill_parameter`): exponential
+    S = −H / ln r; power law a = −ln r / ln(1 + H); FSRS-style S = (19/81)·H / (r^−2 − 1)."""
+    r, d = m("at_half_life", col), m("half_life_days", col)
     exponential = IF(r.ge(1), MAX_STABILITY_DAYS, MIN(-d / LN(r), MAX_STABILITY_DAYS))
     power = IF(r.ge(1), MIN_POWER_EXPONENT, MAX(-LN(r) / LN(1 + d), MIN_POWER_EXPONENT))
     fsrs = IF(r.ge(1), MAX_STABILITY_DAYS, MIN(_x(19) / 81 * d / (r**-2 - 1), MAX_STABILITY_DAYS))
@@ -693,8 +746,14 @@ def _curve_parameter(m: _Model, col: _Col) -> _X:
     return IF(curve.eq("exponential"), exponential, IF(curve.eq("power law"), power, fsrs))
 
 
+def _month_days() -> _X:
+    """365/12: the days of a month (`retention.MONTH_DAYS`)."""
+    return _x(365) / 12
+
+
 def _model_workings(m: _Model) -> None:
-    """Every row from the basis to each option's costs and benefits (the Model's workings)."""
+    """Every row from the basis to each option's benefit per month before forgetting (the
+    Model's workings); the rows that read the Retention and Cash flows sheets come later."""
     i = m.i
     sk = _skeptic_rules(i)
     H = i["horizon_years"]  # noqa: N806
@@ -705,12 +764,14 @@ def _model_workings(m: _Model) -> None:
         return sk.get(source, i[source])
 
     m.section("Basis")
-    m.add("conservative", "Conservative rules applied (first-year benefits, fully loaded costs, × confidence)",
+    m.add("conservative", "Conservative rules applied (first 12 months of benefits, fully loaded costs, × confidence)",
           "TRUE/FALSE", "general", lambda c: _x(c.basis is Basis.DEFENSIBLE))  # fmt: skip
     m.add("loaded", "Fully loaded costs (seat time, classes, refresh)", "TRUE/FALSE", "general",
           lambda c: OR(i["fully_loaded"], m("conservative", c)))  # fmt: skip
     m.add("benefit_years", "Years of benefits counted", "years", "whole",
           lambda c: IF(m("conservative", c), 1, H))  # fmt: skip
+    m.add("benefit_months", "Months of benefits counted (months 1 … 12 × years counted)", "months", "whole",
+          lambda c: 12 * m("benefit_years", c))  # fmt: skip
     m.add("learners", "Learners (whole people)", "learners", "whole", lambda c: _whole(i["learners"]))
     m.add("monthly_rate", "Monthly discount rate: (1 + yearly rate)^(1/12) − 1", "share", "factor",
           lambda c: (1 + i["discount_rate_pct"] / 100) ** (_x(1) / 12) - 1)  # fmt: skip
@@ -751,11 +812,30 @@ def _model_workings(m: _Model) -> None:
     m.add("full_scale_per_learner", "Cost per learner with every learner on this format", "money per learner",
           "money_cents", lambda c: m("full_scale_cost", c) / m("learners", c), PURE)  # fmt: skip
 
-    m.section("Retention: the forgetting curve calibrated at the reference day, nudges reset it")
-    m.add("retained_share", "Retained at the reference day, as a share (at most 1)", "share", "factor",
-          lambda c: MIN(m("retained_pct", c) / 100, 1), PURE)  # fmt: skip
-    m.add("parameter", "Curve parameter (stability in days; the power law's decay exponent)", "days or exponent",
-          "number", lambda c: _curve_parameter(m, c), PURE)  # fmt: skip
+    m.section("Retention: the share of the trained gain kept, ρ(t) = floor + (1 − floor) × R(t), month by month "
+              "on the Retention sheet")  # fmt: skip
+    m.add("retained_share", f"Knowledge retained at the reference day, as a share (at most {MAX_RETAINED})",
+          "share", "factor", lambda c: MIN(m("retained_pct", c) / 100, MAX_RETAINED), PURE)  # fmt: skip
+
+    def half_life_ratio(c: _Col) -> _X:
+        if c.fmt is Format.ILT:
+            return _x(1)
+        ratio = LN(m.of("retained_share", c, Format.ILT)) / LN(m("retained_share", c))
+        return MIN(MAX(ratio, 1 / MAX_HALF_LIFE_RATIO), MAX_HALF_LIFE_RATIO)
+
+    m.add("half_life_ratio", "Half-life relative to instructor-led: ln(its retained share) / ln(this format's), "
+          f"within 1/{MAX_HALF_LIFE_RATIO:g} … {MAX_HALF_LIFE_RATIO:g}", "×", "number", half_life_ratio, PURE)  # fmt: skip
+    m.add("half_life_days", "Half-life: days until half of the trained gain is lost (half-life months × 365/12 × "
+          "that ratio)", "days", "number",
+          lambda c: i["skill_half_life_months"] * _month_days() * m("half_life_ratio", c), PURE)  # fmt: skip
+    m.add("half_life_months", "… in months", "months", "number",
+          lambda c: m("half_life_days", c) / _month_days(), PURE)  # fmt: skip
+    m.add("floor", f"Share of the gain kept for good (the floor; at most {MAX_FLOOR})", "share", "factor",
+          lambda c: MIN(i["retention_floor_pct"] / 100, MAX_FLOOR), PURE)  # fmt: skip
+    m.add("at_half_life", "Curve value at the half-life, so that ρ = 1/2 there: (1/2 − floor) / (1 − floor)",
+          "share", "factor", lambda c: (0.5 - m("floor", c)) / (1 - m("floor", c)), PURE)  # fmt: skip
+    m.add("parameter", "Curve parameter calibrated at the half-life (stability in days; the power law's decay "
+          "exponent)", "days or exponent", "number", lambda c: _curve_parameter(m, c), PURE)  # fmt: skip
 
     def limit_segment(c: _Col) -> _X:
         p, log_g = m("parameter", c), LN(i["spacing_gain"])
@@ -764,44 +844,32 @@ def _model_workings(m: _Model) -> None:
         limit = IF(i["retention_curve"].eq("power law"), power, stable)
         return IF(log_g.gt(0), limit, 0)
 
-    m.add("limit_segment", "Segment from which nudges no longer change the parameter (its limit; 0 without gain)",
-          "segments", "number", limit_segment, PURE)  # fmt: skip
-    m.add("retention_days", "Days over which benefits are counted", "days", "whole",
-          lambda c: m("benefit_years", c) * 365, PURE)  # fmt: skip
+    m.add("limit_segment", "Interval from which nudges no longer change the parameter (its limit; 0 without gain)",
+          "intervals", "number", limit_segment, PURE)  # fmt: skip
+    m.add("horizon_days", "Days over the horizon (365 × years)", "days", "whole", lambda c: H * 365, PURE)
     m.add("nudge_days", "Nudge every", "days", "whole", lambda c: _input_of(i, c.fmt, "nudge_days", 0), PURE)
-    m.add("nudged", "Nudges fall inside those days", "TRUE/FALSE", "general",
-          lambda c: AND(m("nudge_days", c).gt(0), m("nudge_days", c).lt(m("retention_days", c))), PURE)  # fmt: skip
-    m.add("whole_intervals", "Whole intervals between nudges (0 without nudges)", "intervals", "whole",
-          lambda c: IF(m("nudged", c), INT(m("retention_days", c) / m("nudge_days", c)), 0), PURE)  # fmt: skip
-    m.add("rest_days", "Days after the last whole interval (every day when there are no nudges)", "days", "whole",
-          lambda c: m("retention_days", c) - m("whole_intervals", c) * m("nudge_days", c), PURE)  # fmt: skip
-    sums = _segment_sums(m)
+    m.add("nudged", "Nudges fall inside the horizon", "TRUE/FALSE", "general",
+          lambda c: AND(m("nudge_days", c).gt(0), m("nudge_days", c).lt(m("horizon_days", c))), PURE)  # fmt: skip
+    m.add("whole_intervals", "Whole intervals between nudges over the horizon (0 without nudges)", "intervals",
+          "whole", lambda c: IF(m("nudged", c), INT(m("horizon_days", c) / m("nudge_days", c)), 0), PURE)  # fmt: skip
     rows = m.segment_rows
     row_count = _X("Segment_rows", np.float64(rows))
-    m.add("whole_area", f"Area under the curve over the whole intervals (the first {rows:,}, on the Segments sheet)",
-          "days", "number", lambda c: sums[c], PURE)  # fmt: skip
-    m.add("beyond", "Whole intervals beyond the Segments sheet", "intervals", "whole",
+    m.add("beyond", f"Whole intervals beyond the Segments sheet's {rows:,} rows", "intervals", "whole",
           lambda c: MAX(0, m("whole_intervals", c) - row_count), PURE)  # fmt: skip
     m.add("parameter_beyond", f"Curve parameter of interval {rows:,} (numbered from 0)", "days or exponent", "number",
           lambda c: _curve_segment_parameter(m, c, row_count), PURE)  # fmt: skip
-    m.add("parameter_last", "Curve parameter of the last whole interval (equal when the cap is reached)",
+    m.add("parameter_last", "Curve parameter of the last whole interval (equal when the limit is reached)",
           "days or exponent", "number",
           lambda c: _curve_segment_parameter(m, c, m("whole_intervals", c) - 1), PURE)  # fmt: skip
-    m.add("beyond_area", "Area of each interval beyond the sheet (the parameter no longer changes there)", "days",
-          "number", lambda c: _segment_area(m, c, row_count, m("nudge_days", c)), PURE)  # fmt: skip
-    m.add("rest_area", "Area of the last, partial interval", "days", "number",
-          lambda c: IF(m("rest_days", c).gt(0.000000000001),
-                       _segment_area(m, c, m("whole_intervals", c), m("rest_days", c)), 0), PURE)  # fmt: skip
+    m.add("beyond_area", "Area under R over each whole interval beyond the sheet (the parameter no longer changes "
+          "there)", "days", "number", lambda c: _segment_area(m, c, row_count, m("nudge_days", c)), PURE)  # fmt: skip
+    m.add("segments_ok", "The Segments sheet has every interval these inputs need (or the limit is reached)",
+          "TRUE/FALSE", "general",
+          lambda c: OR(m("beyond", c).le(0), m("parameter_beyond", c).eq(m("parameter_last", c))), PURE)  # fmt: skip
+    m.rows["mean_retention"] = m.row  # filled in once the Retention sheet exists (`_write_retention`)
+    m.row += 1
 
-    def mean(c: _Col) -> _X:
-        area = m("whole_area", c) + m("beyond", c) * m("beyond_area", c) + m("rest_area", c)
-        too_many = AND(m("beyond", c).gt(0), m("parameter_beyond", c).ne(m("parameter_last", c)))
-        return IF(too_many, TOO_MANY_NUDGES, MIN(1, MAX(0, area / m("retention_days", c))))
-
-    m.add("mean_retention", "Mean retention over the benefit days (area under the curve / days)", "share",
-          "factor", mean, PURE)  # fmt: skip
-
-    m.section("Benefits per learner per year, before and after the Phillips adjustments")
+    m.section("Benefits per learner per year, before and after the Phillips adjustments (before forgetting)")
     m.add("revenue", "Revenue multiplier: × cost per learner / horizon (0 when off)", "money per learner per year",
           "money_cents", lambda c: IF(i["revenue_on"], m("revenue_multiplier", c) * m("full_scale_per_learner", c) / H, 0), PURE)  # fmt: skip
     turnover = IF(i["turnover_bottom_up"],
@@ -828,11 +896,10 @@ def _model_workings(m: _Model) -> None:
     m.add("confidence", "× confidence (conservative rules only)", "share", "factor",
           lambda c: IF(m("conservative", c), i["confidence_pct"] / 100, 1), PURE)  # fmt: skip
     m.add("application", "× share applied on the job", "share", "factor", lambda c: i["application_pct"] / 100, PURE)  # fmt: skip
-    m.add("retention", "× mean retention (when benefits are weighted by retention)", "share", "factor",
-          lambda c: IF(i["decay_weighting"], m("mean_retention", c), 1), PURE)  # fmt: skip
-    m.add("adjusted", "Benefit after the adjustments", "money per learner per year", "money_cents",
+    m.add("adjusted", "Benefit after the adjustments, before forgetting (each month's share kept multiplies it "
+          "on the Cash flows sheet)", "money per learner per year", "money_cents",
           lambda c: m("gross", c) * (m("completion", c) * m("attribution", c) * m("confidence", c)
-                                     * m("application", c) * m("retention", c)), PURE)  # fmt: skip
+                                     * m("application", c)), PURE)  # fmt: skip
 
     m.section(
         "Each option: learners on each track, costs and benefits (pure formats are the blend's corners)"
@@ -871,89 +938,199 @@ def _model_workings(m: _Model) -> None:
           lambda c: m("micro_yearly", c) + m("ilt_yearly", c))  # fmt: skip
     m.add("upfront", "Paid up front (month 0)", "money", "money",
           lambda c: (m("micro_total", c) - m("micro_yearly", c) * (H - 1)) + (m("ilt_total", c) - m("ilt_yearly", c) * (H - 1)))  # fmt: skip
-
-    def mixed(key: str) -> Callable[[_Col], _X]:
-        return lambda c: (
-            (1 - m("ilt_share", c)) * m.of(key, c, Format.MICRO)
-            + m("ilt_share", c) * m.of(key, c, Format.ILT)
-        )
-
-    m.add(
-        "gross_mix", "Gross benefit per learner", "money per learner per year", "money_cents", mixed("gross")
-    )
-    m.add("adjusted_mix", "Benefit per learner after the adjustments", "money per learner per year", "money_cents",
-          mixed("adjusted"))  # fmt: skip
-    m.add(
-        "annual",
-        "Benefits per year",
-        "money per year",
-        "money",
-        lambda c: m("adjusted_mix", c) * m("learners", c),
-    )
-    m.add("benefits", "Benefits over the years counted", "money", "money",
-          lambda c: m("annual", c) * m("benefit_years", c))  # fmt: skip
-    m.add(
-        "net", "Net benefit (benefits − costs)", "money", "money", lambda c: m("benefits", c) - m("costs", c)
-    )
+    m.add("gross_mix", "Gross benefit per learner: (1 − share) × microlearning's + share × instructor-led's",
+          "money per learner per year", "money_cents",
+          lambda c: (1 - m("ilt_share", c)) * m.of("gross", c, Format.MICRO) + m("ilt_share", c) * m.of("gross", c, Format.ILT))  # fmt: skip
+    m.add("micro_monthly", "Microlearning track: benefit per month before forgetting, (1 − share) × adjusted × "
+          "learners / 12", "money per month", "money_cents",
+          lambda c: (1 - m("ilt_share", c)) * m.of("adjusted", c, Format.MICRO) * m("learners", c) / 12)  # fmt: skip
+    m.add("ilt_monthly", "Instructor-led track: benefit per month before forgetting, share × adjusted × learners / 12",
+          "money per month", "money_cents",
+          lambda c: m("ilt_share", c) * m.of("adjusted", c, Format.ILT) * m("learners", c) / 12)  # fmt: skip
 
 
-def _cash_flows(book: Workbook, ws: Worksheet, f: _Formats, m: _Model) -> dict[_Col, tuple[_X, _X]]:
-    """The Cash flows sheet; returns each column's (net, cumulative discounted net) ranges.
+# --- The Retention sheet: the share of the gain kept, month by month ----------------------
 
-    The cumulative discounted net of month k is C_k = −upfront − yearly · Y_k + (A/12) · B_min(k, 12·years
-    counted), with B_k = Σ_{1≤i≤k} d_i (discount factors of the benefit months) and Y_k = Σ d_12j over
-    the later years' payments up to month k: the running sum of the net flows × d, computed once
-    for all options (one MMULT with the lower-triangular matrix of months)."""
+RETENTION_NOTE = (
+    "How this sheet works. ρ(t) = floor + (1 − floor) × R(t) is the share of the trained gain still kept t days "
+    "after training; R is the scenario's forgetting curve, its parameter calibrated on the Model sheet so that "
+    "ρ = 1/2 at the format's half-life. A nudge every k days resets R to 1 and multiplies the stability by the "
+    "gain g (the power law's exponent is divided by g), up to a limit. A month's share is the mean of ρ over "
+    "the month: the area under ρ up to the month's end minus the same at the previous month's end, over 365/12 "
+    "days. The area up to day t is floor × t + (1 − floor) × (the areas under R over the whole intervals "
+    "between nudges before t + the area over the interval t falls in, up to t). Each area has a closed form: "
+    "exponential S(1 − e^(−L/S)); power law ((1 + L)^(1 − a) − 1) / (1 − a); FSRS-style "
+    "2 × (81/19) × S × (√(1 + (19/81) × L/S) − 1). The whole intervals' areas are on the Segments sheet, one "
+    "row per interval, added up to the interval each month ends in (SUMIF); intervals beyond the sheet's rows "
+    "count as many times the area of the first one beyond it, exact once the parameter has reached its limit "
+    "(or g = 1); otherwise the cells say to export again. The share is kept within 0 … 1, and is 1 every "
+    "month when benefits are not weighted by retention. Months after the horizon are blank."
+)
+
+
+def _write_retention(ws: Worksheet, f: _Formats, m: _Model, areas: dict[Format, _X]) -> dict[Format, _X]:
+    """The Retention sheet (`retention.monthly_retention` for each format, months 1 … 12·H);
+    returns each format's column of shares kept (months 1 … 120), and fills the Model's
+    mean retention row."""
+    first, last = 2, 2 + MONTHS - 1
+    ws.write_string(0, 0, "Month", f.header)
+    ws.write_string(1, 0, "", f.header)
+    ws.write_string(0, 1, "Day at the month's end", f.header)
+    ws.write_string(1, 1, "t = month × 365/12", f.header)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 14)
+    months = np.arange(MONTHS, dtype=np.float64).reshape(-1, 1)
+    for k in range(MONTHS):
+        ws.write_number(first + k, 0, k, f.whole)
+    month = _X(_span(0, first, last), months, arr=True)
+    later = _X(_span(0, first + 1, last), months[1:], arr=True)  # months 1 … 120
+    day = _write_column(ws, first, 1, month * _month_days(), f.number, MONTHS)
+    horizon_months = 12 * m.i["horizon_years"]
+    columns = (("Interval", "numbered from 0 (nudges at k, 2k, …)"),
+               ("Whole intervals' area (days)", "under R, intervals before this one (SUMIF)"),
+               ("Part of the interval (days)", "area under R up to t"),
+               ("Area under ρ (days)", "floor × t + (1 − floor) × (whole + part)"),
+               ("Share kept in the month", "ρ over month m: Δ area / (365/12)"))  # fmt: skip
+    rows = _X("Segment_rows", np.float64(m.segment_rows))
+    n = _X("Segment_numbers", np.arange(m.segment_rows, dtype=np.float64).reshape(-1, 1), arr=True)
+    out: dict[Format, _X] = {}
+    for n_fmt, fmt in enumerate(Format):
+        base = 2 + len(columns) * n_fmt
+        ws.merge_range(0, base, 0, base + len(columns) - 1, fmt.label, f.group)
+        for k, (top, below) in enumerate(columns):
+            ws.write_string(1, base + k, f"{top}: {below}", f.header)
+        ws.set_column(base, base + len(columns) - 1, 16)
+        c = _Col(Basis.CLAIMED, FORMAT_COLUMN[fmt])  # the curve is the same on both bases
+        with m.from_other_sheet():
+            k_days = m("nudge_days", c)
+            j = _write_column(ws, first, base, IF(m("nudged", c), INT(day / k_days), 0), f.whole, MONTHS)
+            tail = IF(j.gt(rows), (j - rows) * m("beyond_area", c), 0)
+            whole = _write_column(ws, first, base + 1, SUMIF(n, "<", j, areas[fmt]) + tail, f.number, MONTHS)
+            part = _write_column(
+                ws, first, base + 2, _segment_area(m, c, j, day - j * k_days), f.number, MONTHS
+            )
+            floor = m("floor", c)
+            area = _write_column(
+                ws, first, base + 3, floor * day + (1 - floor) * (whole + part), f.number, MONTHS
+            )
+            after = _X(_span(base + 3, first + 1, last), area.v[1:], arr=True)
+            before = _X(_span(base + 3, first, last - 1), area.v[:-1], arr=True)
+            mean = (after - before) / _month_days()
+            kept = IF(mean.gt(1), 1, IF(mean.lt(0), 0, mean))
+            share = IF(
+                later.le(horizon_months),
+                IF(m.i["decay_weighting"], IF(m("segments_ok", c), kept, TOO_MANY_NUDGES), 1),
+                BLANK,
+            )
+            ws.write_string(first, base + 4, "—", f.text)
+            column = _write_column(ws, first + 1, base + 4, share, f.factor, MONTHS - 1)
+            out[fmt] = _external("Retention", column)
+    note_col = 2 + len(columns) * len(Format) + 1
+    ws.set_column(note_col, note_col, 90)
+    ws.write_string(first, note_col, RETENTION_NOTE, f.note)
+    ws.freeze_panes(2, 1)
+
+    def mean_retention(c: _Col) -> _X:
+        counted = m("benefit_months", c)
+        in_months = _external("Retention", later).le(counted)
+        mean = SUM(IF(in_months, out[c.fmt], 0)) / counted
+        return IF(m.i["decay_weighting"], IF(m("segments_ok", c), mean, TOO_MANY_NUDGES), 1)
+
+    m.add("mean_retention", "Mean retention over the months counted (the mean of the monthly shares on the "
+          "Retention sheet; for reading: each month's benefit uses its own month's share)", "share", "factor",
+          mean_retention, PURE, at=m.rows["mean_retention"])  # fmt: skip
+    return out
+
+
+# --- The Cash flows sheet ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Flows:
+    """One option's month-by-month ranges on the Cash flows sheet (months 0 … 120)."""
+
+    benefits: _X
+    net: _X
+    standing: _X
+    paid: _X
+    discounted_benefits: _X
+    discounted_standing: _X
+    paid_discounted: _X
+
+
+FLOW_COLUMNS = (
+    ("Benefits", "month m: each track's benefit per month × its share kept in month m"),
+    ("Net cash flow", "benefits − the costs paid that month"),
+    ("Benefits so far − all costs", "Σ benefits, months 0 … m, − costs over the horizon"),
+    ("Paid back", "1 once benefits so far have repaid all costs"),
+    ("Discounted benefits", "benefits × d"),
+    ("Discounted benefits so far − all costs", "Σ benefits × d, months 0 … m, − costs over the horizon"),
+    ("Paid back, discounted", "1 once discounted benefits so far have repaid all costs"),
+)
+
+
+def _cash_flows(
+    book: Workbook, ws: Worksheet, f: _Formats, m: _Model, kept: dict[Format, _X]
+) -> dict[_Col, _Flows]:
+    """The Cash flows sheet, month by month (`model._streams`): each option's benefits, net
+    cash flow (for the NPV), and where the benefits so far stand against every cost of the
+    programme, plain and discounted (running sums with SUMIF), with a paid-back flag for each
+    (COUNTIFS of the months so far at or above 0)."""
     first, last = 2, 2 + MONTHS - 1
     headers = (("Month", ""), ("Discount factor", "d = (1 + m)^−month"),
-               ("Σ d, benefit months", "months 1 … k"), ("Σ d, later years' payments", "months 12, 24, … ≤ k"))  # fmt: skip
+               ("Later year's costs", "1 at months 12, 24, … before the horizon's end"))  # fmt: skip
     for col, (top, below) in enumerate(headers):
         ws.write_string(0, col, top, f.header)
         ws.write_string(1, col, below, f.header)
     ws.set_column(0, 0, 8)
-    ws.set_column(1, 3, 15)
+    ws.set_column(1, 2, 15)
     months = np.arange(MONTHS, dtype=np.float64).reshape(-1, 1)
     for k in range(MONTHS):
         ws.write_number(first + k, 0, k, f.whole)
-    book.define_name("Month_numbers", f"='Cash flows'!$A${first + 1}:$A${last + 1}")
+    book.define_name("Month_numbers", f"='Cash flows'!{_span(0, first, last)}")
     month = _X("Month_numbers", months, arr=True)
-    factor_expr = (1 + m.absolute("monthly_rate", WORKING[0])) ** -month
-    _write_column(ws, first, 1, factor_expr, f.factor)
-    book.define_name("Discount_factor", f"='Cash flows'!$B${first + 1}:$B${last + 1}")
-    factor = _X("Discount_factor", factor_expr.v, arr=True)
+    later = _X(_span(0, first + 1, last), months[1:], arr=True)  # months 1 … 120
+    factor = _write_column(
+        ws, first, 1, (1 + m.absolute("monthly_rate", WORKING[0])) ** -month, f.factor, MONTHS
+    )
+    book.define_name("Discount_factor", f"='Cash flows'!{_span(1, first, last)}")
+    factor = _X("Discount_factor", factor.v, arr=True)
     horizon = m.i["horizon_years"]
     in_horizon = month.le(12 * horizon)
     payment = MOD(month, 12).eq(0) * month.gt(0) * month.lt(12 * horizon)
-    first_column, second_column = (
-        _X("{1,0}", np.array([[1.0, 0.0]]), arr=True),
-        _X("{0,1}", np.array([[0.0, 1.0]]), arr=True),
-    )
-    which = month.ge(1) * first_column + payment * second_column
-    running = MMULT(month.ge(TRANSPOSE(month)) * 1, factor * which)
-    _write_array(ws, first, 2, running, f.factor)
-    benefit_sums = _X(f"'Cash flows'!$C${first + 1}:$C${last + 1}", running.v[:, :1], arr=True)
-    payment_sums = _X(f"'Cash flows'!$D${first + 1}:$D${last + 1}", running.v[:, 1:], arr=True)
-    out: dict[_Col, tuple[_X, _X]] = {}
+    payment = _write_column(ws, first, 2, payment, f.whole, MONTHS)
+    out: dict[_Col, _Flows] = {}
     for n, c in enumerate(WORKING):
-        net_col, cum_col = 4 + 2 * n, 5 + 2 * n
-        ws.merge_range(0, net_col, 0, cum_col, f"{c.basis.value.split(' (')[0]}: {c.option.label}", f.group)
-        ws.write_string(1, net_col, f"Net cash flow ({m.currency})", f.header)
-        ws.write_string(1, cum_col, f"Cumulative discounted net ({m.currency})", f.header)
-        ws.set_column(net_col, cum_col, 16)
+        base = 3 + len(FLOW_COLUMNS) * n
+        ws.merge_range(0, base, 0, base + len(FLOW_COLUMNS) - 1,
+                       f"{c.basis.value.split(' (')[0]}: {c.option.label}", f.group)  # fmt: skip
+        for k, (top, below) in enumerate(FLOW_COLUMNS):
+            unit = "" if top.startswith("Paid") else f" ({m.currency})"
+            ws.write_string(1, base + k, f"{top}{unit}: {below}", f.header)
+        ws.set_column(base, base + len(FLOW_COLUMNS) - 1, 16)
 
         def a(key: str, c: _Col = c) -> _X:
             return m.absolute(key, c)
 
-        benefit_months = 12 * a("benefit_years")
-        benefit = (month.ge(1) * month.le(benefit_months)) * (a("annual") / 12)
-        net_expr = IF(in_horizon, benefit - (month.eq(0) * a("upfront") + payment * a("yearly")), BLANK)
-        _write_column(ws, first, net_col, net_expr, f.money)
-        net = _X(f"'Cash flows'!{_span(net_col, first, last)}", net_expr.v, arr=True)
-        benefit_sum = IF(month.le(benefit_months), benefit_sums, INDEX(benefit_sums, benefit_months + 1))
-        cumulative = -a("upfront") - a("yearly") * payment_sums + a("annual") / 12 * benefit_sum
-        cum_expr = IF(in_horizon, cumulative, BLANK)
-        _write_column(ws, first, cum_col, cum_expr, f.money)
-        out[c] = (net, _X(f"'Cash flows'!{_span(cum_col, first, last)}", cum_expr.v, arr=True))
+        def column(k: int, e: _X, kind: str, base: int = base) -> _X:
+            return _write_column(ws, first, base + k, IF(in_horizon, e, BLANK), f.named(kind), MONTHS)
+
+        benefit = a("micro_monthly") * kept[Format.MICRO] + a("ilt_monthly") * kept[Format.ILT]
+        monthly = IF(later.le(12 * horizon), IF(later.le(a("benefit_months")), benefit, 0), BLANK)
+        ws.write_number(first, base, 0, f.money)  # no benefit in month 0
+        monthly = _write_column(ws, first + 1, base, monthly, f.money, MONTHS - 1)
+        benefits = _X(_span(base, first, last), np.vstack([[[0.0]], monthly.v]), arr=True)
+        net = column(1, benefits - (month.eq(0) * a("upfront") + payment * a("yearly")), "money")
+        standing = column(2, SUMIF(month, "<=", month, benefits) - a("costs"), "money")
+        paid = column(3, COUNTIFS(month, "<=", month, standing, ">=", 0).gt(0) * 1, "whole")
+        discounted_benefits = column(4, benefits * factor, "money")
+        discounted_standing = column(5, SUMIF(month, "<=", month, discounted_benefits) - a("costs"), "money")
+        paid_discounted = column(
+            6, COUNTIFS(month, "<=", month, discounted_standing, ">=", 0).gt(0) * 1, "whole"
+        )
+        out[c] = _Flows(
+            benefits, net, standing, paid, discounted_benefits, discounted_standing, paid_discounted
+        )
     ws.freeze_panes(2, 1)
     return out
 
@@ -964,53 +1141,82 @@ def _span(col: int, first: int, last: int) -> str:
     return f"${name}${first + 1}:${name}${last + 1}"
 
 
-def _returns_over_time(m: _Model, flows: dict[_Col, tuple[_X, _X]]) -> None:
-    """NPV and the discounted payback month from the Cash flows sheet."""
+def _external(sheet: str, e: _X) -> _X:
+    """A range on `sheet` named from another sheet."""
+    return _X(f"'{sheet}'!{e.xl}", e.v, e.prec, e.arr)
+
+
+def _returns_over_time(m: _Model, flows: dict[_Col, _Flows]) -> None:
+    """Benefits, NPV and the rows behind both paybacks, from the Cash flows sheet."""
     i = m.i
     month = _X("Month_numbers", np.arange(MONTHS, dtype=np.float64).reshape(-1, 1), arr=True)
     factor = _X("Discount_factor", ((1 + m("monthly_rate", WORKING[0])) ** -month).v, arr=True)
-    in_horizon = month.le(12 * i["horizon_years"])
-    m.section("Net present value and discounted payback (from the Cash flows sheet)")
+    last = 12 * i["horizon_years"]
+    in_horizon = month.le(last)
+
+    def on_sheet(c: _Col, name: str) -> _X:
+        return _external("Cash flows", getattr(flows[c], name))
+
+    m.section("Benefits, net present value and paybacks, month by month (from the Cash flows sheet)")
+    m.add("benefits", "Benefits over the months counted: Σ monthly benefits (after the adjustments and "
+          "forgetting, undiscounted)", "money", "money",
+          lambda c: SUM(IF(in_horizon, on_sheet(c, "benefits"), 0)))  # fmt: skip
+    m.add("annual", "Benefits per year counted (on average)", "money per year", "money",
+          lambda c: m("benefits", c) / m("benefit_years", c))  # fmt: skip
+    m.add(
+        "net", "Net benefit (benefits − costs)", "money", "money", lambda c: m("benefits", c) - m("costs", c)
+    )
     m.add("npv", "Net present value: Σ net cash flow × discount factor", "money", "money",
-          lambda c: SUM(IF(in_horizon, flows[c][0], 0) * factor))  # fmt: skip
-    m.add("last_negative", "Last month the cumulative discounted net is below zero (−1: never)", "month", "whole",
-          lambda c: MAX(IF(in_horizon, flows[c][1].lt(0) * (month + 1), 0)) - 1)  # fmt: skip
-    m.add("before", "Cumulative discounted net in that month", "money", "money",
-          lambda c: IF(m("last_negative", c).ge(0), INDEX(flows[c][1], m("last_negative", c) + 1), 0))  # fmt: skip
-    m.add("after", "… and in the next month", "money", "money",
-          lambda c: IF(AND(m("last_negative", c).ge(0), m("last_negative", c).lt(12 * i["horizon_years"])),
-                       INDEX(flows[c][1], m("last_negative", c) + 2), 0))  # fmt: skip
+          lambda c: SUM(IF(in_horizon, on_sheet(c, "net"), 0) * factor))  # fmt: skip
+    for key, what, standing, paid in (
+        ("plain", "benefits so far", "standing", "paid"),
+        ("discounted", "discounted benefits so far", "discounted_standing", "paid_discounted"),
+    ):
+        m.add(f"{key}_first", f"First month the {what} repay all costs: the months before it, Σ (1 − paid back) "
+              f"(12 × horizon + 1: never)", "month", "whole",
+              lambda c, paid=paid: SUM(IF(in_horizon, 1 - on_sheet(c, paid), 0)))  # fmt: skip
+
+        def inside(c: _Col, key: str = key) -> _X:
+            return AND(m(f"{key}_first", c).ge(1), m(f"{key}_first", c).le(last))
+
+        m.add(f"{key}_before", f"{what.capitalize()} − all costs, in the month before (short of 0)", "money",
+              "money", lambda c, key=key, standing=standing, inside=inside: IF(
+                  inside(c), INDEX(on_sheet(c, standing), m(f"{key}_first", c)), 0))  # fmt: skip
+        m.add(f"{key}_after", "… and in that month (at least 0)", "money", "money",
+              lambda c, key=key, standing=standing, inside=inside: IF(
+                  inside(c), INDEX(on_sheet(c, standing), m(f"{key}_first", c) + 1), 0))  # fmt: skip
+
+
+def _payback(m: _Model, c: _Col, key: str) -> _X:
+    """`model.first_crossing` of the benefits so far (discounted or not) − all costs: 0 when
+    there are no costs, none when the benefits never repay them within the horizon, else the
+    month before plus the share of the month it takes to close the gap."""
+    first, before, after = m(f"{key}_first", c), m(f"{key}_before", c), m(f"{key}_after", c)
+    within = first - 1 + -before / (after - before)
+    return IF(first.eq(0), 0, IF(first.gt(12 * m.i["horizon_years"]), NONE, within))
 
 
 RESULTS = (
     ("roi", "ROI", "ROI: (benefits − costs) / costs × 100", "%", "one_decimal"),
     ("npv_result", "NPV", "Net present value", "money", "money"),
-    ("payback", "Payback", "Payback, discounted (the month the cumulative discounted net turns positive)", "months", "one_decimal"),
-    ("payback_undiscounted", "Payback_undiscounted", "Payback, undiscounted: costs / (benefits per year / 12)", "months",
-     "one_decimal"),
+    ("payback", "Payback", "Payback, discounted: the month the discounted benefits so far repay every cost of the "
+     "programme (interpolated within it)", "months", "one_decimal"),
+    ("payback_undiscounted", "Payback_undiscounted", "Payback, undiscounted: the month the benefits so far repay "
+     "every cost of the programme (interpolated within it)", "months", "one_decimal"),
     ("bcr", "BCR", "Benefit-cost ratio: benefits / costs", "×", "number"),
     ("costs_result", "Costs", "Costs over the horizon", "money", "money"),
-    ("benefits_result", "Benefits", "Benefits over the years counted (after the adjustments, undiscounted)", "money",
-     "money"),
+    ("benefits_result", "Benefits", "Benefits over the months counted (after the adjustments and forgetting, "
+     "undiscounted)", "money", "money"),
 )  # fmt: skip
 
 
 def _results(book: Workbook, m: _Model, top: int) -> None:
     """The returns at the top of the Model sheet, named, on both bases and the scenario's own."""
-    y = m.i["horizon_years"]
     build: dict[str, Callable[[_Col], _X]] = {
         "roi": lambda c: _ratio(m("benefits", c) - m("costs", c), m("costs", c), 100),
         "npv_result": lambda c: m("npv", c),
-        "payback": lambda c: IF(
-            m("last_negative", c).lt(0),
-            0,
-            IF(
-                m("last_negative", c).ge(12 * y),
-                NONE,
-                m("last_negative", c) + -m("before", c) / (m("after", c) - m("before", c)),
-            ),
-        ),  # fmt: skip
-        "payback_undiscounted": lambda c: _undiscounted_payback(m, c),
+        "payback": lambda c: _payback(m, c, "discounted"),
+        "payback_undiscounted": lambda c: _payback(m, c, "plain"),
         "bcr": lambda c: _ratio(m("benefits", c), m("costs", c), 1),
         "costs_result": lambda c: m("costs", c),
         "benefits_result": lambda c: m("benefits", c),
@@ -1036,17 +1242,6 @@ def _ratio(numerator: _X, costs: _X, times: float) -> _X:
     (the model's 'not finite': costs of a few 10^−300, say)."""
     too_big = (ABS(numerator) / HUGE).gt(costs)
     return IF(costs.gt(0), IF(too_big, NONE, numerator / costs * times), NONE)
-
-
-def _undiscounted_payback(m: _Model, c: _Col) -> _X:
-    """costs / (annual / 12) months; 0 without costs; none without benefits or after they stop
-    (tested first as costs / months counted > 2 × monthly benefits, so the quotient never overflows)."""
-    monthly = m("annual", c) / 12
-    counted = 12 * m("benefit_years", c)
-    months = m("costs", c) / monthly
-    late = (m("costs", c) / counted).gt(2 * monthly)
-    within = IF(late, NONE, IF(months.le(counted), months, NONE))
-    return IF(monthly.gt(0), IF(m("costs", c).gt(0), within, 0), NONE)
 
 
 def _write_model(
@@ -1093,7 +1288,7 @@ def series_learners(scenario: Scenario) -> np.ndarray:
 
 
 def _write_series(
-    ws: Worksheet, f: _Formats, m: _Model, flows: dict[_Col, tuple[_X, _X]], scenario: Scenario
+    ws: Worksheet, f: _Formats, m: _Model, flows: dict[_Col, _Flows], scenario: Scenario
 ) -> None:
     """Total cost against learners and the cumulative discounted net by month, on the scenario's basis."""
     conservative = m.i["conservative"]
@@ -1114,17 +1309,27 @@ def _write_series(
             steps = IF(a("per_class").gt(0), CEILING(learners / a("class_size")) * a("per_class"), 0)
             return a("fixed") + a("per_learner") * learners + steps
 
-        _write_column(ws, first, col, IF(conservative, line(Basis.DEFENSIBLE), line(Basis.CLAIMED)), f.money)
+        _write_column(
+            ws, first, col, IF(conservative, line(Basis.DEFENSIBLE), line(Basis.CLAIMED)), f.money, grid.size
+        )
     ws.merge_range(
-        0, 4, 0, 7, "Cumulative discounted net benefit by month (live formulas from Cash flows)", f.group
+        0,
+        4,
+        0,
+        7,
+        "Discounted benefits so far − all costs, by month (live formulas from Cash flows)",
+        f.group,
     )
     ws.write_string(1, 4, "Month", f.header)
     for k in range(MONTHS):
         ws.write_number(first + k, 4, k, f.whole)
     for n, option in enumerate(Option):
         ws.write_string(1, 5 + n, f"{option.label} ({scenario.currency})", f.header)
-        claimed, defensible = flows[_Col(Basis.CLAIMED, option)][1], flows[_Col(Basis.DEFENSIBLE, option)][1]
-        _write_column(ws, first, 5 + n, IF(conservative, defensible, claimed), f.money)
+        claimed, defensible = (
+            _external("Cash flows", flows[_Col(basis, option)].discounted_standing)
+            for basis in (Basis.CLAIMED, Basis.DEFENSIBLE)
+        )
+        _write_column(ws, first, 5 + n, IF(conservative, defensible, claimed), f.money, MONTHS)
     ws.set_column(0, 0, 10)
     ws.set_column(1, 2, 22)
     ws.set_column(3, 3, 3)
@@ -1204,65 +1409,64 @@ def _write_sources(ws: Worksheet, f: _Formats, scenario: Scenario, link: str | N
 
 def segment_rows(scenario: Scenario) -> int:
     """Rows the Segments sheet needs: the whole intervals between nudges of either format
-    on either basis, and at least `MIN_SEGMENT_ROWS`.
+    over the horizon (the months counted are always its first months), and at least
+    `MIN_SEGMENT_ROWS`.
 
     >>> segment_rows(Scenario()), segment_rows(Scenario(horizon_years=10, micro_nudge_days=2))
     (366, 1825)
     """
     need = 0
+    days = 365 * scenario.horizon_years
     for fmt in Format:
         every = scenario.format(fmt).nudge_days
-        for years in (scenario.horizon_years, 1):
-            days = 365 * years
-            if 0 < every < days:
-                need = max(need, days // every)
+        if 0 < every < days:
+            need = max(need, days // every)
     return max(need, MIN_SEGMENT_ROWS)
 
 
+SEGMENTS_NOTE = (
+    "One row per whole interval between nudges (numbered from 0: interval n runs from day n × k to day "
+    "(n + 1) × k), with the area under each format's forgetting curve R over it, the curve parameter being "
+    "p × g^n (the power law's a / g^n) up to its limit. The Retention sheet adds these areas up to the interval "
+    "each month ends in. There are as many rows as the exported scenario's nudges need (at least 366); "
+    "intervals beyond them count as the first one beyond the sheet, exact once the parameter has reached its "
+    "limit, otherwise the Model and Retention sheets say to export again."
+)
+
+
 def _write_segments(book: Workbook, ws: Worksheet, f: _Formats, rows: int) -> None:
-    """Segment numbers 0, 1, … read by the retention formulas."""
-    ws.write_string(0, 0, "Segment", f.header)
+    """Interval numbers 0, 1, … read by the retention formulas."""
+    ws.write_string(0, 0, "Interval", f.header)
     ws.set_column(0, 0, 10)
     for k in range(rows):
         ws.write_number(k + 1, 0, k, f.whole)
     book.define_name("Segment_numbers", f"=Segments!$A$2:$A${rows + 1}")
-    ws.write_string(4, 2, "Rows of segment numbers", f.text)
-    ws.write_number(4, 3, rows, f.whole)
-    book.define_name("Segment_rows", "=Segments!$D$5")
+    ws.set_column(4, 4, 28)
+    ws.write_string(0, 4, "Rows of interval numbers", f.text)
+    ws.write_number(0, 5, rows, f.whole)
+    book.define_name("Segment_rows", "=Segments!$F$1")
+    ws.set_column(6, 6, 90)
+    ws.write_string(2, 4, "How this sheet works", f.text)
+    ws.write_string(2, 6, SEGMENTS_NOTE, f.note)
     ws.freeze_panes(1, 0)
 
 
-def _segment_sums(m: _Model) -> dict[_Col, _X]:
-    """Area under the forgetting curve over each format's whole intervals between nudges,
-    on both bases at once: one array formula per format on the Segments sheet,
-    Σ_{n < whole intervals} area(segment n, interval length), over the sheet's rows."""
-    ws, f = m.segments, m.f
-    headers = ("Format", "Whole intervals, as claimed", "Whole intervals, defensible",
-               "Area over them (days), as claimed", "Area over them (days), defensible")  # fmt: skip
-    for k, text in enumerate(headers):
-        ws.write_string(0, 2 + k, text, f.header)
-    ws.set_column(2, 2, 16)
-    ws.set_column(3, 6, 18)
-    n = _X("Segment_numbers", np.arange(m.segment_rows, dtype=np.float64).reshape(-1, 1), arr=True)
-    out: dict[_Col, _X] = {}
-    for row, fmt in enumerate(Format, start=1):
-        claimed, defensible = (_Col(b, FORMAT_COLUMN[fmt]) for b in (Basis.CLAIMED, Basis.DEFENSIBLE))
-        ws.write_string(row, 2, fmt.label, f.text)
-        for k, c in enumerate((claimed, defensible)):
-            _write(ws, row, 3 + k, m.absolute("whole_intervals", c), f.whole)
-        whole = _X(
-            f"$D${row + 1}:$E${row + 1}",
-            np.array(
-                [[m("whole_intervals", claimed).v, m("whole_intervals", defensible).v]], dtype=np.float64
-            ),
-            arr=True,
-        )
+def _write_segment_areas(book: Workbook, m: _Model) -> dict[Format, _X]:
+    """Each format's area under R over each whole interval between nudges (one array formula
+    per format on the Segments sheet, named `Interval_area_micro` and `Interval_area_ILT`)."""
+    ws, f, rows = m.segments, m.f, m.segment_rows
+    n = _X("Segment_numbers", np.arange(rows, dtype=np.float64).reshape(-1, 1), arr=True)
+    out: dict[Format, _X] = {}
+    for col, fmt in enumerate(Format, start=1):
+        c = _Col(Basis.CLAIMED, FORMAT_COLUMN[fmt])  # the curve is the same on both bases
+        ws.write_string(0, col, f"{fmt.label}: area under R (days)", f.header)
+        ws.set_column(col, col, 18)
         with m.from_other_sheet():
-            area = _segment_area(m, claimed, n, m("nudge_days", claimed))
-        _write_array(ws, row, 5, MMULT(TRANSPOSE(area), n.lt(whole) * 1), f.number)
-        sums = np.atleast_2d(MMULT(TRANSPOSE(area), n.lt(whole) * 1).v)
-        for k, c in enumerate((claimed, defensible)):
-            out[c] = _X(f"Segments!{xl_rowcol_to_cell(row, 5 + k, True, True)}", sums[0, k])
+            area = _segment_area(m, c, n, m("nudge_days", c))
+        values = _write_column(ws, 1, col, area, f.number, rows).v
+        name = f"Interval_area_{OPTION_TAGS[FORMAT_COLUMN[fmt]]}"
+        book.define_name(name, f"=Segments!{_span(col, 1, rows)}")
+        out[fmt] = _X(name, values, arr=True)
     return out
 
 
@@ -1283,7 +1487,9 @@ def _build(scenario: Scenario, link: str | None, target: io.BytesIO) -> _Model:
         rows = segment_rows(scenario)
         _write_segments(book, sheets["Segments"], f, rows)
         m = _write_model(sheets["Model"], f, i, scenario.currency, sheets["Segments"], rows)
-        flows = _cash_flows(book, sheets["Cash flows"], f, m)
+        areas = _write_segment_areas(book, m)
+        kept = _write_retention(sheets["Retention"], f, m, areas)
+        flows = _cash_flows(book, sheets["Cash flows"], f, m, kept)
         _returns_over_time(m, flows)
         _results(book, m, top=3)
         _write_series(sheets["Series"], f, m, flows, scenario)

@@ -1,9 +1,12 @@
-"""What finding out is worth, on screen: the Monte Carlo page's section and the summary's sentence.
+"""What finding out is worth, on screen: the Monte Carlo page's section, the Sensitivity page's
+line beside the tornado, and the Pilot planner's "Is the pilot worth it?".
 
 The numbers come from `calculators.information_value` over the same seeded draws as the
 Monte Carlo run beside them, cached on exactly their inputs (shared by all users: inputs
-only). Above 10^5 draws the estimate uses the first 10^5 (sorting a million draws per
-input would cost seconds for little precision); the page says so.
+only). Every choice is among microlearning, instructor-led, the blend and not training.
+Above 10^5 draws the estimate uses the first 10^5 (the page says so). The pilot's worth
+and cost are the verdict's own (`components.pilot_plan.cached_pilot_values`): the Pilot
+planner states the very numbers the headline on every screen rests on.
 """
 
 from __future__ import annotations
@@ -15,23 +18,22 @@ import streamlit as st
 
 from calculators.information_value import (
     PILOT_MONTHS,
-    PILOT_SIZES,
+    VALUE_DRAWS,
+    Choice,
     InformationValue,
-    PilotValue,
-    best_on_average,
-    evpi,
-    pilot_cost,
-    pilot_values,
+    best_pilot,
     value_of_information,
 )
 from calculators.pilot import EFFECTS
 from calculators.ranges import ranges_key
-from calculators.scenario import Scenario, input_title
+from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.settings import default_value
 from calculators.simulation import Distribution
+from components.answer import PilotPlan, current_simulation
 from components.chart_spec import Chart, bar
 from components.formatting import currency_symbol, learners, money
 from components.kpi import Tile, kpi_row
+from components.pilot_plan import cached_pilot_values, pilot_sizes
 from components.presentation import show_chart
 from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, heavy_value
 from components.theme import GRID, INK, MARK_SIZE, frame, money_ticks, wrap
@@ -62,54 +64,6 @@ def information_value(
     if draws > MAX_DRAWS:
         return heavy_value(scenario, draws, seed, distribution, ranges)
     return _cached(scenario.model_dump_json(), draws, seed, distribution, ranges_key(ranges))
-
-
-def summary_sentence(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> str:
-    """One plain sentence for the Executive summary, from the summary's own cached Monte Carlo
-    run (the answer's: no draw is made twice; which input is worth most is on the Risk pages)."""
-    from components.answer import SUMMARY_DRAWS, SUMMARY_SEED
-
-    mc = cached_monte_carlo(scenario, SUMMARY_DRAWS, SUMMARY_SEED, "triangular", dict(ranges))
-    value, _ = evpi(mc.npv)
-    if value <= 0:
-        best, _ = best_on_average(mc.npv)
-        return (
-            f"{best.label} is the best of the options in every simulated outcome, so finding out more cannot "
-            "change which one to choose: a pilot could only be worth running to learn whether the training pays "
-            "at all."
-        )
-    per_arm = planned_pilot_size()
-    cost = (
-        f"; the pilot planned on the Pilot page ({learners(per_arm)} learners per arm) costs about "
-        f"{money(round(pilot_cost(scenario, per_arm, best_on_average(mc.npv)[1])), scenario.currency)}"
-        if per_arm
-        else ""
-    )
-    return (
-        f"Resolving every uncertainty before choosing could be worth at most {money(round(value), scenario.currency)}"
-        f"{cost}: a pilot or study that costs more cannot pay for itself (the Sensitivity page shows which input "
-        "is most worth finding out)."
-    )
-
-
-def planned_pilot_size() -> int | None:
-    """Learners per arm of the pilot on the Pilot page: what can be enrolled, else its sample size."""
-    from calculators.pilot import noninferiority_sample_size, sample_size
-    from components.page_state import setting
-
-    enrol = int(setting("pilot_enrol"))
-    if enrol > 0:
-        return enrol
-    baseline, target = setting("pilot_baseline_pct") / 100, setting("pilot_target_pct") / 100
-    alpha, power = float(setting("pilot_alpha")), float(setting("pilot_power"))
-    try:
-        if setting("pilot_design") == "no worse":
-            one_sided = float(setting("pilot_alpha_noninferiority"))
-            margin = setting("pilot_margin_pct") / 100
-            return noninferiority_sample_size(baseline, target, margin, one_sided, power)
-        return sample_size(baseline, target, alpha, power)
-    except ValueError:
-        return None
 
 
 def information_figure(info: InformationValue, currency: str, top: int = 10) -> go.Figure:
@@ -148,6 +102,34 @@ def information_figure(info: InformationValue, currency: str, top: int = 10) -> 
     return fig.figure()
 
 
+def nothing_to_learn(best: Choice, draws: int) -> str:
+    """Why finding out is worth nothing when one choice is best in every simulated outcome.
+
+    >>> nothing_to_learn(None, 10_000)[:78]
+    'In every one of the 10,000 simulated outcomes **not training** is the best cho'
+    """
+    if best is None:
+        return (
+            f"In every one of the {draws:,} simulated outcomes **not training** is the best choice: every format "
+            "loses money whatever the uncertain inputs turn out to be"
+        )
+    return (
+        f"In every one of the {draws:,} simulated outcomes **{best.in_sentence}** is the best choice, ahead of the "
+        "other formats and of not training"
+    )
+
+
+def best_bet(best: Choice) -> str:
+    """The choice made now, in words.
+
+    >>> print(best_bet(None))
+    Choosing now, the best bet is **not training** (every format's average net present value is below zero)
+    """
+    if best is None:
+        return "Choosing now, the best bet is **not training** (every format's average net present value is below zero)"
+    return f"Choosing now, the best bet is **{best.in_sentence}** (highest average net present value, above not training's zero)"
+
+
 def worth_finding_out(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> None:
     """Beside the tornado: the inputs worth finding out before choosing (the summary's run)."""
     info = information_value(
@@ -155,14 +137,21 @@ def worth_finding_out(scenario: Scenario, ranges: Mapping[str, tuple[float, floa
     )
     if info.evpi <= 0:
         st.caption(
-            f"Worth finding out: nothing. In every one of {info.draws:,} simulated outcomes "
-            f"{info.best_on_average.label.lower()} is the best choice, whatever the inputs turn out to be."
+            "Worth finding out: nothing. " + nothing_to_learn(info.best_on_average, info.draws).replace("**", "")
+            + ", so knowing them first would not change the choice."
+        )  # fmt: skip
+        return
+    if not any(v > 0 for v in info.partial.values()):
+        st.caption(
+            f"Worth finding out: no single input. Resolving every uncertain input at once could be worth up to "
+            f"{money(info.evpi, scenario.currency)} (Monte Carlo page), but none is worth anything learnt alone."
         )
         return
     show_chart(information_figure(info, scenario.currency), key="sens_information_chart")
     st.caption(
-        "The tornado says what moves the answer; this says what is worth finding out before choosing: the "
-        "expected gain from learning each input alone (Monte Carlo page: the method and the total)."
+        "The tornado says what moves the answer; this says what is worth finding out before choosing among the "
+        "formats and not training: the expected gain from learning each input alone (Monte Carlo page: the "
+        "method and the total)."
     )
 
 
@@ -179,16 +168,15 @@ def information_section(
     st.subheader("Is it worth finding out more before choosing?")
     if info.evpi <= 0:
         st.markdown(
-            f"No. In every one of the {info.draws:,} simulated outcomes **{info.best_on_average.label.lower()}** is "
-            "the best choice, so knowing the uncertain inputs first would not change the decision: a pilot, "
-            "survey or study could not pay for itself here (it may still be worth running to learn how well "
-            "the training works)."
+            "No. " + nothing_to_learn(info.best_on_average, info.draws) + ", so knowing the uncertain inputs "
+            "first would not change the decision: a pilot, survey or study could not pay for itself here (it may "
+            "still be worth running to learn how well the training works)."
         )
         return
     st.markdown(
-        f"Choosing now, the best bet is **{info.best_on_average.label.lower()}** (highest average net present "
-        f"value). If every uncertain input were known first, the choice could follow each outcome; on average "
-        f"that is worth **{money(round(info.evpi), cur)}** more (± {money(round(info.standard_error), cur)}, one "
+        f"{best_bet(info.best_on_average)}. If every uncertain input were known first, the choice among "
+        f"microlearning, instructor-led, the blend and not training could follow each outcome; on average that is "
+        f"worth **{money(round(info.evpi), cur)}** more (± {money(round(info.standard_error), cur)}, one "
         "standard error). "
         "That is the most any pilot, survey or study could be worth: one that costs more cannot pay for itself."
     )
@@ -199,38 +187,29 @@ def information_section(
         else f"the same {info.draws:,} draws"
     )
     st.caption(
-        f"Expected value of perfect information, in total and per input (learning that input alone), from {used}; "
-        "per input by sorting the draws by it into equal bins (Sadatsafavi et al. 2013; Strong & Oakley 2013), "
-        "less the noise such bins show for an input that explains nothing. The Sensitivity page's tornado says "
-        "what moves the answer; this says what is worth finding out."
+        f"Expected value of perfect information, in total and per input (learning that input alone), from {used}, "
+        "among the three options and not training (net present value 0); per input by a smooth regression of each "
+        "option's net present value on that input (Strong, Oakley & Brennan 2014). The Sensitivity page's tornado "
+        "says what moves the answer; this says what is worth finding out."
     )
-
-
-@st.cache_data(max_entries=16, show_spinner="Simulating what the pilot could learn…")
-def _cached_pilot(
-    scenario_json: str, field: str, direction: int, baseline: float, sizes: tuple[int, ...], ranges: tuple,
-    design_effect: float,
-) -> list[PilotValue]:  # fmt: skip
-    scenario = Scenario.model_validate_json(scenario_json)
-    seed = int(default_value("mc_seed"))
-    return pilot_values(scenario, field, direction, baseline, sizes, int(default_value("mc_draws")), seed,
-                        "triangular", dict(ranges), design_effect)  # fmt: skip
 
 
 def pilot_value_section(
-    scenario: Scenario, field: str, direction: int, baseline: float, per_arm: int,
-    ranges: Mapping[str, tuple[float, float]], outcome: str, design_effect: float = 1.0,
-) -> None:  # fmt: skip
+    scenario: Scenario, plan: PilotPlan, ranges: Mapping[str, tuple[float, float]], outcome: str
+) -> None:
     """The Pilot page's "Is the pilot worth it?": EVSI against cost, a verdict, the best size.
-    With teams randomised (`design_effect` > 1) each size's learners count for fewer."""
-    counted = scenario.model_copy(update={EFFECTS[field].stream: True})
-    sizes = tuple(sorted({*PILOT_SIZES, int(per_arm)} - {0}))
-    results = _cached_pilot(
-        counted.model_dump_json(), field, direction, baseline, sizes, ranges_key(ranges), float(design_effect)
-    )
+
+    The values are the verdict's (`components.pilot_plan.cached_pilot_values`, the link's
+    simulation settings, the scenario as the sidebar holds it): the pilot cost and worth stated
+    here are the ones the headline on every screen states. With teams randomised
+    (`plan.design_effect` > 1) each size's learners count for fewer."""
+    simulation = current_simulation()
+    results = cached_pilot_values(scenario, plan, simulation, ranges)
+    sizes = pilot_sizes(plan)
     cur = scenario.currency
-    planned = next(r for r in results if r.learners_per_arm == int(per_arm))
-    best = max(results, key=lambda r: r.net)
+    planned = next(r for r in results if r.learners_per_arm == int(plan.per_arm))
+    best = best_pilot(results)
+    assert best is not None
     kpi_row(
         [
             Tile("What the pilot's answer is worth", money(round(planned.evsi), cur),
@@ -240,30 +219,39 @@ def pilot_value_section(
             Tile("Net value of the pilot", money(round(planned.net), cur), "worth minus cost"),
         ]
     )  # fmt: skip
-    if best.net > 0:
+    stream = EFFECTS[plan.field].stream
+    if not getattr(scenario, stream):
+        st.info(
+            f"Decide now: this scenario does not count {INPUTS[stream].label.lower()} (sidebar), so learning "
+            f"{INPUTS[plan.field].label.lower()} cannot change the choice. Switch it on to weigh a pilot of it."
+        )
+    elif best.worth_its_cost:
         st.success(
-            f"Pilot first: a pilot of {learners(best.learners_per_arm)} per arm is expected to be worth "
-            f"{money(round(best.evsi), cur)} against its cost of {money(round(best.cost), cur)} "
-            f"(net {money(round(best.net), cur)}), the best of the sizes tried."
+            f"Pilot first: a pilot of {learners(best.learners_per_arm)} learners per arm is worth "
+            f"{money(best.evsi, cur)} and costs {money(best.cost, cur)} (net {money(best.net, cur)}), the best "
+            "of the sizes tried (the verdict's words on every screen)."
         )
     else:
         st.info(
             f"Decide now: no pilot size tried is worth its cost. Learning this effect exactly would be worth at most "
             f"{money(round(planned.ceiling), cur)}; the smallest pilot ({learners(results[0].learners_per_arm)} per arm) "
             f"costs {money(round(results[0].cost), cur)}. A pilot may still be worth running to learn how well the "
-            "training works, but not to choose the format."
+            "training works, but not to choose among the formats and not training."
         )
+    draws = min(simulation.draws, VALUE_DRAWS)
     st.caption(
-        f"Expected value of sample information by preposterior simulation over {int(default_value('mc_draws')):,} "
-        f"draws: each draw's true effect gives arm B's rate; the pilot's {outcome} counts are binomial; each arm's "
-        "rate is updated from a uniform prior (beta-binomial) and the decision follows the pilot's estimate "
-        f"(Strong et al. 2015). Costs: the pilot's learners at both formats' cost per learner, and {PILOT_MONTHS} "
-        "months of the expected net benefit of deciding now. The benefit stream is counted, as in section 4. "
+        f"Expected value of sample information, exact over the pilot's possible results, from the {draws:,} "
+        f"simulated outcomes ({simulation.distribution}) the verdict rests on: arm A's rate is taken as known, so only "
+        f"the count of arm B's learners ({outcome}) tells about the effect; for each possible count, its chance and "
+        "the best choice after it come from weighting the simulated effects by how likely they make that count "
+        "(Menzies 2016), each option's net present value given the effect from a regression on it (Strong, Oakley & "
+        f"Brennan 2014). Costs: the pilot's learners at both formats' cost per learner, and {PILOT_MONTHS} months of "
+        "the expected net benefit of deciding now. Choices: the three options and not training. "
         f"Sizes tried: {', '.join(f'{n:,}' for n in sizes)} per arm."
         + (
             f" Teams are randomised: each size's learners carry the information of that number divided by the "
-            f"design effect ({design_effect:.2f}); the cost counts every learner."
-            if design_effect > 1
+            f"design effect ({plan.design_effect:.2f}); the cost counts every learner."
+            if plan.design_effect > 1
             else ""
         )
     )

@@ -1,10 +1,12 @@
 """The Excel workbook export, recalculated independently of this code.
 
 The `formulas` package reads each exported file and evaluates every formula itself (as
-Excel would); the ROI, NPV and payback it computes must equal `calculators.roi.all_returns`
-for the default scenario, every sample preset, generated scenarios, and after input cells
-are changed in the recalculation. The values stored in the file (what a viewer that does
-not recalculate shows) are checked against the model too.
+Excel would); the ROI, NPV, both paybacks, costs and benefits it computes must equal
+`calculators.roi.all_returns` for the default scenario, every sample preset, generated
+scenarios (nudges, every curve family, conservative, skeptic, horizons 1 … 10), and after
+input cells are changed in the recalculation; month by month, its share of the gain kept,
+benefits, and benefits so far − all costs must equal the model's. The values stored in the file (what a
+viewer that does not recalculate shows) are checked against the model too.
 
 Tolerances: 1e-6 relative; NPV, costs and benefits within 1e-6 of the money flowing
 (costs + benefits), since an NPV near zero is a difference of large flows.
@@ -25,11 +27,12 @@ import numpy as np
 import openpyxl
 import pytest
 from hypothesis import Phase, example, given, settings
+from hypothesis import strategies as st
 
 from calculators.costs import cost_line, total_cost
-from calculators.model import Option, effective
+from calculators.model import Inputs, Option, effective, retention_profile
 from calculators.presets import load_presets
-from calculators.roi import Returns, all_returns
+from calculators.roi import Returns, all_returns, mean_retention_of
 from calculators.scenario import CURRENCY_SYMBOLS, GRADE_MEANING, INPUTS, Format, Scenario, input_title
 from components.export_excel import (
     MIN_SEGMENT_ROWS,
@@ -50,8 +53,9 @@ SUFFIXES = {"_claimed": False, "_defensible": True}
 # Every function the formulas call: each is one Excel, LibreOffice and `formulas` all evaluate.
 ALLOWED_FUNCTIONS = {
     "IF", "AND", "OR", "MIN", "MAX", "INT", "MOD", "ROUND", "CEILING", "EXP", "LN", "SQRT", "ABS", "SUM",
-    "MMULT", "TRANSPOSE", "INDEX",
+    "SUMIF", "COUNTIFS", "INDEX",
 }  # fmt: skip
+CURVES = ("exponential", "power law", "FSRS-style")
 
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -152,6 +156,22 @@ def assert_matches_model(values: dict[str, Any], scenario: Scenario) -> None:
         )  # fmt: skip
 
 
+def assert_paybacks_in_order(values: dict[str, Any], scenario: Scenario) -> None:
+    """In every column of the workbook, the discounted payback is never sooner than the plain
+    one, and there is none whenever there is no plain payback.
+
+    Allowed 1e-12 of a month for rounding: at a discount rate of a few units in the last
+    place the two cumulative series are the same sums rounded differently."""
+    plain_names = [n for n in values if n.startswith("Payback_undiscounted_")]
+    assert len(plain_names) == 9
+    for plain_name in plain_names:
+        plain, discounted = values[plain_name], values[plain_name.replace("_undiscounted", "")]
+        if plain == "none":
+            assert discounted == "none", (plain_name, discounted, scenario)
+        elif discounted != "none":
+            assert discounted >= plain - 1e-12 * max(1.0, plain), (plain_name, plain, discounted, scenario)
+
+
 def cached_results(book: openpyxl.Workbook) -> dict[str, Any]:
     """The values the file stores in its named cells (what a non-recalculating viewer shows);
     `book` opened with data_only=True."""
@@ -180,11 +200,14 @@ def test_presets_load():
 
 
 def test_default_workbook_recalculates_to_the_model(default_book: Recalculated):
-    """Microlearning $33,000, ROI 28.8 % as claimed, with the defaults; every return as the model's."""
+    """Microlearning $33,000, ROI 890 % as claimed, paid back in month 2.74 (2.77 discounted),
+    with the defaults; every return as the model's."""
     values = default_book.results()
     assert values["Costs_micro"] == pytest.approx(33_000)
-    assert round(values["ROI_micro"], 1) == 28.8
+    assert round(values["ROI_micro"], 1) == 890.0
+    assert (round(values["Payback_undiscounted_micro"], 2), round(values["Payback_micro"], 2)) == (2.74, 2.77)
     assert_matches_model(values, Scenario())
+    assert_paybacks_in_order(values, Scenario())
 
 
 @pytest.mark.parametrize("preset", [p for p in PRESETS if p.scenario != Scenario()], ids=lambda p: p.name)
@@ -241,7 +264,7 @@ SLOW = settings(
 
 @settings(SLOW, max_examples=6)
 @given(scenario=valid_scenarios())
-@example(scenario=Scenario(micro_completion_pct=1e-310))  # benefits so small the payback would overflow
+@example(scenario=Scenario(micro_completion_pct=1e-310))  # benefits so small they never repay the costs
 @example(scenario=Scenario(micro_fixed_cost=0.0, micro_cost_per_learner=1e-320))  # ROI would overflow
 def test_generated_scenarios_recalculate_to_the_model(default_book: Recalculated, scenario: Scenario):
     """Any valid scenario typed into the workbook's input cells gives the model's returns.
@@ -252,9 +275,156 @@ def test_generated_scenarios_recalculate_to_the_model(default_book: Recalculated
     if segment_rows(scenario) > MIN_SEGMENT_ROWS:
         with tempfile.TemporaryDirectory() as folder:
             own = recalculate(Path(folder) / BOOK, workbook_bytes(scenario))
-            assert_matches_model(own.results(), scenario)
-        return
-    assert_matches_model(default_book.results(scenario), scenario)
+            values = own.results()
+    else:
+        values = default_book.results(scenario)
+    assert_matches_model(values, scenario)
+    assert_paybacks_in_order(values, scenario)
+
+
+HORIZON_SCENARIOS = [
+    Scenario().with_changes(horizon_years=h, **changes)
+    for h, changes in zip(range(1, 11), (
+        {"micro_nudge_days": 7, "retention_curve": "power law"},
+        {"conservative": True, "ilt_nudge_days": 30},
+        {"retention_curve": "FSRS-style", "micro_nudge_days": 45, "ilt_nudge_days": 90, "spacing_gain": 1.2},
+        {"skeptic": True, "fully_loaded": True, "discount_rate_pct": 25.0},
+        {"conservative": True, "retention_curve": "power law", "ilt_nudge_days": 14, "retention_floor_pct": 0.0},
+        {"decay_weighting": False, "blend_ilt_share_pct": 60.0},
+        {"retention_curve": "FSRS-style", "conservative": True, "skeptic": True, "micro_nudge_days": 30},
+        {"skill_half_life_months": 6.5, "retention_floor_pct": 45.0, "micro_nudge_days": 90, "learners": 8_000},
+        {"micro_retention_pct": 20.0, "ilt_retention_pct": 90.0, "risk_on": True, "productivity_on": True},
+        {"micro_nudge_days": 30, "ilt_nudge_days": 60, "spacing_gain": 1.05, "discount_rate_pct": 0.0},
+    ), strict=True)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("scenario", HORIZON_SCENARIOS, ids=lambda s: f"{s.horizon_years}y")
+def test_each_horizon_with_nudges_curves_and_bases_recalculates_to_the_model(
+    default_book: Recalculated, scenario: Scenario
+):
+    """Horizons 1 … 10, each with another curve family, nudges, basis or switch: the model's returns."""
+    values = default_book.results(scenario)
+    assert_matches_model(values, scenario)
+    assert_paybacks_in_order(values, scenario)
+
+
+def test_fully_loaded_8000_learners_discounted_payback_is_not_sooner(default_book: Recalculated):
+    """Regression: a workbook that divided costs by the average monthly benefit for the plain
+    payback, and read the discounted one off a cumulative series, gave 8,000 fully loaded
+    learners a discounted payback (10.89 months) sooner than the plain one (11.12). Both are
+    now the model's first crossing, the discounted one strictly later with a positive rate."""
+    scenario = Scenario().with_changes(fully_loaded=True, learners=8_000)
+    values = default_book.results(scenario)
+    assert_matches_model(values, scenario)
+    assert_paybacks_in_order(values, scenario)
+    returns = all_returns(scenario)
+    for option in Option:
+        tag = OPTION_TAGS[option]
+        if returns[option].payback_months is None:
+            assert values[f"Payback_{tag}"] == values[f"Payback_undiscounted_{tag}"] == "none"
+        else:
+            assert values[f"Payback_{tag}"] > values[f"Payback_undiscounted_{tag}"]
+
+
+@settings(SLOW, max_examples=8)
+@given(scenario=valid_scenarios(discount_rate_pct=st.floats(0.0, 30.0) | st.sampled_from([0.0, 1e-9, 30.0])))
+@example(scenario=Scenario(fully_loaded=True, learners=8_000))
+@example(scenario=Scenario(conservative=True, learners=100_000, discount_rate_pct=30.0))
+def test_discounted_payback_is_never_sooner_in_the_recalculated_workbook(
+    default_book: Recalculated, scenario: Scenario
+):
+    """Whatever the inputs typed into the workbook, its discounted payback is never sooner than
+    its plain payback, and there is none when there is no plain payback (model.first_crossing)."""
+    if segment_rows(scenario) > MIN_SEGMENT_ROWS:  # nudges finer than the default workbook has rows for
+        scenario = scenario.with_changes(micro_nudge_days=0, ilt_nudge_days=0)
+    values = default_book.results(scenario)
+    assert_paybacks_in_order(values, scenario)
+    assert_matches_model(values, scenario)
+
+
+def _columns(book: openpyxl.Workbook, sheet: str) -> dict[tuple[str, str], str]:
+    """Column letters of a sheet with two header rows: (group title, column title) → letter,
+    each group title spreading right over its merged cells."""
+    ws = book[sheet]
+    out, group = {}, ""
+    for col in range(1, ws.max_column + 1):
+        top, below = ws.cell(1, col).value, ws.cell(2, col).value
+        group = top if isinstance(top, str) and top else group
+        if isinstance(below, str):
+            out[group, below.split(":")[0].split(" (")[0]] = openpyxl.utils.get_column_letter(col)
+    return out
+
+
+@pytest.mark.parametrize("curve", CURVES)
+def test_retention_sheet_recalculates_to_the_models_monthly_shares(default_book: Recalculated, curve: str):
+    """The share of the gain kept in each month 1 … 12·H, per format, with nudges: `model.retention_profile`."""
+    scenario = Scenario().with_changes(
+        retention_curve=curve,
+        micro_nudge_days=10,
+        ilt_nudge_days=45,
+        horizon_years=4,
+        retention_floor_pct=15.0,
+    )
+    columns = _columns(default_book.book, "Retention")
+    letters = {fmt: columns[fmt.label, "Share kept in the month"] for fmt in Format}
+    extra = {
+        fmt: _key("Retention", f"{letter}4:{letter}123") for fmt, letter in letters.items()
+    }  # months 1 … 120
+    values = default_book.results(scenario, extra=tuple(extra.values()))
+    months = 12 * scenario.horizon_years
+    for fmt, key in extra.items():
+        cells = np.asarray(values[key], dtype=object).ravel()
+        want = retention_profile(Inputs(effective(scenario)), fmt, months)
+        np.testing.assert_allclose(cells[:months].astype(float), want, rtol=1e-9, atol=1e-12)
+        assert all(v in ("", None) or str(v) == "empty" for v in cells[months:])
+
+
+def test_mean_retention_rows_are_the_models_mean_retained(default_book: Recalculated):
+    """The Model's mean retention (for reading) is `model.mean_retained` on each basis."""
+    scenario = Scenario().with_changes(micro_nudge_days=21, retention_curve="FSRS-style", horizon_years=5)
+    cells = {
+        (fmt, conservative): default_book.model_cell("Mean retention", column)
+        for fmt, conservative, column in ((Format.MICRO, False, "C"), (Format.ILT, False, "D"),
+                                          (Format.MICRO, True, "F"), (Format.ILT, True, "G"))
+    }  # fmt: skip
+    values = default_book.results(scenario, extra=tuple(cells.values()))
+    for (fmt, conservative), key in cells.items():
+        want = mean_retention_of(scenario.with_changes(conservative=conservative), fmt)
+        assert float(values[key].ravel()[0]) == pytest.approx(want, rel=1e-9)
+
+
+def test_cash_flows_recalculate_to_the_models_month_by_month(default_book: Recalculated):
+    """Each option's benefits, and its benefits so far − all costs (plain and discounted) with
+    their paid-back flags, month by month on both bases: the model's flows (benefits declining
+    with the share kept, a blend's two tracks, later years' costs)."""
+    scenario = Scenario().with_changes(
+        micro_nudge_days=30, horizon_years=4, learners=3_000, blend_ilt_share_pct=35.0, fully_loaded=True
+    )
+    columns = _columns(default_book.book, "Cash flows")
+    titles = ("Benefits", "Net cash flow", "Benefits so far − all costs", "Paid back",
+              "Discounted benefits so far − all costs", "Paid back, discounted")  # fmt: skip
+    extra: dict[tuple[str, Option, str], str] = {}
+    for basis in ("As claimed", "Defensible"):
+        for option in Option:
+            for title in titles:
+                letter = columns[f"{basis}: {option.label}", title]
+                extra[basis, option, title] = _key("Cash flows", f"{letter}3:{letter}123")
+    values = default_book.results(scenario, extra=tuple(extra.values()))
+    for (basis, option, title), key in extra.items():
+        r = all_returns(scenario.with_changes(conservative=basis == "Defensible"))[option]
+        want = {
+            "Benefits": r.flows.benefits,
+            "Net cash flow": r.flows.net,
+            "Benefits so far − all costs": r.cumulative(),
+            "Paid back": np.maximum.accumulate(r.cumulative() >= 0).astype(float),
+            "Discounted benefits so far − all costs": r.cumulative(discounted=True),
+            "Paid back, discounted": np.maximum.accumulate(r.cumulative(discounted=True) >= 0).astype(float),
+        }[title]
+        cells = np.asarray(values[key], dtype=object).ravel()
+        got = np.array([float(v) for v in cells[: want.size]])
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * (r.costs + r.benefits), err_msg=title)
+        assert all(v in ("", None) or str(v) == "empty" for v in cells[want.size :])
 
 
 def test_no_formula_errors_anywhere_in_the_recalculated_default_workbook(default_book: Recalculated):
@@ -267,8 +437,8 @@ def test_no_formula_errors_anywhere_in_the_recalculated_default_workbook(default
 
 
 def test_series_recalculate_to_the_model(default_book: Recalculated):
-    """Series: total cost on the learner counts as the chart's cost lines; cumulative discounted
-    net per month as each option's; both live formulas."""
+    """Series: total cost on the learner counts as the chart's cost lines; discounted benefits
+    so far − all costs per month as each option's; both live formulas."""
     scenario = Scenario().with_changes(fully_loaded=True, horizon_years=2)
     n = series_learners(Scenario())  # the default workbook's learner counts
     extra = (
@@ -300,7 +470,7 @@ def test_formulas_are_the_same_text_for_every_scenario():
     def formulas_of(data: bytes) -> dict[tuple[str, str], str]:
         book = _open(data)
         out = {}
-        for name in ("Model", "Cash flows", "Segments"):
+        for name in ("Model", "Retention", "Cash flows", "Segments"):
             for row in book[name].iter_rows():
                 for cell in row:
                     text = getattr(cell.value, "text", cell.value)

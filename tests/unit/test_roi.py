@@ -141,8 +141,10 @@ def test_blend_corners_are_the_pure_formats_exactly():
         r = blend_returns(s, share)
         x = Inputs(effective(s))
         assert r.costs == float(track_costs(x, fmt, np.asarray(float(s.learners))).total)
+        pure = option_returns(s, Option.MICRO if fmt is Format.MICRO else Option.ILT)
+        assert (r.costs, r.benefits, r.npv) == (pure.costs, pure.benefits, pure.npv)
         per_learner = sum(gross_streams(x, fmt, r.costs / s.learners).values()) * adjustment(x, fmt).product
-        assert r.benefits == per_learner * s.learners * s.horizon_years
+        assert r.benefits == pytest.approx(per_learner * s.learners * s.horizon_years, rel=1e-12)
 
 
 def test_best_share_is_the_maximum_of_its_curve():
