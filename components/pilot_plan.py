@@ -78,10 +78,16 @@ def _cached(
     scenario_json: str, field: str, direction: int, baseline: float, sizes: tuple[int, ...], draws: int, seed: int,
     distribution: str, ranges: tuple, de: float,
 ) -> list[PilotValue]:  # fmt: skip
+    from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
+
     scenario = Scenario.model_validate_json(scenario_json)
+    known = None
+    if draws <= HEAVY_DRAWS:  # the verdict's own run (cached): its NPVs, not a second evaluation
+        known = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges)).npv  # type: ignore[arg-type]
     return pilot_values(
-        scenario, field, direction, baseline, sizes, draws, seed, distribution, dict(ranges), de
-    )  # type: ignore[arg-type]
+        scenario, field, direction, baseline, sizes, draws, seed, distribution, dict(ranges), de,  # type: ignore[arg-type]
+        known_npv=known,
+    )  # fmt: skip
 
 
 def cached_pilot_values(

@@ -81,7 +81,10 @@ def test_payback_tile_and_payback_chart_tell_the_same_month(app, query):
     title = next(t for t in chart_titles(at) if "pays back" in t)
     month = re.search(r"(\w+) pays back in month (\d+)", title)
     assert month and tile == f"{month.group(2)} months"  # '7 months' beside 'month 7'
-    assert month.group(1) == answer_of(Scenario(**{"conservative": bool(query), "skeptic": bool(query)})).option.label
+    assert (
+        month.group(1)
+        == answer_of(Scenario(**{"conservative": bool(query), "skeptic": bool(query)})).option.label
+    )
 
 
 def test_conservative_switch_moves_every_cost_figure_to_fully_loaded(app):
@@ -138,7 +141,9 @@ def test_headline_states_the_chance_of_loss_of_the_tiles(app, query):
 
 def test_headline_is_too_close_to_call_inside_the_band(app):
     """The two best options within the close-call band of cost: none is recommended over the other."""
-    s = Scenario(learners=100, close_call_pct=30)  # instructor-led leads not training by less than 30 % of cost
+    s = Scenario(
+        learners=100, close_call_pct=30
+    )  # instructor-led leads not training by less than 30 % of cost
     decision = answer_of(s).decision
     at = app(query=scenario_to_query(s))
     headline = at.markdown[0].value

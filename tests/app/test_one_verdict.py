@@ -7,9 +7,14 @@ from __future__ import annotations
 import pytest
 
 from calculators.codec import scenario_to_query
+from calculators.information_value import pilot_values
+from calculators.ranges import encode_ranges
 from calculators.scenario import Scenario
+from calculators.settings import PageSettings
 from components.answer import Simulation, answer_of
 from components.messages import decision_headline
+from components.pilot_plan import pilot_sizes, plan_from
+from tests.value_scenarios import near_tie
 
 PAGES = ("pages/executive_summary.py", "pages/roi.py", "pages/monte_carlo.py", "pages/pilot.py")
 
@@ -18,6 +23,28 @@ CASES = {
     "don't train": (Scenario(turnover_on=False), "Don't train"),  # no benefit counted
     "too close": (Scenario(learners=100, close_call_pct=30), "Too close to call"),
 }
+
+
+def _pilots(scenario, plan, simulation, ranges):  # the verdict's pilot values, without the app's cache
+    return pilot_values(
+        scenario, plan.field, plan.direction, plan.baseline, pilot_sizes(plan), simulation.draws, simulation.seed,
+        simulation.distribution, ranges, plan.design_effect,
+    )  # fmt: skip
+
+
+def test_a_pilot_worth_its_cost_is_advised_in_the_same_words_everywhere(app):
+    """A near tie on microlearning's productivity gain (ranged 0 to 40 %) with a large programme:
+    the Pilot planner's default pilot (170 learners per arm, measuring that gain) is worth more
+    than it costs, so every screen says "Pilot first" and names the same size, worth and cost."""
+    scenario, ranges = near_tie(learners=500, micro_fixed_cost=1_000_000)
+    plan = plan_from(PageSettings())
+    expected = answer_of(scenario, ranges, pilot=plan, pilots=_pilots)
+    assert expected.decision.advice == "pilot first"
+    assert expected.decision.pilot.evsi > expected.decision.pilot.cost
+    query = {**scenario_to_query(scenario), "rng": encode_ranges(ranges)}
+    verdicts = _verdicts(app, query)
+    assert set(verdicts.values()) == {decision_headline(expected.decision, scenario)}, verdicts
+    assert next(iter(verdicts.values())).startswith("Pilot first: a pilot of ")
 
 
 def _verdicts(app, query: dict[str, str]) -> dict[str, str]:
