@@ -148,15 +148,19 @@ def current_simulation() -> Simulation:
 
 def the_answer(scenario: Scenario) -> Answer:
     """The answer for `scenario` on screen: the session's ranges and simulation settings, the
-    shared cached run, and the Pilot planner's pilot."""
+    shared cached run, and the Pilot planner's pilot.
+
+    The run is the link's: a heavy one (a million draws) is drawn on whichever verdict page
+    asks first, so it shows where it stands there as on Monte Carlo (`shown_run`: the progress
+    bar, or the note while another user's heavy run has the server's turn), not a blank page."""
     from components.pilot_plan import cached_pilot_values, current_pilot
     from components.risk_inputs import current_ranges
-    from components.simulation_cache import run_summary
+    from components.simulation_cache import shown_run
 
     return answer_of(
         scenario,
         current_ranges(),
-        run_summary,
+        shown_run,
         current_simulation(),
         current_pilot(scenario),
         cached_pilot_values,

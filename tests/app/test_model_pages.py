@@ -2,36 +2,79 @@
 
 from __future__ import annotations
 
+import math
+
+from calculators.model import Option
+from calculators.roi import all_returns, waterfall
+from calculators.scenario import Format, Scenario
+from components.answer import answer_of, claimed_and_defensible
+from components.formatting import money, months, percent
+from components.returns_view import option_label
 from tests.app.conftest import open_groups
 from tests.app.test_pages import chart_titles, metric
 
 
 def test_summary_shows_roi_payback_and_npv_of_the_best_option(app):
+    """The tiles are about the option the verdict leads with, and read the model's figures for it."""
+    answer = answer_of(Scenario())  # the verdict the summary states (default simulation settings)
+    best = answer.option
+    r = all_returns(Scenario())[best]
     at = app()
-    assert metric(at, "ROI as claimed") == "28.8 %"
-    assert metric(at, "Payback (discounted)") == "31 months"
-    assert metric(at, "Net present value") == "$4,826"
-    assert "microlearning leads (net present value $4,826 over 3 years" in at.markdown[0].value
+    assert any(m.value == option_label(best, "— the figures behind the headline") for m in at.markdown)
+    assert metric(at, "ROI as claimed") == percent(r.roi_pct)  # 890.0 %
+    assert metric(at, "Payback (discounted)") == months(r.discounted_payback_month)  # 3 months
+    assert metric(at, "Net present value") == money(r.npv, "USD")  # $261,330
+    # the headline names the option and its expected net present value over the simulated outcomes
+    assert at.markdown[0].value == f"#### {answer.headline}"
+    expected = money(answer.decision.expected_npv[best], "USD")
+    assert (
+        f"Choose {best.in_sentence}: expected net present value {expected} over 3 years"
+        in at.markdown[0].value
+    )
 
 
 def test_roi_page_shows_payback_chart_and_waterfall(app):
+    returns = all_returns(Scenario())
+    paid = sorted(
+        (r.discounted_payback_month, o) for o, r in returns.items() if r.discounted_payback_month is not None
+    )
+    month, first = paid[0]  # the option that pays back soonest (discounted) leads the chart's title
+    steps = waterfall(Scenario(), Format.MICRO)  # microlearning leads: its waterfall explains it
+    survives = percent(100 * steps[-1].value / steps[0].value)
     at = app(page="pages/roi.py")
     titles = chart_titles(at)
-    assert titles[0].startswith("Microlearning pays back in month 31 (discounted)")
-    assert "of the gross benefit survives the conservative rules" in titles[1]
-    assert metric(at, "ROI, defensible") == "−35.3 %"
+    assert titles[0].startswith(f"{first.label} pays back in month {math.ceil(month)} (discounted)")
+    assert metric(at, "Payback (discounted)") == months(returns[Option.MICRO].discounted_payback_month)
+    assert titles[1] == f"Microlearning: {survives} of the gross benefit survives the conservative rules"
+    defensible = all_returns(Scenario(conservative=True))[Option.MICRO]
+    assert metric(at, "ROI, defensible") == percent(defensible.roi_pct)  # 108.5 %
 
 
 def test_conservative_switch_puts_the_screen_on_the_defensible_basis(app):
-    at = app(page="pages/roi.py")
+    """At 300 learners the figures as claimed say go and the defensible ones say don't train (at
+    1,000 learners both say "Choose microlearning"), so the verdict itself shows which basis the
+    screen is on, as "No option pays back on defensible figures" did under the old model."""
+    scenario = Scenario(learners=300)
+    claimed_answer = answer_of(scenario)
+    defensible_answer = answer_of(scenario.with_changes(conservative=True))
+    assert (claimed_answer.decision.advice, defensible_answer.decision.advice) == ("go", "don't train")
+    option = defensible_answer.option  # the training option the tiles are about
+    claimed, defensible = claimed_and_defensible(scenario.with_changes(conservative=True))
+    at = app(query={"learners": "300"}, page="pages/roi.py")
     before = metric(at, "Net present value")
+    assert before == money(all_returns(scenario)[claimed_answer.option].npv, "USD")
+    assert at.markdown[0].value == f"#### {claimed_answer.headline}"
     at.sidebar.toggle(key="sb_conservative").set_value(True).run()
     assert not at.exception
     after = metric(at, "Net present value")
-    assert before == "$4,826" and after != before
-    assert metric(at, "ROI as claimed") == "28.8 %" and metric(at, "ROI, defensible") == "−35.3 %"
+    assert after == money(defensible[option].npv, "USD") and after != before
+    # claimed on the screen's (fully loaded) costs beside defensible
+    assert metric(at, "ROI as claimed") == percent(claimed[option].roi_pct)
+    assert metric(at, "ROI, defensible") == percent(defensible[option].roi_pct)
     assert at.caption[0].value.startswith("Basis: fully loaded costs")
-    assert at.markdown[0].value.startswith("#### No option pays back on defensible figures")
+    assert at.markdown[0].value == f"#### {defensible_answer.headline}"
+    assert at.markdown[0].value.startswith("#### Don't train: no option is expected to pay back")
+    assert chart_titles(at)[0] == "No option pays back within 3 years"
     fully_loaded = at.sidebar.toggle(key="sb_fully_loaded")
     assert fully_loaded.value is True and fully_loaded.disabled  # shows what Conservative implies
     assert "fully_loaded" not in at.query_params  # the switch forces, not rewrites

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from calculators.pilot import breakeven_check
+from calculators.scenario import Scenario
+from components.formatting import percent
 from tests.app.conftest import open_groups
 from tests.app.test_pages import chart_titles, metric
 
@@ -157,8 +160,15 @@ def test_fit_button_sets_the_sidebar_retention(app):
 
 
 def test_breakeven_check_warns_when_the_pilot_is_too_small(app):
+    """Without the turnover saving (the defaults' only benefit stream) productivity alone must pay
+    for microlearning: it needs a small gain, far below what 170 learners per arm can detect."""
+    check = breakeven_check(Scenario(turnover_on=False), "micro_productivity_gain_pct", 0.35, 170)
+    assert check.can_tell is False  # the scenario shows the behaviour: the pilot is too small
     at = app(page="pages/pilot.py")
     open_groups(at, "Benefits").sidebar.toggle(key="sb_turnover_on").set_value(False).run()
     assert not at.exception
     assert "cannot tell break-even from loss" in at.warning[0].value
-    assert metric(at, "Break-even effect") == "1.0 %"
+    assert f"break-even needs an effect of {percent(check.breakeven_pct)}" in at.warning[0].value
+    assert f"it detects effects only from {percent(check.mde_pct)}" in at.warning[0].value
+    assert metric(at, "Break-even effect") == percent(check.breakeven_pct)  # 0.1 %
+    assert metric(at, "Smallest effect the pilot detects") == percent(check.mde_pct)  # 42.8 %

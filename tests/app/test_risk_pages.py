@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from calculators.scenario import Scenario
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from calculators.model import Option, breakeven_learners
+from calculators.ranges import RANGED_FIELDS
+from calculators.scenario import Scenario, input_title
+from calculators.sensitivity import tornado
+from calculators.simulation import monte_carlo
+from components.answer import SUMMARY_DRAWS, SUMMARY_SEED
+from components.formatting import percent
+from components.theme import unwrap
 from tests.app.test_pages import chart_titles, metric
 
 
+def chart(at: AppTest, key: str) -> dict:
+    """The plotly spec of the chart drawn with `key` (the page's other charts come and go)."""
+    found = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"no chart {key!r}"
+    return found[0]
+
+
 def test_tornado_names_the_input_that_moves_roi_most(app):
+    _, bars = tornado(Scenario(), Option.MICRO, "ROI")
+    top = bars[0]  # Share of the gain due to training (attribution_pct), 25 % to 75 %
     at = app(page="pages/sensitivity.py")
-    assert chart_titles(at)[0].startswith(
-        "Knowledge retained (Microlearning) moves microlearning ROI the most"
+    assert chart_titles(at)[0] == (
+        f"{top.label} moves microlearning ROI the most: {percent(top.low_result)} to {percent(top.high_result)}"
     )
     at.segmented_control(key="sens_option").set_value("Instructor-led").run()
     assert "instructor-led ROI" in chart_titles(at)[0]
@@ -19,9 +39,15 @@ def test_tornado_names_the_input_that_moves_roi_most(app):
 
 
 def test_ranges_travel_in_the_link(app):
-    narrow = app(query={"rng": "micro_retention_pct:74:76"}, page="pages/sensitivity.py")
-    assert not chart_titles(narrow)[0].startswith("Knowledge retained (Microlearning)")
-    assert narrow.query_params["rng"] == "micro_retention_pct:74:76"
+    """A narrow range for the input that moves ROI most, in the link, takes it off the top."""
+    _, bars = tornado(Scenario(), Option.MICRO, "ROI")
+    top = bars[0].field  # attribution_pct at its default 50 %
+    link = f"{top}:49:51"
+    wide = app(page="pages/sensitivity.py")
+    assert chart_titles(wide)[0].startswith(input_title(top))
+    narrow = app(query={"rng": link}, page="pages/sensitivity.py")
+    assert not chart_titles(narrow)[0].startswith(input_title(top))
+    assert narrow.query_params["rng"] == link
 
 
 def test_bad_range_in_the_link_is_reported(app):
@@ -32,15 +58,22 @@ def test_bad_range_in_the_link_is_reported(app):
 
 def test_frontier_axes_can_be_changed(app):
     at = app(page="pages/sensitivity.py")
+    axis = chart(at, "sens_frontier_chart")["layout"]["yaxis"]["title"]["text"]
+    assert axis == input_title("micro_retention_pct")  # the default "And" input
     at.selectbox(key="sens_y").set_value("attribution_pct").run()  # "Share of the gain due to training"
     assert not at.exception
-    assert "the black line is break-even" in chart_titles(at)[1]
+    frontier = chart(at, "sens_frontier_chart")["layout"]
+    assert frontier["yaxis"]["title"]["text"] == input_title("attribution_pct")
+    assert "the black line is break-even" in unwrap(frontier["title"]["text"])
 
 
 def test_monte_carlo_shows_chance_of_loss_per_option(app):
+    run = monte_carlo(Scenario(), SUMMARY_DRAWS, SUMMARY_SEED, "triangular", {})  # the page's default run
     at = app(page="pages/monte_carlo.py")
     assert not at.exception
-    assert metric(at, "Instructor-led chance of loss") == "100.0 %"
+    for option in Option:  # instructor-led 0.1 %: the only option that lost money in a draw
+        assert metric(at, f"{option.label} chance of loss") == percent(100 * run.probability_loss(option))
+    assert run.probability_loss(Option.ILT) > 0  # not every tile is 0.0 %: each tile reads its own option
     at.number_input(key="mc_seed").set_value(7).run()
     assert not at.exception and metric(at, "Microlearning chance of loss").endswith(" %")
     at.radio(key="mc_distribution").set_value("PERT").run()
@@ -55,10 +88,12 @@ def test_monte_carlo_same_seed_same_answer(app):
 
 
 def test_goal_seek_finds_break_even_learners_and_applies_it(app):
+    learners = breakeven_learners(Scenario(), Option.MICRO)  # 93: the break-even of Costs & break-even
+    assert learners is not None
     at = app(page="pages/goal_seek.py")
-    assert any("reaches ROI 0.0 % when Learners is 760" in m.value for m in at.markdown)
+    assert any(f"reaches ROI 0.0 % when Learners is {learners:,} (now 1,000)" in m.value for m in at.markdown)
     at.button(key="gs_apply").click().run()
-    assert at.sidebar.select_slider(key="sb_learners").value == 760
+    assert at.sidebar.select_slider(key="sb_learners").value == learners
 
 
 def test_goal_seek_says_when_no_solution_exists(app):
@@ -97,8 +132,10 @@ def test_a_million_draws_run_once_in_the_worker_and_a_payback_target_reuses_them
 
 
 def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer_comes(app, monkeypatch):
-    """Another user's heavy run holds the server's one turn: this page waits (told so), then
-    draws, and no waiting note or progress bar is left beside the answer."""
+    """Another user's heavy run holds the server's one turn: the first page of the link that
+    states the verdict (the Executive summary, which draws the link's million) waits, told so,
+    then draws; no waiting note or progress bar is left beside its answer, and Monte Carlo then
+    shows the same run without drawing or waiting again."""
     import threading
 
     from components import simulation_cache
@@ -124,8 +161,14 @@ def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer
     threading.Thread(target=other_user, daemon=True).start()
     held.wait(5)
     threading.Timer(1.0, release.set).start()
-    at = app(query={"mc_draws": "1000000", "mc_seed": "4242"}, page="pages/monte_carlo.py")
+    at = app(query={"mc_draws": "1000000", "mc_seed": "4242"})
     assert not at.exception and told == ["waiting"]
+    assert at.markdown[0].value.startswith("#### ")  # the verdict, from the million draws
+    assert any("(triangular, draw set 4242)" in c.value for c in at.caption)
+    assert not any("Another large simulation" in i.value for i in at.info)
+    assert not at.get("progress")
+    at.switch_page("pages/monte_carlo.py").run()
+    assert not at.exception and told == ["waiting"]  # the same run: no second wait
     assert any("in 80 % of the draws" in m.value for m in at.markdown)
     assert not any("Another large simulation" in i.value for i in at.info)
     assert not at.get("progress") and gate.most_at_once == 1
@@ -139,4 +182,4 @@ def test_monte_carlo_says_how_many_uncertain_inputs_are_drawn(app):
         used = len(inputs_used(scenario))
         captions = " ".join(c.value for c in at.caption)
         assert f"draws of the {used} uncertain inputs this scenario uses" in captions
-        assert f"the other {37 - used} (switched-off benefits or adjustments)" in captions
+        assert f"the other {len(RANGED_FIELDS) - used} (switched-off benefits or adjustments)" in captions
