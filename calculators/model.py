@@ -62,7 +62,14 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.costs import cost_line, total_cost
-from calculators.retention import MONTH_DAYS, CurveFamily, monthly_retention, nudges_in, skill_parameter
+from calculators.retention import (
+    MONTH_DAYS,
+    CurveFamily,
+    monthly_retention,
+    monthly_retention_by_month,
+    nudges_in,
+    skill_parameter,
+)
 from calculators.scenario import INPUTS, Format, FormatView, Scenario
 from calculators.skeptic import apply_skeptic
 
@@ -251,6 +258,18 @@ def half_life_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
 
 def _plain(a: FloatArray) -> FloatArray | float:
     return float(a) if np.ndim(a) == 0 else a
+
+
+def retention_by_month(x: Inputs | Scenario, fmt: Format, months: int) -> FloatArray:
+    """`retention_profile` with the months down the rows and the points across (flattened;
+    one column when nothing varies): the layout the running totals read."""
+    if not x.decay_weighting:
+        return np.ones((months, 1))
+    family = CurveFamily(x.retention_curve)
+    floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
+    parameter = skill_parameter(family, half_life_days(x, fmt), floor)
+    every = x.format(fmt).nudge_days or None
+    return monthly_retention_by_month(family, parameter, months, every, x.spacing_gain, floor)
 
 
 def retention_profile(x: Inputs | Scenario, fmt: Format, months: int) -> FloatArray:
@@ -494,8 +513,7 @@ def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
     for f in Format:
         gross = sum(gross_streams(x, f, full_scale[f].total / n).values(), np.zeros(x.shape))
         per[f] = (gross, gross * adjustment(x, f, retention=False).product)
-        kept = np.asarray(retention_profile(x, f, months), dtype=np.float64).reshape(-1, months)
-        kept = np.ascontiguousarray(kept.T)  # months down the rows: running totals run along them
+        kept = retention_by_month(x, f, months)  # months down the rows: running totals run along them
         kept[paid:] = 0.0
         profile[f] = kept
     log_d = -np.log1p(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100) / 12.0

@@ -315,6 +315,47 @@ def monthly_retention(
     >>> np.round(monthly_retention(CurveFamily.EXPONENTIAL, 365.0 / 12, 2, floor=0.5), 4).tolist()
     [0.8161, 0.6163]
     """
-    edges = np.arange(months + 1, dtype=np.float64) * MONTH_DAYS
-    area = cumulative_area(family, parameter, edges, every_days, gain, floor)
-    return np.clip(np.diff(area, axis=-1) / MONTH_DAYS, 0.0, 1.0)
+    p, g, f = (np.asarray(v, dtype=np.float64) for v in (parameter, gain, floor))
+    shape = np.broadcast_shapes(p.shape, g.shape, f.shape)
+    by_month = monthly_retention_by_month(family, parameter, months, every_days, gain, floor)
+    return np.moveaxis(by_month.reshape(months, *shape), 0, -1)
+
+
+def monthly_retention_by_month(
+    family: CurveFamily,
+    parameter: FloatArray | float,
+    months: int,
+    every_days: float | None = None,
+    gain: FloatArray | float = 1.0,
+    floor: FloatArray | float = 0.0,
+) -> FloatArray:
+    """`monthly_retention` with the months down the rows and the points (flattened) across:
+    the layout the model's running totals read. The exponential curve without nudges is a
+    geometric series month by month (each month's mean is the last one's × e^(−Δ/S), Δ the
+    month's days), so it takes one multiplication a month instead of an exponential a point.
+
+    >>> np.round(monthly_retention_by_month(CurveFamily.EXPONENTIAL, np.array([365.0 / 12]), 3), 4).tolist()
+    [[0.6321], [0.2325], [0.0855]]
+    """
+    p, g, f = (np.asarray(v, dtype=np.float64) for v in (parameter, gain, floor))
+    shape = np.broadcast_shapes(p.shape, g.shape, f.shape)
+    size = int(np.prod(shape))
+    flat_p = np.broadcast_to(p, shape).reshape(size)
+    flat_f = np.broadcast_to(f, shape).reshape(1, size)
+    nudged = every_days and 0 < every_days < months * MONTH_DAYS
+    if not nudged and family is CurveFamily.EXPONENTIAL:
+        q = np.exp(-MONTH_DAYS / flat_p)
+        out = np.empty((months, size))
+        if months:
+            out[0] = flat_p / MONTH_DAYS * -np.expm1(-MONTH_DAYS / flat_p)  # the first month's mean
+            for m in range(1, months):
+                np.multiply(out[m - 1], q, out=out[m])
+    elif not nudged:
+        edges = np.arange(months + 1, dtype=np.float64)[:, None] * MONTH_DAYS
+        out = np.diff(segment_area(family, flat_p[None, :], edges), axis=0) / MONTH_DAYS
+    else:
+        edges = np.arange(months + 1, dtype=np.float64) * MONTH_DAYS
+        area = cumulative_area(family, flat_p, edges, every_days, np.broadcast_to(g, shape).reshape(size), 0.0)
+        out = np.ascontiguousarray(np.diff(area, axis=-1).T) / MONTH_DAYS
+    out = flat_f + (1.0 - flat_f) * out
+    return np.clip(out, 0.0, 1.0, out=out)

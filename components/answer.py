@@ -10,6 +10,8 @@ within the user's ranges) and the Pilot planner's pilot. `answer_of` is pure (no
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,7 @@ from calculators.simulation import monte_carlo
 from calculators.verdict import Decision, PilotWorth, decide
 from components.messages import decision_headline
 
+_LOCK = threading.Lock()
 SUMMARY_DRAWS = 10_000
 SUMMARY_SEED = 2026
 
@@ -139,29 +142,48 @@ def answer_of(
     return Answer(scenario, claimed, defensible, decision, loss, simulation)
 
 
+def simulation_of(settings: Any) -> Simulation:
+    """The Monte Carlo settings a session's page settings hold (the Monte Carlo page's)."""
+    return Simulation(int(settings.mc_draws), str(settings.mc_distribution), int(settings.mc_seed))
+
+
 def current_simulation() -> Simulation:
     """The link's Monte Carlo settings (the Monte Carlo page's), as the session holds them."""
-    from components.page_state import setting
+    from components.page_state import page_settings
 
-    return Simulation(int(setting("mc_draws")), str(setting("mc_distribution")), int(setting("mc_seed")))
+    return simulation_of(page_settings())
+
+
+_KEPT: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+KEPT_ANSWERS = 64
 
 
 def the_answer(scenario: Scenario) -> Answer:
     """The answer for `scenario` on screen: the session's ranges and simulation settings, the
-    shared cached run, and the Pilot planner's pilot.
+    shared cached run, and the Pilot planner's pilot. The page settings are read once; an
+    answer is kept for the last 64 inputs (it is a pure function of them: the page and its
+    download panel ask for the same one in a run).
 
     The run is the link's: a heavy one (a million draws) is drawn on whichever verdict page
     asks first, so it shows where it stands there as on Monte Carlo (`shown_run`: the progress
     bar, or the note while another user's heavy run has the server's turn), not a blank page."""
-    from components.pilot_plan import cached_pilot_values, current_pilot
+    from calculators.ranges import ranges_key
+    from components.page_state import page_settings
+    from components.pilot_plan import cached_pilot_values, plan_from
     from components.risk_inputs import current_ranges
     from components.simulation_cache import shown_run
 
-    return answer_of(
-        scenario,
-        current_ranges(),
-        shown_run,
-        current_simulation(),
-        current_pilot(scenario),
-        cached_pilot_values,
-    )
+    settings, ranges = page_settings(), current_ranges()
+    simulation, plan = simulation_of(settings), plan_from(settings)
+    key = (scenario, ranges_key(ranges), simulation, plan)
+    with _LOCK:
+        kept = _KEPT.get(key)
+        if kept is not None:
+            _KEPT.move_to_end(key)
+            return kept
+    answer = answer_of(scenario, ranges, shown_run, simulation, plan, cached_pilot_values)
+    with _LOCK:
+        _KEPT[key] = answer
+        while len(_KEPT) > KEPT_ANSWERS:
+            _KEPT.popitem(last=False)
+    return answer

@@ -112,6 +112,8 @@ def _steps(span: float) -> set[float]:
     steps = set()
     for count in range(4, 11):
         rough = span / count
+        if not rough > 0:  # a span so small (5e-324) that a tenth of it is no number: no ticks to predict
+            return {0.0}
         base = 10 ** math.floor(math.log10(rough))
         steps.add(base * next(m for m in (1, 2, 5, 10) if m * base >= rough * (1 - 1e-9)))
     return steps
@@ -129,7 +131,12 @@ def _numbers(values: Any) -> np.ndarray:
 
 
 def _is_categories(values: Any) -> bool:
-    return isinstance(values, Sequence | np.ndarray) and any(isinstance(v, str) for v in list(values)[:50])
+    """Text among an axis' first 50 values (a long array is not copied into a list to tell)."""
+    if isinstance(values, np.ndarray):
+        return values.dtype.kind in "US" or (
+            values.dtype.kind == "O" and any(isinstance(v, str) for v in values.ravel()[:50].tolist())
+        )
+    return isinstance(values, Sequence) and any(isinstance(v, str) for v in list(values[:50]))
 
 
 def _data_span(
