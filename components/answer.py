@@ -69,6 +69,7 @@ class Answer:
     decision: Decision
     chance_of_loss: dict[Option, float]
     simulation: Simulation = Simulation()
+    pilot_plan: PilotPlan | None = None  # the Pilot planner's pilot the verdict weighed
 
     @property
     def screen(self) -> dict[Option, Returns]:
@@ -139,7 +140,7 @@ def answer_of(
         loss,
         tried,
     )
-    return Answer(scenario, claimed, defensible, decision, loss, simulation)
+    return Answer(scenario, claimed, defensible, decision, loss, simulation, pilot)
 
 
 def simulation_of(settings: Any) -> Simulation:

@@ -160,6 +160,7 @@ def brief_figures(
         answer.decision,
         answer.chance_of_loss,
         answer.simulation,
+        answer.pilot_plan,
         base,
         bars,
     )

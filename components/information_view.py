@@ -29,7 +29,7 @@ from calculators.ranges import ranges_key
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.settings import default_value
 from calculators.simulation import Distribution
-from components.answer import PilotPlan, current_simulation
+from components.answer import PilotPlan, Simulation, current_simulation
 from components.chart_spec import Chart, bar
 from components.formatting import currency_symbol, learners, money
 from components.kpi import Tile, kpi_row
@@ -195,15 +195,16 @@ def information_section(
 
 
 def pilot_value_section(
-    scenario: Scenario, plan: PilotPlan, ranges: Mapping[str, tuple[float, float]], outcome: str
-) -> None:
+    scenario: Scenario, plan: PilotPlan, ranges: Mapping[str, tuple[float, float]], outcome: str,
+    simulation: Simulation | None = None,
+) -> None:  # fmt: skip
     """The Pilot page's "Is the pilot worth it?": EVSI against cost, a verdict, the best size.
 
     The values are the verdict's (`components.pilot_plan.cached_pilot_values`, the link's
     simulation settings, the scenario as the sidebar holds it): the pilot cost and worth stated
     here are the ones the headline on every screen states. With teams randomised
     (`plan.design_effect` > 1) each size's learners count for fewer."""
-    simulation = current_simulation()
+    simulation = simulation or current_simulation()
     results = cached_pilot_values(scenario, plan, simulation, ranges)
     sizes = pilot_sizes(plan)
     cur = scenario.currency

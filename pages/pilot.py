@@ -23,7 +23,6 @@ from components.information_view import pilot_value_section
 from components.kpi import Tile, format_label, kpi_row
 from components.messages import basis_line
 from components.page_state import seed
-from components.pilot_plan import current_pilot
 from components.pilot_view import (
     apply_fit,
     breakeven_verdict,
@@ -346,8 +345,8 @@ else:
 
 # --- 5. Value of the pilot --------------------------------------------------------------------
 st.subheader("5 · Is the pilot worth it before choosing?")
-pilot_plan = current_pilot(scenario)  # the verdict's pilot: the same size, effect, rate and design effect
+pilot_plan = answer.pilot_plan  # the verdict's pilot: the same size, effect, rate and design effect
 if pilot_plan is None:
     st.info("Plan a pilot above, or enter how many learners per arm you can enrol.", icon=":material/info:")
 else:
-    pilot_value_section(scenario, pilot_plan, current_ranges(), effect.outcome)
+    pilot_value_section(scenario, pilot_plan, current_ranges(), effect.outcome, answer.simulation)
