@@ -103,6 +103,7 @@ class Option(StrEnum):
 
 
 FORMAT_OPTION: dict[Format, Option] = {Format.MICRO: Option.MICRO, Format.ILT: Option.ILT}  # pure formats
+_FORMAT_OF: dict[Option, Format] = {o: f for f, o in FORMAT_OPTION.items()}
 
 
 @lru_cache(maxsize=256)
@@ -502,6 +503,7 @@ class _Shared:
     profile: dict[Format, FloatArray]  # (months, points) or (months, 1)
     log_d: FloatArray  # ln of the monthly discount factor
     discount: FloatArray | None  # each month's factor (months, points) or (months, 1), if small enough
+    closed: dict[Format, Geometric] | None = None  # geometric streams in closed form (`_closed_forms`)
 
 
 def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
@@ -510,23 +512,151 @@ def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
     months, paid = 12 * int(x.horizon_years), 12 * benefit_years(x)
     per: dict[Format, tuple[FloatArray, FloatArray]] = {}
     profile: dict[Format, FloatArray] = {}
+    closed = _closed_forms(x, months)
     for f in Format:
         gross = sum(gross_streams(x, f, full_scale[f].total / n).values(), np.zeros(x.shape))
         per[f] = (gross, gross * adjustment(x, f, retention=False).product)
-        kept = retention_by_month(x, f, months)  # months down the rows: running totals run along them
-        kept[paid:] = 0.0
-        profile[f] = kept
+        if closed is None:
+            kept = retention_by_month(x, f, months)  # months down the rows: running totals run along them
+            kept[paid:] = 0.0
+            profile[f] = kept
     log_d = -np.log1p(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100) / 12.0
     m = np.arange(1, months + 1, dtype=np.float64)[:, None]
     flat_d = np.broadcast_to(log_d, x.shape).reshape(-1)
-    if flat_d.min() == flat_d.max():  # one rate for every point: one column of factors
-        discount: FloatArray | None = np.exp(m * flat_d[0])
+    discount: FloatArray | None = None
+    if closed is not None:
+        pass  # no months array at all
+    elif flat_d.min() == flat_d.max():  # one rate for every point: one column of factors
+        discount = np.exp(m * flat_d[0])
     elif flat_d.size * months <= STREAM_BLOCK:  # computed once for every option
         discount = np.exp(m * flat_d[None, :])
-    else:
-        discount = None
-    shared = _Shared(n, full_scale, per, profile, log_d, discount)
+    shared = _Shared(n, full_scale, per, profile, log_d, discount, closed)
     return {o: _option(x, o, shared) for o in options}
+
+
+Geometric = tuple[FloatArray, FloatArray, FloatArray]  # floor, first month's decaying share, ln q
+
+
+def _closed_forms(x: Inputs, months: int) -> dict[Format, Geometric] | None:
+    """For a large evaluation (Monte Carlo draws, grids) on the exponential curve without nudges,
+    or with benefits not weighted by retention: each format's share kept month by month as a
+    geometric series, ρ_m = floor + (1 − floor)·a·q^(m−1) with q = e^(−Δ/S) and
+    a = (S/Δ)(1 − q) (Δ the month's days), so running totals have closed forms (`_closed_streams`)
+    instead of a points × months array. None otherwise (the month-by-month arrays serve)."""
+    size = int(np.prod(x.shape))
+    if size * months <= KEEP_MONTHLY:
+        return None
+    if not x.decay_weighting:
+        one, zero = np.ones(1), np.zeros(1)
+        return {f: (one, zero, zero) for f in Format}
+    if CurveFamily(x.retention_curve) is not CurveFamily.EXPONENTIAL:
+        return None
+    horizon_days = months * MONTH_DAYS
+    if any(0 < (x.format(f).nudge_days or 0) < horizon_days for f in Format):
+        return None
+    out: dict[Format, Geometric] = {}
+    for f in Format:
+        floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
+        stability = np.asarray(skill_parameter(CurveFamily.EXPONENTIAL, half_life_days(x, f), floor))
+        log_q = -MONTH_DAYS / stability
+        out[f] = (np.minimum(floor, 0.49), -np.expm1(log_q) / -log_q, log_q)
+    return out
+
+
+class _Running:
+    """Benefits of months 1..k of Σ coefficient × ρ, ρ a geometric series (`_closed_forms`),
+    plain or discounted, for any whole k per point, in closed form:
+
+        Σ_{m≤k} ρ_m     = floor·k + (1 − floor)·a·(q^k − 1)/(q − 1)
+        Σ_{m≤k} ρ_m d^m = floor·d·(d^k − 1)/(d − 1) + (1 − floor)·a·d·((qd)^k − 1)/(qd − 1)
+
+    each ratio written with expm1 (exact near 1, and k where the base is 1); what does not
+    depend on k is worked out once, so a bisection over months costs one expm1 a term a step."""
+
+    def __init__(self, parts: list[tuple[FloatArray, Geometric]], log_d: FloatArray | None) -> None:
+        self.linear = np.zeros(1)  # weight of k itself (a base of 1)
+        self.terms: list[tuple[FloatArray, FloatArray]] = []  # (weight / expm1(ln base), ln base)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for c, (floor, a, log_q) in parts:
+                level, decay = c * floor, c * (1.0 - floor) * a
+                if log_d is None:
+                    self._add(level, np.zeros(1))
+                    self._add(decay, log_q)
+                else:
+                    self._add(level * np.exp(log_d), log_d)
+                    self._add(decay * np.exp(log_d), log_q + log_d)
+
+    def _add(self, weight: FloatArray, log_x: FloatArray) -> None:
+        weight, log_x = np.asarray(weight, dtype=np.float64), np.asarray(log_x, dtype=np.float64)
+        one = log_x == 0
+        if one.all():
+            self.linear = self.linear + weight
+            return
+        if one.any():  # a base of exactly 1 at some points (no discounting, no decay): k there
+            self.linear = self.linear + np.where(one, weight, 0.0)
+            weight = np.where(one, 0.0, weight)
+            log_x = np.where(one, -1.0, log_x)
+        self.terms.append((weight / np.expm1(log_x), log_x))
+
+    def __call__(self, k: FloatArray) -> FloatArray:
+        total = self.linear * k
+        for scale, log_x in self.terms:
+            total = total + scale * np.expm1(k * log_x)
+        return total
+
+
+def _closed_running(
+    parts: list[tuple[FloatArray, Geometric]], k: FloatArray, log_d: FloatArray | None
+) -> FloatArray:
+    """Benefits of months 1..k (discounted when `log_d` is given): see `_Running`."""
+    return _Running(parts, log_d)(np.asarray(k, dtype=np.float64))
+
+
+def _closed_repaid_at(
+    parts: list[tuple[FloatArray, Geometric]], owed: FloatArray, paid: int, log_d: FloatArray | None
+) -> FloatArray:
+    """`_repaid_at` for a geometric stream: the first whole month k ≤ `paid` whose running total
+    reaches `owed`, by bisection over months (seven steps for ten years), interpolated as there."""
+    running = _Running(parts, log_d)
+    shape = np.broadcast_shapes(owed.shape, *(np.shape(c) for c, _ in parts))
+    owed = np.broadcast_to(owed, shape)
+    lo, hi = np.zeros(shape), np.full(shape, float(paid))
+    reached = running(hi) >= owed
+    while True:
+        open_ = reached & (hi - lo > 1)
+        if not open_.any():
+            break
+        mid = np.floor((lo + hi) / 2)
+        ok = running(mid) >= owed
+        hi = np.where(open_ & ok, mid, hi)
+        lo = np.where(open_ & ~ok, mid, lo)
+    before, after = running(hi - 1), running(hi)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        month = (hi - 1) + (owed - before) / (after - before)
+    return np.where(owed <= 0, 0.0, np.where(reached, month, np.inf))
+
+
+def _closed_streams(
+    parts: list[tuple[FloatArray, Geometric]],
+    upfront: FloatArray,
+    yearly: FloatArray,
+    log_d: FloatArray,
+    shape: tuple[int, ...],
+    horizon: int,
+    paid: int,
+) -> dict[str, FloatArray | None]:
+    """`_streams` for geometric streams, in closed form: the same figures, no months array."""
+    full = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), shape)  # noqa: E731
+    parts = [(full(c), tuple(full(v) for v in g)) for c, g in parts]  # type: ignore[misc]
+    ld = full(log_d)
+    committed = full(upfront) + full(yearly) * (horizon - 1)
+    return {
+        "total": _closed_running(parts, np.full(shape, float(paid)), None),
+        "pv": _closed_running(parts, np.full(shape, float(paid)), ld),
+        "payback": _closed_repaid_at(parts, committed, paid, None),
+        "discounted": _closed_repaid_at(parts, committed, paid, ld),
+        "monthly": None,
+    }
 
 
 def _repaid_at(so_far: FloatArray, owed: FloatArray) -> FloatArray:
@@ -630,8 +760,8 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
         w = on_ilt / n
         gross = (1.0 - w) * per[Format.MICRO][0] + w * per[Format.ILT][0]
         parts = [
-            ((1.0 - w) * per[Format.MICRO][1] * n / 12.0, profile[Format.MICRO]),
-            (w * per[Format.ILT][1] * n / 12.0, profile[Format.ILT]),
+            ((1.0 - w) * per[Format.MICRO][1] * n / 12.0, profile.get(Format.MICRO)),
+            (w * per[Format.ILT][1] * n / 12.0, profile.get(Format.ILT)),
         ]
         upfront, yearly, costs = (
             micro.upfront + ilt.upfront,
@@ -642,11 +772,16 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
         fmt = Format.MICRO if option is Option.MICRO else Format.ILT
         track = shared.full_scale[fmt]
         gross = per[fmt][0]
-        parts = [(per[fmt][1] * n / 12.0, profile[fmt])]
+        parts = [(per[fmt][1] * n / 12.0, profile.get(fmt))]
         upfront, yearly, costs = track.upfront, track.yearly, track.total
     paid_years = benefit_years(x)
     horizon = int(x.horizon_years)
-    stream = _streams(parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount)
+    if shared.closed is not None:
+        formats = [Format.MICRO, Format.ILT] if option is Option.BLEND else [_FORMAT_OF[option]]
+        geometric = [(c, shared.closed[f]) for (c, _), f in zip(parts, formats, strict=True)]  # type: ignore[misc]
+        stream = _closed_streams(geometric, upfront, yearly, shared.log_d, x.shape, horizon, 12 * paid_years)
+    else:
+        stream = _streams(parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount)
     later = _geometric(12.0 * np.asarray(shared.log_d, dtype=np.float64), horizon - 1)
     total = stream["total"]
     pv = stream["pv"] - upfront - yearly * later

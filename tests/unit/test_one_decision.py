@@ -128,3 +128,35 @@ def test_not_training_is_always_an_option(npv, costs, band):
     if decision.advice == "go":
         assert decision.best is not None and expected[decision.best] == top > 0
     assert decision.difference >= 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    valid_scenarios(retention_curve="exponential", micro_nudge_days=0, ilt_nudge_days=0),
+    st.sampled_from([0.0, 8.0, 30.0]),
+)
+def test_large_evaluations_in_closed_form_equal_the_month_by_month_stream(scenario, rate):
+    """A Monte Carlo-sized evaluation on the exponential curve without nudges sums its geometric
+    stream in closed form (`_closed_forms`); a single scenario adds it up month by month. Same
+    benefits, NPV and both paybacks (discount rate 0 included: a base of exactly 1)."""
+    from calculators.model import KEEP_MONTHLY, _closed_forms
+
+    s = scenario.with_changes(discount_rate_pct=rate)
+    many = 2 * KEEP_MONTHLY // (12 * s.horizon_years) + 1
+    from calculators.model import Inputs
+
+    assert _closed_forms(Inputs(s, {"learners": np.full(many, float(s.learners))}), 12 * s.horizon_years)
+    big = evaluate(s, {"learners": np.full(many, float(s.learners))})
+    for option, r in all_returns(s).items():
+        o = big[option]
+        scale = max(1.0, abs(r.benefits), r.costs)
+        assert o.benefits[-1] == pytest.approx(r.benefits, rel=1e-9, abs=1e-9 * scale)
+        assert o.npv[-1] == pytest.approx(r.npv, rel=1e-9, abs=1e-9 * scale)
+        for closed, single in (
+            (o.payback_months[-1], r.payback_months),
+            (o.discounted_payback_months[-1], r.discounted_payback_month),
+        ):
+            if single is None:
+                assert math.isinf(closed) or closed == pytest.approx(12 * s.horizon_years, abs=1e-6)
+            else:
+                assert closed == pytest.approx(single, rel=1e-7, abs=1e-7)
