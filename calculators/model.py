@@ -21,20 +21,29 @@ and 0 when n = 0. Gross benefit per learner per year, summing the streams switch
     onboarding   = new-hire share × weeks saved × 40 h × loaded hourly cost
     risk         = incidents per learner × share avoided_f × cost per incident
 
-Adjusted benefit per learner per year (each factor in 0..1):
+Adjusted benefit per learner per year, before forgetting (each factor in 0..1):
 
-    A_f = gross × completion_f × attribution × [confidence] × application × [mean retention_f]
+    A_f = gross × completion_f × attribution × [confidence] × application
 
-(confidence when conservative; mean retention when decay weighting is on). Benefits
-accrue for H years, or the first year only when conservative. The blend's benefit per
-learner is (1 − w)·A_micro + w·A_ILT with w = n_ILT / N, exact at w = 0 and w = 1.
+(confidence when conservative). Benefits run month by month: in month m = 1..12·Y
 
-Returns: ROI % = (benefits − costs) / costs × 100; payback = costs / (annual benefits / 12)
-months (none when benefits stop first); NPV of monthly flows (costs at month 0 and at the
-start of each later year, benefits monthly from month 1) in closed form:
+    b_f,m = A_f / 12 × ρ_f,m,    ρ_f,m = the mean over month m of floor + (1 − floor)·R_f(t)
 
-    NPV = A/12 · Σ_{k=1}^{12·Y} d^k − upfront − yearly · Σ_{j=1}^{H−1} d^{12j},
-    d = (1 + r)^(−1/12)
+the share of the trained skill still kept that month (`retention_profile`: the scenario's
+curve family through the format's half-life, with its nudges; 1 when decay weighting is
+off). Y is the horizon H, or 1 when conservative: the first 12 months of the same stream.
+The blend's month is (1 − w)·A_micro·ρ_micro,m + w·A_ILT·ρ_ILT,m per learner, w = n_ILT / N,
+exact at w = 0 and w = 1.
+
+Returns: ROI % = (benefits − costs) / costs × 100; NPV of the monthly flows (costs up front
+and at the start of each later year, benefits from month 1):
+
+    NPV = Σ_{m=1}^{12·Y} b_m·d^m − upfront − yearly · Σ_{j=1}^{H−1} d^{12j},   d = (1 + r)^(−1/12)
+
+Payback (plain and discounted): the month, interpolated within it, in which the benefits so
+far repay every cost of the programme; never within the horizon when they do not. Large
+evaluations on the exponential curve without nudges sum the same stream in closed form
+(a geometric series, `_closed_forms`).
 
 With the defaults (seed 002's cost table, 1,000 learners): microlearning costs $33,000 and keeps $326,699 of
 benefits over 3 years, ROI 890.0 %; the same call with two retention assumptions gives two answers

@@ -4,7 +4,7 @@ Definitions (Phillips ROI Methodology; money in the scenario's currency):
 
     BCR    = benefits / costs
     ROI %  = (benefits − costs) / costs × 100 = (BCR − 1) × 100
-    payback months = costs / (annual benefits / 12)
+    payback month  = the month in which the benefits so far repay every cost (see `payback_month`)
     NPV    = Σ_t (benefits_t − costs_t) / (1 + r)^t     over monthly cash flows, r monthly
 
 Seed 000's per-employee example: cost $1,200, benefits $2,160 (1.80 × revenue) + $5,000

@@ -343,10 +343,10 @@ def _kpi_table(pdf: _Brief, f: BriefFigures) -> None:
     pdf.paragraph(
         f"In bold: {f.option.label.lower()}, the option the recommendation is about. ROI = (benefits − costs) "
         "÷ costs over the horizon. Defensible: the Phillips ROI Methodology's conservative rules (first-year "
-        "benefits × confidence, fully loaded costs). Payback: the month from which discounted benefits minus "
-        f"costs stay above zero ('—': not within the months benefits are counted). Chance of loss and costs "
-        f"on this scenario's basis ({basis}): the share of {LOSS_DRAWS:,} simulated outcomes, every uncertain "
-        "input drawn within its range, in which ROI is below 0.",
+        "benefits × confidence, fully loaded costs). Payback: the month in which discounted benefits so far "
+        "repay every cost of the programme, rounded up to whole months ('—': not within the horizon). Chance "
+        f"of loss and costs on this scenario's basis ({basis}): the share of {f.simulation.words}, every "
+        "uncertain input drawn within its range, in which ROI is below 0.",
         8,
         colour=MUTED,
     )

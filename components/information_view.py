@@ -27,7 +27,6 @@ from calculators.information_value import (
 from calculators.pilot import EFFECTS
 from calculators.ranges import ranges_key
 from calculators.scenario import INPUTS, Scenario, input_title
-from calculators.settings import default_value
 from calculators.simulation import Distribution
 from components.answer import PilotPlan, Simulation, current_simulation
 from components.chart_spec import Chart, bar
@@ -131,9 +130,11 @@ def best_bet(best: Choice) -> str:
 
 
 def worth_finding_out(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> None:
-    """Beside the tornado: the inputs worth finding out before choosing (the summary's run)."""
+    """Beside the tornado: the inputs worth finding out before choosing, over the link's Monte
+    Carlo settings (the verdict's), at most 10^5 draws as beside a heavy run."""
+    simulation = current_simulation()
     info = information_value(
-        scenario, int(default_value("mc_draws")), int(default_value("mc_seed")), "triangular", ranges
+        scenario, min(simulation.draws, VALUE_DRAWS), simulation.seed, simulation.distribution, ranges  # type: ignore[arg-type]
     )
     if info.evpi <= 0:
         st.caption(
