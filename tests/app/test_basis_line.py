@@ -63,14 +63,22 @@ def test_every_page_that_shows_a_figure_names_its_basis(app, page, monkeypatch):
         assert _names_its_basis(at), f"{page} shows figures without a Basis line"
 
 
+NO_FIGURES = ("pages/sources.py",)  # inputs, sources and a glossary: no tile, no chart
+
+
+def test_the_pages_left_out_below_show_no_figure(app):
+    for page in NO_FIGURES:
+        at = app(page=page)
+        assert not at.exception and not _shows_figures(at), page
+
+
 @pytest.mark.parametrize(
-    "page", [p for p in PAGES if p not in {"pages/case_studies.py", "pages/scenarios.py"}]
+    "page", [p for p in PAGES if p not in {"pages/case_studies.py", "pages/scenarios.py", *NO_FIGURES}]
 )
 def test_the_basis_line_sits_at_the_top_and_follows_the_switches(app, page):
     """A page about the scenario on screen names its basis once, first, and says Conservative."""
     at = app(page=page)
-    if not _shows_figures(at):
-        pytest.skip(f"{page} shows no figure")
+    assert _shows_figures(at), page
     lines = [c.value for c in at.main.caption if c.value.startswith(BASIS)]
     assert len(lines) == 1 and at.main.caption[0].value == lines[0], page
     at.sidebar.toggle(key="sb_conservative").set_value(True).run()
