@@ -94,7 +94,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from calculators.model import Option, effective, evaluate
+from calculators.model import NO_PAYBACK, Option, effective, evaluate
 from calculators.roi import Returns, all_returns
 from calculators.scenario import INPUTS, Format, Scenario
 from calculators.simulation import MonteCarlo, monte_carlo
@@ -327,7 +327,7 @@ def measure_of(states: Sequence[Scenario], option: Option, measure: Measure) -> 
             column = np.array([float(getattr(read[i], f)) for i in members])
             if np.any(column != column[0]):
                 values[f] = column
-        outcome = evaluate(read[members[0]], values, (option,))[option]
+        outcome = evaluate(read[members[0]], values, (option,), paybacks=NO_PAYBACK)[option]
         result = outcome.roi_pct if measure == "ROI" else outcome.npv
         out[members] = np.broadcast_to(result, (len(members),))
     return out[which]

@@ -19,7 +19,7 @@ from typing import Literal
 
 import numpy as np
 
-from calculators.model import Option, evaluate
+from calculators.model import NO_PAYBACK, Option, evaluate
 from calculators.ranges import input_axis
 from calculators.scenario import INPUTS, Scenario
 
@@ -31,13 +31,13 @@ def _metrics(scenario: Scenario, field: str, xs: np.ndarray, option: Option, met
     """ROI in percent or NPV in money of `option` at each value of `field` (NaN: no ROI).
 
     One array call of the model core: the scan, the bisection and the chart all use it."""
-    r = evaluate(scenario, {field: np.asarray(xs, dtype=np.float64)}, (option,))[option]
+    r = evaluate(scenario, {field: np.asarray(xs, dtype=np.float64)}, (option,), paybacks=NO_PAYBACK)[option]
     return r.roi_pct if metric == "ROI" else r.npv
 
 
 def metric_value(scenario: Scenario, option: Option, metric: Metric) -> float | None:
     """ROI in percent or NPV in money of `option` (None when ROI does not exist)."""
-    r = evaluate(scenario, options=(option,))[option]
+    r = evaluate(scenario, options=(option,), paybacks=NO_PAYBACK)[option]
     value = float((r.roi_pct if metric == "ROI" else r.npv)[0])
     return value if math.isfinite(value) else None
 

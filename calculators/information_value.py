@@ -315,7 +315,7 @@ def _simulate(
         size = min(CHUNK, draws - done)
         values = draw_inputs(scenario, size, chunk_seed, distribution, overrides)
         if known_npv is None:
-            for option, result in evaluate(scenario, values).items():
+            for option, result in evaluate(scenario, values, paybacks=frozenset()).items():
                 npv[option].append(np.asarray(result.npv, dtype=float))
         for f in fields:
             value = np.asarray(values[f], dtype=float)  # a ranged input's draws are not copied

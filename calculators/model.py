@@ -422,19 +422,26 @@ def _geometric(log_q: FloatArray, count: FloatArray | int) -> FloatArray:
     return np.where(count > 0, value, 0.0)
 
 
+PAYBACKS = frozenset({"plain", "discounted"})
+NO_PAYBACK: frozenset[str] = frozenset()  # for callers that read returns, not months
+
+
 def evaluate(
     scenario: Scenario,
     values: Mapping[str, FloatArray | float] | None = None,
     options: tuple[Option, ...] = tuple(Option),
+    paybacks: frozenset[str] = PAYBACKS,
 ) -> dict[Option, Outcome]:
     """Every option's outcome for each point in `values` (field → array); other inputs from
-    `scenario`. The switches are applied here, once."""
+    `scenario`. The switches are applied here, once. `paybacks`: which paybacks to work out
+    ("plain", "discounted"); one left out is NaN (a simulation that reads only NPV and the
+    discounted payback skips the rest)."""
     s = effective(scenario)
     values = dict(values or {})
     structural = [f for f in STRUCTURAL if f in values]
     if not structural:
-        return _evaluate(Inputs(s, values), options)
-    return _evaluate_by_layout(s, values, options, structural)
+        return _evaluate(Inputs(s, values), options, paybacks)
+    return _evaluate_by_layout(s, values, options, structural, paybacks)
 
 
 def inputs_read(scenario: Scenario, values: Mapping[str, FloatArray | float]) -> frozenset[str]:
@@ -464,7 +471,11 @@ def inputs_read(scenario: Scenario, values: Mapping[str, FloatArray | float]) ->
 
 
 def _evaluate_by_layout(
-    s: Scenario, values: dict[str, FloatArray | float], options: tuple[Option, ...], structural: list[str]
+    s: Scenario,
+    values: dict[str, FloatArray | float],
+    options: tuple[Option, ...],
+    structural: list[str],
+    paybacks: frozenset[str] = PAYBACKS,
 ) -> dict[Option, Outcome]:
     """`_evaluate` once per distinct combination of structural values, results put back in place."""
     shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
@@ -479,7 +490,7 @@ def _evaluate_by_layout(
         if not mask.any():
             continue
         part = s.with_changes(**{f: int(v) for f, v in zip(structural, combo, strict=True)})
-        results = _evaluate(Inputs(part, {k: v[mask] for k, v in full.items()}), options)
+        results = _evaluate(Inputs(part, {k: v[mask] for k, v in full.items()}), options, paybacks)
         for option, r in results.items():
             slots = out.setdefault(option, {})
             for name in _ARRAY_FIELDS:
@@ -513,9 +524,12 @@ class _Shared:
     log_d: FloatArray  # ln of the monthly discount factor
     discount: FloatArray | None  # each month's factor (months, points) or (months, 1), if small enough
     closed: dict[Format, Geometric] | None = None  # geometric streams in closed form (`_closed_forms`)
+    paybacks: frozenset[str] = PAYBACKS  # which paybacks to work out
 
 
-def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
+def _evaluate(
+    x: Inputs, options: tuple[Option, ...], paybacks: frozenset[str] = PAYBACKS
+) -> dict[Option, Outcome]:
     n = np.round(np.asarray(x.learners, dtype=np.float64))
     full_scale = {f: track_costs(x, f, n) for f in Format}
     months, paid = 12 * int(x.horizon_years), 12 * benefit_years(x)
@@ -539,7 +553,7 @@ def _evaluate(x: Inputs, options: tuple[Option, ...]) -> dict[Option, Outcome]:
         discount = np.exp(m * flat_d[0])
     elif flat_d.size * months <= STREAM_BLOCK:  # computed once for every option
         discount = np.exp(m * flat_d[None, :])
-    shared = _Shared(n, full_scale, per, profile, log_d, discount, closed)
+    shared = _Shared(n, full_scale, per, profile, log_d, discount, closed, paybacks)
     return {o: _option(x, o, shared) for o in options}
 
 
@@ -645,6 +659,10 @@ def _closed_repaid_at(
     return np.where(owed <= 0, 0.0, np.where(reached, month, np.inf))
 
 
+def _nan(shape: tuple[int, ...]) -> FloatArray:
+    return np.full(shape, np.nan)
+
+
 def _closed_streams(
     parts: list[tuple[FloatArray, Geometric]],
     upfront: FloatArray,
@@ -653,6 +671,7 @@ def _closed_streams(
     shape: tuple[int, ...],
     horizon: int,
     paid: int,
+    paybacks: frozenset[str] = PAYBACKS,
 ) -> dict[str, FloatArray | None]:
     """`_streams` for geometric streams, in closed form: the same figures, no months array."""
     full = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), shape)  # noqa: E731
@@ -662,8 +681,8 @@ def _closed_streams(
     return {
         "total": _closed_running(parts, np.full(shape, float(paid)), None),
         "pv": _closed_running(parts, np.full(shape, float(paid)), ld),
-        "payback": _closed_repaid_at(parts, committed, paid, None),
-        "discounted": _closed_repaid_at(parts, committed, paid, ld),
+        "payback": _closed_repaid_at(parts, committed, paid, None) if "plain" in paybacks else _nan(shape),
+        "discounted": _closed_repaid_at(parts, committed, paid, ld) if "discounted" in paybacks else _nan(shape),
         "monthly": None,
     }
 
@@ -701,6 +720,8 @@ def _running_total(a: FloatArray) -> FloatArray:
 
 
 def _running_total_in_place(out: FloatArray) -> FloatArray:
+    if out.ndim < 2 or out.shape[1] <= 64:  # narrow: one accumulate, the same order of additions
+        return np.cumsum(out, axis=0, out=out)
     for i in range(1, out.shape[0]):
         np.add(out[i - 1], out[i], out=out[i])
     return out
@@ -714,6 +735,7 @@ def _streams(
     shape: tuple[int, ...],
     horizon: int,
     discount: FloatArray | None = None,
+    paybacks: frozenset[str] = PAYBACKS,
 ) -> dict[str, FloatArray | None]:
     """Month-by-month figures of a benefit stream Σ coefficient × profile (each coefficient the
     track's annual benefit / 12 before retention, each profile its share kept per month, months
@@ -753,8 +775,8 @@ def _streams(
             monthly[:, b] = flows
         plain, discounted = _running_total_in_place(flows), _running_total_in_place(worth)  # in order
         out["total"][b], out["pv"][b] = plain[-1], discounted[-1]  # the same sums at any width
-        out["payback"][b] = _repaid_at(plain, committed[b])
-        out["discounted"][b] = _repaid_at(discounted, committed[b])
+        out["payback"][b] = _repaid_at(plain, committed[b]) if "plain" in paybacks else np.nan
+        out["discounted"][b] = _repaid_at(discounted, committed[b]) if "discounted" in paybacks else np.nan
     result: dict[str, FloatArray | None] = {k: v.reshape(shape) for k, v in out.items()}
     result["monthly"] = np.moveaxis(monthly.reshape(months, *shape), 0, -1) if monthly is not None else None
     return result
@@ -788,9 +810,13 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
     if shared.closed is not None:
         formats = [Format.MICRO, Format.ILT] if option is Option.BLEND else [_FORMAT_OF[option]]
         geometric = [(c, shared.closed[f]) for (c, _), f in zip(parts, formats, strict=True)]  # type: ignore[misc]
-        stream = _closed_streams(geometric, upfront, yearly, shared.log_d, x.shape, horizon, 12 * paid_years)
+        stream = _closed_streams(
+            geometric, upfront, yearly, shared.log_d, x.shape, horizon, 12 * paid_years, shared.paybacks
+        )
     else:
-        stream = _streams(parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount)
+        stream = _streams(
+            parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount, shared.paybacks
+        )
     later = _geometric(12.0 * np.asarray(shared.log_d, dtype=np.float64), horizon - 1)
     total = stream["total"]
     pv = stream["pv"] - upfront - yearly * later
@@ -859,7 +885,7 @@ def _breakevens(
 ) -> tuple[tuple[Option, int | None], ...]:
     top = int(max_learners or INPUTS["learners"].maximum or 100_000)
     grid = np.unique(np.round(np.geomspace(1, top, 800)))
-    coarse = evaluate(scenario, {"learners": grid}, options)
+    coarse = evaluate(scenario, {"learners": grid}, options, NO_PAYBACK)
     found: dict[Option, int | None] = {}
     for option in options:
         net = coarse[option].net
@@ -872,7 +898,7 @@ def _breakevens(
             continue
         lo, hi = int(grid[losing[-1]]), int(grid[losing[-1] + 1])
         counts = np.arange(lo, hi + 1, dtype=np.float64)
-        fine = evaluate(scenario, {"learners": counts}, (option,))[option].net
+        fine = evaluate(scenario, {"learners": counts}, (option,), NO_PAYBACK)[option].net
         last_loss = int(np.flatnonzero(~(fine >= 0))[-1])
         found[option] = int(counts[last_loss + 1])
     return tuple(found.items())

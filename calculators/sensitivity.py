@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from calculators.model import Option, Outcome, effective, evaluate
+from calculators.model import NO_PAYBACK, Option, Outcome, effective, evaluate
 from calculators.ranges import RANGED_FIELDS, all_triangles, input_axis
 from calculators.scenario import Scenario, input_title
 
@@ -74,7 +74,7 @@ def tornado(
         grid[np.argmin(np.abs(grid - mode))] = mode  # the most likely value is always one point
         column[i * points : (i + 1) * points] = grid
         values[field] = column
-    results = _metric(evaluate(scenario, values, (option,))[option], metric)
+    results = _metric(evaluate(scenario, values, (option,), paybacks=NO_PAYBACK)[option], metric)
     base = float(results[-1])
     bars = []
     for i, field in enumerate(fields):
@@ -106,5 +106,5 @@ def frontier(
     """The metric over a grid of two inputs (default: their allowed ranges): (xs, ys, z[y, x])."""
     xs, ys = input_axis(x_field, resolution, x_range), input_axis(y_field, resolution, y_range)
     gx, gy = np.meshgrid(xs, ys)
-    r = evaluate(scenario, {x_field: gx.ravel(), y_field: gy.ravel()}, (option,))[option]
+    r = evaluate(scenario, {x_field: gx.ravel(), y_field: gy.ravel()}, (option,), paybacks=NO_PAYBACK)[option]
     return xs, ys, _metric(r, metric).reshape(gy.shape)

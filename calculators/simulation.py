@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -180,11 +180,26 @@ def draw_orders(
 
 @dataclass(frozen=True)
 class MonteCarlo:
-    """ROI, NPV and payback draws for each option."""
+    """ROI, NPV and payback draws for each option. The paybacks (discounted) are worked out
+    when first read, from the same draws, when the run was made without them (`monte_carlo(...,
+    paybacks_later=True)`): the verdict reads only NPV and losses."""
 
     roi_pct: dict[Option, FloatArray]
     npv: dict[Option, FloatArray]
-    payback_months: dict[Option, FloatArray]
+    known_payback: dict[Option, FloatArray] | None = field(default=None, compare=False, repr=False)
+    source: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def payback_months(self) -> dict[Option, FloatArray]:
+        """Each draw's discounted payback month (+inf: never within the horizon)."""
+        if self.known_payback is None:
+            assert self.source is not None, "a run without paybacks keeps how to draw them"
+            paybacks = _draw_paybacks(*self.source)
+            for array in paybacks.values():
+                array.setflags(write=False)
+            object.__setattr__(self, "known_payback", paybacks)
+        assert self.known_payback is not None
+        return self.known_payback
 
     def probability_loss(self, option: Option) -> float:
         """P(ROI < 0) among the draws (a draw without costs has no ROI and is not a loss)."""
@@ -322,11 +337,18 @@ def monte_carlo(
     distribution: Distribution = "triangular",
     overrides: Mapping[str, tuple[float, float]] | None = None,
     progress: Callable[[float], None] | None = None,
+    paybacks_later: bool = False,
 ) -> MonteCarlo:
     """Draw all ranged inputs `draws` times and evaluate every option (chunks of 10^5 draws).
 
     Chunks use consecutive seeds derived from `seed`, so a run is reproducible and its
-    memory stays bounded whatever `draws` is.
+    memory stays bounded whatever `draws` is. `paybacks_later`: leave the paybacks out, to be
+    worked out from the same draws if they are read (`MonteCarlo.payback_months`).
+
+    >>> later = monte_carlo(Scenario(), 2_000, 7, paybacks_later=True)
+    >>> now = monte_carlo(Scenario(), 2_000, 7)
+    >>> all(np.array_equal(later.payback_months[o], now.payback_months[o]) for o in Option)
+    True
     """
     roi: dict[Option, list[FloatArray]] = {o: [] for o in Option}
     npv: dict[Option, list[FloatArray]] = {o: [] for o in Option}
@@ -339,7 +361,9 @@ def monte_carlo(
             break
         values = draw_inputs(scenario, size, int(chunk_seed.generate_state(1)[0]), distribution, overrides)
         used = inputs_used(scenario, overrides)
-        for option, r in evaluate(scenario, {f: v for f, v in values.items() if f in used}).items():
+        drawn = {f: v for f, v in values.items() if f in used}
+        wanted = frozenset() if paybacks_later else frozenset({"discounted"})
+        for option, r in evaluate(scenario, drawn, paybacks=wanted).items():
             roi[option].append(r.roi_pct)
             npv[option].append(r.npv)
             payback[option].append(r.discounted_payback_months)
@@ -347,4 +371,30 @@ def monte_carlo(
         if progress is not None:
             progress(done / draws)
     join = lambda d: {o: np.concatenate(v) for o, v in d.items()}  # noqa: E731
+    if paybacks_later:
+        source = (scenario, draws, seed, distribution, dict(overrides or {}))
+        return MonteCarlo(join(roi), join(npv), None, source)
     return MonteCarlo(join(roi), join(npv), join(payback))
+
+
+def _draw_paybacks(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> dict[Option, FloatArray]:
+    """The discounted paybacks of `monte_carlo`'s draws (the same chunk seeds, the same draws)."""
+    payback: dict[Option, list[FloatArray]] = {o: [] for o in Option}
+    done = 0
+    for chunk_seed in np.random.SeedSequence(seed).spawn(max(1, math.ceil(draws / CHUNK))):
+        size = min(CHUNK, draws - done)
+        if size <= 0:
+            break
+        values = draw_inputs(scenario, size, int(chunk_seed.generate_state(1)[0]), distribution, overrides)
+        used = inputs_used(scenario, overrides)
+        drawn = {f: v for f, v in values.items() if f in used}
+        for option, r in evaluate(scenario, drawn, paybacks=frozenset({"discounted"})).items():
+            payback[option].append(r.discounted_payback_months)
+        done += size
+    return {o: np.concatenate(v) for o, v in payback.items()}

@@ -159,6 +159,12 @@ _KEPT: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
 KEPT_ANSWERS = 64
 
 
+def clear_answers() -> None:
+    """Forget every kept answer (tests: each starts as a fresh server would)."""
+    with _LOCK:
+        _KEPT.clear()
+
+
 def the_answer(scenario: Scenario) -> Answer:
     """The answer for `scenario` on screen: the session's ranges and simulation settings, the
     shared cached run, and the Pilot planner's pilot. The page settings are read once; an
@@ -172,7 +178,7 @@ def the_answer(scenario: Scenario) -> Answer:
     from components.page_state import page_settings
     from components.pilot_plan import cached_pilot_values, plan_from
     from components.risk_inputs import current_ranges
-    from components.simulation_cache import shown_run
+    from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, shown_run
 
     settings, ranges = page_settings(), current_ranges()
     simulation, plan = simulation_of(settings), plan_from(settings)
@@ -182,7 +188,10 @@ def the_answer(scenario: Scenario) -> Answer:
         if kept is not None:
             _KEPT.move_to_end(key)
             return kept
-    answer = answer_of(scenario, ranges, shown_run, simulation, plan, cached_pilot_values)
+    # up to 10^5 draws the shared cached run itself (its mean NPVs and losses, no summary to build);
+    # a heavy run through `shown_run` (its summary, with the progress line)
+    simulate = cached_monte_carlo if simulation.draws <= HEAVY_DRAWS else shown_run
+    answer = answer_of(scenario, ranges, simulate, simulation, plan, cached_pilot_values)
     with _LOCK:
         _KEPT[key] = answer
         while len(_KEPT) > KEPT_ANSWERS:

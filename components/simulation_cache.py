@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -16,19 +19,48 @@ from calculators.scenario import Scenario
 from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carlo
 from components.heavy_runs import BoundedResults, HeavyGate, Worker
 
+RUNS_KEPT = 16  # runs kept (a 10^5-draw run holds about 7 MB)
+_RUNS: OrderedDict[tuple[Any, ...], MonteCarlo] = OrderedDict()
+_RUNS_LOCK = threading.Lock()
 
-@st.cache_resource(max_entries=16, show_spinner="Simulating…")
-def _cached(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> MonteCarlo:
-    """One run per inputs, handed to every caller as it is (read-only arrays): a data cache
-    pickles the 10^4-draw run on storing and copies it back on every read (about 0.8 and
-    0.5 ms), and the summary, comparison, Sensitivity and Monte Carlo pages read it often."""
+
+def _cached(
+    scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, paybacks: bool = False
+) -> MonteCarlo:
+    """One run per inputs, handed to every caller as it is (read-only arrays), the last 16 kept:
+    a data cache would pickle the 10^4-draw run on storing and copy it back on every read, and
+    the summary, comparison, Sensitivity and Monte Carlo pages read it often.
+
+    A run is drawn with its paybacks when its first caller needs them (`paybacks`: the Monte
+    Carlo page), else without (the verdict on every other page reads NPVs and losses only); a
+    run kept without them works them out from the same draws when they are first read."""
+    key = (scenario_json, draws, seed, distribution, ranges)
+    with _RUNS_LOCK:
+        run = _RUNS.get(key)
+        if run is not None:
+            _RUNS.move_to_end(key)
+            return run
     scenario = Scenario.model_validate_json(scenario_json)
-    return read_only(monte_carlo(scenario, draws, seed, distribution, dict(ranges)))  # type: ignore[arg-type]
+    run = read_only(
+        monte_carlo(scenario, draws, seed, distribution, dict(ranges), paybacks_later=not paybacks)  # type: ignore[arg-type]
+    )
+    with _RUNS_LOCK:
+        _RUNS[key] = run
+        while len(_RUNS) > RUNS_KEPT:
+            _RUNS.popitem(last=False)
+    return run
+
+
+def clear_runs() -> None:
+    """Forget every kept run (tests: each starts as a fresh server would)."""
+    with _RUNS_LOCK:
+        _RUNS.clear()
 
 
 def read_only(result: MonteCarlo) -> MonteCarlo:
-    """The run with every array made read-only (it is shared: nobody may change it in place)."""
-    for by_option in (result.roi_pct, result.npv, result.payback_months):
+    """The run with every array made read-only (it is shared: nobody may change it in place;
+    paybacks worked out later are made read-only as they are made)."""
+    for by_option in (result.roi_pct, result.npv, result.known_payback or {}):
         for array in by_option.values():
             array.setflags(write=False)
     return result
@@ -47,7 +79,7 @@ def cached_monte_carlo(
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _summary(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> Summary:
-    return _cached(scenario_json, draws, seed, distribution, ranges).summary()
+    return _cached(scenario_json, draws, seed, distribution, ranges, paybacks=True).summary()
 
 
 HEAVY_DRAWS = 100_000  # above this a run is heavy: gated, drawn in the worker process with progress

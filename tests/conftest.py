@@ -51,3 +51,8 @@ def _clear_streamlit_caches() -> None:
 
     st.cache_data.clear()
     st.cache_resource.clear()
+    from components.answer import clear_answers
+    from components.simulation_cache import clear_runs
+
+    clear_answers()  # the app's own kept answers and runs, as a fresh server has none
+    clear_runs()
