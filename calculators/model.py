@@ -682,7 +682,9 @@ def _closed_streams(
         "total": _closed_running(parts, np.full(shape, float(paid)), None),
         "pv": _closed_running(parts, np.full(shape, float(paid)), ld),
         "payback": _closed_repaid_at(parts, committed, paid, None) if "plain" in paybacks else _nan(shape),
-        "discounted": _closed_repaid_at(parts, committed, paid, ld) if "discounted" in paybacks else _nan(shape),
+        "discounted": _closed_repaid_at(parts, committed, paid, ld)
+        if "discounted" in paybacks
+        else _nan(shape),
         "monthly": None,
     }
 

@@ -355,7 +355,9 @@ def monthly_retention_by_month(
         out = np.diff(segment_area(family, flat_p[None, :], edges), axis=0) / MONTH_DAYS
     else:
         edges = np.arange(months + 1, dtype=np.float64) * MONTH_DAYS
-        area = cumulative_area(family, flat_p, edges, every_days, np.broadcast_to(g, shape).reshape(size), 0.0)
+        area = cumulative_area(
+            family, flat_p, edges, every_days, np.broadcast_to(g, shape).reshape(size), 0.0
+        )
         out = np.ascontiguousarray(np.diff(area, axis=-1).T) / MONTH_DAYS
     out = flat_f + (1.0 - flat_f) * out
     return np.clip(out, 0.0, 1.0, out=out)

@@ -134,7 +134,11 @@ def worth_finding_out(scenario: Scenario, ranges: Mapping[str, tuple[float, floa
     Carlo settings (the verdict's), at most 10^5 draws as beside a heavy run."""
     simulation = current_simulation()
     info = information_value(
-        scenario, min(simulation.draws, VALUE_DRAWS), simulation.seed, simulation.distribution, ranges  # type: ignore[arg-type]
+        scenario,
+        min(simulation.draws, VALUE_DRAWS),
+        simulation.seed,
+        simulation.distribution,
+        ranges,  # type: ignore[arg-type]
     )
     if info.evpi <= 0:
         st.caption(
