@@ -15,13 +15,14 @@ Every figure comes from the model (`components.model_charts.retention_view`,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
-from calculators.roi import Option, all_returns, benefit_years, effective, kept_by_month
+from calculators.roi import Option, Returns, all_returns, benefit_years, effective, kept_by_month
 from calculators.scenario import ARTICLE_000, INPUTS, Format, Scenario
 from calculators.skeptic import replaced_fields
-from calculators.summary import Verdict, verdict_of
+from calculators.verdict import Decision, decide
 from components.formatting import money, months, percent, plural
 from components.model_charts import RetentionView, half_life_text
 
@@ -143,11 +144,16 @@ def what_ifs(scenario: Scenario) -> list[WhatIf]:
     return [WhatIf(yours, s, yours=True)] + [WhatIf(a, v) for a, v in alternatives if v != s]
 
 
-def leader_text(v: Verdict) -> str:
-    """Who leads under a verdict, in a table cell."""
-    if v.call == "choose":
-        return v.best.label
-    return "Too close to call" if v.call == "too close" else "No option pays back"
+def leader_text(d: Decision) -> str:
+    """Who leads under a verdict (not training included), in a table cell."""
+    if d.advice == "too close":
+        return "Too close to call"
+    return "Not training" if d.best is None else d.best.label
+
+
+def _decision(returns: dict[Option, Returns], close_call_pct: float) -> Decision:
+    """The verdict's rule on these returns (most likely values; not training is an option)."""
+    return decide({o: r.npv for o, r in returns.items()}, {o: r.costs for o, r in returns.items()}, close_call_pct)
 
 
 def mean_kept(scenario: Scenario, option: Option, benefit_months: int) -> float:
@@ -158,7 +164,13 @@ def mean_kept(scenario: Scenario, option: Option, benefit_months: int) -> float:
 def what_if_table(scenario: Scenario) -> pd.DataFrame:
     """The recommended option's figures under each retention assumption (`what_ifs`), through
     the model on the screen's basis: the skill it keeps on average, its net present value with
-    the change from yours, its discounted payback, and which option leads then."""
+    the change from yours, its discounted payback, and which option leads then (kept for the
+    last 64 scenarios: seven model calls a scenario)."""
+    return pd.DataFrame(list(_what_if_rows(scenario)))
+
+
+@lru_cache(maxsize=64)
+def _what_if_rows(scenario: Scenario) -> tuple[dict[str, str], ...]:
     option = recommended(scenario)
     base = all_returns(scenario)[option].npv
     currency = scenario.currency
@@ -176,10 +188,10 @@ def what_if_table(scenario: Scenario) -> pd.DataFrame:
                 "Skill kept on average": percent(100 * mean_kept(w.scenario, option, paid)),
                 "Net present value (change)": npv,
                 "Payback (discounted)": months(r.discounted_payback_month),
-                "Leads then": leader_text(verdict_of(returns, w.scenario.close_call_pct)),
+                "Leads then": leader_text(_decision(returns, w.scenario.close_call_pct)),
             }
         )
-    return pd.DataFrame(rows)
+    return tuple(rows)
 
 
 def change_text(delta: float, currency: str) -> str:
@@ -197,8 +209,9 @@ def change_text(delta: float, currency: str) -> str:
 
 
 def recommended(scenario: Scenario) -> Option:
-    """The option the verdict names on the screen's basis (as the summary's headline does)."""
-    return verdict_of(all_returns(scenario), scenario.close_call_pct).best
+    """The training option that leads at the most likely values on the screen's basis (the one
+    the table is about, even when not training would lead)."""
+    return _decision(all_returns(scenario), scenario.close_call_pct).leading
 
 
 def benefit_period(view: RetentionView) -> str:
