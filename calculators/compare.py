@@ -98,7 +98,7 @@ from calculators.model import NO_PAYBACK, Option, effective, evaluate
 from calculators.roi import Returns, all_returns
 from calculators.scenario import INPUTS, Format, Scenario
 from calculators.simulation import MonteCarlo, monte_carlo
-from calculators.summary import Verdict, verdict_of
+from calculators.verdict import Decision, decide
 
 Measure = Literal["ROI", "NPV"]
 # The basis the measure is taken on: each plan as it is set (Conservative on or off), or
@@ -259,14 +259,21 @@ class Attribution:
         return self.base_recommends is not self.other_recommends
 
 
-def recommendation(scenario: Scenario) -> Verdict:
+def recommendation(scenario: Scenario, run: MonteCarlo | None = None) -> Decision:
     """The plan's verdict on its own basis (defensible when Conservative is on, else as
-    claimed), from the same returns and rule as the Executive summary's headline.
+    claimed), by the rule of every screen's headline (`calculators.verdict.decide`: not training
+    is an option): on the expected net present values of `run` (the plan's simulated outcomes)
+    when given, else on its returns at the most likely values.
 
-    >>> recommendation(Scenario()).best.label
-    'Microlearning'
+    >>> recommendation(Scenario()).best.label, recommendation(Scenario(turnover_on=False)).advice
+    ('Microlearning', "don't train")
     """
-    return verdict_of(all_returns(scenario), scenario.close_call_pct)
+    returns = all_returns(scenario)
+    costs = {o: r.costs for o, r in returns.items()}
+    if run is None:
+        return decide({o: r.npv for o, r in returns.items()}, costs, scenario.close_call_pct)
+    loss = {o: run.probability_loss(o) for o in returns}
+    return decide({o: run.expected_npv(o) for o in returns}, costs, scenario.close_call_pct, loss)
 
 
 def _on_basis(scenario: Scenario, basis: Basis) -> Scenario:
@@ -483,7 +490,7 @@ def attribute(
     >>> bool(v[3] == v[2]), math.isclose(loaded, (v[1] - v[0]) / 2), math.isclose(loaded + conservative, a.total)
     (True, True, True)
     """
-    base_rec, other_rec = recommendation(base).best, recommendation(other).best
+    base_rec, other_rec = recommendation(base).leading, recommendation(other).leading
     chosen = base_rec if option is None else option
     b, o = _on_basis(base, basis), _on_basis(other, basis)
     common = dict(
@@ -561,7 +568,7 @@ class Comparison:
     on its own basis (every option), and the KPI rows."""
 
     scenarios: tuple[Scenario, ...]
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[Decision, ...]
     options: tuple[Option, ...]
     returns: tuple[dict[Option, Returns], ...]
     rows: tuple[KpiRow, ...]
@@ -614,16 +621,14 @@ def compare(
         )
     # each plan on its own basis (all_returns keeps them: the verdicts read the same returns)
     screen = tuple(all_returns(s) for s in scenarios)
-    verdicts = tuple(recommendation(s) for s in scenarios)
-    options = tuple(v.best if option is None else option for v in verdicts)
+    runs = [simulate(s, draws, seed, "triangular", dict(ranges or {})) for s in scenarios]
+    verdicts = tuple(recommendation(s, run) for s, run in zip(scenarios, runs, strict=True))
+    options = tuple(v.leading if option is None else option for v in verdicts)
     # the other basis of each plan (its own basis is `screen`: not evaluated twice)
     other = [all_returns(s.with_changes(conservative=not s.conservative)) for s in scenarios]
     claimed = [o if s.conservative else r for s, r, o in zip(scenarios, screen, other, strict=True)]
     defensible = [r if s.conservative else o for s, r, o in zip(scenarios, screen, other, strict=True)]
-    loss = [
-        simulate(s, draws, seed, "triangular", dict(ranges or {})).probability_loss(o)
-        for s, o in zip(scenarios, options, strict=True)
-    ]
+    loss = [run.probability_loss(o) for run, o in zip(runs, options, strict=True)]
     cur = [s.currency for s in scenarios]
     pick = list(zip(options, range(len(scenarios)), strict=True))
     rows = (

@@ -37,7 +37,8 @@ import plotly.graph_objects as go
 from calculators.compare import Attribution, Comparison, Contribution, KpiRow
 from calculators.model import evaluate
 from calculators.scenario import INPUTS, Scenario, input_title
-from calculators.summary import MAX_LEARNERS, Verdict
+from calculators.summary import MAX_LEARNERS
+from calculators.verdict import Decision
 from components.chart_spec import Chart, scatter, visible_points
 from components.formatting import (
     MINUS,
@@ -207,18 +208,22 @@ ROW_LABELS = {
 }
 
 
-def recommendation_text(v: Verdict) -> str:
-    """The recommendation in a table cell.
+def recommendation_text(v: Decision) -> str:
+    """The recommendation in a table cell, by every screen's rule (not training is an option).
 
     >>> from calculators.model import Option
-    >>> from calculators.summary import Verdict
-    >>> recommendation_text(Verdict("too close", Option.MICRO, Option.BLEND, 10.0, 50.0))
-    'Microlearning (too close to call with blended)'
+    >>> from calculators.verdict import decide
+    >>> o = Option
+    >>> recommendation_text(decide({o.MICRO: 900.0, o.BLEND: 800.0}, {o.MICRO: 30_000.0, o.BLEND: 31_000.0}, 5))
+    'Too close to call (microlearning and the blend)'
+    >>> recommendation_text(decide({o.MICRO: -900.0}, {o.MICRO: 30_000.0}, 0))
+    "Don't train (no option pays back)"
     """
-    if v.call == "too close":
-        return f"{v.best.label} (too close to call with {v.runner_up.label.lower()})"
-    if v.call == "none pays back":
-        return f"{v.best.label} (no option pays back; the cheapest)"
+    if v.advice == "too close":
+        name = lambda x: "not training" if x is None else x.in_sentence  # noqa: E731
+        return f"Too close to call ({name(v.best)} and {name(v.runner_up)})"
+    if v.best is None:
+        return "Don't train (no option pays back)"
     return v.best.label
 
 
@@ -272,7 +277,7 @@ def kpi_table(comparison: Comparison, names: Sequence[object]) -> pd.DataFrame:
         [SAME if v.best is comparison.verdicts[0].best else "changed" for v in comparison.verdicts],
         [SAME if basis_text(s) == cells[1][0] else "changed" for s in comparison.scenarios],
     ]
-    if any(o is not v.best for o, v in zip(comparison.options, comparison.verdicts, strict=True)):
+    if any(o is not v.leading for o, v in zip(comparison.options, comparison.verdicts, strict=True)):
         labels.append("Figures below are for")
         cells.append([o.label for o in comparison.options])
         same.append([SAME if o is comparison.options[0] else "changed" for o in comparison.options])
@@ -361,7 +366,7 @@ def cumulative_figure(comparison: Comparison, names: Sequence[object]) -> go.Fig
             )
         )  # fmt: skip
     fixed = len(set(comparison.options)) == 1 and any(
-        o is not v.best for o, v in zip(comparison.options, comparison.verdicts, strict=True)
+        o is not v.leading for o, v in zip(comparison.options, comparison.verdicts, strict=True)
     )
     which = comparison.options[0].label.lower() if fixed else "each plan's recommended option"
     frame(

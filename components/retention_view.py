@@ -153,7 +153,9 @@ def leader_text(d: Decision) -> str:
 
 def _decision(returns: dict[Option, Returns], close_call_pct: float) -> Decision:
     """The verdict's rule on these returns (most likely values; not training is an option)."""
-    return decide({o: r.npv for o, r in returns.items()}, {o: r.costs for o, r in returns.items()}, close_call_pct)
+    return decide(
+        {o: r.npv for o, r in returns.items()}, {o: r.costs for o, r in returns.items()}, close_call_pct
+    )
 
 
 def mean_kept(scenario: Scenario, option: Option, benefit_months: int) -> float:

@@ -530,7 +530,9 @@ def test_kpis_are_each_plans_own_figures_with_differences_from_the_first():
     plans = [Scenario(), Scenario(learners=800), Scenario(conservative=True, learners=2_000)]
     c = compare(plans, draws=2_000, seed=11)
     for i, (s, option) in enumerate(zip(plans, c.options, strict=True)):
-        assert option is recommendation(s).best
+        assert (
+            option is recommendation(s, monte_carlo(s, 2_000, 11)).leading
+        )  # the verdict's, on the plan's draws
         claimed = option_returns(s.with_changes(conservative=False), option)
         defensible = option_returns(s.with_changes(conservative=True), option)
         screen = option_returns(s, option)
@@ -818,3 +820,19 @@ def test_compare_with_defaults_puts_the_defaults_first_in_the_users_currency():
     assert plans[0] == Scenario(currency="GBP") and plans[1].learners == 800 and names[0] == "Defaults"
     a = attribute(*plans)
     assert [c.fields for c in a.contributions] == [("learners",)]
+
+
+def test_a_plan_that_pays_nothing_is_told_not_to_train_as_on_its_summary():
+    """The comparison's recommendation is every screen's verdict: not training is an option, on
+    the plan's own simulated outcomes (the summary's expected NPVs for the same plan)."""
+    from components.answer import answer_of
+    from components.compare_view import recommendation_text
+
+    plans = [Scenario(), Scenario(turnover_on=False)]
+    c = compare(plans, draws=10_000, seed=2026)
+    assert (
+        [v.advice for v in c.verdicts]
+        == [answer_of(p).decision.advice for p in plans]
+        == ["go", "don't train"]
+    )
+    assert recommendation_text(c.verdicts[1]) == "Don't train (no option pays back)"
