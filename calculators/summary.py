@@ -1,5 +1,5 @@
 """The answer at the user's scale, on one basis: what each format costs, which is cheapest,
-where they cross, from how many learners each pays back, and the verdict.
+where they cross and from how many learners each pays back (the verdict is `calculators.verdict`).
 
 Every figure here comes from the model core (`calculators.model`) on the scenario's own
 basis (the switches applied once, by the core), so the tiles, the sentences and the charts
@@ -16,11 +16,10 @@ of a screen can never disagree. Every figure is finite or an explicit None.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from calculators.costs import Crossover, cost_line, crossover, total_cost
 from calculators.model import FORMAT_OPTION, Option, breakevens, effective
-from calculators.roi import Returns, all_returns
+from calculators.roi import all_returns
 from calculators.scenario import INPUTS, Format, Scenario
 
 MAX_LEARNERS = int(INPUTS["learners"].maximum or 100_000)
@@ -77,63 +76,4 @@ def cost_summary(scenario: Scenario) -> CostSummary:
         cheapest=_cheapest(total),
         saving_vs_other=abs(total[Format.MICRO] - total[Format.ILT]),
         other_basis_cheapest=_cheapest(other_total) if not scenario.conservative else _cheapest(total),
-    )
-
-
-Call = Literal["choose", "too close", "none pays back"]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the summary recommends, and why, on the screen's basis.
-
-    `call` is "choose" (one option leads by more than the close-call band), "too close"
-    (the two best differ by less than the band) or "none pays back" (no option has a
-    positive net present value; the cheapest is then named). `difference` is the lead in
-    net present value (in cost when none pays back) and `band` the close-call band in money.
-    """
-
-    call: Call
-    best: Option
-    runner_up: Option
-    difference: float
-    band: float
-
-
-def verdict(npv: dict[Option, float], costs: dict[Option, float], close_call_pct: float) -> Verdict:
-    """The recommendation: the highest net present value, unless the runner-up is within
-    `close_call_pct` % of the larger of the two options' costs; when no option has a
-    positive NPV, the cheapest option, with the same band on cost.
-
-    >>> o = Option
-    >>> verdict({o.MICRO: 4_826, o.ILT: -17_000, o.BLEND: -1_000}, {o.MICRO: 33_000, o.ILT: 55_000, o.BLEND: 35_000}, 5)
-    Verdict(call='choose', best=<Option.MICRO: 'micro'>, runner_up=<Option.BLEND: 'blend'>, difference=5826, band=1750.0)
-    >>> verdict({o.MICRO: -9, o.ILT: -8}, {o.MICRO: 30_003, o.ILT: 30_010}, 5).call
-    'none pays back'
-    >>> verdict({o.MICRO: 900, o.ILT: 800}, {o.MICRO: 30_000, o.ILT: 31_000}, 5).call  # 100 < 5 % of 31,000
-    'too close'
-    """
-    share = close_call_pct / 100.0
-    if max(npv.values()) > 0:
-        ranked = sorted(npv, key=lambda o: (-npv[o], costs[o]))
-        best, second = ranked[0], ranked[1]
-        difference = npv[best] - npv[second]
-        band = share * max(costs[best], costs[second])
-        call: Call = "too close" if difference <= band else "choose"
-        return Verdict(call, best, second, difference, band)
-    ranked = sorted(costs, key=lambda o: (costs[o], -npv[o]))
-    best, second = ranked[0], ranked[1]
-    band = share * max(costs[best], costs[second])
-    return Verdict("none pays back", best, second, costs[second] - costs[best], band)
-
-
-def verdict_of(returns: dict[Option, Returns], close_call_pct: float) -> Verdict:
-    """`verdict` over each option's returns (their NPV and costs), as every screen states it.
-
-    >>> from calculators.roi import all_returns
-    >>> verdict_of(all_returns(Scenario()), 5.0).best.label
-    'Microlearning'
-    """
-    return verdict(
-        {o: r.npv for o, r in returns.items()}, {o: r.costs for o, r in returns.items()}, close_call_pct
     )
