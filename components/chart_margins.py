@@ -194,8 +194,8 @@ def axis_labels(
         lo, hi = sorted(float(v) for v in span)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(hi - lo) or (kind == "log" and hi - lo > 30):
-        return None  # a range no chart here draws: Plotly's own margins
+    if not math.isfinite(hi - lo) or (kind == "log" and (hi - lo > 30 or max(abs(lo), abs(hi)) > 300)):
+        return None  # a range no chart here draws (10^309 is no float): Plotly's own margins
     if kind == "log":
         powers = range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1)
         plain = axis.get("tickformat") is None and not axis.get("tickprefix")

@@ -117,6 +117,7 @@ _TRACE = st.fixed_dictionaries(
 @example({"range": [0, math.inf]}, {}, [], False)
 @example({}, {"range": [0.0, 2.4187176122818794e-289]}, [], False)
 @example({}, {"range": [0.0, 5e-324]}, [], False)  # a tenth of the span underflows to 0
+@example({}, {"type": "log", "range": [279, 309]}, [], False)  # 10^309 overflows a float
 @example({"range": [-1e308, 1e308]}, {}, [], False)
 @example({}, {"type": "log", "range": [0, 400]}, [], True)
 @example({"range": [math.nan, 1]}, {"range": [0, 1e300]}, [], True)
