@@ -98,7 +98,7 @@ from calculators.model import NO_PAYBACK, Option, effective, evaluate
 from calculators.roi import Returns, all_returns
 from calculators.scenario import INPUTS, Format, Scenario
 from calculators.simulation import MonteCarlo, monte_carlo
-from calculators.verdict import Decision, decide
+from calculators.verdict import Decision, decide, decide_on_returns
 
 Measure = Literal["ROI", "NPV"]
 # The basis the measure is taken on: each plan as it is set (Conservative on or off), or
@@ -269,9 +269,9 @@ def recommendation(scenario: Scenario, run: MonteCarlo | None = None) -> Decisio
     ('Microlearning', "don't train")
     """
     returns = all_returns(scenario)
-    costs = {o: r.costs for o, r in returns.items()}
     if run is None:
-        return decide({o: r.npv for o, r in returns.items()}, costs, scenario.close_call_pct)
+        return decide_on_returns(returns, scenario.close_call_pct)
+    costs = {o: r.costs for o, r in returns.items()}
     loss = {o: run.probability_loss(o) for o in returns}
     return decide({o: run.expected_npv(o) for o in returns}, costs, scenario.close_call_pct, loss)
 

@@ -230,6 +230,14 @@ def two_point_stability(t1: float, r1: float, t2: float, r2: float) -> float | N
 MONTH_DAYS = 365.0 / 12.0
 
 
+def _flattened(*values: FloatArray | float) -> tuple[tuple[int, ...], list[FloatArray]]:
+    """The broadcast shape of per-draw values (parameter, gain, floor, …) and each of them
+    broadcast to it and flattened to one row per point."""
+    arrays = [np.asarray(v, dtype=np.float64) for v in values]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    return shape, [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
+
+
 def skill_parameter(
     family: CurveFamily, half_life_days: FloatArray | float, floor: FloatArray | float = 0.0
 ) -> FloatArray | float:
@@ -271,15 +279,12 @@ def cumulative_area(
     200008.0
     """
     t = np.asarray(boundaries, dtype=np.float64)
-    p, g, f = (np.asarray(v, dtype=np.float64) for v in (parameter, gain, floor))
-    shape = np.broadcast_shapes(p.shape, g.shape, f.shape)
-    flat_p = np.broadcast_to(p, shape).reshape(-1, 1)
-    flat_f = np.broadcast_to(f, shape).reshape(-1, 1)
+    shape, (flat_p, flat_g, flat_f) = _flattened(parameter, gain, floor)
+    flat_p, flat_g, flat_f = flat_p[:, None], flat_g[:, None], flat_f[:, None]
     horizon = float(t.max()) if t.size else 0.0
     if not every_days or every_days <= 0 or every_days >= horizon:
         area = segment_area(family, flat_p, t[None, :])
     else:
-        flat_g = np.broadcast_to(g, shape).reshape(-1, 1)
         count = int(horizon // every_days) + 1
         n = np.arange(count, dtype=np.float64)[None, :]
         segment = np.minimum(np.floor(t / every_days), count - 1).astype(int)
@@ -315,8 +320,7 @@ def monthly_retention(
     >>> np.round(monthly_retention(CurveFamily.EXPONENTIAL, 365.0 / 12, 2, floor=0.5), 4).tolist()
     [0.8161, 0.6163]
     """
-    p, g, f = (np.asarray(v, dtype=np.float64) for v in (parameter, gain, floor))
-    shape = np.broadcast_shapes(p.shape, g.shape, f.shape)
+    shape, _ = _flattened(parameter, gain, floor)
     by_month = monthly_retention_by_month(family, parameter, months, every_days, gain, floor)
     return np.moveaxis(by_month.reshape(months, *shape), 0, -1)
 
@@ -337,11 +341,9 @@ def monthly_retention_by_month(
     >>> np.round(monthly_retention_by_month(CurveFamily.EXPONENTIAL, np.array([365.0 / 12]), 3), 4).tolist()
     [[0.6321], [0.2325], [0.0855]]
     """
-    p, g, f = (np.asarray(v, dtype=np.float64) for v in (parameter, gain, floor))
-    shape = np.broadcast_shapes(p.shape, g.shape, f.shape)
-    size = int(np.prod(shape))
-    flat_p = np.broadcast_to(p, shape).reshape(size)
-    flat_f = np.broadcast_to(f, shape).reshape(1, size)
+    shape, (flat_p, flat_g, floors) = _flattened(parameter, gain, floor)
+    size = flat_p.size
+    flat_f = floors[None, :]
     nudged = every_days and 0 < every_days < months * MONTH_DAYS
     if not nudged and family is CurveFamily.EXPONENTIAL:
         q = np.exp(-MONTH_DAYS / flat_p)
@@ -355,9 +357,7 @@ def monthly_retention_by_month(
         out = np.diff(segment_area(family, flat_p[None, :], edges), axis=0) / MONTH_DAYS
     else:
         edges = np.arange(months + 1, dtype=np.float64) * MONTH_DAYS
-        area = cumulative_area(
-            family, flat_p, edges, every_days, np.broadcast_to(g, shape).reshape(size), 0.0
-        )
+        area = cumulative_area(family, flat_p, edges, every_days, flat_g, 0.0)
         out = np.ascontiguousarray(np.diff(area, axis=-1).T) / MONTH_DAYS
     out = flat_f + (1.0 - flat_f) * out
     return np.clip(out, 0.0, 1.0, out=out)

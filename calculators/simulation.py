@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -353,21 +353,12 @@ def monte_carlo(
     roi: dict[Option, list[FloatArray]] = {o: [] for o in Option}
     npv: dict[Option, list[FloatArray]] = {o: [] for o in Option}
     payback: dict[Option, list[FloatArray]] = {o: [] for o in Option}
-    done = 0
-    seeds = np.random.SeedSequence(seed).spawn(max(1, math.ceil(draws / CHUNK)))
-    for chunk_seed in seeds:
-        size = min(CHUNK, draws - done)
-        if size <= 0:
-            break
-        values = draw_inputs(scenario, size, int(chunk_seed.generate_state(1)[0]), distribution, overrides)
-        used = inputs_used(scenario, overrides)
-        drawn = {f: v for f, v in values.items() if f in used}
-        wanted = frozenset() if paybacks_later else frozenset({"discounted"})
+    wanted = frozenset() if paybacks_later else frozenset({"discounted"})
+    for done, drawn in _drawn_chunks(scenario, draws, seed, distribution, overrides):
         for option, r in evaluate(scenario, drawn, paybacks=wanted).items():
             roi[option].append(r.roi_pct)
             npv[option].append(r.npv)
             payback[option].append(r.discounted_payback_months)
-        done += size
         if progress is not None:
             progress(done / draws)
     join = lambda d: {o: np.concatenate(v) for o, v in d.items()}  # noqa: E731
@@ -386,6 +377,21 @@ def _draw_paybacks(
 ) -> dict[Option, FloatArray]:
     """The discounted paybacks of `monte_carlo`'s draws (the same chunk seeds, the same draws)."""
     payback: dict[Option, list[FloatArray]] = {o: [] for o in Option}
+    for _, drawn in _drawn_chunks(scenario, draws, seed, distribution, overrides):
+        for option, r in evaluate(scenario, drawn, paybacks=frozenset({"discounted"})).items():
+            payback[option].append(r.discounted_payback_months)
+    return {o: np.concatenate(v) for o, v in payback.items()}
+
+
+def _drawn_chunks(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]] | None,
+) -> Iterator[tuple[int, dict[str, FloatArray]]]:
+    """`monte_carlo`'s draws chunk by chunk (10^5 at most, consecutive seeds derived from
+    `seed`): the draws done so far and the drawn values of the inputs the scenario uses."""
     done = 0
     for chunk_seed in np.random.SeedSequence(seed).spawn(max(1, math.ceil(draws / CHUNK))):
         size = min(CHUNK, draws - done)
@@ -393,8 +399,5 @@ def _draw_paybacks(
             break
         values = draw_inputs(scenario, size, int(chunk_seed.generate_state(1)[0]), distribution, overrides)
         used = inputs_used(scenario, overrides)
-        drawn = {f: v for f, v in values.items() if f in used}
-        for option, r in evaluate(scenario, drawn, paybacks=frozenset({"discounted"})).items():
-            payback[option].append(r.discounted_payback_months)
         done += size
-    return {o: np.concatenate(v) for o, v in payback.items()}
+        yield done, {f: v for f, v in values.items() if f in used}

@@ -32,11 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from calculators.model import Option
 
 Advice = Literal["go", "pilot first", "too close", "don't train"]
+SUMMARY_DRAWS = 10_000  # the link's Monte Carlo settings by default (the Monte Carlo page's)
+SUMMARY_SEED = 2026
 ADVICE_TITLES: dict[str, str] = {
     "go": "Go",
     "pilot first": "Go, but pilot first",
@@ -129,3 +131,51 @@ def decide(
         advice = "go"
     loss = None if chance_of_loss is None else float(chance_of_loss[leading])
     return Decision(advice, best, runner_up, leading, npv, cost, difference, band, loss, pilot)
+
+
+def decide_on_returns(returns: Mapping[Option, Any], close_call_pct: float) -> Decision:
+    """`decide` on each option's returns at the most likely values (anything with `npv` and
+    `costs`: `calculators.roi.Returns`), for tables that try one assumption after another.
+
+    >>> from calculators.roi import all_returns
+    >>> from calculators.scenario import Scenario
+    >>> decide_on_returns(all_returns(Scenario(turnover_on=False)), 5.0).advice
+    "don't train"
+    """
+    return decide(
+        {o: r.npv for o, r in returns.items()}, {o: r.costs for o, r in returns.items()}, close_call_pct
+    )
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The Monte Carlo settings every screen's verdict and chance of loss use: the link's
+    (the Monte Carlo page's draws, distribution and random seed)."""
+
+    draws: int = SUMMARY_DRAWS
+    distribution: str = "triangular"
+    seed: int = SUMMARY_SEED
+
+    @property
+    def words(self) -> str:
+        """How a Basis line names them.
+
+        >>> Simulation().words
+        '10,000 simulated outcomes (triangular, draw set 2026)'
+        """
+        return f"{self.draws:,} simulated outcomes ({self.distribution}, draw set {self.seed})"
+
+
+@dataclass(frozen=True)
+class PilotPlan:
+    """The Pilot planner's pilot, as its settings define it: the effect measured (a model
+    input), its direction, arm A's rate, learners per arm and the design effect."""
+
+    field: str
+    direction: int
+    baseline: float
+    per_arm: int
+    design_effect: float = 1.0
+
+
+DEFAULT_SIMULATION = Simulation()  # what a link that sets no Monte Carlo setting asks for

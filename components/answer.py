@@ -17,46 +17,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from calculators.model import Option
+from calculators.ranges import ranges_key
 from calculators.roi import Returns, all_returns
 from calculators.scenario import Scenario
 from calculators.simulation import monte_carlo
-from calculators.verdict import Decision, PilotWorth, decide
+from calculators.verdict import (
+    DEFAULT_SIMULATION,
+    SUMMARY_DRAWS,  # the default draws and seed, as every screen's caller names them
+    SUMMARY_SEED,
+    Decision,
+    PilotPlan,
+    PilotWorth,
+    Simulation,
+    decide,
+)
 from components.messages import decision_headline
+from components.page_state import page_settings
+from components.pilot_plan import cached_pilot_values, plan_from
+from components.risk_inputs import current_ranges
+from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, shown_run
 
+__all__ = ["SUMMARY_DRAWS", "SUMMARY_SEED", "Answer", "PilotPlan", "Simulation", "answer_of", "the_answer"]
 _LOCK = threading.Lock()
-SUMMARY_DRAWS = 10_000
-SUMMARY_SEED = 2026
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """The Monte Carlo settings every screen's verdict and chance of loss use: the link's
-    (the Monte Carlo page's draws, distribution and random seed)."""
-
-    draws: int = SUMMARY_DRAWS
-    distribution: str = "triangular"
-    seed: int = SUMMARY_SEED
-
-    @property
-    def words(self) -> str:
-        """How a Basis line names them.
-
-        >>> Simulation().words
-        '10,000 simulated outcomes (triangular, draw set 2026)'
-        """
-        return f"{self.draws:,} simulated outcomes ({self.distribution}, draw set {self.seed})"
-
-
-@dataclass(frozen=True)
-class PilotPlan:
-    """The Pilot planner's pilot, as its settings define it: the effect measured (a model
-    input), its direction, arm A's rate, learners per arm and the design effect."""
-
-    field: str
-    direction: int
-    baseline: float
-    per_arm: int
-    design_effect: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +50,7 @@ class Answer:
     defensible: dict[Option, Returns]
     decision: Decision
     chance_of_loss: dict[Option, float]
-    simulation: Simulation = Simulation()
+    simulation: Simulation = DEFAULT_SIMULATION
     pilot_plan: PilotPlan | None = None  # the Pilot planner's pilot the verdict weighed
 
     @property
@@ -114,7 +96,7 @@ def answer_of(
     scenario: Scenario,
     ranges: Mapping[str, tuple[float, float]] | None = None,
     simulate: Simulate = monte_carlo,
-    simulation: Simulation = Simulation(),
+    simulation: Simulation = DEFAULT_SIMULATION,
     pilot: PilotPlan | None = None,
     pilots: Pilots | None = None,
 ) -> Answer:
@@ -150,7 +132,6 @@ def simulation_of(settings: Any) -> Simulation:
 
 def current_simulation() -> Simulation:
     """The link's Monte Carlo settings (the Monte Carlo page's), as the session holds them."""
-    from components.page_state import page_settings
 
     return simulation_of(page_settings())
 
@@ -174,11 +155,6 @@ def the_answer(scenario: Scenario) -> Answer:
     The run is the link's: a heavy one (a million draws) is drawn on whichever verdict page
     asks first, so it shows where it stands there as on Monte Carlo (`shown_run`: the progress
     bar, or the note while another user's heavy run has the server's turn), not a blank page."""
-    from calculators.ranges import ranges_key
-    from components.page_state import page_settings
-    from components.pilot_plan import cached_pilot_values, plan_from
-    from components.risk_inputs import current_ranges
-    from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, shown_run
 
     settings, ranges = page_settings(), current_ranges()
     simulation, plan = simulation_of(settings), plan_from(settings)

@@ -50,6 +50,7 @@ from components.formatting import (
     months,
     percent,
 )
+from components.messages import option_name
 from components.theme import AXIS_TEXT, INK, MUTED, frame, money_ticks
 
 NONE = "none"  # a figure that exists but is absent: no payback within the horizon
@@ -220,8 +221,7 @@ def recommendation_text(v: Decision) -> str:
     "Don't train (no option pays back)"
     """
     if v.advice == "too close":
-        name = lambda x: "not training" if x is None else x.in_sentence  # noqa: E731
-        return f"Too close to call ({name(v.best)} and {name(v.runner_up)})"
+        return f"Too close to call ({option_name(v.best)} and {option_name(v.runner_up)})"
     if v.best is None:
         return "Don't train (no option pays back)"
     return v.best.label

@@ -28,7 +28,8 @@ from calculators.pilot import EFFECTS
 from calculators.ranges import ranges_key
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.simulation import Distribution
-from components.answer import PilotPlan, Simulation, current_simulation
+from calculators.verdict import PilotPlan, Simulation
+from components.answer import current_simulation
 from components.chart_spec import Chart, bar
 from components.formatting import currency_symbol, learners, money
 from components.kpi import Tile, kpi_row

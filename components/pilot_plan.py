@@ -18,7 +18,9 @@ from calculators.information_value import PILOT_SIZES, VALUE_DRAWS, PilotValue, 
 from calculators.pilot import EFFECTS, cluster_plan, design_effect, noninferiority_sample_size, sample_size
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
-from components.answer import PilotPlan, Simulation
+from calculators.verdict import PilotPlan, Simulation
+from components.page_state import page_settings
+from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
 
 
 def planned_learners(settings: object) -> int | None:
@@ -63,8 +65,6 @@ def plan_from(settings: object) -> PilotPlan | None:
 
 def current_pilot(scenario: Scenario) -> PilotPlan | None:  # noqa: ARG001 - the plan is the page's, not the scenario's
     """The Pilot planner's pilot as the session's settings describe it."""
-    from components.page_state import page_settings
-
     return plan_from(page_settings())
 
 
@@ -78,8 +78,6 @@ def _cached(
     scenario_json: str, field: str, direction: int, baseline: float, sizes: tuple[int, ...], draws: int, seed: int,
     distribution: str, ranges: tuple, de: float,
 ) -> list[PilotValue]:  # fmt: skip
-    from components.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
-
     scenario = Scenario.model_validate_json(scenario_json)
     known = None
     if draws <= HEAVY_DRAWS:  # the verdict's own run (cached): its NPVs, not a second evaluation

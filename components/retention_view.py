@@ -19,10 +19,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from calculators.roi import Option, Returns, all_returns, benefit_years, effective, kept_by_month
+from calculators.roi import Option, all_returns, benefit_years, effective, kept_by_month
 from calculators.scenario import ARTICLE_000, INPUTS, Format, Scenario
 from calculators.skeptic import replaced_fields
-from calculators.verdict import Decision, decide
+from calculators.verdict import Decision, decide_on_returns
 from components.formatting import money, months, percent, plural
 from components.model_charts import RetentionView, half_life_text
 
@@ -151,13 +151,6 @@ def leader_text(d: Decision) -> str:
     return "Not training" if d.best is None else d.best.label
 
 
-def _decision(returns: dict[Option, Returns], close_call_pct: float) -> Decision:
-    """The verdict's rule on these returns (most likely values; not training is an option)."""
-    return decide(
-        {o: r.npv for o, r in returns.items()}, {o: r.costs for o, r in returns.items()}, close_call_pct
-    )
-
-
 def mean_kept(scenario: Scenario, option: Option, benefit_months: int) -> float:
     """The share of the gain `option` keeps on average over the months benefits are counted."""
     return float(kept_by_month(scenario)[option][:benefit_months].mean())
@@ -190,7 +183,7 @@ def _what_if_rows(scenario: Scenario) -> tuple[dict[str, str], ...]:
                 "Skill kept on average": percent(100 * mean_kept(w.scenario, option, paid)),
                 "Net present value (change)": npv,
                 "Payback (discounted)": months(r.discounted_payback_month),
-                "Leads then": leader_text(_decision(returns, w.scenario.close_call_pct)),
+                "Leads then": leader_text(decide_on_returns(returns, w.scenario.close_call_pct)),
             }
         )
     return tuple(rows)
@@ -213,7 +206,7 @@ def change_text(delta: float, currency: str) -> str:
 def recommended(scenario: Scenario) -> Option:
     """The training option that leads at the most likely values on the screen's basis (the one
     the table is about, even when not training would lead)."""
-    return _decision(all_returns(scenario), scenario.close_call_pct).leading
+    return decide_on_returns(all_returns(scenario), scenario.close_call_pct).leading
 
 
 def benefit_period(view: RetentionView) -> str:

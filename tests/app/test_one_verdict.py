@@ -11,7 +11,8 @@ from calculators.information_value import pilot_values
 from calculators.ranges import encode_ranges
 from calculators.scenario import Scenario
 from calculators.settings import PageSettings
-from components.answer import Simulation, answer_of
+from calculators.verdict import Simulation
+from components.answer import answer_of
 from components.messages import decision_headline
 from components.pilot_plan import pilot_sizes, plan_from
 from tests.value_scenarios import near_tie
