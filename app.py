@@ -1,15 +1,15 @@
 """Training ROI Studio: the entry script (a picture frame, STYLE.md).
 
 Page config, the shared scenario sidebar, and `st.navigation`. Every page in `pages/`
-starts with `require_entry` (components/guard.py): see STACK.md on the `pages/` hazard.
+starts with `require_entry` (components/session/guard.py): see STACK.md on the `pages/` hazard.
 A page's URL path equals its file name, so a shared link to a page works on a fresh
 server (legacy `pages/` mode) and a warm one alike. The default page lives at `/`; its
 legacy file URL `/executive_summary` works on a fresh server only (a warm one shows
 Streamlit's "Page not found" and then this same page).
 
-With accounts (the default; components/deployment.py), `signed_in_user` is the one gate:
+With accounts (the default; components/hosting/deployment.py), `signed_in_user` is the one gate:
 until someone signs in it registers only the sign-in page, so no other page exists for
-that session (components/sign_in.py). `python3 tasks.py run` uses single-user mode, on
+that session (components/accounts/sign_in.py). `python3 tasks.py run` uses single-user mode, on
 loopback only.
 """
 
@@ -17,16 +17,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.guard import entry_run, forward_to_requested_page
-from components.hardening import crafted_value_seen, harden_widgets
-from components.page_state import load_page_settings_from_link, sync_address_bar
-from components.presentation import present_button, presentation_bar, presenting
-from components.presentation_style import apply_presentation_style, apply_print_style
-from components.risk_inputs import current_ranges
-from components.saved_scenarios import open_short_link
-from components.scenario_inputs import scenario_sidebar, show_input_problems
-from components.sign_in import account_line, deployment, signed_in_user, write_cookie
-from components.widget_state import fast_widget_state
+from components.accounts.sign_in import account_line, deployment, signed_in_user, write_cookie
+from components.inputs.presenting import present_button, presentation_bar
+from components.inputs.sidebar import scenario_sidebar, show_input_problems
+from components.saved.store import open_short_link
+from components.session.address import sync_address_bar
+from components.session.guard import entry_run, forward_to_requested_page
+from components.session.hardening import crafted_value_seen, harden_widgets
+from components.session.page_settings import load_page_settings_from_link
+from components.session.presenting import presenting
+from components.session.ranges import current_ranges
+from components.session.widget_state import fast_widget_state
+from components.views.style import apply_accessibility, apply_presentation_style, apply_print_style
 from storage import SessionInfo
 
 harden_widgets()  # a crafted number-box value gets its default, not an exception inside Streamlit
@@ -65,6 +67,7 @@ navigation = {
     "Plan": [
         page("decision", "Decision matrix", "grid_view"),
         page("pilot", "Pilot planner", "science"),
+        page("budget", "Budget planner", "account_balance_wallet"),
     ],
     "Scenarios": [page("scenarios", "Saved & compared", "bookmarks")],
     "Reference": [
@@ -96,10 +99,11 @@ if not present:
     present_button()
 scenario = scenario_sidebar(draw=not present)
 if present:
-    apply_presentation_style()  # one scoped stylesheet: room-sized numbers (components/presentation.css)
+    apply_presentation_style()  # one scoped stylesheet: room-sized numbers (components/views/presentation.css)
     presentation_bar(scenario)
 sync_address_bar(scenario, ranges, present)
 apply_print_style()  # on paper only: the page without sidebar, navigation and buttons
+apply_accessibility()  # every screen: caption contrast, skip to navigation (docs/accessibility.md)
 show_input_problems()
 if crafted_value_seen():
     st.warning("A value sent for a number box was not a number; the box went back to its default.")

@@ -8,6 +8,20 @@ writes into the page, before Streamlit's own script, where the root is (`window.
 `BACKEND_BASE_URL`: the address without its last part when that part is one of the
 dashboard's pages), so the first question goes to the right place.
 
+A second piece, `HealthGate`, answers the health check (`/_stcore/health`, what the
+Dockerfile's HEALTHCHECK, compose and a load balancer ask) with 503 while this copy refuses
+to run as configured (`configuration_problem`: the checks the app's own gate makes, a
+cookie key that is long enough but not random, several replicas on one SQLite file). Before
+issue 26 such a copy answered "ok" while showing every visitor only its set-up message, so a
+load balancer kept sending users to it. The reason goes to the server's log (once per
+reason), not to the public answer.
+
+Third, `no_outside_lookups`: Streamlit checks a request's Origin against this machine's
+addresses and, for a foreign Origin, asks an outside service for the server's public address
+(in the event loop, up to 2 s, not kept when it fails): any anonymous request with a made-up
+Origin could hold the server that long. The dashboard's allowed origins are its own host and
+what `server.corsAllowedOrigins` names, so that lookup is switched off.
+
 Everything else is `app.py` as `streamlit run app.py` serves it; tests of the script itself
 (AppTest) open `app.py` directly.
 """
@@ -15,11 +29,24 @@ Everything else is `app.py` as `streamlit run app.py` serves it; tests of the sc
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from components.hosting.deployment import (
+    ConfigurationError,
+    check_single_user_address,
+    check_single_user_hosts,
+    read_settings,
+)
+from storage import ConfigurationError as DatabaseConfigurationError
+from storage import check_deployment
+from storage.secret_keys import key_weakness
 
 ROOT = Path(__file__).resolve().parent
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))  # app.py: url_path = the file's name
@@ -32,6 +59,89 @@ ROOT_HINT = (
     "if(pages.indexOf(last)>=0){path=path.slice(0,path.length-last.length);}"
     "window.__streamlit={BACKEND_BASE_URL:location.origin+path.replace(/\\/*$/,'/')};})();</script>"
 ).encode()
+
+
+logger = logging.getLogger(__name__)
+HEALTH_PATH = "/_stcore/health"
+UNHEALTHY = b"unhealthy: this copy refuses to run as configured; its log says why\n"
+_HOW_TO_MAKE_A_KEY = 'Make one with `python3 -c "import secrets; print(secrets.token_urlsafe(48))"`.'
+
+
+def configuration_problem(
+    environ: Mapping[str, str] | None = None,
+    *,
+    secrets: Mapping[str, Any] | None = None,
+    address: str | None = None,
+    allowed_hosts: list[str] | None = None,
+) -> str | None:
+    """Why this copy refuses to run as configured, or None when it runs.
+
+    The app's own gate (components/hosting/deployment.py: the mode, a missing, short or
+    published cookie key, single-user mode off loopback; `storage.check_deployment`: several
+    replicas on one SQLite file), plus a cookie key of full length that is not random
+    (`storage.secret_keys`). `environ` and `secrets` default to the process's; `address` to
+    Streamlit's `server.address`. Never raises: a check that fails unexpectedly is a problem
+    too (fail closed).
+
+    >>> import secrets as random
+    >>> key = random.token_urlsafe(48)
+    >>> configuration_problem({"TRAINING_ROI_COOKIE_KEY": key}, secrets={}) is None
+    True
+    >>> configuration_problem({"TRAINING_ROI_COOKIE_KEY": "0123456789abcdef" * 2}, secrets={})[:60]
+    'The sign-in cookie key is refused: it is a key published in '
+    >>> configuration_problem({"TRAINING_ROI_SINGLE_USER": "1"}, secrets={}, address="0.0.0.0")[:40]
+    'Single-user mode (no sign-in) runs only '
+    >>> configuration_problem(
+    ...     {"TRAINING_ROI_SINGLE_USER": "1"}, secrets={}, address="127.0.0.1", allowed_hosts=["roi.example.com"]
+    ... )[:45]
+    'Single-user mode (no sign-in) answers only on'
+    """
+    try:
+        settings = read_settings(environ, secrets=secrets)
+        if settings.single_user:
+            check_single_user_address(st.get_option("server.address") if address is None else address)
+            check_single_user_hosts(
+                st.get_option("server.allowedHosts") if allowed_hosts is None else allowed_hosts
+            )
+        elif settings.cookie_key is not None:
+            weakness = key_weakness(settings.cookie_key)
+            if weakness is not None:
+                return f"The sign-in cookie key is refused: {weakness}. {_HOW_TO_MAKE_A_KEY}"
+        check_deployment(environ=environ)
+    except (ConfigurationError, DatabaseConfigurationError) as error:
+        return str(error)
+    except Exception as error:  # fail closed: an unexpected error is no proof of a safe set-up
+        return f"The configuration could not be checked ({type(error).__name__}: {error})."
+    return None
+
+
+class HealthGate:
+    """ASGI middleware: the health check answers 503 (plain text, not cached) while
+    `check()` names a problem; otherwise Streamlit answers it ("ok"). The problem is logged
+    at ERROR when it first appears or changes."""
+
+    def __init__(self, app: ASGIApp, check: Callable[[], str | None] = configuration_problem) -> None:
+        self.app = app
+        self.check = check
+        self._logged: str | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).endswith(HEALTH_PATH):
+            problem = self.check()
+            if problem is not None:
+                if problem != self._logged:
+                    logger.error("health check answers 503: %s", problem)
+                    self._logged = problem
+                headers = [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"cache-control", b"no-store"),
+                    (b"content-length", str(len(UNHEALTHY)).encode()),
+                ]
+                await send({"type": "http.response.start", "status": 503, "headers": headers})
+                await send({"type": "http.response.body", "body": UNHEALTHY})
+                return
+            self._logged = None
+        await self.app(scope, receive, send)
 
 
 def is_page_request(scope: Scope) -> bool:
@@ -90,4 +200,17 @@ class RootHint:
         await self.app({**scope, "headers": headers}, receive, rewrite)
 
 
-app = st.App(ROOT / "app.py", middleware=[Middleware(RootHint)])
+def no_outside_lookups() -> None:
+    """Streamlit never asks an outside service for this server's public address (see above).
+
+    >>> from streamlit import net_util
+    >>> no_outside_lookups(); net_util.get_external_ip() is None
+    True
+    """
+    from streamlit import net_util
+
+    net_util.get_external_ip = lambda: None  # type: ignore[assignment]
+
+
+no_outside_lookups()
+app = st.App(ROOT / "app.py", middleware=[Middleware(HealthGate), Middleware(RootHint)])

@@ -4,12 +4,17 @@
     python3 tasks.py run              # create .venv if needed, install, start the dashboard
     python3 tasks.py run --accounts   # the same with sign-in and accounts (as hosted)
     python3 tasks.py test             # create .venv if needed, install, lint, run every test
+    python3 tasks.py test tests/unit  # the same, but pytest runs only what the arguments say
 
 `run` listens on this computer only (127.0.0.1). Without `--accounts` it is single-user: no
 sign-in, every saved scenario is yours. With `--accounts` the first visit creates the
 administrator; further users come from the Users page or `python -m storage.users`.
 
 The virtual environment is reinstalled only when pyproject.toml changes.
+
+`test` without arguments runs pytest twice: first every test except the browser and timing
+ones on two cores (pytest-xdist), then those, one at a time (Chromium and live servers
+need the memory; a timed test must not share its core). Both print their slowest tests.
 """
 
 from __future__ import annotations
@@ -112,13 +117,26 @@ def run(args: list[str]) -> int:
     return subprocess.call([str(PYTHON), "-m", "streamlit", "run", "serve.py", *args], cwd=ROOT, env=env)
 
 
+DURATIONS = "--durations=15"  # the slowest tests of each run, printed at its end
+SUITE = [  # the pytest runs of `test` without arguments (markers in pyproject.toml)
+    ("unit, app and storage tests on two cores", ["-n", "2", "-m", "not browser and not timing"]),
+    ("browser and timing tests, one at a time", ["-m", "browser or timing"]),
+]
+
+
 def test(args: list[str]) -> int:
     ensure_venv("dev")
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
     if lint != 0:
         _say("ruff found problems (above)")
         return lint
-    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    if args:
+        return subprocess.call([str(PYTHON), "-m", "pytest", DURATIONS, *args], cwd=ROOT)
+    failed = 0
+    for what, selection in SUITE:
+        _say(f"pytest: {what}")
+        failed = subprocess.call([str(PYTHON), "-m", "pytest", DURATIONS, *selection], cwd=ROOT) or failed
+    return failed
 
 
 def main() -> int:

@@ -18,7 +18,8 @@ Planning (normal approximation, no continuity correction):
         design effect DE = 1 + (m − 1)·ICC;  n_cluster = ⌈n·DE⌉;  teams = ⌈n_cluster / m⌉
 
 Sample sizes are per arm and rounded up; None when no finite sample size exists (equal
-rates: nothing to detect).
+rates: nothing to detect). `pilot_size` is the Pilot planner's plan: the test its question
+asks for, then the team inflation (one definition, for its page and for the verdict).
 
 Analysis of entered results (successes / learners per arm):
 
@@ -45,6 +46,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Literal
 
 import numpy as np
 
@@ -217,6 +219,79 @@ def effective_learners(enrolled: float, cluster_size: int, icc: float, clustered
     (170.32258064516128, 264)
     """
     return enrolled / design_effect(cluster_size, icc) if clustered else enrolled
+
+
+PilotQuestion = Literal["better", "no worse"]  # the Pilot planner's question, as its page setting holds it
+
+
+@dataclass(frozen=True)
+class PilotSize:
+    """Learners per arm a dual pilot needs to answer its question."""
+
+    individual: int  # per arm if learners were randomised one by one
+    learners: int  # per arm as planned: `individual`, or whole teams when teams are randomised
+    cluster: ClusterPlan | None = None  # the team plan when whole teams are randomised
+
+
+def pilot_size(
+    design: PilotQuestion,
+    baseline: float,
+    target: float,
+    margin: float,
+    alpha: float,
+    power: float,
+    clustered: bool = False,
+    team_size: int = 1,
+    icc: float = 0.0,
+) -> PilotSize | None:
+    """Learners per arm the Pilot planner plans: the one definition of its sample size.
+
+    `design` is the question: "better" is a two-sided superiority test at level `alpha`
+    (`sample_size`, pooled variance); "no worse" a one-sided non-inferiority test at
+    one-sided level `alpha` with `margin` (`noninferiority_sample_size`, unpooled variance):
+
+        better:    n = [z(1−α/2)·√(2·p̄(1−p̄)) + z(1−β)·√(pA(1−pA) + pB(1−pB))]² / (pB − pA)²
+        no worse:  n = (z(1−α) + z(1−β))² · (pA(1−pA) + pB(1−pB)) / (pB − pA + δ)²
+
+    each rounded up. When whole teams of m learners are randomised (`clustered`), n is
+    inflated by the design effect DE = 1 + (m − 1)·ICC and rounded up to whole teams
+    (`cluster_plan`): learners = m·⌈⌈n·DE⌉ / m⌉.
+
+    Units: `baseline` (pA, arm A, instructor-led) and `target` (pB, arm B, microlearning)
+    are rates as fractions in 0..1; `margin` (δ) is a fraction too (0.10 = 10 points) and is
+    used only for "no worse"; 1−β is `power`; `team_size` is learners per team and `icc` the
+    intra-cluster correlation in 0..1, both used only when `clustered`. Sizes are learners
+    per arm. None when no finite size answers the question (equal rates for "better", an
+    expected rate that does not clear the margin for "no worse"); ValueError on rates,
+    levels or teams out of range, or an unknown question.
+
+    Worked example: a workshop's pass rate is 35 %, microlearning is expected to reach 50 %;
+    telling them apart at α = 0.05 with 80 % power takes 170 learners per arm. Randomising
+    teams of 12 with ICC 0.05 multiplies that by DE = 1 + 11 × 0.05 = 1.55: ⌈263.5⌉ = 264
+    learners, exactly 22 teams.
+
+    >>> pilot_size("better", 0.35, 0.50, 0.10, 0.05, 0.80)
+    PilotSize(individual=170, learners=170, cluster=None)
+    >>> size = pilot_size("better", 0.35, 0.50, 0.10, 0.05, 0.80, clustered=True, team_size=12, icc=0.05)
+    >>> size.individual, size.learners, size.cluster.teams, size.cluster.design_effect
+    (170, 264, 22, 1.55)
+    >>> pilot_size("no worse", 0.80, 0.80, 0.05, 0.025, 0.80).learners  # margin 5 points, one-sided 2.5 %
+    1005
+    >>> pilot_size("better", 0.35, 0.35, 0.10, 0.05, 0.80) is None  # equal rates: nothing to detect
+    True
+    """
+    if design == "no worse":
+        n = noninferiority_sample_size(baseline, target, margin, alpha, power)
+    elif design == "better":
+        n = sample_size(baseline, target, alpha, power)
+    else:
+        raise ValueError(f"the question must be 'better' or 'no worse', got {design!r}")
+    if n is None:
+        return None
+    if not clustered:
+        return PilotSize(n, n)
+    plan = cluster_plan(n, int(team_size), float(icc))
+    return PilotSize(n, plan.learners, plan)
 
 
 def minimum_detectable_difference(

@@ -13,6 +13,7 @@ and the blend curve across every mix (one array evaluation).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,11 +32,13 @@ from calculators.model import (
     evaluate,
     finite_or_none,
     gross_streams,
+    half_life_days,
     mean_retained,
     overlapping_streams,
     retention_profile,
     track_costs,
 )
+from calculators.retention import MONTH_DAYS, two_point_stability
 from calculators.returns import (
     CashFlows,
     bcr,
@@ -46,7 +49,7 @@ from calculators.returns import (
     payback_month,
     roi_percent,
 )
-from calculators.scenario import Format, Scenario
+from calculators.scenario import INPUTS, Format, Scenario
 
 __all__ = [
     "DAYS_PER_YEAR", "STREAMS", "STREAM_LABELS", "Option", "Returns", "WaterfallStep", "all_returns",
@@ -313,3 +316,107 @@ def best_share(scenario: Scenario, points: int = 101) -> tuple[float, dict[str, 
     else:
         index = int(np.argmax(curves["npv"]))
     return float(shares[index]), curves
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    """What the Retention page shows, read off the model once (`retention_view`).
+
+    `scenario`: as the model reads it (switches applied), with benefits weighted by retention;
+    `weighted`: whether the user's own scenario weights them (if not, the curves show what the
+    weighting would take off). `kept`: each option's share of the trained gain kept in months
+    1..12·H (`calculators.roi.kept_by_month`); `half_life_months`: each format's half-life
+    (`calculators.model.half_life_days`); `benefit_months`: the months benefits are counted.
+    """
+
+    scenario: Scenario
+    weighted: bool
+    kept: dict[Option, np.ndarray]
+    half_life_months: dict[Format, float]
+    benefit_months: int
+
+    @property
+    def months(self) -> int:
+        return len(next(iter(self.kept.values())))
+
+    def mean_kept(self, option: Option) -> float:
+        """The share of the gain `option` keeps on average over the months benefits are counted."""
+        return float(np.mean(self.kept[option][: self.benefit_months]))
+
+
+def retention_view(scenario: Scenario) -> RetentionView:
+    """The model's retention figures for `scenario` (see `RetentionView`).
+
+    >>> view = retention_view(Scenario())
+    >>> round(view.half_life_months[Format.ILT], 1), round(view.half_life_months[Format.MICRO], 1)
+    (11.0, 40.1)
+    >>> round(view.mean_kept(Option.ILT), 3), round(view.mean_kept(Option.MICRO), 3), view.months
+    (0.439, 0.732, 36)
+    """
+    weighted = scenario.decay_weighting
+    shown = scenario if weighted else scenario.with_changes(decay_weighting=True)
+    s = effective(shown)
+    x = Inputs(s)
+    return RetentionView(
+        scenario=s,
+        weighted=weighted,
+        kept=kept_by_month(shown),
+        half_life_months={f: float(half_life_days(x, f)) / MONTH_DAYS for f in Format},
+        benefit_months=12 * benefit_years(s),
+    )
+
+
+@dataclass(frozen=True)
+class TwoPointFit:
+    """What a two-point knowledge check gives (`two_point_fit`): `stability` S (days) of the
+    knowledge-check curve R(t) = R1·e^(−(t − t1)/S) through both tests, `recall_at_reference`
+    (0..1) at the scenario's reference day, `entered_pct` that recall as the model takes it for
+    microlearning's "Knowledge retained" (within its range), and microlearning's skill half-life
+    in months now and with that value entered."""
+
+    stability: float
+    reference_day: int
+    recall_at_reference: float
+    entered_pct: float
+    half_life_now_months: float
+    half_life_then_months: float
+
+
+def two_point_fit(
+    t1: float, r1_pct: float, t2: float, r2_pct: float, scenario: Scenario
+) -> TwoPointFit | None:
+    """Fit a two-point knowledge check: S = (t2 − t1) / ln(R1 / R2); None when it shows no decay.
+
+    The fit is of the knowledge-check curve, not of the skill on the job: the model takes how
+    fast skills fade from research, and a format's recall only sets how long its skills last
+    compared with the other format's (`calculators.model.half_life_days`).
+
+    >>> fit = two_point_fit(30, 60, 90, 40, Scenario())
+    >>> round(fit.stability), round(fit.half_life_then_months), round(fit.half_life_now_months)
+    (148, 23, 40)
+    >>> two_point_fit(30, 40, 90, 60, Scenario()) is None
+    True
+    """
+    stability = two_point_stability(t1, r1_pct / 100, t2, r2_pct / 100)
+    if stability is None:
+        return None
+    s = effective(scenario)
+    day_ref = s.retention_reference_day
+    at_ref = min(r1_pct / 100 * math.exp(-(day_ref - t1) / stability), 1.0)
+    spec = INPUTS["micro_retention_pct"]
+    entered = min(max(100 * at_ref, float(spec.minimum or 0)), float(spec.maximum or 100))
+    now, then = (
+        float(half_life_days(Inputs(v), Format.MICRO)) / MONTH_DAYS
+        for v in (s, s.with_changes(micro_retention_pct=entered))
+    )
+    return TwoPointFit(stability, day_ref, at_ref, entered, now, then)
+
+
+def mean_kept(scenario: Scenario, option: Option, benefit_months: int) -> float:
+    """The share of the gain `option` keeps on average over the first `benefit_months` months
+    (the mean of `kept_by_month` over them).
+
+    >>> round(mean_kept(Scenario(), Option.ILT, 36), 3)
+    0.439
+    """
+    return float(kept_by_month(scenario)[option][:benefit_months].mean())

@@ -2,15 +2,17 @@
 
 Besides the shared `Scenario`, pages offer choices of their own: how many Monte Carlo
 draws and which random seed, the goal-seek target, the tornado's measure, the decision
-matrix's weights and ratings, the pilot's plan and entered results. They survive a page
+matrix's weights and ratings, the pilot's plan and entered results, the budget planner's
+programs, budget and cap. They survive a page
 change and travel in the share link next to the scenario, so `PageSettings` is to them
 what `Scenario` is to the model inputs: frozen, bounded, and the only way in.
 
 A setting's name is its widget's key and its link parameter (prefixed by page: `mc_`,
-`gs_`, `sens_`, `dm_`, `pilot_`). A link carries only values that differ from the defaults:
+`gs_`, `sens_`, `dm_`, `pilot_`, `budget_`). A link carries only values that differ from the
+defaults; a list of programs travels as one comma-separated value:
 
->>> settings_to_query(PageSettings(mc_draws=100_000, gs_metric="NPV"))
-{'mc_draws': '100000', 'gs_metric': 'NPV'}
+>>> settings_to_query(PageSettings(mc_draws=100_000, gs_metric="NPV", budget_programs=("screen", "saved-a1")))
+{'mc_draws': '100000', 'gs_metric': 'NPV', 'budget_programs': 'screen,saved-a1'}
 >>> s, problems = settings_from_query({"mc_draws": "7", "mc_seed": "42"})
 >>> s.mc_draws, s.mc_seed, problems[0].message
 (10000, 42, "Monte Carlo draws: '7' is not allowed; allowed one of 1,000, 10,000, 100,000, 1,000,000. Kept 10,000.")
@@ -20,9 +22,9 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
 from calculators.codec import MAX_VALUE_CHARS, InputProblem, link_text
 from calculators.decision import CRITERIA, RATINGS
@@ -43,6 +45,28 @@ MAX_WEIGHT = 10
 DECISION_OPTIONS = (Option.MICRO, Option.ILT, Option.BLEND)
 PILOT_DAYS = (DAY_FIRST, DAY_SECOND)
 PILOT_COUNTS = ("a_pass", "a_n", "b_pass", "b_n")
+MAX_PROGRAMS = 8  # the budget planner's programs: 8 × 4 choices solve well within a rerun
+MAX_BUDGET = 1e11  # money: above any training budget, below float trouble
+PROGRAM_ID = r"^(screen|preset-[a-z0-9-]{1,60}|saved-[A-Za-z0-9_-]{1,64})$"
+DEFAULT_PROGRAMS = ("screen", "preset-retail-pos-rollout", "preset-security-champions")
+
+
+def program_ids(value: Any) -> Any:
+    """A list of programs as the model takes it: a link's comma-separated text or a widget's
+    list, in order, each once (anything else is left for the model to refuse).
+
+    >>> program_ids("screen, preset-a,screen"), program_ids(["saved-x"]), program_ids("")
+    (('screen', 'preset-a'), ('saved-x',), ())
+    """
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(dict.fromkeys(v.strip() for v in value))
+    return value
+
+
+ProgramId = Annotated[str, StringConstraints(pattern=PROGRAM_ID)]
+ProgramIds = Annotated[tuple[ProgramId, ...], BeforeValidator(program_ids)]
 
 
 def _field(default: Any, label: str, **bounds: Any) -> Any:
@@ -100,6 +124,24 @@ _FIELDS: dict[str, tuple[Any, Any]] = {
     },
     "pilot_effect": (PilotEffect, _field(next(iter(EFFECTS)), "Effect the pilot measures")),
     "pilot_enrol": (int, _field(0, "Learners per arm you can enrol", ge=0, le=1_000_000)),
+    # Budget planner (the budget: None until the page first shows its default for the programs)
+    "budget_programs": (
+        ProgramIds,
+        _field(DEFAULT_PROGRAMS, "Budget planner: programs", max_length=MAX_PROGRAMS),
+    ),
+    "budget_amount": (
+        float | None,
+        _field(None, "Budget planner: budget", ge=0, le=MAX_BUDGET, allow_inf_nan=False),
+    ),
+    "budget_required": (
+        ProgramIds,
+        _field((), "Budget planner: programs that must run", max_length=MAX_PROGRAMS),
+    ),
+    "budget_cap_on": (bool, _field(False, "Budget planner: cap the chance of loss")),
+    "budget_loss_cap_pct": (
+        float,
+        _field(10.0, "Budget planner: highest chance of loss (%)", ge=0, le=100, allow_inf_nan=False),
+    ),
 }
 
 PageSettings = create_model(  # type: ignore[call-overload]
@@ -127,6 +169,8 @@ def _choices(name: str) -> list[Any]:
     (['triangular', 'PERT'], [])
     """
     values: list[Any] = []
+    if _is_list(name):
+        return []
     for arg in typing.get_args(PageSettings.model_fields[name].annotation):
         if arg is type(None):
             continue
@@ -136,8 +180,19 @@ def _choices(name: str) -> list[Any]:
     return values
 
 
+def _is_list(name: str) -> bool:
+    """Whether a setting is a list (of programs).
+
+    >>> _is_list("budget_programs"), _is_list("mc_seed")
+    (True, False)
+    """
+    return typing.get_origin(PageSettings.model_fields[name].annotation) is tuple
+
+
 def _allowed(name: str) -> str:
     field = PageSettings.model_fields[name]
+    if _is_list(name):
+        return f"up to {MAX_PROGRAMS} programs from the planner's list"
     choices = _choices(name)
     if choices:
         if len(choices) > 8:  # field names, for instance: not words to show
@@ -160,6 +215,8 @@ def _number(x: float) -> str:
 def _shown(value: Any) -> str:
     if value is None:
         return "the default"
+    if isinstance(value, tuple):
+        return "the programs chosen before" if value else "none"
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, int | float):
@@ -241,5 +298,5 @@ def settings_to_query(settings: Any) -> dict[str, str]:
     for name in SETTING_NAMES:
         value = getattr(settings, name)
         if value != default_value(name):
-            out[name] = link_text(value)
+            out[name] = ",".join(value) if isinstance(value, tuple) else link_text(value)
     return out

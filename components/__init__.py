@@ -1,0 +1,1 @@
+"""The reusable middle floor between the model (`calculators/`) and the pages, in rooms by concern."""

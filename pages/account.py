@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from components.accounts_view import your_account
-from components.guard import require_entry
-from components.saved_scenarios import signed_in
+from components.accounts.account_pages import your_account
+from components.saved.store import signed_in
+from components.session.guard import require_entry
 
 require_entry("account")
 

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from calculators.roi import Option, all_returns, best_share
-from components.formatting import mix, money, percent
-from components.guard import require_entry
-from components.kpi import Tile, kpi_row
-from components.messages import basis_line
-from components.model_charts import blend_figure
-from components.presentation import show_chart
-from components.returns_view import option_label
-from components.scenario_inputs import current_scenario
+from components.charts.model_charts import blend_figure
+from components.session.guard import require_entry
+from components.session.scenario import current_scenario
+from components.views.kpi import Tile, kpi_row
+from components.views.returns_view import option_label
+from components.views.show import show_chart
+from components.words.formatting import mix, money, percent
+from components.words.messages import basis_line
 
 require_entry("blend")
 
@@ -23,7 +23,7 @@ chosen = scenario.blend_ilt_share_pct / 100
 st.title("Blended mix")
 st.caption(basis_line(scenario))
 st.markdown(
-    f"#### Your mix is {mix(scenario.blend_ilt_share_pct)}; for {scenario.blend_objective} "
+    f"## Your mix is {mix(scenario.blend_ilt_share_pct)}; for {scenario.blend_objective} "
     f"the best mix is {mix(100 * best)}."
 )
 kpi_row(

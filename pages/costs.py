@@ -3,13 +3,13 @@
 import streamlit as st
 
 from calculators.summary import cost_summary
-from components.charts import breakeven_figure, cost_curves_figure, cost_per_learner_figure
-from components.cost_tiles import cost_table_view, cost_tiles, evidence_caption
-from components.guard import require_entry
-from components.messages import basis_flip_warning, basis_line
-from components.presentation import show_chart
-from components.scenario_inputs import current_scenario
-from components.sections import section
+from components.charts.cost_charts import breakeven_figure, cost_curves_figure, cost_per_learner_figure
+from components.session.guard import require_entry
+from components.session.scenario import current_scenario
+from components.views.cost_tiles import cost_table_view, cost_tiles, evidence_caption
+from components.views.sections import section
+from components.views.show import show_chart
+from components.words.messages import basis_flip_warning, basis_line
 
 require_entry("costs")
 

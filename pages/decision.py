@@ -5,14 +5,20 @@ import streamlit as st
 from calculators.decision import default_ratings, weighted_totals
 from calculators.roi import Option
 from calculators.scenario import ARTICLE_002
-from components.decision_view import matrix_table, radar_figure, rating_grid, result_sentence, total_tiles
-from components.formatting import mix
-from components.guard import require_entry
-from components.messages import basis_line
-from components.page_state import page_part
-from components.presentation import show_chart
-from components.scenario_inputs import current_scenario
-from components.sections import section
+from components.session.guard import require_entry
+from components.session.scenario import current_scenario
+from components.views.decision_view import (
+    matrix_table,
+    radar_figure,
+    rating_grid,
+    result_sentence,
+    total_tiles,
+)
+from components.views.parts import page_part
+from components.views.sections import section
+from components.views.show import show_chart
+from components.words.formatting import mix
+from components.words.messages import basis_line
 
 require_entry("decision")
 
@@ -28,7 +34,7 @@ def matrix() -> None:
     scenario = current_scenario()
     answer = st.container()
 
-    st.markdown("#### Rate and weigh")
+    st.markdown("## Rate and weigh")
     st.caption(
         f"Ratings start from the decision matrix of {ARTICLE_002.short}, a vendor article (grade C). Cost at "
         "your scale follows the model and resets when the scenario changes. Weights are relative: they are "
@@ -38,7 +44,7 @@ def matrix() -> None:
     totals = weighted_totals(ratings, weights)
 
     with answer:
-        st.markdown(f"#### {result_sentence(totals)}")
+        st.markdown(f"## {result_sentence(totals)}")
         total_tiles(totals, weights)
         if totals:
             show_chart(radar_figure(ratings, totals, weights), key="dm_radar_chart")

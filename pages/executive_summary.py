@@ -3,19 +3,19 @@
 import streamlit as st
 
 from calculators.summary import cost_summary
-from components.answer import the_answer
-from components.charts import cost_curves_figure
-from components.compare_panel import compare_with_defaults
-from components.cost_tiles import evidence_caption, scale_tiles
-from components.export_panel import downloads
-from components.guard import require_entry
-from components.messages import basis_flip_warning, basis_line, decision_details, driver_sentence
-from components.model_cache import cached_tornado
-from components.model_charts import cumulative_net_figure
-from components.presentation import show_chart
-from components.returns_view import overlap_warning, returns_tiles
-from components.risk_inputs import current_ranges
-from components.scenario_inputs import current_scenario
+from components.charts.cost_charts import cost_curves_figure
+from components.charts.model_charts import cumulative_net_figure
+from components.exports.panel import downloads
+from components.saved.compare_panel import compare_with_defaults
+from components.session.guard import require_entry
+from components.session.ranges import current_ranges
+from components.session.scenario import current_scenario
+from components.views.cost_tiles import evidence_caption, scale_tiles
+from components.views.returns_view import overlap_warning, returns_tiles
+from components.views.show import show_chart
+from components.words.messages import basis_flip_warning, basis_line, decision_details, driver_sentence
+from components.work.answer import the_answer
+from components.work.model_cache import cached_tornado
 
 require_entry("")
 
@@ -26,7 +26,7 @@ shown = answer.option
 
 st.title("Executive summary")
 st.caption(basis_line(scenario, answer.simulation.words))
-st.markdown(f"#### {answer.headline}")
+st.markdown(f"## {answer.headline}")
 st.caption(decision_details(answer.decision, answer.screen, answer.defensible, scenario))
 returns_tiles(
     shown, answer.claimed, answer.defensible, scenario, answer.chance_of_loss[shown], answer.simulation.draws
@@ -44,7 +44,7 @@ if flip:
 show_chart(cost_curves_figure(summary), key="summary_cost_chart")
 st.caption(evidence_caption(scenario))
 
-st.markdown("##### Take it further")
+st.markdown("### Take it further")
 compare_column, files_column = st.columns([1, 2], vertical_alignment="bottom")
 if compare_column.button(
     "Compare with defaults", key="summary_compare_defaults", icon=":material/compare_arrows:", width="stretch",

@@ -4,14 +4,15 @@ import streamlit as st
 
 from calculators.goal_seek import seekable_fields
 from calculators.scenario import input_title
-from components.guard import require_entry
-from components.messages import basis_line
-from components.model_cache import cached_goal_seek, cached_metric_curve
-from components.page_state import change_scenario, page_part, seed
-from components.presentation import show_chart
-from components.risk_charts import focus_range, goal_curve_figure, input_text, metric_text
-from components.risk_inputs import option_picker
-from components.scenario_inputs import current_scenario
+from components.charts.risk_charts import focus_range, goal_curve_figure, input_text, metric_text
+from components.inputs.ranges_editor import option_picker
+from components.session.guard import require_entry
+from components.session.page_settings import seed
+from components.session.scenario import current_scenario
+from components.views.parts import change_scenario, page_part
+from components.views.show import show_chart
+from components.words.messages import basis_line
+from components.work.model_cache import cached_goal_seek, cached_metric_curve
 
 require_entry("goal_seek")
 
@@ -26,7 +27,7 @@ def goal_seek_part() -> None:
     scenario = current_scenario()
     currency = scenario.currency
     for name in ("gs_field", "gs_metric", "gs_target"):
-        seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
+        seed(name)  # page settings: kept across pages and in the link (components/session/page_settings.py)
     c1, c2, c3 = st.columns([2, 1, 1])
     field = c1.selectbox(
         "Solve for", seekable_fields(), format_func=input_title, key="gs_field", persist_state="session"
@@ -44,14 +45,14 @@ def goal_seek_part() -> None:
     label = input_title(field)
     if result.value is None:
         st.markdown(
-            f"#### No solution in range: with {label} anywhere in its allowed range, {option.label.lower()} "
+            f"## No solution in range: with {label} anywhere in its allowed range, {option.label.lower()} "
             f"{metric} runs from {metric_text(result.low, metric, currency)} to {metric_text(result.high, metric, currency)}, "
             f"never {metric_text(target, metric, currency)}."
         )
     else:
         now = input_text(field, float(getattr(scenario, field)), currency)
         st.markdown(
-            f"#### {option.label} reaches {metric} {metric_text(target, metric, currency)} when {label} is "
+            f"## {option.label} reaches {metric} {metric_text(target, metric, currency)} when {label} is "
             f"{input_text(field, result.value, currency)} (now {now})."
         )
         st.button(

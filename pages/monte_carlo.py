@@ -4,19 +4,21 @@ import streamlit as st
 
 from calculators.roi import Option
 from calculators.simulation import PAYBACK_MONTHS_MAX
-from components.answer import the_answer
-from components.formatting import percent
-from components.guard import require_entry
-from components.information_view import information_section
-from components.kpi import Tile, kpi_row
-from components.messages import basis_line, draws_note
-from components.page_state import page_part, seed
-from components.presentation import show_chart
-from components.returns_view import option_label
-from components.risk_charts import histogram_figure
-from components.risk_inputs import current_ranges, option_picker
-from components.scenario_inputs import current_scenario
-from components.simulation_cache import shown_run
+from components.charts.risk_charts import histogram_figure
+from components.inputs.ranges_editor import option_picker
+from components.session.guard import require_entry
+from components.session.page_settings import seed
+from components.session.ranges import current_ranges
+from components.session.scenario import current_scenario
+from components.views.information_view import information_section
+from components.views.kpi import Tile, kpi_row
+from components.views.parts import page_part
+from components.views.returns_view import option_label
+from components.views.show import show_chart
+from components.words.formatting import percent
+from components.words.messages import basis_line, draws_note
+from components.work.answer import the_answer
+from components.work.simulation_cache import shown_run
 
 require_entry("monte_carlo")
 
@@ -29,7 +31,7 @@ def simulation() -> None:
     """Draws, distribution, seed, payback target and option: a change reruns this part only."""
     scenario = current_scenario()
     for name in ("mc_draws", "mc_distribution", "mc_seed", "mc_target"):
-        seed(name)  # page settings: kept across pages and in the link (components/page_state.py)
+        seed(name)  # page settings: kept across pages and in the link (components/session/page_settings.py)
     basis, verdict = st.empty(), st.empty()  # filled once the run is drawn: these settings' verdict
     c1, c2, c3 = st.columns([2, 1, 1])
     draws = c1.select_slider(
@@ -58,11 +60,11 @@ def simulation() -> None:
     mc = shown_run(scenario, draws, int(random_seed), distribution, overrides)  # heavy runs: progress line
     answer = the_answer(scenario)  # the verdict every screen states, from this very run
     basis.caption(basis_line(scenario, answer.simulation.words))
-    verdict.markdown(f"#### {answer.headline}")
+    verdict.markdown(f"## {answer.headline}")
 
     p10, p50, p90 = mc.percentiles(focus)
     st.markdown(
-        f"##### {focus.label}: ROI between {percent(p10)} and {percent(p90)} in 80 % of the draws "
+        f"### {focus.label}: ROI between {percent(p10)} and {percent(p90)} in 80 % of the draws "
         f"(median {percent(p50)}); {percent(100 * mc.probability_loss(focus))} chance of losing money."
     )
     kpi_row(

@@ -4,25 +4,27 @@ how much the retention assumption moves the answer."""
 import streamlit as st
 
 from calculators.model import Option
+from calculators.roi import retention_view
 from calculators.scenario import Format
-from components.formatting import percent
-from components.guard import require_entry
-from components.kpi import Tile, kpi_row
-from components.messages import basis_line
-from components.model_charts import half_life_text, retention_figure, retention_view, two_point_message
-from components.presentation import show_chart
-from components.retention_view import (
+from components.charts.model_charts import retention_figure
+from components.session.guard import require_entry
+from components.session.scenario import current_scenario
+from components.views.kpi import Tile, kpi_row
+from components.views.retention_view import (
     benefit_period,
     evidence_markdown,
     recommended,
     retention_caption,
     retention_data,
     retention_headline,
+    two_point_message,
     what_if_table,
 )
-from components.returns_view import option_label
-from components.scenario_inputs import current_scenario
-from components.sections import section
+from components.views.returns_view import option_label
+from components.views.sections import section
+from components.views.show import show_chart
+from components.words.formatting import half_life_text, percent
+from components.words.messages import basis_line
 
 require_entry("retention")
 

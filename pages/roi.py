@@ -3,19 +3,19 @@
 import streamlit as st
 
 from calculators.roi import waterfall
-from components.answer import the_answer
-from components.guard import require_entry
-from components.messages import basis_line
-from components.model_charts import cumulative_net_figure, waterfall_figure
-from components.presentation import show_chart
-from components.returns_view import (
+from components.charts.model_charts import cumulative_net_figure, waterfall_figure
+from components.session.guard import require_entry
+from components.session.scenario import current_scenario
+from components.views.returns_view import (
     overlap_warning,
     returns_table,
     returns_tiles,
     waterfall_format,
 )
-from components.scenario_inputs import current_scenario
-from components.sections import section
+from components.views.sections import section
+from components.views.show import show_chart
+from components.words.messages import basis_line
+from components.work.answer import the_answer
 
 require_entry("roi")
 
@@ -26,7 +26,7 @@ claimed, defensible, screen = answer.claimed, answer.defensible, answer.screen
 
 st.title("ROI & payback")
 st.caption(basis_line(scenario, answer.simulation.words))
-st.markdown(f"#### {answer.headline}")
+st.markdown(f"## {answer.headline}")
 overlap_warning(scenario)
 returns_tiles(answer.option, claimed, defensible, scenario)
 

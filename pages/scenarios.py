@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from components.compare_panel import compare_section
-from components.export_panel import downloads, import_box
-from components.guard import require_entry
-from components.safe_text import plain
-from components.saved_scenarios import client_link, scenario_store, store_problem
-from components.saved_view import library, save_panel, show_messages
+from components.exports.panel import downloads, import_box
+from components.saved.compare_panel import compare_section
+from components.saved.panels import library, save_panel, show_messages
+from components.saved.store import client_link, scenario_store, store_problem
+from components.session.guard import require_entry
+from components.words.safe_text import plain
 
 require_entry("scenarios")
 
 st.title("Scenarios")
-st.markdown("#### Save the scenario on screen, come back to it, and compare it with others")
+st.markdown("## Save the scenario on screen, come back to it, and compare it with others")
 show_messages()
 store = scenario_store()
 listed = None  # every saved scenario the user sees, once the library below has read them

@@ -4,16 +4,18 @@ import streamlit as st
 
 from calculators.ranges import RANGED_FIELDS
 from calculators.scenario import input_title
-from components.guard import require_entry
-from components.information_view import worth_finding_out
-from components.messages import basis_line
-from components.model_cache import cached_frontier, cached_tornado
-from components.page_state import page_part, seed
-from components.presentation import show_chart
-from components.risk_charts import focus_range, frontier_figure, tornado_figure
-from components.risk_inputs import current_ranges, option_picker, ranges_editor
-from components.scenario_inputs import current_scenario
-from components.sections import section
+from components.charts.risk_charts import focus_range, frontier_figure, tornado_figure
+from components.inputs.ranges_editor import option_picker, ranges_editor
+from components.session.guard import require_entry
+from components.session.page_settings import seed
+from components.session.ranges import current_ranges
+from components.session.scenario import current_scenario
+from components.views.information_view import worth_finding_out
+from components.views.parts import page_part
+from components.views.sections import section
+from components.views.show import show_chart
+from components.words.messages import basis_line
+from components.work.model_cache import cached_frontier, cached_tornado
 
 require_entry("sensitivity")
 
@@ -45,7 +47,7 @@ def sensitivity() -> None:
         if shown:  # built only when opened
             ranges_editor(scenario)
 
-    st.subheader("Where it breaks even, over two inputs at once")
+    st.markdown("## Where it breaks even, over two inputs at once")
     c1, c2 = st.columns(2)
     for name in ("sens_x", "sens_y"):
         seed(name)  # page settings: kept across pages and in the link

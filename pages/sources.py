@@ -3,10 +3,10 @@ documents and their slips (the "seed discrepancies"); research; the glossary."""
 
 import streamlit as st
 
-from components.glossary import glossary
-from components.guard import require_entry
-from components.scenario_inputs import current_scenario
-from components.sources_view import (
+from components.session.guard import require_entry
+from components.session.scenario import current_scenario
+from components.views.glossary import glossary
+from components.views.sources_view import (
     inputs_table_view,
     research_list,
     seed_discrepancies,
@@ -19,7 +19,7 @@ require_entry("sources")
 scenario = current_scenario()
 
 st.title("Assumptions & sources")
-st.markdown(f"#### {weak_defaults_sentence(scenario)}")
+st.markdown(f"## {weak_defaults_sentence(scenario)}")
 inputs_table_view(scenario)
 
 st.header("The source documents", anchor=False)

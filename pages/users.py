@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from components.accounts_view import users_admin
-from components.guard import require_entry
-from components.saved_scenarios import signed_in
+from components.accounts.account_pages import users_admin
+from components.saved.store import signed_in
+from components.session.guard import require_entry
 
 require_entry("users")
 
@@ -13,5 +13,5 @@ session = signed_in()
 if session is None or not session.user.is_admin:
     st.info("This page is for administrators.")  # not registered for others; a guard all the same
 else:
-    st.markdown("#### Who can sign in, and what each person may do")
+    st.markdown("## Who can sign in, and what each person may do")
     users_admin()

@@ -89,7 +89,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python scripts/benchmark_speed.py` puts scripts/ first, not the root
     sys.path.insert(0, str(ROOT))
 
-from scripts.ws_load import LoadReport, Session, run_load, streamlit_server, warm_up  # noqa: E402
+from scripts.server import streamlit_server  # noqa: E402
+from scripts.ws_load import LoadReport, Session, run_load, warm_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
@@ -130,7 +131,7 @@ def verdict(r: float | None, limit: float) -> str:
 def page_files() -> list[str]:
     """The app's pages in navigation order (as the AppTest tests list them), else pages/*.py."""
     try:
-        from tests.app.conftest import PAGES
+        from tests.app.helpers import PAGES
 
         return list(PAGES)
     except Exception:  # noqa: BLE001 - the benchmark must run without the test tree

@@ -32,12 +32,10 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -45,33 +43,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-START_TIMEOUT = 60.0  # s for a replica or nginx to answer /_stcore/health
+if str(ROOT) not in sys.path:  # `python scripts/topology.py` puts scripts/ first, not the root
+    sys.path.insert(0, str(ROOT))
+
+from scripts.server import (  # noqa: E402  (the one server starter)
+    START_TIMEOUT,
+    ServerError,
+    free_port,
+    start_streamlit,
+    stop_process,
+    tail,
+    wait_healthy,
+)
+
 ADMIN = "admin"  # the administrator the topology creates (password: Topology.admin_password)
 # nginx's log line per request: the upstream it used, the status, the path (tests read it)
 LOG_FORMAT = "log_format roi_upstream '$upstream_addr $status $request_uri $cookie_roi_route';"
 
 
-class TopologyError(RuntimeError):
+class TopologyError(ServerError):
     """A part of the topology could not be started; the message holds its log's tail."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    """Whether `url` answers 200 "ok" (Streamlit's /_stcore/health)."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _tail(path: Path, size: int = 3000) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")[-size:] if path.exists() else "(no log)"
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -125,7 +116,7 @@ class LocalPostgres:
             subprocess.run(self._command(*args), check=True, capture_output=True, text=True, timeout=120)
         except subprocess.CalledProcessError as error:
             raise TopologyError(
-                f"PostgreSQL: {' '.join(args[:1])} failed: {error.stderr}{_tail(self.log)}"
+                f"PostgreSQL: {' '.join(args[:1])} failed: {error.stderr}{tail(self.log)}"
             ) from None
 
     def init(self) -> LocalPostgres:
@@ -213,27 +204,19 @@ class Replica:
         return None if self.process is None else self.process.pid
 
     def start(self, wait: bool = True) -> Replica:
-        command = [
-            sys.executable, "-m", "streamlit", "run", "serve.py",
-            "--server.port", str(self.port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
         self.starts += 1
         with open(self.log, "ab") as log:
             log.write(f"\n--- start {self.starts} ---\n".encode())
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env}
-            )
+        self.process = start_streamlit("serve.py", self.port, self.log, env=self.env)
         if wait:
             self.wait_healthy()
         return self
 
     def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        while not healthy(f"{self.url}/_stcore/health"):
-            if self.process is None or self.process.poll() is not None or time.monotonic() > deadline:
-                raise TopologyError(f"replica {self.name} did not start; log:\n{_tail(self.log)}")
-            time.sleep(0.1)
+        try:
+            wait_healthy(self.url, self.process, log=self.log, timeout=timeout, what=f"replica {self.name}")
+        except ServerError as error:
+            raise TopologyError(str(error)) from None
 
     def kill(self) -> None:
         """SIGKILL: the replica dies at once, as in a crash (nothing flushed, nothing closed)."""
@@ -242,13 +225,7 @@ class Replica:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
@@ -324,17 +301,14 @@ class Nginx:
             [binary, "-c", f"{self.folder}/nginx.conf", "-p", str(self.folder), "-g", directives],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + START_TIMEOUT
-        while not healthy(f"{self.url}/_stcore/health"):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise TopologyError(f"nginx did not start; error log:\n{_tail(self.folder / 'error.log')}")
-            time.sleep(0.1)
+        try:
+            wait_healthy(self.url, self.process, log=self.folder / "error.log", what="nginx")
+        except ServerError as error:
+            raise TopologyError(str(error)) from None
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def served_by(self) -> list[Served]:
         """Every request so far, in order, as nginx logged it."""
@@ -381,7 +355,7 @@ class Topology:
     def sign_in_cookie(self, username: str = ADMIN) -> dict[str, str]:
         """Cookies of a browser signed in as `username` (a new server-side session, in the
         sign-in cookie the app writes), for sessions that skip the form (load drivers)."""
-        from components.sign_in import COOKIE_NAME, cookie_for
+        from components.accounts.sign_in import COOKIE_NAME, cookie_for
         from storage import AccountStore, create_engine_for
 
         engine = create_engine_for(self.database_url)
@@ -490,5 +464,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

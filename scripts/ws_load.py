@@ -10,7 +10,8 @@ wire; the browser's drawing is not included).
 
 As a module (issue 12 reuses it)::
 
-    from scripts.ws_load import run_load, streamlit_server
+    from scripts.server import streamlit_server
+    from scripts.ws_load import run_load
     with streamlit_server("app.py") as server:
         report = run_load(server.url, sessions=25, seconds=30, pid=server.pid)
     print(report.summary())
@@ -48,17 +49,11 @@ import math
 import os
 import random
 import re
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,9 +64,13 @@ from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python scripts/ws_load.py` puts scripts/ first, not the root
+    sys.path.insert(0, str(ROOT))
+
+from scripts.server import streamlit_server  # noqa: E402  (the one server starter)
+
 STREAM_PATH = "/_stcore/stream"
 RUN_TIMEOUT = 60.0  # s: a rerun that has not finished by then counts as an error
-START_TIMEOUT = 60.0  # s: for a server to answer /_stcore/health
 MAX_MESSAGE = 200 * 2**20  # bytes: Streamlit's default server.maxMessageSize is 200 MB
 
 
@@ -134,7 +133,7 @@ def family_rss_mib(pid: int | None) -> float | None:
     return sum(values) if values else None
 
 
-# --------------------------------------------------------------------------- a server
+# --------------------------------------------------------------------------- a server's CPU time
 
 
 def cpu_seconds(pid: int | Sequence[int] | None) -> float | None:
@@ -150,68 +149,6 @@ def cpu_seconds(pid: int | Sequence[int] | None) -> float | None:
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@dataclass
-class Server:
-    """A running `streamlit run` process: its base URL, process id and log file."""
-
-    url: str
-    pid: int
-    log: Path
-
-    def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-
-
-@contextmanager
-def streamlit_server(script: str | Path, *extra: str) -> Iterator[Server]:
-    """Run `streamlit run <script>` from the project root on a free loopback port.
-
-    The repository's `.streamlit/config.toml` applies (cwd = project root); the server is
-    headless and stopped (terminate, then kill) on exit. Raises RuntimeError with the log's
-    tail when it does not become healthy within START_TIMEOUT seconds.
-    """
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="roi-bench-") as tmp:
-        log_path = Path(tmp) / "streamlit.log"
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra,
-        ]  # fmt: skip
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _healthy(f"{url}/_stcore/health"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    tail = log_path.read_text(errors="replace")[-3000:]
-                    raise RuntimeError(f"streamlit run {script} did not start; log:\n{tail}")
-                time.sleep(0.2)
-            yield Server(url, process.pid, log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 # --------------------------------------------------------------------------- one session

@@ -13,7 +13,7 @@ user's username with accounts):
 With accounts, on the same engine:
 
     accounts = AccountStore(store.engine)
-    result = accounts.check_login(username, password)    # LoginResult: ok + user, or message
+    result = accounts.check_login(username, password, client=address)  # LoginResult: ok + user, or message
     token = accounts.start_session(result.user.username) # keep in the browser
     session = accounts.check_session(token)              # every rerun: SessionInfo or None
     store.share(me, saved.id, ["bob", ALL_SIGNED_IN]); store.list_visible(me); store.open_for(me, id)
@@ -36,6 +36,7 @@ from storage.accounts import (
     LoginResult,
     Role,
     SessionInfo,
+    SignInStatus,
     Throttle,
     User,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "ScenarioState",
     "ScenarioStore",
     "SessionInfo",
+    "SignInStatus",
     "StorageError",
     "StorageUnavailable",
     "StoredScenario",

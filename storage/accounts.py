@@ -25,20 +25,47 @@ users take `by=`: the signed-in user doing it, who must be an active administrat
 `by` the caller is the operator (the command line, `python -m storage.users`). The last
 active administrator cannot be disabled or demoted.
 
-Signing in, `check_login(username, password)` gives a `LoginResult`: `ok` and the `User`, or
-one message (`LOGIN_FAILED`) for every failure: wrong password, unknown user, disabled
-account, locked. The throttle (`Throttle`), per username key, in the database:
+Signing in, `check_login(username, password, client=...)` gives a `LoginResult`: `ok` and the
+`User`, or one message (`LOGIN_FAILED`) for every failure: wrong password, unknown user,
+disabled account, paused. `client` says who is trying, as the app sees it: the network
+address (behind a proxy, its forwarded address only when the deployment trusts that proxy),
+or an id of the app's choosing; None when unknown (every unknown client then shares one
+bucket per username, which is how the throttle behaved before revision 0004).
 
-- 5 failures within 15 minutes lock the username for 15 minutes from the 5th; a success
-  never counts as a failure and never clears a lock;
-- at most 100 tries (right or wrong) per username in any hour;
-- a try made while locked is refused at once: no password check, not recorded (so a lock
+The throttle (`Throttle`) is kept in the database, so every app process applies the same
+counts. It follows OWASP's Authentication Cheat Sheet ("account lockout": a lock that
+expires, exponential back-off, no permanent lockout an attacker can trigger) and NIST SP
+800-63B § 5.2.2 (at most 100 consecutive failed tries; rate limiting rather than disabling
+the account) (ASVS V2.2.1). The rules:
+
+- **per username and client**: 5 failures within 15 minutes pause that client's tries at that
+  username for 15 minutes from the 5th; at most 100 tries (right or wrong) in any hour. A
+  success never counts as a failure and never clears a pause; a pause ends by itself;
+- **per username, over the clients that have not signed in as that user in the last 30
+  days** (a progressive slow-down, not a lock): from the 10th failure within an hour on, the
+  next try waits 1 s, 2 s, 4 s, ... after the latest failure (at most 1 minute), and at
+  most 100 tries in any hour. Clients that signed in as the user before (`login_clients`)
+  are exempt, so nobody elsewhere, however many addresses they use, can keep a user (or the
+  only administrator) out of a device they have used: only that client's own failures
+  pause it;
+- an administrator lifts every pause of a username at once: `unlock(username, by=admin)`
+  (the Users page) or `python -m storage.users unlock USERNAME`; a password reset or change
+  does too (`sign_in_status` says what is paused);
+- a try made while paused is refused at once: no password check, not recorded (so a pause
   cannot be extended for ever by trying during it, and costs the server nothing);
 - each try is recorded *before* its password is checked, in a transaction that first reads
   the username's recent tries (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: an advisory lock per
-  username): 50 tries in parallel get 5 password checks, not 50;
+  username): 50 tries in parallel from one client get 5 password checks, not 50;
 - an unknown username gets a bcrypt check against a dummy hash of the same cost, and is
-  recorded and locked like any other, so neither timing nor locking says whether it exists.
+  recorded and paused like any other, so neither timing nor pausing says whether it exists.
+
+Logging (logger `storage.accounts`, at WARNING, Python's default level): every failed
+sign-in with the client, the reason and the pause it starts, and every lifted pause. The
+username is logged as its key (lower-case) when it is an account's; an unknown or impossible
+username only as `unknown#` and 8 hex digits of a keyed hash (the key is random per process),
+because what was typed there may be a password in the wrong box: repeated tries at one
+unknown name can still be told apart from a spray over many. Passwords are never logged. A try refused during a pause is logged at INFO only (a flood of them would fill the
+log; the pause was logged when it began); a success at INFO.
 
 Sessions: `start_session(username)` returns a token (32 random bytes, URL-safe, 43
 characters) for the browser; the database keeps only its SHA-256, so a copy of the database
@@ -57,9 +84,9 @@ read; the idle limit is therefore kept to within a minute.
 >>> accounts = AccountStore(engine, bcrypt_rounds=4)
 >>> accounts.create_first_admin("Ada", "Ada Lovelace", "analytical engine").username
 'ada'
->>> accounts.check_login("ADA", "wrong password!").message == LOGIN_FAILED
+>>> accounts.check_login("ADA", "wrong password!", client="203.0.113.7").message == LOGIN_FAILED
 True
->>> result = accounts.check_login("ada", "analytical engine")
+>>> result = accounts.check_login("ada", "analytical engine", client="198.51.100.4")
 >>> result.ok, result.user.role
 (True, <Role.ADMIN: 'admin'>)
 >>> token = accounts.start_session("ada")
@@ -75,6 +102,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -89,6 +117,7 @@ from typing import Any
 
 import bcrypt
 from sqlalchemy import Connection, Engine, Row, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import DatabaseStore
@@ -100,7 +129,15 @@ from storage.errors import (
     UserExists,
     checked_text,
 )
-from storage.schema import DISPLAY_NAME_MAX, USERNAME_MAX, login_attempts, sessions, users
+from storage.schema import (
+    CLIENT_MAX,
+    DISPLAY_NAME_MAX,
+    USERNAME_MAX,
+    login_attempts,
+    login_clients,
+    sessions,
+    users,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +164,13 @@ _TOKEN_MAX_CHARS = 256  # anything longer is not one of ours: no hashing of huge
 _USERNAME = re.compile(rf"[A-Za-z0-9._@-]{{{USERNAME_MIN},{USERNAME_MAX}}}")
 _HOUR = timedelta(hours=1)
 
+# A client that signed in as a user is exempt from the username-wide slow-down this long.
+KNOWN_CLIENT_FOR = timedelta(days=30)
+
 LOGIN_FAILED = (
     "That username and password did not work. Check both and try again; after 5 failed "
-    "tries, signing in with that username pauses for 15 minutes."
+    "tries, signing in with that username from here pauses for 15 minutes (an administrator "
+    "can lift the pause)."
 )
 
 # A hash of a random, discarded password at the production cost: what an unknown username is
@@ -140,14 +181,24 @@ _LOCK_LOGIN, _LOCK_USERS = 7_310_211, 7_310_212  # PostgreSQL advisory lock name
 
 @dataclass(frozen=True)
 class Throttle:
-    """The sign-in throttle's rule, per username: `failures` failures within `window` lock
-    the username for `lock` from the last of them; at most `tries_per_hour` tries (right or
-    wrong) in any hour."""
+    """The sign-in throttle's rules (module docstring).
+
+    Per username and client (`refused_until`): `failures` failures within `window` pause
+    that client's tries at the username for `lock` from the last of them; at most
+    `tries_per_hour` tries (right or wrong) in any hour.
+
+    Per username, over the clients that have not signed in as that user (`slowed_until`):
+    from the `shared_free`-th failure within an hour on, the next try waits 2^(n −
+    `shared_free`) seconds after the latest failure (n failures in the hour), at most
+    `shared_delay_max`; at most `tries_per_hour` tries in any hour.
+    """
 
     failures: int = 5
     window: timedelta = timedelta(minutes=15)
     lock: timedelta = timedelta(minutes=15)
     tries_per_hour: int = 100
+    shared_free: int = 10
+    shared_delay_max: timedelta = timedelta(minutes=1)
 
     @property
     def memory(self) -> timedelta:
@@ -157,8 +208,8 @@ class Throttle:
     def refused_until(self, tries: Sequence[tuple[datetime, bool]], now: datetime) -> datetime | None:
         """When the next try will be allowed, or None if it is allowed `now`.
 
-        `tries` are one username's (time, succeeded) pairs, in any order. Locked until
-        f + `lock` for every failure f that is the `failures`-th within `window`
+        `tries` are one username's (time, succeeded) pairs from one client, in any order.
+        Paused until f + `lock` for every failure f that is the `failures`-th within `window`
         (f − f₋₄ < 15 min for the default rule); capped until t + 1 h while the
         `tries_per_hour`-th latest try t is less than an hour old.
 
@@ -167,7 +218,7 @@ class Throttle:
         >>> wrong = [(t0 + i * minute, False) for i in range(5)]     # 9:00 ... 9:04
         >>> rule.refused_until(wrong[:4], t0 + 5 * minute) is None    # 4 failures: allowed
         True
-        >>> rule.refused_until(wrong, t0 + 5 * minute)                # the 5th locks until 9:19
+        >>> rule.refused_until(wrong, t0 + 5 * minute)                # the 5th pauses until 9:19
         datetime.datetime(2026, 11, 2, 9, 19, tzinfo=datetime.timezone.utc)
         >>> rule.refused_until(wrong, t0 + 19 * minute) is None       # 15 minutes later
         True
@@ -180,13 +231,59 @@ class Throttle:
         span = self.failures - 1
         for index in range(span, len(failures)):
             if failures[index] - failures[index - span] < self.window:
-                end = failures[index] + self.lock
-                until = end if until is None else max(until, end)
+                until = _later(until, failures[index] + self.lock)
+        until = _later(until, self._hourly_cap(tries, now))
+        return until if until is not None and now < until else None
+
+    def slowed_until(self, tries: Sequence[tuple[datetime, bool]], now: datetime) -> datetime | None:
+        """When the next try from a client new to the username will be allowed, or None if now.
+
+        `tries` are the username's (time, succeeded) pairs from every client that has not
+        signed in as that user.
+
+        >>> t0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+        >>> rule, second = Throttle(), timedelta(seconds=1)
+        >>> wrong = [(t0 + i * 10 * second, False) for i in range(12)]  # 12 failures, the last at 9:01:50
+        >>> rule.slowed_until(wrong[:9], t0 + 90 * second) is None      # 9: no wait
+        True
+        >>> rule.slowed_until(wrong[:10], t0 + 90 * second)             # the 10th: 1 s
+        datetime.datetime(2026, 11, 2, 9, 1, 31, tzinfo=datetime.timezone.utc)
+        >>> rule.slowed_until(wrong, t0 + 110 * second)                 # the 12th: 4 s
+        datetime.datetime(2026, 11, 2, 9, 1, 54, tzinfo=datetime.timezone.utc)
+        >>> many = [(t0 + i * second, False) for i in range(40)]
+        >>> rule.slowed_until(many, t0 + 40 * second) - many[-1][0]     # never more than a minute
+        datetime.timedelta(seconds=60)
+        """
+        failures = sorted(at for at, succeeded in tries if not succeeded and at > now - _HOUR)
+        until: datetime | None = None
+        extra = len(failures) - self.shared_free
+        if extra >= 0:
+            delay = min(self.shared_delay_max, timedelta(seconds=2 ** min(extra, 30)))
+            until = failures[-1] + delay
+        until = _later(until, self._hourly_cap(tries, now))
+        return until if until is not None and now < until else None
+
+    def _hourly_cap(self, tries: Sequence[tuple[datetime, bool]], now: datetime) -> datetime | None:
         recent = sorted(at for at, _ in tries if at > now - _HOUR)
         if len(recent) >= self.tries_per_hour:
-            end = recent[-self.tries_per_hour] + _HOUR
-            until = end if until is None else max(until, end)
-        return until if until is not None and now < until else None
+            return recent[-self.tries_per_hour] + _HOUR
+        return None
+
+
+@dataclass(frozen=True)
+class SignInStatus:
+    """What the throttle holds against a username now (`AccountStore.sign_in_status`):
+    failures in the last hour, the clients paused (client, until; `""` is "unknown client"),
+    and until when clients that never signed in as the user must wait (None: they need not)."""
+
+    failures_last_hour: int
+    paused_clients: tuple[tuple[str, datetime], ...]
+    new_clients_wait_until: datetime | None
+
+    @property
+    def paused(self) -> bool:
+        """Whether any client is paused or new clients must wait."""
+        return bool(self.paused_clients) or self.new_clients_wait_until is not None
 
 
 @dataclass(frozen=True)
@@ -356,6 +453,44 @@ def _login_key(username: Any) -> str | None:
         return None
 
 
+def client_key(client: Any) -> str:
+    """How a client is stored and logged: printable ASCII (anything else becomes `?`), at
+    most 100 characters; `""` for an unknown client (None, empty, not text).
+
+    >>> client_key(" 2001:db8::1 "), client_key(None), client_key("evil\\nline")
+    ('2001:db8::1', '', 'evil?line')
+    """
+    if not isinstance(client, str):
+        return ""
+    cleaned = "".join(ch if " " <= ch <= "~" else "?" for ch in client.strip())
+    return cleaned[:CLIENT_MAX]
+
+
+_LOG_KEY = secrets.token_bytes(16)  # per process: unknown usernames are logged as keyed hashes
+
+
+def _unknown_name(text: Any) -> str:
+    """An unknown or impossible username as the log shows it: `unknown#` + 8 hex digits of a
+    keyed hash (what was typed may be a password in the wrong box).
+
+    >>> _unknown_name("hunter2hunter2") == _unknown_name("hunter2hunter2"), _unknown_name("x")[:8]
+    (True, 'unknown#')
+    """
+    raw = text if isinstance(text, str) else repr(type(text))
+    digest = hmac.new(_LOG_KEY, raw.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return f"unknown#{digest[:8]}"
+
+
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None:
+        return second
+    return first if second is None or first >= second else second
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def _int32(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) - 2**31
 
@@ -480,7 +615,7 @@ class AccountStore(DatabaseStore):
 
     def reset_password(self, username: str, new_password: str, *, by: str | None = None) -> int:
         """An administrator sets a user's password; every session of the user ends (returns
-        how many)."""
+        how many) and every sign-in pause of the username is lifted."""
         key = username_key(username)
         digest = self._hash(check_new_password(new_password, key))
         with self._write() as conn:
@@ -495,13 +630,15 @@ class AccountStore(DatabaseStore):
         *,
         current_password: str | None = None,
         keep_session: str | None = None,
+        client: str | None = None,
     ) -> int:
         """A user changes their own password; their other sessions end (returns how many),
         the one whose token is `keep_session` stays. With `current_password`, it is checked
-        first, as a sign-in (throttled): if it fails, `NotAllowed` and nothing changes."""
+        first, as a sign-in from `client` (throttled): if it fails, `NotAllowed` and nothing
+        changes."""
         key = username_key(username)
         encoded = check_new_password(new_password, key)
-        if current_password is not None and not self.check_login(key, current_password).ok:
+        if current_password is not None and not self.check_login(key, current_password, client=client).ok:
             raise NotAllowed(
                 "Your current password was not right (or there were too many tries: wait 15 "
                 "minutes). The password was not changed."
@@ -534,9 +671,11 @@ class AccountStore(DatabaseStore):
 
     # --- signing in ---------------------------------------------------------------------
 
-    def check_login(self, username: str, password: str) -> LoginResult:
-        """Check a username and password through the throttle (see the module docstring)."""
+    def check_login(self, username: str, password: str, *, client: str | None = None) -> LoginResult:
+        """Check a username and password through the throttle (see the module docstring);
+        `client` is who is trying (their address, or an id the app chooses; None: unknown)."""
         key = _login_key(username)
+        source = client_key(client)
         if isinstance(password, str):
             encoded = password.encode("utf-8", "surrogatepass")
         else:
@@ -544,45 +683,89 @@ class AccountStore(DatabaseStore):
         now = self._clock()
         if key is None:  # nobody can have this name: same work, same answer
             self._burn_time(encoded)
-            return self._failed(username, "not a possible username")
+            return self._failed(_unknown_name(username), source, "not a possible username")
         with self._write() as conn:
             self._lock(conn, _LOCK_LOGIN, key)
             conn.execute(delete(login_attempts).where(login_attempts.c.at < now - self.throttle.memory))
-            recent = conn.execute(
-                select(login_attempts.c.at, login_attempts.c.succeeded).where(
-                    login_attempts.c.username == key, login_attempts.c.at > now - self.throttle.memory
-                )
-            ).all()
-            if self.throttle.refused_until([(r.at, bool(r.succeeded)) for r in recent], now):
+            recent = self._recent_tries(conn, key, now)
+            known = self._known_clients(conn, key, now)
+            refused = self._refused_until(recent, known, source, now)
+            if refused is not None:
                 attempt_id = None
             else:
                 attempt_id = conn.execute(
                     insert(login_attempts)
-                    .values(username=key, at=now, succeeded=False)
+                    .values(username=key, at=now, succeeded=False, client=source)
                     .returning(login_attempts.c.id)
                 ).scalar_one()
             row = conn.execute(
                 select(*_USER_COLUMNS, users.c.password_hash).where(users.c.username == key)
             ).one_or_none()
+        shown = key if row is not None else _unknown_name(key)
         if attempt_id is None:
-            return self._failed(key, "throttled")
+            assert refused is not None
+            logger.info(
+                "sign-in refused without a password check for %s from %s: paused until %s",
+                shown, source or "an unknown client", _when(refused),
+            )  # fmt: skip
+            return LoginResult(False, None, LOGIN_FAILED)
+        reason = None
         if row is None:
             self._burn_time(encoded)
-            return self._failed(key, "unknown username")
-        if len(encoded) > PASSWORD_MAX_BYTES:  # no stored password is that long
+            reason = "unknown username"
+        elif len(encoded) > PASSWORD_MAX_BYTES:  # no stored password is that long
             self._burn_time(encoded)
-            right = False
-        else:
-            right = _checkpw(encoded, row.password_hash.encode("ascii"))
-        if not right:
-            return self._failed(key, "wrong password")
-        if row.disabled:
-            return self._failed(key, "disabled")
+            reason = "wrong password"
+        elif not _checkpw(encoded, row.password_hash.encode("ascii")):
+            reason = "wrong password"
+        elif row.disabled:
+            reason = "disabled account"
+        if reason is not None:
+            paused = self._refused_until([*recent, (now, False, source)], known, source, now)
+            return self._failed(shown, source, reason, paused)
+        assert row is not None
         with self._write() as conn:
             conn.execute(
                 update(login_attempts).where(login_attempts.c.id == attempt_id).values(succeeded=True)
             )
+            if source:
+                self._remember_client(conn, key, source, now)
+        logger.info("signed in: %s from %s", key, source or "an unknown client")
         return LoginResult(True, _user(row), "")
+
+    def sign_in_status(self, username: str) -> SignInStatus:
+        """What the throttle holds against the username now (for the Users page and the
+        command line); raises `UnknownUser`."""
+        key = username_key(username)
+        now = self._clock()
+        with self._errors(), self.engine.connect() as conn:
+            self._existing(conn, key)
+            recent = self._recent_tries(conn, key, now)
+            known = self._known_clients(conn, key, now)
+        paused = []
+        for source in sorted({c for _, _, c in recent}):
+            until = self.throttle.refused_until([(at, ok) for at, ok, c in recent if c == source], now)
+            if until is not None:
+                paused.append((source, until))
+        newcomers = [(at, ok) for at, ok, c in recent if c not in known]
+        failures = sum(1 for at, ok, _ in recent if not ok and at > now - _HOUR)
+        return SignInStatus(failures, tuple(paused), self.throttle.slowed_until(newcomers, now))
+
+    def unlock(self, username: str, *, by: str | None = None) -> int:
+        """Lift every sign-in pause of the username (an administrator's `by`, or the command
+        line): its recorded tries are deleted. Returns how many tries were cleared; raises
+        `UnknownUser`, `NotAllowed`."""
+        key = username_key(username)
+        with self._write() as conn:
+            self._require_admin(conn, by)
+            self._existing(conn, key)
+            self._lock(conn, _LOCK_LOGIN, key)
+            cleared = self._clear_tries(conn, key)
+        logger.warning(
+            "sign-in pauses of %s lifted by %s (%d recorded tries cleared)",
+            key, by or "the command line", cleared,
+        )  # fmt: skip
+        return cleared
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -708,16 +891,75 @@ class AccountStore(DatabaseStore):
         """A password check that cannot succeed, as slow as a real one."""
         _checkpw(encoded[:PASSWORD_MAX_BYTES], _dummy_hash(self._rounds))
 
-    def _failed(self, who: Any, reason: str) -> LoginResult:
-        logger.info("sign-in refused for %r: %s", str(who)[:USERNAME_MAX], reason)
+    def _failed(self, who: str, source: str, reason: str, paused: datetime | None = None) -> LoginResult:
+        """Log a failed sign-in (never the password) and give the one failure message."""
+        logger.warning(
+            "sign-in failed for %s from %s: %s%s",
+            who, source or "an unknown client", reason,
+            f"; further tries paused until {_when(paused)}" if paused is not None else "",
+        )  # fmt: skip
         return LoginResult(False, None, LOGIN_FAILED)
 
+    def _recent_tries(self, conn: Connection, key: str, now: datetime) -> list[tuple[datetime, bool, str]]:
+        rows = conn.execute(
+            select(login_attempts.c.at, login_attempts.c.succeeded, login_attempts.c.client).where(
+                login_attempts.c.username == key, login_attempts.c.at > now - self.throttle.memory
+            )
+        ).all()
+        return [(r.at, bool(r.succeeded), r.client or "") for r in rows]
+
+    def _known_clients(self, conn: Connection, key: str, now: datetime) -> frozenset[str]:
+        """Clients that signed in as the user within `KNOWN_CLIENT_FOR` (never `""`)."""
+        return frozenset(
+            conn.execute(
+                select(login_clients.c.client).where(
+                    login_clients.c.username == key,
+                    login_clients.c.last_success_at > now - KNOWN_CLIENT_FOR,
+                )
+            ).scalars()
+        ) - {""}
+
+    def _refused_until(
+        self, tries: Sequence[tuple[datetime, bool, str]], known: frozenset[str], source: str, now: datetime
+    ) -> datetime | None:
+        """When `source` may next try the username: its own pause, and, for a client that has
+        not signed in as the user, the username-wide slow-down."""
+        until = self.throttle.refused_until([(at, ok) for at, ok, c in tries if c == source], now)
+        if source not in known:
+            newcomers = [(at, ok) for at, ok, c in tries if c not in known]
+            until = _later(until, self.throttle.slowed_until(newcomers, now))
+        return until
+
+    def _remember_client(self, conn: Connection, key: str, source: str, now: datetime) -> None:
+        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        statement = dialect_insert(login_clients).values(username=key, client=source, last_success_at=now)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[login_clients.c.username, login_clients.c.client],
+                set_={"last_success_at": now},
+            )
+        )
+        conn.execute(
+            delete(login_clients).where(
+                login_clients.c.username == key, login_clients.c.last_success_at <= now - KNOWN_CLIENT_FOR
+            )
+        )
+
+    @staticmethod
+    def _clear_tries(conn: Connection, key: str) -> int:
+        return int(conn.execute(delete(login_attempts).where(login_attempts.c.username == key)).rowcount)
+
     def _set_password(self, conn: Connection, key: str, digest: str, keep_session: str | None) -> int:
+        """The new hash; the user's other sessions end, and every sign-in pause of the
+        username is lifted (a password nobody else knows makes them pointless)."""
         conn.execute(
             update(users)
             .where(users.c.username == key)
             .values(password_hash=digest, password_changed_at=self._clock())
         )
+        self._lock(conn, _LOCK_LOGIN, key)
+        if self._clear_tries(conn, key):
+            logger.warning("sign-in pauses of %s lifted by a new password", key)
         return self._revoke(conn, key, keep_session)
 
     def _revoke(self, conn: Connection, key: str, except_token: str | None) -> int:

@@ -8,6 +8,12 @@ Where the database is, first match wins:
 3. the SQLite file `data/studio.sqlite3` under the project root, created with its folder
    on first use, with no set-up.
 
+A SQLite file holds password hashes and private scenarios: `create_engine_for` creates it
+(and a missing folder, 0700) readable and writable by its owner only (0600) before SQLite
+opens it, and tightens an existing file and its `-wal` and `-shm` companions to 0600 too
+(SQLite creates those with the database file's permissions). A file it cannot tighten (not
+its owner) is used as it is, with a warning in the log.
+
 A PostgreSQL URL may be written `postgresql://user:password@host/db` or `postgres://...`;
 it is driven by psycopg 3 (`postgresql+psycopg://`). Other databases are refused.
 
@@ -44,8 +50,10 @@ transaction that writes:
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import stat
 import time
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -68,6 +76,7 @@ DEFAULT_SQLITE_FILE = ROOT / "data" / "studio.sqlite3"
 REPLICAS_ENV_VAR = "TRAINING_ROI_REPLICAS"
 BUSY_TIMEOUT_S = 15
 _WRITE_OPTION = "training_roi_write"  # connection execution option: this transaction writes
+logger = logging.getLogger(__name__)
 
 
 class ConfigurationError(RuntimeError):
@@ -207,9 +216,39 @@ def create_engine_for(url: str | URL, **options: Any) -> Engine:
     return create_engine(parsed, connect_args=connect_args, **options)
 
 
+SQLITE_FILE_MODE = 0o600  # the database and its -wal, -shm and -journal files: owner only
+SQLITE_FOLDER_MODE = 0o700  # a folder created for the database
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file at `path` readable by its owner only, or tighten an existing
+    one (and its companions) to that; a folder it creates is 0700. Never loosens, never fails
+    because of permissions: a file owned by someone else is left as it is, with a warning."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=SQLITE_FOLDER_MODE, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, SQLITE_FILE_MODE))
+    except OSError as error:  # read-only place, a folder of that name: SQLite will say what is wrong
+        logger.warning("could not create %s readable by its owner only: %s", path, error)
+        return
+    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in _COMPANIONS)):
+        try:
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(candidate, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            logger.warning(
+                "%s stays readable by others (%s): change its permissions to 0600", candidate, error
+            )
+
+
 def _sqlite_engine(url: URL, **options: Any) -> Engine:
     assert url.database is not None
-    Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite_file(Path(url.database).expanduser())
     connect_args = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
     connect_args.update(options.pop("connect_args", {}))
     engine = create_engine(url, connect_args=connect_args, **options)

@@ -12,9 +12,13 @@ id)` and `list_visible(user)` give the user's own scenarios and those shared wit
 (`VisibleScenario.shared_with_me`, `owner`, `owner_name` say whose); anything else is
 `NotFound` with the same message as a missing id. Writes stay the owner's: a reader who
 saves, renames or deletes a scenario shared with them gets `NotAllowed` ("save a copy"), and
-`fork` copies a shared scenario into the reader's own. Roles are enforced here: an owner
-who is a viewer (or a disabled account) can save, change, copy or share nothing
-(`NotAllowed`). Owners without an account (`LOCAL_OWNER`) are not restricted.
+`fork` copies a shared scenario into the reader's own. Roles are enforced here, whatever
+the page shows: every write (save, rename, copy, delete, share, unshare) needs an owner who
+may write, which is `LOCAL_OWNER` (single-user mode) or an active editor or administrator.
+Anyone else is refused with `NotAllowed` and nothing changes: a viewer, a
+disabled account, a name no account has, and a client link's session (its owner,
+`client-link:<id>`, can never be a username), so a read-only client link stays read-only
+even if a page offered it a save button.
 
 Versions. A new scenario has version 1; every write (save, rename) adds 1. A save names the
 version it started from, and the database changes the row only if that is still the
@@ -28,10 +32,13 @@ reload it, or save yours as a copy"), never a silent overwrite. This works alike
 (writes are serialised by `BEGIN IMMEDIATE`) and PostgreSQL (the row lock makes the second
 UPDATE re-check its WHERE clause after the first commits).
 
-Names are trimmed, 1 to 80 characters of any text without control characters, and unique
-per owner regardless of case and of compatibility forms ("Plan A", "plan a" and the
-full-width "Ｐｌａｎ Ａ" are one name): the comparison uses `name_key`, which search uses
-too. Names are user text: show them as text, never as Markdown or HTML.
+Names are trimmed, 1 to 80 characters of any text without control characters, with at least
+one visible character, and unique per owner regardless of case, of compatibility forms and of
+invisible characters ("Plan A", "plan a", the full-width "Ｐｌａｎ Ａ", "Plan\u200b A" with a
+zero-width space, "\ufeffPlan A" with a byte-order mark and "Plan  A" are one name): the
+comparison uses `name_key` (NFKC, case-folded, format characters and other invisible code
+points removed, runs of spaces made one), which search uses too. The name itself is stored as
+written. Names are user text: show them as text, never as Markdown or HTML.
 
 A saved state is read back strictly through the models (`storage.state`). A row that fails
 is not an exception: `open` returns a `BadRow` naming the scenario and listing what is wrong,
@@ -109,6 +116,10 @@ VIEWER_MESSAGE = (
     "Your account can open scenarios shared with you but cannot save, change, copy or share "
     "scenarios; ask an administrator for editor access."
 )
+NO_ACCOUNT_MESSAGE = (
+    "Only a signed-in editor can save, change, copy or share scenarios; this view is read-only."
+)
+WRITING_ROLES = frozenset({Role.ADMIN.value, Role.EDITOR.value})
 
 
 @dataclass(frozen=True)
@@ -188,21 +199,61 @@ def clean_name(text: Any) -> str:
     Traceback (most recent call last):
     ...
     storage.errors.InvalidName: A scenario needs a name.
+    >>> clean_name("\u200b\ufeff")
+    Traceback (most recent call last):
+    ...
+    storage.errors.InvalidName: A scenario needs a name with at least one visible character.
     """
-    return checked_text(
+    name = checked_text(
         text, what="A scenario name", missing="A scenario needs a name.", limit=NAME_MAX, error=InvalidName
     )
+    if not name_key(name):
+        raise InvalidName("A scenario needs a name with at least one visible character.")
+    return name
+
+
+# Code points that show nothing but are not whitespace: every format character (category Cf:
+# zero-width space and joiners, byte-order mark, soft hyphen, bidirectional controls, tags)
+# plus Unicode's other default-ignorable code points and two blank look-alikes.
+_INVISIBLE_RANGES = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x115F, 0x1160),  # Hangul choseong and jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors
+    (0x2800, 0x2800),  # braille pattern blank
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFFA0, 0xFFA0),  # half-width Hangul filler
+    (0xE0100, 0xE01EF),  # variation selectors supplement
+)
+
+
+def is_invisible(ch: str) -> bool:
+    """Whether a character shows nothing and is not whitespace (see `_INVISIBLE_RANGES`).
+
+    >>> [is_invisible(c) for c in ("\u200b", "\ufeff", "\u00ad", "\u202e", " ", "a")]
+    [True, True, True, True, False, False]
+    """
+    if unicodedata.category(ch) == "Cf":
+        return True
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _INVISIBLE_RANGES)
 
 
 def name_key(name: str) -> str:
-    """The form in which names are compared and searched: NFKC-normalised and case-folded.
+    """The form in which names are compared and searched: NFKC-normalised, case-folded,
+    invisible characters removed and runs of whitespace made one space (trimmed).
 
-    >>> name_key("Plan A") == name_key("PLAN a") == name_key("Ｐｌａｎ Ａ")
+    >>> name_key("Plan A") == name_key("PLAN a") == name_key("Ｐｌａｎ Ａ") == name_key("Plan  A")
+    True
+    >>> name_key("\ufeffPlan\u200b A\u2060") == name_key("Plan A")
     True
     >>> name_key("Straße")
     'strasse'
     """
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    visible = "".join(ch for ch in folded if not is_invisible(ch))
+    return unicodedata.normalize("NFKC", " ".join(visible.split()))
 
 
 def new_id() -> str:
@@ -544,7 +595,7 @@ def _mine(owner: str, scenario_id: str) -> tuple[Any, Any]:
 def _visible_to(user: str) -> ColumnElement[bool]:
     """Rows the user may read: their own, and those shared with them or with everyone signed
     in. "Everyone signed in" means accounts: an owner that is no possible username (a client
-    link's session, `components/client_links.py`) is not one of them."""
+    link's session, `components/saved/client_links.py`) is not one of them."""
     grantees = (user, ALL_SIGNED_IN) if _is_username(user) else (user,)
     shared = select(scenario_shares.c.scenario_id).where(scenario_shares.c.grantee.in_(grantees))
     return or_(scenarios.c.owner == user, scenarios.c.id.in_(shared))
@@ -558,12 +609,20 @@ def _is_username(owner: str) -> bool:
 
 
 def _refuse_unless_may_write(conn: Connection, owner: str) -> None:
-    """`NotAllowed` for a viewer or a disabled account; owners without an account
-    (single-user mode) may write."""
-    account = conn.execute(
-        select(users.c.role, users.c.disabled).where(users.c.username == owner)
-    ).one_or_none()
-    if account is not None and (account.disabled or account.role == Role.VIEWER.value):
+    """Every write's first step: `NotAllowed` unless the owner is `LOCAL_OWNER` (single-user
+    mode) or an active editor or administrator. A viewer or a disabled account gets
+    `VIEWER_MESSAGE`; an owner with no account (a client link's session, a name nobody has)
+    gets `NO_ACCOUNT_MESSAGE`."""
+    if owner == LOCAL_OWNER:
+        return
+    account = None
+    if _is_username(owner):
+        account = conn.execute(
+            select(users.c.role, users.c.disabled).where(users.c.username == owner)
+        ).one_or_none()
+    if account is None:
+        raise NotAllowed(NO_ACCOUNT_MESSAGE)
+    if account.disabled or account.role not in WRITING_ROLES:
         raise NotAllowed(VIEWER_MESSAGE)
 
 

@@ -1,24 +1,25 @@
 """The tables as the code uses them (the schema at the newest migration, `storage/migrations`).
 
-`scenarios` (revisions 0001, 0002):
+`scenarios` (revisions 0001, 0002, 0004):
 
 | column | meaning |
 |---|---|
 | `id` | short random URL-safe id, the `?s=` of a saved scenario's link |
 | `owner` | who owns it: a username (`users.username`), or `"local"` in single-user mode |
 | `name` | the name as the user wrote it (trimmed), 1 to 80 characters |
-| `name_key` | the name folded for comparison and search (NFKC, case-folded): unique per owner |
+| `name_key` | the name folded for comparison and search (NFKC, case-folded, invisible characters removed, spaces collapsed; revision 0004 recomputed it): unique per owner |
 | `state` | JSON text: the scenario, every page's settings, the uncertainty ranges (`storage.state`) |
 | `version` | 1 on creation, +1 on every write: a save names the version it started from |
 | `created_at`, `updated_at` | UTC times |
 
-Accounts (revision 0003, `storage.accounts`):
+Accounts (revisions 0003, 0004, `storage.accounts`):
 
 | table | columns |
 |---|---|
 | `users` | `username` (the lower-case key, 3 to 40 of `a-z 0-9 . - _ @`), `name` (display name), `password_hash` (bcrypt), `role` (admin, editor or viewer), `disabled`, `created_at`, `password_changed_at` |
 | `sessions` | `token_sha256` (SHA-256 of the session token: the token itself is never stored), `username`, `issued_at`, `last_seen_at`, `revoked_at` (null while valid) |
-| `login_attempts` | `id`, `username` (the key tried, a user or not), `at`, `succeeded`: the sign-in throttle |
+| `login_attempts` | `id`, `username` (the key tried, a user or not), `client` (who tried, as the app tells: a network address; empty when unknown), `at`, `succeeded`: the sign-in throttle (revision 0004 added `client`) |
+| `login_clients` | `username`, `client`, `last_success_at`: clients that signed in as that user (revision 0004); the username-wide slow-down does not apply to them |
 | `scenario_shares` | `scenario_id` (deleted with its scenario), `grantee` (a username, or `*` for every signed-in user), `shared_at` |
 
 The migrations freeze their own copy of each step; a test checks that migrating an empty
@@ -52,6 +53,7 @@ USERNAME_MAX = 40
 DISPLAY_NAME_MAX = 80
 PASSWORD_HASH_MAX = 100  # a bcrypt hash is 60 characters
 TOKEN_DIGEST_LENGTH = 64  # hex SHA-256
+CLIENT_MAX = 100  # a client's address (IPv6 with a zone fits), or an opaque id the app chooses
 ROLES = ("admin", "editor", "viewer")
 
 
@@ -136,8 +138,22 @@ login_attempts = Table(
     Column("username", String(USERNAME_MAX), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("succeeded", Boolean, nullable=False),
+    Column("client", String(CLIENT_MAX), nullable=False, server_default=""),
     Index("ix_login_attempts_username_at", "username", "at"),
     Index("ix_login_attempts_at", "at"),
+)
+
+login_clients = Table(
+    "login_clients",
+    metadata,
+    Column(
+        "username",
+        String(USERNAME_MAX),
+        ForeignKey("users.username", name="fk_login_clients_username", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("client", String(CLIENT_MAX), primary_key=True),
+    Column("last_success_at", UTCDateTime, nullable=False),
 )
 
 scenario_shares = Table(

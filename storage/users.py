@@ -5,7 +5,8 @@
     python -m storage.users disable USERNAME        # no sign-in; ends the user's sessions
     python -m storage.users enable USERNAME
     python -m storage.users role USERNAME ROLE
-    python -m storage.users list
+    python -m storage.users unlock USERNAME         # lift every sign-in pause of the username
+    python -m storage.users list                    # status says "sign-in paused" while one is
 
 The database is the app's own (`storage.database.database_url()`: the environment variable
 `TRAINING_ROI_DATABASE_URL`, then `database_url` in `.streamlit/secrets.toml`, then
@@ -41,7 +42,7 @@ class _UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m storage.users",
-        description="Create, reset, disable, enable and list the users of Training ROI Studio.",
+        description="Create, reset, disable, enable, unlock and list the users of Training ROI Studio.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     roles = [r.value for r in Role]
@@ -61,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
         ("enable", "let a disabled user sign in again"),
     ):
         commands.add_parser(name, help=text).add_argument("username")
+
+    commands.add_parser(
+        "unlock", help="lift every sign-in pause of a user (after failed tries from anywhere)"
+    ).add_argument("username")
 
     role = commands.add_parser("role", help="give a user another role")
     role.add_argument("username")
@@ -88,16 +93,22 @@ def _sessions_ended(count: int) -> str:
     return f"{count} signed-in session{'s' if count != 1 else ''} ended"
 
 
-def _table(people: Sequence[User]) -> str:
+def _status(user: User, paused: bool) -> str:
+    status = "disabled" if user.disabled else "active"
+    return f"{status}, sign-in paused" if paused else status
+
+
+def _table(people: Sequence[User], paused: set[str] | None = None) -> str:
     if not people:
         return "No users yet. Create the administrator: python -m storage.users create NAME --role admin"
+    paused = paused or set()
     header = ("username", "name", "role", "status", "created (UTC)")
     rows = [
         (
             u.username,
             u.name,
             u.role.value,
-            "disabled" if u.disabled else "active",
+            _status(u, u.username in paused),
             u.created_at.strftime("%Y-%m-%d %H:%M"),
         )
         for u in people
@@ -113,7 +124,16 @@ def _table(people: Sequence[User]) -> str:
 def run(args: argparse.Namespace, accounts: AccountStore, stdin: TextIO) -> str:
     """Carry out one parsed command; returns the message to print."""
     if args.command == "list":
-        return _table(accounts.list_users())
+        people = accounts.list_users()
+        paused = {u.username for u in people if accounts.sign_in_status(u.username).paused}
+        return _table(people, paused)
+    if args.command == "unlock":
+        before = accounts.sign_in_status(args.username)
+        accounts.unlock(args.username)
+        key = args.username.strip().lower()
+        if not before.paused:
+            return f"Sign-in for {key} was not paused ({before.failures_last_hour} failed tries in the last hour, now cleared)."
+        return f"Sign-in pauses for {key} lifted: every client may try again now."
     if args.command == "create":
         password = _password(args.password_stdin, stdin)
         user = accounts.create_user(args.username, args.name or args.username.strip(), password, args.role)

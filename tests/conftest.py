@@ -51,8 +51,12 @@ def _clear_streamlit_caches() -> None:
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    from components.answer import clear_answers
-    from components.simulation_cache import clear_runs
+    from components.work.answer import clear_answers
+    from components.work.simulation_cache import clear_runs
 
     clear_answers()  # the app's own kept answers and runs, as a fresh server has none
     clear_runs()
+    from components.hosting.limits import SESSION_TRIES, SIGN_IN_TRIES
+
+    SIGN_IN_TRIES.clear()  # the sign-in rate limits count per process, as a fresh server starts empty
+    SESSION_TRIES.clear()

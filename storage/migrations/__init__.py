@@ -19,13 +19,18 @@ Revisions (in `versions/`):
 - `0003` — accounts (`storage.accounts`): tables `users`, `sessions` (the SHA-256 of each
   token, never the token), `login_attempts` (the sign-in throttle) and `scenario_shares`
   (deleted with their scenario). New tables only: the scenarios are untouched.
+- `0004` — the sign-in throttle per client and names blind to invisible characters (issue
+  26): a `client` column in `login_attempts` (existing rows: `""`, an unknown client), a
+  `login_clients` table (clients that signed in as a user; deleted with the user), and
+  `scenarios.name_key` recomputed without format characters and other invisible code points
+  and with runs of spaces made one; names that now clash are made distinct as in 0002.
 
 From the command line (project root; the database is the app's own unless `-x url=...`):
 
     .venv/bin/alembic -c storage/alembic.ini current
     .venv/bin/alembic -c storage/alembic.ini upgrade head
     .venv/bin/alembic -c storage/alembic.ini downgrade 0002
-    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0004 -m "what changes"
+    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0005 -m "what changes"
 
 A new revision must work on both SQLite and PostgreSQL (use `op.batch_alter_table` for
 changes SQLite cannot make in place) and gets a test in `tests/storage/test_migrations.py`
@@ -61,7 +66,7 @@ def head_revision() -> str:
     """The newest revision.
 
     >>> head_revision()
-    '0003'
+    '0004'
     """
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None

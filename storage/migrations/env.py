@@ -15,7 +15,7 @@ from storage.schema import metadata
 def _run(config) -> None:  # type: ignore[no-untyped-def]
     if context.is_offline_mode():
         raise SystemExit(
-            "Offline (--sql) migrations are not supported: revision 0002 computes values in Python."
+            "Offline (--sql) migrations are not supported: revisions 0002 and 0004 compute values in Python."
         )
     connection = config.attributes.get("connection")
     if connection is not None:

@@ -16,11 +16,11 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from calculators.scenario import Scenario
-from components.saved_scenarios import SIGNED_IN_KEY
-from components.sign_in import NOTICE_KEY, TOKEN_KEY
+from components.accounts.sign_in import NOTICE_KEY, TOKEN_KEY
+from components.saved.store import SIGNED_IN_KEY
 from storage import ALL_SIGNED_IN, LOGIN_FAILED, AccountStore, ScenarioState, StorageUnavailable, open_store
 from storage.scenarios import VIEWER_MESSAGE
-from tests.app.conftest import APP, PAGES
+from tests.app.helpers import APP, PAGES
 
 PASSWORD = "correct horse battery"
 SCENARIOS = "pages/scenarios.py"
@@ -305,7 +305,7 @@ def test_single_user_mode_refuses_a_server_listening_on_every_interface(monkeypa
 def _client_link(scenario_id: str, owner: str, days: int = 14, key: str | None = None, now=None) -> str:  # type: ignore[no-untyped-def]
     import os
 
-    from components.client_links import client_token
+    from components.saved.client_links import client_token
 
     return client_token(scenario_id, owner, days, key or os.environ["TRAINING_ROI_COOKIE_KEY"], now)
 
@@ -341,6 +341,41 @@ def test_a_client_link_opens_no_other_saved_scenario():
     assert "No saved scenario was found" in _texts(at)
 
 
+def test_a_client_link_reloads_cleanly_on_another_page():
+    """Issue 25, 7: open a client link, go to Sensitivity, reload (or open that address from a
+    bookmark): the token is the app's own parameter, never "Ignored 't': not an input"."""
+    _people()
+    saved = open_store().save_new("ada", "Client plan", ScenarioState(Scenario(learners=3210)))
+    at = _session(query={"t": _client_link(saved.id, "ada")})
+    at.switch_page("pages/sensitivity.py").run()
+    link = dict(at.query_params)
+    assert link["t"] and link["learners"] == "3210"
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    for key, value in link.items():
+        reloaded.query_params[key] = value
+    reloaded.switch_page("pages/sensitivity.py").run()
+    assert not reloaded.exception and reloaded.title[0].value == "Sensitivity"
+    assert "Ignored" not in _texts(reloaded) and not reloaded.warning, _texts(reloaded)
+    assert reloaded.session_state["scenario"].learners == 3210
+    assert reloaded.query_params["t"] == link["t"]
+
+
+def test_every_parameter_of_the_app_is_ignored_by_the_scenario_reader():
+    """The scenario reader skips the app's own address parameters (`APP_PARAMS`, kept on a lower
+    floor than the modules that own them): each of them, named where it is used, is there."""
+    from calculators.codec import scenario_from_query
+    from components.saved.client_links import PARAM as CLIENT
+    from components.saved.store import SHORT_PARAM
+    from components.session import presenting, ranges
+    from components.session.guard import TARGET_PARAM
+    from components.session.scenario import APP_PARAMS
+
+    owned = {CLIENT, SHORT_PARAM, TARGET_PARAM, presenting.PARAM, ranges.PARAM}
+    assert owned <= APP_PARAMS
+    _, problems = scenario_from_query({p: "x" for p in owned}, ignore=APP_PARAMS)
+    assert not problems
+
+
 @pytest.mark.parametrize("spoil", ["tampered", "other-key", "expired", "deleted", "not-the-owner"])
 def test_a_spoiled_client_link_gets_a_message_and_the_sign_in_form(spoil):
     _people()
@@ -369,7 +404,7 @@ def test_a_spoiled_client_link_gets_a_message_and_the_sign_in_form(spoil):
 def test_an_editor_makes_a_client_link_for_their_scenario():
     import os
 
-    from components.client_links import read_client_token
+    from components.saved.client_links import read_client_token
 
     accounts = _people()
     saved = open_store().save_new("bob", "Bob's plan", ScenarioState(Scenario(learners=3333)))
@@ -433,3 +468,93 @@ def test_a_database_outage_does_not_outlast_the_sessions_idle_limit(monkeypatch)
     monkeypatch.setattr(AccountStore, "check_session", unreachable)
     at.run()
     assert not at.exception and not at.sidebar.slider and "down" in at.error[0].value
+
+
+# --- issue 26: nobody starves the others, locks anyone out or keeps a link past its reason ---------
+
+
+def _counting_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    checked: list[str] = []
+    real = AccountStore.check_login
+
+    def check(self, username, password, *, client=None):  # type: ignore[no-untyped-def]
+        checked.append(username)
+        return real(self, username, password, client=client)
+
+    monkeypatch.setattr(AccountStore, "check_login", check)
+    return checked
+
+
+def test_one_connection_gets_five_tries_a_minute_then_a_wait_without_a_password_check(monkeypatch):
+    _people()
+    checked = _counting_checks(monkeypatch)
+    at = _session()
+    for _ in range(6):
+        _sign_in(at, "nobody", "wrong password!!")
+    assert len(checked) == 5, "the sixth try never reaches the password check"
+    assert "Too many sign-in tries from here" in at.error[0].value and not at.exception
+
+
+def test_many_connections_from_one_address_share_ten_tries_a_minute(monkeypatch):
+    _people()
+    checked = _counting_checks(monkeypatch)
+    sessions = [_sign_in(_session(), f"user{i}", "wrong password!!") for i in range(11)]
+    assert len(checked) == 10
+    assert "Too many sign-in tries from here" in sessions[-1].error[0].value
+
+
+def test_a_busy_password_checker_says_so_instead_of_queueing_every_try(monkeypatch):
+    from components.accounts import sign_in
+    from components.hosting.limits import PASSWORD_CHECKS
+
+    _people()
+    monkeypatch.setattr(sign_in, "PASSWORD_CHECK_WAIT", 0.05)
+    assert PASSWORD_CHECKS.acquire(timeout=1)
+    try:
+        at = _sign_in(_session(), "bob", PASSWORD)
+    finally:
+        PASSWORD_CHECKS.release()
+    assert "busy checking other sign-ins" in at.error[0].value and _shows_only_the_sign_in_form(at)
+    assert _sign_in(at, "bob", PASSWORD).title[0].value == "Executive summary", "free again: it signs in"
+
+
+def test_an_administrator_sees_a_paused_user_and_lifts_the_pause():
+    accounts = _people()
+    for _ in range(5):
+        accounts.check_login("bob", "wrong password!!", client="198.51.100.9")
+    assert accounts.sign_in_status("bob").paused
+    at = _sign_in(_session(), "ada", PASSWORD)
+    at.switch_page("pages/users.py").run()
+    assert "Sign-in paused" in at.dataframe[0].value["Status"].tolist()
+    at.selectbox(key="users_chosen").select("bob").run()
+    at.button(key="users_unlock").click().run()
+    assert not at.exception and "lifted" in at.success[0].value
+    assert not accounts.sign_in_status("bob").paused
+
+
+@pytest.mark.parametrize("change", ["demoted", "disabled"])
+def test_a_client_link_ends_when_its_owner_loses_access(change):
+    accounts = _people()
+    saved = open_store().save_new("bob", "Bob's client plan", ScenarioState(Scenario(learners=4321)))
+    link = _client_link(saved.id, "bob")
+    held = _session(query={"t": link})
+    assert held.session_state["scenario"].learners == 4321, "valid while bob may share"
+    if change == "demoted":
+        accounts.set_role("bob", "viewer", by="ada")
+    else:
+        accounts.disable_user("bob", by="ada")
+    held.run()
+    assert _shows_only_the_sign_in_form(held) and "no longer valid" in held.error[0].value
+    fresh = _session(query={"t": link})
+    assert _shows_only_the_sign_in_form(fresh) and "no longer valid" in fresh.error[0].value
+
+
+def test_single_user_mode_refuses_allowed_hosts_naming_another_computer(monkeypatch):
+    monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "1")
+    before = config.get_option("server.allowedHosts")
+    config.set_option("server.allowedHosts", ["roi.example.com"])
+    try:
+        at = _session()
+    finally:
+        config.set_option("server.allowedHosts", before)
+    assert not at.exception and "answers only on this computer" in at.error[0].value and not at.sidebar.slider

@@ -3,7 +3,7 @@ once at the top"; issue 23, item 5).
 
 The pages are every file in `pages/`, not a list kept by hand: a new page is checked as soon
 as it exists. A page shows a figure when it draws a KPI tile or a chart; it names the basis with
-the line `components.messages.basis_line` writes ("Basis: …"), or, where plans on different
+the line `components.words.messages.basis_line` writes ("Basis: …"), or, where plans on different
 bases sit side by side (Scenarios, compared), with a "Basis" row for each plan.
 """
 
@@ -14,8 +14,7 @@ import secrets
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, PAGES
-from tests.conftest import ROOT
+from tests.app.helpers import APP, PAGES, ROOT
 
 PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 BASIS = "Basis: "
@@ -23,7 +22,7 @@ BASIS = "Basis: "
 
 def _signed_in_admin(page: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     """A page registered only with accounts on (Your account, Users), opened by an administrator."""
-    from components.sign_in import TOKEN_KEY
+    from components.accounts.sign_in import TOKEN_KEY
     from storage import AccountStore, open_store
 
     monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "0")
@@ -89,7 +88,7 @@ def test_the_basis_line_sits_at_the_top_and_follows_the_switches(app, page):
 def test_each_case_names_its_own_basis(app):
     """Case cards show figures for their own scenarios: each names its own basis."""
     from calculators.presets import load_presets
-    from components.messages import basis_line
+    from components.words.messages import basis_line
 
     presets, _ = load_presets()
     at = app(page="pages/case_studies.py")

@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from calculators.compare import attribute
 from calculators.scenario import Scenario
-from components.scenario_file import export_json
+from components.exports.scenario_file import export_json
 from storage import LOCAL_OWNER, open_store
-from tests.app.conftest import APP
+from tests.app.helpers import APP
 
 PAGE = "pages/scenarios.py"
 

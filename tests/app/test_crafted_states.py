@@ -15,15 +15,14 @@ from calculators.ranges import all_triangles
 from calculators.roi import effective
 from calculators.scenario import Scenario
 from calculators.settings import default_value
-from components.risk_inputs import RANGED_FIELDS
-from tests.app.conftest import APP
+from components.inputs.ranges_editor import RANGED_FIELDS
+from tests.app.helpers import open_page
 
 CRAFTED_NUMBER = "A value sent for a number box was not a number"
 
 
 def _page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page(page).run()
+    return open_page(page, timeout=60)
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
@@ -50,7 +49,7 @@ def test_a_non_finite_day_in_the_retention_fit_gets_a_message(bad):
 EDITOR_SCRIPT = """
 import streamlit as st
 from calculators.scenario import Scenario
-from components.risk_inputs import _apply_edits, current_ranges
+from components.inputs.ranges_editor import _apply_edits, current_ranges
 st.session_state["crafted_editor"] = {"edited_rows": EDITS, "added_rows": [], "deleted_rows": []}
 _apply_edits(Scenario(), "crafted_editor")
 st.write(repr(current_ranges()))

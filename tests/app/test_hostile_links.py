@@ -1,7 +1,7 @@
 """AppTest: a hostile share link's values reach the warning as text, never as Markdown.
 
 SECURITY.md (share links): a rejected value is echoed into `st.warning`, whose body is
-Markdown. The warning must carry the escaped text (components/safe_text.py) and at most
+Markdown. The warning must carry the escaped text (components/words/safe_text.py) and at most
 eight problem lines. The real browser's rendering is checked in tests/e2e/test_hostile_links.py.
 """
 
@@ -19,9 +19,9 @@ from streamlit.runtime.state.query_params import (
 from calculators.codec import scenario_from_query, scenario_to_query
 from calculators.ranges import RANGED_FIELDS, decode_ranges, encode_ranges
 from calculators.scenario import INPUTS, Scenario
-from components.safe_text import MAX_PROBLEM_LINES, plain
-from components.scenario_inputs import APP_PARAMS
-from tests.app.conftest import open_sections
+from components.session.scenario import APP_PARAMS
+from components.words.safe_text import MAX_PROBLEM_LINES, plain
+from tests.app.helpers import open_sections
 
 HOSTILE = {
     "learners": "[Log in again](https://evil.example)",

@@ -18,9 +18,10 @@ from streamlit.testing.v1 import AppTest
 from calculators.presets import load_presets
 from calculators.scenario import INPUTS, Scenario
 from calculators.skeptic import SKEPTIC_VALUES
-from components.presentation import PRESENT_KEY
-from components.scenario_inputs import CONSERVATIVE_COSTS, SCENARIO_KEY, implied_inputs
-from tests.app.conftest import open_groups
+from components.inputs.sidebar import CONSERVATIVE_COSTS, implied_inputs
+from components.session.presenting import PRESENT_KEY
+from components.session.scenario import SCENARIO_KEY
+from tests.app.helpers import open_groups
 
 FULLY_LOADED = "sb_fully_loaded"
 CONSERVATIVE = "sb_conservative"

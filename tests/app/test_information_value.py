@@ -11,7 +11,7 @@ from calculators.codec import scenario_to_query
 from calculators.information_value import value_of_information
 from calculators.ranges import encode_ranges
 from calculators.settings import default_value
-from components.formatting import money
+from components.words.formatting import money
 from tests.value_scenarios import near_tie, never_pays
 
 

@@ -7,11 +7,10 @@ import math
 from calculators.model import Option
 from calculators.roi import all_returns, waterfall
 from calculators.scenario import Format, Scenario
-from components.answer import answer_of, claimed_and_defensible
-from components.formatting import money, months, percent
-from components.returns_view import option_label
-from tests.app.conftest import open_groups
-from tests.app.test_pages import chart_titles, metric
+from components.views.returns_view import option_label
+from components.words.formatting import money, months, percent
+from components.work.answer import answer_of, claimed_and_defensible
+from tests.app.helpers import chart_titles, metric, open_groups
 
 
 def test_summary_shows_roi_payback_and_npv_of_the_best_option(app):
@@ -25,7 +24,7 @@ def test_summary_shows_roi_payback_and_npv_of_the_best_option(app):
     assert metric(at, "Payback (discounted)") == months(r.discounted_payback_month)  # 3 months
     assert metric(at, "Net present value") == money(r.npv, "USD")  # $261,330
     # the headline names the option and its expected net present value over the simulated outcomes
-    assert at.markdown[0].value == f"#### {answer.headline}"
+    assert at.markdown[0].value == f"## {answer.headline}"
     expected = money(answer.decision.expected_npv[best], "USD")
     assert (
         f"Choose {best.in_sentence}: expected net present value {expected} over 3 years"
@@ -63,7 +62,7 @@ def test_conservative_switch_puts_the_screen_on_the_defensible_basis(app):
     at = app(query={"learners": "300"}, page="pages/roi.py")
     before = metric(at, "Net present value")
     assert before == money(all_returns(scenario)[claimed_answer.option].npv, "USD")
-    assert at.markdown[0].value == f"#### {claimed_answer.headline}"
+    assert at.markdown[0].value == f"## {claimed_answer.headline}"
     at.sidebar.toggle(key="sb_conservative").set_value(True).run()
     assert not at.exception
     after = metric(at, "Net present value")
@@ -72,8 +71,8 @@ def test_conservative_switch_puts_the_screen_on_the_defensible_basis(app):
     assert metric(at, "ROI as claimed") == percent(claimed[option].roi_pct)
     assert metric(at, "ROI, defensible") == percent(defensible[option].roi_pct)
     assert at.caption[0].value.startswith("Basis: fully loaded costs")
-    assert at.markdown[0].value == f"#### {defensible_answer.headline}"
-    assert at.markdown[0].value.startswith("#### Don't train: no option is expected to pay back")
+    assert at.markdown[0].value == f"## {defensible_answer.headline}"
+    assert at.markdown[0].value.startswith("## Don't train: no option is expected to pay back")
     assert chart_titles(at)[0] == "No option pays back within 3 years"
     fully_loaded = at.sidebar.toggle(key="sb_fully_loaded")
     assert fully_loaded.value is True and fully_loaded.disabled  # shows what Conservative implies

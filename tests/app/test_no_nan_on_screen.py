@@ -8,7 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 
 from calculators.codec import scenario_to_query
-from tests.app.conftest import PAGES, open_sections
+from tests.app.helpers import PAGES, open_sections
 from tests.strategies import valid_scenarios
 
 BAD = re.compile(r"\b(nan|NaN|inf|Infinity|None|null)\b")

@@ -18,9 +18,9 @@ from calculators.roi import returns_of
 from calculators.scenario import Format, Scenario
 from calculators.simulation import monte_carlo
 from calculators.summary import cost_summary
-from components.answer import SUMMARY_DRAWS, SUMMARY_SEED, answer_of
-from components.formatting import learners, money, months, percent
-from tests.app.test_pages import chart_titles, metric
+from components.words.formatting import learners, money, months, percent
+from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED, answer_of
+from tests.app.helpers import chart_titles, metric
 from tests.strategies import valid_scenarios
 
 _LABEL = re.compile(r":\w+\[\*\*(.*?)\*\*\]")
@@ -118,7 +118,7 @@ def test_claimed_and_defensible_roi_sit_side_by_side(app):
     assert metric(at, "ROI, defensible") == percent(defensible.roi_pct)
     assert defensible.roi_pct < claimed.roi_pct
     headline = at.markdown[0].value
-    assert headline.startswith("#### Choose microlearning")
+    assert headline.startswith("## Choose microlearning")
     details = next(c.value for c in at.caption if c.value.startswith("Microlearning: ROI"))
     assert f"{percent(claimed.roi_pct)} as claimed, {percent(defensible.roi_pct)} defensible" in details
 
@@ -148,7 +148,7 @@ def test_headline_is_too_close_to_call_inside_the_band(app):
     at = app(query=scenario_to_query(s))
     headline = at.markdown[0].value
     assert decision.advice == "too close" and decision.difference <= decision.band
-    assert headline.startswith("#### Too close to call")
+    assert headline.startswith("## Too close to call")
     assert "choose" not in headline.lower()
 
 
@@ -158,7 +158,7 @@ def test_no_option_pays_back_says_dont_train(app, learners):
     costs differ by 0.1 %, which no longer matters: neither is worth its cost)."""
     at = app(query={"v": "1", "learners": learners, "turnover_on": "0"})
     headline = at.markdown[0].value
-    assert headline.startswith("#### Don't train: no option is expected to pay back")
+    assert headline.startswith("## Don't train: no option is expected to pay back")
     assert "choose" not in headline.lower()
 
 

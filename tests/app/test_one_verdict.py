@@ -12,9 +12,9 @@ from calculators.ranges import encode_ranges
 from calculators.scenario import Scenario
 from calculators.settings import PageSettings
 from calculators.verdict import Simulation
-from components.answer import answer_of
-from components.messages import decision_headline
-from components.pilot_plan import pilot_sizes, plan_from
+from components.words.messages import decision_headline
+from components.work.answer import answer_of
+from components.work.pilot_plan import pilot_sizes, plan_from
 from tests.value_scenarios import near_tie
 
 PAGES = ("pages/executive_summary.py", "pages/roi.py", "pages/monte_carlo.py", "pages/pilot.py")
@@ -49,13 +49,13 @@ def test_a_pilot_worth_its_cost_is_advised_in_the_same_words_everywhere(app):
 
 
 def _verdicts(app, query: dict[str, str]) -> dict[str, str]:
-    """The verdict line each page shows (its first level-4 heading)."""
+    """The verdict line each page shows (its first level-2 heading)."""
     found = {}
     at = app(query=query)
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, page
-        lines = [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]
+        lines = [m.value[3:] for m in at.markdown if m.value.startswith("## ")]
         assert lines, f"{page} states no verdict"
         found[page] = lines[0]
         assert any("verdict and chance of loss from" in c.value for c in at.caption), f"{page}: Basis line"

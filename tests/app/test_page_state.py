@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.test_pages import chart_titles
+from tests.app.helpers import chart_titles
 
 
 def test_monte_carlo_settings_survive_a_trip_to_another_page(app):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,23 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from calculators.model import Option
 from calculators.scenario import GROUPS, INPUTS, Scenario
-from components.answer import answer_of
-from components.scenario_inputs import SELECT_SLIDERS, group_key
-from components.theme import unwrap
-from tests.app.conftest import APP, PAGES, open_groups
-
-
-def metric(at: AppTest, label_part: str) -> str:
-    """The value of the KPI tile whose label contains `label_part`."""
-    matches = [m.value for m in at.metric if label_part in re.sub(r":\w+\[\*\*(.*?)\*\*\]", r"\1", m.label)]
-    assert matches, f"no tile with {label_part!r} among {[m.label for m in at.metric]}"
-    return matches[0]
-
-
-def chart_titles(at: AppTest) -> list[str]:
-    """Every chart's title on one line (titles are wrapped with `<br>` to read on a phone)."""
-    return [unwrap(json.loads(c.proto.spec)["layout"]["title"]["text"]) for c in at.get("plotly_chart")]
-
+from components.inputs.sidebar import SELECT_SLIDERS
+from components.session.scenario import group_key
+from components.work.answer import answer_of
+from tests.app.helpers import APP, PAGES, chart_titles, metric, open_groups
 
 TITLES = {
     "pages/executive_summary.py": "Executive summary",
@@ -41,6 +27,7 @@ TITLES = {
     "pages/goal_seek.py": "Goal seek",
     "pages/decision.py": "Decision matrix",
     "pages/pilot.py": "Pilot planner",
+    "pages/budget.py": "Budget planner",
     "pages/sources.py": "Assumptions & sources",
     "pages/case_studies.py": "Case studies",
     "pages/scenarios.py": "Scenarios",
@@ -73,8 +60,8 @@ def test_defaults_show_the_seed_cost_table_answer(app):
     # the verdict on this table: choose microlearning, as the model's answer for the defaults says
     answer = answer_of(Scenario())
     assert (answer.decision.advice, answer.option) == ("go", Option.MICRO)
-    assert at.markdown[0].value == f"#### {answer.headline}"
-    assert at.markdown[0].value.startswith("#### Choose microlearning: expected net present value")
+    assert at.markdown[0].value == f"## {answer.headline}"
+    assert at.markdown[0].value.startswith("## Choose microlearning: expected net present value")
 
 
 def test_learner_slider_by_key_moves_the_tiles(app):

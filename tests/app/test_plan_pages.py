@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from calculators.pilot import breakeven_check
 from calculators.scenario import Scenario
-from components.formatting import percent
-from tests.app.conftest import open_groups
-from tests.app.test_pages import chart_titles, metric
+from components.words.formatting import percent
+from tests.app.helpers import chart_titles, metric, open_groups
 
 DAY_VALUES = {  # (passed, tested) per arm and day: 48/80 vs 56/70 at day 30, 30/80 vs 45/70 at day 90
     "pilot_a_pass_30": 48, "pilot_a_n_30": 80, "pilot_b_pass_30": 56, "pilot_b_n_30": 70,

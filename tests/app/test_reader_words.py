@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import PAGES, open_sections
+from tests.app.helpers import APP, PAGES, open_sections
 
 INTERNAL_WORD = re.compile(r"\bseeds?\b", re.IGNORECASE)
 # The Monte Carlo page's random-number seed is a statistics setting, not the source documents;
@@ -97,8 +97,8 @@ def _internal_words(page: str, texts: Iterator[tuple[str, str]]) -> list[str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_says_seed(app, page):
     """The main area of each page names sources as readers cite them, never as 'seed'."""
-    at = open_sections(app())  # tables inside sections are read too
-    at.switch_page(page).run()
+    at = open_sections(AppTest.from_file(APP, default_timeout=30))  # tables inside sections are read too
+    at.switch_page(page).run()  # straight to the page (helpers.open_page)
     assert not at.exception
     assert _internal_words(page, on_screen(at, at.main)) == []
 

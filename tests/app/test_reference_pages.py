@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calculators.scenario import INPUTS
-from tests.app.conftest import open_groups
+from tests.app.helpers import open_groups
 
 SOURCES = "pages/sources.py"
 CASES = "pages/case_studies.py"
@@ -30,7 +30,7 @@ def test_sources_table_lists_every_input_once(app):
     assert list(table["Input"]) == [s.label for s in INPUTS.values()]
     assert (table["Changed"] == "").all()
     assert "Evidence grade" in table.columns and "Source" in table.columns
-    assert at.markdown[0].value.startswith("####") and "grade C or D defaults" in at.markdown[0].value
+    assert at.markdown[0].value.startswith("## ") and "grade C or D defaults" in at.markdown[0].value
 
 
 def test_sources_table_shows_the_current_value_with_currency(app):

@@ -16,8 +16,8 @@ from calculators.model import Inputs, Option, effective, evaluate, half_life_day
 from calculators.retention import MONTH_DAYS
 from calculators.roi import all_returns, kept_by_month
 from calculators.scenario import Format, Scenario
-from components.theme import unwrap
-from tests.app.conftest import open_groups, open_sections
+from components.charts.theme import unwrap
+from tests.app.helpers import open_groups, open_sections
 
 PAGE = "pages/retention.py"
 WORD_JOINER = "\u2060"

@@ -11,10 +11,10 @@ from calculators.ranges import RANGED_FIELDS
 from calculators.scenario import Scenario, input_title
 from calculators.sensitivity import tornado
 from calculators.simulation import monte_carlo
-from components.answer import SUMMARY_DRAWS, SUMMARY_SEED
-from components.formatting import percent
-from components.theme import unwrap
-from tests.app.test_pages import chart_titles, metric
+from components.charts.theme import unwrap
+from components.words.formatting import percent
+from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED
+from tests.app.helpers import chart_titles, metric
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -104,19 +104,34 @@ def test_goal_seek_says_when_no_solution_exists(app):
     assert not at.exception
 
 
-def test_a_million_draws_run_once_in_the_worker_and_a_payback_target_reuses_them(app, monkeypatch):
-    from components import simulation_cache
-    from components.heavy_runs import BoundedResults
+def _fresh_heavy_work(monkeypatch, worker=None):  # type: ignore[no-untyped-def]
+    """Fresh heavy results and queue, as a fresh server has (on `worker`, default the real one)."""
+    from components.work import simulation_cache
+    from components.work.heavy_runs import BoundedResults, HeavyQueue
 
     monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
+    queue = HeavyQueue(
+        worker or simulation_cache.WORKER,
+        per_owner=simulation_cache.HEAVY_PER_OWNER,
+        keep=simulation_cache._keep,
+        kept=lambda key: simulation_cache.RESULTS.get(key),
+    )
+    monkeypatch.setattr(simulation_cache, "QUEUE", queue)
+    return queue
+
+
+def test_a_million_draws_run_once_in_the_worker_and_a_payback_target_reuses_them(app, monkeypatch):
+    from components.work import simulation_cache
+
+    _fresh_heavy_work(monkeypatch)
     jobs: list[tuple[str, int]] = []  # each job handed to the worker process: (function, draws)
-    original = simulation_cache.WORKER.run
+    start = simulation_cache.WORKER.start
 
-    def counted(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
         jobs.append((fn.__name__, args[1]))
-        return original(fn, *args, **kwargs)
+        return start(fn, args, kwargs, on_progress)
 
-    monkeypatch.setattr(simulation_cache.WORKER, "run", counted)
+    monkeypatch.setattr(simulation_cache.WORKER, "start", counted)
     at = app(page="pages/monte_carlo.py")
     at.select_slider(key="mc_draws").set_value(1_000_000).run()
     # one job: the run's summary and what finding out is worth (over its first 10^5 draws)
@@ -136,42 +151,72 @@ def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer
     states the verdict (the Executive summary, which draws the link's million) waits, told so,
     then draws; no waiting note or progress bar is left beside its answer, and Monte Carlo then
     shows the same run without drawing or waiting again."""
-    import threading
+    from calculators.information_value import summary_and_value
+    from components.work import simulation_cache
 
-    from components import simulation_cache
-    from components.heavy_runs import BoundedResults, HeavyGate
-
-    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
-    gate = HeavyGate(1)
-    monkeypatch.setattr(simulation_cache, "GATE", gate)
+    queue = _fresh_heavy_work(monkeypatch)
     told: list[str] = []
-    enter = gate.enter
+    wait = queue.wait
 
-    def watched(on_wait=None):  # type: ignore[no-untyped-def]
-        return enter(on_wait=None if on_wait is None else lambda: (told.append("waiting"), on_wait()))
+    def watched(ticket, progress=None, on_wait=None):  # type: ignore[no-untyped-def]
+        note = None if on_wait is None else lambda: (told.append("waiting"), on_wait())
+        return wait(ticket, progress, note)
 
-    monkeypatch.setattr(gate, "enter", watched)
-    held, release = threading.Event(), threading.Event()
-
-    def other_user() -> None:
-        with gate.turn():
-            held.set()
-            release.wait(10)
-
-    threading.Thread(target=other_user, daemon=True).start()
-    held.wait(5)
-    threading.Timer(1.0, release.set).start()
+    monkeypatch.setattr(queue, "wait", watched)
+    other = queue.request(
+        "another user's run", summary_and_value, Scenario(), 1_000_000, 77, session="bob-tab", owner="bob"
+    )
+    assert other.job.state == "running"
     at = app(query={"mc_draws": "1000000", "mc_seed": "4242"})
-    assert not at.exception and told == ["waiting"]
-    assert at.markdown[0].value.startswith("#### ")  # the verdict, from the million draws
+    assert not at.exception and told and set(told) == {"waiting"}
+    assert at.markdown[0].value.startswith("## ")  # the verdict, from the million draws
     assert any("(triangular, draw set 4242)" in c.value for c in at.caption)
     assert not any("Another large simulation" in i.value for i in at.info)
     assert not at.get("progress")
+    waited = len(told)
     at.switch_page("pages/monte_carlo.py").run()
-    assert not at.exception and told == ["waiting"]  # the same run: no second wait
+    assert not at.exception and len(told) == waited  # the same run: no second wait
     assert any("in 80 % of the draws" in m.value for m in at.markdown)
     assert not any("Another large simulation" in i.value for i in at.info)
-    assert not at.get("progress") and gate.most_at_once == 1
+    assert not at.get("progress") and queue.started == 2
+    assert simulation_cache.RESULTS.get("another user's run") is not None  # it ran to its end, kept
+
+
+class _Held:
+    """A worker whose runs never end (they stay queued or running), for the limits' tests."""
+
+    def __init__(self) -> None:
+        self.started: list[object] = []
+
+    def start(self, fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
+        from concurrent.futures import Future
+
+        self.started.append(args[0])
+        return len(self.started) - 1, Future()
+
+    def cancel(self, job: int) -> None:
+        pass
+
+
+def test_a_heavy_run_beyond_the_users_two_is_refused_on_screen_not_queued(app, monkeypatch):
+    """This user (single-user mode: the local owner) already has two heavy runs queued or
+    running, in other tabs: a third tab asking for a million draws is told so in plain words,
+    on Monte Carlo and on the Executive summary, and nothing is queued for it."""
+    from storage import LOCAL_OWNER
+
+    worker = _Held()
+    queue = _fresh_heavy_work(monkeypatch, worker)
+    for tab in ("tab-1", "tab-2"):
+        queue.request(f"run of {tab}", str.upper, tab, session=tab, owner=LOCAL_OWNER)
+    at = app(query={"mc_draws": "1000000", "mc_seed": "99"}, page="pages/monte_carlo.py")
+    assert not at.exception
+    assert any("You already have 2 large simulations running on this server" in w.value for w in at.warning)
+    assert not at.get("progress") and not any("in 80 % of the draws" in m.value for m in at.markdown)
+    assert queue.refused == 1 and queue.owned(LOCAL_OWNER) == 2 and worker.started == ["tab-1"]
+    at.switch_page("pages/executive_summary.py").run()
+    assert not at.exception
+    assert any("You already have 2 large simulations running" in w.value for w in at.warning)
+    assert queue.refused == 2 and worker.started == ["tab-1"]
 
 
 def test_monte_carlo_says_how_many_uncertain_inputs_are_drawn(app):

@@ -11,9 +11,9 @@ import sqlite3
 
 from streamlit.testing.v1 import AppTest
 
-from components.saved_scenarios import OPENED_KEY
+from components.saved.store import OPENED_KEY
 from storage import LOCAL_OWNER, open_store
-from tests.app.conftest import APP
+from tests.app.helpers import APP
 
 PAGE = "pages/scenarios.py"
 SAVE_NEW = "FormSubmitter:saved_new_form-Save as new"

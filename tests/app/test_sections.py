@@ -1,18 +1,19 @@
-"""Tables in sections are built only while their section is open (components/sections.py),
+"""Tables in sections are built only while their section is open (components/views/sections.py),
 and appear, with their CSV download, once it is opened."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.sections import section_key
-from tests.app.conftest import SECTIONS
+from components.views.sections import section_key
+from tests.app.helpers import SECTIONS
 
 CASES = [  # page, section, the download button's key (one per table)
     ("pages/costs.py", "costs_table", "costs_csv"),
     ("pages/roi.py", "roi_table", "roi_csv"),
     ("pages/retention.py", "retention_data", "ret_csv"),
     ("pages/decision.py", "dm_table", "dm_csv"),
+    ("pages/budget.py", "budget_options", "budget_csv"),
 ]
 
 

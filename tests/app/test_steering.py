@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components.steering import stepped_scale
-from tests.app.conftest import open_groups
+from components.inputs.steering import stepped_scale
+from tests.app.helpers import open_groups
 
 
 def test_learners_reach_250_and_25000_in_a_few_steps():
@@ -107,7 +107,7 @@ def test_the_copy_link_box_is_the_address_bar_after_a_page_setting_and_a_slider(
     address as it was before this run), and built only while it is open."""
     from urllib.parse import parse_qsl, urlsplit
 
-    from components.scenario_inputs import SHARE_BOX_KEY
+    from components.inputs.sidebar import SHARE_BOX_KEY
 
     at = app(page="pages/sensitivity.py")
     assert _link_box(at) == []  # closed: nothing built

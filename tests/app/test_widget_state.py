@@ -1,4 +1,4 @@
-"""The one-key session-state view the widgets read (components/widget_state.py) answers as
+"""The one-key session-state view the widgets read (components/session/widget_state.py) answers as
 Streamlit's own `filtered_state` does, for every key of real sessions."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.elements.widgets import number_input, selectbox, text_widgets
 
-from components.widget_state import MODULES, FilteredView, fast_widget_state
-from tests.app.conftest import open_groups
+from components.session.widget_state import MODULES, FilteredView, fast_widget_state
+from tests.app.helpers import open_groups
 
 
 def _session_state(at):  # type: ignore[no-untyped-def]
@@ -40,7 +40,7 @@ def test_the_widget_modules_read_the_view_and_keep_every_other_attribute(app):
     at = app(page="pages/pilot.py")  # its number boxes and select boxes draw through the view
     assert not at.exception
     for module in MODULES:
-        assert module.get_session_state.__module__ == "components.widget_state"
+        assert module.get_session_state.__module__ == "components.session.widget_state"
     for module in (number_input, selectbox, text_widgets):
         assert module.get_session_state is MODULES[0].get_session_state
 
@@ -48,7 +48,7 @@ def test_the_widget_modules_read_the_view_and_keep_every_other_attribute(app):
 def _boxes() -> None:
     import streamlit as st
 
-    from components.widget_state import fast_widget_state
+    from components.session.widget_state import fast_widget_state
 
     fast_widget_state()
     for key in ("box", "pick", "text"):

@@ -8,24 +8,15 @@ required. Never `playwright install`: browser downloads cannot work here (STACK.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.helpers import streamlit_server
+
 CHROMIUM = Path("/usr/bin/chromium")
-START_TIMEOUT = 30.0  # seconds for the server to answer /_stcore/health
-LOG_TAIL = 4_000  # characters of the server log shown on failure
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -86,75 +77,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A desktop viewport wide enough for the four KPI tiles side by side."""
     return {**browser_context_args, "viewport": {"width": 1440, "height": 1000}}
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _tail(log: Path) -> str:
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    return text[-LOG_TAIL:] or "(empty log)"
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@contextmanager
-def streamlit_server(**env_overrides: str) -> Iterator[str]:
-    """Start `streamlit run serve.py` (the app as deployed) on a free port; yield its base URL; stop it afterwards.
-
-    `env_overrides` are extra environment variables for the server (e.g. accounts on).
-
-    On teardown the server log must hold no Python traceback: an exception in a session
-    of the app is a failure even when the page looked fine.
-    """
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="roi-e2e-") as tmp:
-        log_path = Path(tmp) / "streamlit.log"
-        command = [
-            sys.executable, "-m", "streamlit", "run", "serve.py",
-            "--server.port", str(port),
-            "--server.headless", "true",
-            "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
-        with open(log_path, "wb") as log:
-            env = {
-                **os.environ,
-                "TRAINING_ROI_DATABASE_URL": f"sqlite:///{Path(tmp) / 'scenarios.sqlite3'}",
-                **env_overrides,
-            }
-            process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _healthy(f"{base_url}/_stcore/health"):
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"Streamlit exited with code {process.returncode} before answering; log:\n{_tail(log_path)}"
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"Streamlit did not answer /_stcore/health in {START_TIMEOUT:.0f} s; log:\n{_tail(log_path)}"
-                    )
-                time.sleep(0.2)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        log_text = log_path.read_text(encoding="utf-8", errors="replace")
-    assert "Traceback" not in log_text, f"The server logged a traceback:\n{log_text[-LOG_TAIL:]}"
 
 
 @pytest.fixture(scope="module")

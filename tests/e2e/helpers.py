@@ -1,9 +1,23 @@
-"""Shared browser-test helpers (Streamlit's e2e style: one module, imported by test files)."""
+"""Shared browser-test helpers (Streamlit's e2e style: one module, imported by test files):
+a live server of the app, a raw websocket handshake, and Playwright locators and waits."""
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from scripts.server import ServerError
+from scripts.server import streamlit_server as start_server
 
 try:
     from playwright.sync_api import Locator, Page, expect
@@ -11,6 +25,8 @@ except ImportError:  # conftest's `_browser_available` skips (or, in CI, fails) 
     Locator = Page = Any  # type: ignore[assignment,misc]
     expect = None  # type: ignore[assignment]
 
+START_TIMEOUT = 30.0  # seconds for a server to answer /_stcore/health
+LOG_TAIL = 4_000  # characters of the server log shown with a traceback
 TIMEOUT = 15_000  # ms: a page load with the Plotly bundle takes ~2-3 s, a rerun well under 1 s
 
 CHART = '[data-testid="stPlotlyChart"]'
@@ -18,6 +34,49 @@ MICRO_TOTAL = "Microlearning total cost"
 ILT_TOTAL = "Instructor-led total cost"
 LEARNERS = "Learners"
 ILT_SEAT = "Cost per learner (ILT seat)"
+
+
+@contextmanager
+def streamlit_server(**env_overrides: str) -> Iterator[str]:
+    """Start `streamlit run serve.py` (the app as deployed) on a free port; yield its base URL; stop it afterwards.
+
+    `env_overrides` are extra environment variables for the server (e.g. accounts on); its
+    saved scenarios go to a fresh SQLite file unless they name another database.
+
+    On teardown the server log must hold no Python traceback: an exception in a session
+    of the app is a failure even when the page looked fine.
+    """
+    with tempfile.TemporaryDirectory(prefix="roi-e2e-") as tmp, ExitStack() as running:
+        env = {"TRAINING_ROI_DATABASE_URL": f"sqlite:///{Path(tmp) / 'scenarios.sqlite3'}", **env_overrides}
+        try:
+            server = running.enter_context(
+                start_server("serve.py", env=env, folder=Path(tmp), timeout=START_TIMEOUT)
+            )
+        except ServerError as error:
+            pytest.fail(str(error))
+        yield server.url
+        running.close()  # stopped: what it logged while stopping counts too
+        log_text = server.log_text()
+    assert "Traceback" not in log_text, f"The server logged a traceback:\n{log_text[-LOG_TAIL:]}"
+
+
+def websocket_handshake(base_url: str, host: str, origin: str | None = None) -> str:
+    """The status line of a websocket handshake to /_stcore/stream with these headers."""
+    port = urlsplit(base_url).port
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        lines = [
+            "GET /_stcore/stream HTTP/1.1",
+            f"Host: {host}",
+            "Upgrade: websocket",
+            "Connection: Upgrade",
+            f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
+            "Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Protocol: streamlit",
+        ]
+        if origin:
+            lines.append(f"Origin: {origin}")
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return sock.recv(4096).split(b"\r\n")[0].decode()
 
 
 def _exact(text: str) -> re.Pattern[str]:
@@ -93,3 +152,22 @@ def wait_for_cookie(context: Any, name: str) -> dict[str, Any]:
             return found[0]
         time.sleep(0.2)
     raise AssertionError(f"the cookie {name!r} was never written")
+
+
+def open_quiet(page: Page, url: str, settle_ms: int = 1_000, step_ms: int = 250) -> None:
+    """Open `url` and wait until the page is quiet: its script has finished, and the number of
+    drawn charts (each with its title) has held still for `settle_ms` (Streamlit loads the
+    Plotly element lazily, after the script has finished)."""
+    page.goto(url)
+    expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_be_visible(timeout=LOAD_TIMEOUT)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=LOAD_TIMEOUT)
+    drawn = f"() => [...document.querySelectorAll('{CHART}')].filter(c => c.querySelector('.gtitle')).length"
+    last, steady = -1, 0
+    for _ in range(LOAD_TIMEOUT // step_ms):
+        count = page.evaluate(drawn)
+        steady = steady + 1 if count == last else 0
+        last = count
+        if steady * step_ms >= settle_ms:
+            break
+        page.wait_for_timeout(step_ms)
+    expect(page.locator(CHART)).to_have_count(last, timeout=TIMEOUT)  # none half-drawn

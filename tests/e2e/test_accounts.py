@@ -22,8 +22,15 @@ import pytest
 from storage import AccountStore, ScenarioState, open_store
 from storage.database import create_engine_for
 from storage.migrations import upgrade
-from tests.e2e.conftest import streamlit_server
-from tests.e2e.helpers import LOAD_TIMEOUT, TIMEOUT, Page, expect, expect_no_exception, wait_for_cookie
+from tests.e2e.helpers import (
+    LOAD_TIMEOUT,
+    TIMEOUT,
+    Page,
+    expect,
+    expect_no_exception,
+    streamlit_server,
+    wait_for_cookie,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -219,7 +219,7 @@ def test_a_million_draws_are_drawn_beside_the_server_and_answered(page: Page, li
     expect(page.get_by_text(re.compile(r"chance payback takes over 24 months"))).to_have_count(3)
     expect_no_exception(page)
     children = _server_children(live_server)
-    assert any("-m components.heavy_runs" in c for c in children), children
+    assert any("-m components.work.heavy_runs" in c for c in children), children
 
     target = page.get_by_role("spinbutton", name="Payback target (months)")
     target.fill("36")

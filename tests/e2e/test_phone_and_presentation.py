@@ -33,7 +33,7 @@ DESK = {"width": 1440, "height": 1000}
 CHART_PAGES = ("/", "/costs", "/roi", "/retention", "/blend", "/sensitivity", "/monte_carlo", "/goal_seek",
                "/decision", "/pilot")  # fmt: skip
 
-# Per chart: the margins the server reserved (`components.chart_margins`) and the ones Plotly
+# Per chart: the margins the server reserved (`components.charts.margins`) and the ones Plotly
 # drew with; Plotly widens a margin that is too small by drawing the chart a second time.
 MARGINS = """
 () => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map((gd) => {
@@ -140,7 +140,7 @@ def test_every_page_reads_on_a_phone(page: Page, live_server: str) -> None:
 
 @pytest.mark.skipif(
     "apply_presentation_style" not in (ROOT / "app.py").read_text(encoding="utf-8"),
-    reason="app.py does not call components.presentation_style.apply_presentation_style() yet",
+    reason="app.py does not call components.views.style.apply_presentation_style() yet",
 )
 def test_presentation_mode_sizes_a_room_screen(page: Page, live_server: str) -> None:
     """At 1920 × 1080 with ?present=1: KPI values ≥ 56 px, labels and captions ≥ 20 px, axis text

@@ -4,37 +4,18 @@ server listens on loopback only by default."""
 
 from __future__ import annotations
 
-import base64
-import os
 import socket
 from urllib.parse import urlsplit
 
 import pytest
 
-
-def _handshake(base_url: str, host: str, origin: str | None = None) -> str:
-    """The status line of a websocket handshake to /_stcore/stream with these headers."""
-    port = urlsplit(base_url).port
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        lines = [
-            "GET /_stcore/stream HTTP/1.1",
-            f"Host: {host}",
-            "Upgrade: websocket",
-            "Connection: Upgrade",
-            f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
-            "Sec-WebSocket-Version: 13",
-            "Sec-WebSocket-Protocol: streamlit",
-        ]
-        if origin:
-            lines.append(f"Origin: {origin}")
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        return sock.recv(4096).split(b"\r\n")[0].decode()
+from tests.e2e.helpers import websocket_handshake
 
 
 def test_the_websocket_opens_for_the_app_s_own_address(live_server: str) -> None:
     here = urlsplit(live_server).netloc
-    assert " 101 " in _handshake(live_server, here, live_server)
-    assert " 101 " in _handshake(live_server, here.replace("127.0.0.1", "localhost"))
+    assert " 101 " in websocket_handshake(live_server, here, live_server)
+    assert " 101 " in websocket_handshake(live_server, here.replace("127.0.0.1", "localhost"))
 
 
 @pytest.mark.parametrize(
@@ -51,7 +32,7 @@ def test_the_websocket_refuses_a_foreign_origin_or_host(
 ) -> None:
     parts = urlsplit(live_server)
     fill = {"here": parts.netloc, "port": parts.port}
-    status = _handshake(live_server, host.format(**fill), origin.format(**fill) if origin else None)
+    status = websocket_handshake(live_server, host.format(**fill), origin.format(**fill) if origin else None)
     assert " 403 " in status, status
 
 

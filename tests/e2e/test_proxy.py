@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from scripts.topology import Nginx, nginx_binary
-from tests.e2e.conftest import streamlit_server
-from tests.e2e.test_platform_live import _handshake
+from tests.e2e.helpers import streamlit_server, websocket_handshake
 
 pytestmark = pytest.mark.skipif(
     nginx_binary() is None and not os.environ.get("CI"), reason="needs Debian's nginx (apt-get install nginx)"
@@ -42,6 +41,8 @@ def test_the_proxy_sets_the_security_headers(proxy: str) -> None:
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
     assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert headers["Server"] == "nginx"  # server_tokens off: no version (issue 26)
 
 
 def test_metrics_are_not_public_through_the_proxy(proxy: str) -> None:
@@ -52,8 +53,8 @@ def test_metrics_are_not_public_through_the_proxy(proxy: str) -> None:
 
 def test_the_websocket_upgrades_through_the_proxy_and_a_foreign_host_is_still_refused(proxy: str) -> None:
     here = proxy.removeprefix("http://")
-    assert " 101 " in _handshake(proxy, here, proxy)
-    assert " 403 " in _handshake(proxy, "evil.example", "http://evil.example")
+    assert " 101 " in websocket_handshake(proxy, here, proxy)
+    assert " 403 " in websocket_handshake(proxy, "evil.example", "http://evil.example")
 
 
 def test_each_browser_gets_a_routing_cookie_once(proxy: str) -> None:

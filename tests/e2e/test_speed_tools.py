@@ -33,7 +33,8 @@ from scripts.benchmark_speed import (  # noqa: E402
     open_apptest,
     page_has_chart,
 )
-from scripts.ws_load import Session, SliderWidget, percentile, run_load, streamlit_server  # noqa: E402
+from scripts.server import streamlit_server  # noqa: E402
+from scripts.ws_load import Session, SliderWidget, percentile, run_load  # noqa: E402
 
 FLOOR1 = str(ROOT / FLOORS["floor-1"])
 FLOOR3 = str(ROOT / FLOORS["floor-3"])

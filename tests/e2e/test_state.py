@@ -3,7 +3,12 @@ settings across pages and through a copied link in a fresh browser context."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -16,6 +21,7 @@ pytestmark = pytest.mark.browser
 SECTIONS = {
     "Costs & break-even": "Model", "ROI & payback": "Model", "Blended mix": "Model",
     "Monte Carlo": "Risk", "Sensitivity": "Risk", "Goal seek": "Risk", "Pilot planner": "Plan",
+    "Decision matrix": "Plan",
 }  # fmt: skip
 
 
@@ -160,3 +166,91 @@ def test_a_page_opened_at_its_own_address_asks_the_server_once(page: Page, live_
         ],
     )
     assert roots == ["http://h/", "http://h/", "http://h/roi/", "http://h/base/", "http://h/base/"]
+
+
+def _weight(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator(".st-key-dm_weight_speed").get_by_role("slider")
+
+
+def test_a_decision_weight_survives_the_apps_navigation_and_a_link(page: Page, live_server: str) -> None:
+    """Issue 25, 5: weight 5 → 8, Costs and back with the top menu: still 8, and in the link;
+    the same from `/decision?dm_weight_speed=8`. (It came back as 5: the weights and ratings
+    were drawn without `persist_state="session"`, so Streamlit dropped them on a page change.)"""
+    open_app(page, live_server + "/decision")
+    expect(_weight(page)).to_have_value("5", timeout=TIMEOUT)
+    _weight(page).focus()
+    for _ in range(3):
+        _weight(page).press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"[?&]dm_weight_speed=8(&|$)"), timeout=TIMEOUT)
+    for _ in range(2):
+        _nav(page, "Costs & break-even")
+        expect(page).to_have_url(re.compile(r"[?&]dm_weight_speed=8(&|$)"), timeout=TIMEOUT)
+        _nav(page, "Decision matrix")
+        expect(_weight(page)).to_have_value("8", timeout=TIMEOUT)
+        expect(page).to_have_url(re.compile(r"[?&]dm_weight_speed=8(&|$)"), timeout=TIMEOUT)
+
+    open_app(page, live_server + "/decision?dm_weight_speed=8")
+    expect(_weight(page)).to_have_value("8", timeout=TIMEOUT)
+    _nav(page, "Costs & break-even")
+    _nav(page, "Decision matrix")
+    expect(_weight(page)).to_have_value("8", timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"[?&]dm_weight_speed=8(&|$)"), timeout=TIMEOUT)
+    expect_no_exception(page)
+
+
+@contextmanager
+def _busy_server(spinners: int = 2 * (os.cpu_count() or 2)) -> Iterator[None]:
+    """Load every CPU (the server shares them): a rerun then takes longer than a key press."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(spinners)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=10)
+
+
+def _learners_agree(page: Page, shown: str) -> None:
+    """The thumb, the box, the link and the figures all say `shown` learners."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.locator(".st-key-sb_learners").get_by_role("slider")).to_have_attribute(
+        "aria-valuetext", shown, timeout=TIMEOUT
+    )
+    expect(sidebar.locator(".st-key-sb_learners_typed input")).to_have_value(shown, timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(rf"[?&]learners={shown.replace(',', '')}(&|$)"), timeout=TIMEOUT)
+    expect(page.get_by_text(re.compile(rf"\bat {shown} learners")).first).to_be_visible(timeout=TIMEOUT)
+
+
+def _press_quickly(page: Page, key: str, gaps_ms: list[int]) -> None:
+    page.locator('[data-testid="stSidebar"] .st-key-sb_learners').get_by_role("slider").focus()
+    for gap in gaps_ms:
+        page.keyboard.press(key)
+        page.wait_for_timeout(gap)
+
+
+def test_quick_key_presses_on_a_busy_server_are_not_undone(page: Page, live_server: str) -> None:
+    """Issue 25, 6: six ArrowLeft presses 60-150 ms apart on a loaded server end at 250, with the
+    thumb, the box, the tiles and the link agreeing. (They went back to 750 and 1,000, and the
+    link lost `learners`: the browser sent the learners box's and the preset picker's old
+    values with the next press, and the app took them for a typed value and a chosen preset.)"""
+    open_app(page, live_server + "/costs")
+    with _busy_server():
+        _press_quickly(page, "ArrowLeft", [150, 60, 100, 150, 60, 120])
+        _learners_agree(page, "250")
+    page.wait_for_timeout(1_000)  # nothing arrives later to undo it
+    _learners_agree(page, "250")
+    expect_no_exception(page)
+
+
+def test_page_up_after_opening_three_pages_moves_the_slider_and_the_figures(page: Page, live_server: str) -> None:
+    """Issue 25, 6: open /, /sources, /case_studies and / again, then PageUp five times: the
+    slider, the box, the figures and the link reach 100,000 together (the link said 30,000
+    while the slider and the figures stayed at 1,000)."""
+    for path in ("/", "/sources", "/case_studies"):
+        page.goto(live_server + path)
+        expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=TIMEOUT)
+    open_app(page, live_server + "/")
+    _press_quickly(page, "PageUp", [120, 80, 120, 80, 120])
+    _learners_agree(page, "100,000")
+    expect_no_exception(page)

@@ -19,12 +19,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from components.sign_in import COOKIE_NAME
+from components.accounts.sign_in import COOKIE_NAME
 from scripts.topology import ADMIN, Topology, nginx_binary, postgres_bin, topology
 from storage import create_engine_for
 from storage.schema import scenarios
-from tests.e2e.conftest import streamlit_server
-from tests.e2e.helpers import CHART, LOAD_TIMEOUT, TIMEOUT, Page, expect, expect_no_exception, wait_for_cookie
+from tests.e2e.helpers import (
+    CHART,
+    LOAD_TIMEOUT,
+    TIMEOUT,
+    Page,
+    expect,
+    expect_no_exception,
+    streamlit_server,
+    wait_for_cookie,
+)
 
 MISSING = [name for name, found in (("nginx", nginx_binary()), ("PostgreSQL", postgres_bin())) if not found]
 pytestmark = pytest.mark.skipif(

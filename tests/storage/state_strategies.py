@@ -24,6 +24,12 @@ def _setting_values(name: str) -> st.SearchStrategy[Any]:
     if annotation is bool:
         return st.booleans()
     bounds = {type(m): m for m in field.metadata}
+    if typing.get_origin(annotation) is tuple:  # a list of programs (the budget planner)
+        ids = st.sampled_from(["screen", "preset-retail-pos-rollout", "saved-a1B2"])
+        return st.lists(ids, unique=True, max_size=3).map(tuple)
+    if set(typing.get_args(annotation)) == {float, type(None)}:  # a number that may be unset
+        low, high = bounds[Ge].ge, bounds[Le].le
+        return st.none() | st.floats(float(low), float(high), allow_nan=False, allow_infinity=False)
     if annotation in (int, float):
         low, high = bounds[Ge].ge, bounds[Le].le
         if annotation is int:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 import threading
@@ -20,6 +21,7 @@ from storage import (
     InvalidPassword,
     NotAllowed,
     Role,
+    SignInStatus,
     UnknownUser,
     UserExists,
     create_engine_for,
@@ -380,6 +382,166 @@ def test_old_tries_are_deleted(accounts: AccountStore, engine: Engine, clock: Fr
     accounts.check_login("four", WRONG)
     with engine.connect() as conn:
         assert conn.execute(select(login_attempts.c.username)).scalars().all() == ["four"]
+
+
+# --- no permanent lockout (issue 26): pauses per client, a slow-down per username, unlock ---------
+
+ATTACKER = "203.0.113.66"
+
+
+def test_anonymous_failures_cannot_keep_the_only_administrator_out(
+    accounts: AccountStore, clock: FrozenClock
+) -> None:
+    """Someone without an account hammers the only administrator's username from one
+    address, 5 wrong passwords every 15 minutes for 3 hours, re-pausing it each time the
+    pause ends. That address is paused (even the right password is refused there), but the
+    administrator signs in from an address never used before, at most a minute after the
+    attacker's latest try. Before issue 26 six anonymous failures locked the account for
+    everyone, and the attacker could renew the lock for ever."""
+    accounts.create_first_admin("root", "Root", PASSWORD)
+    for cycle in range(12):
+        for _ in range(5):
+            clock.advance(seconds=2)
+            assert not accounts.check_login("root", WRONG, client=ATTACKER).ok
+        assert not accounts.check_login("root", PASSWORD, client=ATTACKER).ok  # paused there
+        clock.advance(minutes=1)
+        signed_in = accounts.check_login("root", PASSWORD, client=f"198.51.100.{cycle + 1}")
+        assert signed_in.ok, f"cycle {cycle}: the administrator is locked out"
+        clock.advance(minutes=14)
+    assert accounts.check_login("root", PASSWORD, client=ATTACKER).ok  # the last pause ended by itself
+
+
+def test_a_distributed_attack_slows_new_clients_but_not_one_that_signed_in_before(
+    accounts: AccountStore, clock: FrozenClock
+) -> None:
+    """Failures from 40 addresses in an hour slow every client that never signed in as the
+    user (a progressive wait after each failure, never more than a minute, and at most 100
+    tries an hour), but the administrator's own laptop, which signed in before, is let in at
+    once; the wait for new clients ends a minute after the attack stops."""
+    accounts.create_first_admin("root", "Root", PASSWORD)
+    laptop = "198.51.100.20"
+    assert accounts.check_login("root", PASSWORD, client=laptop).ok
+    clock.advance(days=10)
+    for index in range(40 * 5):
+        clock.advance(seconds=15)
+        accounts.check_login("root", WRONG, client=f"192.0.2.{index // 5}")
+    status = accounts.sign_in_status("root")
+    assert status.paused and status.new_clients_wait_until is not None
+    assert status.new_clients_wait_until <= clock.now + timedelta(minutes=1)
+    assert not accounts.check_login("root", PASSWORD, client="198.51.100.99").ok  # new: waits
+    assert accounts.check_login("root", PASSWORD, client=laptop).ok  # known: at once
+    clock.advance(minutes=1, seconds=1)
+    assert accounts.check_login("root", PASSWORD, client="198.51.100.99").ok
+
+
+def test_a_known_client_is_still_paused_by_its_own_failures(
+    accounts: AccountStore, clock: FrozenClock
+) -> None:
+    """Signing in before exempts a client from the username-wide slow-down only: 5 wrong
+    passwords from it pause it like any other client, for 15 minutes."""
+    accounts.create_user("alice", "Alice", PASSWORD, "editor")
+    assert accounts.check_login("alice", PASSWORD, client="10.0.0.5").ok
+    for _ in range(5):
+        clock.advance(seconds=5)
+        assert not accounts.check_login("alice", WRONG, client="10.0.0.5").ok
+    assert not accounts.check_login("alice", PASSWORD, client="10.0.0.5").ok
+    assert accounts.check_login("alice", PASSWORD, client="10.0.0.6").ok  # another client is not held
+    clock.advance(minutes=15)
+    assert accounts.check_login("alice", PASSWORD, client="10.0.0.5").ok
+
+
+def test_an_administrator_or_the_command_line_lifts_a_pause(
+    accounts: AccountStore, clock: FrozenClock
+) -> None:
+    """Paused after 5 failures: a non-administrator cannot lift it, an administrator (`by=`)
+    or the operator (no `by`) can, and the right password works at once from the paused
+    client."""
+    accounts.create_user("root", "Root", PASSWORD, "admin")
+    accounts.create_user("alice", "Alice", PASSWORD, "editor")
+    for username in ("alice", "root"):
+        for _ in range(5):
+            accounts.check_login(username, WRONG, client=ATTACKER)
+        assert not accounts.check_login(username, PASSWORD, client=ATTACKER).ok
+    assert accounts.sign_in_status("alice").paused_clients == ((ATTACKER, clock.now + timedelta(minutes=15)),)
+    with pytest.raises(NotAllowed, match="Only an administrator"):
+        accounts.unlock("alice", by="alice")
+    with pytest.raises(UnknownUser):
+        accounts.unlock("ghost")
+    assert accounts.unlock("alice", by="root") == 5
+    assert not accounts.sign_in_status("alice").paused
+    assert accounts.check_login("alice", PASSWORD, client=ATTACKER).ok
+    assert accounts.unlock("root") == 5  # the command line: the only administrator, paused
+    assert accounts.check_login("root", PASSWORD, client=ATTACKER).ok
+
+
+def test_a_password_reset_lifts_the_pause(accounts: AccountStore) -> None:
+    """An administrator's reset (or the user's own change) clears the username's failures:
+    the new password works at once, even from the paused client. Before issue 26 a reset left
+    the lock in place."""
+    accounts.create_user("alice", "Alice", PASSWORD, "editor")
+    for _ in range(5):
+        accounts.check_login("alice", WRONG)
+    assert not accounts.check_login("alice", PASSWORD).ok
+    accounts.reset_password("alice", NEW_PASSWORD)
+    assert accounts.check_login("alice", NEW_PASSWORD).ok
+
+
+def test_failed_sign_ins_and_pauses_are_logged_without_the_password(
+    accounts: AccountStore, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At WARNING (Python's default level): each failure with the username, the client and
+    the reason; the 5th with the pause it starts; an unknown or impossible username only as a
+    keyed hash (it may be a password typed in the wrong box); an unlock with who did it.
+    Never a password."""
+    accounts.create_user("root", "Root", PASSWORD, "admin")
+    accounts.create_user("alice", "Alice", PASSWORD, "editor")
+    caplog.set_level(logging.WARNING, logger="storage.accounts")
+    for _ in range(5):
+        accounts.check_login("alice", WRONG, client=ATTACKER)
+    accounts.check_login("my-secret-pass", WRONG, client="192.0.2.1")
+    accounts.check_login("my secret pass!", WRONG, client="192.0.2.1")
+    accounts.unlock("alice", by="root")
+    records = [r for r in caplog.records if r.name == "storage.accounts"]
+    assert all(r.levelno == logging.WARNING for r in records)
+    messages = [r.getMessage() for r in records]
+    failures = [
+        m for m in messages if m.startswith("sign-in failed for alice from 203.0.113.66: wrong password")
+    ]
+    assert len(failures) == 5
+    assert "paused until 2026-11-02 09:15:00 UTC" in failures[-1] and "paused" not in failures[0]
+    unknown = [m for m in messages if "192.0.2.1" in m]
+    assert len(unknown) == 2 and all(re.search(r"for unknown#[0-9a-f]{8} from", m) for m in unknown)
+    assert any(m.startswith("sign-in pauses of alice lifted by root") for m in messages)
+    everything = "\n".join(messages)
+    for secret in (WRONG, "my-secret-pass", "my secret pass!", PASSWORD):
+        assert secret not in everything
+
+
+def test_sign_in_status_says_what_is_paused(accounts: AccountStore, clock: FrozenClock) -> None:
+    """Nothing held at first; after 5 failures from one client that client is paused for 15
+    minutes and the failures are counted; a quarter of an hour later nothing is paused."""
+    accounts.create_user("alice", "Alice", PASSWORD, "editor")
+    assert accounts.sign_in_status("alice") == SignInStatus(0, (), None)
+    for _ in range(5):
+        accounts.check_login("alice", WRONG, client="10.1.1.1")
+    status = accounts.sign_in_status("alice")
+    assert status.failures_last_hour == 5 and status.paused
+    assert status.paused_clients == (("10.1.1.1", clock.now + timedelta(minutes=15)),)
+    clock.advance(minutes=15)
+    assert not accounts.sign_in_status("alice").paused
+    with pytest.raises(UnknownUser):
+        accounts.sign_in_status("ghost")
+
+
+def test_clients_are_stored_as_printable_text_of_bounded_length(
+    accounts: AccountStore, engine: Engine
+) -> None:
+    """A client given by the app is stored and logged as printable ASCII, at most 100
+    characters (no line breaks in the log, nothing oversized in the database)."""
+    accounts.check_login("alice", WRONG, client="evil\r\nINJECTED " + "x" * 500)
+    with engine.connect() as conn:
+        stored = conn.execute(select(login_attempts.c.client)).scalar_one()
+    assert stored.startswith("evil??INJECTED ") and len(stored) == 100
 
 
 @pytest.mark.timing

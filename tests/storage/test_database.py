@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
@@ -19,6 +21,7 @@ from storage import (
     open_store,
 )
 from storage.database import ENV_VAR, writing
+from storage.state import ScenarioState
 
 # --- which database -----------------------------------------------------------------------
 
@@ -35,6 +38,48 @@ def test_without_configuration_the_default_sqlite_file_is_created_on_first_use(t
         assert store.list("local") == []
     finally:
         store.engine.dispose()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_readable_by_the_owner_only(
+    tmp_path: Path,
+) -> None:
+    """Under the usual umask (022, which gives 0644 files), the database file, its -wal and
+    -shm companions (SQLite gives them the database's mode) and a folder created for it are
+    the owner's only: they hold password hashes and private scenarios. Before issue 26 all
+    three files were world-readable."""
+    previous = os.umask(0o022)
+    try:
+        path = tmp_path / "new-folder" / "studio.sqlite3"
+        store = open_store(f"sqlite:///{path}")
+        try:
+            store.save_new("local", "Private plan", ScenarioState())
+            companions = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+            assert all(p.exists() for p in companions)
+            assert {p.name: oct(_mode(p)) for p in companions} == {p.name: "0o600" for p in companions}
+            assert oct(_mode(path.parent)) == "0o700"
+        finally:
+            store.engine.dispose()
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_world_readable_sqlite_file_is_tightened(tmp_path: Path) -> None:
+    """A database made by an earlier version (0644, companions 0644) is 0600 once opened; an
+    existing folder is left as it is (it may hold other things)."""
+    path = tmp_path / "studio.sqlite3"
+    sqlite3.connect(path).close()
+    wal = path.with_name(path.name + "-wal")
+    wal.write_bytes(b"")
+    for p in (path, wal):
+        os.chmod(p, 0o644)
+    os.chmod(tmp_path, 0o755)
+    engine = create_engine_for(f"sqlite:///{path}")
+    engine.dispose()
+    assert (oct(_mode(path)), oct(_mode(wal)), oct(_mode(tmp_path))) == ("0o600", "0o600", "0o755")
 
 
 def test_the_environment_wins_over_the_secrets_file(tmp_path: Path) -> None:

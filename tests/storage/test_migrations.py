@@ -25,7 +25,7 @@ from storage import (
 from storage.migrations import current_revision, downgrade, head_revision, upgrade
 from storage.schema import metadata
 
-ACCOUNT_TABLES = ("users", "sessions", "login_attempts", "scenario_shares")
+ACCOUNT_TABLES = ("users", "sessions", "login_attempts", "login_clients", "scenario_shares")
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_an_empty_database_migrates_to_exactly_the_schema_the_code_uses(bare_eng
     """Empty → head: the tables equal `storage.schema` (alembic finds nothing to change)."""
     assert current_revision(bare_engine) is None
     upgrade(bare_engine)
-    assert current_revision(bare_engine) == head_revision() == "0003"
+    assert current_revision(bare_engine) == head_revision() == "0004"
     assert _differences(bare_engine) == []
     assert _unique_indexes(bare_engine) == {"uq_scenarios_owner_name_key": ["owner", "name_key"]}
     assert set(inspect(bare_engine).get_table_names()) >= set(ACCOUNT_TABLES) | {"scenarios"}
@@ -175,7 +175,7 @@ def _raw_scenario(conn, engine: Engine, row_id: str, owner: str, name: str, lear
 
 
 def test_a_database_at_0002_gets_the_account_tables_and_keeps_its_scenarios(bare_engine: Engine) -> None:
-    """0002 with scenarios → 0003: the rows are untouched and readable, the account tables
+    """0002 with scenarios → head: the rows are untouched and readable, the account tables
     exist and work with them (a user, a share of an old scenario, cascade on delete), and the
     schema equals `storage.schema`."""
     upgrade(bare_engine, "0002")
@@ -187,7 +187,7 @@ def test_a_database_at_0002_gets_the_account_tables_and_keeps_its_scenarios(bare
 
     upgrade(bare_engine)
 
-    assert current_revision(bare_engine) == "0003"
+    assert current_revision(bare_engine) == head_revision()
     assert _differences(bare_engine) == []
     store = ScenarioStore(bare_engine)
     for owner, row_id, learners in ((LOCAL_OWNER, "oldLocal01", 111), ("alice", "oldAlice02", 222)):
@@ -204,7 +204,7 @@ def test_a_database_at_0002_gets_the_account_tables_and_keeps_its_scenarios(bare
         assert conn.execute(text("SELECT count(*) FROM scenario_shares")).scalar_one() == 0
 
 
-def test_downgrade_from_0003_drops_the_account_tables_and_keeps_the_scenarios(bare_engine: Engine) -> None:
+def test_downgrade_below_0003_drops_the_account_tables_and_keeps_the_scenarios(bare_engine: Engine) -> None:
     """head → 0002 → head: scenarios kept; users, sessions, shares gone with their tables."""
     upgrade(bare_engine)
     saved = ScenarioStore(bare_engine).save_new(LOCAL_OWNER, "Kept", ScenarioState(Scenario(learners=8)))
@@ -241,3 +241,84 @@ def test_the_stored_json_is_plain_json(engine: Engine) -> None:
         ).scalar_one()
     document = json.loads(stored)
     assert document["state_version"] == 1 and document["scenario"]["learners"] == 9
+
+
+def _raw_attempt(conn, engine: Engine, username: str, at: datetime, succeeded: bool) -> None:  # type: ignore[no-untyped-def]
+    """A sign-in try written as revision 0003 knew it (no client)."""
+    conn.execute(
+        text("INSERT INTO login_attempts (username, at, succeeded) VALUES (:u, :t, :s)"),
+        {
+            "u": username,
+            "t": at.replace(tzinfo=None) if engine.dialect.name == "sqlite" else at,
+            "s": succeeded,
+        },
+    )
+
+
+def test_a_database_at_0003_gets_per_client_tries_and_names_blind_to_invisible_characters(
+    bare_engine: Engine,
+) -> None:
+    """0003 with look-alike names ("Plan A" and "Plan\\u200b A", which 0003 let sit side by
+    side) and sign-in tries → 0004: the younger look-alike gets " (2)", every row is kept and
+    readable, old tries become tries of an unknown client, a zero-width or BOM variant of a
+    kept name is now taken, and the schema equals `storage.schema`; back to 0003 and up again
+    keeps everything."""
+    upgrade(bare_engine, "0003")
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    rows = [
+        ("plainPlan1", LOCAL_OWNER, "Plan A", 1),
+        ("zwspPlan02", LOCAL_OWNER, "Plan\u200b A", 2),
+        ("bomBudget3", LOCAL_OWNER, "\ufeffBudget", 3),
+        ("spacedPln4", LOCAL_OWNER, "Q3  plan", 4),
+        ("alicePlan5", "alice", "Plan\u2060 A", 5),
+    ]
+    with bare_engine.begin() as conn:
+        for index, (row_id, owner, name, learners) in enumerate(rows):
+            when = start + timedelta(hours=index)
+            conn.execute(
+                text(
+                    "INSERT INTO scenarios (id, owner, name, name_key, state, version, created_at, updated_at) "
+                    "VALUES (:id, :owner, :name, :key, :state, 2, :t, :t)"
+                ),
+                {
+                    "id": row_id,
+                    "owner": owner,
+                    "name": name,
+                    "key": name.casefold(),  # what 0002's key was for these names
+                    "state": state_to_json(ScenarioState(Scenario(learners=learners))),
+                    "t": when.replace(tzinfo=None) if bare_engine.dialect.name == "sqlite" else when,
+                },
+            )
+        for seconds in range(3):
+            _raw_attempt(conn, bare_engine, "alice", datetime.now(UTC) - timedelta(seconds=seconds), False)
+
+    upgrade(bare_engine)
+
+    assert current_revision(bare_engine) == head_revision() == "0004"
+    assert _differences(bare_engine) == []
+    store = ScenarioStore(bare_engine)
+    names = {}
+    for row_id, owner, _name, learners in rows:
+        opened = store.open(owner, row_id)
+        assert isinstance(opened, StoredScenario) and opened.state.scenario.learners == learners
+        names[row_id] = opened.name
+    assert names == {
+        "plainPlan1": "Plan A",
+        "zwspPlan02": "Plan\u200b A (2)",
+        "bomBudget3": "\ufeffBudget",
+        "spacedPln4": "Q3  plan",
+        "alicePlan5": "Plan\u2060 A",
+    }
+    for look_alike in ("Plan A\u200b", "\ufeffplan a", "Budget", "q3 plan"):
+        with pytest.raises(NameTaken):
+            store.save_new(LOCAL_OWNER, look_alike, ScenarioState())
+    with bare_engine.connect() as conn:
+        clients = conn.execute(text("SELECT client FROM login_attempts")).scalars().all()
+    assert clients == ["", "", ""]
+
+    downgrade(bare_engine, "0003")
+    assert "client" not in {c["name"] for c in inspect(bare_engine).get_columns("login_attempts")}
+    assert "login_clients" not in inspect(bare_engine).get_table_names()
+    upgrade(bare_engine)
+    assert _differences(bare_engine) == []
+    assert store.open(LOCAL_OWNER, "zwspPlan02").name == "Plan\u200b A (2)"

@@ -14,10 +14,13 @@ from sqlalchemy import Engine, text
 
 from calculators.scenario import Scenario
 from storage import (
+    ALL_SIGNED_IN,
     LOCAL_OWNER,
+    AccountStore,
     BadRow,
     InvalidName,
     NameTaken,
+    NotAllowed,
     NotFound,
     ScenarioState,
     ScenarioStore,
@@ -27,7 +30,7 @@ from storage import (
     state_to_json,
 )
 from storage.database import writing
-from storage.scenarios import ID_ALPHABET, ID_LENGTH
+from storage.scenarios import ID_ALPHABET, ID_LENGTH, name_key
 from tests.storage.state_strategies import states
 
 _names = count(1)
@@ -50,7 +53,7 @@ def test_save_then_open_gives_back_the_same_state(store: ScenarioStore, state: S
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=80).filter(
-        lambda s: s.strip() != ""
+        lambda s: s.strip() != "" and name_key(s) != ""
     )
 )
 def test_any_text_is_a_name_and_comes_back_as_written(store: ScenarioStore, name: str) -> None:
@@ -76,6 +79,8 @@ def test_the_longest_names_fit(store: ScenarioStore) -> None:
     [
         ("", "needs a name"),
         ("   ", "needs a name"),
+        ("\u200b", "at least one visible character"),
+        ("\ufeff \u2060\u00ad", "at least one visible character"),
         ("x" * 81, "at most 80"),
         ("two\nlines", "control characters"),
         ("nul\x00byte", "control characters"),
@@ -89,7 +94,15 @@ def test_unusable_names_are_refused_with_a_reason(store: ScenarioStore, name: ob
     assert store.count(LOCAL_OWNER) == 0
 
 
-def test_names_are_unique_per_owner_whatever_the_case(store: ScenarioStore) -> None:
+@pytest.fixture
+def editors(accounts: AccountStore) -> AccountStore:
+    """Editor accounts alice, bob and someone-else (writes need an owner who may write)."""
+    for username in ("alice", "bob", "someone-else"):
+        accounts.create_user(username, username.title(), "correct horse battery", "editor")
+    return accounts
+
+
+def test_names_are_unique_per_owner_whatever_the_case(store: ScenarioStore, editors: AccountStore) -> None:
     """'Plan A', 'plan a' and full-width 'Ｐｌａｎ Ａ' are one name for an owner, but another owner may use it."""
     store.save_new(LOCAL_OWNER, "Plan A", ScenarioState())
     for clash in ("Plan A", "plan a", " PLAN A ", "Ｐｌａｎ Ａ"):
@@ -97,6 +110,42 @@ def test_names_are_unique_per_owner_whatever_the_case(store: ScenarioStore) -> N
             store.save_new(LOCAL_OWNER, clash, ScenarioState())
     store.save_new("someone-else", "plan a", ScenarioState())
     assert store.count(LOCAL_OWNER) == 1
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "Plan\u200b A",  # zero-width space
+        "\ufeffPlan A",  # byte-order mark (pasted from a file)
+        "Plan A\u2060",  # word joiner
+        "Pl\u00adan A",  # soft hyphen
+        "Plan\u200d A\u200c",  # zero-width joiner and non-joiner
+        "\u202aPlan A\u202c",  # bidirectional embedding
+        "Plan A\ufe0f",  # variation selector
+        "Plan\u00a0A",  # no-break space
+        "Plan  A",  # two spaces
+        "Plan\u3000A",  # ideographic space
+        "Ｐｌａｎ\u200b Ａ",  # full-width and zero-width together
+    ],
+)
+def test_look_alike_names_are_one_name(store: ScenarioStore, look_alike: str) -> None:
+    """A name that differs from a taken one only by invisible characters or the kind of
+    space is taken too (issue 26: zero-width space and BOM got around the unique-name rule),
+    on save, rename and copy; the name is still stored as written."""
+    original = store.save_new(LOCAL_OWNER, "Plan A", ScenarioState())
+    other = store.save_new(LOCAL_OWNER, "Other", ScenarioState())
+    for attempt in (
+        lambda: store.save_new(LOCAL_OWNER, look_alike, ScenarioState()),
+        lambda: store.rename(LOCAL_OWNER, other.id, look_alike),
+        lambda: store.fork(LOCAL_OWNER, other.id, look_alike),
+        lambda: store.save(LOCAL_OWNER, other.id, other.version, ScenarioState(), name=look_alike),
+    ):
+        with pytest.raises(NameTaken, match='"Plan A"'):
+            attempt()
+    assert store.count(LOCAL_OWNER) == 2
+    assert [r.id for r in store.list(LOCAL_OWNER, search=look_alike)] == [original.id]
+    renamed = store.rename(LOCAL_OWNER, original.id, look_alike)  # its own name, written otherwise
+    assert renamed.name == look_alike.strip()
 
 
 def test_rename_and_save_with_a_name_check_uniqueness_too(store: ScenarioStore) -> None:
@@ -171,7 +220,9 @@ def test_fork_copies_the_stored_state_under_a_new_id_and_name(store: ScenarioSto
         store.fork("someone-else", original.id, "Stolen")
 
 
-def test_another_owners_scenario_is_not_found_for_every_operation(store: ScenarioStore) -> None:
+def test_another_owners_scenario_is_not_found_for_every_operation(
+    store: ScenarioStore, editors: AccountStore
+) -> None:
     """Opaque ids and an ownership check on every call: someone else's scenario looks missing."""
     mine = store.save_new("alice", "Private", ScenarioState(Scenario(learners=42)))
     missing = store.save_new("alice", "Gone", ScenarioState())
@@ -310,3 +361,64 @@ def test_a_version_must_be_a_whole_number(store: ScenarioStore) -> None:
         store.save(LOCAL_OWNER, saved.id, "1", ScenarioState())  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         store.save(LOCAL_OWNER, saved.id, True, ScenarioState())  # type: ignore[arg-type]
+
+
+# --- writes need an owner who may write (issue 26) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [
+        "client-link:AbCdEfGh12",  # a client link's session (components: ClientLink.guest_owner)
+        "nobody",  # a possible username without an account
+        "carol",  # a viewer
+        "gone",  # a disabled editor
+    ],
+)
+def test_a_write_by_an_owner_who_may_not_write_is_refused_and_changes_nothing(
+    store: ScenarioStore, accounts: AccountStore, writer: str
+) -> None:
+    """The page hides the save buttons from a client link's visitor and from viewers; the
+    store refuses them too, so read-only rests on the storage layer, not on the page: save,
+    save as new, rename, copy, delete, share and unshare are `NotAllowed`, and nothing is
+    written. Before issue 26 a name without an account (a client link's session) could save
+    and copy freely."""
+    accounts.create_user("alice", "Alice", "correct horse battery", "editor")
+    accounts.create_user("carol", "Carol", "correct horse battery", "viewer")
+    accounts.create_user("gone", "Gone", "correct horse battery", "editor")
+    kept = store.save_new("gone", "Kept", ScenarioState(Scenario(learners=7)))
+    accounts.disable_user("gone")
+    plan = store.save_new("alice", "Client plan", ScenarioState(Scenario(learners=3210)))
+    store.share("alice", plan.id, ALL_SIGNED_IN)
+    target = kept if writer == "gone" else plan
+    before = {r.id: (r.name, r.version) for r in store.list("alice") + store.list("gone")}
+    writes = {
+        "save as new": lambda: store.save_new(writer, "Mine now", ScenarioState()),
+        "save": lambda: store.save(writer, target.id, 1, ScenarioState(Scenario(learners=1))),
+        "rename": lambda: store.rename(writer, target.id, "Renamed"),
+        "delete": lambda: store.delete(writer, target.id),
+        "share": lambda: store.share(writer, target.id, ["alice"]),
+        "unshare": lambda: store.unshare(writer, target.id, [ALL_SIGNED_IN]),
+    }
+    for what, attempt in writes.items():
+        with pytest.raises(NotAllowed):
+            attempt()
+            pytest.fail(f"{writer} could {what}")
+    # a copy: refused, or (a client link's session sees no saved scenario) not found
+    with pytest.raises((NotAllowed, NotFound)):
+        store.fork(writer, plan.id, "Mine now")
+    after = {r.id: (r.name, r.version) for r in store.list("alice") + store.list("gone")}
+    assert after == before
+    assert store.count(writer) == (1 if writer == "gone" else 0)
+    assert _opened(store, plan.id, "alice").state.scenario.learners == 3210
+
+
+def test_the_local_owner_and_editors_may_write(store: ScenarioStore, accounts: AccountStore) -> None:
+    """Single-user mode's owner and an active editor or administrator write as before."""
+    accounts.create_user("root", "Root", "correct horse battery", "admin")
+    accounts.create_user("alice", "Alice", "correct horse battery", "editor")
+    for owner in (LOCAL_OWNER, "root", "alice"):
+        saved = store.save_new(owner, "Plan", ScenarioState())
+        store.rename(owner, saved.id, "Plan B")
+        store.delete(owner, saved.id)
+    assert store.count(LOCAL_OWNER) == store.count("alice") == 0

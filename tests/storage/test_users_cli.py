@@ -157,3 +157,31 @@ def test_a_database_url_that_cannot_work_is_a_message(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "only SQLite" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unlock_lifts_the_pause_of_the_only_administrator(users_cli: Run, database: str) -> None:
+    """Six anonymous failures pause the only administrator's username from that address;
+    `list` says so and `unlock` (a subprocess, as an operator runs it) lifts it, so the right
+    password works again from there at once. Before issue 26 nothing could lift a lock."""
+    created = users_cli("create", "root", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    assert created.returncode == 0, created.stderr
+    accounts = AccountStore(create_engine_for(database), bcrypt_rounds=4)
+    try:
+        for _ in range(6):
+            assert not accounts.check_login("root", "not the password", client="203.0.113.66").ok
+        assert not accounts.check_login("root", PASSWORD, client="203.0.113.66").ok
+
+        listed = users_cli("list")
+        assert listed.stdout.splitlines()[1].split()[:5] == ["root", "root", "admin", "active,", "sign-in"]
+        unlocked = users_cli("unlock", "ROOT")
+        assert (unlocked.returncode, unlocked.stdout.strip()) == (
+            0,
+            "Sign-in pauses for root lifted: every client may try again now.",
+        )
+        assert "lifted by the command line" in unlocked.stderr  # the log line, at WARNING
+        assert accounts.check_login("root", PASSWORD, client="203.0.113.66").ok
+        assert users_cli("list").stdout.splitlines()[1].split()[3] == "active"
+        missing = users_cli("unlock", "ghost")
+        assert missing.returncode == 1 and 'no user named "ghost"' in missing.stderr
+    finally:
+        accounts.engine.dispose()

@@ -1,4 +1,4 @@
-"""Margins reserved for a chart's labels before the browser draws it (`components.chart_margins`).
+"""Margins reserved for a chart's labels before the browser draws it (`components.charts.margins`).
 
 Plotly fits margins to labels by drawing a chart, measuring it and drawing it again; a chart
 whose margins already hold its labels is drawn once. The browser check (that Chromium keeps
@@ -15,11 +15,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from components.chart_margins import axis_labels, reserved_margins, text_width
-from components.chart_spec import spec
-from components.presentation import _AsBuilt
-from components.theme import presentation_overlay
-from tests.unit.test_phone_and_presentation import NAMES, figures
+from components.charts.margins import axis_labels, reserved_margins, text_width
+from components.charts.spec import spec
+from components.charts.theme import presentation_overlay
+from components.views.show import _AsBuilt
+from tests.unit.figures import NAMES, figures
 
 COLOUR_BAR = {"frontier"}  # a colour bar's room depends on the plot's width: Plotly's own
 CATEGORY_X = {"waterfall"}  # category labels Plotly may turn on their side: Plotly's own

@@ -10,17 +10,16 @@ from hypothesis import given, settings
 
 from calculators.model import Option
 from calculators.scenario import Format, Scenario
-from calculators.summary import cost_summary
-from components.charts import (
+from calculators.summary import chart_range, cost_summary
+from components.charts.cost_charts import (
     breakeven_figure,
     breakeven_headline,
-    chart_range,
     cost_curves_figure,
     cost_per_learner_figure,
 )
-from components.formatting import money
-from components.messages import basis_flip_warning, basis_line, crossover_headline, crossover_tile
-from components.theme import FORMAT_COLOURS, unwrap
+from components.charts.theme import FORMAT_COLOURS, unwrap
+from components.words.formatting import money
+from components.words.messages import basis_flip_warning, basis_line, crossover_headline, crossover_tile
 from tests.strategies import valid_scenarios
 
 BUILDERS = (cost_curves_figure, cost_per_learner_figure, breakeven_figure)
@@ -159,7 +158,7 @@ def test_frontier_colours_are_an_image_and_only_break_even_is_traced():
     filled contour levels to trace) and the one contour is the break-even line at 0."""
     import numpy as np
 
-    from components.risk_charts import frontier_figure
+    from components.charts.risk_charts import frontier_figure
 
     xs, ys = np.linspace(100, 5_000, 60), np.linspace(10, 100, 60)
     z = np.subtract.outer(ys, 50.0) + np.subtract.outer(np.zeros(60), 2_500 - xs) / 100

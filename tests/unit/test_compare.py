@@ -34,7 +34,7 @@ from calculators.model import Option, effective, evaluate
 from calculators.roi import option_returns
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.simulation import monte_carlo
-from components.compare_view import (
+from components.charts.compare_charts import (
     LEGEND_TITLE,
     MISSING,
     NONE,
@@ -48,8 +48,8 @@ from components.compare_view import (
     plan_names,
     with_defaults,
 )
-from components.formatting import months, percent
-from components.theme import BENEFITS_COLOUR, FORMAT_COLOURS, OPTION_COLOURS, TITLE_WRAP, unwrap
+from components.charts.theme import BENEFITS_COLOUR, FORMAT_COLOURS, OPTION_COLOURS, TITLE_WRAP, unwrap
+from components.words.formatting import months, percent
 from tests.strategies import field_values, valid_scenarios
 
 SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
@@ -825,8 +825,8 @@ def test_compare_with_defaults_puts_the_defaults_first_in_the_users_currency():
 def test_a_plan_that_pays_nothing_is_told_not_to_train_as_on_its_summary():
     """The comparison's recommendation is every screen's verdict: not training is an option, on
     the plan's own simulated outcomes (the summary's expected NPVs for the same plan)."""
-    from components.answer import answer_of
-    from components.compare_view import recommendation_text
+    from components.charts.compare_charts import recommendation_text
+    from components.work.answer import answer_of
 
     plans = [Scenario(), Scenario(turnover_on=False)]
     c = compare(plans, draws=10_000, seed=2026)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tomllib
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
 
@@ -93,7 +94,7 @@ def test_the_run_command_is_single_user_on_loopback_unless_asked_for_accounts():
 
 
 def test_the_generated_local_secret_is_a_cookie_key_the_app_accepts(tmp_path):
-    from components.deployment import read_settings
+    from components.hosting.deployment import read_settings
 
     path = tmp_path / "secrets.toml"
     _tasks().ensure_local_secret(path)

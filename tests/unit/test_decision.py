@@ -21,8 +21,8 @@ from calculators.decision import (
 )
 from calculators.roi import Option
 from calculators.scenario import Scenario
-from components.decision_view import radar_figure, radar_title, result_sentence
-from components.theme import unwrap
+from components.charts.theme import unwrap
+from components.views.decision_view import radar_figure, radar_title, result_sentence
 
 weights_strategy = st.fixed_dictionaries({c.key: st.integers(0, 10) for c in CRITERIA})
 
@@ -138,7 +138,9 @@ def test_radar_figure_colours_and_title():
     assert [t.type for t in fig.data] == ["scatterpolar"] * 3
     assert [t.line.color for t in fig.data] == ["#009E73", "#0072B2", "#D55E00"]  # blend drawn first, dashed
     assert fig.data[0].line.dash == "dash"
-    assert unwrap(fig.layout.title.text) == radar_title(totals)  # wrapped for a phone: components/theme.py
+    assert unwrap(fig.layout.title.text) == radar_title(
+        totals
+    )  # wrapped for a phone: components/charts/theme.py
     assert unwrap(fig.layout.title.text).startswith("Microlearning scores 3.8 of 5")
     assert fig.data[0].r[0] == fig.data[0].r[-1]  # the outline closes
     assert fig.layout.polar.radialaxis.range == (0, 5)

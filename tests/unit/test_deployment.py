@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 import pytest
 
-from components.deployment import (
+from components.accounts.sign_in import cookie_for, token_from_cookie
+from components.hosting.deployment import (
     COOKIE_KEY_ENV,
     KNOWN_KEYS,
     SINGLE_USER_ENV,
@@ -16,7 +19,6 @@ from components.deployment import (
     check_single_user_address,
     read_settings,
 )
-from components.sign_in import cookie_for, token_from_cookie
 
 GOOD_KEY = secrets.token_urlsafe(48)
 
@@ -33,7 +35,9 @@ def test_published_default_keys_are_refused(key):
         read_settings({COOKIE_KEY_ENV: key}, secrets={})
 
 
-@pytest.mark.parametrize("key", ["0123456789", secrets.token_hex(15), "é" * 15])
+@pytest.mark.parametrize(
+    "key", ["0123456789", secrets.token_hex(15), "é" * 15], ids=["digits", "random-hex", "accents"]
+)  # ids: a random value must not name a test (pytest-xdist collects in each worker)
 def test_short_keys_are_refused_with_their_size(key):
     with pytest.raises(ConfigurationError, match=r"too short \(\d+ bytes; at least 32\)"):
         read_settings({}, secrets={"cookie_key": key})
@@ -101,3 +105,66 @@ def test_an_unsigned_or_expired_cookie_is_ignored():
     old = cookie_for("t", GOOD_KEY, now=then)
     assert token_from_cookie(old, GOOD_KEY, now=then + timedelta(hours=11)) == "t"
     assert token_from_cookie(old, GOOD_KEY, now=then + timedelta(hours=12, minutes=1)) is None
+
+
+# --- issue 26: weak keys of full length, the proxy's version and HSTS -------------------------------
+
+WEAK_FULL_LENGTH_KEYS = [
+    "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",  # this module's own doctest key
+    "0123456789abcdef0123456789abcdef",  # sign_in.py's doctest key
+    "0123456789abcdef0123456789abcdef-key",  # client_links.py's doctest key
+    "0123456789ABCDEF" * 4,
+    "Aa1-" * 12,
+    "passwordpasswordpasswordpassword",
+]
+
+
+@pytest.mark.parametrize("key", WEAK_FULL_LENGTH_KEYS)
+def test_weak_keys_of_full_length_have_a_weakness(key):
+    """32 bytes and more, but a published example, few characters or a pattern: named by
+    `storage.secret_keys.key_weakness`, which the health check uses (tests/unit/test_serve.py)."""
+    from storage.secret_keys import key_weakness
+
+    assert key_weakness(key) is not None
+
+
+@pytest.mark.parametrize(
+    "key",
+    [secrets.token_urlsafe(48), secrets.token_urlsafe(32), secrets.token_hex(32)],
+    ids=["urlsafe-48", "urlsafe-32", "hex-32"],
+)
+def test_generated_keys_have_no_weakness(key):
+    from storage.secret_keys import key_weakness
+
+    assert key_weakness(key) is None
+
+
+@pytest.mark.parametrize("key", WEAK_FULL_LENGTH_KEYS[:3])
+def test_the_app_refuses_a_weak_key_of_full_length(key):
+    with pytest.raises(ConfigurationError):
+        read_settings({COOKIE_KEY_ENV: key}, secrets={})
+
+
+NGINX_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+
+
+def _directives(conf: str) -> list[str]:
+    return [line.split("#", 1)[0].strip() for line in conf.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_nginx_hides_its_version():
+    """`server_tokens off` in the http block: "Server: nginx" and error pages without the version."""
+    assert "server_tokens off;" in _directives(NGINX_CONF.read_text())
+
+
+def test_nginx_sends_hsts_on_every_answer():
+    """Strict-Transport-Security for at least 180 days, on errors too (`always`), in the
+    server block beside the other security headers (a location with its own add_header would
+    drop them: there is none)."""
+    directives = _directives(NGINX_CONF.read_text())
+    hsts = [d for d in directives if d.startswith("add_header Strict-Transport-Security")]
+    assert len(hsts) == 1 and hsts[0].endswith(" always;")
+    max_age = int(re.search(r"max-age=(\d+)", hsts[0]).group(1))
+    assert max_age >= 180 * 24 * 3600
+    locations = NGINX_CONF.read_text().split("location")[1:]
+    assert not any("add_header" in block.split("}")[0] for block in locations)

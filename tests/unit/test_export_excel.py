@@ -34,7 +34,7 @@ from calculators.model import Inputs, Option, effective, retention_profile
 from calculators.presets import load_presets
 from calculators.roi import Returns, all_returns, mean_retention_of
 from calculators.scenario import CURRENCY_SYMBOLS, GRADE_MEANING, INPUTS, Format, Scenario, input_title
-from components.export_excel import (
+from components.exports.excel import (
     MIN_SEGMENT_ROWS,
     OPTION_TAGS,
     SHEETS,

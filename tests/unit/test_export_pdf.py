@@ -1,8 +1,8 @@
-"""The PDF executive brief and chart PNGs (components/export_pdf.py, components/export_images.py).
+"""The PDF executive brief and chart PNGs (components/exports/pdf.py, components/exports/images.py).
 
 The brief is read back with pypdf and compared with what the app itself computes and
-formats (`components.answer.the_answer`, `components.answer.claimed_and_defensible`,
-`components.formatting`), not with numbers copied into the test. Tests marked `browser`
+formats (`components.work.answer.the_answer`, `components.work.answer.claimed_and_defensible`,
+`components.words.formatting`), not with numbers copied into the test. Tests marked `browser`
 draw real charts with kaleido and Chromium: skipped without Chromium, required in CI.
 """
 
@@ -26,11 +26,12 @@ from calculators.model import Option
 from calculators.scenario import INPUTS, Scenario
 from calculators.sensitivity import tornado
 from calculators.summary import cost_summary
-from components import export_images, export_pdf
-from components.answer import SUMMARY_DRAWS, SUMMARY_SEED, claimed_and_defensible, the_answer
-from components.charts import cost_curves_figure
-from components.formatting import money, months, percent
-from components.messages import crossover_headline
+from components.charts.cost_charts import cost_curves_figure
+from components.exports import images as export_images
+from components.exports import pdf as export_pdf
+from components.words.formatting import money, months, percent
+from components.words.messages import crossover_headline
+from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED, claimed_and_defensible, the_answer
 from tests.strategies import valid_scenarios
 
 WHEN = datetime.date(2026, 11, 23)
@@ -382,7 +383,7 @@ def test_the_brief_renders_page_by_page_as_a_pdf_reader_draws_it(tmp_path):
             assert dark > 2_000, f"page {index + 1} is (almost) blank"
         first = document[0].get_textpage().get_text_range()
         from calculators.roi import Option, option_returns
-        from components.formatting import percent
+        from components.words.formatting import percent
 
         roi = percent(option_returns(Scenario(learners=2500), Option.MICRO).roi_pct)  # as the table prints it
         assert "executive brief" in first and "Key figures" in first and roi in first
@@ -393,8 +394,8 @@ def test_the_brief_renders_page_by_page_as_a_pdf_reader_draws_it(tmp_path):
 def test_chart_lettering_reads_on_a4_and_titles_fit_the_picture():
     """Axis text prints at 9 pt or more, titles at 14; every title line of every brief chart fits
     the picture's width (a bold 28 px character is ~0.6 × 28 px wide on average)."""
-    from components.export_images import slide_figure
-    from components.theme import PRESENT_SIZES
+    from components.charts.theme import PRESENT_SIZES
+    from components.exports.images import slide_figure
 
     assert export_pdf.chart_type_points(PRESENT_SIZES["axis"]) >= 9
     assert export_pdf.chart_type_points(PRESENT_SIZES["title"]) >= 14
@@ -403,3 +404,24 @@ def test_chart_lettering_reads_on_a4_and_titles_fit_the_picture():
         title = slide_figure(fig, width, height)["layout"]["title"]["text"]
         for line in title.split("<br>"):
             assert len(line) * 0.6 * PRESENT_SIZES["title"] <= 0.92 * width, line
+
+
+@pytest.mark.browser
+def test_the_image_browser_holds_no_secret_and_closes_when_idle(chromium, monkeypatch: pytest.MonkeyPatch):
+    """Issue 26: the PDF brief's Chromium neither keeps running after its images (a replica held
+    1.3 GB at idle) nor inherits the cookie key and the database address."""
+    monkeypatch.setenv("BROWSER_PATH", str(CHROMIUM))
+    monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", "a-secret-the-browser-must-not-see-0123456789")
+    monkeypatch.setenv("TRAINING_ROI_DATABASE_URL", "postgresql://user:pw@db/roi")
+    monkeypatch.setattr(export_images, "IDLE_CLOSE_S", 1.0)
+    export_images._close_browser()  # a browser started by an earlier test had the old environment
+    assert export_images.chart_png(cost_curves_figure(cost_summary(Scenario())), 640, 360) is not None
+    process = export_images._state["browser"].kaleido.subprocess
+    environ = Path(f"/proc/{process.pid}/environ").read_bytes().decode(errors="replace")
+    assert "TRAINING_ROI" not in environ and "a-secret-the-browser" not in environ
+    assert export_images.browser_running()
+    deadline = time.monotonic() + 20
+    while export_images.browser_running() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not export_images.browser_running()
+    assert process.wait(timeout=10) is not None, "the browser's process has ended"

@@ -1,36 +1,23 @@
-"""Heavy work bounded for everyone: one large run at a time server-wide, results within a budget."""
+"""Heavy work bounded and shared fairly: one large run at a time server-wide, in turn by user, at
+most one per session and two per user or client link, runs nobody waits for stopped, results
+within a budget."""
 
 from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
+from concurrent.futures import Future
+from typing import Any
 
 import pytest
 
 from calculators.information_value import summary_and_value, value_of_information
 from calculators.scenario import Scenario
 from calculators.simulation import monte_carlo
-from components import heavy_runs, simulation_cache
-from components.heavy_runs import BoundedResults, HeavyGate, Worker
-
-
-def test_gate_lets_one_heavy_run_at_a_time_and_tells_the_others_to_wait():
-    gate = HeavyGate(limit=1)
-    waited: list[int] = []
-
-    def run(i: int) -> None:
-        with gate.turn(on_wait=lambda: waited.append(i)):
-            time.sleep(0.02)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert gate.most_at_once == 1 and gate.running == 0
-    assert len(waited) >= 1  # the others were told, none failed
+from components.session.requester import Requester
+from components.work import heavy_runs, simulation_cache
+from components.work.heavy_runs import BoundedResults, Cancelled, HeavyQueue, TooMany, Worker
 
 
 def test_results_stay_within_their_byte_budget_most_recent_first():
@@ -44,17 +31,31 @@ def test_results_stay_within_their_byte_budget_most_recent_first():
     assert cache.get("huge") is None and cache.get("d") == "D"
 
 
-def _counting(monkeypatch) -> list[tuple]:  # type: ignore[no-untyped-def]
-    """Fresh heavy results, and every job handed to the worker process recorded."""
+def _counting(monkeypatch, alive=None) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Fresh heavy results and queue (the real worker), and every job handed to the worker
+    process recorded: queued runs (`start`) and direct ones (`run`)."""
     monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
+    fresh = HeavyQueue(
+        simulation_cache.WORKER,
+        per_owner=simulation_cache.HEAVY_PER_OWNER,
+        alive=alive,
+        keep=simulation_cache._keep,
+        kept=lambda key: simulation_cache.RESULTS.get(key),
+    )
+    monkeypatch.setattr(simulation_cache, "QUEUE", fresh)
     jobs: list[tuple] = []
-    original = simulation_cache.WORKER.run
+    run, start = simulation_cache.WORKER.run, simulation_cache.WORKER.start
 
     def counted(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         jobs.append((fn.__name__, *args[1:4]))
-        return original(fn, *args, **kwargs)
+        return run(fn, *args, **kwargs)
+
+    def started(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
+        jobs.append((fn.__name__, *args[1:4]))
+        return start(fn, args, kwargs, on_progress)
 
     monkeypatch.setattr(simulation_cache.WORKER, "run", counted)
+    monkeypatch.setattr(simulation_cache.WORKER, "start", started)
     return jobs
 
 
@@ -120,13 +121,12 @@ def test_a_caller_who_stops_waiting_still_gets_the_run_kept_and_sees_no_other_ru
         worker.shutdown()
 
 
-def test_a_heavy_run_whose_user_left_keeps_its_turn_until_it_ends(monkeypatch):
-    """A user who leaves mid-run (Streamlit stops the script at its next progress update) does
-    not free the server's one heavy turn: the abandoned run finishes in the worker (and is
-    kept) before the next one starts, so one session's runs never pile up in the worker."""
+def test_a_session_interrupted_mid_run_that_asks_again_joins_its_run(monkeypatch):
+    """A rerun (a payback target moved while the million is drawn: Streamlit stops the script
+    at its next progress update) asks for the same run again: it joins the run being drawn,
+    told "already running", and nothing is drawn twice; the run ends and is kept."""
     jobs = _counting(monkeypatch)
-    gate = HeavyGate(1)
-    monkeypatch.setattr(simulation_cache, "GATE", gate)
+    tab = Requester("tab", "ada")
 
     class Left(Exception):
         pass
@@ -135,15 +135,14 @@ def test_a_heavy_run_whose_user_left_keeps_its_turn_until_it_ends(monkeypatch):
         raise Left
 
     with pytest.raises(Left):
-        simulation_cache.run_summary(Scenario(), 400_000, 31, "triangular", {}, progress=leave)
-    assert gate.running == 1  # still drawing in the worker
-    waited: list[int] = []
+        simulation_cache.run_summary(Scenario(), 400_000, 31, "triangular", {}, progress=leave, who=tab)
+    joined: list[int] = []
     again = simulation_cache.run_summary(
-        Scenario(), 400_000, 31, "triangular", {}, on_wait=lambda: waited.append(1)
+        Scenario(), 400_000, 31, "triangular", {}, on_join=lambda: joined.append(1), who=tab
     )
-    assert waited == [1] and gate.running == 0 and gate.most_at_once == 1
-    assert len(jobs) == 1  # the abandoned run's result, kept and found: not drawn again
+    assert joined == [1] and len(jobs) == 1 and simulation_cache.QUEUE.started == 1
     assert again == monte_carlo(Scenario(), 400_000, 31, "triangular", {}).summary()
+    assert simulation_cache.RESULTS.get(simulation_cache._key(Scenario(), 400_000, 31, "triangular", {}))
 
 
 def test_a_worker_that_dies_is_replaced_and_the_run_is_still_answered():
@@ -209,7 +208,7 @@ def test_the_worker_ends_when_its_server_is_killed():
     from pathlib import Path
 
     server = subprocess.Popen(
-        [sys.executable, "-c", "import os, time\nfrom components.heavy_runs import Worker\n"
+        [sys.executable, "-c", "import os, time\nfrom components.work.heavy_runs import Worker\n"
          "print(Worker().run(os.getpid), flush=True)\ntime.sleep(120)"],
         cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -265,3 +264,247 @@ def test_an_answer_the_server_cannot_read_ends_that_worker_and_the_job_is_answer
         assert worker.run(os.getpid) not in (first, os.getpid())
     finally:
         worker.shutdown()
+
+
+# --- fair heavy work (issue 26): per session, per user or client link, runs nobody waits for ----
+
+
+class FakeWorker:
+    """Stands in for the worker process: records the runs started (by their label, the first
+    argument) and the cancels asked; the test draws chunks and ends runs. Like the real worker,
+    a run asked to stop ends "cancelled" at its next chunk, unless that chunk is its last."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.cancels: list[str] = []
+        self._runs: dict[str, tuple[int, Future[Any], Any]] = {}
+
+    def start(self, fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
+        label = args[0]
+        future: Future[Any] = Future()
+        self._runs[label] = (len(self.started), future, on_progress)
+        self.started.append(label)
+        return len(self.started) - 1, future
+
+    def cancel(self, job: int) -> None:
+        self.cancels.extend(label for label, (n, _, _) in self._runs.items() if n == job)
+
+    def chunk(self, label: str, fraction: float) -> None:
+        _, future, on_progress = self._runs[label]
+        if label in self.cancels and fraction < 1:
+            future.set_exception(Cancelled())
+        else:
+            on_progress(fraction)
+
+    def finish(self, label: str) -> None:
+        self._runs[label][1].set_result(f"result of {label}")
+
+
+def _queue(worker: FakeWorker, **kwargs: Any) -> tuple[HeavyQueue, dict]:
+    kept: dict = {}
+    return HeavyQueue(worker, keep=kept.__setitem__, kept=kept.get, **kwargs), kept  # type: ignore[arg-type]
+
+
+def _ask(queue: HeavyQueue, label: str, session: str, owner: str) -> heavy_runs.Ticket:
+    return queue.request(label, str.upper, label, session=session, owner=owner)
+
+
+def test_one_session_asking_twice_gets_one_queued_run():
+    """The same run asked again joins it; another run asked by the same tab replaces its
+    earlier one (dropped from the queue, or stopped at its next chunk): a tab has one run."""
+    worker = FakeWorker()
+    queue, _ = _queue(worker)
+    _ask(queue, "bob's", "bob-tab", "bob")  # drawing: the tab's runs wait in the queue
+    first = _ask(queue, "a", "tab", "ada")
+    again = _ask(queue, "a", "tab", "ada")
+    assert again.job is first.job and again.joined and not first.joined
+    assert queue.owned("ada") == 1
+    other = _ask(queue, "b", "tab", "ada")  # the tab moved on to other settings
+    assert queue.owned("ada") == 1 and first.job.state == "ended"
+    with pytest.raises(Cancelled):
+        queue.wait(first)
+    worker.finish("bob's")
+    assert worker.started == ["bob's", "b"]  # "a" was never drawn
+    _ask(queue, "c", "tab", "ada")  # moved on again while "b" draws: "b" stops at its next chunk
+    assert worker.cancels == ["b"] and queue.owned("ada") == 1
+    worker.chunk("b", 0.2)
+    with pytest.raises(Cancelled):
+        queue.wait(other)
+    assert worker.started == ["bob's", "b", "c"] and queue.cancelled == 2
+
+
+def test_a_request_beyond_the_users_limit_is_refused_not_queued(monkeypatch):
+    """Two runs per user (or client link) queued or running; a third tab's request is refused
+    (`TooMany`, the page's note) and nothing is queued for it; other users are not refused."""
+    worker = FakeWorker()
+    queue, _ = _queue(worker, per_owner=simulation_cache.HEAVY_PER_OWNER)
+    monkeypatch.setattr(simulation_cache, "QUEUE", queue)
+    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
+    assert simulation_cache.HEAVY_PER_OWNER == 2
+    _ask(queue, "one", "tab-1", "ada")
+    _ask(queue, "two", "tab-2", "ada")
+    with pytest.raises(TooMany) as refused:
+        simulation_cache.run_summary(
+            Scenario(), 1_000_000, 3, "triangular", {}, who=Requester("tab-3", "ada")
+        )
+    assert refused.value.limit == 2 and queue.refused == 1 and queue.owned("ada") == 2
+    assert worker.started == ["one"]  # the third was not queued
+    assert "You already have 2 large simulations running" in simulation_cache.TOO_MANY.format(limit=2)
+    _ask(queue, "bob's", "bob-tab", "bob")  # another user is not refused
+    worker.finish("one")  # one of hers ended: she may ask again
+    _ask(queue, "three", "tab-3", "ada")
+    assert queue.owned("ada") == 2
+
+
+def test_twenty_requests_through_one_client_link_queue_two():
+    worker = FakeWorker()
+    queue, _ = _queue(worker)
+    refused = 0
+    for i in range(20):
+        try:
+            _ask(queue, f"link {i}", f"visitor-{i}", "client-link:AbCdEfGh12")
+        except TooMany:
+            refused += 1
+    assert refused == 18 and queue.owned("client-link:AbCdEfGh12") == 2
+
+
+def test_another_users_run_is_not_held_up_by_one_users_many_requests():
+    """Functional, not timed: one user with 12 tabs (each its own run) and another user asking
+    after them: the other user's run is drawn right after the one being drawn, ahead of the
+    first user's queued run; the first user's other ten requests were never queued."""
+    worker = FakeWorker()
+    queue, _ = _queue(worker)
+    refused = 0
+    for tab in range(12):
+        try:
+            _ask(queue, f"ada {tab}", f"ada-tab-{tab}", "ada")
+        except TooMany:
+            refused += 1
+    bob = _ask(queue, "bob's", "bob-tab", "bob")
+    assert refused == 10 and worker.started == ["ada 0"]
+    worker.finish("ada 0")
+    assert worker.started == ["ada 0", "bob's"]  # bob's goes before ada's second
+    worker.finish("bob's")
+    assert queue.wait(bob) == "result of bob's" and worker.started == ["ada 0", "bob's", "ada 1"]
+
+
+def test_a_run_whose_sessions_are_gone_is_dropped_before_it_starts_and_one_finished_is_kept():
+    worker = FakeWorker()
+    live = {"ada-tab", "bob-tab", "carl-tab"}
+    queue, kept = _queue(worker, alive=live.__contains__)
+    _ask(queue, "bob's", "bob-tab", "bob")
+    _ask(queue, "ada's", "ada-tab", "ada")
+    live.discard("ada-tab")  # she closed the tab while her run waited
+    worker.finish("bob's")
+    assert worker.started == ["bob's"] and queue.cancelled == 1 and queue.owned("ada") == 0
+    # a run whose last chunk is drawn finishes and is kept, even if nobody waits any more
+    _ask(queue, "carl's", "carl-tab", "carl")
+    worker.chunk("carl's", 1.0)
+    _ask(queue, "carl's other", "carl-tab", "carl")  # moved on after the last chunk
+    assert worker.cancels == []
+    worker.finish("carl's")
+    assert kept["carl's"] == "result of carl's"
+
+
+def test_a_heavy_run_nobody_waits_for_is_stopped_at_its_next_chunk(monkeypatch):
+    """The real worker: the tab asking for 3 million draws closes after the first chunk; the
+    worker stops drawing at its next chunk (the run ends "cancelled", well before its end),
+    nothing is kept, and the same worker process serves the next run at once."""
+    live = {"tab", "other"}
+    jobs = _counting(monkeypatch, alive=live.__contains__)
+    queue = simulation_cache.QUEUE
+    seen: list[float] = []
+
+    def closed(fraction: float) -> None:
+        seen.append(fraction)
+        live.discard("tab")
+
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        simulation_cache.run_summary(
+            Scenario(), 3_000_000, 12, "triangular", {}, progress=closed, who=Requester("tab", "ada")
+        )
+    assert seen and max(seen) <= 0.5  # 30 chunks: stopped within a few
+    assert time.monotonic() - started < 10 and queue.started == 1 and len(jobs) == 1
+    # (the page asks once more, in case it was taken for gone by mistake: dropped before it starts)
+    assert queue.cancelled == 2
+    assert (
+        simulation_cache.RESULTS.get(simulation_cache._key(Scenario(), 3_000_000, 12, "triangular", {}))
+        is None
+    )
+    pid = simulation_cache.WORKER.pids
+    assert (
+        simulation_cache.run_summary(Scenario(), 200_000, 12, "triangular", {}, who=Requester("other", "bob"))
+        == monte_carlo(Scenario(), 200_000, 12, "triangular", {}).summary()
+    )
+    assert simulation_cache.WORKER.pids == pid and len(jobs) == 2
+
+
+def test_a_tab_that_moves_on_stops_its_earlier_heavy_run_in_the_worker(monkeypatch):
+    _counting(monkeypatch)
+    queue = simulation_cache.QUEUE
+    tab = Requester("tab", "ada")
+    key = (Scenario(), 3_000_000, 5, "triangular", {})
+    first = queue.request(
+        simulation_cache._key(*key), summary_and_value, *key, session=tab.session, owner=tab.owner
+    )
+    deadline = time.monotonic() + 20
+    while first.job.fraction == 0 and time.monotonic() < deadline:  # drawing
+        time.sleep(0.01)
+    second = simulation_cache.run_summary(Scenario(), 200_000, 5, "triangular", {}, who=tab)
+    with pytest.raises(Cancelled):
+        queue.wait(first)
+    assert first.job.fraction < 1 and queue.cancelled == 1
+    assert second == monte_carlo(Scenario(), 200_000, 5, "triangular", {}).summary()
+
+
+def test_a_cancel_reaches_a_run_not_yet_started_in_the_worker():
+    worker = Worker()
+    try:
+        long, long_future = worker.start(summary_and_value, (Scenario(), 2_000_000, 1), {}, lambda f: None)
+        short, short_future = worker.start(summary_and_value, (Scenario(), 200_000, 2), {}, lambda f: None)
+        worker.cancel(short)
+        worker.cancel(long)
+        for future in (long_future, short_future):
+            with pytest.raises(Cancelled):
+                future.result(timeout=20)
+        assert worker.run(divmod, 7, 2) == (3, 1)  # the worker goes on
+    finally:
+        worker.shutdown()
+
+
+def test_who_asks_is_read_as_the_store_reads_it():
+    """`components.session.requester` repeats the store's session-state keys a floor below:
+    they agree, and its owner is `store.owner()` for a signed-in user, a client link and
+    single-user mode."""
+    from streamlit.testing.v1 import AppTest
+
+    from components.saved import store
+    from components.session import requester
+
+    assert (requester.SIGNED_IN_KEY, requester.CLIENT_KEY) == (store.SIGNED_IN_KEY, store.CLIENT_KEY)
+
+    def script() -> None:
+        from datetime import UTC, datetime, timedelta
+
+        import streamlit as st
+
+        from components.saved.client_links import ClientLink
+        from components.saved.store import CLIENT_KEY, SIGNED_IN_KEY, owner
+        from components.session.requester import requester
+        from storage import Role, SessionInfo, User
+
+        now = datetime.now(UTC)
+        st.write(f"{requester().owner}|{owner()}")
+        st.session_state[CLIENT_KEY] = ClientLink("AbCdEfGh12", "ada", now + timedelta(days=1))
+        st.write(f"{requester().owner}|{owner()}")
+        user = User("bob", "Bob", Role.EDITOR, False, now, now)
+        st.session_state[SIGNED_IN_KEY] = SessionInfo(user, now, now)
+        st.write(f"{requester().owner}|{owner()}")
+        st.write(requester().session)
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception, at.exception
+    rows = [m.value for m in at.markdown]
+    assert rows[:3] == ["local|local", "client-link:AbCdEfGh12|client-link:AbCdEfGh12", "bob|bob"]
+    assert rows[3]  # the browser session's id

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -16,33 +15,10 @@ import plotly.graph_objects as go
 import pytest
 from plotly.io.json import to_json_plotly
 
-from calculators.compare import compare as compare_plans
-from calculators.decision import CRITERIA, default_ratings, weighted_totals
-from calculators.goal_seek import goal_seek, metric_curve
-from calculators.information_value import value_of_information
-from calculators.pilot import compare
-from calculators.roi import Option, all_returns, best_share, waterfall
-from calculators.scenario import Format, Scenario
-from calculators.sensitivity import frontier, tornado
-from calculators.simulation import monte_carlo
-from calculators.summary import cost_summary
-from components.chart_spec import ChartFigure, spec
-from components.charts import breakeven_figure, cost_curves_figure, cost_per_learner_figure
-from components.compare_view import cost_figure, cumulative_figure
-from components.decision_view import radar_figure
-from components.formatting import hours, input_value
-from components.information_view import information_figure
-from components.model_charts import (
-    blend_figure,
-    cumulative_net_figure,
-    retention_figure,
-    retention_view,
-    waterfall_figure,
-)
-from components.pilot_view import results_figure, sample_size_figure
-from components.presentation_style import STYLESHEET
-from components.risk_charts import frontier_figure, goal_curve_figure, histogram_figure, tornado_figure
-from components.theme import (
+from calculators.roi import Option, best_share
+from calculators.sensitivity import tornado
+from components.charts.spec import ChartFigure, spec
+from components.charts.theme import (
     AXIS_TEXT,
     BENEFITS_COLOUR,
     FORMAT_COLOURS,
@@ -56,54 +32,14 @@ from components.theme import (
     unwrap,
     wrap,
 )
-
-S = Scenario()
-USD = "USD"
+from components.views.style import STYLESHEET
+from components.words.formatting import hours, input_value
+from tests.unit.figures import NAMES, USD, S, figures
 
 
 def _mark_labels(fig: go.Figure) -> dict[str, go.layout.Annotation]:
     """The labels standing in rows above the plot, by their text's first word ('P10', 'Your', ...)."""
     return {a.text.split()[0]: a for a in fig.layout.annotations if (a.name or "").startswith("mark-row-")}
-
-
-@cache
-def figures() -> dict[str, go.Figure]:
-    """One figure from every builder, keyed by builder name."""
-    summary = cost_summary(S)
-    returns = all_returns(S)
-    best, curves = best_share(S)
-    base, bars = tornado(S, Option.MICRO, "ROI", {})
-    mc = monte_carlo(S, 2_000, 7)
-    xs, ys, z = frontier(S, Option.MICRO, "ROI", "learners", "micro_retention_pct", resolution=12)
-    solution = goal_seek(S, "learners", Option.MICRO, "ROI", 0.0)
-    gx, gy = metric_curve(S, "learners", Option.MICRO, "ROI", span=(1, 5_000))
-    ratings = default_ratings(S)
-    weights = {c.key: 1.0 for c in CRITERIA}
-    plans = compare_plans([S, S.with_changes(learners=4_000)], draws=1_000)
-    return {
-        "cost_curves": cost_curves_figure(summary),
-        "cost_per_learner": cost_per_learner_figure(summary),
-        "breakeven": breakeven_figure(summary),
-        "cumulative_net": cumulative_net_figure(returns, USD),
-        "waterfall": waterfall_figure(waterfall(S, Format.MICRO), USD, "Microlearning"),
-        "retention": retention_figure(retention_view(S)),
-        "blend": blend_figure(curves, 0.1, best, USD, "net present value"),
-        "tornado": tornado_figure(base, bars, "ROI", Option.MICRO, USD),
-        "histogram": histogram_figure(mc.summary(), Option.MICRO, USD),
-        "frontier": frontier_figure(xs, ys, z, "learners", "micro_retention_pct", (1_000, 75), "ROI", USD),
-        "goal_curve": goal_curve_figure(gx, gy, "learners", 0.0, solution.value, "ROI", USD),
-        "radar": radar_figure(ratings, weighted_totals(ratings, weights), weights),
-        "sample_size": sample_size_figure(0.35, 0.50, 170, 0.05, 0.8),
-        "pilot_results": results_figure({30: (48, 80, 56, 70)}, {30: compare(48, 80, 56, 70)}),
-        "compare_payback": cumulative_figure(plans, ["Our plan", "Bigger cohort"]),
-        "compare_cost": cost_figure(plans, ["Our plan", "Bigger cohort"]),
-        "information_value": information_figure(
-            value_of_information(S.with_changes(learners=300), 2_000, 7), USD
-        ),
-    }
-
-
-NAMES = list(figures())
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -236,7 +172,7 @@ def test_presentation_overlay_makes_axis_text_large_and_dark_enough():
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("presenting", [False, True], ids=["desk", "presenting"])
 def test_every_figure_passes_plotly_validation(name, presenting):
-    """Builders skip Plotly's validation at run time (components/chart_spec.py): it happens here.
+    """Builders skip Plotly's validation at run time (components/charts/spec.py): it happens here.
 
     Rebuilding through the validating constructor raises on any unknown property or bad
     value; the rebuilt figure equals the one drawn.

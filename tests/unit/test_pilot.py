@@ -18,6 +18,7 @@ from calculators.pilot import (
     minimum_detectable_difference,
     newcombe_interval,
     noninferiority_sample_size,
+    pilot_size,
     probability_b_beats_a,
     probability_b_beats_a_monte_carlo,
     sample_size,
@@ -26,7 +27,9 @@ from calculators.pilot import (
     z_test,
 )
 from calculators.scenario import Scenario
-from components.pilot_view import breakeven_verdict
+from calculators.settings import PageSettings
+from components.views.pilot_view import breakeven_verdict
+from components.work.pilot_plan import planned_learners
 
 rates = st.floats(min_value=0.02, max_value=0.98, allow_nan=False)
 
@@ -116,7 +119,25 @@ def test_bayesian_probability_agrees_with_seeded_monte_carlo():
     assert simulated == probability_b_beats_a_monte_carlo(48, 80, 56, 70, draws=400_000, seed=7)
 
 
+def test_pilot_size_worked_example_teams_of_twelve():
+    # 35 % vs 50 %, two-sided α = 0.05, 80 % power: n = 169.31, rounded up to 170 per arm;
+    # teams of 12 with ICC 0.05: DE = 1.55, ⌈170 · 1.55⌉ = 264 learners = 22 whole teams.
+    assert pilot_size("better", 0.35, 0.50, 0.10, 0.05, 0.80).learners == 170
+    size = pilot_size("better", 0.35, 0.50, 0.10, 0.05, 0.80, clustered=True, team_size=12, icc=0.05)
+    assert (size.individual, size.learners, size.cluster.teams) == (170, 264, 22)
+
+
 # --- Edges ----------------------------------------------------------------------------------
+
+
+def test_pilot_size_unknown_question_is_an_error():
+    with pytest.raises(ValueError, match="better"):
+        pilot_size("worse", 0.35, 0.50, 0.10, 0.05, 0.80)  # type: ignore[arg-type]
+
+
+def test_pilot_size_no_size_answers_is_none():
+    assert pilot_size("better", 0.40, 0.40, 0.10, 0.05, 0.80, clustered=True, team_size=12, icc=0.05) is None
+    assert pilot_size("no worse", 0.60, 0.45, 0.10, 0.025, 0.80) is None
 
 
 def test_sample_size_equal_rates_is_none():
@@ -209,6 +230,50 @@ def test_sample_size_increases_with_power(baseline, target, low, more):
     assert sample_size(baseline, target, power=low + more) >= sample_size(baseline, target, power=low)
 
 
+@given(
+    baseline=rates, target=rates, margin=st.floats(0.01, 0.5), alpha=st.sampled_from([0.01, 0.025, 0.05, 0.10]),
+    power=st.sampled_from([0.80, 0.85, 0.90, 0.95]), team=st.integers(1, 50), icc=st.floats(0.0, 1.0),
+)  # fmt: skip
+@settings(max_examples=80, deadline=None)
+def test_pilot_size_is_the_test_its_question_asks_for_then_whole_teams(
+    baseline, target, margin, alpha, power, team, icc
+):
+    assume(abs(target - baseline) > 1e-3)
+    better = pilot_size("better", baseline, target, margin, alpha, power)
+    assert better.individual == better.learners == sample_size(baseline, target, alpha, power)
+    no_worse = pilot_size("no worse", baseline, target, margin, alpha, power)
+    expected = noninferiority_sample_size(baseline, target, margin, alpha, power)
+    assert (no_worse and no_worse.learners) == expected
+    teams = pilot_size(
+        "better", baseline, target, margin, alpha, power, clustered=True, team_size=team, icc=icc
+    )
+    assert teams.cluster == cluster_plan(better.individual, team, icc)
+    assert teams.learners == teams.cluster.learners >= better.learners and teams.learners % team == 0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"pilot_design": "no worse", "pilot_margin_pct": 5.0},
+        {"pilot_cluster": True, "pilot_team_size": 20, "pilot_icc": 0.1, "pilot_power": 0.9},
+        {"pilot_design": "no worse", "pilot_cluster": True, "pilot_alpha_noninferiority": 0.05},
+        {"pilot_target_pct": 35.0},  # equal rates: no size
+    ],
+)
+def test_the_verdicts_pilot_is_the_pages_plan(changes):
+    # The verdict reads the pilot from the page settings (components.work.pilot_plan); the page
+    # sizes it from the same widgets: both through pilot_size, so they cannot drift apart.
+    s = PageSettings(**changes)
+    alpha = s.pilot_alpha_noninferiority if s.pilot_design == "no worse" else s.pilot_alpha
+    size = pilot_size(
+        s.pilot_design, s.pilot_baseline_pct / 100, s.pilot_target_pct / 100, s.pilot_margin_pct / 100,
+        alpha, s.pilot_power, s.pilot_cluster, s.pilot_team_size, s.pilot_icc,
+    )  # fmt: skip
+    assert planned_learners(s) == (size and size.learners)
+    assert planned_learners(PageSettings(**changes, pilot_enrol=300)) == 300  # what can be enrolled wins
+
+
 @given(m=st.integers(1, 500), icc=st.floats(0.0, 1.0))
 def test_design_effect_is_at_least_one(m, icc):
     assert design_effect(m, icc) >= 1.0
@@ -246,7 +311,7 @@ def test_minimum_detectable_difference_round_trips(baseline, n):
 def test_breakeven_verdict_when_roi_does_not_exist():
     # all costs zero: goal seek finds no ROI anywhere, neither "always" nor "never" profitable
     from calculators.pilot import EFFECTS, BreakEvenCheck
-    from components.pilot_view import breakeven_verdict
+    from components.views.pilot_view import breakeven_verdict
 
     check = BreakEvenCheck(EFFECTS["micro_productivity_gain_pct"], False, None, False, False, 1.0, None)
     kind, sentence = breakeven_verdict(check, 170)

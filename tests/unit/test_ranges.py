@@ -8,7 +8,7 @@ from calculators.ranges import HALF_WIDTH, SHARE_FIELDS, default_range, triangle
 from calculators.roi import Option
 from calculators.scenario import INPUTS, Scenario
 from calculators.sensitivity import TornadoBar, tornado
-from components.risk_charts import tornado_figure
+from components.charts.risk_charts import tornado_figure
 from tests.strategies import valid_scenarios
 
 # --- default ranges of shares ----------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.safe_text import MAX_PROBLEM_LINES, WORD_JOINER, plain, problem_list
+from components.words.safe_text import MAX_PROBLEM_LINES, WORD_JOINER, plain, problem_list
 
 # A backslash before ASCII punctuation is a CommonMark escape: it shows the character itself.
 ESCAPE = re.compile(r"\\([" + re.escape(string.punctuation) + r"])")

@@ -1,4 +1,4 @@
-"""Scenario JSON files (components/scenario_file.py): round trip, and every bad file gives
+"""Scenario JSON files (components/exports/scenario_file.py): round trip, and every bad file gives
 messages naming the bad fields, never an exception, and loses nothing on screen."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from calculators.codec import scenario_to_json
 from calculators.ranges import RANGED_FIELDS
 from calculators.scenario import INPUTS, Scenario
 from calculators.settings import PageSettings
-from components.scenario_file import MAX_FILE_BYTES, MAX_PROBLEMS, export_json, import_json
+from components.exports.scenario_file import MAX_FILE_BYTES, MAX_PROBLEMS, export_json, import_json
 from tests.strategies import valid_scenarios
 
 ON_SCREEN = Scenario(learners=250, currency="EUR", micro_fixed_cost=12_345.0)
@@ -29,6 +29,12 @@ def _setting_values(name: str) -> st.SearchStrategy[Any]:
     args = typing.get_args(annotation)
     if annotation is bool:
         return st.booleans()
+    if typing.get_origin(annotation) is tuple:  # a list of programs (the budget planner)
+        ids = st.sampled_from(["screen", "preset-retail-pos-rollout", "saved-a1B2"])
+        return st.lists(ids, unique=True, max_size=3).map(tuple)
+    if set(args) == {float, type(None)}:  # a number that may be unset (the planner's budget)
+        bounds = {type(m).__name__: m for m in field.metadata}
+        return st.none() | st.floats(bounds["Ge"].ge, bounds["Le"].le, allow_nan=False, allow_infinity=False)
     if annotation in (int, float):
         bounds = {type(m).__name__: m for m in field.metadata}
         lo, hi = bounds["Ge"].ge, bounds["Le"].le

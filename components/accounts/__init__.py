@@ -1,0 +1,1 @@
+"""Sign-in, the cookie and the account pages (Your account, Users)."""

@@ -1,0 +1,1 @@
+"""How this copy is hosted: single-user or with accounts, and its cookie key (plain Python)."""

@@ -1,0 +1,215 @@
+"""How this copy of the dashboard runs: with accounts (the default) or single-user, and its cookie key.
+
+Plain Python (no Streamlit), read from the environment and `.streamlit/secrets.toml`, so
+the rules are unit-tested and `tasks.py` can tell the same story. First match wins:
+
+- **Mode.** `TRAINING_ROI_SINGLE_USER=1` (or `single_user = true` in secrets) runs without
+  sign-in, for one person on this computer: allowed only while the server listens on the
+  loopback address (`server.address` 127.0.0.1, ::1 or localhost; `python3 tasks.py run`
+  sets both). Anything else, including no setting at all, means **accounts**: sign-in,
+  roles, private scenarios (SECURITY.md, "Accounts").
+- **Cookie key** (accounts only). `TRAINING_ROI_COOKIE_KEY` or `cookie_key` in secrets: at
+  least `COOKIE_KEY_MIN_BYTES` = 32 bytes, not a published default (`some_key`, the
+  library's), not one repeated character. The sign-in cookie is signed with it; a key
+  anyone knows would let anyone mint one (Apache Superset, CVE-2023-27524). Without a good
+  key the app shows `ConfigurationError`'s message (how to make one) and nothing else.
+
+>>> settings = read_settings({"TRAINING_ROI_SINGLE_USER": "1"}, secrets={})
+>>> settings.single_user, settings.cookie_key
+(True, None)
+>>> read_settings({}, secrets={"cookie_key": "some_key"})
+Traceback (most recent call last):
+...
+components.hosting.deployment.ConfigurationError: The sign-in cookie key is a published default ...
+>>> import secrets
+>>> key = secrets.token_urlsafe(48)
+>>> read_settings({"TRAINING_ROI_COOKIE_KEY": key}, secrets={}).cookie_key == key
+True
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storage.secret_keys import key_weakness
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+SINGLE_USER_ENV = "TRAINING_ROI_SINGLE_USER"
+COOKIE_KEY_ENV = "TRAINING_ROI_COOKIE_KEY"
+COOKIE_KEY_MIN_BYTES = 32
+LOOPBACK = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
+# Keys published in documentation and examples (streamlit-authenticator's default and its
+# README's examples, and the usual placeholders): refused whatever their length.
+KNOWN_KEYS = frozenset(
+    {
+        "some_key",
+        "some_signature_key",
+        "random_signature_key",
+        "abcdef",
+        "changeme",
+        "change_me",
+        "secret",
+        "your_secret_key",
+        "replace-me",
+    }
+)
+HOW_TO_SET_KEY = (
+    f"Set the environment variable {COOKIE_KEY_ENV}, or `cookie_key` in .streamlit/secrets.toml, "
+    "to at least 32 random bytes, for example the output of "
+    '`python3 -c "import secrets; print(secrets.token_urlsafe(48))"`. '
+    "`python3 tasks.py run` writes one on first use."
+)
+
+
+class ConfigurationError(RuntimeError):
+    """This copy cannot run safely as configured; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """`single_user`: no sign-in (loopback only); `cookie_key`: the key that signs sign-in
+    cookies (None in single-user mode)."""
+
+    single_user: bool
+    cookie_key: str | None
+
+
+def _secrets(path: Path) -> Mapping[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigurationError(f"{path.name} is not valid TOML: {error}") from None
+
+
+def _yes(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def check_cookie_key(key: Any) -> str:
+    """The key, if it can sign sign-in cookies safely; otherwise `ConfigurationError`.
+
+    >>> def refusal(key):
+    ...     try:
+    ...         check_cookie_key(key)
+    ...     except ConfigurationError as error:
+    ...         return str(error).split(". ")[0]
+    >>> refusal("0123456789")
+    'The sign-in cookie key is too short (10 bytes; at least 32)'
+    >>> refusal("x" * 40)
+    'The sign-in cookie key is one character repeated, not random'
+    >>> refusal("0123456789abcdef0123456789abcdef")  # long enough, but a pattern (storage.secret_keys)
+    "The sign-in cookie key is refused: it is a key published in this project's examples"
+    >>> check_cookie_key("  q8Jz-3LmV0pR7tYx2NwK9bHc4FsD1gEaU6 ")
+    'q8Jz-3LmV0pR7tYx2NwK9bHc4FsD1gEaU6'
+    """
+    if not isinstance(key, str) or not key.strip():
+        raise ConfigurationError(f"There is no sign-in cookie key. {HOW_TO_SET_KEY}")
+    key = key.strip()
+    if key.lower() in KNOWN_KEYS:
+        raise ConfigurationError(
+            f"The sign-in cookie key is a published default and is refused. {HOW_TO_SET_KEY}"
+        )
+    size = len(key.encode("utf-8"))
+    if size < COOKIE_KEY_MIN_BYTES:
+        raise ConfigurationError(
+            f"The sign-in cookie key is too short ({size} bytes; at least {COOKIE_KEY_MIN_BYTES}). {HOW_TO_SET_KEY}"
+        )
+    if len(set(key)) == 1:
+        raise ConfigurationError(
+            f"The sign-in cookie key is one character repeated, not random. {HOW_TO_SET_KEY}"
+        )
+    weakness = key_weakness(key)
+    if weakness is not None:
+        raise ConfigurationError(f"The sign-in cookie key is refused: {weakness}. {HOW_TO_SET_KEY}")
+    return key
+
+
+def read_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    secrets: Mapping[str, Any] | None = None,
+    secrets_file: Path = SECRETS_FILE,
+) -> Settings:
+    """The mode and cookie key of this copy (see the module docstring); `ConfigurationError`
+    when accounts are on and the key is missing or unsafe."""
+    environ = os.environ if environ is None else environ
+    secrets = _secrets(secrets_file) if secrets is None else secrets
+    wanted = environ.get(SINGLE_USER_ENV)
+    single = (
+        _yes(wanted) if wanted is not None and wanted.strip() else _yes(secrets.get("single_user", False))
+    )
+    if single:
+        return Settings(True, None)
+    key = environ.get(COOKIE_KEY_ENV) or secrets.get("cookie_key")
+    return Settings(False, check_cookie_key(key))
+
+
+def check_single_user_address(address: Any) -> None:
+    """Single-user mode only while the server listens on loopback; `ConfigurationError` otherwise.
+
+    >>> check_single_user_address("127.0.0.1")
+    >>> check_single_user_address("0.0.0.0")
+    Traceback (most recent call last):
+    ...
+    components.hosting.deployment.ConfigurationError: Single-user mode (no sign-in) ...
+    """
+    if str(address or "").strip().lower() not in LOOPBACK:
+        raise ConfigurationError(
+            "Single-user mode (no sign-in) runs only on this computer, but the server listens on "
+            f"{str(address or '').strip() or 'every network interface'}. Start it with "
+            "`python3 tasks.py run` (loopback), or set `--server.address 127.0.0.1`, or turn "
+            f"single-user mode off ({SINGLE_USER_ENV}=0) to use accounts."
+        )
+
+
+def _host_name(host: Any) -> str:
+    """The host part of a Host header or an allowedHosts entry, lower case, no port.
+
+    >>> _host_name("LocalHost:8501"), _host_name("[::1]:8501"), _host_name("roi.example.com")
+    ('localhost', '::1', 'roi.example.com')
+    """
+    text = str(host or "").strip().lower()
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+def check_single_user_hosts(hosts: Any) -> None:
+    """Single-user mode answers only to this computer's own names: `server.allowedHosts` naming
+    another host (what a proxy on this host would need) is refused, as a bind address would be.
+
+    >>> check_single_user_hosts([]), check_single_user_hosts(["localhost", "127.0.0.1:8501"])
+    (None, None)
+    >>> check_single_user_hosts(["roi.example.com"])
+    Traceback (most recent call last):
+    ...
+    components.hosting.deployment.ConfigurationError: Single-user mode (no sign-in) answers only ...
+    """
+    others = [str(h) for h in (hosts or []) if _host_name(h) not in LOOPBACK]
+    if others:
+        raise ConfigurationError(
+            "Single-user mode (no sign-in) answers only on this computer, but server.allowedHosts "
+            f"names {', '.join(others)}. Remove it, or turn single-user mode off ({SINGLE_USER_ENV}=0) "
+            "to use accounts."
+        )
+
+
+def single_user_host_allowed(host_header: Any) -> bool:
+    """Whether a request's Host header names this computer (single-user mode serves only those).
+
+    >>> single_user_host_allowed("localhost:8501"), single_user_host_allowed("127.0.0.1")
+    (True, True)
+    >>> single_user_host_allowed("roi.example.com"), single_user_host_allowed(None)
+    (False, True)
+    """
+    return host_header is None or _host_name(host_header) in LOOPBACK

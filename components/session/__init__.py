@@ -1,0 +1,1 @@
+"""What a session keeps: scenario, ranges, page settings, presenting, problems, the address bar."""

@@ -1,0 +1,25 @@
+"""The session's list of problems to report: link, file or widget values that were refused.
+
+Every reader of a link or a saved scenario adds its messages here (`report`); the page shows
+them once, as text (`components.inputs.sidebar.show_input_problems`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PROBLEMS_KEY = "scenario_problems"  # messages about rejected link or widget values
+UPDATE_PROBLEMS_KEY = "scenario_update_problems"  # messages from the last `update_scenario`
+
+
+def report(messages: list[str], *, first: bool = False) -> None:
+    """Add `messages` to the ones shown on the next run (before the others with `first`)."""
+    if not messages:
+        return
+    kept = st.session_state.get(PROBLEMS_KEY, [])
+    st.session_state[PROBLEMS_KEY] = [*messages, *kept] if first else [*kept, *messages]
+
+
+def take() -> list[str]:
+    """The messages waiting to be shown, removed from the session (shown once)."""
+    return st.session_state.pop(PROBLEMS_KEY, []) + st.session_state.pop(UPDATE_PROBLEMS_KEY, [])

@@ -1,0 +1,87 @@
+"""The Budget planner's results: tiles, the frontier and risk charts, and the plan table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from calculators.portfolio import Frontier, Plan
+from components.charts.budget_charts import frontier_figure, plan_risk_figure, step_labels
+from components.views.kpi import Tile, kpi_row
+from components.views.show import show_chart
+from components.words.formatting import MISSING, money, percent, short_money
+from components.work.budget_plan import PlanAnswer
+
+
+def plan_tiles(answer: PlanAnswer, budget: float, currency: str) -> None:
+    """Budget used, expected NPV, chance of loss, P10–P90 of the plan ('—' without a plan)."""
+    plan, risk = answer.plan, answer.risk
+    if not isinstance(plan, Plan):
+        kpi_row([Tile("Budget used", MISSING, "No plan"), Tile("Expected NPV", MISSING),
+                 Tile("Chance of loss", MISSING), Tile("NPV P10–P90", MISSING)])  # fmt: skip
+        return
+    used = 100 * plan.cost / budget if budget > 0 else 0.0
+    draws = f"over {risk.draws:,} outcomes" if risk else ""
+    kpi_row(
+        [
+            Tile("Budget used", money(plan.cost, currency, compact=True), f"{percent(used, 0)} of {money(budget, currency)}"),
+            Tile("Expected NPV", money(plan.expected_npv, currency, compact=True), f"the mean {draws}"),
+            Tile("Chance of loss", percent(100 * risk.chance_of_loss) if risk else MISSING, "the plan's NPV below 0"),
+            Tile(
+                "NPV P10–P90",
+                f"{short_money(risk.p10, currency)}–{short_money(risk.p90, currency)}" if risk else MISSING,
+                f"median {money(risk.p50, currency)}" if risk else "",
+            ),
+        ]
+    )  # fmt: skip
+
+
+def plan_table(answer: PlanAnswer, currency: str) -> None:
+    """One row per program: the plan's choice, its cost and expected NPV; the totals last."""
+    plan = answer.plan
+    if not isinstance(plan, Plan):
+        return
+    rows = [
+        {"Program": name, "Choice": c.label, "Cost": money(c.cost, currency), "Expected NPV": money(c.expected_npv, currency)}
+        for name, c in zip(plan.programs, plan.choices, strict=True)
+    ]  # fmt: skip
+    rows.append({"Program": "Plan", "Choice": f"{len(plan.funded)} of {len(plan.programs)} funded",
+                 "Cost": money(plan.cost, currency), "Expected NPV": money(plan.expected_npv, currency)})  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def options_table(answer: PlanAnswer, currency: str) -> None:
+    """Every program's choices: cost and expected NPV (what the plan chose among)."""
+    rows = [
+        {"Program": c.program, "Choice": x.label, "Cost": money(x.cost, currency),
+         "Expected NPV": money(x.expected_npv, currency)}
+        for c in answer.choices for x in c.choices
+    ]  # fmt: skip
+    table = pd.DataFrame(rows)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(
+        "Download CSV", table.to_csv(index=False), file_name="budget-choices.csv", key="budget_csv"
+    )
+
+
+def steps_table(steps: Frontier, currency: str) -> None:
+    """The frontier's steps as a table: the chart's data, for reading and for screen readers."""
+    rows = [
+        {"Step": i, "From a budget of": money(s.cost, currency), "Expected NPV": money(s.expected_npv, currency),
+         "What it adds": label}
+        for i, (s, label) in enumerate(zip(steps.steps, step_labels(steps), strict=True))
+    ]  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def frontier_view(answer: PlanAnswer, budget: float, currency: str, next_line: str) -> None:
+    """The frontier chart, what the next money buys, and its steps on demand."""
+    show_chart(frontier_figure(answer.frontier, budget, currency), key="budget_frontier_chart")
+    st.markdown(f"**{next_line}**")
+    steps_table(answer.frontier, currency)
+
+
+def risk_view(answer: PlanAnswer, currency: str) -> None:
+    """The plan's NPV distribution from the per-outcome sums."""
+    if isinstance(answer.plan, Plan) and answer.plan.funded:
+        show_chart(plan_risk_figure(answer.npv_draws, answer.risk, currency), key="budget_risk_chart")

@@ -1,0 +1,216 @@
+"""The Budget planner's work: which programs it can offer (the scenario on screen and the
+case-study presets; saved scenarios come from `components.saved.budget_programs`), each
+program's choices from the shared cached Monte Carlo runs, and the plan for a budget.
+
+Shared by every user (inputs only, no user data): a program's choices are kept on exactly
+its inputs (name, scenario, ranges, simulation settings), the last `CHOICES_KEPT`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.portfolio import (
+    Frontier,
+    NoPlan,
+    Plan,
+    PlanRisk,
+    Program,
+    ProgramChoices,
+    best_mix_scenario,
+    best_plan,
+    frontier,
+    plan_npv_draws,
+    plan_risk,
+    program_choices,
+)
+from calculators.ranges import ranges_key
+from calculators.scenario import Scenario
+from calculators.verdict import Simulation
+from components.session.scenario import presets
+from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
+
+SCREEN_ID = "screen"
+SCREEN_NAME = "Your scenario"
+CHOICES_KEPT = 64
+_KEPT: OrderedDict[tuple[Program, Simulation], ProgramChoices] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ProgramSource:
+    """A program the planner offers: `id` as the link carries it (`screen`, `preset-…`,
+    `saved-…`), the name shown, and its scenario and ranges (None: not read yet, a saved one)."""
+
+    id: str
+    name: str
+    scenario: Scenario | None = None
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+
+def preset_id(name: str) -> str:
+    """A preset's id in a link, from its name.
+
+    >>> preset_id("Retail POS rollout"), preset_id("Vendor cost table, fully loaded")
+    ('preset-retail-pos-rollout', 'preset-vendor-cost-table-fully-loaded')
+    """
+    return "preset-" + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "case")
+
+
+def built_in_sources(scenario: Scenario, ranges: Mapping[str, tuple[float, float]]) -> list[ProgramSource]:
+    """The scenario on screen (with the session's ranges) and every case-study preset (with
+    the default ranges)."""
+    found, _ = presets()
+    return [
+        ProgramSource(SCREEN_ID, SCREEN_NAME, scenario, dict(ranges)),
+        *(ProgramSource(preset_id(p.name), p.name, p.scenario) for p in found),
+    ]
+
+
+def plan_simulation(simulation: Simulation) -> Simulation:
+    """The planner's Monte Carlo settings: the link's, at most `HEAVY_DRAWS` draws per program
+    (a heavier run is the Monte Carlo page's, drawn in the worker)."""
+    if simulation.draws <= HEAVY_DRAWS:
+        return simulation
+    return Simulation(HEAVY_DRAWS, simulation.distribution, simulation.seed)
+
+
+def cached_choices(program: Program, simulation: Simulation) -> ProgramChoices:
+    """`calculators.portfolio.program_choices` from the shared cached run of the program's
+    best-mix scenario (the same draws every page reads), kept on its inputs."""
+    key = (program, simulation)
+    with _LOCK:
+        found = _KEPT.get(key)
+        if found is not None:
+            _KEPT.move_to_end(key)
+            return found
+    run = cached_monte_carlo(
+        best_mix_scenario(program.scenario),
+        simulation.draws,
+        simulation.seed,
+        simulation.distribution,  # type: ignore[arg-type]
+        program.range_overrides,  # type: ignore[arg-type]
+    )
+    choices = program_choices(program, simulation, npv_draws=run.npv)
+    with _LOCK:
+        _KEPT[key] = choices
+        while len(_KEPT) > CHOICES_KEPT:
+            _KEPT.popitem(last=False)
+    return choices
+
+
+def clear_choices() -> None:
+    """Forget every kept program's choices (tests)."""
+    with _LOCK:
+        _KEPT.clear()
+
+
+BASIS_FIELDS = ("fully_loaded", "conservative", "skeptic")  # what the Basis line names
+
+
+def on_basis(scenario: Scenario, screen: Scenario) -> Scenario:
+    """A program's scenario on the screen's one basis (its cost and benefit switches), so
+    every program's cost and NPV are counted the same way.
+
+    >>> on_basis(Scenario(), Scenario(fully_loaded=True)).fully_loaded
+    True
+    """
+    wanted = {f: getattr(screen, f) for f in BASIS_FIELDS if getattr(scenario, f) != getattr(screen, f)}
+    return scenario.with_changes(**wanted) if wanted else scenario
+
+
+def programs_of(sources: Sequence[ProgramSource], screen: Scenario) -> tuple[Program, ...]:
+    """The sources as the model's programs (read ones only) on the screen's basis, names made distinct."""
+    programs: list[Program] = []
+    seen: set[str] = set()
+    for source in sources:
+        if source.scenario is None:
+            continue
+        name, n = source.name, 2
+        while name in seen:
+            name, n = f"{source.name} ({n})", n + 1
+        seen.add(name)
+        programs.append(Program(name, on_basis(source.scenario, screen), ranges_key(source.ranges)))
+    return tuple(programs)
+
+
+@dataclass(frozen=True)
+class PlanAnswer:
+    """Everything the page shows for a budget: each program's choices, the frontier, the best
+    plan (or why there is none), its risk and per-draw NPVs, and the best plan without the cap."""
+
+    choices: tuple[ProgramChoices, ...]
+    frontier: Frontier
+    plan: Plan | NoPlan
+    uncapped: Plan | NoPlan
+    risk: PlanRisk | None
+    npv_draws: npt.NDArray[np.float64] | None
+    simulation: Simulation
+
+
+def plan_for(
+    programs: Sequence[Program],
+    simulation: Simulation,
+    budget: float,
+    required: Collection[str] = (),
+    max_loss_chance: float | None = None,
+) -> PlanAnswer:
+    """The plan for `budget` over `programs` (`required`: names that must run; a cap on the
+    plan's chance of loss as a share, or None)."""
+    choices = tuple(cached_choices(p, simulation) for p in programs)
+    steps = frontier(choices, required)
+    uncapped = best_plan(choices, budget, required)
+    plan = uncapped if max_loss_chance is None else best_plan(choices, budget, required, max_loss_chance)
+    risk = draws = None
+    if isinstance(plan, Plan):
+        draws = plan_npv_draws(choices, plan)
+        risk = plan_risk(choices, plan)
+    return PlanAnswer(choices, steps, plan, uncapped, risk, draws, simulation)
+
+
+def suggested_budget(steps: Frontier) -> float:
+    """A first budget: half of what the best plan at any budget costs, rounded to two
+    significant figures (so the budget binds and the chart shows both sides of it).
+
+    >>> from calculators.portfolio import Choice, ProgramChoices, Option
+    >>> a = ProgramChoices("A", (Choice(Option.MICRO, 150_000, 300_000),))
+    >>> b = ProgramChoices("B", (Choice(Option.MICRO, 182_680, 90_000),))
+    >>> suggested_budget(frontier([a, b]))
+    170000.0
+    """
+    top = steps.steps[-1].cost if steps.steps else 0.0
+    return nice_round(top / 2)
+
+
+def nice_round(x: float) -> float:
+    """`x` to two significant figures (0 stays 0).
+
+    >>> nice_round(166_340), nice_round(1_234), nice_round(0)
+    (170000.0, 1200.0, 0.0)
+    """
+    if x <= 0 or not math.isfinite(x):
+        return 0.0
+    unit = 10 ** (math.floor(math.log10(x)) - 1)
+    return float(round(x / unit) * unit)
+
+
+def next_amount(steps: Frontier) -> float:
+    """The "next $…" the page asks about: a round 1-2-5 amount near a tenth of what the best
+    plan costs (at least 1).
+
+    >>> from calculators.portfolio import Choice, ProgramChoices, Option
+    >>> next_amount(frontier([ProgramChoices("A", (Choice(Option.MICRO, 332_680, 9),))]))
+    20000.0
+    """
+    top = steps.steps[-1].cost if steps.steps else 0.0
+    target = max(top / 10, 1.0)
+    unit = 10 ** math.floor(math.log10(target))
+    return float(max(m * unit for m in (1, 2, 5) if m * unit <= target))

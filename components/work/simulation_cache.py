@@ -1,0 +1,221 @@
+"""Cache wrappers for the pure simulation (shared by all users: inputs only, no user data)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from calculators.information_value import (
+    InformationValue,
+    summary_and_value,
+    value_of_information,
+)
+from calculators.ranges import ranges_key
+from calculators.scenario import Scenario
+from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carlo
+from components.session.requester import Requester, requester, session_alive
+from components.work.heavy_runs import BoundedResults, Cancelled, HeavyQueue, TooMany, Worker
+
+RUNS_KEPT = 16  # runs kept (a 10^5-draw run holds about 7 MB)
+_RUNS: OrderedDict[tuple[Any, ...], MonteCarlo] = OrderedDict()
+_RUNS_LOCK = threading.Lock()
+
+
+def _cached(
+    scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, paybacks: bool = False
+) -> MonteCarlo:
+    """One run per inputs, handed to every caller as it is (read-only arrays), the last 16 kept:
+    a data cache would pickle the 10^4-draw run on storing and copy it back on every read, and
+    the summary, comparison, Sensitivity and Monte Carlo pages read it often.
+
+    A run is drawn with its paybacks when its first caller needs them (`paybacks`: the Monte
+    Carlo page), else without (the verdict on every other page reads NPVs and losses only); a
+    run kept without them works them out from the same draws when they are first read."""
+    key = (scenario_json, draws, seed, distribution, ranges)
+    with _RUNS_LOCK:
+        run = _RUNS.get(key)
+        if run is not None:
+            _RUNS.move_to_end(key)
+            return run
+    scenario = Scenario.model_validate_json(scenario_json)
+    run = read_only(
+        monte_carlo(scenario, draws, seed, distribution, dict(ranges), paybacks_later=not paybacks)  # type: ignore[arg-type]
+    )
+    with _RUNS_LOCK:
+        _RUNS[key] = run
+        while len(_RUNS) > RUNS_KEPT:
+            _RUNS.popitem(last=False)
+    return run
+
+
+def clear_runs() -> None:
+    """Forget every kept run (tests: each starts as a fresh server would)."""
+    with _RUNS_LOCK:
+        _RUNS.clear()
+
+
+def read_only(result: MonteCarlo) -> MonteCarlo:
+    """The run with every array made read-only (it is shared: nobody may change it in place;
+    paybacks worked out later are made read-only as they are made)."""
+    for by_option in (result.roi_pct, result.npv, result.known_payback or {}):
+        for array in by_option.values():
+            array.setflags(write=False)
+    return result
+
+
+def cached_monte_carlo(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> MonteCarlo:
+    """`calculators.simulation.monte_carlo`, cached on its inputs (up to 10^5 draws)."""
+    return _cached(*_key(scenario, draws, seed, distribution, overrides))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _summary(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> Summary:
+    return _cached(scenario_json, draws, seed, distribution, ranges, paybacks=True).summary()
+
+
+HEAVY_DRAWS = 100_000  # above this a run is heavy: queued, drawn in the worker process with progress
+HEAVY_PER_OWNER = 2  # heavy runs queued or running per user or client link (and one per browser session)
+HEAVY_BUDGET_BYTES = 16 * 2**20  # finished heavy runs' summaries kept (a few kB each)
+RESULTS = BoundedResults(HEAVY_BUDGET_BYTES)
+WORKER = Worker()  # heavy runs are drawn beside the server, not under its interpreter lock
+
+
+def _keep(key: tuple, result: tuple[Summary, InformationValue]) -> None:
+    RESULTS.put(key, result, result[0].nbytes + 64 * len(result[1].partial))
+
+
+# one heavy run at a time on the whole server (one per core would starve everyone else's
+# reruns), in turn by user: components/work/heavy_runs.py
+QUEUE = HeavyQueue(
+    WORKER, per_owner=HEAVY_PER_OWNER, alive=session_alive, keep=_keep, kept=lambda key: RESULTS.get(key)
+)
+
+
+def _key(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> tuple:
+    return (scenario.model_dump_json(), draws, seed, distribution, ranges_key(overrides))
+
+
+def run_summary(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+    progress: Callable[[float], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+    on_join: Callable[[], None] | None = None,
+    who: Requester | None = None,
+) -> Summary:
+    """What the Monte Carlo page shows of a run (`calculators.simulation.Summary`), cached on
+    exactly its inputs: a payback target or an option shown never redraws.
+
+    Up to 10^5 draws: the summary of the shared cached run. Above (a heavy run): drawn and
+    summarised in chunks in the worker process, with what finding out is worth over its
+    first 10^5 draws (`heavy_value`), `progress` told after each chunk; only the summary and
+    the value (a few kB, not the 72 MB of 10^6 draws) come back. Heavy runs go through
+    `QUEUE`, for `who` (this session and its user, `components.session.requester`): one at a
+    time on the server, in turn by user (`on_wait` is told while another run goes first); a
+    run already queued or running is joined (`on_join`); one run per session (asking for
+    another drops this session's earlier one), `HEAVY_PER_OWNER` per user or client link:
+    beyond, `TooMany` is raised and nothing is queued. A run that ends is kept, even if its
+    session left; a run nobody waits for any more is stopped at its next chunk."""
+    key = _key(scenario, draws, seed, distribution, overrides)
+    if draws <= HEAVY_DRAWS:
+        return _summary(*key)
+    found = RESULTS.get(key)
+    if found is not None:
+        return found[0]
+    who = requester() if who is None else who
+
+    def drawn() -> Summary:
+        ticket = QUEUE.request(
+            key, summary_and_value, scenario, draws, seed, distribution, dict(overrides),
+            session=who.session, owner=who.owner,
+        )  # fmt: skip
+        if ticket.joined and on_join is not None:
+            on_join()
+        return QUEUE.wait(ticket, progress, on_wait)[0]
+
+    try:
+        return drawn()
+    except Cancelled:  # taken for gone while it still waits (a dropped connection): asked again, once
+        return drawn()
+
+
+def heavy_value(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> InformationValue:
+    """What finding out is worth beside a heavy run (over its first 10^5 draws): the one its
+    job worked out (`run_summary`), or, if that was pushed out of the kept results, worked out
+    again in the worker process."""
+    found = RESULTS.get(_key(scenario, draws, seed, distribution, overrides))
+    if found is not None:
+        return found[1]
+    return WORKER.run(
+        value_of_information, scenario, min(draws, HEAVY_DRAWS), seed, distribution, dict(overrides)
+    )
+
+
+WAITING = "Another large simulation is running on this server; yours starts as soon as it ends."
+JOINED = "Already running — you'll see it here"  # a run this session (or another tab) asked for before
+TOO_MANY = (
+    "You already have {limit} large simulations running on this server (in other tabs or windows), "
+    "so this one was not started: to keep the server fair to everyone, ask again when one of them "
+    "has finished (their results stay ready), or choose 100,000 draws or fewer for an answer now."
+)
+
+
+def shown_run(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+) -> Summary:
+    """`run_summary` on the page: a heavy run shows one line where it stands, the progress bar
+    (headed `JOINED` when the run was already asked for), replaced by `WAITING` while another
+    user's run has the server's turn, and gone with the answer; a run up to 10^5 draws shows
+    nothing (it is cached, or a spinner). A request beyond this user's limit shows `TOO_MANY`
+    in its place and stops the page (or page part) there: nothing below needs a run it lacks."""
+    if draws <= HEAVY_DRAWS:
+        return run_summary(scenario, draws, seed, distribution, overrides)
+    line = st.empty()
+    drawing = [f"Drawing {draws:,} scenarios…"]
+    line.progress(0.0, text=drawing[0])
+
+    def joined() -> None:
+        drawing[0] = f"{JOINED}: drawing {draws:,} scenarios…"
+        line.progress(0.0, text=drawing[0])
+
+    try:
+        summary = run_summary(
+            scenario, draws, seed, distribution, overrides,
+            progress=lambda done: line.progress(done, text=drawing[0]),
+            on_wait=lambda: line.info(WAITING, icon=":material/hourglass_top:"),
+            on_join=joined,
+        )  # fmt: skip
+    except TooMany as refused:
+        line.warning(TOO_MANY.format(limit=refused.limit), icon=":material/hourglass_disabled:")
+        st.stop()
+    line.empty()
+    return summary

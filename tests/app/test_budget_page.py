@@ -1,0 +1,91 @@
+"""AppTest: the Budget planner — the plan within the budget, the link, the state across pages."""
+
+from __future__ import annotations
+
+from calculators.settings import DEFAULT_PROGRAMS
+from tests.app.helpers import chart_titles
+
+PAGE = "pages/budget.py"
+
+
+def _headline(at) -> str:
+    """The page's headline as a reader sees it (Markdown escapes undone)."""
+    return at.markdown[0].value.replace("\\$", "$")
+
+
+def _used(at) -> float:
+    """The plan's cost as the table's last row says it (money text back to a number)."""
+    table = next(d.value for d in at.dataframe if "Choice" in d.value.columns)  # the plan table
+    return float(table.iloc[-1]["Cost"].replace("$", "").replace(",", ""))
+
+
+def test_the_default_page_shows_a_plan_headline_tiles_and_charts(app):
+    """Opened with nothing set: the default programs, a budget, a headline and both charts."""
+    at = app(page=PAGE)
+    assert not at.exception
+    assert _headline(at).startswith("#### With $")
+    assert [m.label for m in at.metric] == ["Budget used", "Expected NPV", "Chance of loss", "NPV P10–P90"]
+    titles = chart_titles(at)
+    assert len(titles) == 2 and "The plan:" in titles[1]
+    assert list(at.session_state["budget_programs"]) == list(DEFAULT_PROGRAMS)
+    assert at.session_state["budget_amount"] > 0
+
+
+def test_the_plan_stays_within_the_budget_and_follows_it(app):
+    """A smaller budget gives a cheaper plan, never above the budget; a larger one a dearer one."""
+    at = app(page=PAGE)
+    for budget in (50_000.0, 200_000.0, 400_000.0):
+        at.number_input(key="budget_amount").set_value(budget).run()
+        assert not at.exception
+        assert _used(at) <= budget
+    small = app(page=PAGE)
+    small.number_input(key="budget_amount").set_value(160_000.0).run()
+    large = app(page=PAGE)
+    large.number_input(key="budget_amount").set_value(400_000.0).run()
+    assert _used(small) != _used(large)
+    assert _headline(small) != _headline(large)
+
+
+def test_the_link_carries_the_settings(app):
+    """Budget, programs and cap travel in the link and come back from it."""
+    query = {"budget_programs": "screen,preset-security-champions", "budget_amount": "150000",
+             "budget_cap_on": "1", "budget_loss_cap_pct": "5"}  # fmt: skip
+    at = app(page=PAGE, query=query)
+    assert not at.exception
+    assert list(at.session_state["budget_programs"]) == ["screen", "preset-security-champions"]
+    assert at.session_state["budget_amount"] == 150_000.0
+    assert at.toggle(key="budget_cap_on").value is True
+    assert _used(at) <= 150_000
+    for key, value in query.items():
+        assert at.query_params[key] == [value] or at.query_params[key] == value
+
+
+def test_a_bad_link_value_gives_a_message_not_an_exception(app):
+    at = app(page=PAGE, query={"budget_amount": "-5", "budget_programs": "screen,../../etc"})
+    assert not at.exception
+    messages = " ".join(w.value for w in at.warning)
+    assert "Budget planner: budget" in messages and "Budget planner: programs" in messages
+    assert at.session_state["budget_amount"] > 0  # the suggested budget instead
+
+
+def test_the_page_state_survives_a_page_change(app):
+    at = app(page=PAGE)
+    at.multiselect(key="budget_programs").set_value(["screen", "preset-retail-pos-rollout"]).run()
+    at.number_input(key="budget_amount").set_value(123_000.0).run()
+    at.switch_page("pages/costs.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert list(at.session_state["budget_programs"]) == ["screen", "preset-retail-pos-rollout"]
+    assert at.session_state["budget_amount"] == 123_000.0
+    assert _headline(at).startswith("#### With $123,000")
+
+
+def test_no_plan_meets_a_cap_of_zero_on_a_risky_required_program(app):
+    """A must-run program and a 0 % cap: the page says no plan meets it."""
+    query = {"budget_programs": "preset-security-champions", "budget_required": "preset-security-champions",
+             "budget_cap_on": "1", "budget_loss_cap_pct": "0", "budget_amount": "1000000"}  # fmt: skip
+    at = app(page=PAGE, query=query)
+    assert not at.exception
+    assert "meets the cap" in _headline(at) or "keeps the chance of loss" in " ".join(
+        i.value for i in at.info
+    )
