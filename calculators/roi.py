@@ -416,7 +416,17 @@ def mean_kept(scenario: Scenario, option: Option, benefit_months: int) -> float:
     """The share of the gain `option` keeps on average over the first `benefit_months` months
     (the mean of `kept_by_month` over them).
 
-    >>> round(mean_kept(Scenario(), Option.ILT, 36), 3)
-    0.439
+    A pure format's is read off its retention profile alone (the blend's needs the model's
+    blend, evaluated twice: `kept_by_month`), the same figures at a fraction of the cost.
+
+    >>> round(mean_kept(Scenario(), Option.ILT, 36), 3), round(mean_kept(Scenario(), Option.BLEND, 12), 3)
+    (0.439, 0.871)
+    >>> all(mean_kept(Scenario(), o, 24) == float(kept_by_month(Scenario())[o][:24].mean()) for o in Option)
+    True
     """
-    return float(kept_by_month(scenario)[option][:benefit_months].mean())
+    if option is Option.BLEND:
+        return float(kept_by_month(scenario)[option][:benefit_months].mean())
+    s = effective(scenario)
+    fmt = Format.MICRO if option is Option.MICRO else Format.ILT
+    profile = np.asarray(retention_profile(Inputs(s), fmt, 12 * s.horizon_years), dtype=np.float64)
+    return float(profile.reshape(-1)[:benefit_months].mean())
