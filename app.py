@@ -87,6 +87,16 @@ if account is not None:
     navigation["Account"] = [page("account", "Your account", "account_circle")]
     if account.user.is_admin:
         navigation["Account"].append(page("users", "Users", "group"))
+    else:  # not in the menu; its address (typed, bookmarked) says why it shows nothing, not the summary
+        navigation["Account"].append(
+            st.Page(
+                "pages/users.py",
+                title="Users",
+                icon=":material/group:",
+                url_path="users",
+                visibility="hidden",
+            )
+        )
 
 pg = st.navigation(navigation, position="top")  # the sidebar holds the inputs, from its top
 forward_to_requested_page([p for group in navigation.values() for p in group])

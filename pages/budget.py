@@ -13,7 +13,7 @@ from components.session.scenario import current_scenario
 from components.views.budget_view import frontier_view, options_table, plan_table, plan_tiles, risk_view
 from components.views.parts import page_part
 from components.views.sections import section
-from components.words.budget_words import basis_note, cap_words, headline, next_words
+from components.words.budget_words import basis_note, cap_words, draws_note, headline, next_words
 from components.words.messages import basis_line
 from components.words.safe_text import plain
 from components.work.answer import current_simulation
@@ -34,8 +34,10 @@ st.title("Budget planner")
 def planner() -> None:
     """The programs, the budget and the cap, and the plan they give: a change reruns this part."""
     scenario = current_scenario()
-    simulation = plan_simulation(current_simulation())
-    st.caption(basis_line(scenario, simulation.words))
+    asked = current_simulation()
+    simulation = plan_simulation(asked)
+    fewer = draws_note(asked.draws, simulation.draws)  # heavy counts stay capped: see docs/performance.md
+    st.caption(basis_line(scenario, simulation.words) + (f"  \n{fewer}" if fewer else ""))
     top = st.container()  # headline and tiles, filled once the plan is known
     built_in = built_in_sources(scenario, current_ranges())
     saved = saved_programs(setting("budget_programs"))
@@ -71,7 +73,7 @@ def planner() -> None:
         return
     answer = plan_for(programs, simulation, budget, [by_id[i] for i in required_ids], cap)
     currency = scenario.currency
-    top.markdown(f"#### {plain(headline(answer.plan, answer.risk, budget, currency))}")
+    top.markdown(f"## {plain(headline(answer.plan, answer.risk, budget, currency))}")
     with top:
         plan_tiles(answer, budget, currency)
     if cap is not None:

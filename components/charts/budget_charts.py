@@ -43,7 +43,8 @@ def frontier_figure(steps: Frontier, budget: float, currency: str) -> go.Figure:
         ).figure()
     costs = [s.cost for s in steps.steps]
     values = [s.expected_npv for s in steps.steps]
-    right = max(steps.everything, budget, costs[-1]) * 1.04 or 1.0
+    # past the last step no budget buys more: the axis ends a quarter beyond it (or the budget)
+    right = max(budget, costs[-1]) * 1.25 or 1.0
     labels = step_labels(steps)
     fig.add_trace(
         scatter(

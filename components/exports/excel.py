@@ -1,5 +1,6 @@
 """The Excel workbook export: the scenario's inputs, the model as live formulas, the series
-behind the charts, and every input's source and evidence grade (xlsxwriter; pure, no Streamlit).
+behind the charts, every input's source and evidence grade, and the Budget planner's plan
+(xlsxwriter; no Streamlit calls).
 
 Sheets, in order:
 
@@ -19,6 +20,18 @@ Sheets, in order:
   half-life and calibrated forgetting curve, the five benefit streams and the Phillips
   adjustments, each option's tracks, costs and benefit per month before forgetting, then the
   sums over the Cash flows sheet: benefits, NPV and the rows behind both paybacks.
+- **Plan** (only when the Budget planner has a plan: `components.work.budget_plan.SharedPlan`):
+  one row per program with the plan's choice, its cost and expected NPV, then the plan's
+  totals as live formulas (`Plan_cost` and `Plan_expected_NPV`, SUMs over the rows), the
+  budget (a yellow input cell, `Plan_budget`), the budget left (`Plan_budget_left` =
+  budget − the plan's cost) and whether the plan is within it (`Plan_within_budget`). A cost
+  of this workbook's own scenario whose option the Model sheet computes as the plan chose it
+  (microlearning, instructor-led, the blend when its mix is the best mix) is the Model's
+  `Costs_…` cell, so it follows the inputs; the other programs' figures (case studies, saved
+  scenarios: inputs this workbook does not hold) and every expected NPV (a Monte Carlo mean)
+  are values fixed at export, each row saying where its figures come from. The plan's
+  P10/P50/P90 and chance of loss (per-draw sums) are values too. The choices are not
+  re-optimised when an input or the budget changes: the dashboard does that.
 - **Retention** is `calculators.retention.monthly_retention` written out, month by month:
   the share of the trained gain kept, ρ(t) = floor + (1 − floor)·R(t), with R the scenario's
   curve calibrated so that ρ is 1/2 at the format's half-life; each nudge resets R and
@@ -92,6 +105,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from calculators.model import HOURS_PER_WEEK, MAX_HALF_LIFE_RATIO, Option
+from calculators.portfolio import Choice, Plan, Program
 from calculators.retention import FSRS_FACTOR, MAX_STABILITY_DAYS, MIN_POWER_EXPONENT
 from calculators.scenario import (
     CURRENCY_SYMBOLS,
@@ -107,13 +121,18 @@ from calculators.scenario import (
 )
 from calculators.skeptic import SKEPTIC_VALUES
 from calculators.summary import chart_range, cost_summary, learner_grid
+from components.words.budget_words import headline
+from components.words.formatting import money
+from components.words.messages import cost_basis
+from components.work.budget_plan import SharedPlan
 
 __all__ = [
-    "MIN_SEGMENT_ROWS", "OPTION_TAGS", "SHEETS", "TOO_MANY_NUDGES", "input_name", "money_format", "segment_rows",
+    "MIN_SEGMENT_ROWS", "OPTION_TAGS", "PLAN_SHEET", "SHEETS", "TOO_MANY_NUDGES", "input_name", "money_format", "segment_rows",
     "series_learners", "workbook_bytes",
 ]  # fmt: skip
 
 SHEETS = ("Inputs", "Model", "Retention", "Cash flows", "Series", "Sources", "Segments")
+PLAN_SHEET = "Plan"  # after Model, when the Budget planner has a plan
 NONE = "none"  # what a cell shows when the figure does not exist
 MONTHS = 121  # months 0..120: the longest horizon is ten years
 HUGE = 1e306  # a quotient above this would overflow once scaled: the model calls it "none"
@@ -442,6 +461,7 @@ class _Formats:
         self.whole = add({"num_format": "#,##0"})
         self.one_decimal = add({"num_format": "#,##0.0"})
         self.factor = add({"num_format": "0.0000"})
+        self.percent = add({"num_format": "0.0%"})
         self.general = add({})
         input_look = {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"}
         self.input = add(input_look)
@@ -1469,17 +1489,160 @@ def _write_segment_areas(book: Workbook, m: _Model) -> dict[Format, _X]:
     return out
 
 
+# --- The Plan sheet ----------------------------------------------------------------------
+
+
+PLAN_NOTE = (
+    "Each program's cost is its total cost over its horizon at the most likely values, undiscounted, on this "
+    "workbook's basis: {basis}; "
+    "its expected NPV is the mean of {draws:,} simulated outcomes per program ({distribution}, draw set {seed}). "
+    "The totals, the budget left and the check are live formulas over the rows; a cost marked 'live' is this "
+    "workbook's Model sheet, so it follows the Inputs sheet. The other figures are the Budget planner's at export: "
+    "case studies and saved scenarios have their own inputs, not this workbook's, and an expected NPV is a Monte "
+    "Carlo mean. The choices are the planner's at export: change the budget or an input and the totals follow, "
+    "but the choices are not chosen again (the dashboard does that)."
+)
+
+
+def _model_cost(m: _Model, scenario: Scenario, program: Program, choice: Choice, screen: bool) -> _X | None:
+    """The Model sheet's live cost of `choice` when its program is the scenario on screen
+    (`screen`), which this workbook holds, and the Model computes that option as the plan
+    chose it (the blend at the plan's mix), and equals it."""
+    option = choice.option
+    if option is None or not screen or program.scenario != scenario:
+        return None
+    if option is Option.BLEND and abs(100 * (choice.ilt_share or 0.0) - scenario.blend_ilt_share_pct) > 1e-9:
+        return None
+    value = m("costs_result", _Col(Basis.YOURS, option)).v
+    if not math.isclose(float(value), choice.cost, rel_tol=1e-9, abs_tol=1e-6):
+        return None
+    return _X(f"Costs_{OPTION_TAGS[option]}", value)
+
+
+def _plan_source(choice: Choice, live: bool, screen: bool) -> str:
+    """Where a Plan row's figures come from, in a line."""
+    if choice.option is None:
+        return "Not training: costs nothing, returns nothing."
+    npv = "the mean of its simulated outcomes"
+    if live:
+        return f"Cost: live, the Model sheet's Costs_{OPTION_TAGS[choice.option]}. Expected NPV: {npv}, a value at export."
+    own = "this workbook's scenario" if screen else "the program's own inputs (not in this workbook)"
+    mix = ", the blend at its best mix" if choice.option is Option.BLEND else ""
+    return f"Cost and expected NPV ({npv}): values at export, from {own}{mix}."
+
+
+def _write_plan(
+    book: Workbook, ws: Worksheet, f: _Formats, m: _Model, scenario: Scenario, shared: SharedPlan
+) -> None:
+    """The Plan sheet (module docstring): the plan's rows, its totals as live formulas, its risk."""
+    answer, currency = shared.answer, scenario.currency
+    plan, risk = answer.plan, answer.risk
+    assert isinstance(plan, Plan)
+    ws.write_string(
+        0,
+        0,
+        f"Plan: the Budget planner's best plan for a budget of {money(shared.budget, currency)}",
+        f.title,
+    )
+    ws.write_string(1, 0, headline(plan, risk, shared.budget, currency), f.text)
+    for col, text in enumerate(("Program", "Choice", f"Cost ({currency})", f"Expected NPV ({currency})",
+                                "Where the figures come from")):  # fmt: skip
+        ws.write_string(3, col, text, f.header)
+    programs = {p.name: p for p in shared.programs}
+    first = 4
+    costs, npvs = [], []
+    for k, (name, choice) in enumerate(zip(plan.programs, plan.choices, strict=True)):
+        row = first + k
+        program = programs[name]
+        screen = name == shared.screen_name
+        live = _model_cost(m, scenario, program, choice, screen)
+        ws.write_string(row, 0, name, f.text)
+        ws.write_string(row, 1, choice.label, f.text)
+        if live is not None:
+            _write(ws, row, 2, live, f.money)
+        else:
+            ws.write_number(row, 2, choice.cost, f.money)
+        ws.write_number(row, 3, choice.expected_npv, f.money)
+        ws.write_string(row, 4, _plan_source(choice, live is not None, screen), f.note)
+        costs.append(float(live.v) if live is not None else choice.cost)
+        npvs.append(choice.expected_npv)
+    last = first + len(plan.programs) - 1
+    total = last + 1
+    ws.write_string(total, 0, "The plan", f.section)
+    ws.write_string(total, 1, f"{len(plan.funded)} of {len(plan.programs)} funded", f.section)
+    cost = SUM(_X(_span(2, first, last), np.asarray(costs, dtype=np.float64)))
+    npv = SUM(_X(_span(3, first, last), np.asarray(npvs, dtype=np.float64)))
+    _write(
+        ws, total, 2, cost, book.add_format({"num_format": money_format(currency), "bold": True, "top": 1})
+    )
+    _write(ws, total, 3, npv, book.add_format({"num_format": money_format(currency), "bold": True, "top": 1}))
+    ws.write_string(total, 4, "Live formulas: the sums of the rows above.", f.note)
+    book.define_name("Plan_cost", f"={PLAN_SHEET}!" + xl_rowcol_to_cell(total, 2, True, True))
+    book.define_name("Plan_expected_NPV", f"={PLAN_SHEET}!" + xl_rowcol_to_cell(total, 3, True, True))
+
+    row = total + 2
+    ws.write_string(row, 0, "Budget", f.text)
+    ws.write_number(row, 2, shared.budget, f.input_money)
+    ws.write_string(row, 4, "Money for the programs' whole horizons (not discounted). Change it: the two rows "
+                    "below follow.", f.note)  # fmt: skip
+    book.define_name("Plan_budget", f"={PLAN_SHEET}!" + xl_rowcol_to_cell(row, 2, True, True))
+    budget = _X("Plan_budget", np.float64(shared.budget))
+    cost = _X("Plan_cost", cost.v)
+    left = budget - cost
+    ws.write_string(row + 1, 0, "Budget left (budget − the plan's cost)", f.text)
+    _write(ws, row + 1, 2, left, f.money)
+    book.define_name("Plan_budget_left", f"={PLAN_SHEET}!" + xl_rowcol_to_cell(row + 1, 2, True, True))
+    ws.write_string(row + 2, 0, "Within the budget", f.text)
+    _write(ws, row + 2, 2, IF(cost.le(budget), "yes", "no"), f.general)
+    book.define_name("Plan_within_budget", f"={PLAN_SHEET}!" + xl_rowcol_to_cell(row + 2, 2, True, True))
+
+    row += 4
+    if risk is not None and risk.draws:
+        ws.write_string(row, 0, f"The plan's risk: its NPV over {risk.draws:,} simulated outcomes, each program's "
+                        "outcomes added up draw by draw (values at export)", f.section)  # fmt: skip
+        for col in range(1, 5):
+            ws.write_blank(row, col, None, f.section)
+        figures = (("NPV, P10 (1 in 10 outcomes is lower)", risk.p10, f.money),
+                   ("NPV, median (P50)", risk.p50, f.money), ("NPV, P90 (1 in 10 outcomes is higher)", risk.p90, f.money),
+                   ("Chance of loss (the plan's NPV below 0)", risk.chance_of_loss, f.percent))  # fmt: skip
+        for k, (label, value, cell_format) in enumerate(figures, start=1):
+            ws.write_string(row + k, 0, label, f.text)
+            ws.write_number(row + k, 2, float(value), cell_format)
+        row += len(figures) + 1
+        if shared.cap is not None:
+            ws.write_string(row, 0, "Cap on the chance of loss (the plan meets it)", f.text)
+            ws.write_number(row, 2, shared.cap, f.percent)
+            row += 1
+    row += 1
+    sim = answer.simulation
+    ws.write_string(row, 0, "How this sheet works", f.section)
+    ws.merge_range(row + 1, 0, row + 1, 4, PLAN_NOTE.format(basis=cost_basis(scenario), draws=sim.draws,
+                   distribution=sim.distribution, seed=sim.seed), f.note)  # fmt: skip
+    ws.set_row(row + 1, 90)
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 3, 18)
+    ws.set_column(4, 4, 70)
+    ws.freeze_panes(first, 1)
+
+
 # --- The workbook -----------------------------------------------------------------------
 
 
-def _build(scenario: Scenario, link: str | None, target: io.BytesIO) -> _Model:
+def _build(
+    scenario: Scenario, link: str | None, target: io.BytesIO, plan: SharedPlan | None = None
+) -> _Model:
     book = xlsxwriter.Workbook(
         target, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     book.set_properties(
         {"title": "Training ROI Studio: scenario workbook", "comments": "Live formulas; see Model."}
     )
-    sheets = {name: book.add_worksheet(name) for name in SHEETS}
+    planned = plan is not None and isinstance(plan.answer.plan, Plan)
+    names = list(SHEETS)
+    if planned:
+        names.insert(names.index("Model") + 1, PLAN_SHEET)
+    sheets = {name: book.add_worksheet(name) for name in names}
     f = _Formats(book, scenario.currency)
     with np.errstate(all="ignore"):
         i = _write_inputs(book, sheets["Inputs"], f, scenario)
@@ -1492,21 +1655,24 @@ def _build(scenario: Scenario, link: str | None, target: io.BytesIO) -> _Model:
         _returns_over_time(m, flows)
         _results(book, m, top=3)
         _write_series(sheets["Series"], f, m, flows, scenario)
+        if planned:
+            _write_plan(book, sheets[PLAN_SHEET], f, m, scenario, plan)  # type: ignore[arg-type]
     _write_sources(sheets["Sources"], f, scenario, link)
     sheets["Inputs"].activate()
     book.close()
     return m
 
 
-def workbook_bytes(scenario: Scenario, *, link: str | None = None) -> bytes:
+def workbook_bytes(scenario: Scenario, *, link: str | None = None, plan: SharedPlan | None = None) -> bytes:
     """The scenario as an .xlsx workbook whose Model sheet recomputes every return from the
-    Inputs sheet (see the module docstring for the sheets); `link` is written on Sources.
+    Inputs sheet (see the module docstring for the sheets); `link` is written on Sources;
+    `plan`, the Budget planner's plan, adds the Plan sheet (when it is a plan, not "no plan").
 
     The ROI, NPV and payback cells equal `calculators.roi.all_returns(scenario)` (to
     floating-point rounding), on the scenario's basis and on both bases the dashboard shows.
     """
     target = io.BytesIO()
-    _build(scenario, link, target)
+    _build(scenario, link, target, plan)
     return target.getvalue()
 
 

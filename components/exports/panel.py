@@ -10,18 +10,23 @@ screen changes until the user presses "Use this file".
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import streamlit as st
 
 from calculators.scenario import Scenario
 from components.exports.scenario_file import export_json, import_json
+from components.saved.budget_programs import SAVED_PREFIX, saved_programs
 from components.saved.store import apply_state, current_state
 from components.session.address import share_link
 from components.session.page_settings import page_settings
 from components.session.ranges import current_ranges
 from components.session.scenario import current_scenario
 from components.words.safe_text import plain, problem_list
-from components.work.answer import Answer, the_answer
+from components.work.answer import Answer, current_simulation, the_answer
+from components.work.budget_plan import SharedPlan, built_in_sources, plan_simulation, shared_plan
 from storage import ScenarioState
 
 PENDING_KEY = "import_pending"  # the ImportResult waiting for "Use this file"
@@ -46,24 +51,25 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
     scenario, ranges, settings, link = current_scenario(), current_ranges(), page_settings(), share_link()
     wanted = [w for w, on in (("pdf", pdf), ("excel", excel), ("json", scenario_file)) if on]
     answer = the_answer(scenario) if pdf else None  # the brief states the screen's verdict (cached figures)
+    plan = budget_plan(scenario, ranges, settings) if pdf or excel else _no_plan
     columns = st.columns(len(wanted))
     each = {"width": "stretch", "on_click": "ignore"}  # no rerun on a click: the others keep their files
     for column, what in zip(columns, wanted, strict=True):
         if what == "pdf":
             column.download_button(
-                "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges, answer),
+                "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges, answer, plan()),
                 file_name=f"{file_stem()}-brief.pdf", mime="application/pdf", key=f"{key}_pdf",
                 icon=":material/picture_as_pdf:", **each,
                 help="Recommendation, key figures on both bases, the main charts, the assumptions that matter "
-                "with sources and grades, today's date and the link.",
+                "with sources and grades, the Budget planner's plan once you have made one, today's date and the link.",
             )  # fmt: skip
         elif what == "excel":
             column.download_button(
-                "Workbook for finance (Excel)", data=lambda: _workbook(scenario, link),
+                "Workbook for finance (Excel)", data=lambda: _workbook(scenario, link, plan()),
                 file_name=f"{file_stem()}.xlsx", key=f"{key}_xlsx", icon=":material/table_view:", **each,
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                help="Inputs, a model of live formulas (change an input and the ROI follows), the series and "
-                "the sources with their grades.",
+                help="Inputs, a model of live formulas (change an input and the ROI follows), the series, "
+                "the sources with their grades, and the Budget planner's plan once you have made one.",
             )  # fmt: skip
         else:
             column.download_button(
@@ -74,18 +80,48 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
             )  # fmt: skip
 
 
+def _no_plan() -> SharedPlan | None:
+    return None
+
+
+def budget_plan(
+    scenario: Scenario, ranges: Mapping[str, tuple[float, float]], settings: Any
+) -> Callable[[], SharedPlan | None]:
+    """The Budget planner's plan for the downloads, to work out when a file is asked for (no
+    Streamlit call inside; the programs' choices come from the planner's kept runs), from the
+    page settings: the chosen programs, the budget, the programs that must run and the cap.
+    None until the planner has a budget (it sets one when first shown, and a link or a saved
+    scenario carries it): the files of a user who never planned a budget have no plan in them.
+    Saved programs are read here, in the run (the store reads the signed-in user)."""
+    chosen = list(settings.budget_programs)
+    if not chosen or settings.budget_amount is None:
+        return _no_plan
+    built_in = {s.id: s for s in built_in_sources(scenario, ranges)}
+    saved = saved_programs(chosen).read if any(i.startswith(SAVED_PREFIX) for i in chosen) else {}
+    sources = [s for i in chosen if (s := built_in.get(i) or saved.get(i)) is not None]
+    cap = float(settings.budget_loss_cap_pct) / 100.0 if settings.budget_cap_on else None
+    return functools.partial(
+        shared_plan, sources, scenario, plan_simulation(current_simulation()), float(settings.budget_amount),
+        tuple(settings.budget_required), cap,
+    )  # fmt: skip
+
+
 def _brief(
-    scenario: Scenario, link: str, ranges: dict[str, tuple[float, float]], answer: Answer | None
+    scenario: Scenario,
+    link: str,
+    ranges: dict[str, tuple[float, float]],
+    answer: Answer | None,
+    plan: SharedPlan | None = None,
 ) -> bytes:
     from components.exports.pdf import brief_pdf  # fpdf2 and its fonts load when a brief is asked for
 
-    return brief_pdf(scenario, link=link, ranges=ranges, answer=answer)
+    return brief_pdf(scenario, link=link, ranges=ranges, answer=answer, plan=plan)
 
 
-def _workbook(scenario: Scenario, link: str) -> bytes:
+def _workbook(scenario: Scenario, link: str, plan: SharedPlan | None = None) -> bytes:
     from components.exports.excel import workbook_bytes  # xlsxwriter loads when a workbook is asked for
 
-    return workbook_bytes(scenario, link=link)
+    return workbook_bytes(scenario, link=link, plan=plan)
 
 
 def _use_import() -> None:

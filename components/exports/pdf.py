@@ -15,7 +15,10 @@ Executive summary say the same numbers:
   scenario's own basis;
 - the assumptions that matter are the top bars of the tornado of the recommended option's
   net present value (`calculators.sensitivity.tornado`), each with the value the model
-  reads, the range tried, its source and its evidence grade.
+  reads, the range tried, its source and its evidence grade;
+- the budget plan, once the Budget planner has one (`components.work.budget_plan.SharedPlan`):
+  the planner's headline, one row per program with its choice, cost and expected NPV and the
+  totals, and the plan's P10/P50/P90 and chance of loss from the per-draw sums.
 
 Charts are drawn by `components.exports.images` (kaleido and Chromium). Where no browser can
 draw them, each chart's place says so (`export_images.NO_BROWSER`), under the chart's own
@@ -46,6 +49,7 @@ from fpdf.fonts import FontFace
 
 from calculators.evidence import skeptic_values
 from calculators.model import Option, effective
+from calculators.portfolio import Plan
 from calculators.ranges import all_triangles
 from calculators.scenario import GRADE_MEANING, INPUTS, Grade, Scenario
 from calculators.sensitivity import TornadoBar, tornado
@@ -56,9 +60,11 @@ from components.charts.risk_charts import tornado_figure
 from components.charts.spec import Chart, spec
 from components.charts.theme import PRESENT_SIZES, unwrap
 from components.exports import images as export_images
+from components.words.budget_words import cap_words, headline
 from components.words.formatting import input_value, learners, money, months, percent, plural
-from components.words.messages import basis_line, driver_sentence
+from components.words.messages import basis_line, cost_basis, driver_sentence
 from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED, Answer, answer_of
+from components.work.budget_plan import SharedPlan
 
 LOSS_DRAWS = SUMMARY_DRAWS  # the brief's chance of loss is the screen's (`components.work.answer.answer_of`)
 LOSS_SEED = SUMMARY_SEED
@@ -393,6 +399,72 @@ def _assumptions_table(pdf: _Brief, f: BriefFigures) -> None:
                 row.cell(pdf.text_of(text))
 
 
+def plan_rows(shared: SharedPlan, currency: str) -> list[tuple[str, str, str, str]]:
+    """The budget plan's table: program, choice, cost, expected NPV, then the plan's totals
+    (none without a plan), formatted as on the Budget planner."""
+    plan = shared.answer.plan
+    if not isinstance(plan, Plan):
+        return []
+    rows = [
+        (name, c.label, money(c.cost, currency), money(c.expected_npv, currency))
+        for name, c in zip(plan.programs, plan.choices, strict=True)
+    ]
+    rows.append((f"The plan ({len(plan.funded)} of {len(plan.programs)} funded)", "",
+                 money(plan.cost, currency), money(plan.expected_npv, currency)))  # fmt: skip
+    return rows
+
+
+def _budget_plan(pdf: _Brief, shared: SharedPlan, scenario: Scenario) -> None:
+    """The "Budget plan" section: the planner's headline, the plan's table and its risk."""
+    cur, answer = scenario.currency, shared.answer
+    pdf.heading("Budget plan")
+    pdf.paragraph(headline(answer.plan, answer.risk, shared.budget, cur), 11, bold=True, gap=2)
+    if shared.cap is not None:
+        words = cap_words(answer.plan, answer.uncapped, 100 * shared.cap, cur)
+        if words:
+            pdf.paragraph(words, 10, gap=2)
+    rows = plan_rows(shared, cur)
+    if not rows:
+        return
+    widths = (62, 50, 32, 30)
+    pdf.font(9)
+    with pdf.table(
+        col_widths=widths,
+        text_align=("LEFT", "LEFT", "RIGHT", "RIGHT"),
+        first_row_as_headings=True,
+        headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=PANEL),
+        borders_layout="HORIZONTAL_LINES",
+        line_height=5,
+        padding=(0.8, 1.5),
+        width=sum(widths),
+        align="LEFT",
+    ) as table:
+        head = table.row()
+        for title in ("Program", "Choice", "Cost", "Expected NPV"):
+            head.cell(pdf.text_of(title))
+        for k, cells in enumerate(rows):
+            row = table.row()
+            for text in cells:
+                row.cell(pdf.text_of(text), style=FontFace(emphasis="BOLD") if k == len(rows) - 1 else None)
+    pdf.ln(1.5)
+    risk = answer.risk
+    if risk is not None and risk.draws:
+        pdf.paragraph(
+            f"The plan's net present value over {risk.draws:,} simulated outcomes, each program's outcomes "
+            f"added up draw by draw: P10 {money(risk.p10, cur)}, median (P50) {money(risk.p50, cur)}, P90 "
+            f"{money(risk.p90, cur)}; chance of loss {percent(100 * risk.chance_of_loss)}.",
+            10,
+            gap=2,
+        )
+    pdf.paragraph(
+        f"Budget {money(shared.budget, cur)}, for the programs' whole horizons. Costs: {cost_basis(scenario)}, at "
+        "the most likely values, undiscounted. Expected NPV: the mean of each program's simulated outcomes "
+        f"({answer.simulation.distribution}, draw set {answer.simulation.seed}).",
+        8,
+        colour=MUTED,
+    )
+
+
 def chart_pixels(fig: Any) -> tuple[int, int, float]:
     """Width, height and scale of `fig`'s picture in the brief: `CHART_PIXELS`, taller for a
     figure whose own height, grown with its type to presentation size (13 → 18 px), needs
@@ -468,6 +540,7 @@ def brief_pdf(
     ranges: Mapping[str, tuple[float, float]] | None = None,
     draw: Callable[..., bytes | None] | None = None,
     answer: Answer | None = None,
+    plan: SharedPlan | None = None,
 ) -> bytes:
     """The executive brief of `scenario` as PDF bytes (A4; three pages with charts).
 
@@ -478,7 +551,8 @@ def brief_pdf(
     it is a web address), `when` the date printed (today by default), `ranges` the user's uncertainty
     ranges (as on screen; the defaults otherwise). With `charts=False` the brief leaves the
     charts out; otherwise each is drawn by `draw` (`export_images.chart_png` by default),
-    and a chart that cannot be drawn is replaced by its message and the reason.
+    and a chart that cannot be drawn is replaced by its message and the reason. `plan`: the
+    Budget planner's plan, in a "Budget plan" section at the end (none without it).
     """
     when = when or datetime.date.today()
     draw = draw or export_images.chart_png
@@ -519,4 +593,7 @@ def brief_pdf(
 
     pdf.heading("The assumptions that matter")
     _assumptions_table(pdf, f)
+
+    if plan is not None:
+        _budget_plan(pdf, plan, scenario)
     return bytes(pdf.output())

@@ -112,6 +112,23 @@ def cap_words(plan: Plan | NoPlan, uncapped: Plan | NoPlan, cap_pct: float, curr
     return f"Keeping the chance of loss at or below {percent(cap_pct)} costs {cost} of expected NPV."
 
 
+def draws_note(asked: int, used: int) -> str | None:
+    """Why the plan's risk uses fewer draws than the Monte Carlo page asks for (None: as many).
+
+    >>> draws_note(1_000_000, 100_000)
+    "The plan's risk uses 100,000 draws per program, not the Monte Carlo page's 1,000,000: a plan adds up every program's outcomes draw by draw, and a run of more than 100,000 draws is drawn in the background, which sends back only its summary."
+    >>> draws_note(10_000, 10_000) is None
+    True
+    """
+    if asked <= used:
+        return None
+    return (
+        f"The plan's risk uses {used:,} draws per program, not the Monte Carlo page's {asked:,}: a plan "
+        f"adds up every program's outcomes draw by draw, and a run of more than {used:,} draws is drawn "
+        "in the background, which sends back only its summary."
+    )
+
+
 def basis_note(scenario: Scenario, draws: int, distribution: str, seed: int) -> str:
     """The planner's basis: cost over each program's horizon, expected NPV from shared draws."""
     return (

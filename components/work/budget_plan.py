@@ -176,6 +176,48 @@ def plan_for(
     return PlanAnswer(choices, steps, plan, uncapped, risk, draws, simulation)
 
 
+@dataclass(frozen=True)
+class SharedPlan:
+    """The Budget planner's plan as the downloads carry it (the PDF brief's "Budget plan"
+    section, the workbook's Plan sheet): the programs (on the screen's basis), the plan for
+    the budget with its risk (`answer`), the budget, the cap on the chance of loss (a share,
+    or None) and the name of the program that is the scenario on screen (None: not chosen)."""
+
+    programs: tuple[Program, ...]
+    answer: PlanAnswer
+    budget: float
+    cap: float | None = None
+    screen_name: str | None = None
+
+
+def shared_plan(
+    sources: Sequence[ProgramSource],
+    screen: Scenario,
+    simulation: Simulation,
+    budget: float | None,
+    required_ids: Collection[str] = (),
+    cap: float | None = None,
+) -> SharedPlan | None:
+    """The plan the Budget planner shows for these settings, worked out as the page does (from
+    the same kept choices): sources in another currency than the screen's left out, required
+    ids that are not among the programs ignored, no budget yet: the page's first suggestion.
+    None without a program.
+
+    >>> shared_plan([], Scenario(), Simulation(1_000, "triangular", 1), 100_000.0) is None
+    True
+    """
+    sources = [s for s in sources if s.scenario is not None and s.scenario.currency == screen.currency]
+    programs = programs_of(sources, screen)
+    if not programs:
+        return None
+    names = dict(zip([s.id for s in sources], [p.name for p in programs], strict=True))
+    required = [names[i] for i in required_ids if i in names]
+    if budget is None:
+        budget = suggested_budget(plan_for(programs, simulation, 0.0, required).frontier)
+    answer = plan_for(programs, simulation, budget, required, cap)
+    return SharedPlan(programs, answer, float(budget), cap, names.get(SCREEN_ID))
+
+
 def suggested_budget(steps: Frontier) -> float:
     """A first budget: half of what the best plan at any budget costs, rounded to two
     significant figures (so the budget binds and the chart shows both sides of it).

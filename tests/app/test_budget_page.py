@@ -23,7 +23,7 @@ def test_the_default_page_shows_a_plan_headline_tiles_and_charts(app):
     """Opened with nothing set: the default programs, a budget, a headline and both charts."""
     at = app(page=PAGE)
     assert not at.exception
-    assert _headline(at).startswith("#### With $")
+    assert _headline(at).startswith("## With $")
     assert [m.label for m in at.metric] == ["Budget used", "Expected NPV", "Chance of loss", "NPV P10–P90"]
     titles = chart_titles(at)
     assert len(titles) == 2 and "The plan:" in titles[1]
@@ -77,7 +77,7 @@ def test_the_page_state_survives_a_page_change(app):
     assert not at.exception
     assert list(at.session_state["budget_programs"]) == ["screen", "preset-retail-pos-rollout"]
     assert at.session_state["budget_amount"] == 123_000.0
-    assert _headline(at).startswith("#### With $123,000")
+    assert _headline(at).startswith("## With $123,000")
 
 
 def test_no_plan_meets_a_cap_of_zero_on_a_risky_required_program(app):
@@ -89,3 +89,42 @@ def test_no_plan_meets_a_cap_of_zero_on_a_risky_required_program(app):
     assert "meets the cap" in _headline(at) or "keeps the chance of loss" in " ".join(
         i.value for i in at.info
     )
+
+
+def test_heavy_draw_counts_stay_at_100000_per_program_and_the_caption_says_so(app):
+    """A million draws on the Monte Carlo page: the plan's risk still reads 100,000 per program
+    (the worker returns summaries, a plan needs every draw), and the page says so in words."""
+    at = app(page=PAGE, query={"mc_draws": "1000000", "budget_programs": "screen", "budget_amount": "100000"})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "The plan's risk uses 100,000 draws per program, not the Monte Carlo page's 1,000,000" in captions
+    assert "100,000 simulated outcomes per program" in captions
+
+
+def _downloads_plan() -> None:
+    """The downloads' plan for what the session holds, written out (run by AppTest)."""
+    import streamlit as st
+
+    from components.exports.panel import budget_plan
+    from components.session.page_settings import page_settings
+    from components.session.ranges import current_ranges
+    from components.session.scenario import current_scenario
+
+    shared = budget_plan(current_scenario(), current_ranges(), page_settings())()
+    st.write("no plan" if shared is None else f"{shared.answer.plan.words} | {shared.budget:.0f}")
+
+
+def test_the_downloads_carry_the_planners_plan_once_it_has_a_budget():
+    """The PDF brief and the workbook get the plan the page shows (same programs, budget and
+    required programs), and none before the planner has a budget."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_downloads_plan, default_timeout=60).run()
+    assert not at.exception and at.markdown[0].value == "no plan"
+    at.session_state["budget_programs"] = ["screen", "preset-retail-pos-rollout"]
+    at.session_state["budget_amount"] = 200_000.0
+    at.session_state["budget_required"] = ["preset-retail-pos-rollout"]
+    at.run()
+    assert not at.exception
+    words, budget = at.markdown[0].value.split(" | ")
+    assert budget == "200000" and "Retail POS rollout" in words

@@ -155,19 +155,20 @@ def wait_for_cookie(context: Any, name: str) -> dict[str, Any]:
 
 
 def open_quiet(page: Page, url: str, settle_ms: int = 1_000, step_ms: int = 250) -> None:
-    """Open `url` and wait until the page is quiet: its script has finished, and the number of
-    drawn charts (each with its title) has held still for `settle_ms` (Streamlit loads the
+    """Open `url` and wait until the page is quiet: its script has finished, every chart is drawn
+    (with its title), and their number has held still for `settle_ms` (Streamlit loads the
     Plotly element lazily, after the script has finished)."""
     page.goto(url)
     expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_be_visible(timeout=LOAD_TIMEOUT)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=LOAD_TIMEOUT)
-    drawn = f"() => [...document.querySelectorAll('{CHART}')].filter(c => c.querySelector('.gtitle')).length"
-    last, steady = -1, 0
+    charts = f"""() => {{ const all = [...document.querySelectorAll('{CHART}')];
+                        return [all.length, all.filter(c => c.querySelector('.gtitle')).length]; }}"""
+    last, steady = None, 0
     for _ in range(LOAD_TIMEOUT // step_ms):
-        count = page.evaluate(drawn)
-        steady = steady + 1 if count == last else 0
-        last = count
+        total, drawn = page.evaluate(charts)
+        steady = steady + 1 if (total, drawn) == last and drawn == total else 0
+        last = (total, drawn)
         if steady * step_ms >= settle_ms:
             break
         page.wait_for_timeout(step_ms)
-    expect(page.locator(CHART)).to_have_count(last, timeout=TIMEOUT)  # none half-drawn
+    assert last is not None and last[0] == last[1], f"{url}: {last} charts drawn"  # none half-drawn

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import CHART, TIMEOUT, open_quiet
+from tests.e2e.helpers import TIMEOUT, open_quiet
 
 try:
     from playwright.sync_api import Page, expect
@@ -64,7 +64,9 @@ def _axe_script() -> str:
     return (Path(axe.__file__).with_name("axe.min.js")).read_text(encoding="utf-8")
 
 
-def run_axe(page: Page, script: str, context: Any = None, options: dict[str, Any] | None = None) -> list[dict]:
+def run_axe(
+    page: Page, script: str, context: Any = None, options: dict[str, Any] | None = None
+) -> list[dict]:
     """axe-core's violations on the page as it is now (axe is injected once per page load)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(script)
@@ -116,9 +118,9 @@ def _keyboard_reaches_navigation(page: Page) -> str | None:
         if page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to navigation":
             page.keyboard.press("Enter")
             try:
-                expect(page.locator('[data-testid="stTopNav"] :focus, [data-testid="stSidebarNav"] :focus')).to_have_count(
-                    1, timeout=TIMEOUT
-                )
+                expect(
+                    page.locator('[data-testid="stTopNav"] :focus, [data-testid="stSidebarNav"] :focus')
+                ).to_have_count(1, timeout=TIMEOUT)
             except AssertionError:
                 return f"after {presses} Tab presses and Enter, the focus is not in the navigation"
             return None
@@ -145,12 +147,17 @@ def test_every_page_passes_axe_with_named_charts(page: Page, live_server: str, s
         for chart in page.evaluate(CHARTS):
             charts += 1
             if chart["role"] != "figure" or not _squeeze(chart["name"]).startswith(_squeeze(chart["title"])):
-                problems.append(f"{path}: chart {chart['title']!r} is not a figure named by its title: {chart}")
+                problems.append(
+                    f"{path}: chart {chart['title']!r} is not a figure named by its title: {chart}"
+                )
             if screen == "phone" and chart["covers"]:
                 problems.append(f"{path}: the chart toolbar covers the title {chart['title']!r}")
         if screen == "room":  # captions and tiles carry the figures: 7:1 for a projector
-            figures = [[s] for s in FIGURES if page.locator(s).count()]  # axe refuses a selector matching nothing
-            for violation in run_axe(page, script, {"include": figures}, {"runOnly": ["color-contrast-enhanced"]}):
+            # axe refuses a selector that matches nothing
+            figures = [[s] for s in FIGURES if page.locator(s).count()]
+            for violation in run_axe(
+                page, script, {"include": figures}, {"runOnly": ["color-contrast-enhanced"]}
+            ):
                 problems.append(f"{path} (figures at 7:1): {_describe(violation)}")
     assert charts >= 12, "the pages drew their charts"
     keyboard = _keyboard_reaches_navigation(page)

@@ -31,12 +31,15 @@ from hypothesis import strategies as st
 
 from calculators.costs import cost_line, total_cost
 from calculators.model import Inputs, Option, effective, retention_profile
+from calculators.portfolio import NoPlan, Plan
 from calculators.presets import load_presets
 from calculators.roi import Returns, all_returns, mean_retention_of
 from calculators.scenario import CURRENCY_SYMBOLS, GRADE_MEANING, INPUTS, Format, Scenario, input_title
+from calculators.verdict import Simulation
 from components.exports.excel import (
     MIN_SEGMENT_ROWS,
     OPTION_TAGS,
+    PLAN_SHEET,
     SHEETS,
     TOO_MANY_NUDGES,
     input_name,
@@ -45,6 +48,7 @@ from components.exports.excel import (
     series_learners,
     workbook_bytes,
 )
+from components.work.budget_plan import SCREEN_ID, SCREEN_NAME, ProgramSource, SharedPlan, shared_plan
 from tests.strategies import CURRENCIES, valid_scenarios
 
 BOOK = "roi.xlsx"
@@ -604,3 +608,119 @@ def test_an_overlong_link_is_cut_to_fit_a_cell():
 
 def test_without_a_link_the_sources_sheet_says_so():
     assert _open(workbook_bytes(Scenario()))["Sources"]["B2"].value == "No link was given at export."
+
+
+# --- The Plan sheet: the Budget planner's plan, totals as live formulas -------------------
+
+PLAN_SIMULATION = Simulation(2_000, "triangular", 7)
+
+
+def a_shared_plan(budget: float | None = None, cap: float | None = None) -> SharedPlan:
+    """The scenario on screen (required, so its row is funded) and three case studies."""
+    chosen = ("Retail POS rollout", "Security champions", "Per-employee ROI")
+    sources = [ProgramSource(SCREEN_ID, SCREEN_NAME, Scenario())] + [
+        ProgramSource(f"preset-{k}", p.name, p.scenario) for k, p in enumerate(PRESETS) if p.name in chosen
+    ]
+    shared = shared_plan(sources, Scenario(), PLAN_SIMULATION, budget, [SCREEN_ID], cap)
+    assert shared is not None
+    return shared
+
+
+def _plan_rows(book: openpyxl.Workbook) -> dict[str, int]:
+    """The Plan sheet's rows by the label in column A."""
+    ws = book[PLAN_SHEET]
+    return {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, str)}
+
+
+@pytest.fixture(scope="module")
+def plan_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Recalculated, SharedPlan]:
+    shared = a_shared_plan()
+    folder = tmp_path_factory.mktemp("plan")
+    return recalculate(folder / BOOK, workbook_bytes(Scenario(), plan=shared)), shared
+
+
+def _solve(
+    book: Recalculated, names: tuple[str, ...], changes: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    solution = book.model.calculate(inputs=changes or {}, outputs=[book.names[n] for n in names])
+    return {n: _value(solution[book.names[n]]) for n in names}
+
+
+PLAN_NAMES = ("Plan_cost", "Plan_expected_NPV", "Plan_budget", "Plan_budget_left", "Plan_within_budget")
+
+
+def test_plan_sheet_totals_recalculate_to_the_plan(plan_book: tuple[Recalculated, SharedPlan]):
+    """Recalculated by `formulas`: the plan's cost and expected NPV (SUMs over the rows), the
+    budget left (budget − cost) and the check equal the planner's; the stored values too."""
+    book, shared = plan_book
+    plan = shared.answer.plan
+    assert isinstance(plan, Plan) and plan.funded and plan.cost < shared.budget
+    values = _solve(book, PLAN_NAMES)
+    assert values["Plan_cost"] == pytest.approx(plan.cost, rel=1e-9)
+    assert values["Plan_expected_NPV"] == pytest.approx(plan.expected_npv, rel=1e-9)
+    assert values["Plan_budget"] == shared.budget
+    assert values["Plan_budget_left"] == pytest.approx(shared.budget - plan.cost, rel=1e-9)
+    assert values["Plan_within_budget"] == "yes"
+    stored = cached_results(_open(workbook_bytes(Scenario(), plan=shared), data_only=True))
+    for name in PLAN_NAMES:
+        assert (
+            stored[name] == pytest.approx(values[name], rel=1e-9) if name != "Plan_within_budget" else "yes"
+        )
+
+
+def test_plan_sheet_follows_the_budget_and_the_model_sheet(plan_book: tuple[Recalculated, SharedPlan]):
+    """A smaller budget in its cell: the budget left goes negative and the check says no. More
+    learners on the Inputs sheet: the scenario on screen's cost (the Model's) moves the plan's."""
+    book, shared = plan_book
+    plan = shared.answer.plan
+    assert isinstance(plan, Plan)
+    values = _solve(book, PLAN_NAMES, {book.names["Plan_budget"]: plan.cost - 1_000})
+    assert values["Plan_budget_left"] == pytest.approx(-1_000, abs=1e-6)
+    assert values["Plan_within_budget"] == "no"
+    screen = dict(zip(plan.programs, plan.choices, strict=True))[SCREEN_NAME]
+    assert screen.option is not None
+    more = Scenario().with_changes(learners=2_500)
+    changed = _solve(book, ("Plan_cost",), {book.inputs["learners"]: 2_500.0})["Plan_cost"]
+    grown = all_returns(more)[screen.option].costs - all_returns(Scenario())[screen.option].costs
+    assert grown > 0 and changed == pytest.approx(plan.cost + grown, rel=1e-9)
+
+
+def test_plan_sheet_has_a_row_per_program_saying_where_its_figures_come_from(
+    plan_book: tuple[Recalculated, SharedPlan],
+):
+    book, shared = plan_book
+    plan = shared.answer.plan
+    assert isinstance(plan, Plan)
+    assert book.book.sheetnames == ["Inputs", "Model", PLAN_SHEET, *SHEETS[2:]]
+    ws = book.book[PLAN_SHEET]
+    rows = _plan_rows(book.book)
+    for name, choice in zip(plan.programs, plan.choices, strict=True):
+        r = rows[name]
+        assert ws.cell(r, 2).value == choice.label
+        cost = getattr(ws.cell(r, 3).value, "text", ws.cell(r, 3).value)
+        if name == SCREEN_NAME:  # the scenario on screen: its cost is the Model's, live
+            assert cost == f"=Costs_{OPTION_TAGS[choice.option]}" and "live" in ws.cell(r, 5).value  # type: ignore[index]
+        else:  # a case study: its own inputs, not this workbook's: a value, said so
+            said = "values at export" if choice.funded else "Not training"
+            assert cost == pytest.approx(choice.cost) and said in ws.cell(r, 5).value
+        assert ws.cell(r, 4).value == pytest.approx(choice.expected_npv)
+    risk = shared.answer.risk
+    assert risk is not None
+    assert ws.cell(rows["NPV, median (P50)"], 3).value == pytest.approx(risk.p50)
+    assert ws.cell(rows["Chance of loss (the plan's NPV below 0)"], 3).value == pytest.approx(
+        risk.chance_of_loss
+    )
+    called = {
+        f for row in ws.iter_rows() for c in row
+        if isinstance(text := getattr(c.value, "text", c.value), str) and text.startswith("=")
+        for f in re.findall(r"([A-Z][A-Z0-9.]*)\(", text)
+    }  # fmt: skip
+    assert called and called <= ALLOWED_FUNCTIONS
+    assert ws.freeze_panes is not None
+
+
+def test_no_plan_sheet_without_a_plan():
+    """No plan within the budget (the programs that must run cost more): no Plan sheet."""
+    shared = a_shared_plan(budget=1.0)
+    assert isinstance(shared.answer.plan, NoPlan)
+    assert _open(workbook_bytes(Scenario(), plan=shared)).sheetnames == list(SHEETS)

@@ -23,15 +23,20 @@ from hypothesis import HealthCheck, given, settings
 from pypdf import PdfReader
 
 from calculators.model import Option
+from calculators.portfolio import Plan
+from calculators.presets import load_presets
 from calculators.scenario import INPUTS, Scenario
 from calculators.sensitivity import tornado
 from calculators.summary import cost_summary
+from calculators.verdict import Simulation
 from components.charts.cost_charts import cost_curves_figure
 from components.exports import images as export_images
 from components.exports import pdf as export_pdf
+from components.words.budget_words import headline
 from components.words.formatting import money, months, percent
 from components.words.messages import crossover_headline
 from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED, claimed_and_defensible, the_answer
+from components.work.budget_plan import SCREEN_ID, SCREEN_NAME, ProgramSource, SharedPlan, shared_plan
 from tests.strategies import valid_scenarios
 
 WHEN = datetime.date(2026, 11, 23)
@@ -135,6 +140,41 @@ def test_brief_states_the_screen_answer_both_bases_link_and_date(scenario: Scena
     assert LINK in re.sub(r"\s", "", text)
     assert LINK in link_targets(data)
     assert "23 November 2026" in text
+
+
+def _shared_plan(budget: float | None = None, cap: float | None = None) -> SharedPlan | None:
+    """The scenario on screen and two case studies, as the Budget planner would plan them."""
+    cases = [p for p in load_presets()[0] if p.name in ("Retail POS rollout", "Security champions")]
+    sources = [ProgramSource(SCREEN_ID, SCREEN_NAME, Scenario())]
+    sources += [ProgramSource(f"preset-{k}", p.name, p.scenario) for k, p in enumerate(cases)]
+    return shared_plan(sources, Scenario(), Simulation(2_000, "triangular", 7), budget, (), cap)
+
+
+def test_brief_with_a_budget_plan_states_its_headline_table_and_risk():
+    """A "Budget plan" section: the planner's headline, each program's choice, cost and expected
+    NPV, the plan's totals, its P10/P50/P90 and chance of loss, as the planner formats them."""
+    shared = _shared_plan()
+    assert shared is not None
+    plan, risk = shared.answer.plan, shared.answer.risk
+    assert isinstance(plan, Plan) and plan.funded and risk is not None
+    text = pdf_text(export_pdf.brief_pdf(Scenario(), link=LINK, when=WHEN, charts=False, plan=shared))
+    assert "Budget plan" in text
+    assert headline(plan, risk, shared.budget, "USD") in text
+    for name, choice in zip(plan.programs, plan.choices, strict=True):
+        assert re.search(re.escape(f"{name} {choice.label} {money(choice.cost, 'USD')}"), text), name
+        assert money(choice.expected_npv, "USD") in text
+    assert f"{money(plan.cost, 'USD')} {money(plan.expected_npv, 'USD')}" in text
+    for figure in (risk.p10, risk.p50, risk.p90):
+        assert money(figure, "USD") in text
+    assert f"chance of loss {percent(100 * risk.chance_of_loss)}" in text
+    assert f"{risk.draws:,} simulated outcomes" in text
+
+
+def test_brief_without_a_plan_has_no_budget_plan_and_no_plan_within_the_budget_says_why():
+    assert "Budget plan" not in pdf_text(export_pdf.brief_pdf(Scenario(), link=LINK, when=WHEN, charts=False))
+    cheap = _shared_plan(budget=1_000.0, cap=0.0)
+    text = pdf_text(export_pdf.brief_pdf(Scenario(), link=LINK, when=WHEN, charts=False, plan=cheap))
+    assert "Budget plan" in text and "With $1,000" in text
 
 
 def test_brief_uses_the_summary_simulation():

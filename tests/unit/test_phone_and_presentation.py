@@ -32,7 +32,7 @@ from components.charts.theme import (
     unwrap,
     wrap,
 )
-from components.views.style import STYLESHEET
+from components.views.style import ACCESSIBILITY_SCRIPT, ACCESSIBILITY_STYLESHEET, STYLESHEET
 from components.words.formatting import hours, input_value
 from tests.unit.figures import NAMES, USD, S, figures
 
@@ -288,3 +288,36 @@ def test_number_axes_do_not_measure_their_labels_against_the_page(name):
     assert axes or name == "radar"
     for axis in axes:
         assert layout[axis].get("ticklabeloverflow") == "allow", (name, axis)
+
+
+def _colours(rules: dict[str, dict[str, str]], testid: str) -> list[str]:
+    return [d["color"].split()[0] for s, d in rules.items() if f'"{testid}"' in s and "color" in d]
+
+
+def test_captions_carry_figures_at_4_5_to_1_and_at_7_to_1_when_presenting():
+    """Streamlit's caption grey is 4.04:1 (60 % opacity): the accessibility sheet makes captions
+    opaque and dark enough everywhere; the presentation sheet darker still (docs/accessibility.md)."""
+    every_screen = _css_rules(Path(ACCESSIBILITY_STYLESHEET).read_text(encoding="utf-8"))
+    assert every_screen['[data-testid="stCaptionContainer"]']["opacity"] == "1"
+    assert _colours(every_screen, "stCaptionContainer")
+    assert all(contrast_ratio(c) >= 4.5 for c in _colours(every_screen, "stCaptionContainer"))
+    presenting = _css_rules(Path(STYLESHEET).read_text(encoding="utf-8"))
+    assert _colours(presenting, "stCaptionContainer")
+    assert all(contrast_ratio(c) >= 7 for c in _colours(presenting, "stCaptionContainer"))
+
+
+def test_accessibility_sheet_is_scoped_and_hides_the_chart_toolbar_on_a_phone():
+    text = Path(ACCESSIBILITY_STYLESHEET).read_text(encoding="utf-8")
+    assert "@import" not in text and "url(" not in text
+    for selector in _css_rules(text):
+        assert selector.startswith("[data-testid="), selector
+    phone = re.search(r"@media \(max-width: (\d+)px\) \{([^@]*?\}\s*)\}", text)
+    assert phone and int(phone.group(1)) >= 390 and ".modebar-container" in phone.group(2)
+    assert "display: none" in phone.group(2)
+
+
+def test_accessibility_script_survives_streamlits_sanitiser():
+    """Streamlit runs DOMPurify on `st.html`: it drops a script whose text holds `<` before a
+    letter or `/` (so the script would silently never run)."""
+    script = Path(ACCESSIBILITY_SCRIPT).read_text(encoding="utf-8")
+    assert not re.search(r"<[/\w]", script), re.search(r".{0,40}<[/\w].{0,40}", script).group(0)
