@@ -11,7 +11,11 @@ require_entry("users")
 st.title("Users")
 session = signed_in()
 if session is None or not session.user.is_admin:
-    st.info("This page is for administrators.")  # not registered for others; a guard all the same
+    st.info(  # not in the others' menu; their address of it lands here, and says why
+        "Only administrators can manage users, and your account is not an administrator's. Ask an "
+        "administrator to add someone or change an account.",
+        icon=":material/lock:",
+    )
 else:
     st.markdown("## Who can sign in, and what each person may do")
     users_admin()

@@ -67,6 +67,7 @@ from components.session.guard import TARGET_PARAM
 from components.session.page_settings import LOADED_KEY as SETTINGS_LOADED
 from components.session.ranges import LOADED_KEY as RANGES_LOADED
 from components.session.scenario import LOADED_KEY as SCENARIO_LOADED
+from components.session.scenario import name_scenario
 from components.words.safe_text import plain
 from storage import AccountStore, BadRow, LoginResult, Role, SessionInfo, StorageError
 from storage.accounts import PASSWORD_MAX_BYTES, SESSION_ABSOLUTE
@@ -325,6 +326,7 @@ def _client_view(cookie_key: str) -> ClientLink | None:
     own_values = set(st.query_params) - {CLIENT_PARAM, TARGET_PARAM, "present"}
     if not own_values:  # a fresh link: the saved scenario (a reload keeps the visitor's what-if values)
         apply_state(found.salvaged if isinstance(found, BadRow) else found.state)
+        name_scenario(found.name)  # the preset picker names it until the visitor moves an input
         for key in (SCENARIO_LOADED, SETTINGS_LOADED, RANGES_LOADED):
             st.session_state[key] = True
     st.session_state[CLIENT_KEY] = link

@@ -44,10 +44,11 @@ from calculators.scenario import (
 from calculators.skeptic import SKEPTIC_VALUES, replaced_fields
 from components.inputs.steering import hours_scale, parse_amount, stepped_scale, with_value
 from components.session.address import share_link
-from components.session.problems import PROBLEMS_KEY
+from components.session.problems import PROBLEMS_KEY, take_notices
 from components.session.problems import take as take_problems
 from components.session.scenario import (
     LINK_SCENARIO_KEY,
+    NAMED_KEY,
     SCENARIO_KEY,
     current_scenario,
     first_run_from_link,
@@ -323,17 +324,22 @@ def reset_to_defaults() -> None:
 
 
 SHARE_BOX_KEY = "share_link_box"
+SHARE_LABEL = "Share link"  # it opens a box with the address and a copy button: it does not copy by itself
+SHARE_CAPTION = (
+    "Anyone with this link sees the same scenario, settings and page. Copy it with the copy button at "
+    "the box's top right (shown when you point at the box), or select it."
+)
 
 
 def share_controls() -> DeltaGenerator | None:
-    """Reset to defaults, and the *Copy link* box; returns the box's slot while it is open.
+    """Reset to defaults, and the *Share link* box; returns the box's slot while it is open.
 
     The box is filled by `fill_share_link` once this run's scenario is known, from the same
     parameters the address bar gets (`components.session.address.share_link`). Opening it reruns the app, so after a page setting
     changed in a fragment (which does not redraw the sidebar) the box still shows the link
     of what is on screen; while it is closed nothing is built."""
     with st.popover(
-        "Copy link", icon=":material/link:", width="stretch", help="The address of this exact screen",
+        SHARE_LABEL, icon=":material/link:", width="stretch", help="The address of this exact screen, to copy",
         key=SHARE_BOX_KEY, on_change="rerun",
     ) as box:  # fmt: skip
         slot = st.empty() if box.open else None
@@ -346,9 +352,9 @@ def share_controls() -> DeltaGenerator | None:
 
 def fill_share_link(slot: DeltaGenerator) -> None:
     """The share link of what is on screen (`components.session.address.share_link`), with its copy button, in
-    the *Copy link* box; called once this run's scenario is in session state."""
+    the *Share link* box; called once this run's scenario is in session state."""
     with slot.container():
-        st.caption("Anyone with this link sees the same scenario, settings and page.")
+        st.caption(SHARE_CAPTION)
         st.code(share_link(), language=None, wrap_lines=True)
 
 
@@ -360,7 +366,7 @@ def _seed_widgets(scenario: Scenario) -> None:
             st.session_state[key] = getattr(scenario, name)
 
 
-PICKER_SHOWS = "sb_preset_picker_shows"  # {field: value} of the inputs drawn when the picker's label was written
+PICKER_SHOWS = "sb_preset_picker_shows"  # {field: value}: the inputs drawn with the picker's label
 
 
 def _inputs_moved(shown: Any) -> bool:
@@ -388,9 +394,21 @@ def _picked() -> None:
         load_preset(by_name[choice])
 
 
-def picker_label(scenario: Scenario, presets: list[Preset], from_link: Scenario | None) -> str:
-    """What the preset picker shows: the preset the inputs equal, else 'From a link' while the
-    scenario is still the one a link opened, else 'Custom'."""
+def picker_label(
+    scenario: Scenario, presets: list[Preset], from_link: Scenario | None, named: Any = None
+) -> str:
+    """What the preset picker shows: the saved scenario opened or saved last (`named`: its name
+    and scenario) while the inputs still equal it, else the preset they equal, else 'From a
+    link' while the scenario is still the one a link opened, else 'Custom'.
+
+    >>> picker_label(Scenario(learners=5), [], None, ("Q3 plan", Scenario(learners=5)))
+    'Q3 plan'
+    >>> picker_label(Scenario(learners=6), [], None, ("Q3 plan", Scenario(learners=5)))
+    'Custom'
+    """
+    if isinstance(named, tuple) and len(named) == 2 and named[1] == scenario:
+        name = str(named[0])
+        return f"{name} (saved)" if name in {p.name for p in presets} | {CUSTOM, FROM_LINK} else name
     for preset in presets:
         if preset.scenario == scenario:
             return preset.name
@@ -399,13 +417,16 @@ def picker_label(scenario: Scenario, presets: list[Preset], from_link: Scenario 
 
 def preset_picker(slot: Any, scenario: Scenario) -> None:
     """Start from a preset in `sample_data/` (each names its source and grade); choosing one
-    loads it. The picker always names what is on screen: a preset, 'From a link' or 'Custom'."""
+    loads it. The picker always names what is on screen: the saved scenario opened, a preset,
+    'From a link' or 'Custom'."""
     presets, errors = session_presets()
     for error in errors:
         st.warning(f"A preset file could not be read: {plain(str(error))}")
     if not presets:
         return
-    label = picker_label(scenario, presets, st.session_state.get(LINK_SCENARIO_KEY))
+    label = picker_label(
+        scenario, presets, st.session_state.get(LINK_SCENARIO_KEY), st.session_state.get(NAMED_KEY)
+    )
     names = [p.name for p in presets]
     options = names if label in names else [label, *names]
     st.session_state[PICKER_KEY] = label
@@ -478,6 +499,8 @@ def show_input_problems() -> None:
     The messages quote what the link carried: they are shown as text, never as Markdown
     (components/words/safe_text.py), in at most eight lines.
     """
+    for text in take_notices():  # not a replaced value (a saved scenario not found): said on its own
+        st.warning(plain(text), icon=":material/info:")
     messages = take_problems()
     if messages:
         st.warning(

@@ -76,7 +76,7 @@ def with_value(scale: Sequence[float], value: float) -> list[float]:
 
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "": 1.0}
-_AMOUNT = re.compile(r"^([+\-−]?)(\d+(?:\.\d*)?|\.\d+)([km]?)$")
+_AMOUNT = re.compile(r"^([+\-−]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+\-−]?\d{1,3}))?([km]?)$")
 _GROUPED = re.compile(r"\d{1,3}([,'_ \u2009\u202f]\d{3})+(\.\d+)?")  # 1,234,567.89
 
 
@@ -84,12 +84,14 @@ def parse_amount(text: str) -> float | None:
     """A typed number as people write it, or None when it is not one.
 
     Currency signs and codes, spaces, thousands separators (",", "_", thin spaces) are
-    ignored; "k" means thousands and "M" millions.
+    ignored; "k" means thousands and "M" millions; "1e3" is 1,000 (as a spreadsheet writes it).
 
     >>> parse_amount("$25,000"), parse_amount("25k"), parse_amount("1.5M"), parse_amount(" 250 ")
     (25000.0, 25000.0, 1500000.0, 250.0)
     >>> parse_amount("CHF 1'000"), parse_amount("€30.000,50") is None, parse_amount("nan") is None
     (1000.0, True, True)
+    >>> parse_amount("1e3"), parse_amount("2.5E4"), parse_amount("1e-2"), parse_amount("1e999") is None
+    (1000.0, 25000.0, 0.01, True)
     """
     text = str(text)[:40]
     for number in re.findall(r"[\d.,'_\u2009\u202f ]*\d", text):
@@ -101,7 +103,8 @@ def parse_amount(text: str) -> float | None:
     match = _AMOUNT.match(cleaned)
     if not match:
         return None
-    sign, number, suffix = match.groups()
-    value = float(number) * _SUFFIX[suffix]
+    sign, number, exponent, suffix = match.groups()
+    power = (exponent or "0").replace("−", "-")
+    value = float(f"{number}e{power}") * _SUFFIX[suffix]  # 1e999 is inf: refused below
     value = -value if sign in {"-", "−"} else value
     return value if math.isfinite(value) else None

@@ -89,9 +89,13 @@ def _save_changes(store: ScenarioStore) -> None:
         return
     try:
         saved = store.save(owner(), mine.id, mine.version, current_state())
-    except VersionConflict as error:
+    except VersionConflict as error:  # the facts here; what to do, once, in the box below (`save_panel`)
         st.session_state[CONFLICT_KEY] = mine
-        _say("error", f"{error} Reload the saved version, or save yours as a copy.")
+        _say(
+            "error",
+            f'Not saved: "{error.name}" is now at version {error.current_version}; you started from version '
+            f"{error.expected_version}.",
+        )
         return
     except StorageError as error:
         _say("error", str(error))
@@ -142,7 +146,7 @@ def _rename(store: ScenarioStore, listing: VisibleScenario) -> None:
         return
     mine = opened()
     if mine is not None and mine.id == listing.id and mine.version == listing.version:
-        remember(saved.id, saved.name, saved.version)  # still the version on screen, renamed
+        remember(saved.id, saved.name, saved.version, renamed=True)  # still the version on screen, renamed
     st.session_state[RENAME_KEY] = ""
     _say("success", f'Renamed to "{saved.name}".')
 
@@ -284,9 +288,10 @@ def library(store: ScenarioStore) -> list[VisibleScenario] | None:
     if sharing:
         with columns[3].popover("Share", icon=":material/share:", width="stretch"):
             _share_controls(store, chosen)
-    if chosen.shared_with_me:
+    if chosen.shared_with_me:  # a viewer opens only (VIEWER_MESSAGE); an editor also saves a copy
         st.caption(
-            f"Shared with you by {plain(chosen.owner_name or chosen.owner)}: you can open and copy it."
+            f"Shared with you by {plain(chosen.owner_name or chosen.owner)}: you can open "
+            + ("and copy it." if writer else "it (your account cannot copy it).")
         )
     return complete
 
@@ -307,7 +312,8 @@ def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:
     st.session_state.setdefault(people_key, sorted(current & set(names)))
     st.session_state.setdefault(everyone_key, ALL_SIGNED_IN in current)
     st.caption(
-        "Scenarios are private until shared. People you share with can open and copy it, not change it."
+        "Scenarios are private until shared. People you share with can open it, and copy it if they are "
+        "editors, but not change it."
     )
     st.checkbox("Everyone who can sign in", key=everyone_key)
     st.multiselect("Named people", list(names), key=people_key, format_func=lambda u: names.get(u, u))

@@ -30,11 +30,11 @@ from components.inputs.ranges_editor import VERSION_KEY
 from components.saved.client_links import ClientLink
 from components.session.page_settings import LOADED_KEY as SETTINGS_LOADED
 from components.session.page_settings import page_settings, put_page_settings
-from components.session.problems import PROBLEMS_KEY
+from components.session.problems import PROBLEMS_KEY, notice
 from components.session.ranges import LOADED_KEY as RANGES_LOADED
 from components.session.ranges import current_ranges, set_ranges
 from components.session.scenario import LOADED_KEY as SCENARIO_LOADED
-from components.session.scenario import current_scenario, set_scenario
+from components.session.scenario import NAMED_KEY, current_scenario, name_scenario, set_scenario
 from storage import (
     LOCAL_OWNER,
     AccountStore,
@@ -141,12 +141,17 @@ def opened() -> Opened | None:
     return value if isinstance(value, Opened) else None
 
 
-def remember(saved_id: str, name: str, version: int, mine: bool = True) -> None:
+def remember(saved_id: str, name: str, version: int, mine: bool = True, *, renamed: bool = False) -> None:
+    """This session opened or saved `name` (now on screen): the preset picker names it until an
+    input moves. `renamed`: only its name changed, the scenario it names stays as it was."""
     st.session_state[OPENED_KEY] = Opened(saved_id, name, version, mine)
+    named = st.session_state.get(NAMED_KEY)
+    name_scenario(name, named[1] if renamed and isinstance(named, tuple) else None)
 
 
 def forget() -> None:
     st.session_state.pop(OPENED_KEY, None)
+    name_scenario(None)
 
 
 def open_saved(store: ScenarioStore, saved_id: str) -> list[str]:
@@ -181,16 +186,16 @@ def open_short_link() -> None:
         return
     del st.query_params[SHORT_PARAM]
     store = scenario_store()
-    if store is None:
-        messages = [f"The saved scenario could not be opened: {store_problem()}"]
-    else:
-        messages = open_saved(store, str(saved_id))
-        if not opened():  # not found: fall back to the link's own values, if any
-            _report(messages)
-            return
-        for key in (SCENARIO_LOADED, SETTINGS_LOADED, RANGES_LOADED):
-            st.session_state[key] = True  # the saved scenario is what this session opened
-    _report(messages)
+    if store is None:  # not a replaced value: said on its own
+        notice([f"The saved scenario could not be opened: {store_problem()}"])
+        return
+    messages = open_saved(store, str(saved_id))
+    if not opened():  # not found: fall back to the link's own values, if any; said on its own
+        notice(messages)
+        return
+    for key in (SCENARIO_LOADED, SETTINGS_LOADED, RANGES_LOADED):
+        st.session_state[key] = True  # the saved scenario is what this session opened
+    _report(messages)  # a damaged saved row: the values replaced by defaults
 
 
 def _report(messages: list[str]) -> None:

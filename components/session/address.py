@@ -1,6 +1,6 @@
 """The address bar: on every run and every page it carries the scenario, the uncertainty
 ranges, the page settings and presentation mode, so it is always a share link for everything
-on screen (`sync_address_bar`); `share_link` is the same address for the *Copy link* box and
+on screen (`sync_address_bar`); `share_link` is the same address for the *Share link* box and
 the exports, so the two never differ.
 """
 
@@ -42,7 +42,7 @@ def address_query(
     the address must keep (a client link's token, the page guard's forwarding address).
 
     One function for the address bar (`sync_address_bar`) and the share link (`share_link`:
-    the sidebar's *Copy link* box, the exports), so they never differ."""
+    the sidebar's *Share link* box, the exports), so they never differ."""
     wanted: dict[str, str] = dict(scenario_to_query(scenario))
     if ranges:
         wanted["rng"] = encode_ranges(ranges)

@@ -10,6 +10,7 @@ import streamlit as st
 
 PROBLEMS_KEY = "scenario_problems"  # messages about rejected link or widget values
 UPDATE_PROBLEMS_KEY = "scenario_update_problems"  # messages from the last `update_scenario`
+NOTICES_KEY = "scenario_notices"  # messages that are not a replaced value (a saved scenario not found)
 
 
 def report(messages: list[str], *, first: bool = False) -> None:
@@ -18,6 +19,17 @@ def report(messages: list[str], *, first: bool = False) -> None:
         return
     kept = st.session_state.get(PROBLEMS_KEY, [])
     st.session_state[PROBLEMS_KEY] = [*messages, *kept] if first else [*kept, *messages]
+
+
+def notice(messages: list[str]) -> None:
+    """Add `messages` to say on the next run on their own, not as replaced values."""
+    if messages:
+        st.session_state[NOTICES_KEY] = [*st.session_state.get(NOTICES_KEY, []), *messages]
+
+
+def take_notices() -> list[str]:
+    """The notices waiting to be shown, removed from the session (shown once)."""
+    return st.session_state.pop(NOTICES_KEY, [])
 
 
 def take() -> list[str]:

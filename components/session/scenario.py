@@ -19,6 +19,7 @@ KEY_PREFIX = "sb_"
 SCENARIO_KEY = "scenario"  # the last valid Scenario of this session
 LOADED_KEY = "scenario_loaded_from_link"
 LINK_SCENARIO_KEY = "scenario_from_link"
+NAMED_KEY = "scenario_named"  # (name, Scenario): a saved scenario on screen, named by the picker
 # The address parameters that are the app's own, not inputs: the page guard's forwarding address,
 # presentation mode, the uncertainty ranges, a saved scenario's short link, a client link's token
 # (components/saved/client_links.py PARAM; named here, a floor below; tests/app/test_accounts.py checks).
@@ -60,6 +61,15 @@ def update_scenario(**changes: object) -> list[InputProblem]:
     if problems:
         st.session_state[UPDATE_PROBLEMS_KEY] = [p.message for p in problems]
     return problems
+
+
+def name_scenario(name: str | None, scenario: Scenario | None = None) -> None:
+    """Remember that `scenario` (default: the one on screen) is the saved scenario `name`, opened
+    or saved just now: the preset picker names it while the inputs still equal it. None: forget."""
+    if name is None:
+        st.session_state.pop(NAMED_KEY, None)
+    else:
+        st.session_state[NAMED_KEY] = (name, scenario if scenario is not None else current_scenario())
 
 
 def set_scenario(scenario: Scenario) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from calculators.roi import Option, Returns, overlapping_streams
 from calculators.scenario import Format, Scenario
+from calculators.skeptic import replaced_fields
 from components.views.kpi import Tile, kpi_row
 from components.words.formatting import money, months, percent, plural
 
@@ -44,14 +45,17 @@ def returns_tiles(
     screen = defensible if scenario.conservative else claimed
     r = screen[option]
     years = plural(scenario.horizon_years, "year")
+    # With Skeptic on, the claimed figures use published values in place of grade C/D defaults.
+    skeptical = scenario.skeptic and replaced_fields(scenario)
+    basis = "with Skeptic's published values" if skeptical else "as entered"
     st.markdown(option_label(option, "— the figures behind the headline"))
     tiles = [
         Tile(
             "ROI as claimed",
             percent(claimed[option].roi_pct),
-            f"Benefits over {years} as entered, your cost basis",
+            f"Benefits over {years} {basis}, your cost basis",
             help=(
-                "(Benefits − costs) ÷ costs, with the benefits as entered after completion, attribution, "
+                f"(Benefits − costs) ÷ costs, with the benefits {basis} after completion, attribution, "
                 "application and retention. See the glossary on Assumptions & sources."
             ),
         ),

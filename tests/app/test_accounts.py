@@ -203,8 +203,9 @@ def test_only_administrators_get_the_users_page_and_it_adds_users():
     editor = _session(accounts.start_session("bob"))
     editor.switch_page("pages/account.py").run()
     assert editor.title[0].value == "Your account"
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        editor.switch_page("pages/users.py")
+    editor.switch_page("pages/users.py").run()  # its address, typed: not in the menu, and says why
+    assert editor.title[0].value == "Users" and "Only administrators" in editor.info[0].value
+    assert not editor.dataframe and not [t for t in editor.text_input if t.key == "users_new_username"]
     admin = _session(accounts.start_session("ada"))
     admin.switch_page("pages/users.py").run()
     assert admin.title[0].value == "Users"
@@ -253,6 +254,19 @@ def test_a_viewer_opens_what_is_shared_with_them_and_cannot_save():
     assert [b.label for b in vic.button if b.key and b.key.startswith("saved_")] == ["Open"]
     vic.button(key="saved_open").click().run()
     assert vic.session_state["scenario"].learners == 2222
+    # issue 25, 8: the item under the list agrees with the account's message (no copy for a viewer)
+    words = _texts(vic)
+    assert "open and copy" not in words and "you can open it (your account cannot copy it)" in words
+
+
+def test_a_viewer_at_the_users_address_is_told_why():
+    """Issue 25, 8: a viewer who opens /users is not sent to the summary without a word."""
+    accounts = _people()
+    vic = _session(accounts.start_session("vic"))
+    vic.switch_page("pages/users.py").run()
+    assert not vic.exception and vic.title[0].value == "Users"
+    assert "Only administrators can manage users" in vic.info[0].value
+    assert not vic.dataframe
 
 
 def test_an_editor_shares_a_scenario_with_a_named_user():

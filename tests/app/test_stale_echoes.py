@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from components.inputs.sidebar import PICKER_KEY
 
+
 def _learners(at):  # type: ignore[no-untyped-def]
     return at.sidebar.select_slider(key="sb_learners")
 

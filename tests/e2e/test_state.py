@@ -122,7 +122,7 @@ def test_the_copy_link_box_follows_a_setting_changed_in_a_page_part(page: Page, 
     open_app(page, live_server + "/sensitivity")
     page.locator(".st-key-sens_metric").get_by_text("NPV", exact=True).click()
     page.wait_for_function("location.search.includes('sens_metric=NPV')", timeout=TIMEOUT)
-    page.get_by_role("button", name="Copy link").click()
+    page.get_by_role("button", name="Share link").click()
     box = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
     expect(box).to_contain_text("sens_metric=NPV", timeout=TIMEOUT)
     link = urlsplit(box.inner_text().strip())
@@ -243,7 +243,9 @@ def test_quick_key_presses_on_a_busy_server_are_not_undone(page: Page, live_serv
     expect_no_exception(page)
 
 
-def test_page_up_after_opening_three_pages_moves_the_slider_and_the_figures(page: Page, live_server: str) -> None:
+def test_page_up_after_opening_three_pages_moves_the_slider_and_the_figures(
+    page: Page, live_server: str
+) -> None:
     """Issue 25, 6: open /, /sources, /case_studies and / again, then PageUp five times: the
     slider, the box, the figures and the link reach 100,000 together (the link said 30,000
     while the slider and the figures stayed at 1,000)."""
@@ -253,4 +255,21 @@ def test_page_up_after_opening_three_pages_moves_the_slider_and_the_figures(page
     open_app(page, live_server + "/")
     _press_quickly(page, "PageUp", [120, 80, 120, 80, 120])
     _learners_agree(page, "100,000")
+    expect_no_exception(page)
+
+
+def test_the_share_link_box_copies_the_address(page: Page, live_server: str) -> None:
+    """Issue 25, 8: the sidebar's *Share link* opens the address with a copy button that copies
+    it (the control was called "Copy link" and copied nothing by itself)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_app(page, live_server + "/costs?learners=2500")
+    expect(page.get_by_role("button", name="Copy link")).to_have_count(0)
+    page.get_by_role("button", name="Share link").click()
+    box = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    expect(box).to_contain_text("learners=2500", timeout=TIMEOUT)
+    expect(page.locator('[data-testid="stPopoverBody"]')).to_contain_text("copy button")
+    box.hover()
+    box.get_by_role("button", name="Copy to clipboard").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == box.inner_text().strip() and "learners=2500" in copied
     expect_no_exception(page)
