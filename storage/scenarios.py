@@ -20,6 +20,14 @@ disabled account, a name no account has, and a client link's session (its owner,
 `client-link:<id>`, can never be a username), so a read-only client link stays read-only
 even if a page offered it a save button.
 
+Client links (`components/saved/client_links.py`: signed, expiring, read-only links for
+people without an account) are not stored one by one; each carries the time it was issued.
+`withdraw_client_links(owner, id)` ends every link of that scenario issued until now (the
+scenario's `client_links_since`), leaving everything else as it was; it is a write, so only
+an owner who may write can do it (an administrator has no more right to another user's
+scenario here than anyone else: disabling or demoting its owner ends their links).
+`client_links_since` reads the time back for the check made on every visit.
+
 Versions. A new scenario has version 1; every write (save, rename) adds 1. A save names the
 version it started from, and the database changes the row only if that is still the
 version stored:
@@ -479,6 +487,36 @@ class ScenarioStore(DatabaseStore):
         with self._errors(), self.engine.connect() as conn:
             self._current(conn, owner, scenario_id)
             return _grantees_of(conn, scenario_id)
+
+    # --- client links -------------------------------------------------------------------
+
+    def withdraw_client_links(self, owner: str, scenario_id: str) -> datetime:
+        """End every client link of the owner's scenario made until now (`client_links_since`
+        becomes now, returned); links made afterwards work. Not a change of the scenario: its
+        version and `updated_at` stay, so nobody's save conflicts. A write like any other: the
+        owner only, who must be allowed to write (`NotAllowed` for a viewer, a disabled
+        account, a client link's session, or a reader it is only shared with), `NotFound`."""
+        owner = _check_owner(owner)
+        now = self._clock()
+        with self._write() as conn:
+            _refuse_unless_may_write(conn, owner)
+            self._current(conn, owner, scenario_id)
+            conn.execute(update(scenarios).where(*_mine(owner, scenario_id)).values(client_links_since=now))
+        return now
+
+    def client_links_since(self, owner: str, scenario_id: str) -> datetime | None:
+        """When the owner last withdrew the client links of their scenario (None: never);
+        `NotFound` if it is not the owner's (or does not exist)."""
+        owner = _check_owner(owner)
+        if not isinstance(scenario_id, str) or not _ID_PATTERN.fullmatch(scenario_id):
+            raise NotFound(str(scenario_id)[:ID_MAX])
+        with self._errors(), self.engine.connect() as conn:
+            row = conn.execute(
+                select(scenarios.c.client_links_since).where(*_mine(owner, scenario_id))
+            ).one_or_none()
+        if row is None:
+            raise NotFound(scenario_id)
+        return row.client_links_since
 
     def count(self, owner: str) -> int:
         """How many scenarios the owner has."""

@@ -1,6 +1,6 @@
 """The tables as the code uses them (the schema at the newest migration, `storage/migrations`).
 
-`scenarios` (revisions 0001, 0002, 0004):
+`scenarios` (revisions 0001, 0002, 0004, 0005):
 
 | column | meaning |
 |---|---|
@@ -11,6 +11,7 @@
 | `state` | JSON text: the scenario, every page's settings, the uncertainty ranges (`storage.state`) |
 | `version` | 1 on creation, +1 on every write: a save names the version it started from |
 | `created_at`, `updated_at` | UTC times |
+| `client_links_since` | null, or when the owner last withdrew the scenario's client links (revision 0005): a link issued before it is refused (`ScenarioStore.withdraw_client_links`) |
 
 Accounts (revisions 0003, 0004, `storage.accounts`):
 
@@ -97,6 +98,7 @@ scenarios = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("client_links_since", UTCDateTime, nullable=True),
     Index("ix_scenarios_owner_updated", "owner", "updated_at"),
     Index("uq_scenarios_owner_name_key", "owner", "name_key", unique=True),
 )

@@ -51,7 +51,8 @@ from components.hosting.limits import (
     client_address,
 )
 from components.saved.client_links import PARAM as CLIENT_PARAM
-from components.saved.client_links import ClientLink, read_client_token
+from components.saved.client_links import WITHDRAWN as CLIENT_LINK_WITHDRAWN
+from components.saved.client_links import ClientLink, read_client_token, withdrawn
 from components.saved.panels import CONFLICT_KEY
 from components.saved.store import (
     CLIENT_KEY,
@@ -69,7 +70,7 @@ from components.session.ranges import LOADED_KEY as RANGES_LOADED
 from components.session.scenario import LOADED_KEY as SCENARIO_LOADED
 from components.session.scenario import name_scenario
 from components.words.safe_text import plain
-from storage import AccountStore, BadRow, LoginResult, Role, SessionInfo, StorageError
+from storage import AccountStore, BadRow, LoginResult, NotFound, Role, SessionInfo, StorageError
 from storage.accounts import PASSWORD_MAX_BYTES, SESSION_ABSOLUTE
 
 logger = logging.getLogger(__name__)
@@ -292,18 +293,20 @@ def _cookie_component(accounts: AccountStore, cookie_key: str, action: str, valu
 
 
 def _client_view(cookie_key: str) -> ClientLink | None:
-    """This session's client link: held since its first run (until it expires), or `?t=`."""
+    """This session's client link: held since its first run (until it expires, or its owner
+    loses access, deletes the scenario or withdraws its links: checked on every run), or `?t=`."""
     held = st.session_state.get(CLIENT_KEY)
     if isinstance(held, ClientLink):
-        if held.expires_at > datetime.now(UTC):
-            if not _owner_may_share(held.owner):
-                _end_client_view(LINK_WITHDRAWN)
-                return None
-            return held
-        _end_client_view(
-            f"This client link expired on {held.expires_at:%-d %b %Y}. Ask the person who sent it for a new one."
-        )
-        return None
+        if held.expires_at <= datetime.now(UTC):
+            _end_client_view(
+                f"This client link expired on {held.expires_at:%-d %b %Y}. Ask the person who sent it for a new one."
+            )
+            return None
+        ended = _link_ended(held)
+        if ended is not None:
+            _end_client_view(ended)
+            return None
+        return held
     token = st.query_params.get(CLIENT_PARAM)
     if token is None:
         return None
@@ -311,17 +314,17 @@ def _client_view(cookie_key: str) -> ClientLink | None:
     if isinstance(link, str):
         _end_client_view(link)
         return None
-    if not _owner_may_share(link.owner):
-        _end_client_view(LINK_WITHDRAWN)
+    ended = _link_ended(link)
+    if ended is not None:
+        _end_client_view(ended)
         return None
     store = scenario_store()
-    if store is None:
-        _end_client_view(f"The scenario of this link could not be opened: {store_problem()}")
-        return None
     try:
+        if store is None:  # `_link_ended` has just read it: not expected
+            raise NotFound(link.scenario_id)
         found = store.open(link.owner, link.scenario_id)
     except StorageError:  # NotFound, or the database is down
-        _end_client_view("No saved scenario was found for this client link: it may have been deleted.")
+        _end_client_view(LINK_NOT_FOUND)
         return None
     own_values = set(st.query_params) - {CLIENT_PARAM, TARGET_PARAM, "present"}
     if not own_values:  # a fresh link: the saved scenario (a reload keeps the visitor's what-if values)
@@ -335,7 +338,28 @@ def _client_view(cookie_key: str) -> ClientLink | None:
     return link
 
 
-LINK_WITHDRAWN = "This client link is no longer valid. Ask the person who sent it for a new one."
+LINK_ENDED = "This client link is no longer valid. Ask the person who sent it for a new one."
+LINK_NOT_FOUND = "No saved scenario was found for this client link: it may have been deleted."
+
+
+def _link_ended(link: ClientLink) -> str | None:
+    """Why a client link no longer opens its scenario, or None while it does: its owner may no
+    longer share, the scenario is gone, or its owner withdrew its links after this one was
+    made (`client_links.withdrawn`). Two primary-key reads, so it runs on every rerun and a
+    withdrawal reaches a visitor holding the link at their next click; when the database
+    cannot be reached, the link is refused (it fails closed)."""
+    if not _owner_may_share(link.owner):
+        return LINK_ENDED
+    store = scenario_store()
+    if store is None:
+        return f"The scenario of this link could not be opened: {store_problem()}"
+    try:
+        since = store.client_links_since(link.owner, link.scenario_id)
+    except NotFound:
+        return LINK_NOT_FOUND
+    except StorageError as error:
+        return f"The scenario of this link could not be opened: {error}"
+    return CLIENT_LINK_WITHDRAWN if withdrawn(link, since) else None
 
 
 def _owner_may_share(owner: str) -> bool:

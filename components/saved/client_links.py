@@ -2,16 +2,21 @@
 
 A consultant hosting the dashboard sends a client `…/?t=<token>`. The token is an HS256 JWT
 signed with the deployment's cookie key (components/hosting/deployment.py):
-`{"purpose": "client-view", "sid": <scenario id>, "by": <owner>, "exp": <unix time>}`.
+`{"purpose": "client-view", "sid": <scenario id>, "by": <owner>, "iat": <unix time, to the
+microsecond>, "exp": <unix time>}`.
 Whoever holds it sees that scenario on every analysis page, may move the inputs to explore
 (what-if, never saved), and can save, list or open nothing: their session has no account,
 so the store's visibility rules show them no saved scenario (`owner()` is a name no user can
 have) and every write is refused on screen (`can_save()` is False).
 
 A changed, cut or foreign-key token, a token for another purpose, or one past its expiry is
-refused with a message and the sign-in form. A link cannot be withdrawn one by one before it
-expires; deleting the scenario makes new visits "not found", and a new cookie key voids every
-link (and every sign-in).
+refused with a message and the sign-in form. A link also ends with its owner's right to share
+(disabled, or demoted to viewer: components/accounts/sign_in.py), when its scenario is
+deleted, and when its owner withdraws the scenario's client links
+(`ScenarioStore.withdraw_client_links`): every link of that scenario issued before then, or
+issued without an `iat` (links made before withdrawing existed), is refused — at the next
+visit and in a session already holding it — while links made afterwards work (`withdrawn`).
+A new cookie key still voids every link (and every sign-in).
 
 >>> key = "0123456789abcdef0123456789abcdef-key"
 >>> now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -23,6 +28,8 @@ link (and every sign-in).
 'This client link expired on 7 Dec 2026. Ask the person who sent it for a new one.'
 >>> read_client_token(token[:-2], key, now)[:30]
 'This client link is not valid '
+>>> withdrawn(link, None), withdrawn(link, now + timedelta(hours=1)), withdrawn(link, now)
+(False, True, False)
 """
 
 from __future__ import annotations
@@ -42,15 +49,19 @@ INVALID = (
     "This client link is not valid (it may have been changed or cut short when copied). Ask the "
     "person who sent it for a new one."
 )
+WITHDRAWN = "This client link was withdrawn by its owner. Ask them for a new one."
 
 
 @dataclass(frozen=True)
 class ClientLink:
-    """What a valid client link grants: read-only sight of one owner's saved scenario until `expires_at`."""
+    """What a valid client link grants: read-only sight of one owner's saved scenario until
+    `expires_at`, unless its owner withdraws the scenario's links after `issued_at` (None: a
+    link made before links carried the time they were issued)."""
 
     scenario_id: str
     owner: str
     expires_at: datetime
+    issued_at: datetime | None = None
 
     @property
     def guest_owner(self) -> str:
@@ -62,8 +73,15 @@ def client_token(scenario_id: str, owner: str, days: int, key: str, now: datetim
     """A client link token for `days` days (1 to `MAX_DAYS`)."""
     if not 1 <= int(days) <= MAX_DAYS:
         raise ValueError(f"a client link lasts 1 to {MAX_DAYS} days")
-    expires = (now or datetime.now(UTC)) + timedelta(days=int(days))
-    claims = {"purpose": PURPOSE, "sid": scenario_id, "by": owner, "exp": int(expires.timestamp())}
+    issued = now or datetime.now(UTC)
+    expires = issued + timedelta(days=int(days))
+    claims = {
+        "purpose": PURPOSE,
+        "sid": scenario_id,
+        "by": owner,
+        "iat": issued.timestamp(),  # a fraction of a second too: a link made just after withdrawing works
+        "exp": int(expires.timestamp()),
+    }
     return jwt.encode(claims, key, algorithm=_ALGORITHM)
 
 
@@ -74,7 +92,10 @@ def read_client_token(value: Any, key: str, now: datetime | None = None) -> Clie
     moment = now or datetime.now(UTC)
     try:
         claims = jwt.decode(
-            value, key, algorithms=[_ALGORITHM], options={"verify_exp": False, "require": ["exp"]}
+            value,
+            key,
+            algorithms=[_ALGORITHM],
+            options={"verify_exp": False, "verify_iat": False, "require": ["exp"]},
         )
     except jwt.PyJWTError:
         return INVALID
@@ -83,7 +104,18 @@ def read_client_token(value: Any, key: str, now: datetime | None = None) -> Clie
         return INVALID
     if not isinstance(exp, int) or isinstance(exp, bool):
         return INVALID
+    iat = claims.get("iat")
+    if iat is not None and (
+        not isinstance(iat, int | float) or isinstance(iat, bool) or not 0 <= iat < 2**40
+    ):
+        return INVALID
     expires = datetime.fromtimestamp(exp, UTC)
     if expires <= moment:
         return f"This client link expired on {expires:%-d %b %Y}. Ask the person who sent it for a new one."
-    return ClientLink(sid, owner, expires)
+    return ClientLink(sid, owner, expires, None if iat is None else datetime.fromtimestamp(iat, UTC))
+
+
+def withdrawn(link: ClientLink, since: datetime | None) -> bool:
+    """Whether the link's owner withdrew it: the scenario's links were withdrawn at `since`
+    (None: never) and this one was issued before that, or carries no issue time."""
+    return since is not None and (link.issued_at is None or link.issued_at < since)

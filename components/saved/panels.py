@@ -301,6 +301,7 @@ def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:
     accounts = account_store()
     try:
         current = set(store.shared_with(owner(), chosen.id))
+        since = store.client_links_since(owner(), chosen.id)
         people = (
             [u for u in accounts.list_users() if not u.disabled and u.username != owner()] if accounts else []
         )
@@ -332,8 +333,17 @@ def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:
         st.code(made, language=None, wrap_lines=True)
         st.caption(
             "Anyone with this link sees the scenario and can explore it, but saves nothing and sees nothing "
-            "else. It cannot be withdrawn before it expires, except by deleting the scenario."
+            "else. It works until it expires, unless you withdraw this scenario's client links below."
         )
+    st.button(
+        "Withdraw client links", key="saved_withdraw_client_links", on_click=_withdraw_client_links,
+        args=(store, chosen), icon=":material/link_off:",
+    )  # fmt: skip
+    withdrawn_note = f" Last withdrawn {when(since)}." if since is not None else ""
+    st.caption(
+        "Links made before now stop working, also for anyone viewing one at the moment; make a new one "
+        f"to share again. Nothing else changes.{withdrawn_note}"
+    )
 
 
 def _make_client_link(chosen: VisibleScenario, days_key: str) -> None:
@@ -349,6 +359,21 @@ def _make_client_link(chosen: VisibleScenario, days_key: str) -> None:
     days = int(st.session_state.get(days_key, 14))
     token = client_token(chosen.id, owner(), days, key)
     st.session_state[f"{CLIENT_LINK_KEY}_{chosen.id}"] = f"{app_root()}/?{CLIENT_PARAM}={token}"
+
+
+def _withdraw_client_links(store: ScenarioStore, chosen: VisibleScenario) -> None:
+    if not can_save() or chosen.shared_with_me:
+        return
+    try:
+        store.withdraw_client_links(owner(), chosen.id)
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    st.session_state.pop(f"{CLIENT_LINK_KEY}_{chosen.id}", None)  # the link shown is one of them
+    _say(
+        "success",
+        f'Client links to "{chosen.name}" made until now no longer work. Make a new one to share it again.',
+    )
 
 
 def _share(store: ScenarioStore, chosen: VisibleScenario, people_key: str, everyone_key: str) -> None:

@@ -24,13 +24,17 @@ Revisions (in `versions/`):
   `login_clients` table (clients that signed in as a user; deleted with the user), and
   `scenarios.name_key` recomputed without format characters and other invisible code points
   and with runs of spaces made one; names that now clash are made distinct as in 0002.
+- `0005` — client links withdrawn per scenario (issue 26): a nullable
+  `scenarios.client_links_since` (existing rows: null, nothing withdrawn); a client link
+  issued before it is refused. Plain `ALTER TABLE` on both databases (a batch copy of
+  `scenarios` on SQLite would cascade-delete its shares).
 
 From the command line (project root; the database is the app's own unless `-x url=...`):
 
     .venv/bin/alembic -c storage/alembic.ini current
     .venv/bin/alembic -c storage/alembic.ini upgrade head
     .venv/bin/alembic -c storage/alembic.ini downgrade 0002
-    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0005 -m "what changes"
+    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0006 -m "what changes"
 
 A new revision must work on both SQLite and PostgreSQL (use `op.batch_alter_table` for
 changes SQLite cannot make in place) and gets a test in `tests/storage/test_migrations.py`
@@ -66,7 +70,7 @@ def head_revision() -> str:
     """The newest revision.
 
     >>> head_revision()
-    '0004'
+    '0005'
     """
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None

@@ -572,3 +572,50 @@ def test_single_user_mode_refuses_allowed_hosts_naming_another_computer(monkeypa
     finally:
         config.set_option("server.allowedHosts", before)
     assert not at.exception and "answers only on this computer" in at.error[0].value and not at.sidebar.slider
+
+
+def test_the_owner_withdraws_a_scenarios_client_links_and_a_new_link_works():
+    """Bob's link works; Bob presses "Withdraw client links" on the Scenarios page: a visitor
+    already holding the link and a fresh open of it are refused with the message, a link to his
+    other scenario still works, and a link he makes afterwards works."""
+    accounts = _people()
+    store = open_store()
+    saved = store.save_new("bob", "Bob's client plan", ScenarioState(Scenario(learners=4321)))
+    other = store.save_new("bob", "Bob's other plan", ScenarioState(Scenario(learners=1234)))
+    link, other_link = _client_link(saved.id, "bob"), _client_link(other.id, "bob")
+    held = _session(query={"t": link})
+    held_other = _session(query={"t": other_link})
+    assert held.session_state["scenario"].learners == 4321, "valid until withdrawn"
+
+    bob = _session(accounts.start_session("bob"))
+    bob.switch_page(SCENARIOS).run()
+    bob.selectbox(key="saved_chosen").select(saved.id).run()
+    assert any("Links made before now stop working" in c.value for c in bob.caption)
+    bob.button(key="saved_withdraw_client_links").click().run()
+    assert not bob.exception and "no longer work" in bob.success[0].value
+    assert store.client_links_since("bob", saved.id) is not None
+
+    withdrawn = "This client link was withdrawn by its owner. Ask them for a new one."
+    held.run()
+    assert _shows_only_the_sign_in_form(held) and held.error[0].value == withdrawn
+    fresh = _session(query={"t": link})
+    assert _shows_only_the_sign_in_form(fresh) and fresh.error[0].value == withdrawn
+    held_other.run()
+    assert held_other.session_state["scenario"].learners == 1234, "another scenario's link still works"
+
+    bob.button(key="saved_client_link").click().run()
+    new_link = next(c.value for c in bob.code if "?t=" in c.value).split("?t=")[1]
+    again = _session(query={"t": new_link})
+    assert not again.exception and again.session_state["scenario"].learners == 4321
+    assert any("Client view of Bob's client plan" in c.value for c in again.sidebar.caption)
+
+
+def test_a_held_client_link_ends_when_its_scenario_is_deleted():
+    _people()
+    store = open_store()
+    saved = store.save_new("bob", "Bob's client plan", ScenarioState(Scenario(learners=4321)))
+    held = _session(query={"t": _client_link(saved.id, "bob")})
+    assert held.session_state["scenario"].learners == 4321
+    store.delete("bob", saved.id)
+    held.run()
+    assert _shows_only_the_sign_in_form(held) and "No saved scenario was found" in held.error[0].value

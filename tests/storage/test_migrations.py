@@ -49,7 +49,7 @@ def test_an_empty_database_migrates_to_exactly_the_schema_the_code_uses(bare_eng
     """Empty → head: the tables equal `storage.schema` (alembic finds nothing to change)."""
     assert current_revision(bare_engine) is None
     upgrade(bare_engine)
-    assert current_revision(bare_engine) == head_revision() == "0004"
+    assert current_revision(bare_engine) == head_revision() == "0005"
     assert _differences(bare_engine) == []
     assert _unique_indexes(bare_engine) == {"uq_scenarios_owner_name_key": ["owner", "name_key"]}
     assert set(inspect(bare_engine).get_table_names()) >= set(ACCOUNT_TABLES) | {"scenarios"}
@@ -259,7 +259,7 @@ def test_a_database_at_0003_gets_per_client_tries_and_names_blind_to_invisible_c
     bare_engine: Engine,
 ) -> None:
     """0003 with look-alike names ("Plan A" and "Plan\\u200b A", which 0003 let sit side by
-    side) and sign-in tries → 0004: the younger look-alike gets " (2)", every row is kept and
+    side) and sign-in tries → 0004 (and on to the head): the younger look-alike gets " (2)", every row is kept and
     readable, old tries become tries of an unknown client, a zero-width or BOM variant of a
     kept name is now taken, and the schema equals `storage.schema`; back to 0003 and up again
     keeps everything."""
@@ -294,7 +294,7 @@ def test_a_database_at_0003_gets_per_client_tries_and_names_blind_to_invisible_c
 
     upgrade(bare_engine)
 
-    assert current_revision(bare_engine) == head_revision() == "0004"
+    assert current_revision(bare_engine) == head_revision() == "0005"
     assert _differences(bare_engine) == []
     store = ScenarioStore(bare_engine)
     names = {}
@@ -322,3 +322,58 @@ def test_a_database_at_0003_gets_per_client_tries_and_names_blind_to_invisible_c
     upgrade(bare_engine)
     assert _differences(bare_engine) == []
     assert store.open(LOCAL_OWNER, "zwspPlan02").name == "Plan\u200b A (2)"
+
+
+def test_a_database_at_0004_gets_client_links_since_and_keeps_its_rows_and_shares(
+    bare_engine: Engine,
+) -> None:
+    """0004 with scenarios and a share → 0005: every row kept (version, time, state), no link
+    withdrawn (`client_links_since` null), withdrawing works, and the schema equals
+    `storage.schema`; back to 0004 drops the column and keeps the rows and the share (no copy
+    of `scenarios` on SQLite, whose cascade would delete shares), and up again."""
+    upgrade(bare_engine, "0004")
+    store = ScenarioStore(bare_engine)
+    accounts = AccountStore(bare_engine, bcrypt_rounds=4)
+    accounts.create_user("alice", "Alice", "correct horse battery", "editor")
+    accounts.create_user("bob", "Bob", "correct horse battery", "viewer")
+    with bare_engine.begin() as conn:
+        _raw_scenario(conn, bare_engine, "aliceOld01", "alice", "Alice's plan", 321)
+        _raw_scenario(conn, bare_engine, "localOld02", LOCAL_OWNER, "Local plan", 654)
+        conn.execute(
+            text(
+                "INSERT INTO scenario_shares (scenario_id, grantee, shared_at) VALUES ('aliceOld01', 'bob', :t)"
+            ),
+            {
+                "t": datetime(2026, 6, 2)
+                if bare_engine.dialect.name == "sqlite"
+                else datetime(2026, 6, 2, tzinfo=UTC)
+            },
+        )
+    assert "client_links_since" not in {c["name"] for c in inspect(bare_engine).get_columns("scenarios")}
+    assert _differences(bare_engine) != []
+
+    upgrade(bare_engine)
+
+    assert current_revision(bare_engine) == head_revision() == "0005"
+    assert _differences(bare_engine) == []
+    for owner, row_id, learners in (("alice", "aliceOld01", 321), (LOCAL_OWNER, "localOld02", 654)):
+        opened = store.open(owner, row_id)
+        assert isinstance(opened, StoredScenario)
+        assert (opened.state.scenario.learners, opened.version) == (learners, 2)
+        assert opened.updated_at == datetime(2026, 6, 1, tzinfo=UTC)
+        assert store.client_links_since(owner, row_id) is None
+    assert store.open_for("bob", "aliceOld01").owner == "alice"
+    withdrawn_at = store.withdraw_client_links("alice", "aliceOld01")
+    assert store.client_links_since("alice", "aliceOld01") == withdrawn_at
+
+    downgrade(bare_engine, "0004")
+    assert current_revision(bare_engine) == "0004"
+    assert "client_links_since" not in {c["name"] for c in inspect(bare_engine).get_columns("scenarios")}
+    with bare_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM scenarios")).scalar_one() == 2
+        shares = conn.execute(text("SELECT scenario_id, grantee FROM scenario_shares")).all()
+    assert [tuple(row) for row in shares] == [("aliceOld01", "bob")]
+    upgrade(bare_engine)
+    assert _differences(bare_engine) == []
+    assert store.open_for("bob", "aliceOld01").state.scenario.learners == 321
+    assert store.client_links_since("alice", "aliceOld01") is None

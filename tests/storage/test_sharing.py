@@ -3,10 +3,13 @@ scenario by id → not found)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import Engine, text
 
 from calculators.scenario import Scenario
+from components.saved.client_links import ClientLink, client_token, read_client_token, withdrawn
 from storage import (
     ALL_SIGNED_IN,
     LOCAL_OWNER,
@@ -20,6 +23,7 @@ from storage import (
     UnknownUser,
 )
 from storage.scenarios import VIEWER_MESSAGE
+from tests.storage.clocks import FrozenClock
 
 PASSWORD = "correct horse battery"
 NOT_FOUND = "That saved scenario does not exist (it may have been deleted)."
@@ -211,3 +215,67 @@ def test_single_user_mode_is_unchanged(store: ScenarioStore, people: AccountStor
     store.save(LOCAL_OWNER, saved.id, 1, ScenarioState())
     assert [row.name for row in store.list_visible(LOCAL_OWNER)] == ["Local"]
     _not_found(lambda: store.open_for("alice", saved.id))
+
+
+# --- issue 26: client links withdrawn per scenario --------------------------------------------
+
+
+def test_withdrawing_client_links_records_the_time_and_changes_nothing_else(
+    engine: Engine, people: AccountStore, clock: FrozenClock
+) -> None:
+    """The owner withdraws: `client_links_since` is the store's now (later again: later), the
+    scenario's version, time, state and shares stay, another scenario keeps no such time, and
+    a link made at or after it is not withdrawn while one made a moment before is."""
+    store = ScenarioStore(engine, clock)
+    plan = store.save_new("alice", "Client plan", ScenarioState(Scenario(learners=77)))
+    other = store.save_new("alice", "Other plan", ScenarioState())
+    store.share("alice", plan.id, ["bob"])
+    assert store.client_links_since("alice", plan.id) is None
+    clock.advance(minutes=5, microseconds=123)
+    assert store.withdraw_client_links("alice", plan.id) == clock.now
+    assert store.client_links_since("alice", plan.id) == clock.now
+    assert store.client_links_since("alice", other.id) is None
+    opened = store.open("alice", plan.id)
+    assert isinstance(opened, StoredScenario)
+    assert (opened.version, opened.updated_at, opened.state.scenario.learners) == (1, plan.updated_at, 77)
+    assert store.shared_with("alice", plan.id) == ("bob",)
+    assert store.save("alice", plan.id, 1, ScenarioState()).version == 2, "no version conflict"
+
+    key = "0123456789abcdef0123456789abcdef-key"
+    since = store.client_links_since("alice", plan.id)
+    before = read_client_token(
+        client_token(plan.id, "alice", 14, key, since - timedelta(microseconds=1)), key, since
+    )
+    after = read_client_token(client_token(plan.id, "alice", 14, key, since), key, since)
+    assert isinstance(before, ClientLink) and isinstance(after, ClientLink)
+    assert withdrawn(before, since) and not withdrawn(after, since)
+    assert withdrawn(ClientLink(plan.id, "alice", since + timedelta(days=1)), since), "no issue time"
+
+    clock.advance(hours=1)
+    store.withdraw_client_links("alice", plan.id)
+    assert store.client_links_since("alice", plan.id) == clock.now
+
+
+def test_only_the_owner_who_may_write_withdraws_client_links(
+    store: ScenarioStore, people: AccountStore
+) -> None:
+    """Another editor, the administrator and a reader it is shared with get "not found" or
+    "save a copy"; a viewer owner (demoted), a client link's session and a name nobody has are
+    refused like any write; nothing is withdrawn by any of them."""
+    plan = store.save_new("bob", "Bob's plan", ScenarioState())
+    store.share("bob", plan.id, ["carol", "alice"])
+    _not_found(lambda: store.withdraw_client_links("root", plan.id))  # an administrator too
+    for reader in ("alice", "carol"):
+        with pytest.raises(NotAllowed):
+            store.withdraw_client_links(reader, plan.id)
+    for outsider in (f"client-link:{plan.id}", "nobody"):
+        with pytest.raises(NotAllowed, match="read-only"):
+            store.withdraw_client_links(outsider, plan.id)
+    _not_found(lambda: store.withdraw_client_links("bob", "noSuchId00"))
+    _not_found(lambda: store.client_links_since("alice", plan.id))  # the owner's own only
+    people.set_role("bob", "viewer", by="root")
+    with pytest.raises(NotAllowed, match="cannot save, change, copy or share"):
+        store.withdraw_client_links("bob", plan.id)
+    assert store.client_links_since("bob", plan.id) is None
+    people.set_role("bob", "editor", by="root")
+    assert store.withdraw_client_links("bob", plan.id) == store.client_links_since("bob", plan.id)
