@@ -118,7 +118,12 @@ def configuration_problem(
 class HealthGate:
     """ASGI middleware: the health check answers 503 (plain text, not cached) while
     `check()` names a problem; otherwise Streamlit answers it ("ok"). The problem is logged
-    at ERROR when it first appears or changes."""
+    at ERROR when it first appears or changes.
+
+    The dashboard's own page asks the same address before it connects (a browser's fetch,
+    `Sec-Fetch-Site: same-origin`): it gets Streamlit's answer, so the visitor of a refused
+    copy sees the set-up message that says what to fix instead of a page that never loads.
+    Load balancers, Docker's HEALTHCHECK and scripts send no such header and get 503."""
 
     def __init__(self, app: ASGIApp, check: Callable[[], str | None] = configuration_problem) -> None:
         self.app = app
@@ -126,7 +131,11 @@ class HealthGate:
         self._logged: str | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and str(scope.get("path", "")).endswith(HEALTH_PATH):
+        if (
+            scope["type"] == "http"
+            and str(scope.get("path", "")).endswith(HEALTH_PATH)
+            and not _from_the_dashboards_page(scope)
+        ):
             problem = self.check()
             if problem is not None:
                 if problem != self._logged:
@@ -142,6 +151,17 @@ class HealthGate:
                 return
             self._logged = None
         await self.app(scope, receive, send)
+
+
+def _from_the_dashboards_page(scope: Scope) -> bool:
+    """Whether a request is the dashboard page's own fetch (a browser, same origin).
+
+    >>> _from_the_dashboards_page({"headers": [(b"sec-fetch-site", b"same-origin")]})
+    True
+    >>> _from_the_dashboards_page({"headers": [(b"user-agent", b"curl/8")]})
+    False
+    """
+    return any(k.lower() == b"sec-fetch-site" and v == b"same-origin" for k, v in scope.get("headers") or [])
 
 
 def is_page_request(scope: Scope) -> bool:

@@ -62,6 +62,17 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def refused(url: str, timeout: float = 2.0) -> bool:
+    """Whether `url` answers 503: a server that runs but refuses its configuration (serve.py)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout):
+            return False
+    except urllib.error.HTTPError as error:
+        return error.code == 503
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def tail(log: Path | None, size: int = LOG_TAIL) -> str:
     """The last `size` characters of a log file, or a word saying there is none."""
     if log is None or not log.exists():
@@ -77,11 +88,13 @@ def wait_healthy(
     timeout: float = START_TIMEOUT,
     what: str = "the server",
     poll: float = 0.1,
+    refused_ok: bool = False,
 ) -> None:
-    """Wait until `base_url` answers the health check. Raises ServerError (with the tail of
-    `log`) when `process` ends first or `timeout` seconds pass."""
+    """Wait until `base_url` answers the health check (or, with `refused_ok`, answers it 503:
+    running, but refusing its configuration). Raises ServerError (with the tail of `log`) when
+    `process` ends first or `timeout` seconds pass."""
     deadline = time.monotonic() + timeout
-    while not healthy(base_url + HEALTH_PATH):
+    while not (healthy(base_url + HEALTH_PATH) or (refused_ok and refused(base_url + HEALTH_PATH))):
         if process is not None and process.poll() is not None:
             raise ServerError(
                 f"{what} exited with code {process.returncode} before answering; log:\n{tail(log)}"
@@ -150,6 +163,7 @@ def streamlit_server(
     env: Mapping[str, str] | None = None,
     folder: Path | None = None,
     timeout: float = START_TIMEOUT,
+    refused_ok: bool = False,
 ) -> Iterator[Server]:
     """Run `streamlit run <script> <extra…>` on a free loopback port until the block ends.
 
@@ -163,7 +177,9 @@ def streamlit_server(
         process = start_streamlit(script, port, log, *extra, env=env)
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_healthy(url, process, log=log, timeout=timeout, what=f"streamlit run {script}")
+            wait_healthy(
+                url, process, log=log, timeout=timeout, what=f"streamlit run {script}", refused_ok=refused_ok
+            )
             yield Server(url, process.pid, log)
         finally:
             stop_process(process)

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from calculators.retention import MONTH_DAYS
 from calculators.roi import Option, RetentionView, Returns, WaterfallStep
 from calculators.scenario import Format
+from components.charts.chart_data import table_hint
 from components.charts.spec import Chart, scatter, waterfall
 from components.charts.theme import (
     BENEFITS_COLOUR,
@@ -120,6 +121,7 @@ def waterfall_figure(steps: list[WaterfallStep], currency: str, fmt_label: str) 
         y_title=f"Benefits ({currency})",
         subtitle=f"{money(gross, currency)} gross → {money(final, currency)} defensible",
     )
+    fig.update_layout(table_hint(index="Step"))
     money_ticks(fig, currency_symbol(currency), values=[s.value for s in steps])
     fig.update_yaxes(rangemode="tozero")
     return fig.figure()

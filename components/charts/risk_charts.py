@@ -12,6 +12,7 @@ from calculators.scenario import INPUTS, input_title
 from calculators.sensitivity import TornadoBar
 from calculators.simulation import Summary
 from calculators.summary import nice_ceiling
+from components.charts.chart_data import table_hint
 from components.charts.spec import Chart, bar, contour, heatmap, scatter
 from components.charts.theme import (
     GRID,
@@ -156,6 +157,7 @@ def tornado_figure(
         subtitle="Input values at the bar ends; all other inputs at their most likely values",
         height=TORNADO_ROW * max(len(shown), 1) + 190,
     )  # fmt: skip
+    fig.update_layout(table_hint(index="Input"))
     ends = [v for v in [base, *(e for b in shown for e in (b.low_result, b.high_result))] if math.isfinite(v)]
     lo, hi = min(ends, default=0.0), max(ends, default=0.0)
     pad = 0.3 * (hi - lo) or 1.0  # room for the end labels, within the plot
@@ -237,9 +239,10 @@ def frontier_figure(
     # the colours as a smoothed heatmap (the browser draws an image) and one contour level, the
     # break-even line: a 20-level filled contour made the browser trace 20 levels on every redraw
     fig = Chart(
-        heatmap(
-            x=xs, y=ys, z=np.clip(z_display, -scale, scale), zmid=0, colorscale=GAIN_LOSS, zsmooth="fast",
-            colorbar={"title": {"text": metric}, "ticksuffix": " %" if metric == "ROI" else ""},
+        heatmap(  # the true values (the hover and the Data table read them); colours stop at ±scale
+            x=xs, y=ys, z=z_display, zmin=-scale, zmax=scale, colorscale=GAIN_LOSS, zsmooth="fast",
+            colorbar={"title": {"text": f"{metric} ({'%' if metric == 'ROI' else currency})"},
+                      "ticksuffix": " %" if metric == "ROI" else ""},
             hovertemplate=f"{x_title} %{{x:,.4g}}<br>{y_title} %{{y:,.4g}}<br>{metric} %{{z:,.1f}}<extra></extra>",
         )
     )  # fmt: skip

@@ -13,6 +13,7 @@ import streamlit as st
 from calculators.decision import CRITERIA, RATING_SCORE, RATINGS, Criterion, ranking
 from calculators.roi import Option
 from calculators.scenario import ARTICLE_002
+from components.charts.chart_data import table_hint
 from components.charts.spec import Chart, scatterpolar
 from components.charts.theme import AXIS_TEXT, GRID, INK, OPTION_COLOURS, frame, wrap
 from components.session.page_settings import FROM_LINK, RATING_MARK, seed
@@ -141,6 +142,7 @@ def radar_figure(
             "bgcolor": "white",
         },
     )
+    fig.update_layout(table_hint(index="Criterion", name="Ratings by criterion"))
     return fig.figure()
 
 

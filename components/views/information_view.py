@@ -29,6 +29,7 @@ from calculators.ranges import ranges_key
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.simulation import Distribution
 from calculators.verdict import PilotPlan, Simulation
+from components.charts.chart_data import table_hint
 from components.charts.spec import Chart, bar
 from components.charts.theme import GRID, INK, MARK_SIZE, frame, money_ticks, wrap
 from components.views.kpi import Tile, kpi_row
@@ -99,6 +100,7 @@ def information_figure(info: InformationValue, currency: str, top: int = 10) -> 
     fig.update_yaxes(tickfont={"size": MARK_SIZE + 1}, ticktext=[wrap(input_title(f), 28) for f, _ in shown],
                      tickvals=[input_title(f) for f, _ in shown])  # fmt: skip
     money_ticks(fig, currency_symbol(currency), axis="x", values=[0.0, *values])
+    fig.update_layout(table_hint(index="Input"))
     return fig.figure()
 
 

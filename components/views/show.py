@@ -1,5 +1,6 @@
 """`show_chart`, the one way a page draws a chart: full width, enlarged in presentation mode,
-its camera button a slide-sized PNG, its margins fitted to its labels before the browser draws it.
+its camera button a slide-sized PNG, its margins fitted to its labels before the browser draws it,
+and under it a "Data" control holding the chart's data as a table.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.charts.alt_text import chart_alt
+from components.charts.chart_data import chart_table, data_label, has_data, table_formats
 from components.charts.margins import reserved_margins
 from components.charts.spec import spec
 from components.charts.theme import presentation_overlay
 from components.session.presenting import presenting
+from components.views.sections import section
+from components.words.formatting import MISSING
+from components.words.safe_text import plain
 
 PRESENT_HEIGHT = 620
 
@@ -30,12 +35,39 @@ def show_chart(fig: go.Figure, key: str) -> None:
 
     The chart's text alternative (`chart_alt`: its title, which states the answer, its subtitle,
     and what it plots) becomes its accessible name: a screen reader reads the answer, not "image".
+    Under the chart, a closed "Data" control holds its data as a table (`data_control`); when
+    presenting it is left out: a room reads the chart, and the slide stays clean.
     """
-    if presenting():
+    room = presenting()
+    if room:
         fig = presentation_overlay(fig, height=PRESENT_HEIGHT)
     config = {"toImageButtonOptions": {**SLIDE_PNG, "filename": key.removesuffix("_chart").replace("_", "-")}}
-    alt = chart_alt(spec(fig))
-    st.plotly_chart(_AsBuilt(fig), width="stretch", key=key, config=config, alt=alt)
+    built = spec(fig)
+    st.plotly_chart(_AsBuilt(fig), width="stretch", key=key, config=config, alt=chart_alt(built))
+    if not room:
+        data_control(built, key)
+
+
+def data_key(chart_key: str) -> str:
+    """The `section` name of the Data control under the chart drawn with `chart_key`.
+
+    >>> data_key("costs_total_chart")
+    'data_costs_total_chart'
+    """
+    return "data_" + chart_key
+
+
+def data_control(built: dict[str, Any], chart_key: str) -> None:
+    """The chart's data (`chart_table`: one row per x value or bar, one column per series,
+    formatted as on its axes) in an expander named after what the chart measures, built only
+    while open: a closed one costs a rerun nothing. A chart with nothing plotted has none."""
+    if not has_data(built):
+        return
+    with section(plain(data_label(built)), data_key(chart_key)) as shown:
+        if shown:
+            table = chart_table(built)
+            styled = table.style.format(table_formats(built, table), na_rep=MISSING)
+            st.dataframe(styled, hide_index=True, width="stretch")
 
 
 class _AsBuilt(go.Figure):

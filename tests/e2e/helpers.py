@@ -37,11 +37,13 @@ ILT_SEAT = "Cost per learner (ILT seat)"
 
 
 @contextmanager
-def streamlit_server(**env_overrides: str) -> Iterator[str]:
+def streamlit_server(refused_ok: bool = False, **env_overrides: str) -> Iterator[str]:
     """Start `streamlit run serve.py` (the app as deployed) on a free port; yield its base URL; stop it afterwards.
 
     `env_overrides` are extra environment variables for the server (e.g. accounts on); its
-    saved scenarios go to a fresh SQLite file unless they name another database.
+    saved scenarios go to a fresh SQLite file unless they name another database. With
+    `refused_ok`, a server whose health check answers 503 (it refuses its configuration) counts
+    as started.
 
     On teardown the server log must hold no Python traceback: an exception in a session
     of the app is a failure even when the page looked fine.
@@ -50,7 +52,9 @@ def streamlit_server(**env_overrides: str) -> Iterator[str]:
         env = {"TRAINING_ROI_DATABASE_URL": f"sqlite:///{Path(tmp) / 'scenarios.sqlite3'}", **env_overrides}
         try:
             server = running.enter_context(
-                start_server("serve.py", env=env, folder=Path(tmp), timeout=START_TIMEOUT)
+                start_server(
+                    "serve.py", env=env, folder=Path(tmp), timeout=START_TIMEOUT, refused_ok=refused_ok
+                )
             )
         except ServerError as error:
             pytest.fail(str(error))

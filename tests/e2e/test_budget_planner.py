@@ -30,7 +30,7 @@ def test_budget_planner_reads_on_every_screen(page: Page, live_server: str, scre
     size, query = SCREENS[screen]
     page.set_viewport_size(size)
     page.goto(f"{live_server}/budget{query}")
-    headline = page.locator('[data-testid="stMarkdownContainer"] h4').filter(has_text="With ")
+    headline = page.locator('[data-testid="stMarkdownContainer"] h2').filter(has_text="With ")
     expect(headline.first).to_be_visible(timeout=LOAD_TIMEOUT)
     expect(chart_titles(page).first).to_contain_text("buys", timeout=LOAD_TIMEOUT)
     expect(chart_titles(page).first).to_be_visible()

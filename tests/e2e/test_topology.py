@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from components.accounts.sign_in import COOKIE_NAME
+from scripts.server import refused as refused_health
 from scripts.topology import ADMIN, Topology, nginx_binary, postgres_bin, topology
 from storage import create_engine_for
 from storage.schema import scenarios
@@ -196,7 +197,8 @@ def test_several_replicas_on_a_sqlite_file_are_refused_with_a_message(page: Page
         "TRAINING_ROI_SINGLE_USER": "0",
         "TRAINING_ROI_COOKIE_KEY": secrets.token_urlsafe(48),
     }
-    with streamlit_server(**refused) as url:
+    with streamlit_server(refused_ok=True, **refused) as url:
+        assert refused_health(url + "/_stcore/health"), "a load balancer must not send users here"
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "Training ROI Studio needs one setting", timeout=LOAD_TIMEOUT
