@@ -3,13 +3,14 @@
 Besides the shared `Scenario`, pages offer choices of their own: how many Monte Carlo
 draws and which random seed, the goal-seek target, the tornado's measure, the decision
 matrix's weights and ratings, the pilot's plan and entered results, the budget planner's
-programs, budget and cap. They survive a page
+programs, budget and cap, the scenarios compared. They survive a page
 change and travel in the share link next to the scenario, so `PageSettings` is to them
 what `Scenario` is to the model inputs: frozen, bounded, and the only way in.
 
 A setting's name is its widget's key and its link parameter (prefixed by page: `mc_`,
-`gs_`, `sens_`, `dm_`, `pilot_`, `budget_`). A link carries only values that differ from the
-defaults; a list of programs travels as one comma-separated value:
+`gs_`, `sens_`, `dm_`, `pilot_`, `budget_`, and `compare_` for the Scenarios page's
+comparison). A link carries only values that differ from the defaults; a list of programs
+(or of plans compared) travels as one comma-separated value:
 
 >>> settings_to_query(PageSettings(mc_draws=100_000, gs_metric="NPV", budget_programs=("screen", "saved-a1")))
 {'mc_draws': '100000', 'gs_metric': 'NPV', 'budget_programs': 'screen,saved-a1'}
@@ -67,6 +68,13 @@ def program_ids(value: Any) -> Any:
 
 ProgramId = Annotated[str, StringConstraints(pattern=PROGRAM_ID)]
 ProgramIds = Annotated[tuple[ProgramId, ...], BeforeValidator(program_ids)]
+# The Scenarios page's comparison: what is on screen, the defaults, or a saved scenario's id.
+PLAN_ID = r"^(on-screen|defaults|[A-Za-z0-9]{1,64})$"
+MAX_PLANS = 4
+DEFAULT_PLANS = ("on-screen", "defaults")
+PlanIds = Annotated[
+    tuple[Annotated[str, StringConstraints(pattern=PLAN_ID)], ...], BeforeValidator(program_ids)
+]
 
 
 def _field(default: Any, label: str, **bounds: Any) -> Any:
@@ -142,6 +150,11 @@ _FIELDS: dict[str, tuple[Any, Any]] = {
         float,
         _field(10.0, "Budget planner: highest chance of loss (%)", ge=0, le=100, allow_inf_nan=False),
     ),
+    # Scenarios: the plans compared side by side, the base first
+    "compare_choice": (
+        PlanIds,
+        _field(DEFAULT_PLANS, "Scenarios to compare", max_length=MAX_PLANS),
+    ),
 }
 
 PageSettings = create_model(  # type: ignore[call-overload]
@@ -191,6 +204,8 @@ def _is_list(name: str) -> bool:
 
 def _allowed(name: str) -> str:
     field = PageSettings.model_fields[name]
+    if name == "compare_choice":
+        return f"up to {MAX_PLANS} scenarios from the comparison's list"
     if _is_list(name):
         return f"up to {MAX_PROGRAMS} programs from the planner's list"
     choices = _choices(name)

@@ -18,6 +18,7 @@ import streamlit as st
 from calculators.compare import attribute, compare
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
+from calculators.settings import DEFAULT_PLANS, MAX_PLANS
 from components.charts.compare_charts import (
     METHOD_NOTE,
     cost_figure,
@@ -27,6 +28,7 @@ from components.charts.compare_charts import (
     plan_names,
 )
 from components.saved.store import owner
+from components.session.page_settings import seed
 from components.session.ranges import current_ranges
 from components.session.scenario import current_scenario
 from components.views.show import show_chart
@@ -34,10 +36,8 @@ from components.words.safe_text import plain
 from components.work.simulation_cache import cached_monte_carlo
 from storage import ScenarioStore, StorageError, StoredScenario, VisibleScenario
 
-CHOICE_KEY = "compare_choice"
-ON_SCREEN = "on-screen"
-DEFAULTS = "defaults"
-MAX_PLANS = 4
+CHOICE_KEY = "compare_choice"  # a page setting (calculators.settings): its widget's key and link parameter
+ON_SCREEN, DEFAULTS = DEFAULT_PLANS
 COMPARE_PAGE = "pages/scenarios.py"
 
 
@@ -95,11 +95,15 @@ def compare_section(store: ScenarioStore | None, listed: list[VisibleScenario] |
     choices, problems = _plans(store, listed)
     for problem in problems:
         st.warning(plain(problem), icon=":material/database:")
-    chosen = [k for k in st.session_state.get(CHOICE_KEY, [ON_SCREEN, DEFAULTS]) if k in choices]
-    st.session_state[CHOICE_KEY] = chosen
+    # a page setting (CHOICE_KEY): kept across pages and in the link (components/session/page_settings.py)
+    seed(CHOICE_KEY)
+    wanted = list(st.session_state[CHOICE_KEY])
+    chosen = [k for k in wanted if k in choices][:MAX_PLANS]
+    if chosen != wanted:  # a link's or a session's saved scenario this user cannot open (any more)
+        st.session_state[CHOICE_KEY] = chosen
     picked = st.multiselect(
         "Scenarios to compare (the first is the base)", list(choices), key=CHOICE_KEY,
-        format_func=lambda k: choices[k], max_selections=MAX_PLANS,
+        format_func=lambda k: choices[k], max_selections=MAX_PLANS, persist_state="session",
         help="Two to four: what is on screen, the defaults, or saved scenarios.",
     )  # fmt: skip
     if len(picked) < 2:

@@ -25,6 +25,7 @@ PAGE_OF_PREFIX = {
     "dm_": "pages/decision.py",
     "pilot_": "pages/pilot.py",
     "budget_": "pages/budget.py",
+    "compare_": "pages/scenarios.py",
 }
 # Settings whose widget is drawn only while another setting says so (the Pilot planner's
 # one-sided test, its clustered design).

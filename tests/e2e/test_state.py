@@ -13,7 +13,18 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import CHART, TIMEOUT, Page, expect, expect_no_exception, open_app
+from tests.e2e.helpers import (
+    CHART,
+    MICRO_TOTAL,
+    TIMEOUT,
+    Page,
+    expect,
+    expect_no_exception,
+    metric_value,
+    open_app,
+    open_group,
+    slider,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -241,6 +252,43 @@ def test_quick_key_presses_on_a_busy_server_are_not_undone(page: Page, live_serv
     page.wait_for_timeout(1_000)  # nothing arrives later to undo it
     _learners_agree(page, "250")
     expect_no_exception(page)
+
+
+def test_quick_key_presses_on_a_cost_on_a_busy_server_are_not_undone(page: Page, live_server: str) -> None:
+    """Issue 25, 6, on a cost: six ArrowLeft presses 60-150 ms apart on the microlearning
+    development cost (a stepped slider in a closed sidebar group), on a loaded server, end at
+    $7,500 with the thumb, the box, the link and the tiles agreeing (the tiles: as a fresh page
+    at that link shows them)."""
+    fresh = page.context.new_page()
+    open_app(fresh, live_server + "/costs?micro_fixed_cost=7500")
+    expected = metric_value(fresh, MICRO_TOTAL).inner_text()
+    fresh.close()
+    open_app(page, live_server + "/costs")
+    open_group(page, "Microlearning")
+    cost = slider(page, "Development cost", "sb_micro_fixed_cost")
+    expect(cost).to_have_attribute("aria-valuetext", "$30,000", timeout=TIMEOUT)
+    assert metric_value(page, MICRO_TOTAL).inner_text() != expected
+    with _busy_server():
+        cost.focus()
+        for gap in [150, 60, 100, 150, 60, 120]:
+            page.keyboard.press("ArrowLeft")
+            page.wait_for_timeout(gap)
+        _cost_agrees(page, expected)
+    page.wait_for_timeout(1_000)  # nothing arrives later to undo it
+    _cost_agrees(page, expected)
+    expect_no_exception(page)
+
+
+def _cost_agrees(page: Page, tile: str) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(slider(page, "Development cost", "sb_micro_fixed_cost")).to_have_attribute(
+        "aria-valuetext", "$7,500", timeout=TIMEOUT
+    )
+    expect(sidebar.locator(".st-key-sb_micro_fixed_cost_typed input")).to_have_value(
+        "$7,500", timeout=TIMEOUT
+    )
+    expect(page).to_have_url(re.compile(r"[?&]micro_fixed_cost=7500(&|$)"), timeout=TIMEOUT)
+    expect(metric_value(page, MICRO_TOTAL)).to_have_text(tile, timeout=TIMEOUT)
 
 
 def test_page_up_after_opening_three_pages_moves_the_slider_and_the_figures(

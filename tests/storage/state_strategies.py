@@ -24,8 +24,12 @@ def _setting_values(name: str) -> st.SearchStrategy[Any]:
     if annotation is bool:
         return st.booleans()
     bounds = {type(m): m for m in field.metadata}
-    if typing.get_origin(annotation) is tuple:  # a list of programs (the budget planner)
-        ids = st.sampled_from(["screen", "preset-retail-pos-rollout", "saved-a1B2"])
+    if typing.get_origin(annotation) is tuple:  # a list of programs (the budget planner), of plans
+        ids = st.sampled_from(
+            ["on-screen", "defaults", "a1B2c3D4e5"]  # the plans compared on the Scenarios page
+            if name == "compare_choice"
+            else ["screen", "preset-retail-pos-rollout", "saved-a1B2"]
+        )
         return st.lists(ids, unique=True, max_size=3).map(tuple)
     if set(typing.get_args(annotation)) == {float, type(None)}:  # a number that may be unset
         low, high = bounds[Ge].ge, bounds[Le].le

@@ -29,8 +29,12 @@ def _setting_values(name: str) -> st.SearchStrategy[Any]:
     args = typing.get_args(annotation)
     if annotation is bool:
         return st.booleans()
-    if typing.get_origin(annotation) is tuple:  # a list of programs (the budget planner)
-        ids = st.sampled_from(["screen", "preset-retail-pos-rollout", "saved-a1B2"])
+    if typing.get_origin(annotation) is tuple:  # a list of programs (the budget planner), of plans
+        ids = st.sampled_from(
+            ["on-screen", "defaults", "a1B2c3D4e5"]  # the plans compared on the Scenarios page
+            if name == "compare_choice"
+            else ["screen", "preset-retail-pos-rollout", "saved-a1B2"]
+        )
         return st.lists(ids, unique=True, max_size=3).map(tuple)
     if set(args) == {float, type(None)}:  # a number that may be unset (the planner's budget)
         bounds = {type(m).__name__: m for m in field.metadata}
