@@ -85,7 +85,7 @@ _FIELDS: dict[str, tuple[Any, Any]] = {
     # Monte Carlo
     "mc_draws": (Literal[1_000, 10_000, 100_000, 1_000_000], _field(10_000, "Monte Carlo draws")),
     "mc_distribution": (Literal["triangular", "PERT"], _field("triangular", "Monte Carlo distribution")),
-    "mc_seed": (int, _field(2026, "Random seed (repeatable results)", ge=0, le=2**31 - 1)),
+    "mc_seed": (int, _field(2026, "Draw set (repeatable results)", ge=0, le=2**31 - 1)),
     "mc_target": (int, _field(24, "Payback target (months)", ge=1, le=PAYBACK_MONTHS_MAX)),
     "mc_option": (OptionName, _field("micro", "Monte Carlo option shown")),
     # Sensitivity

@@ -51,8 +51,8 @@ def simulation() -> None:
     )  # fmt: skip
     with st.expander("Advanced"):
         random_seed = st.number_input(
-            "Random seed (repeatable results)", 0, 2**31 - 1, key="mc_seed", persist_state="session",
-            help="The same number draws the same scenarios again: results can be reproduced and shared.",
+            "Draw set (repeatable results)", 0, 2**31 - 1, key="mc_seed", persist_state="session",
+            help="The same number draws the same simulated outcomes again: results can be reproduced and shared.",
         )  # fmt: skip
     focus = option_picker("mc_option", "Show")
 

@@ -171,6 +171,8 @@ def input_value(field: str, value: float, currency: str) -> str:
     ('$19,500', '48.8 %')
     >>> input_value("micro_seat_hours", 0.125, "USD"), input_value("learners", 19500, "USD")
     ('7.5 min', '19,500')
+    >>> input_value("skill_half_life_months", 9.9, "USD"), input_value("skill_half_life_months", 12.1, "USD")
+    ('9.9 months', '12 months')
     """
     spec = INPUTS[field]
     if spec.unit in {"money", "money/hour"}:
@@ -179,6 +181,8 @@ def input_value(field: str, value: float, currency: str) -> str:
         return percent(value)
     if spec.unit == "hours":
         return hours(value)
+    if spec.unit == "months":
+        return half_life_text(value)
     if isinstance(spec.default, int) or float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.3g}"

@@ -224,7 +224,7 @@ def draws_note(
         else ""
     )
     return (
-        f"{draws:,} draws of the {used} uncertain inputs this scenario uses ({distribution}, random seed "
+        f"{draws:,} draws of the {used} uncertain inputs this scenario uses ({distribution}, draw set "
         f"{seed}) between the low and high values on the Sensitivity page{unused}. Decisions (horizon, "
         "nudge cadence, mix) stay fixed."
     )

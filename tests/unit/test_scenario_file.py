@@ -174,7 +174,7 @@ def test_bad_settings_keep_the_settings_on_screen():
     result = import_json(data.encode(), current_settings=on_screen)
     assert (result.settings.mc_seed, result.settings.mc_draws, result.settings.mc_target) == (7, 100_000, 36)
     assert [p.split(":")[0] for p in result.problems] == [
-        "Random seed (repeatable results)",
+        "Draw set (repeatable results)",
         "Monte Carlo draws",
     ]
 
