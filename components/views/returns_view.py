@@ -68,8 +68,12 @@ def returns_tiles(
         Tile(
             "Net present value",
             money(r.npv, currency),
-            f"Over {years} at {percent(scenario.discount_rate_pct)} a year",
-            help="Monthly benefits minus costs, discounted at the scenario's discount rate.",
+            f"At the most likely values, over {years} at {percent(scenario.discount_rate_pct)} a year",
+            help=(
+                "Monthly benefits minus costs, discounted at the scenario's discount rate, with every input at its "
+                "most likely value. The headline's expected net present value is the average over the simulated "
+                "outcomes instead: with skewed ranges the two differ."
+            ),
         ),
     ]
     if chance_of_loss is not None:
