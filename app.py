@@ -23,7 +23,7 @@ from components.inputs.sidebar import scenario_sidebar, show_input_problems
 from components.saved.store import open_short_link
 from components.session.address import sync_address_bar
 from components.session.guard import entry_run, forward_to_requested_page
-from components.session.hardening import crafted_value_seen, harden_widgets
+from components.session.hardening import crafted_value_seen, harden_widgets, mark_cut_links
 from components.session.page_settings import load_page_settings_from_link
 from components.session.presenting import presenting
 from components.session.ranges import current_ranges
@@ -32,6 +32,7 @@ from components.views.style import apply_accessibility, apply_presentation_style
 from storage import SessionInfo
 
 harden_widgets()  # a crafted number-box value gets its default, not an exception inside Streamlit
+mark_cut_links()  # a link over Streamlit's limits says so (serve.py marks them from the server's start)
 fast_widget_state()  # a widget reads its own key, not a copy of the whole session state
 FAVICON = str(Path(__file__).parent / "components" / "favicon.png")
 present = presenting()

@@ -44,6 +44,7 @@ from components.hosting.deployment import (
     check_single_user_hosts,
     read_settings,
 )
+from components.session.hardening import mark_cut_links
 from storage import ConfigurationError as DatabaseConfigurationError
 from storage import check_deployment
 from storage.secret_keys import key_weakness
@@ -233,4 +234,5 @@ def no_outside_lookups() -> None:
 
 
 no_outside_lookups()
+mark_cut_links()  # a link Streamlit drops whole (over 1,000 parameters) is said to be cut, from the first visit
 app = st.App(ROOT / "app.py", middleware=[Middleware(HealthGate), Middleware(RootHint)])

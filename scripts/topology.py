@@ -421,6 +421,7 @@ def topology(
             "TRAINING_ROI_COOKIE_KEY": cookie_key,
             "TRAINING_ROI_REPLICAS": str(replicas),
             "TRAINING_ROI_SINGLE_USER": "0" if accounts else "1",
+            "TRAINING_ROI_TRUSTED_PROXIES": "127.0.0.1",  # nginx on loopback, as compose's nginx
             **(env or {}),
         }
         apps = [Replica(f"app{i + 1}", folder, common) for i in range(replicas)]

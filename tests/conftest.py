@@ -67,3 +67,6 @@ def _clear_streamlit_caches() -> None:
 
     SIGN_IN_TRIES.clear()  # the sign-in rate limits count per process, as a fresh server starts empty
     SESSION_TRIES.clear()
+    from components.hosting.deployment import trusted_proxies
+
+    trusted_proxies.cache_clear()  # read once per process: each test's environment is a new process's

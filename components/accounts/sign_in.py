@@ -42,6 +42,7 @@ from components.hosting.deployment import (
     check_single_user_hosts,
     read_settings,
     single_user_host_allowed,
+    trusted_proxies,
 )
 from components.hosting.limits import (
     PASSWORD_CHECK_WAIT,
@@ -460,10 +461,13 @@ def _try_sign_in(cookie_key: str) -> None:
 
 
 def client_of_this_session() -> str | None:
-    """The address trying to sign in (`components.hosting.limits.client_address`)."""
+    """The address trying to sign in (`components.hosting.limits.client_address`; the proxies
+    trusted to name it are `TRAINING_ROI_TRUSTED_PROXIES`, read once)."""
     peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
     return client_address(
-        peer if isinstance(peer, str) else None, forwarded if isinstance(forwarded, str) else None
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+        trusted_proxies(),
     )
 
 

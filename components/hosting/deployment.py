@@ -13,6 +13,11 @@ the rules are unit-tested and `tasks.py` can tell the same story. First match wi
   library's), not one repeated character. The sign-in cookie is signed with it; a key
   anyone knows would let anyone mint one (Apache Superset, CVE-2023-27524). Without a good
   key the app shows `ConfigurationError`'s message (how to make one) and nothing else.
+- **Trusted proxies.** `TRAINING_ROI_TRUSTED_PROXIES`: comma-separated addresses or CIDR
+  networks (`127.0.0.1,172.16.0.0/12`) whose `X-Forwarded-For` names the client for the
+  sign-in limits (components/hosting/limits.py). None by default: every connection is its
+  own client, whatever its headers say. Read once per process (`trusted_proxies`); an entry
+  that is not an address or network is a `ConfigurationError`.
 
 >>> settings = read_settings({"TRAINING_ROI_SINGLE_USER": "1"}, secrets={})
 >>> settings.single_user, settings.cookie_key
@@ -29,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -36,12 +42,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from components.hosting.limits import Network, parse_proxies
 from storage.secret_keys import key_weakness
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 SINGLE_USER_ENV = "TRAINING_ROI_SINGLE_USER"
 COOKIE_KEY_ENV = "TRAINING_ROI_COOKIE_KEY"
+TRUSTED_PROXIES_ENV = "TRAINING_ROI_TRUSTED_PROXIES"
 COOKIE_KEY_MIN_BYTES = 32
 LOOPBACK = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
 # Keys published in documentation and examples (streamlit-authenticator's default and its
@@ -74,10 +82,11 @@ class ConfigurationError(RuntimeError):
 @dataclass(frozen=True)
 class Settings:
     """`single_user`: no sign-in (loopback only); `cookie_key`: the key that signs sign-in
-    cookies (None in single-user mode)."""
+    cookies (None in single-user mode); `trusted_proxies`: whose forwarded address counts."""
 
     single_user: bool
     cookie_key: str | None
+    trusted_proxies: tuple[Network, ...] = ()
 
 
 def _secrets(path: Path) -> Mapping[str, Any]:
@@ -148,10 +157,36 @@ def read_settings(
     single = (
         _yes(wanted) if wanted is not None and wanted.strip() else _yes(secrets.get("single_user", False))
     )
+    proxies = read_trusted_proxies(environ)
     if single:
-        return Settings(True, None)
+        return Settings(True, None, proxies)
     key = environ.get(COOKIE_KEY_ENV) or secrets.get("cookie_key")
-    return Settings(False, check_cookie_key(key))
+    return Settings(False, check_cookie_key(key), proxies)
+
+
+def read_trusted_proxies(environ: Mapping[str, str]) -> tuple[Network, ...]:
+    """The proxies `TRAINING_ROI_TRUSTED_PROXIES` names (none when unset).
+
+    >>> read_trusted_proxies({}), read_trusted_proxies({TRUSTED_PROXIES_ENV: "172.28.0.10"})
+    ((), (IPv4Network('172.28.0.10/32'),))
+    >>> read_trusted_proxies({TRUSTED_PROXIES_ENV: "nginx"})
+    Traceback (most recent call last):
+    ...
+    components.hosting.deployment.ConfigurationError: TRAINING_ROI_TRUSTED_PROXIES: 'nginx' is not ...
+    """
+    try:
+        return parse_proxies(environ.get(TRUSTED_PROXIES_ENV))
+    except ValueError as error:
+        raise ConfigurationError(
+            f"{TRUSTED_PROXIES_ENV}: {error}. List the proxy's addresses or networks, comma-separated "
+            "(for example 127.0.0.1,172.16.0.0/12), or leave it unset to trust no proxy."
+        ) from None
+
+
+@functools.cache
+def trusted_proxies() -> tuple[Network, ...]:
+    """This process's trusted proxies, read from its environment once (tests clear the cache)."""
+    return read_trusted_proxies(os.environ)
 
 
 def check_single_user_address(address: Any) -> None:

@@ -9,8 +9,10 @@ the server process: what they protect is this process's CPU.
 - `PASSWORD_CHECKS`: one bcrypt password check at a time in this process (about 0.2 s of one
   core each): sign-in floods can take at most one core of two, never the others' reruns.
 - `client_address`: who is trying, for those limits and for the database's sign-in throttle:
-  the connection's address, or, when that is a proxy on this host or a private network
-  (nginx in `deploy/`), the last address the proxy added to `X-Forwarded-For`.
+  the connection's address, or, only when that address is one of the proxies this copy was
+  told to trust (`TRAINING_ROI_TRUSTED_PROXIES`, read once by
+  `components.hosting.deployment.trusted_proxies`; none by default), the last address the
+  proxy added to `X-Forwarded-For`.
 """
 
 from __future__ import annotations
@@ -72,30 +74,70 @@ PASSWORD_CHECKS = threading.BoundedSemaphore(1)
 PASSWORD_CHECK_WAIT = 5.0  # seconds a try waits for the password checker before "busy"
 
 
-def _behind_a_proxy(address: str) -> bool:
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_proxies(text: str | None) -> tuple[Network, ...]:
+    """The trusted proxies named in `text`: comma-separated addresses or CIDR networks
+    (`ValueError` naming the entry that is neither). Empty or None: none trusted.
+
+    >>> parse_proxies("127.0.0.1, 172.16.0.0/12")
+    (IPv4Network('127.0.0.1/32'), IPv4Network('172.16.0.0/12'))
+    >>> parse_proxies(""), parse_proxies(None)
+    ((), ())
+    >>> parse_proxies("nginx")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'nginx' is not an IP address or network
+    """
+    networks: list[Network] = []
+    for entry in (text or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
+def _trusted(address: str, proxies: tuple[Network, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return ip.is_loopback or ip.is_private
+    return any(ip.version == net.version and ip in net for net in proxies)
 
 
-def client_address(peer: str | None, forwarded_for: str | None) -> str | None:
-    """Who is trying to sign in: `peer` (the connection's address), unless `peer` is a proxy on
-    this host or a private network, then the last address in `forwarded_for` (the one the
-    proxy itself added; earlier ones are the client's own claims and are ignored).
+LOOPBACK_PEER = "127.0.0.1"  # what Streamlit's `st.context.ip_address` = None stands for
 
-    >>> client_address("93.184.216.34", "10.0.0.1")  # a public peer: its header is not trusted
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: tuple[Network, ...] = ()
+) -> str | None:
+    """Who is trying to sign in: `peer` (the connection's address), unless `peer` is one of
+    the `trusted` proxies, then the last address in `forwarded_for` (the one the proxy itself
+    added; earlier ones are the client's own claims and are ignored). Nothing is trusted
+    unless named: a loopback or private peer is just that peer. Streamlit reports a loopback
+    connection as no address (None), so None counts as 127.0.0.1 for the trust check.
+
+    >>> nginx = parse_proxies("127.0.0.1,172.16.0.0/12")
+    >>> client_address("93.184.216.34", "10.0.0.1", nginx)  # not a trusted proxy: header ignored
     '93.184.216.34'
-    >>> client_address("127.0.0.1", "198.51.100.2, 203.0.113.9")  # nginx on this host
+    >>> client_address("172.18.0.5", "198.51.100.2, 203.0.113.9", nginx)  # nginx in compose
     '203.0.113.9'
-    >>> client_address("172.18.0.5", None), client_address(None, None)
+    >>> client_address(None, "203.0.113.9", nginx)  # nginx on this host (loopback)
+    '203.0.113.9'
+    >>> client_address("172.18.0.5", "203.0.113.9"), client_address(None, "203.0.113.9")  # none trusted
+    ('172.18.0.5', None)
+    >>> client_address("172.18.0.5", None, nginx), client_address(None, None, nginx)
     ('172.18.0.5', None)
     """
-    if peer and _behind_a_proxy(peer) and forwarded_for:
+    if forwarded_for and _trusted(peer or LOOPBACK_PEER, trusted):
         last = forwarded_for.split(",")[-1].strip()
         try:
             return str(ipaddress.ip_address(last))
         except ValueError:
-            return peer
+            return peer or None
     return peer or None

@@ -17,6 +17,9 @@ deleted, and when its owner withdraws the scenario's client links
 issued without an `iat` (links made before withdrawing existed), is refused — at the next
 visit and in a session already holding it — while links made afterwards work (`withdrawn`).
 A new cookie key still voids every link (and every sign-in).
+Links are made only by a scenario's owner for their own scenario and do not rest on its share
+list, so un-sharing it with accounts (`ScenarioStore.unshare`) leaves links as they are;
+withdrawing is how a scenario stops being shared by link.
 
 >>> key = "0123456789abcdef0123456789abcdef-key"
 >>> now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

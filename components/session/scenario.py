@@ -13,6 +13,7 @@ from calculators.presets import Preset, load_presets
 from calculators.scenario import INPUTS, SCALE, Scenario
 from calculators.settings import SETTING_NAMES
 from components.session import problems as session_problems
+from components.session.hardening import CUT_LINK, CUT_PARAM
 from components.session.problems import UPDATE_PROBLEMS_KEY
 
 KEY_PREFIX = "sb_"
@@ -22,8 +23,9 @@ LINK_SCENARIO_KEY = "scenario_from_link"
 NAMED_KEY = "scenario_named"  # (name, Scenario): a saved scenario on screen, named by the picker
 # The address parameters that are the app's own, not inputs: the page guard's forwarding address,
 # presentation mode, the uncertainty ranges, a saved scenario's short link, a client link's token
-# (components/saved/client_links.py PARAM; named here, a floor below; tests/app/test_accounts.py checks).
-APP_PARAMS = frozenset({"page", "present", "rng", "s", "t"})
+# (components/saved/client_links.py PARAM; named here, a floor below; tests/app/test_accounts.py checks),
+# and the mark left where Streamlit dropped a link over its limits (components/session/hardening.py).
+APP_PARAMS = frozenset({"page", "present", "rng", "s", "t", CUT_PARAM})
 
 
 def group_key(group: str) -> str:
@@ -93,6 +95,8 @@ def first_run_from_link() -> None:
         if name in INPUTS and INPUTS[name].group != SCALE:
             st.session_state[group_key(INPUTS[name].group)] = True
     session_problems.report([p.message for p in problems], first=True)
+    if CUT_PARAM in params:  # Streamlit dropped a link over its limits (components/session/hardening.py)
+        session_problems.notice([CUT_LINK])
     for name in INPUTS:
         st.session_state.pop(widget_key(name), None)
 

@@ -517,6 +517,54 @@ def test_many_connections_from_one_address_share_ten_tries_a_minute(monkeypatch)
     assert "Too many sign-in tries from here" in sessions[-1].error[0].value
 
 
+def _connections_from(monkeypatch: pytest.MonkeyPatch, peer: str | None) -> list[str]:
+    """Every AppTest session connects from `peer` (Streamlit's None is loopback) with the
+    X-Forwarded-For header last put in the returned list."""
+    from streamlit.runtime.context import ContextProxy
+
+    forwarded: list[str] = []
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: peer))
+    monkeypatch.setattr(
+        ContextProxy,
+        "headers",
+        property(lambda self: {"X-Forwarded-For": forwarded[-1]} if forwarded else {}),
+    )
+    return forwarded
+
+
+def _tries_from_eleven_forwarded_addresses(monkeypatch, peer):  # type: ignore[no-untyped-def]
+    _people()
+    checked = _counting_checks(monkeypatch)
+    forwarded = _connections_from(monkeypatch, peer)
+    sessions = []
+    for i in range(11):
+        forwarded.append(f"198.51.100.{i}, 203.0.113.{i}")  # a claim, then the proxy's own
+        sessions.append(_sign_in(_session(), f"user{i}", "wrong password!!"))
+    return checked, sessions
+
+
+def test_a_private_peer_s_forwarded_address_is_ignored_unless_trusted(monkeypatch):
+    monkeypatch.delenv("TRAINING_ROI_TRUSTED_PROXIES", raising=False)
+    checked, sessions = _tries_from_eleven_forwarded_addresses(monkeypatch, "172.18.0.5")
+    assert len(checked) == 10, "X-Forwarded-For from an untrusted peer is the peer's own claim"
+    assert "Too many sign-in tries from here" in sessions[-1].error[0].value
+
+
+@pytest.mark.parametrize("peer", ["172.18.0.5", None], ids=["compose-nginx", "loopback-nginx"])
+def test_a_trusted_proxy_s_forwarded_address_is_each_client_s_own(monkeypatch, peer):
+    monkeypatch.setenv("TRAINING_ROI_TRUSTED_PROXIES", "127.0.0.1,172.16.0.0/12")
+    clients: list[str | None] = []
+    real = AccountStore.check_login
+
+    def check(self, username, password, *, client=None):  # type: ignore[no-untyped-def]
+        clients.append(client)
+        return real(self, username, password, client=client)
+
+    monkeypatch.setattr(AccountStore, "check_login", check)
+    _tries_from_eleven_forwarded_addresses(monkeypatch, peer)
+    assert clients == [f"203.0.113.{i}" for i in range(11)], "the address nginx added, one each"
+
+
 def test_a_busy_password_checker_says_so_instead_of_queueing_every_try(monkeypatch):
     from components.accounts import sign_in
     from components.hosting.limits import PASSWORD_CHECKS

@@ -19,6 +19,7 @@ from streamlit.runtime.state.query_params import (
 from calculators.codec import scenario_from_query, scenario_to_query
 from calculators.ranges import RANGED_FIELDS, decode_ranges, encode_ranges
 from calculators.scenario import INPUTS, Scenario
+from components.session.hardening import CUT_LINK, mark_cut_links
 from components.session.scenario import APP_PARAMS
 from components.words.safe_text import MAX_PROBLEM_LINES, plain
 from tests.app.helpers import open_sections
@@ -91,9 +92,9 @@ def test_range_editor_problems_are_escaped_and_capped(app):
 
 
 def test_our_longest_link_is_far_below_the_limits_at_which_streamlit_drops_a_link():
-    """Streamlit 1.67 silently drops a whole query string over 1,000 parameters or 512 Ki
-    characters (`sanitize_query_string`: the app then sees no parameters at all, so there is
-    nothing to warn about). Our links carry only non-default values: keep them far below."""
+    """Streamlit 1.67 drops a whole query string over 1,000 parameters or 512 Ki characters
+    (`sanitize_query_string`; the app then says the link was cut, next test). Our links carry
+    only non-default values: keep them far below."""
     longest = {
         name: (
             max(INPUTS[name].maximum - 1e-9, INPUTS[name].minimum)
@@ -115,3 +116,17 @@ def test_our_longest_link_is_far_below_the_limits_at_which_streamlit_drops_a_lin
     assert sanitize_query_string(text) == text
     assert text.count("&") + 1 <= CLIENT_STATE_QUERY_STRING_MAX_FIELDS // 10
     assert len(text) <= CLIENT_STATE_QUERY_STRING_MAX_LENGTH // 100
+
+
+def test_a_link_over_streamlit_s_limits_is_said_to_be_cut(app):
+    """Issue 26: such a link used to open the defaults with no word; now one warning says so
+    (serve.py marks cut links from the server's start; here, as there, before the first run)."""
+    mark_cut_links()
+    at = app(query={"learners": "300", **{f"x{i}": "1" for i in range(CLIENT_STATE_QUERY_STRING_MAX_FIELDS)}})
+    assert not at.exception
+    assert [w.value for w in at.warning] == [plain(CUT_LINK)]
+    assert at.sidebar.select_slider(key="sb_learners").value == 1000, "every value was dropped"
+    assert "cut" not in at.query_params, "the address bar is the page's own link again"
+    assert not at.run().warning, "said once"
+    quiet = app(query={"learners": "300"})
+    assert not quiet.warning and quiet.sidebar.select_slider(key="sb_learners").value == 300
