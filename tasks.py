@@ -12,9 +12,10 @@ administrator; further users come from the Users page or `python -m storage.user
 
 The virtual environment is reinstalled only when pyproject.toml changes.
 
-`test` without arguments runs pytest twice: first every test except the browser and timing
-ones on two cores (pytest-xdist), then those, one at a time (Chromium and live servers
-need the memory; a timed test must not share its core). Both print their slowest tests.
+`test` without arguments runs pytest three times: every test except the browser and timing
+ones on two cores (pytest-xdist), then the browser tests on two cores (each file on one
+worker, beside its own live server), then the timing tests alone (a timed test must not share
+its core). Each prints its slowest tests.
 """
 
 from __future__ import annotations
@@ -120,7 +121,9 @@ def run(args: list[str]) -> int:
 DURATIONS = "--durations=15"  # the slowest tests of each run, printed at its end
 SUITE = [  # the pytest runs of `test` without arguments (markers in pyproject.toml)
     ("unit, app and storage tests on two cores", ["-n", "2", "-m", "not browser and not timing"]),
-    ("browser and timing tests, one at a time", ["-m", "browser or timing"]),
+    # a file's browser tests stay on one worker (they share its live server)
+    ("browser tests on two cores", ["-n", "2", "--dist", "loadfile", "-m", "browser and not timing"]),
+    ("timing tests, one at a time", ["-m", "timing and not browser"]),
 ]
 
 
