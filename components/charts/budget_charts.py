@@ -4,15 +4,21 @@ NPV over the simulated outcomes (pure: no Streamlit)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import numpy.typing as npt
 import plotly.graph_objects as go
 
 from calculators.portfolio import Frontier, PlanRisk
 from components.charts.spec import Chart, bar, scatter
-from components.charts.theme import BLENDED_COLOUR, INK, MUTED, frame, mark_label, money_ticks
+from components.charts.theme import (
+    BLENDED_COLOUR,
+    INK,
+    MUTED,
+    frame,
+    mark_label,
+    mark_percentiles,
+    money_ticks,
+)
 from components.words.budget_words import step_change
 from components.words.formatting import currency_symbol, money, percent
 
@@ -108,16 +114,7 @@ def plan_risk_figure(npv: npt.NDArray[np.float64] | None, risk: PlanRisk | None,
             hovertemplate="Plan NPV about %{customdata}: %{y:.1f} % of outcomes<extra></extra>",
         )
     )  # fmt: skip
-    for value, name, row in ((risk.p10, "P10", 2), (risk.p50, "P50", 1), (risk.p90, "P90", 0)):
-        if math.isfinite(value):
-            fig.add_vline(x=value, line={"color": INK, "width": 1.5 if name == "P50" else 1, "dash": "dot"})
-            mark_label(
-                fig,
-                value,
-                f"{name} {money(value, currency)}",
-                row=row,
-                right_half=(value - lo) / (hi - lo) > 0.5,
-            )
+    mark_percentiles(fig, (risk.p10, risk.p50, risk.p90), lambda v: money(v, currency), lo, hi)
     title = (
         f"The plan: {percent(100 * risk.chance_of_loss)} chance of losing money; NPV between "
         f"{money(risk.p10, currency)} and {money(risk.p90, currency)} in 80 % of outcomes"

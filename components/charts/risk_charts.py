@@ -22,6 +22,7 @@ from components.charts.theme import (
     OPTION_COLOURS,
     frame,
     mark_label,
+    mark_percentiles,
     money_ticks,
     wrap,
 )
@@ -199,17 +200,7 @@ def histogram_figure(run: Summary, focus: Option, currency: str) -> go.Figure:
         )  # fmt: skip
     fig.add_vrect(x0=lo, x1=0, fillcolor=MUTED, opacity=0.08, line_width=0)
     p10, p50, p90 = run.percentiles(focus)
-    # One row per label above the plot (P90 nearest it): no percentile line crosses another's label.
-    for value, name, row in ((p10, "P10", 2), (p50, "P50", 1), (p90, "P90", 0)):
-        if math.isfinite(value):
-            fig.add_vline(x=value, line={"color": INK, "width": 1.5 if name == "P50" else 1, "dash": "dot"})
-            mark_label(
-                fig,
-                value,
-                f"{name} {percent(value)}",
-                row=row,
-                right_half=(value - lo) / (hi - lo or 1) > 0.5,
-            )
+    mark_percentiles(fig, (p10, p50, p90), percent, lo, hi)
     loss = run.probability_loss(focus)
     title = f"{focus.label}: {percent(100 * loss)} chance of losing money (ROI below 0)"
     width = float(edges[1] - edges[0])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 
@@ -185,6 +186,20 @@ def fit_top_margin(
     for a in layout.get("annotations", []):
         if (name := a.get("name") or "").startswith(_MARK_ROW):
             a["yshift"] = int(name[len(_MARK_ROW) :]) * LINE_HEIGHT * mark_size
+
+
+def mark_percentiles(
+    fig: Chart, values: tuple[float, float, float], text: Callable[[float], str], lo: float, hi: float
+) -> None:
+    """P10, P50 and P90 as dotted lines (P50 heavier), each labelled "P10 <text(value)>" in its own
+    row above the plot (P90 nearest it), so no line crosses another's label; `lo`..`hi` is the
+    x range (a label in the right half reads leftwards). A value that is not finite is left out."""
+    for value, name, row in zip(values, ("P10", "P50", "P90"), (2, 1, 0), strict=True):
+        if math.isfinite(value):
+            fig.add_vline(x=value, line={"color": INK, "width": 1.5 if name == "P50" else 1, "dash": "dot"})
+            mark_label(
+                fig, value, f"{name} {text(value)}", row=row, right_half=(value - lo) / (hi - lo or 1) > 0.5
+            )
 
 
 def mark_label(

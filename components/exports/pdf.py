@@ -319,21 +319,30 @@ class _Brief(FPDF):
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
 
+def _table(pdf: _Brief, widths: tuple[float, ...], align: tuple[str, ...], *, line_height: float,
+           padding: tuple[float, float]) -> Any:  # fmt: skip
+    """The brief's one table style: a bold heading row on the panel colour, horizontal rules,
+    left-aligned on the page, as wide as its columns."""
+    return pdf.table(
+        col_widths=widths,
+        text_align=align,
+        first_row_as_headings=True,
+        headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=PANEL),
+        borders_layout="HORIZONTAL_LINES",
+        line_height=line_height,
+        padding=padding,
+        width=sum(widths),
+        align="LEFT",
+    )
+
+
 def _kpi_table(pdf: _Brief, f: BriefFigures) -> None:
     options = list(Option)
     widths = (64, 36, 36, 36)
     bold = FontFace(emphasis="BOLD")
     pdf.font(9.5)
-    with pdf.table(
-        col_widths=widths,
-        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
-        first_row_as_headings=True,
-        headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=PANEL),
-        borders_layout="HORIZONTAL_LINES",
-        line_height=5.6,
-        padding=(0.8, 1.5),
-        width=sum(widths),
-        align="LEFT",
+    with _table(
+        pdf, widths, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), line_height=5.6, padding=(0.8, 1.5)
     ) as table:
         head = table.row()
         head.cell("")
@@ -372,16 +381,8 @@ def _assumptions_table(pdf: _Brief, f: BriefFigures) -> None:
     )
     widths = (32, 18, 27, 29, 44, 24)
     pdf.font(8)
-    with pdf.table(
-        col_widths=widths,
-        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT"),
-        first_row_as_headings=True,
-        headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=PANEL),
-        borders_layout="HORIZONTAL_LINES",
-        line_height=4,
-        padding=(0.8, 1.2),
-        width=sum(widths),
-        align="LEFT",
+    with _table(
+        pdf, widths, ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT"), line_height=4, padding=(0.8, 1.2)
     ) as table:
         head = table.row()
         for title in (
@@ -428,17 +429,7 @@ def _budget_plan(pdf: _Brief, shared: SharedPlan, scenario: Scenario) -> None:
         return
     widths = (62, 50, 32, 30)
     pdf.font(9)
-    with pdf.table(
-        col_widths=widths,
-        text_align=("LEFT", "LEFT", "RIGHT", "RIGHT"),
-        first_row_as_headings=True,
-        headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=PANEL),
-        borders_layout="HORIZONTAL_LINES",
-        line_height=5,
-        padding=(0.8, 1.5),
-        width=sum(widths),
-        align="LEFT",
-    ) as table:
+    with _table(pdf, widths, ("LEFT", "LEFT", "RIGHT", "RIGHT"), line_height=5, padding=(0.8, 1.5)) as table:
         head = table.row()
         for title in ("Program", "Choice", "Cost", "Expected NPV"):
             head.cell(pdf.text_of(title))

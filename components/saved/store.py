@@ -33,6 +33,7 @@ from components.session.page_settings import page_settings, put_page_settings
 from components.session.problems import PROBLEMS_KEY, notice
 from components.session.ranges import LOADED_KEY as RANGES_LOADED
 from components.session.ranges import current_ranges, set_ranges
+from components.session.requester import CLIENT_KEY, SIGNED_IN_KEY  # who this session is: one definition
 from components.session.scenario import LOADED_KEY as SCENARIO_LOADED
 from components.session.scenario import NAMED_KEY, current_scenario, name_scenario, set_scenario
 from storage import (
@@ -49,8 +50,6 @@ from storage import (
     open_store,
 )
 
-SIGNED_IN_KEY = "_signed_in_session"  # set by components/accounts/sign_in.py on every run with accounts
-CLIENT_KEY = "_client_link"  # a ClientLink: this session views one scenario read-only (no account)
 SHORT_PARAM = "s"
 OPENED_KEY = "saved_scenario_opened"
 SHORT_LOADED = "saved_scenario_link_loaded"

@@ -1,10 +1,9 @@
 """Who asks: this browser session and the user (or client link) it acts for, so that work shared
 by everyone on the server (the heavy-run queue, components/work/heavy_runs.py) is shared fairly.
 
-The user is read from session state under the keys the sign-in writes
-(`components/saved/store.py`: `SIGNED_IN_KEY`, `CLIENT_KEY`). They are repeated here, a floor
-below, so the `work` floor can read them; tests/unit/test_heavy_runs.py checks they agree and
-that `requester().owner` is the store's `owner()`.
+The user is read from session state under the keys the sign-in writes, defined here, a floor
+below the saved scenarios (`components/saved/store.py` imports them), so the `work` floor can
+read them; tests/unit/test_heavy_runs.py checks that `requester().owner` is the store's `owner()`.
 """
 
 from __future__ import annotations
