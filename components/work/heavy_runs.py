@@ -394,11 +394,7 @@ class Worker:
         pending.future.add_done_callback(lambda f: self._ended(f, on_result, on_end))
         while True:
             finished = bool(wait([pending.future], timeout=self.POLL).done)
-            while progress is not None:  # after the result: every fraction has arrived
-                try:
-                    progress(pending.progress.get_nowait())
-                except queue.Empty:
-                    break
+            _drain(pending.progress, progress)  # after the result: every fraction has arrived
             if finished:
                 break
         try:
@@ -567,11 +563,7 @@ class HeavyQueue:
                         on_wait()
                         noted = now
                 finished = bool(wait([job.future], timeout=self.POLL).done)
-                while progress is not None:  # after the result: every fraction has arrived
-                    try:
-                        progress(ticket.fractions.get_nowait())
-                    except queue.Empty:
-                        break
+                _drain(ticket.fractions, progress)  # after the result: every fraction has arrived
                 if finished:
                     return job.future.result()
         finally:
@@ -725,3 +717,12 @@ if __name__ == "__main__":
     _answers = os.fdopen(os.dup(1), "wb")  # answers on the real stdout; anything printed goes to stderr
     os.dup2(2, 1)
     serve(sys.stdin.buffer, _answers)
+
+
+def _drain(fractions: queue.Queue[float], progress: Callable[[float], None] | None) -> None:
+    """Hand every fraction waiting in `fractions` to `progress` (none is kept without one)."""
+    while progress is not None:
+        try:
+            progress(fractions.get_nowait())
+        except queue.Empty:
+            return
