@@ -132,7 +132,7 @@ _FIELDS: dict[str, tuple[Any, Any]] = {
     },
     "pilot_effect": (PilotEffect, _field(next(iter(EFFECTS)), "Effect the pilot measures")),
     "pilot_enrol": (int, _field(0, "Learners per arm you can enrol", ge=0, le=1_000_000)),
-    # Budget planner (the budget: None until the page first shows its default for the programs)
+    # Budget planner (the budget: None until the user types one; the page suggests one for the programs)
     "budget_programs": (
         ProgramIds,
         _field(DEFAULT_PROGRAMS, "Budget planner: programs", max_length=MAX_PROGRAMS),

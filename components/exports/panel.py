@@ -18,6 +18,7 @@ import streamlit as st
 
 from calculators.scenario import Scenario
 from components.exports.scenario_file import export_json, import_json
+from components.inputs.budget_inputs import PLANNER_SHOWN_KEY
 from components.saved.budget_programs import SAVED_PREFIX, saved_programs
 from components.saved.store import apply_state, current_state
 from components.session.address import share_link
@@ -25,7 +26,7 @@ from components.session.page_settings import page_settings
 from components.session.ranges import current_ranges
 from components.session.scenario import current_scenario
 from components.words.safe_text import plain, problem_list
-from components.work.answer import Answer, current_simulation, the_answer
+from components.work.answer import Answer, answer_later, current_simulation
 from components.work.budget_plan import SharedPlan, built_in_sources, plan_simulation, shared_plan
 from storage import ScenarioState
 
@@ -50,14 +51,15 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
     their files (a rerun in between gave a second quick click a file that no longer existed)."""
     scenario, ranges, settings, link = current_scenario(), current_ranges(), page_settings(), share_link()
     wanted = [w for w, on in (("pdf", pdf), ("excel", excel), ("json", scenario_file)) if on]
-    answer = the_answer(scenario) if pdf else None  # the brief states the screen's verdict (cached figures)
+    # the brief states the screen's verdict: the kept answer, or worked out when the brief is asked for
+    answer = answer_later(scenario) if pdf else _no_answer
     plan = budget_plan(scenario, ranges, settings) if pdf or excel else _no_plan
     columns = st.columns(len(wanted))
     each = {"width": "stretch", "on_click": "ignore"}  # no rerun on a click: the others keep their files
     for column, what in zip(columns, wanted, strict=True):
         if what == "pdf":
             column.download_button(
-                "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges, answer, plan()),
+                "Executive brief (PDF)", data=lambda: _brief(scenario, link, ranges, answer(), plan()),
                 file_name=f"{file_stem()}-brief.pdf", mime="application/pdf", key=f"{key}_pdf",
                 icon=":material/picture_as_pdf:", **each,
                 help="Recommendation, key figures on both bases, the main charts, the assumptions that matter "
@@ -80,6 +82,10 @@ def downloads(*, key: str, pdf: bool = True, excel: bool = True, scenario_file: 
             )  # fmt: skip
 
 
+def _no_answer() -> Answer | None:
+    return None
+
+
 def _no_plan() -> SharedPlan | None:
     return None
 
@@ -90,18 +96,18 @@ def budget_plan(
     """The Budget planner's plan for the downloads, to work out when a file is asked for (no
     Streamlit call inside; the programs' choices come from the planner's kept runs), from the
     page settings: the chosen programs, the budget, the programs that must run and the cap.
-    None until the planner has a budget (it sets one when first shown, and a link or a saved
-    scenario carries it): the files of a user who never planned a budget have no plan in them.
+    None until the planner has a budget (a link or a saved scenario carries it) or has shown its
+    plan for the suggested one: the files of a user who never planned a budget have no plan in them.
     Saved programs are read here, in the run (the store reads the signed-in user)."""
     chosen = list(settings.budget_programs)
-    if not chosen or settings.budget_amount is None:
+    if not chosen or (settings.budget_amount is None and not st.session_state.get(PLANNER_SHOWN_KEY)):
         return _no_plan
     built_in = {s.id: s for s in built_in_sources(scenario, ranges)}
     saved = saved_programs(chosen).read if any(i.startswith(SAVED_PREFIX) for i in chosen) else {}
     sources = [s for i in chosen if (s := built_in.get(i) or saved.get(i)) is not None]
     cap = float(settings.budget_loss_cap_pct) / 100.0 if settings.budget_cap_on else None
     return functools.partial(
-        shared_plan, sources, scenario, plan_simulation(current_simulation()), float(settings.budget_amount),
+        shared_plan, sources, scenario, plan_simulation(current_simulation()), settings.budget_amount,
         tuple(settings.budget_required), cap,
     )  # fmt: skip
 

@@ -1,6 +1,7 @@
 """Compare two to four scenarios on the Scenarios page: the KPI table with differences, the
 overlaid payback and cost charts, and a paragraph per plan that says what drives the
-difference (`calculators.compare`, `components.charts.compare_charts`).
+difference (`calculators.compare`, `components.charts.compare_charts`); when any of them
+holds Budget planner settings (programs, budget, cap), the plan each would fund, side by side.
 
 The plans to compare: what is on screen, the defaults, and any saved scenario. Names are
 the user's text: shown as text (tables, `st.text`), escaped in charts (`compare_view`).
@@ -27,18 +28,23 @@ from components.charts.compare_charts import (
     kpi_table,
     plan_names,
 )
-from components.saved.store import owner
+from components.saved.budget_programs import SAVED_PREFIX, SavedPrograms, saved_programs
+from components.saved.store import current_state, owner
 from components.session.page_settings import seed
 from components.session.ranges import current_ranges
 from components.session.scenario import current_scenario
+from components.views.budget_view import plans_table
+from components.views.sections import section
 from components.views.show import show_chart
 from components.words.safe_text import plain
+from components.work.budget_plan import planner_used, settings_plan
 from components.work.simulation_cache import cached_monte_carlo
-from storage import ScenarioStore, StorageError, StoredScenario, VisibleScenario
+from storage import ScenarioState, ScenarioStore, StorageError, StoredScenario, VisibleScenario
 
 CHOICE_KEY = "compare_choice"  # a page setting (calculators.settings): its widget's key and link parameter
 ON_SCREEN, DEFAULTS = DEFAULT_PLANS
 COMPARE_PAGE = "pages/scenarios.py"
+PLANS_SECTION = "compare_budget_plans"  # the budget plans' section (components.views.sections)
 
 
 def compare_with_defaults() -> None:
@@ -75,18 +81,19 @@ def _plans(
     return choices, problems
 
 
-def _scenario(store: ScenarioStore | None, key: str) -> Scenario | None:
+def _state(store: ScenarioStore | None, key: str) -> ScenarioState | None:
+    """A plan's scenario, page settings and ranges (None: a saved one that cannot be read)."""
     if key == ON_SCREEN:
-        return current_scenario()
+        return current_state()
     if key == DEFAULTS:
-        return Scenario(currency=current_scenario().currency)  # amounts stay comparable
+        return ScenarioState(Scenario(currency=current_scenario().currency))  # amounts stay comparable
     if store is None:
         return None
     try:
         found = store.open_for(owner(), key)
     except StorageError:
         return None
-    return found.state.scenario if isinstance(found, StoredScenario) else None
+    return found.state if isinstance(found, StoredScenario) else None
 
 
 def compare_section(store: ScenarioStore | None, listed: list[VisibleScenario] | None = None) -> None:
@@ -109,7 +116,7 @@ def compare_section(store: ScenarioStore | None, listed: list[VisibleScenario] |
     if len(picked) < 2:
         st.info("Choose at least two scenarios to compare.", icon=":material/compare_arrows:")
         return
-    plans = [(choices[k], _scenario(store, k)) for k in picked]
+    plans = [(choices[k], _state(store, k)) for k in picked]
     unreadable = [name for name, s in plans if s is None]
     if unreadable:
         st.error(
@@ -122,7 +129,8 @@ def compare_section(store: ScenarioStore | None, listed: list[VisibleScenario] |
         if len(plans) < 2:
             return
     names = plan_names([n for n, _ in plans])  # two plans of one name are told apart the same way everywhere
-    scenarios = [s for _, s in plans if s is not None]
+    states = [s for _, s in plans if s is not None]
+    scenarios = [s.scenario for s in states]
     view = _view(tuple(s.model_dump_json() for s in scenarios), ranges_key(current_ranges()), tuple(names))
     for attribution, name in zip(view.attributions, names[1:], strict=True):
         st.markdown(plain(explain(attribution, [names[0], name])))
@@ -132,6 +140,29 @@ def compare_section(store: ScenarioStore | None, listed: list[VisibleScenario] |
     show_chart(view.payback, key="compare_payback_chart")
     show_chart(view.cost, key="compare_cost_chart")
     st.caption(METHOD_NOTE)
+    if any(planner_used(s.settings) for s in states):
+        _budget_plans(states, names)
+
+
+def _budget_plans(states: list[ScenarioState], names: list[str]) -> None:
+    """The plan each scenario's Budget planner settings fund (programs, budget, cap), side by
+    side; built only while its section is open (each plan reads its programs' runs)."""
+    with section("Budget plans: what each would fund", PLANS_SECTION) as shown:
+        if not shown:
+            return
+        wanted = {i for s in states for i in s.settings.budget_programs if i.startswith(SAVED_PREFIX)}
+        saved = saved_programs(sorted(wanted)) if wanted else SavedPrograms()
+        for note in saved.notes:
+            st.info(plain(note))
+        plans = [settings_plan(s.scenario, s.ranges, s.settings, saved.read) for s in states]
+        suggested = [s.settings.budget_amount is None for s in states]
+        st.table(plans_table(plans, suggested, [s.scenario.currency for s in states], names))
+        st.caption(
+            'Each scenario\'s Budget planner settings: its programs ("Your scenario" is that scenario), '
+            "budget and cap on the chance of loss; a scenario saved without a budget shows the planner's "
+            "suggestion. Costs over each program's horizon, undiscounted; expected NPV from the scenario's "
+            "own Monte Carlo settings."
+        )
 
 
 class _View(NamedTuple):

@@ -6,6 +6,8 @@ the exports, so the two never differ.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
 import streamlit as st
@@ -43,10 +45,10 @@ def address_query(
 
     One function for the address bar (`sync_address_bar`) and the share link (`share_link`:
     the sidebar's *Share link* box, the exports), so they never differ."""
-    wanted: dict[str, str] = dict(scenario_to_query(scenario))
+    wanted: dict[str, str] = dict(_scenario_query(scenario))
     if ranges:
         wanted["rng"] = encode_ranges(ranges)
-    wanted.update(settings_to_query(page_settings()))
+    wanted.update(_settings_query(page_settings()))
     if presenting:
         wanted["present"] = "1"
     wanted.update(st.session_state.get(KEPT_PARAMS_KEY, {}))  # e.g. a client link's token
@@ -54,6 +56,18 @@ def address_query(
     if target is not None:  # the page guard's forwarding address, consumed by the entry script
         wanted[TARGET_PARAM] = target
     return wanted
+
+
+@lru_cache(maxsize=64)
+def _scenario_query(scenario: Scenario) -> tuple[tuple[str, str], ...]:
+    """`scenario_to_query`, kept per scenario (frozen): asked twice a run, on every run."""
+    return tuple(scenario_to_query(scenario).items())
+
+
+@lru_cache(maxsize=64)
+def _settings_query(settings: Any) -> tuple[tuple[str, str], ...]:
+    """`settings_to_query`, kept per page settings (frozen)."""
+    return tuple(settings_to_query(settings).items())
 
 
 def share_link() -> str:

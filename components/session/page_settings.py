@@ -138,15 +138,32 @@ def setting(name: str) -> Any:
 
 
 def page_settings() -> Any:
-    """Every page setting as the session holds it, through the model (bad values: defaults)."""
-    values: dict[str, Any] = {}
+    """Every page setting as the session holds it, through the model (bad values: defaults).
+
+    The session state is read in one go (a page asks for its settings several times a run;
+    one lookup per setting through Streamlit's proxy cost ~0.3 ms a call) and the validated
+    settings are kept per distinct values (`PageSettings` is frozen: safe to share)."""
+    state = st.session_state.to_dict()
+    values: list[tuple[str, Any]] = []
     for name in SETTING_NAMES:
-        if name not in st.session_state:
+        if name not in state:
             continue
-        value = st.session_state[name]
+        value = state[name]
         if name.startswith(RATING_PREFIX):
-            mark = st.session_state.get(RATING_MARK + name)
+            mark = state.get(RATING_MARK + name)
             value = value if mark is not None and value != mark else None
-        values[name] = value
-    settings, _ = apply_settings(PageSettings(), values, strict=False)
+        values.append((name, value))
+    # the type in the key keeps 1, 1.0 and True apart (equal as keys, not as settings)
+    key = tuple((name, type(v), tuple(v) if isinstance(v, list) else v) for name, v in values)
+    try:
+        return _validated(key)
+    except TypeError:  # an unhashable (crafted) value: validated without keeping
+        return _validated.__wrapped__(key)
+
+
+@functools.lru_cache(maxsize=256)
+def _validated(values: tuple[tuple[str, type, Any], ...]) -> Any:
+    settings, _ = apply_settings(
+        PageSettings(), {name: list(v) if kind is list else v for name, kind, v in values}, strict=False
+    )
     return settings

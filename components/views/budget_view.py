@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +12,7 @@ from components.charts.budget_charts import frontier_figure, plan_risk_figure, s
 from components.views.kpi import Tile, kpi_row
 from components.views.show import show_chart
 from components.words.formatting import MISSING, money, percent, short_money
-from components.work.budget_plan import PlanAnswer
+from components.work.budget_plan import PlanAnswer, SharedPlan
 
 
 def plan_tiles(answer: PlanAnswer, budget: float, currency: str) -> None:
@@ -85,3 +87,37 @@ def risk_view(answer: PlanAnswer, currency: str) -> None:
     """The plan's NPV distribution from the per-outcome sums."""
     if isinstance(answer.plan, Plan) and answer.plan.funded:
         show_chart(plan_risk_figure(answer.npv_draws, answer.risk, currency), key="budget_risk_chart")
+
+
+PLAN_ROWS = ("Budget", "Cap on the chance of loss", "Funded", "Total cost", "Expected NPV", "Chance of loss")
+
+
+def plans_table(
+    plans: Sequence[SharedPlan | None],
+    suggested: Sequence[bool],
+    currencies: Sequence[str],
+    names: Sequence[str],
+) -> pd.DataFrame:
+    """The plans of several scenarios side by side (compare view): one column a scenario (its
+    name), one row a figure, every cell text in the scenario's own currency; "—" where a
+    figure does not exist. `suggested`: the budget is the planner's suggestion, not one set.
+
+    >>> plans_table([None], [True], ["USD"], ["Plan A"]).loc["Funded", "Plan A"]
+    'No programs chosen'
+    """
+    columns: dict[str, list[str]] = {}
+    for shared, first, currency, name in zip(plans, suggested, currencies, names, strict=True):
+        if shared is None:
+            columns[name] = [MISSING, MISSING, "No programs chosen", MISSING, MISSING, MISSING]
+            continue
+        budget = money(shared.budget, currency) + (" (suggested)" if first else "")
+        cap = "No cap" if shared.cap is None else f"at most {percent(100 * shared.cap, 0)}"
+        plan, risk = shared.answer.plan, shared.answer.risk
+        if not isinstance(plan, Plan):
+            columns[name] = [budget, cap, plan.reason, MISSING, MISSING, MISSING]
+            continue
+        columns[name] = [
+            budget, cap, plan.words[0].upper() + plan.words[1:], money(plan.cost, currency),
+            money(plan.expected_npv, currency), percent(100 * risk.chance_of_loss) if risk else MISSING,
+        ]  # fmt: skip
+    return pd.DataFrame(columns, index=pd.Index(PLAN_ROWS, name="Budget plan"))

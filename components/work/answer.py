@@ -10,6 +10,7 @@ within the user's ranges) and the Pilot planner's pilot. `answer_of` is pure (no
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -34,10 +35,12 @@ from calculators.verdict import (
 from components.session.page_settings import page_settings
 from components.session.ranges import current_ranges
 from components.words.messages import decision_headline
-from components.work.pilot_plan import cached_pilot_values, plan_from
+from components.work.pilot_plan import cached_pilot_values, pilot_values_now, plan_from
 from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, shown_run
 
-__all__ = ["SUMMARY_DRAWS", "SUMMARY_SEED", "Answer", "PilotPlan", "Simulation", "answer_of", "the_answer"]
+__all__ = [
+    "SUMMARY_DRAWS", "SUMMARY_SEED", "Answer", "PilotPlan", "Simulation", "answer_later", "answer_of", "the_answer",
+]  # fmt: skip
 _LOCK = threading.Lock()
 
 
@@ -146,6 +149,33 @@ def clear_answers() -> None:
         _KEPT.clear()
 
 
+def _kept_key(scenario: Scenario) -> tuple[tuple[Any, ...], dict[str, tuple[float, float]], Simulation, Any]:
+    settings, ranges = page_settings(), current_ranges()
+    simulation, plan = simulation_of(settings), plan_from(settings)
+    return (scenario, ranges_key(ranges), simulation, plan), ranges, simulation, plan
+
+
+def _kept(key: tuple[Any, ...]) -> Answer | None:
+    with _LOCK:
+        kept = _KEPT.get(key)
+        if kept is not None:
+            _KEPT.move_to_end(key)
+        return kept
+
+
+def answer_later(scenario: Scenario) -> Callable[[], Answer]:
+    """The answer `the_answer` gives, for a download made later: the kept one when this run has
+    it already (the pages that state a verdict), else worked out when the file is asked for,
+    with no Streamlit call (a page with no verdict of its own draws no run for its buttons).
+    A heavy run (over 10^5 draws) is the page's: drawn now, through `the_answer`."""
+    key, ranges, simulation, plan = _kept_key(scenario)
+    kept = _kept(key)
+    if kept is not None or simulation.draws > HEAVY_DRAWS:
+        answer = kept or the_answer(scenario)
+        return lambda: answer
+    return functools.partial(answer_of, scenario, ranges, monte_carlo, simulation, plan, pilot_values_now)
+
+
 def the_answer(scenario: Scenario) -> Answer:
     """The answer for `scenario` on screen: the session's ranges and simulation settings, the
     shared cached run, and the Pilot planner's pilot. The page settings are read once; an
@@ -156,14 +186,10 @@ def the_answer(scenario: Scenario) -> Answer:
     asks first, so it shows where it stands there as on Monte Carlo (`shown_run`: the progress
     bar, or the note while another user's heavy run has the server's turn), not a blank page."""
 
-    settings, ranges = page_settings(), current_ranges()
-    simulation, plan = simulation_of(settings), plan_from(settings)
-    key = (scenario, ranges_key(ranges), simulation, plan)
-    with _LOCK:
-        kept = _KEPT.get(key)
-        if kept is not None:
-            _KEPT.move_to_end(key)
-            return kept
+    key, ranges, simulation, plan = _kept_key(scenario)
+    kept = _kept(key)
+    if kept is not None:
+        return kept
     # up to 10^5 draws the shared cached run itself (its mean NPVs and losses, no summary to build);
     # a heavy run through `shown_run` (its summary, with the progress line)
     simulate = cached_monte_carlo if simulation.draws <= HEAVY_DRAWS else shown_run

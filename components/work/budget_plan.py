@@ -14,6 +14,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,8 +36,10 @@ from calculators.portfolio import (
 )
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
+from calculators.settings import default_value
 from calculators.verdict import Simulation
 from components.session.scenario import presets
+from components.work.answer import simulation_of
 from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
 
 SCREEN_ID = "screen"
@@ -256,3 +260,43 @@ def next_amount(steps: Frontier) -> float:
     target = max(top / 10, 1.0)
     unit = 10 ** math.floor(math.log10(target))
     return float(max(m * unit for m in (1, 2, 5) if m * unit <= target))
+
+
+PLANNER_SETTINGS = (
+    "budget_programs",
+    "budget_amount",
+    "budget_required",
+    "budget_cap_on",
+    "budget_loss_cap_pct",
+)
+
+
+def planner_used(settings: Any) -> bool:
+    """Whether page settings (a `calculators.settings.PageSettings`) hold any Budget planner
+    state: a setting of the planner other than its default.
+
+    >>> from calculators.settings import PageSettings
+    >>> planner_used(PageSettings()), planner_used(PageSettings(budget_amount=150_000))
+    (False, True)
+    """
+    return any(getattr(settings, n) != default_value(n) for n in PLANNER_SETTINGS)
+
+
+def settings_plan(
+    scenario: Scenario,
+    ranges: Mapping[str, tuple[float, float]],
+    settings: Any,
+    saved: Mapping[str, ProgramSource] = MappingProxyType({}),
+) -> SharedPlan | None:
+    """The plan the Budget planner would show for `scenario` (the program "Your scenario", with
+    `ranges`) and its page `settings` (programs, budget, programs that must run, cap, Monte
+    Carlo settings): what a saved scenario's planner state funds. `saved`: the saved programs
+    read already (id → source); a saved program not among them is left out. No budget set:
+    the planner's suggestion. None without a program."""
+    built_in = {s.id: s for s in built_in_sources(scenario, ranges)}
+    sources = [s for i in settings.budget_programs if (s := built_in.get(i) or saved.get(i)) is not None]
+    cap = float(settings.budget_loss_cap_pct) / 100.0 if settings.budget_cap_on else None
+    return shared_plan(
+        sources, scenario, plan_simulation(simulation_of(settings)), settings.budget_amount,
+        tuple(settings.budget_required), cap,
+    )  # fmt: skip

@@ -78,6 +78,17 @@ def _cached(
     )  # fmt: skip
 
 
+def pilot_values_now(
+    scenario: Scenario, plan: PilotPlan, simulation: Simulation, ranges: Mapping[str, tuple[float, float]]
+) -> list[PilotValue]:
+    """`cached_pilot_values` worked out here, with no Streamlit call (a download's thread): the
+    same values (the same draws; the verdict's run is drawn again rather than read)."""
+    return pilot_values(
+        scenario, plan.field, plan.direction, plan.baseline, pilot_sizes(plan), min(simulation.draws, VALUE_DRAWS),
+        simulation.seed, simulation.distribution, dict(ranges), plan.design_effect,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
 def cached_pilot_values(
     scenario: Scenario, plan: PilotPlan, simulation: Simulation, ranges: Mapping[str, tuple[float, float]]
 ) -> list[PilotValue]:

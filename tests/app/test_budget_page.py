@@ -6,6 +6,12 @@ from calculators.settings import DEFAULT_PROGRAMS
 from tests.app.helpers import chart_titles
 
 PAGE = "pages/budget.py"
+BOX = "budget_amount_typed"  # the box the budget is typed into (the setting itself: budget_amount)
+
+
+def _type_budget(at, text: str):
+    """Type `text` into the budget box and press Enter."""
+    return at.text_input(key=BOX).input(text).run()
 
 
 def _headline(at) -> str:
@@ -28,20 +34,20 @@ def test_the_default_page_shows_a_plan_headline_tiles_and_charts(app):
     titles = chart_titles(at)
     assert len(titles) == 2 and "The plan:" in titles[1]
     assert list(at.session_state["budget_programs"]) == list(DEFAULT_PROGRAMS)
-    assert at.session_state["budget_amount"] > 0
+    assert list(at.session_state["budget_programs"]) == list(DEFAULT_PROGRAMS)
 
 
 def test_the_plan_stays_within_the_budget_and_follows_it(app):
     """A smaller budget gives a cheaper plan, never above the budget; a larger one a dearer one."""
     at = app(page=PAGE)
     for budget in (50_000.0, 200_000.0, 400_000.0):
-        at.number_input(key="budget_amount").set_value(budget).run()
+        _type_budget(at, f"{budget:.0f}")
         assert not at.exception
         assert _used(at) <= budget
     small = app(page=PAGE)
-    small.number_input(key="budget_amount").set_value(160_000.0).run()
+    _type_budget(small, "160k")
     large = app(page=PAGE)
-    large.number_input(key="budget_amount").set_value(400_000.0).run()
+    _type_budget(large, "$400,000")
     assert _used(small) != _used(large)
     assert _headline(small) != _headline(large)
 
@@ -65,13 +71,15 @@ def test_a_bad_link_value_gives_a_message_not_an_exception(app):
     assert not at.exception
     messages = " ".join(w.value for w in at.warning)
     assert "Budget planner: budget" in messages and "Budget planner: programs" in messages
-    assert at.session_state["budget_amount"] > 0  # the suggested budget instead
+    assert at.session_state["budget_amount"] is None  # not set: the suggested budget shows
+    assert at.text_input(key=BOX).value.startswith("$")
+    assert "budget_amount" not in at.query_params
 
 
 def test_the_page_state_survives_a_page_change(app):
     at = app(page=PAGE)
     at.multiselect(key="budget_programs").set_value(["screen", "preset-retail-pos-rollout"]).run()
-    at.number_input(key="budget_amount").set_value(123_000.0).run()
+    _type_budget(at, "123,000")
     at.switch_page("pages/costs.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
@@ -128,3 +136,100 @@ def test_the_downloads_carry_the_planners_plan_once_it_has_a_budget():
     assert not at.exception
     words, budget = at.markdown[0].value.split(" | ")
     assert budget == "200000" and "Retail POS rollout" in words
+
+
+def _money_text(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def test_the_first_visit_shows_the_suggested_budget_as_money_and_keeps_it_out_of_the_link(app):
+    """Opened with nothing set: the box reads like money ("$170,000"), the headline uses that
+    budget, and neither the session's setting nor the address bar holds it (a default)."""
+    at = app(page=PAGE)
+    assert not at.exception
+    shown = at.text_input(key=BOX).value
+    assert shown.startswith("$") and "," in shown and "." not in shown
+    assert at.text_input(key=BOX).label == "Budget"
+    assert _headline(at).startswith(f"## With {shown}")
+    assert at.session_state["budget_amount"] is None
+    assert "budget_amount" not in at.query_params
+    assert any("Suggested" in c.value for c in at.caption)
+    at.run()  # a rerun writes no budget either
+    assert "budget_amount" not in at.query_params
+
+
+def test_a_budget_is_read_as_people_write_it_and_then_goes_into_the_link(app):
+    """250k, $250,000, 250000 and 250,000 are the same budget: kept, shown as $250,000, in the link."""
+    for typed in ("250k", "$250,000", "250000", " 250,000 ", "USD 250000"):
+        at = _type_budget(app(page=PAGE), typed)
+        assert not at.exception, typed
+        assert at.session_state["budget_amount"] == 250_000.0, typed
+        assert at.text_input(key=BOX).value == "$250,000", typed
+        assert at.query_params["budget_amount"] in ("250000", ["250000"]), typed
+        assert _headline(at).startswith("## With $250,000"), typed
+        assert not at.error and not any("Suggested" in c.value for c in at.caption)
+
+
+def test_typing_the_suggested_amount_sets_the_budget(app):
+    """Typing the amount the box suggests is setting a budget: then it is in the link."""
+    at = app(page=PAGE)
+    suggested = at.text_input(key=BOX).value
+    _type_budget(at, suggested.replace("$", "").replace(",", ""))
+    assert at.session_state["budget_amount"] == float(suggested.replace("$", "").replace(",", ""))
+    assert "budget_amount" in at.query_params
+
+
+def test_bad_input_gets_a_clear_message_and_keeps_the_budget(app):
+    """Words, a negative amount or an empty box: a message that says what to type, and the
+    budget in use (typed before, or suggested) stays and shows in the box again."""
+    at = _type_budget(app(page=PAGE), "250k")
+    for typed, says in (
+        ("lots", '"lots" is not an amount'),
+        ("-5,000", "cannot be below $0"),
+        ("", "Type a budget"),
+        ("1e15", "at most $100,000,000,000"),
+    ):
+        _type_budget(at, typed)
+        assert not at.exception, typed
+        message = at.error[0].value.replace("\\", "")
+        assert says in message and "The budget stays $250,000." in message, (typed, message)
+        assert at.session_state["budget_amount"] == 250_000.0
+        assert at.text_input(key=BOX).value == "$250,000"
+        assert _headline(at).startswith("## With $250,000")
+    at.run()  # the message is about the last typing only
+    assert not at.error
+    fresh = app(page=PAGE)
+    suggested = fresh.text_input(key=BOX).value
+    _type_budget(fresh, "[click](https://evil.example)")
+    assert not fresh.exception
+    assert f"The budget stays {suggested}." in fresh.error[0].value.replace("\\", "")
+    assert fresh.session_state["budget_amount"] is None and "budget_amount" not in fresh.query_params
+    assert "](" not in fresh.error[0].value.replace("\\]", "").replace("\\(", "")  # shown as text
+
+
+def test_the_typed_budget_survives_a_page_change_and_a_link(app):
+    """A typed budget stays through another page and comes back from the link it writes."""
+    at = _type_budget(app(page=PAGE), "1.2M")
+    at.switch_page("pages/costs.py").run()
+    assert at.query_params["budget_amount"] in ("1200000", ["1200000"])
+    at.switch_page(PAGE).run()
+    assert at.text_input(key=BOX).value == _money_text(1_200_000)
+    again = app(page=PAGE, query={"budget_amount": "1200000"})
+    assert again.text_input(key=BOX).value == "$1,200,000"
+    assert again.session_state["budget_amount"] == 1_200_000.0
+
+
+def test_the_downloads_carry_the_suggested_plan_once_the_planner_has_shown_it():
+    """No budget typed, but the planner has shown its plan: the downloads carry that plan, at
+    the suggested budget (the budget itself stays out of the link)."""
+    from streamlit.testing.v1 import AppTest
+
+    from components.inputs.budget_inputs import PLANNER_SHOWN_KEY
+
+    at = AppTest.from_function(_downloads_plan, default_timeout=60)
+    at.session_state["budget_programs"] = ["screen", "preset-retail-pos-rollout"]
+    at.session_state[PLANNER_SHOWN_KEY] = True
+    at.run()
+    assert not at.exception
+    words, budget = at.markdown[0].value.split(" | ")
+    assert float(budget) > 0 and words

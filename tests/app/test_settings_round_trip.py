@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculators.settings import SETTING_NAMES, PageSettings, _choices, default_value, settings_to_query
+from components.inputs.steering import parse_amount
 from tests.app.helpers import ROOT, open_page, open_sections
 
 PAGE_OF_PREFIX = {
@@ -51,6 +52,7 @@ NUMBERS = {  # a value other than the default, within bounds, for the free numbe
     "budget_required": ("screen",),  # the scenario on screen: always among the programs
 }
 AWAY = "pages/costs.py"
+TYPED = {"budget_amount": "budget_amount_typed"}  # a setting typed as money into a text box: the box's key
 
 
 def page_of(name: str) -> str:
@@ -77,6 +79,20 @@ def widget(at: AppTest, key: str) -> Any:
     found = [node for node in at._tree if getattr(node, "key", None) == key and hasattr(node, "set_value")]
     assert len(found) == 1, f"{key}: {len(found)} widgets"
     return found[0]
+
+
+def shown_value(at: AppTest, name: str) -> Any:
+    """What the setting's widget shows (a money box: the amount it reads)."""
+    if name in TYPED:
+        return parse_amount(widget(at, TYPED[name]).value)
+    return widget(at, name).value
+
+
+def set_value(at: AppTest, name: str, value: Any) -> None:
+    if name in TYPED:
+        widget(at, TYPED[name]).set_value(f"{value:,.0f}")
+    else:
+        widget(at, name).set_value(value)
 
 
 def other_value(name: str, shown: Any) -> Any:
@@ -114,7 +130,7 @@ def set_needs(at: AppTest, name: str) -> None:
 
 
 def assert_kept(at: AppTest, name: str, value: Any) -> None:
-    shown = widget(at, name).value
+    shown = shown_value(at, name)
     assert (tuple(shown) if isinstance(value, tuple) else shown) == value, name
     assert at.query_params.get(name) == link_text(name, value), (name, dict(at.query_params))
 
@@ -124,8 +140,8 @@ def test_a_setting_survives_the_apps_navigation(name):
     page = page_of(name)
     at = run(open_page(page))
     set_needs(at, name)
-    value = other_value(name, widget(at, name).value)
-    widget(at, name).set_value(value)
+    value = other_value(name, shown_value(at, name))
+    set_value(at, name, value)
     run(at)
     assert_kept(at, name, value)
     for _ in range(2):  # there and back twice: the second trip is where a lost key shows
@@ -139,7 +155,7 @@ def test_a_setting_survives_the_apps_navigation(name):
 def test_a_setting_from_a_link_survives_the_apps_navigation(name):
     page = page_of(name)
     query = {k: link_text(k, v) for k, v in NEEDS.get(name, {}).items()}
-    value = other_value(name, widget(run(open_page(page, query)), name).value)
+    value = other_value(name, shown_value(run(open_page(page, query)), name))
     query[name] = link_text(name, value)
     at = run(open_page(page, query))
     assert not at.warning, [w.value for w in at.warning]

@@ -127,7 +127,7 @@ CASES = {
     ),
     "budget": Case(
         "/budget", "Plan", "Budget planner", "Budget planner",
-        _type("budget_amount", "123000"), "budget_amount=123000", _value("budget_amount", "123000"),
+        _type("budget_amount_typed", "123k"), "budget_amount=123000", _value("budget_amount_typed", "$123,000"),
     ),
     "scenarios_compared": Case(
         "/scenarios", "Scenarios", "Saved & compared", "Scenarios",
