@@ -22,6 +22,13 @@ addresses and, for a foreign Origin, asks an outside service for the server's pu
 Origin could hold the server that long. The dashboard's allowed origins are its own host and
 what `server.corsAllowedOrigins` names, so that lookup is switched off.
 
+Fourth, `MetricsGate` and `OriginGate` (issue 26): Streamlit serves `/_stcore/metrics` to any
+Host and opens its websocket for an Origin on any port of localhost or of this machine's
+addresses. A replica reached without nginx (which hides the metrics) now answers the metrics
+only to a Host the deployment serves (`server.allowedHosts`), and opens the websocket only for
+the page's own origin or one of `server.corsAllowedOrigins`, scheme, host and port exactly
+(`components/hosting/deployment.py`: `metrics_host_allowed`, `origin_allowed`).
+
 Everything else is `app.py` as `streamlit run app.py` serves it; tests of the script itself
 (AppTest) open `app.py` directly.
 """
@@ -42,6 +49,8 @@ from components.hosting.deployment import (
     ConfigurationError,
     check_single_user_address,
     check_single_user_hosts,
+    metrics_host_allowed,
+    origin_allowed,
     read_settings,
 )
 from components.session.hardening import mark_cut_links
@@ -221,6 +230,68 @@ class RootHint:
         await self.app({**scope, "headers": headers}, receive, rewrite)
 
 
+METRICS_PATH = "/_stcore/metrics"
+NOT_FOUND = b"Not Found"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    """A request header's value (latin-1, as HTTP has it), or None when it is absent.
+
+    >>> _header({"headers": [(b"Host", b"localhost:8501")]}, b"host"), _header({"headers": []}, b"origin")
+    ('localhost:8501', None)
+    """
+    for key, value in scope.get("headers") or []:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+class MetricsGate:
+    """ASGI middleware: Streamlit's metrics (`/_stcore/metrics`, any method) answer only a
+    request whose Host the deployment serves (`metrics_host_allowed` over `allowed_hosts()`,
+    `server.allowedHosts` by default); any other gets 404, as through nginx."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Callable[[], Any] | None = None) -> None:
+        self.app = app
+        self.allowed_hosts = allowed_hosts or (lambda: st.get_option("server.allowedHosts"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and str(scope.get("path", "")).rstrip("/").endswith(METRICS_PATH)
+            and not metrics_host_allowed(_header(scope, b"host"), self.allowed_hosts())
+        ):
+            headers = [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"cache-control", b"no-store"),
+                (b"content-length", str(len(NOT_FOUND)).encode()),
+            ]
+            await send({"type": "http.response.start", "status": 404, "headers": headers})
+            await send({"type": "http.response.body", "body": NOT_FOUND})
+            return
+        await self.app(scope, receive, send)
+
+
+class OriginGate:
+    """ASGI middleware: a websocket whose Origin is neither the page's own (its Host) nor one of
+    `allowed_origins()` (`server.corsAllowedOrigins` by default), compared by scheme, host and
+    port, is closed before it opens (the client sees 403), as Streamlit closes a foreign one.
+    Streamlit's own check (Host in `server.allowedHosts`) still follows."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: Callable[[], Any] | None = None) -> None:
+        self.app = app
+        self.allowed_origins = allowed_origins or (lambda: st.get_option("server.corsAllowedOrigins"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            origin, host = _header(scope, b"origin"), _header(scope, b"host")
+            if not origin_allowed(origin, host, self.allowed_origins()):
+                logger.warning("websocket refused: Origin %r is not this page's (Host %r)", origin, host)
+                await send({"type": "websocket.close", "code": 1008})  # policy violation
+                return
+        await self.app(scope, receive, send)
+
+
 def no_outside_lookups() -> None:
     """Streamlit never asks an outside service for this server's public address (see above).
 
@@ -235,4 +306,12 @@ def no_outside_lookups() -> None:
 
 no_outside_lookups()
 mark_cut_links()  # a link Streamlit drops whole (over 1,000 parameters) is said to be cut, from the first visit
-app = st.App(ROOT / "app.py", middleware=[Middleware(HealthGate), Middleware(RootHint)])
+app = st.App(
+    ROOT / "app.py",
+    middleware=[
+        Middleware(HealthGate),
+        Middleware(MetricsGate),
+        Middleware(OriginGate),
+        Middleware(RootHint),
+    ],
+)

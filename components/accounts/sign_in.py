@@ -80,7 +80,7 @@ TOKEN_KEY = "signed_in_token"  # this browser session's server-side session toke
 DATABASE_DOWN_KEY = "signed_in_database_down"  # the last session check could not reach the database
 COOKIE_KEY = "signed_in_cookie"  # the JWT this session wants in the browser's cookie
 NOTICE_KEY = "sign_in_notice"  # (kind, text) shown once on the sign-in form
-FORGET_COOKIE_KEY = "sign_in_forget_cookie"
+FORGET_COOKIE_KEY = "sign_in_forget_cookie"  # True: signed out here, delete the cookie; "deleted": done
 CLIENT_NAME_KEY = "client_link_scenario_name"
 _WRITTEN_KEY = "sign_in_cookie_written"  # the cookie value the browser confirmed it holds
 _COMPONENT_KEYS = {
@@ -242,7 +242,9 @@ def signed_in_user(cookie_key: str, url_paths: Sequence[str] = ()) -> SessionInf
         link = _client_view(cookie_key)
         if link is not None:
             return link
-        if st.session_state.get(FORGET_COOKIE_KEY) and COOKIE_NAME in st.context.cookies:
+        if st.session_state.get(FORGET_COOKIE_KEY) is True:
+            # not `COOKIE_NAME in st.context.cookies`: those are the cookies the tab had when it
+            # connected, without one written after (sign-in, then sign-out without a reload)
             _cookie_component(accounts, cookie_key, "delete")
         if has_users:
             _only_page(lambda: _sign_in_page(cookie_key), "Sign in", url_paths)
@@ -272,7 +274,8 @@ def write_cookie(cookie_key: str) -> None:
 def _cookie_component(accounts: AccountStore, cookie_key: str, action: str, value: str = "") -> None:
     """streamlit-authenticator's cookie manager (one `Authenticate` in this run) sets or deletes the cookie."""
     if action == "delete" and st.session_state.get(_COMPONENT_KEYS["delete"]) is True:
-        return  # deleted already
+        st.session_state[FORGET_COOKIE_KEY] = "deleted"  # the browser confirmed: not drawn again
+        return
     try:
         cookies = authenticator(accounts, cookie_key).cookie_controller.cookie_model.cookie_manager
     except StorageError:

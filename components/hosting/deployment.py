@@ -18,6 +18,10 @@ the rules are unit-tested and `tasks.py` can tell the same story. First match wi
   sign-in limits (components/hosting/limits.py). None by default: every connection is its
   own client, whatever its headers say. Read once per process (`trusted_proxies`); an entry
   that is not an address or network is a `ConfigurationError`.
+- **Who may ask** (`serve.py`'s gates, issue 26). Streamlit's metrics answer only a Host that
+  `server.allowedHosts` names (`metrics_host_allowed`); its websocket opens only for the page's
+  own origin or one of `server.corsAllowedOrigins`, scheme, host and port exactly
+  (`origin_allowed`), not for any port of localhost.
 
 >>> settings = read_settings({"TRAINING_ROI_SINGLE_USER": "1"}, secrets={})
 >>> settings.single_user, settings.cookie_key
@@ -41,6 +45,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from components.hosting.limits import Network, parse_proxies
 from storage.secret_keys import key_weakness
@@ -52,6 +57,7 @@ COOKIE_KEY_ENV = "TRAINING_ROI_COOKIE_KEY"
 TRUSTED_PROXIES_ENV = "TRAINING_ROI_TRUSTED_PROXIES"
 COOKIE_KEY_MIN_BYTES = 32
 LOOPBACK = frozenset({"127.0.0.1", "::1", "[::1]", "localhost"})
+DEFAULT_PORTS = {"http": 80, "https": 443}  # the port of an origin that names none
 # Keys published in documentation and examples (streamlit-authenticator's default and its
 # README's examples, and the usual placeholders): refused whatever their length.
 KNOWN_KEYS = frozenset(
@@ -248,3 +254,112 @@ def single_user_host_allowed(host_header: Any) -> bool:
     (False, True)
     """
     return host_header is None or _host_name(host_header) in LOOPBACK
+
+
+# --- who may ask: the Host of a metrics request, the Origin of a websocket (issue 26) ---------
+
+
+def _authority(text: Any) -> tuple[str, int | None] | None:
+    """(host name, port or None) of a Host header, lower case, no brackets or trailing dot;
+    None when it is not a bare host[:port] (user info, a path, a bad port).
+
+    >>> _authority("LocalHost:8501"), _authority("[::1]"), _authority("roi.example.com.")
+    (('localhost', 8501), ('::1', None), ('roi.example.com', None))
+    >>> _authority("a@evil.example"), _authority("x:99999"), _authority(""), _authority("x/y")
+    (None, None, None, None)
+    """
+    value = str(text or "").strip()
+    try:
+        parts = urlsplit(f"//{value}")
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname or "@" in parts.netloc or parts.path or parts.query or parts.fragment:
+        return None
+    return parts.hostname.rstrip("."), port
+
+
+def _origin(text: Any) -> tuple[str, str, int] | None:
+    """(scheme, host name, port) of a web origin, the port filled in for http/https; None for
+    anything else (`null`, a path, another scheme).
+
+    >>> _origin("HTTP://LocalHost:8501"), _origin("https://roi.example.com")
+    (('http', 'localhost', 8501), ('https', 'roi.example.com', 443))
+    >>> _origin("null"), _origin("http://a.example/x"), _origin("file://x")
+    (None, None, None)
+    """
+    try:
+        parts = urlsplit(str(text or "").strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
+        return None
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return None
+    return scheme, parts.hostname.rstrip("."), DEFAULT_PORTS[scheme] if port is None else port
+
+
+def metrics_host_allowed(host_header: Any, allowed_hosts: Any) -> bool:
+    """Whether Streamlit's metrics may answer a request with this Host header: only a name the
+    deployment serves (`server.allowedHosts`, as Streamlit matches it: the name, or `*.domain`;
+    ports ignored). A list naming no host (empty, or only `*`) allows loopback names only.
+    Metrics are never public (nginx answers 404); this keeps a replica reached directly, or a
+    page on another site rebinding its name to this server, from reading them.
+
+    >>> metrics_host_allowed("localhost:8501", ["localhost", "127.0.0.1", "::1"])
+    True
+    >>> metrics_host_allowed("evil.example:8501", ["localhost"]), metrics_host_allowed(None, ["localhost"])
+    (False, False)
+    >>> metrics_host_allowed("roi.example.com", ["roi.example.com"]), metrics_host_allowed("localhost", ["roi.example.com"])
+    (True, False)
+    >>> metrics_host_allowed("a.example.com", ["*.example.com"]), metrics_host_allowed("[::1]:8501", ["*"])
+    (True, True)
+    """
+    parsed = _authority(host_header) if host_header is not None else None
+    if parsed is None:
+        return False
+    name = parsed[0]
+    patterns = [_host_name(h).rstrip(".") for h in (allowed_hosts or []) if str(h).strip() not in ("", "*")]
+    for pattern in patterns or sorted(LOOPBACK):
+        if pattern.startswith("*.") and name.endswith(pattern[1:]):
+            return True
+        if name == pattern.strip("[]"):
+            return True
+    return False
+
+
+def origin_allowed(origin: Any, host_header: Any, allowed_origins: Any = ()) -> bool:
+    """Whether a websocket with this Origin may open: the page's own origin (the Origin's host
+    and port are the request's Host), or one of `server.corsAllowedOrigins` exactly (scheme,
+    host and port). Not "any port of localhost" or of this machine's addresses, as Streamlit
+    allows: a page served on another port of the same computer is another site. No Origin
+    (not a browser) passes, as in Streamlit.
+
+    A Host without a port is what a proxy that passes `$host` sends: the name must match, the
+    port cannot be checked (a browser reaching the server directly always sends the port it
+    used unless it is 80 or 443).
+
+    >>> origin_allowed("http://127.0.0.1:8501", "127.0.0.1:8501"), origin_allowed(None, "x")
+    (True, True)
+    >>> origin_allowed("http://127.0.0.1:9999", "127.0.0.1:8501"), origin_allowed("http://localhost:8501", "127.0.0.1:8501")
+    (False, False)
+    >>> origin_allowed("https://roi.example.com", "roi.example.com"), origin_allowed("null", "roi.example.com")
+    (True, False)
+    >>> origin_allowed("https://app.example.com", "roi.example.com", ["https://app.example.com"])
+    True
+    >>> origin_allowed("http://app.example.com", "roi.example.com", ["https://app.example.com"])
+    False
+    """
+    if origin is None:
+        return True
+    wanted = _origin(origin)
+    if wanted is None:
+        return False
+    if any(_origin(allowed) == wanted for allowed in (allowed_origins or [])):
+        return True
+    host = _authority(host_header) if host_header is not None else None
+    if host is None or host[0] != wanted[1]:
+        return False
+    return host[1] is None or host[1] == wanted[2]

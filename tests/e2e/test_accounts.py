@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -146,6 +147,38 @@ def test_the_cookie_keeps_a_reload_signed_in_and_sign_out_makes_a_copy_of_it_use
     other.goto(url + "/")
     _sign_in_form(other)
     expect(other.get_by_text("Signed in as")).to_have_count(0)
+
+
+def _cookie_gone(context: Any, name: str = COOKIE) -> bool:
+    """Whether the browser stops holding the cookie `name` within TIMEOUT (the component that
+    deletes it runs in the page a moment after sign-out)."""
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while time.monotonic() < deadline:
+        if not [c for c in context.cookies() if c["name"] == name]:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_sign_out_deletes_the_cookie_from_the_browser(page: Page, accounts_server: tuple[str, Path]) -> None:
+    """Issue 26, item 8: signing out revoked the session but left the cookie in the browser.
+    After sign-out the browser holds no sign-in cookie, and a reload shows the sign-in form."""
+    url, _ = accounts_server
+    page.goto(url + "/")
+    _sign_in(page, "ada")
+    _signed_in_as(page, "Ada Lovelace")
+    assert _session_cookie(page.context)["value"]
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible(timeout=TIMEOUT)
+    assert _cookie_gone(page.context), [c["name"] for c in page.context.cookies()]
+
+    page.reload()
+    _sign_in_form(page)
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=LOAD_TIMEOUT)
+    assert not [c for c in page.context.cookies() if c["name"] == COOKIE]
+    expect_no_exception(page)
 
 
 @pytest.mark.parametrize(

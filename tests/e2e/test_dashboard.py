@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     ILT_SEAT,
     ILT_TOTAL,
     LEARNERS,
+    LOAD_TIMEOUT,
     MICRO_TOTAL,
     TIMEOUT,
     Page,
@@ -159,32 +160,39 @@ def test_blend_slider_moves_the_mix_chart_and_tiles(page: Page, live_server: str
 
 
 def test_editing_a_range_in_the_table_updates_the_link(page: Page, live_server: str) -> None:
-    """The ranges table is a canvas grid: edit a cell as a user does (double-click, type, Enter)."""
+    """The ranges table is a canvas grid (glide): edit a cell as a keyboard user does (focus the
+    grid, arrows to the cell, Enter to open its editor, type, Enter to commit). Each step waits
+    for a DOM signal: the grid's accessible table (one `td#glide-cell-<column>-<row>` per drawn
+    cell, `aria-selected` on the selected one), the editor overlay, the script's run state."""
     open_app(page, live_server + "/sensitivity")
     page.get_by_text("Ranges of the uncertain inputs").click()
     grid = page.locator('[data-testid="stDataFrame"]').first
     expect(grid).to_be_visible(timeout=TIMEOUT)
+    _script_done(page)
     grid.scroll_into_view_if_needed()
-    canvas = grid.locator("canvas").first
-    page.wait_for_timeout(1_000)  # the grid draws on a canvas: no DOM signal says it is ready
-    box = canvas.bounding_box()
-    assert box is not None
-    # rows are 35 px under a 35 px header: row 2 is "Development cost (microlearning series)";
-    # the "Low" column sits at about 40 % of the width
+    # row 1 is "Development cost (microlearning series)", column 1 its "Low" (a default range)
+    expect(grid.locator("#glide-cell-0-1")).to_have_text(
+        "Development cost (microlearning series)", timeout=TIMEOUT
+    )
+    low = grid.locator("#glide-cell-1-1")
+    expect(low).to_have_text("19500", timeout=TIMEOUT)
+    grid.locator('[data-testid="data-grid-canvas"]').focus()  # no cell selected yet: the first is
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    expect(low).to_have_attribute("aria-selected", "true", timeout=TIMEOUT)
+    page.keyboard.press("Enter")  # opens the cell editor (a DOM overlay above the canvas)
     editor = page.locator("#portal input, #portal textarea").first
-    for _ in range(4):  # on a loaded machine the grid may take its first click before it is drawn
-        page.mouse.click(box["x"] + box["width"] * 0.41, box["y"] + 35 + 35 + 17)
-        page.keyboard.press("Enter")  # open the cell editor (a DOM overlay above the canvas)
-        try:
-            expect(editor).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            page.keyboard.press("Escape")
-    expect(editor).to_be_visible(timeout=TIMEOUT)
+    expect(editor).to_have_value("19500", timeout=TIMEOUT)
     editor.fill("25000")
     editor.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]rng=micro_fixed_cost%3A25000%3A40500(&|$)"), timeout=TIMEOUT)
+    _script_done(page)
     expect_no_exception(page)
+
+
+def _script_done(page: Page) -> None:
+    """Wait until the page's script run has finished (Streamlit's own run-state attribute)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=LOAD_TIMEOUT)
 
 
 def _server_children(base_url: str) -> list[str]:

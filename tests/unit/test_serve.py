@@ -229,3 +229,169 @@ def test_a_foreign_origin_makes_no_outside_lookup(monkeypatch):
     serve.no_outside_lookups()
     assert not server_util.is_url_from_allowed_origins("https://evil.example")
     assert asked == []
+
+
+# --- a replica reached without nginx: metrics by Host, websocket by exact Origin (issue 26) ------
+
+
+def _asgi(middleware, scope: dict) -> tuple[list[dict], bool]:
+    """Run `middleware` over a stand-in for Streamlit; (messages sent, whether Streamlit was asked)."""
+    asked: list[bool] = []
+
+    async def streamlit(scope, receive, send):
+        asked.append(True)
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.accept"})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"# metrics"})
+
+    sent: list = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "websocket.connect" if scope["type"] == "websocket" else "http.request"}
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, middleware(streamlit)(scope, receive, send)).result()
+    return sent, bool(asked)
+
+
+def _metrics(host: str | None, allowed_hosts: list[str], path: str = "/_stcore/metrics") -> tuple[int, bool]:
+    headers = [(b"host", host.encode())] if host is not None else []
+    scope = {"type": "http", "method": "GET", "path": path, "headers": headers}
+    sent, asked = _asgi(lambda app: serve.MetricsGate(app, allowed_hosts=lambda: allowed_hosts), scope)
+    return next(m for m in sent if m["type"] == "http.response.start")["status"], asked
+
+
+LOCAL = ["localhost", "127.0.0.1", "::1"]  # .streamlit/config.toml
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed_hosts"),
+    [
+        ("evil.example:8501", LOCAL),  # DNS rebinding, or anyone who reaches the replica
+        ("roi.example.com.evil.example", ["roi.example.com"]),
+        ("localhost:8501", ["roi.example.com"]),  # hosted: only the public name
+        (None, LOCAL),
+        ("a@localhost", LOCAL),
+        ("evil.example", []),  # no list: loopback names only, never "any Host"
+        ("evil.example", ["*"]),
+    ],
+)
+def test_metrics_answer_no_host_the_deployment_does_not_serve(host, allowed_hosts):
+    """Issue 26: Streamlit answered /_stcore/metrics to any Host; only nginx hid it."""
+    assert _metrics(host, allowed_hosts) == (404, False)
+    assert _metrics(host, allowed_hosts, path="/base/_stcore/metrics/") == (404, False)
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed_hosts"),
+    [
+        ("127.0.0.1:8501", LOCAL),
+        ("LOCALHOST:8501", LOCAL),
+        ("[::1]:8501", LOCAL),
+        ("roi.example.com", ["roi.example.com"]),
+        ("eu.roi.example.com", ["*.roi.example.com"]),
+        ("localhost", []),
+    ],
+)
+def test_metrics_answer_a_host_the_deployment_serves(host, allowed_hosts):
+    assert _metrics(host, allowed_hosts) == (200, True)
+
+
+def test_the_metrics_gate_leaves_every_other_address_alone():
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/_stcore/health",
+        "headers": [(b"host", b"evil.example")],
+    }
+    assert _asgi(lambda app: serve.MetricsGate(app, allowed_hosts=lambda: LOCAL), scope)[1]
+
+
+def _websocket(origin: str | None, host: str, allowed_origins: list[str] = ()) -> tuple[str, bool]:
+    headers = [(b"host", host.encode())] + ([(b"origin", origin.encode())] if origin else [])
+    scope = {"type": "websocket", "path": "/_stcore/stream", "headers": headers}
+    gate = lambda app: serve.OriginGate(app, allowed_origins=lambda: list(allowed_origins))  # noqa: E731
+    sent, asked = _asgi(gate, scope)
+    return sent[0]["type"], asked
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "allowed_origins"),
+    [
+        ("http://localhost:3000", "localhost:8501", []),  # another localhost port: another site
+        ("http://127.0.0.1:3000", "127.0.0.1:8501", []),
+        ("http://localhost:8501", "127.0.0.1:8501", []),  # another name for this machine
+        ("http://0.0.0.0:8501", "127.0.0.1:8501", []),
+        ("null", "127.0.0.1:8501", []),  # a sandboxed frame, a file
+        ("http://app.example.com", "roi.example.com", ["https://app.example.com"]),  # scheme
+        ("https://app.example.com:8443", "roi.example.com", ["https://app.example.com"]),  # port
+        ("https://evil.example", "roi.example.com", ["https://app.example.com"]),
+    ],
+)
+def test_the_websocket_opens_for_no_origin_but_the_exact_configured_ones(origin, host, allowed_origins):
+    """Issue 26: Streamlit opened the websocket for an Origin on any port of localhost (or of this
+    machine's addresses), comparing host names only; a page on another local port could drive
+    a signed-in session."""
+    assert _websocket(origin, host, allowed_origins) == ("websocket.close", False)
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "allowed_origins"),
+    [
+        ("http://127.0.0.1:8501", "127.0.0.1:8501", []),  # the page's own origin
+        ("http://LocalHost:8501", "localhost:8501", []),
+        ("https://roi.example.com", "roi.example.com", []),  # behind the proxy (it passes $host)
+        ("http://127.0.0.1:8080", "127.0.0.1", []),  # nginx on another port passes the name only
+        ("https://app.example.com", "roi.example.com", ["https://app.example.com"]),
+        ("https://app.example.com", "roi.example.com", ["https://APP.example.com:443"]),
+        (None, "127.0.0.1:8501", []),  # not a browser (scripts/ws_load.py may send none)
+    ],
+)
+def test_the_websocket_opens_for_the_page_s_own_origin_and_the_configured_ones(origin, host, allowed_origins):
+    assert _websocket(origin, host, allowed_origins) == ("websocket.accept", True)
+
+
+def _handshake(port: int, host: str, origin: str | None) -> str:
+    """The status line of a websocket handshake to /_stcore/stream with these headers."""
+    import base64
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        lines = [
+            "GET /_stcore/stream HTTP/1.1", f"Host: {host}", "Upgrade: websocket", "Connection: Upgrade",
+            f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}", "Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Protocol: streamlit", *([f"Origin: {origin}"] if origin else []),
+        ]  # fmt: skip
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return sock.recv(4096).split(b"\r\n")[0].decode()
+
+
+def _metrics_status(port: int, host: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/_stcore/metrics", headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_served_app_keeps_metrics_and_its_websocket_to_its_own_names(tmp_path):
+    """A live `streamlit run serve.py` reached directly (no nginx), as issue 26 found it."""
+    from scripts.server import streamlit_server
+
+    env = {
+        "TRAINING_ROI_SINGLE_USER": "1",
+        "TRAINING_ROI_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    with streamlit_server("serve.py", env=env, folder=tmp_path) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        here = f"127.0.0.1:{port}"
+        assert _metrics_status(port, "evil.example") == 404
+        assert _metrics_status(port, here) == 200
+        assert " 403 " in _handshake(port, here, f"http://localhost:{port + 1}")  # another local port
+        assert " 403 " in _handshake(port, here, f"http://127.0.0.1:{port + 1}")
+        assert " 101 " in _handshake(port, here, f"http://{here}")
