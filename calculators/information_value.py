@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -207,22 +208,62 @@ def _spline_basis(x: FloatArray, knots: FloatArray) -> FloatArray:
     return basis
 
 
-def _fit(gaps: FloatArray, x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> FloatArray:
-    """`conditional_means` with one row per column of d (rows × draws, in and out)."""
-    x = np.asarray(x, dtype=float)
+Design = tuple[Any, ...]  # ("mean",) | ("groups", inverse, counts, m) | ("spline", basis, gram)
+
+
+def _design(x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> Design:
+    """What a fit on `x` needs from `x` alone: nothing (it does not vary), its groups (at most
+    `2·KNOTS` distinct values), or its spline basis B and Gram matrix B·Bᵀ."""
     ordered = x[order] if order is not None else np.sort(x)
     if ordered.size == 0 or ordered[0] == ordered[-1]:
-        return np.broadcast_to(gaps.mean(axis=1)[:, None], gaps.shape).copy()
+        return ("mean",)
     distinct = 1 + int(np.count_nonzero(np.diff(ordered)))
     if distinct <= _FEW_VALUES:  # E[d | x] is the mean of each group: exact
         values, inverse = np.unique(x, return_inverse=True)
-        counts = np.bincount(inverse, minlength=values.size)
-        return np.array([(np.bincount(inverse, row, values.size) / counts)[inverse] for row in gaps])
+        return ("groups", inverse, np.bincount(inverse, minlength=values.size), values.size)
     n = ordered.size
     knots = np.unique(ordered[np.round(_KNOT_QUANTILES * (n - 1)).astype(int)])
     basis = _spline_basis(x, knots) if knots.size >= 3 else np.vstack([np.ones_like(x), x - ordered[0]])
+    return ("spline", basis, basis @ basis.T)
+
+
+_DESIGNS_KEPT = 48  # designs of shared draws kept: 10^4 draws take 0.5 MB each
+_designs: OrderedDict[int, tuple[weakref.ref, Design]] = OrderedDict()
+_designs_lock = threading.Lock()
+
+
+def _kept_design(x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> Design:
+    """`_design(x)`, kept for the shared read-only draws of up to `REUSED_DRAWS`
+    (`calculators.simulation.draw_inputs` reuses an input's draws while its range is unchanged:
+    moving one slider leaves every other input's basis as it was)."""
+    if x.flags.writeable or x.size > REUSED_DRAWS:
+        return _design(x, order)
+    key = id(x)
+    with _designs_lock:
+        found = _designs.get(key)
+        if found is not None and found[0]() is x:
+            _designs.move_to_end(key)
+            return found[1]
+    design = _design(x, order)
+    with _designs_lock:
+        _designs[key] = (weakref.ref(x), design)
+        while len(_designs) > _DESIGNS_KEPT:
+            _designs.popitem(last=False)
+    return design
+
+
+def _fit(gaps: FloatArray, x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> FloatArray:
+    """`conditional_means` with one row per column of d (rows × draws, in and out)."""
+    x = np.asarray(x, dtype=float)
+    design = _kept_design(x, order)
+    if design[0] == "mean":
+        return np.broadcast_to(gaps.mean(axis=1)[:, None], gaps.shape).copy()
+    if design[0] == "groups":
+        _, inverse, counts, m = design
+        return np.array([(np.bincount(inverse, row, m) / counts)[inverse] for row in gaps])
+    _, basis, gram = design
     try:  # least squares by the normal equations: K × K, well conditioned on the scaled basis
-        coefficients = np.linalg.solve(basis @ basis.T, basis @ gaps.T)
+        coefficients = np.linalg.solve(gram, basis @ gaps.T)
     except np.linalg.LinAlgError:
         coefficients = np.linalg.lstsq(basis.T, gaps.T, rcond=None)[0]
     return coefficients.T @ basis
