@@ -24,6 +24,7 @@ Chart(1 trace)
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 from typing import Any
 
 import plotly.graph_objects as go
@@ -31,19 +32,22 @@ import plotly.graph_objects as go
 _UNDERSCORED = ("paper_bgcolor", "plot_bgcolor", "error_x", "error_y", "copy_ystyle")
 
 
-def _path(key: str) -> list[str]:
+@lru_cache(maxsize=2048)
+def _path(key: str) -> tuple[str, ...]:
     """A Plotly "magic underscore" key as a path: `title_font_size` → title, font, size.
 
     Only five Plotly properties (layout, and the trace types drawn here) have an underscore
     in their own name (`_UNDERSCORED`); every other underscore separates two levels.
 
     >>> _path("title_font_size"), _path("plot_bgcolor"), _path("error_x_color")
-    (['title', 'font', 'size'], ['plot_bgcolor'], ['error_x', 'color'])
+    (('title', 'font', 'size'), ('plot_bgcolor',), ('error_x', 'color'))
+
+    (Kept per key: a page's figures merge a few hundred keys a run, the same ones every run.)
     """
     for name in _UNDERSCORED:
         if key == name or key.startswith(name + "_"):
-            return [name, *(_path(key[len(name) + 1 :]) if key != name else [])]
-    return key.split("_")
+            return (name, *(_path(key[len(name) + 1 :]) if key != name else ()))
+    return tuple(key.split("_"))
 
 
 def merge(target: dict[str, Any], props: dict[str, Any], *, magic: bool = True) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def merge(target: dict[str, Any], props: dict[str, Any], *, magic: bool = True) 
     {'line': {}}
     """
     for key, value in props.items():
-        *parents, leaf = _path(key) if magic else [key]
+        *parents, leaf = _path(key) if magic else (key,)
         node = target
         for name in parents:
             child = node.get(name)
