@@ -1,9 +1,11 @@
-"""Scenarios: save what is on screen, open, rename, copy and delete saved scenarios, compare, export."""
+"""Scenarios: save what is on screen, open, rename, copy and delete saved scenarios, list and revoke
+client links, compare, export."""
 
 import streamlit as st
 
 from components.exports.panel import downloads, import_box
 from components.saved.compare_panel import compare_section
+from components.saved.link_records import client_links_panel
 from components.saved.panels import library, save_panel, show_messages
 from components.saved.store import client_link, scenario_store, store_problem
 from components.session.guard import require_entry
@@ -32,6 +34,7 @@ else:
     save_panel(store)
     st.subheader("Saved scenarios")
     listed = library(store)
+    client_links_panel(store)  # with accounts: the links made for the user's scenarios, each revocable
 
 st.subheader("Compare side by side")
 compare_section(store, listed)

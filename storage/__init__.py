@@ -21,7 +21,7 @@ With accounts, on the same engine:
 Every error a page should show is a `StorageError` whose text is a message for the screen
 (names inside it are user text: show it as text). Modules: `database` (which database,
 engine set-up), `schema` (tables), `state` (the saved JSON), `scenarios` (the store),
-`accounts` (users, sign-in, sessions), `users` (the command line for users), `errors` (what
+`accounts` (users, sign-in, sessions), `client_links` (issued client links), `users` (the command line for users), `errors` (what
 can go wrong), `migrations` (alembic). Storage never imports Streamlit.
 """
 
@@ -40,6 +40,7 @@ from storage.accounts import (
     Throttle,
     User,
 )
+from storage.client_links import ClientLinkRecord, ClientLinkStore, LinkStatus
 from storage.database import (
     ConfigurationError,
     check_deployment,
@@ -57,6 +58,7 @@ from storage.errors import (
     NotFound,
     StorageError,
     StorageUnavailable,
+    UnknownLink,
     UnknownUser,
     UserExists,
     VersionConflict,
@@ -80,11 +82,14 @@ __all__ = [
     "LOGIN_FAILED",
     "AccountStore",
     "BadRow",
+    "ClientLinkRecord",
+    "ClientLinkStore",
     "ConfigurationError",
     "InvalidAccount",
     "InvalidName",
     "InvalidPassword",
     "InvalidState",
+    "LinkStatus",
     "LoginResult",
     "NameTaken",
     "NotAllowed",
@@ -100,6 +105,7 @@ __all__ = [
     "StorageUnavailable",
     "StoredScenario",
     "Throttle",
+    "UnknownLink",
     "UnknownUser",
     "User",
     "UserExists",

@@ -90,6 +90,15 @@ class UnknownUser(StorageError):
         super().__init__(f'There is no user named "{username}".')
 
 
+class UnknownLink(StorageError):
+    """No client link with that id that this user may manage (missing, deleted with its
+    scenario, or someone else's): one message for all."""
+
+    def __init__(self, link_id: str) -> None:
+        self.link_id = link_id
+        super().__init__("That client link does not exist (its scenario may have been deleted).")
+
+
 def checked_text(text: object, *, what: str, missing: str, limit: int, error: type[Exception]) -> str:
     """A user-chosen name as stored: trimmed, 1 to `limit` characters, no control characters.
 

@@ -21,9 +21,10 @@ disabled account, a name no account has, and a client link's session (its owner,
 even if a page offered it a save button.
 
 Client links (`components/saved/client_links.py`: signed, expiring, read-only links for
-people without an account) are not stored one by one; each carries the time it was issued.
-`withdraw_client_links(owner, id)` ends every link of that scenario issued until now (the
-scenario's `client_links_since`), leaving everything else as it was; it is a write, so only
+people without an account) are stored one by one (`storage.client_links`: issue, list,
+revoke); each also carries the time it was issued. `withdraw_client_links(owner, id)` ends
+every link of that scenario issued until now (the scenario's `client_links_since`, and every
+unrevoked row revoked by the owner), leaving everything else as it was; it is a write, so only
 an owner who may write can do it (an administrator has no more right to another user's
 scenario here than anyone else: disabling or demoting its owner ends their links).
 `client_links_since` reads the time back for the check made on every visit.
@@ -112,7 +113,7 @@ from storage.errors import (
     VersionConflict,
     checked_text,
 )
-from storage.schema import ID_MAX, NAME_MAX, OWNER_MAX, scenario_shares, scenarios, users
+from storage.schema import ID_MAX, NAME_MAX, OWNER_MAX, client_links, scenario_shares, scenarios, users
 from storage.state import ScenarioState, state_from_json, state_to_json
 
 LOCAL_OWNER = "local"
@@ -492,7 +493,8 @@ class ScenarioStore(DatabaseStore):
 
     def withdraw_client_links(self, owner: str, scenario_id: str) -> datetime:
         """End every client link of the owner's scenario made until now (`client_links_since`
-        becomes now, returned); links made afterwards work. Not a change of the scenario: its
+        becomes now, returned, and each unrevoked link record is revoked); links made
+        afterwards work. Not a change of the scenario: its
         version and `updated_at` stay, so nobody's save conflicts. A write like any other: the
         owner only, who must be allowed to write (`NotAllowed` for a viewer, a disabled
         account, a client link's session, or a reader it is only shared with), `NotFound`."""
@@ -502,6 +504,11 @@ class ScenarioStore(DatabaseStore):
             _refuse_unless_may_write(conn, owner)
             self._current(conn, owner, scenario_id)
             conn.execute(update(scenarios).where(*_mine(owner, scenario_id)).values(client_links_since=now))
+            conn.execute(
+                update(client_links)
+                .where(client_links.c.scenario_id == scenario_id, client_links.c.revoked_at.is_(None))
+                .values(revoked_at=now, revoked_by=owner)
+            )
         return now
 
     def client_links_since(self, owner: str, scenario_id: str) -> datetime | None:

@@ -23,6 +23,16 @@ Accounts (revisions 0003, 0004, `storage.accounts`):
 | `login_clients` | `username`, `client`, `last_success_at`: clients that signed in as that user (revision 0004); the username-wide slow-down does not apply to them |
 | `scenario_shares` | `scenario_id` (deleted with its scenario), `grantee` (a username, or `*` for every signed-in user), `shared_at` |
 
+`client_links` (revision 0006, `storage.client_links`): one row per client link issued.
+
+| column | meaning |
+|---|---|
+| `id` | random id, carried (signed) in the link's token |
+| `scenario_id` | the scenario it shows (the row is deleted with its scenario) |
+| `issued_by` | who made it: the scenario's owner (a username, or `"local"`) |
+| `issued_at`, `expires_at` | UTC times; the token expires at the same time |
+| `revoked_at`, `revoked_by` | null while not revoked; else when and by whom (the owner, or an administrator) |
+
 The migrations freeze their own copy of each step; a test checks that migrating an empty
 database gives exactly these tables.
 """
@@ -170,4 +180,23 @@ scenario_shares = Table(
     Column("grantee", String(USERNAME_MAX), primary_key=True),
     Column("shared_at", UTCDateTime, nullable=False),
     Index("ix_scenario_shares_grantee", "grantee"),
+)
+
+client_links = Table(
+    "client_links",
+    metadata,
+    Column("id", String(ID_MAX), primary_key=True),
+    Column(
+        "scenario_id",
+        String(ID_MAX),
+        ForeignKey("scenarios.id", name="fk_client_links_scenario_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("issued_by", String(OWNER_MAX), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("revoked_by", String(OWNER_MAX), nullable=True),
+    Index("ix_client_links_scenario_id", "scenario_id"),
+    Index("ix_client_links_issued_by", "issued_by", "issued_at"),
 )

@@ -52,8 +52,7 @@ from components.hosting.limits import (
     client_address,
 )
 from components.saved.client_links import PARAM as CLIENT_PARAM
-from components.saved.client_links import WITHDRAWN as CLIENT_LINK_WITHDRAWN
-from components.saved.client_links import ClientLink, read_client_token, withdrawn
+from components.saved.client_links import ClientLink, read_client_token, refusal
 from components.saved.panels import CONFLICT_KEY
 from components.saved.store import (
     CLIENT_KEY,
@@ -349,21 +348,21 @@ LINK_NOT_FOUND = "No saved scenario was found for this client link: it may have 
 def _link_ended(link: ClientLink) -> str | None:
     """Why a client link no longer opens its scenario, or None while it does: its owner may no
     longer share, the scenario is gone, or its owner withdrew its links after this one was
-    made (`client_links.withdrawn`). Two primary-key reads, so it runs on every rerun and a
-    withdrawal reaches a visitor holding the link at their next click; when the database
-    cannot be reached, the link is refused (it fails closed)."""
+    made, or its record is missing, revoked or expired (`client_links.refusal`). A few
+    primary-key reads, so it runs on every rerun and a revocation reaches a visitor holding
+    the link at their next click; when the database cannot be reached, the link is refused
+    (it fails closed)."""
     if not _owner_may_share(link.owner):
         return LINK_ENDED
     store = scenario_store()
     if store is None:
         return f"The scenario of this link could not be opened: {store_problem()}"
     try:
-        since = store.client_links_since(link.owner, link.scenario_id)
+        return refusal(link, store)
     except NotFound:
         return LINK_NOT_FOUND
     except StorageError as error:
         return f"The scenario of this link could not be opened: {error}"
-    return CLIENT_LINK_WITHDRAWN if withdrawn(link, since) else None
 
 
 def _owner_may_share(owner: str) -> bool:

@@ -29,7 +29,14 @@ from components.saved.store import (
     signed_in,
 )
 from components.words.safe_text import plain
-from storage import ALL_SIGNED_IN, ScenarioStore, StorageError, VersionConflict, VisibleScenario
+from storage import (
+    ALL_SIGNED_IN,
+    ClientLinkStore,
+    ScenarioStore,
+    StorageError,
+    VersionConflict,
+    VisibleScenario,
+)
 from storage.scenarios import VIEWER_MESSAGE
 
 MESSAGES_KEY = "saved_view_messages"  # (kind, text) shown once on the next run
@@ -43,7 +50,8 @@ COPY_MINE_KEY = "saved_copy_mine_name"
 CONFIRM_KEY = "saved_confirm_delete"
 SHARE_PEOPLE_KEY = "saved_share_people"
 SHARE_ALL_KEY = "saved_share_everyone"
-CLIENT_LINK_KEY = "saved_client_link_made"
+CLIENT_LINK_KEY = "saved_client_link_made"  # + scenario id: the address of the link made last
+CLIENT_LINK_ID_KEY = "saved_client_link_made_id"  # + scenario id: its record's id
 
 
 def _say(kind: str, text: str) -> None:
@@ -326,14 +334,18 @@ def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:
     days_key = f"saved_client_days_{chosen.id}"
     st.number_input("Valid for (days)", 1, MAX_DAYS, 14, 1, key=days_key)
     st.button(
-        "Make a client link", key="saved_client_link", on_click=_make_client_link, args=(chosen, days_key)
+        "Make a client link",
+        key="saved_client_link",
+        on_click=_make_client_link,
+        args=(store, chosen, days_key),
     )
     made = st.session_state.get(f"{CLIENT_LINK_KEY}_{chosen.id}")
     if made:
         st.code(made, language=None, wrap_lines=True)
         st.caption(
             "Anyone with this link sees the scenario and can explore it, but saves nothing and sees nothing "
-            "else. It works until it expires, unless you withdraw this scenario's client links below."
+            "else. It works until it expires, unless you revoke it (Client links, below the saved scenarios) "
+            "or withdraw all of this scenario's client links."
         )
     st.button(
         "Withdraw client links", key="saved_withdraw_client_links", on_click=_withdraw_client_links,
@@ -346,7 +358,8 @@ def _share_controls(store: ScenarioStore, chosen: VisibleScenario) -> None:
     )
 
 
-def _make_client_link(chosen: VisibleScenario, days_key: str) -> None:
+def _make_client_link(store: ScenarioStore, chosen: VisibleScenario, days_key: str) -> None:
+    """Issue a link (a record: listed under Client links, revocable) and show its address."""
     if not can_save() or chosen.shared_with_me:
         return
     try:
@@ -356,9 +369,16 @@ def _make_client_link(chosen: VisibleScenario, days_key: str) -> None:
         return
     if key is None:
         return
-    days = int(st.session_state.get(days_key, 14))
-    token = client_token(chosen.id, owner(), days, key)
-    st.session_state[f"{CLIENT_LINK_KEY}_{chosen.id}"] = f"{app_root()}/?{CLIENT_PARAM}={token}"
+    days = min(max(int(st.session_state.get(days_key, 14)), 1), MAX_DAYS)
+    try:
+        record = ClientLinkStore(store.engine).issue(owner(), chosen.id, days)
+    except StorageError as error:
+        _say("error", str(error))
+        return
+    st.session_state[f"{CLIENT_LINK_KEY}_{chosen.id}"] = (
+        f"{app_root()}/?{CLIENT_PARAM}={client_token(record, key)}"
+    )
+    st.session_state[f"{CLIENT_LINK_ID_KEY}_{chosen.id}"] = record.id
 
 
 def _withdraw_client_links(store: ScenarioStore, chosen: VisibleScenario) -> None:
@@ -370,6 +390,7 @@ def _withdraw_client_links(store: ScenarioStore, chosen: VisibleScenario) -> Non
         _say("error", str(error))
         return
     st.session_state.pop(f"{CLIENT_LINK_KEY}_{chosen.id}", None)  # the link shown is one of them
+    st.session_state.pop(f"{CLIENT_LINK_ID_KEY}_{chosen.id}", None)
     _say(
         "success",
         f'Client links to "{chosen.name}" made until now no longer work. Make a new one to share it again.',

@@ -28,13 +28,16 @@ Revisions (in `versions/`):
   `scenarios.client_links_since` (existing rows: null, nothing withdrawn); a client link
   issued before it is refused. Plain `ALTER TABLE` on both databases (a batch copy of
   `scenarios` on SQLite would cascade-delete its shares).
+- `0006` — client links as records (issue 26): a `client_links` table (id, scenario —
+  deleted with it —, issued by, issued at, expires at, revoked at and by). New table only;
+  links made before it have no row and are refused with a message saying so.
 
 From the command line (project root; the database is the app's own unless `-x url=...`):
 
     .venv/bin/alembic -c storage/alembic.ini current
     .venv/bin/alembic -c storage/alembic.ini upgrade head
     .venv/bin/alembic -c storage/alembic.ini downgrade 0002
-    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0006 -m "what changes"
+    .venv/bin/alembic -c storage/alembic.ini revision --autogenerate --rev-id 0007 -m "what changes"
 
 A new revision must work on both SQLite and PostgreSQL (use `op.batch_alter_table` for
 changes SQLite cannot make in place) and gets a test in `tests/storage/test_migrations.py`
@@ -70,7 +73,7 @@ def head_revision() -> str:
     """The newest revision.
 
     >>> head_revision()
-    '0005'
+    '0006'
     """
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None

@@ -317,11 +317,24 @@ def test_single_user_mode_refuses_a_server_listening_on_every_interface(monkeypa
 
 
 def _client_link(scenario_id: str, owner: str, days: int = 14, key: str | None = None, now=None) -> str:  # type: ignore[no-untyped-def]
+    """A client link issued by `owner` (a record, as the Scenarios page makes it) at `now`; for a
+    scenario that is not the owner's, a token no record backs (forged, but for the key)."""
     import os
 
     from components.saved.client_links import client_token
+    from storage import ClientLinkRecord, ClientLinkStore, NotFound
+    from storage.client_links import new_link_id
 
-    return client_token(scenario_id, owner, days, key or os.environ["TRAINING_ROI_COOKIE_KEY"], now)
+    engine = open_store().engine
+    links = ClientLinkStore(engine) if now is None else ClientLinkStore(engine, lambda: now)
+    try:
+        record = links.issue(owner, scenario_id, days)
+    except NotFound:
+        issued = now or datetime.now(UTC)
+        record = ClientLinkRecord(
+            new_link_id(), scenario_id, "", owner, None, issued, issued + timedelta(days=days)
+        )
+    return client_token(record, key or os.environ["TRAINING_ROI_COOKIE_KEY"])
 
 
 def test_a_client_link_shows_its_scenario_read_only_without_an_account():

@@ -15,6 +15,7 @@ from calculators.scenario import Scenario
 from storage import (
     LOCAL_OWNER,
     AccountStore,
+    ClientLinkStore,
     NameTaken,
     ScenarioState,
     ScenarioStore,
@@ -49,7 +50,7 @@ def test_an_empty_database_migrates_to_exactly_the_schema_the_code_uses(bare_eng
     """Empty → head: the tables equal `storage.schema` (alembic finds nothing to change)."""
     assert current_revision(bare_engine) is None
     upgrade(bare_engine)
-    assert current_revision(bare_engine) == head_revision() == "0005"
+    assert current_revision(bare_engine) == head_revision() == "0006"
     assert _differences(bare_engine) == []
     assert _unique_indexes(bare_engine) == {"uq_scenarios_owner_name_key": ["owner", "name_key"]}
     assert set(inspect(bare_engine).get_table_names()) >= set(ACCOUNT_TABLES) | {"scenarios"}
@@ -294,7 +295,7 @@ def test_a_database_at_0003_gets_per_client_tries_and_names_blind_to_invisible_c
 
     upgrade(bare_engine)
 
-    assert current_revision(bare_engine) == head_revision() == "0005"
+    assert current_revision(bare_engine) == head_revision() == "0006"
     assert _differences(bare_engine) == []
     store = ScenarioStore(bare_engine)
     names = {}
@@ -354,7 +355,7 @@ def test_a_database_at_0004_gets_client_links_since_and_keeps_its_rows_and_share
 
     upgrade(bare_engine)
 
-    assert current_revision(bare_engine) == head_revision() == "0005"
+    assert current_revision(bare_engine) == head_revision() == "0006"
     assert _differences(bare_engine) == []
     for owner, row_id, learners in (("alice", "aliceOld01", 321), (LOCAL_OWNER, "localOld02", 654)):
         opened = store.open(owner, row_id)
@@ -377,3 +378,62 @@ def test_a_database_at_0004_gets_client_links_since_and_keeps_its_rows_and_share
     assert _differences(bare_engine) == []
     assert store.open_for("bob", "aliceOld01").state.scenario.learners == 321
     assert store.client_links_since("alice", "aliceOld01") is None
+
+
+def test_a_database_at_0005_gets_client_link_records_and_keeps_its_rows(bare_engine: Engine) -> None:
+    """0005 with a scenario, a share and a withdrawal → 0006: every row kept, the withdrawal
+    time too, no link recorded (links made before have no row: refused), issuing and revoking
+    work, and the schema equals `storage.schema`; back to 0005 drops `client_links` and keeps
+    the scenario, its share and its withdrawal time, and up again."""
+    upgrade(bare_engine, "0005")
+    store = ScenarioStore(bare_engine)
+    accounts = AccountStore(bare_engine, bcrypt_rounds=4)
+    accounts.create_user("alice", "Alice", "correct horse battery", "editor")
+    accounts.create_user("bob", "Bob", "correct horse battery", "viewer")
+    with bare_engine.begin() as conn:
+        _raw_scenario(conn, bare_engine, "aliceOld01", "alice", "Alice's plan", 321)
+        conn.execute(
+            text(
+                "INSERT INTO scenario_shares (scenario_id, grantee, shared_at) VALUES ('aliceOld01', 'bob', :t)"
+            ),
+            {
+                "t": datetime(2026, 6, 2)
+                if bare_engine.dialect.name == "sqlite"
+                else datetime(2026, 6, 2, tzinfo=UTC)
+            },
+        )
+        withdrawn_at = datetime(2026, 6, 3, tzinfo=UTC)  # as the app at 0005 withdrew its links
+        conn.execute(
+            text("UPDATE scenarios SET client_links_since = :t WHERE id = 'aliceOld01'"),
+            {
+                "t": withdrawn_at.replace(tzinfo=None)
+                if bare_engine.dialect.name == "sqlite"
+                else withdrawn_at
+            },
+        )
+    assert "client_links" not in inspect(bare_engine).get_table_names()
+
+    upgrade(bare_engine)
+
+    assert current_revision(bare_engine) == head_revision() == "0006"
+    assert _differences(bare_engine) == []
+    opened = store.open("alice", "aliceOld01")
+    assert isinstance(opened, StoredScenario) and (opened.state.scenario.learners, opened.version) == (321, 2)
+    assert store.client_links_since("alice", "aliceOld01") == withdrawn_at
+    assert store.open_for("bob", "aliceOld01").owner == "alice"
+    links = ClientLinkStore(bare_engine)
+    assert links.for_owner("alice") == []
+    issued = links.issue("alice", "aliceOld01", 7)
+    assert links.revoke("alice", issued.id).revoked_by == "alice"
+
+    downgrade(bare_engine, "0005")
+    assert current_revision(bare_engine) == "0005"
+    assert "client_links" not in inspect(bare_engine).get_table_names()
+    with bare_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM scenarios")).scalar_one() == 1
+        shares = conn.execute(text("SELECT scenario_id, grantee FROM scenario_shares")).all()
+    assert [tuple(row) for row in shares] == [("aliceOld01", "bob")]
+    assert store.client_links_since("alice", "aliceOld01") == withdrawn_at
+    upgrade(bare_engine)
+    assert _differences(bare_engine) == []
+    assert links.for_owner("alice") == []

@@ -14,6 +14,7 @@ from storage import (
     ALL_SIGNED_IN,
     LOCAL_OWNER,
     AccountStore,
+    ClientLinkRecord,
     InvalidAccount,
     NotAllowed,
     NotFound,
@@ -243,10 +244,12 @@ def test_withdrawing_client_links_records_the_time_and_changes_nothing_else(
 
     key = "0123456789abcdef0123456789abcdef-key"
     since = store.client_links_since("alice", plan.id)
-    before = read_client_token(
-        client_token(plan.id, "alice", 14, key, since - timedelta(microseconds=1)), key, since
-    )
-    after = read_client_token(client_token(plan.id, "alice", 14, key, since), key, since)
+
+    def issued(at):  # type: ignore[no-untyped-def]
+        record = ClientLinkRecord("L1nkL1nkL1nkL1nk", plan.id, "", "alice", None, at, at + timedelta(days=14))
+        return read_client_token(client_token(record, key), key, since)
+
+    before, after = issued(since - timedelta(microseconds=1)), issued(since)
     assert isinstance(before, ClientLink) and isinstance(after, ClientLink)
     assert withdrawn(before, since) and not withdrawn(after, since)
     assert withdrawn(ClientLink(plan.id, "alice", since + timedelta(days=1)), since), "no issue time"
