@@ -134,6 +134,14 @@ def apply_inputs(
     'Learners: on is not a whole number; allowed 1 to 100,000. Kept 1,000.'
     """
     current = base.model_dump()
+    if all(
+        name in INPUTS and not (isinstance(raw, str) and len(raw) > MAX_VALUE_CHARS)
+        for name, raw in values.items()
+    ):
+        try:  # every value at once (the sidebar's every run): fields are validated one by one anyway
+            return Scenario.model_validate({**current, **values}, strict=strict), []
+        except ValidationError:
+            pass  # which ones: one at a time below, each against the values accepted before it
     problems: list[InputProblem] = []
     for name, raw in values.items():
         spec = INPUTS.get(name)

@@ -337,9 +337,12 @@ def origin_allowed(origin: Any, host_header: Any, allowed_origins: Any = ()) -> 
     allows: a page served on another port of the same computer is another site. No Origin
     (not a browser) passes, as in Streamlit.
 
-    A Host without a port is what a proxy that passes `$host` sends: the name must match, the
-    port cannot be checked (a browser reaching the server directly always sends the port it
-    used unless it is 80 or 443).
+    The page's own origin is compared without its scheme (TLS may end before this server, so
+    the scheme it sees is not the browser's): host and port exactly. A Host without a port is
+    the scheme's default, as a browser sends it (it names the port unless it is 80 or 443), so
+    only an Origin on its scheme's default port matches it. nginx passes the Host with its port
+    (`deploy/nginx.conf`: `$http_host`); a proxy that passes the name alone (nginx's `$host`)
+    while browsers reach it on another port has its websockets refused: pass the port too.
 
     >>> origin_allowed("http://127.0.0.1:8501", "127.0.0.1:8501"), origin_allowed(None, "x")
     (True, True)
@@ -347,6 +350,8 @@ def origin_allowed(origin: Any, host_header: Any, allowed_origins: Any = ()) -> 
     (False, False)
     >>> origin_allowed("https://roi.example.com", "roi.example.com"), origin_allowed("null", "roi.example.com")
     (True, False)
+    >>> origin_allowed("https://roi.example.com:8443", "roi.example.com"), origin_allowed("http://roi.example.com:8080", "roi.example.com:8080")
+    (False, True)
     >>> origin_allowed("https://app.example.com", "roi.example.com", ["https://app.example.com"])
     True
     >>> origin_allowed("http://app.example.com", "roi.example.com", ["https://app.example.com"])
@@ -362,4 +367,5 @@ def origin_allowed(origin: Any, host_header: Any, allowed_origins: Any = ()) -> 
     host = _authority(host_header) if host_header is not None else None
     if host is None or host[0] != wanted[1]:
         return False
-    return host[1] is None or host[1] == wanted[2]
+    scheme, _, port = wanted
+    return port == (DEFAULT_PORTS[scheme] if host[1] is None else host[1])

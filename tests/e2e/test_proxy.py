@@ -1,5 +1,6 @@
 """The deployment's nginx (deploy/nginx.conf) in front of two live replicas on loopback:
-sticky websocket upgrade, the security headers, no public metrics, the Host passed through.
+sticky websocket upgrade, the security headers, no public metrics, the Host passed through
+with its port.
 
 Debian's nginx is required in CI (`.ci/run` installs it) and skipped with a reason elsewhere."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import socket
 import tempfile
 import urllib.error
 import urllib.request
@@ -55,6 +57,26 @@ def test_the_websocket_upgrades_through_the_proxy_and_a_foreign_host_is_still_re
     here = proxy.removeprefix("http://")
     assert " 101 " in websocket_handshake(proxy, here, proxy)
     assert " 403 " in websocket_handshake(proxy, "evil.example", "http://evil.example")
+
+
+def test_a_page_on_another_port_of_the_proxy_s_host_gets_no_websocket(proxy: str) -> None:
+    """nginx passes the Host with its port (`$http_host`), so the replica compares the Origin's
+    port too: a page served on another port of the same host is another site. With `$host`
+    the replica saw the name only and had to let any port through."""
+    here = proxy.removeprefix("http://")
+    name, port = here.rsplit(":", 1)
+    assert " 101 " in websocket_handshake(proxy, here, f"http://{here}")
+    assert " 403 " in websocket_handshake(proxy, here, f"http://{name}:{int(port) + 1}")
+    assert " 403 " in websocket_handshake(proxy, here, f"http://{name}")  # port 80: not this one
+
+
+def test_a_request_without_a_host_still_reaches_a_replica(proxy: str) -> None:
+    """HTTP/1.0 needs no Host (an old load balancer's health check): nginx sends its server_name
+    instead of an empty Host, which the replica (HTTP/1.1) would refuse with 400."""
+    port = int(proxy.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /_stcore/health HTTP/1.0\r\n\r\n")
+        assert sock.recv(4096).split(b"\r\n")[0].decode().split()[1] == "200"
 
 
 def test_each_browser_gets_a_routing_cookie_once(proxy: str) -> None:

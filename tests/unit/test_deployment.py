@@ -17,6 +17,7 @@ from components.hosting.deployment import (
     SINGLE_USER_ENV,
     ConfigurationError,
     check_single_user_address,
+    origin_allowed,
     read_settings,
 )
 
@@ -168,3 +169,33 @@ def test_nginx_sends_hsts_on_every_answer():
     assert max_age >= 180 * 24 * 3600
     locations = NGINX_CONF.read_text().split("location")[1:]
     assert not any("add_header" in block.split("}")[0] for block in locations)
+
+
+def test_nginx_passes_the_host_with_its_port():
+    """The replica compares a websocket's Origin with the Host, port included (`origin_allowed`):
+    every proxied location passes the browser's Host as sent (`$http_host`), not `$host`, which
+    drops the port and would let a page on another port of the public host through."""
+    directives = [" ".join(d.split()) for d in _directives(NGINX_CONF.read_text())]
+    hosts = [d for d in directives if d.startswith("proxy_set_header Host ")]
+    passes = [d for d in directives if d.startswith("proxy_pass ")]
+    assert passes and hosts == ["proxy_set_header Host $roi_host;"] * len(passes)
+    start = directives.index("map $http_host $roi_host {")
+    assert directives[start + 1 : start + 4] == ['"" $host;', "default $http_host;", "}"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "opens"),
+    [
+        ("http://roi.example.com:8080", "roi.example.com:8080", True),  # through nginx, port kept
+        ("https://roi.example.com:8080", "roi.example.com:8080", True),  # scheme not compared
+        ("http://roi.example.com:9999", "roi.example.com:8080", False),  # another port: another site
+        ("https://roi.example.com", "roi.example.com", True),  # default ports: no port in the Host
+        ("http://roi.example.com", "roi.example.com", True),
+        ("https://roi.example.com:8443", "roi.example.com", False),  # not the default: refused
+        ("http://roi.example.com:443", "roi.example.com", False),
+        ("http://evil.example:8080", "roi.example.com:8080", False),
+        ("http://roi.example.com:8080", None, False),
+    ],
+)
+def test_a_websocket_opens_only_for_the_page_s_own_host_and_port(origin, host, opens):
+    assert origin_allowed(origin, host) is opens

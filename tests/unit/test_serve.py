@@ -328,6 +328,9 @@ def _websocket(origin: str | None, host: str, allowed_origins: list[str] = ()) -
         ("http://localhost:8501", "127.0.0.1:8501", []),  # another name for this machine
         ("http://0.0.0.0:8501", "127.0.0.1:8501", []),
         ("null", "127.0.0.1:8501", []),  # a sandboxed frame, a file
+        ("http://127.0.0.1:3000", "127.0.0.1:8080", []),  # through nginx: it passes the port too
+        ("http://127.0.0.1:8080", "127.0.0.1", []),  # no port in the Host: 80 (http) or 443 (https)
+        ("https://roi.example.com:8443", "roi.example.com", []),
         ("http://app.example.com", "roi.example.com", ["https://app.example.com"]),  # scheme
         ("https://app.example.com:8443", "roi.example.com", ["https://app.example.com"]),  # port
         ("https://evil.example", "roi.example.com", ["https://app.example.com"]),
@@ -345,8 +348,10 @@ def test_the_websocket_opens_for_no_origin_but_the_exact_configured_ones(origin,
     [
         ("http://127.0.0.1:8501", "127.0.0.1:8501", []),  # the page's own origin
         ("http://LocalHost:8501", "localhost:8501", []),
-        ("https://roi.example.com", "roi.example.com", []),  # behind the proxy (it passes $host)
-        ("http://127.0.0.1:8080", "127.0.0.1", []),  # nginx on another port passes the name only
+        ("https://roi.example.com", "roi.example.com", []),  # the default port: no port in the Host
+        ("http://roi.example.com", "roi.example.com", []),
+        ("http://127.0.0.1:8080", "127.0.0.1:8080", []),  # through nginx: it passes the port too
+        ("https://roi.example.com:8443", "ROI.example.com:8443", []),
         ("https://app.example.com", "roi.example.com", ["https://app.example.com"]),
         ("https://app.example.com", "roi.example.com", ["https://APP.example.com:443"]),
         (None, "127.0.0.1:8501", []),  # not a browser (scripts/ws_load.py may send none)
