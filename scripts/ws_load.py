@@ -52,13 +52,15 @@ import re
 import sys
 import threading
 import time
+import urllib.request
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.BackMsg_pb2 import BackMsg, DeferredFileRequestPayload
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -244,6 +246,9 @@ class Session:
         self.buttons: dict[str, str] = {}  # widget id by label (form submit buttons included)
         self.alerts: list[tuple[str, str]] = []  # (kind, text) of the last run's message boxes
         self.page_hash = ""
+        self.timeout = RUN_TIMEOUT  # s a run may take before it counts as an error (a queued heavy run: more)
+        self.session_id = ""  # the server's id of this session (new_session), for backend operations
+        self.downloads: dict[str, str] = {}  # a deferred download button's file id, by widget key
         self.sliders: dict[str, SliderWidget] = {}  # by widget key ("" for a slider without one)
         self.widget_states: dict[str, WidgetState] = {}
         self.cached_hashes: set[str] = set()
@@ -300,15 +305,15 @@ class Session:
         self.alerts = []
         for key in [k for k, v in self.widget_states.items() if v.WhichOneof("value") == "trigger_value"]:
             del self.widget_states[key]  # a click is sent once
-        deadline = start + RUN_TIMEOUT
+        deadline = start + self.timeout
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                raise RunError(f"no script_finished within {RUN_TIMEOUT:.0f} s")
+                raise RunError(f"no script_finished within {self.timeout:.0f} s")
             try:
                 data = await asyncio.wait_for(self.ws.recv(), timeout=remaining)
             except TimeoutError as error:
-                raise RunError(f"no script_finished within {RUN_TIMEOUT:.0f} s") from error
+                raise RunError(f"no script_finished within {self.timeout:.0f} s") from error
             except websockets.ConnectionClosed as error:
                 raise RunError(f"websocket closed: {error}") from error
             fwd = ForwardMsg()
@@ -318,6 +323,7 @@ class Session:
                 self.cached_hashes.add(fwd.hash)
             if kind == "new_session":
                 self.page_hash = fwd.new_session.page_script_hash or self.page_hash
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
             elif kind == "navigation":  # st.navigation: the page actually run (after new_session)
                 self.page_hash = fwd.navigation.page_script_hash or self.page_hash
             elif kind == "page_info_changed":
@@ -339,6 +345,10 @@ class Session:
                     )
                 elif which == "button":
                     self.buttons[element.button.label] = element.button.id
+                elif which == "download_button" and element.download_button.deferred_file_id:
+                    self.downloads[widget_key(element.download_button.id)] = (
+                        element.download_button.deferred_file_id
+                    )
                 elif which == "alert":
                     kind = element.alert.Format.Name(element.alert.format).lower()
                     shown = re.sub(r"\\(.)", r"\1", element.alert.body)  # Markdown escapes, as drawn
@@ -364,11 +374,53 @@ class Session:
         self.widget_states[click.id] = click
         return await self.run()
 
+    async def download(self, key: str) -> tuple[float, int]:
+        """Click the download button with widget key `key` whose file is made on the click (a
+        callable `data`), as the browser does: a ``backend_operation_request`` asking the server
+        to make the file, then a GET of the address it answers. Returns (seconds, bytes)."""
+        assert self.ws is not None, "use `async with Session(...)`"
+        if key not in self.downloads:
+            raise KeyError(f"no deferred download button with key {key!r}; keys: {sorted(self.downloads)}")
+        msg = BackMsg()
+        request = msg.backend_operation_request
+        request.request_id = uuid.uuid4().hex
+        request.session_id = self.session_id
+        request.deferred_file.CopyFrom(DeferredFileRequestPayload(file_id=self.downloads[key]))
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        deadline = start + RUN_TIMEOUT
+        while True:
+            remaining = deadline - time.perf_counter()
+            try:
+                data = await asyncio.wait_for(self.ws.recv(), timeout=max(remaining, 0.001))
+            except TimeoutError as error:
+                raise RunError(f"no file within {RUN_TIMEOUT:.0f} s") from error
+            except websockets.ConnectionClosed as error:
+                raise RunError(f"websocket closed: {error}") from error
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            if fwd.WhichOneof("type") != "backend_operation_response":
+                continue
+            answer = fwd.backend_operation_response
+            if answer.request_id != request.request_id:
+                continue
+            if answer.error_msg or not answer.deferred_file.url:
+                raise RunError(f"download {key!r} failed: {answer.error_msg or 'no address'}")
+            url = answer.deferred_file.url
+            url = url if url.startswith("http") else f"{self.base_url}/{url.lstrip('/')}"
+            body = await asyncio.to_thread(_get, url)
+            return time.perf_counter() - start, len(body)
+
     async def move(self, key: str) -> RunOutcome:
         """Move slider `key` one step and wait for the rerun to finish."""
         widget = self.slider(key)
         self.widget_states[widget.id] = widget.step()
         return await self.run()
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=RUN_TIMEOUT) as response:  # noqa: S310 - our own loopback server
+        return response.read()
 
 
 # --------------------------------------------------------------------------- many sessions

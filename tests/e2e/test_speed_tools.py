@@ -224,3 +224,49 @@ async def _page_hash(url: str, page: str) -> str:
     async with Session(url, page) as session:
         await session.run()
         return session.page_hash
+
+
+# ----------------------------------------------------------------------------- heavy work (issue 26)
+
+
+def test_the_replica_memory_sums_a_process_and_its_children():
+    import os
+    import subprocess
+
+    from scripts.heavy_fair import family_memory
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        alone_of_child = family_memory(child.pid)
+        memory = family_memory(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert memory is not None and alone_of_child is not None
+    assert memory.rss >= alone_of_child.rss > 0  # this process and its child, counted together
+    assert sum(memory.by_name.values()) == pytest.approx(memory.rss)
+
+
+def test_the_heavy_work_lines_reach_the_final_target_table(capsys):
+    from scripts.benchmark_speed import HeavyReport, print_heavy, print_targets
+    from scripts.heavy_fair import FLOODS, FairReport, Memory
+
+    report = HeavyReport(12, idle=[0.05, 0.05], loaded=[0.06, 0.07], heavy_runs=[1.5] * 12)
+    report.memory_idle = Memory(210.0, 160.0, {"server": 210.0})
+    report.memory_peak = Memory(700.0, 500.0, {"server": 300.0, "worker": 250.0, "chromium": 150.0})
+    report.fair = [
+        FairReport(FLOODS[0], idle=[1.5, 1.7], loaded=[2.0, 2.4]),
+        FairReport(FLOODS[1], idle=[1.5]),
+    ]
+    results = print_heavy(report)
+    print_targets(results)
+    table = {what: (figure, met) for what, figure, met in results}
+    assert table["heavy work: one user, 12 tabs: another user's run ≤ 2× idle"] == (
+        "×1.38 (2.20 s / 1.60 s idle; worst ×1.50)",
+        True,
+    )
+    assert table["heavy work: 20 requests from one client link: another user's run ≤ 2× idle"] == ("—", None)
+    memory = next(v for k, v in table.items() if "replica memory" in k)
+    assert memory == ("peak 700 MiB, idle 210 MiB", True)
+    out = capsys.readouterr().out
+    assert "met     heavy work: one user, 12 tabs" in out and "chromium 150" in out
