@@ -22,7 +22,10 @@ For each floor and each page of `app.py` it measures:
   AppTest compiles every script afresh on each run (a new `ScriptCache` per run), which a
   server does once per script; the benchmark keeps one cache for the whole run, as a server
   does, for the floors and the app alike (the app's longer scripts paid up to ~35 ms a rerun
-  for it: the Pilot planner 74 → 38 ms here);
+  for it: the Pilot planner 74 → 38 ms here); and AppTest's runtime is a mock, whose
+  `st.context.headers` built mock objects on every read (1–3 ms a rerun for the app, which
+  checks the Host on every run; nothing for the floors, which read none): the benchmark gives
+  it a browser connection's headers as plain values, as a server has them;
 - **open → first chart** (Chromium): navigation start to the first Plotly chart holding a
   drawn trace (`.js-plotly-plot .main-svg .trace`, seen by a MutationObserver), a fresh
   browser context (empty cache) per load; a page without charts reports its first run
@@ -218,6 +221,25 @@ def _navigation_apptest() -> None:
     init._bench_patched = True  # type: ignore[attr-defined]
     PagesManager.__init__ = init  # type: ignore[method-assign]
     _one_script_cache()
+    _server_client_context()
+
+
+class _BrowserConnection:
+    """What a server knows of a browser tab's connection (`streamlit.runtime.session_manager.
+    ClientContext`): the headers, cookies and address of its websocket's opening request."""
+
+    headers = (("Host", "localhost:8501"), ("User-Agent", "benchmark"), ("Accept-Language", "en"))
+    cookies: dict[str, str] = {}  # noqa: RUF012 - read-only here
+    remote_ip = "127.0.0.1"
+
+
+def _server_client_context() -> None:
+    """Give `st.context` a connection as a server does: AppTest's runtime is a `MagicMock`, so
+    every `st.context.headers` read built mock objects (~1-3 ms a rerun for a page that checks
+    its Host, as the app does on every run; a server reads a dict). The floors read no headers."""
+    from streamlit.runtime import context
+
+    context._get_client_context = lambda: _BrowserConnection  # type: ignore[assignment]
 
 
 def _one_script_cache() -> None:
