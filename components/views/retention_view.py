@@ -26,6 +26,7 @@ from calculators.roi import (
     benefit_years,
     effective,
     mean_kept,
+    returns_together,
     two_point_fit,
 )
 from calculators.scenario import ARTICLE_000, INPUTS, Format, Scenario
@@ -172,8 +173,8 @@ def _what_if_rows(scenario: Scenario) -> tuple[dict[str, str], ...]:
     base = all_returns(scenario)[option].npv
     currency = scenario.currency
     rows = []
-    for w in what_ifs(scenario):
-        returns = all_returns(w.scenario)
+    assumptions = what_ifs(scenario)
+    for w, returns in zip(assumptions, returns_together([w.scenario for w in assumptions]), strict=True):
         r = returns[option]
         paid = 12 * benefit_years(effective(w.scenario))
         npv = money(r.npv, currency) + (
