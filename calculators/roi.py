@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -85,7 +85,7 @@ class Returns:
     def bcr(self) -> float | None:
         return bcr(self.benefits, self.costs)
 
-    @property
+    @cached_property  # the flows are read-only: worked out once (tiles, charts and verdicts ask)
     def payback_months(self) -> float | None:
         """Month in which the plain cumulative net benefit first reaches zero; None if never."""
         return payback_month(self.flows)
@@ -99,12 +99,12 @@ class Returns:
     def horizon_years(self) -> int:
         return (len(self.flows.months) - 1) // 12
 
-    @property
+    @cached_property
     def npv(self) -> float:
         """Net present value of the monthly flows (equals the model core's closed form)."""
         return npv(self.flows, self.discount_rate)
 
-    @property
+    @cached_property
     def discounted_payback_month(self) -> float | None:
         return payback_month(self.flows, self.discount_rate)
 
