@@ -15,6 +15,8 @@ True
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.model import Option, effective, evaluate, inputs_read
-from calculators.ranges import RANGED_FIELDS, all_triangles, ranges_key
+from calculators.ranges import RANGED_FIELDS, all_triangles
 from calculators.scenario import Scenario
 
 FloatArray = npt.NDArray[np.float64]
@@ -115,15 +117,30 @@ def inputs_used(
     >>> "revenue_per_training_dollar" in inputs_used(Scenario(revenue_on=True))
     True
     """
-    return _inputs_used(scenario, ranges_key(overrides))
+    triangles = all_triangles(effective(scenario), overrides)
+    # The probe gives the model every ranged input as an array, so what it reads depends on the
+    # other inputs (the switches among them) and, of the ranged ones, only on which of their
+    # values are zero or negative (a class cost of 0 opens no classes): kept per that layout,
+    # moving a slider reads it from the kept answer (tests/unit/test_inputs_used.py).
+    key = (
+        scenario.model_copy(update=dict.fromkeys(RANGED_FIELDS)),
+        tuple(tuple(int(np.sign(v)) for v in triangles[f]) for f in RANGED_FIELDS),
+    )
+    with _USED_LOCK:
+        found = _USED.get(key)
+        if found is not None:
+            _USED.move_to_end(key)
+            return found
+    used = inputs_read(scenario, {f: np.array(triangles[f], dtype=np.float64) for f in RANGED_FIELDS})
+    with _USED_LOCK:
+        _USED[key] = used
+        while len(_USED) > 256:
+            _USED.popitem(last=False)
+    return used
 
 
-@lru_cache(maxsize=256)
-def _inputs_used(
-    scenario: Scenario, overrides: tuple[tuple[str, tuple[float, float]], ...]
-) -> frozenset[str]:
-    triangles = all_triangles(effective(scenario), dict(overrides))
-    return inputs_read(scenario, {f: np.array(triangles[f], dtype=np.float64) for f in RANGED_FIELDS})
+_USED: OrderedDict[tuple[Any, ...], frozenset[str]] = OrderedDict()
+_USED_LOCK = threading.Lock()
 
 
 REUSED_DRAWS = 10_000  # at most 256 inputs' draws of this size are kept: about 20 MB
