@@ -15,10 +15,19 @@ Where no browser exists (none on the PATH, or `BROWSER_PATH` names a missing fil
 the tests use), `charts_available()` is False and `chart_png` returns None at once, with
 `last_problem()` saying why in words a reader can see (`NO_BROWSER`).
 
-The browser does not outlive its use: it closes `IDLE_CLOSE_S` after its last image (a
-brief's images come in one burst; a replica holds no idle Chromium), and it starts with an
-environment stripped of this server's secrets (`browser_environment`: no cookie key, no
-database address, nothing named like a key, secret, password or token).
+The browser does not outlive its use: it closes `IDLE_CLOSE_S` after its last image, or at
+once when a caller says its burst of images is over (`release`: the PDF brief does, after its
+charts), and it starts with an environment stripped of this server's secrets
+(`browser_environment`: no cookie key, no database address, nothing named like a key, secret,
+password or token).
+
+It is also small (issue 26: a replica's bound is 1 GB): `BROWSER_FLAGS` run Chromium as one
+process (`--single-process --no-zygote`: no zygotes, GPU, network or renderer processes), with
+no software GL, one raster thread and a capped JavaScript heap. Measured drawing the brief's
+three charts: 850–1,100 MiB summed RSS over 9 processes (420–580 MiB PSS) with Chromium's
+defaults, 340–365 MiB RSS in one process with these flags (docs/deployment.md, *Processes and
+memory*); the PNGs are byte-identical either way
+(`tests/unit/test_export_pdf.py::test_the_lean_browser…`).
 
 A slide image (`slide_figure`) is the figure with presentation-sized type
 (`theme.presentation_overlay`: axis text 18 px, titles 28 px) on a white page of exactly
@@ -50,6 +59,21 @@ CLOSE_TIMEOUT_S = 5.0  # closing the browser: then it is killed
 WAIT_TIMEOUT_S = 60.0  # waiting for another session's images to finish
 RETRY_AFTER_S = 60.0  # after a failed start or image, later requests fail at once for this long
 IDLE_CLOSE_S = 30.0  # the browser closes this long after its last image
+# Chromium's flags for a small, static render (added to choreographer's own, which already
+# include --headless, --disable-gpu, --no-sandbox, --disable-dev-shm-usage). Measured on the
+# brief's three charts (module docstring): one process instead of nine, about 1/3 of the summed
+# RSS, identical PNGs. Chromium's headless shell in one process draws text differently (other
+# glyph positions), so this is for the full `chromium` binary that `BROWSER_NAMES` finds.
+BROWSER_FLAGS = (
+    "--single-process",  # browser, renderer, GPU and network service in one process
+    "--no-zygote",  # no zygote processes to fork renderers from (needs --no-sandbox: choreographer's)
+    "--renderer-process-limit=1",
+    "--disable-extensions",
+    "--disable-software-rasterizer",  # no SwiftShader GL: Plotly's SVG charts are drawn in software anyway
+    "--disable-background-networking",
+    "--num-raster-threads=1",
+    "--js-flags=--max-old-space-size=128",  # a cap: drawing a brief chart uses well under it
+)
 _SECRET_WORDS = ("KEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL", "DATABASE_URL", "DSN")
 SLIDE_MARGIN = {"l": 40, "r": 48, "b": 32}  # px: at least this much white round the chart
 _AXIS = re.compile(r"[xy]axis\d*")
@@ -103,12 +127,11 @@ class _Browser:
 
     async def _open(self) -> None:
         import kaleido  # imported on first use: it registers encoders and checks Plotly's version
-        from choreographer.browsers.chromium import Chromium
-
-        Chromium.get_env = lambda _self: browser_environment(os.environ)  # type: ignore[method-assign]
 
         # No MathJax: the default fetches it from a CDN on every page load, and no chart here uses LaTeX.
-        self.kaleido = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, path=self.path)
+        self.kaleido = kaleido.Kaleido(
+            n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, path=self.path, browser_cls=_lean_chromium()
+        )
         await self.kaleido.open()  # kept before it opens, so that `stop` can kill a half-started browser
         self.opened = True
 
@@ -151,6 +174,21 @@ class _Browser:
                 self.loop.close()
 
 
+def _lean_chromium() -> type:
+    """choreographer's Chromium with `BROWSER_FLAGS` and `browser_environment` (a subclass:
+    nothing global is changed)."""
+    from choreographer.browsers.chromium import Chromium
+
+    class LeanChromium(Chromium):
+        def get_cli(self) -> list[str]:
+            return [*super().get_cli(), *BROWSER_FLAGS]
+
+        def get_env(self) -> dict[str, str]:
+            return browser_environment(os.environ)
+
+    return LeanChromium
+
+
 async def _cancel_pending() -> None:
     """Cancel what is left on the loop (a half-started browser's tasks) before it stops."""
     tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
@@ -161,7 +199,8 @@ async def _cancel_pending() -> None:
 
 
 _LOCK = threading.Lock()  # one image at a time, and one browser start
-_state: dict[str, Any] = {"browser": None, "failure": None, "retry_at": 0.0}
+_state: dict[str, Any] = {"browser": None, "failure": None, "retry_at": 0.0, "waiting": 0}
+_COUNT = threading.Lock()  # guards `_state["waiting"]`: callers waiting for `_LOCK`
 _local = threading.local()
 
 
@@ -202,6 +241,19 @@ def _close_if_idle() -> None:
     if _LOCK.acquire(blocking=False):  # a caller drawing now keeps it (and restarts the timer)
         try:
             _close_browser()
+        finally:
+            _LOCK.release()
+
+
+def release() -> None:
+    """A caller's burst of images is over (the PDF brief's charts): close the browser now,
+    unless another caller is drawing or waiting to draw (then the idle timer closes it)."""
+    if _state["waiting"]:
+        return
+    if _LOCK.acquire(blocking=False):
+        try:
+            if not _state["waiting"]:
+                _close_browser()
         finally:
             _LOCK.release()
 
@@ -309,7 +361,14 @@ def chart_png(
         _local.problem = problem
         return None
     spec = slide_figure(fig, width, height)
-    if not _LOCK.acquire(timeout=WAIT_TIMEOUT_S):
+    with _COUNT:
+        _state["waiting"] += 1
+    try:
+        acquired = _LOCK.acquire(timeout=WAIT_TIMEOUT_S)
+    finally:
+        with _COUNT:
+            _state["waiting"] -= 1
+    if not acquired:
         _local.problem = _BUSY
         return None
     try:

@@ -20,9 +20,10 @@ Executive summary say the same numbers:
   the planner's headline, one row per program with its choice, cost and expected NPV and the
   totals, and the plan's P10/P50/P90 and chance of loss from the per-draw sums.
 
-Charts are drawn by `components.exports.images` (kaleido and Chromium). Where no browser can
-draw them, each chart's place says so (`export_images.NO_BROWSER`), under the chart's own
-message, and the brief is otherwise complete.
+Charts are drawn by `components.exports.images` (kaleido and Chromium), one after another on
+its one small browser, which is closed as soon as the brief's charts are drawn (unless another
+session is drawing). Where no browser can draw them, each chart's place says so
+(`export_images.NO_BROWSER`), under the chart's own message, and the brief is otherwise complete.
 
 Text uses DejaVu Sans when it is installed (every currency symbol, "−", "≈"); without it,
 the core Helvetica font and a Latin-1 spelling of each character (`latin1_text`).
@@ -579,8 +580,12 @@ def brief_pdf(
     if charts:
         drawn = draw is not export_images.chart_png or export_images.charts_available()
         pdf.heading("Charts", keep=pdf.epw * CHART_PIXELS[1] / CHART_PIXELS[0] if drawn else 25)
-        for fig in brief_charts(f):
-            _chart(pdf, fig, draw)
+        try:
+            for fig in brief_charts(f):  # one at a time, on the one browser (`export_images.chart_png`)
+                _chart(pdf, fig, draw)
+        finally:
+            if draw is export_images.chart_png:
+                export_images.release()  # the brief's burst is over: no Chromium left beside the server
 
     pdf.heading("The assumptions that matter")
     _assumptions_table(pdf, f)

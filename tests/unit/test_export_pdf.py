@@ -465,3 +465,88 @@ def test_the_image_browser_holds_no_secret_and_closes_when_idle(chromium, monkey
         time.sleep(0.2)
     assert not export_images.browser_running()
     assert process.wait(timeout=10) is not None, "the browser's process has ended"
+
+
+def _process_tree(pid: int) -> list[int]:
+    """`pid` and every process it started (from /proc/<pid>/stat's parent field)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # ended while being read
+    tree, grew = [pid], True
+    while grew:
+        found = [child for child, parent in parents.items() if parent in tree and child not in tree]
+        tree += found
+        grew = bool(found)
+    return tree
+
+
+def _rss_mib(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
+    return total / 1024
+
+
+def _brief_pngs() -> tuple[list[bytes], int, float]:
+    """The brief's three chart PNGs, the browser's process count and its largest summed RSS (MiB)."""
+    pngs, processes, rss = [], 0, 0.0
+    for fig in export_pdf.brief_charts(export_pdf.brief_figures(Scenario())):
+        width, height, scale = export_pdf.chart_pixels(fig)
+        png = export_images.chart_png(fig, width, height, scale)
+        assert png is not None, export_images.last_problem()
+        pngs.append(png)
+        wrapper = export_images._state["browser"].kaleido.subprocess  # choreographer's Python wrapper
+        tree = _process_tree(wrapper.pid)[1:]
+        processes, rss = max(processes, len(tree)), max(rss, _rss_mib(tree))
+    export_images._close_browser()
+    return pngs, processes, rss
+
+
+@pytest.mark.browser
+def test_the_lean_browser_is_one_process_and_draws_the_same_pngs(chromium, monkeypatch: pytest.MonkeyPatch):
+    """Issue 26: with `BROWSER_FLAGS` the image browser is one Chromium process (9 with Chromium's
+    defaults: ~850–1,100 MiB summed RSS, measured ~345 MiB lean), and the brief's charts are the
+    same PNGs, byte for byte, as Chromium draws them by default."""
+    monkeypatch.setenv("BROWSER_PATH", str(CHROMIUM))
+    export_images._close_browser()
+    lean, processes, rss = _brief_pngs()
+    assert processes == 1, f"{processes} Chromium processes"
+    assert rss < 600, f"the image browser used {rss:,.0f} MiB"
+    monkeypatch.setattr(export_images, "BROWSER_FLAGS", ())
+    default, processes_default, _ = _brief_pngs()
+    assert processes_default > 1
+    assert lean == default
+
+
+@pytest.mark.browser
+def test_the_brief_closes_its_browser_once_its_charts_are_drawn(chromium, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROWSER_PATH", str(CHROMIUM))
+    data = export_pdf.brief_pdf(Scenario(), link=LINK, when=WHEN)
+    assert image_count(data) == 3
+    assert not export_images.browser_running()
+
+
+def test_release_keeps_the_browser_for_a_caller_waiting_to_draw(monkeypatch: pytest.MonkeyPatch):
+    stopped: list[bool] = []
+
+    class Browser:
+        def stop(self) -> None:
+            stopped.append(True)
+
+    monkeypatch.setitem(export_images._state, "browser", Browser())
+    monkeypatch.setitem(export_images._state, "waiting", 1)
+    export_images.release()
+    assert not stopped and export_images._state["browser"] is not None
+    with export_images._LOCK:  # another caller drawing now
+        monkeypatch.setitem(export_images._state, "waiting", 0)
+        export_images.release()
+        assert not stopped
+    export_images.release()
+    assert stopped and export_images._state["browser"] is None
