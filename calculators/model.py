@@ -645,14 +645,16 @@ def _closed_repaid_at(
     owed = np.broadcast_to(owed, shape)
     lo, hi = np.zeros(shape), np.full(shape, float(paid))
     reached = running(hi) >= owed
-    while True:
-        open_ = reached & (hi - lo > 1)
-        if not open_.any():
-            break
-        mid = np.floor((lo + hi) / 2)
+    # running(lo) < owed <= running(hi) where repaid and something is owed (running(0) = 0): each
+    # step halves every bracket at once, a bracket of one month staying put (its midpoint is its
+    # low end, short of what is owed), so ceil(log2(paid)) steps close them all without masks.
+    # Where nothing is owed or it is never repaid the brackets wander: the answer there is 0 or inf.
+    for _ in range(max(0, math.ceil(math.log2(paid))) if paid > 1 else 0):
+        mid = np.floor((lo + hi) * 0.5)
         ok = running(mid) >= owed
-        hi = np.where(open_ & ok, mid, hi)
-        lo = np.where(open_ & ~ok, mid, lo)
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    hi = np.maximum(hi, 1.0)  # a bracket that closed on month 0 (nothing owed): masked below
     before, after = running(hi - 1), running(hi)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         month = (hi - 1) + (owed - before) / (after - before)
