@@ -624,7 +624,16 @@ class _Running:
     def __call__(self, k: FloatArray) -> FloatArray:
         total = self.linear * k
         for scale, log_x in self.terms:
-            total = total + scale * np.expm1(k * log_x)
+            term = np.asarray(k * log_x, dtype=np.float64)
+            if term.ndim == 0 or np.broadcast_shapes(term.shape, np.shape(scale)) != term.shape:
+                total = total + scale * np.expm1(term)  # scale spans more points than k: no array to reuse
+                continue
+            np.expm1(term, out=term)  # in place: the same products and sums, fewer arrays made
+            term *= scale
+            if term.shape == total.shape:
+                total += term
+            else:
+                total = total + term
         return total
 
 
