@@ -35,7 +35,10 @@ makes, so a brute force over every combination finds exactly the same best NPV.
 **The plan's risk** is read off per-draw sums: draw d of the plan's NPV is Σ_p NPV_p,d of
 the choices it takes, all programs' draws from the same draw index d. Its P10, P50, P90 are
 percentiles of those sums (not the sums of the programs' percentiles) and its chance of loss
-the share of draws with a plan NPV below 0.
+the share of draws with a plan NPV below 0. Over 10^5 draws the plan's risk is drawn apart
+(`drawn_plan_risk`, in the app's worker process): each funded program's run with the same
+settings, summed per draw the same way, only the summary (percentiles, chance of loss,
+histogram) kept: the same numbers as `plan_risk` of the same draws.
 
 **Shared assumptions, drawn once.** `choices_of` runs every program's Monte Carlo with the
 same simulation settings (draws, distribution, seed), as every single-program page does.
@@ -73,7 +76,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -628,13 +631,51 @@ def plan_npv_draws(choices: Sequence[ProgramChoices], plan: Plan) -> FloatArray:
 @dataclass(frozen=True)
 class PlanRisk:
     """The plan's NPV distribution over the draws: P10, P50, P90 (money) and the chance of
-    loss (the share of draws with a plan NPV below 0); NaN percentiles without draws."""
+    loss (the share of draws with a plan NPV below 0); NaN percentiles without draws.
+
+    `counts` and `edges`: the histogram of the plan's per-draw NPVs, `RISK_BINS` equal steps
+    from the lowest draw to the highest (widened by 1 either side when all draws are equal;
+    empty without draws or when a draw is not finite): what the page's chart draws, so a run
+    drawn in the worker process sends back these few numbers, not its draws."""
 
     p10: float
     p50: float
     p90: float
     chance_of_loss: float
     draws: int
+    counts: tuple[int, ...] = field(default=(), repr=False)
+    edges: tuple[float, ...] = field(default=(), repr=False)
+
+    @property
+    def nbytes(self) -> int:
+        """About what it holds in memory (8 bytes a number), for caches bounded in bytes."""
+        return 8 * (5 + len(self.counts) + len(self.edges))
+
+
+RISK_BINS = 40  # steps of the plan's NPV histogram
+
+
+def risk_of_draws(npv: FloatArray) -> PlanRisk:
+    """P10 / P50 / P90, chance of loss and histogram of a plan's per-draw NPVs (`PlanRisk`).
+
+    >>> r = risk_of_draws(np.array([30.0, -10.0, 45.0, 45.0, 75.0]))
+    >>> r, sum(r.counts), (r.edges[0], r.edges[-1])
+    (PlanRisk(p10=6.0, p50=45.0, p90=63.0, chance_of_loss=0.2, draws=5), 5, (-10.0, 75.0))
+    """
+    if npv.size == 0:
+        return PlanRisk(math.nan, math.nan, math.nan, 0.0, 0)
+    p10, p50, p90 = np.percentile(npv, [10, 50, 90])
+    counts: tuple[int, ...] = ()
+    edges: tuple[float, ...] = ()
+    if np.isfinite(npv).all():
+        lo, hi = float(npv.min()), float(npv.max())
+        if hi - lo <= 0:
+            hi, lo = hi + 1.0, lo - 1.0
+        found, steps = np.histogram(npv, bins=RISK_BINS, range=(lo, hi))
+        counts, edges = tuple(int(c) for c in found), tuple(float(e) for e in steps)
+    return PlanRisk(
+        float(p10), float(p50), float(p90), _loss_count(npv) / npv.size, int(npv.size), counts, edges
+    )
 
 
 def plan_risk(choices: Sequence[ProgramChoices], plan: Plan) -> PlanRisk:
@@ -649,8 +690,65 @@ def plan_risk(choices: Sequence[ProgramChoices], plan: Plan) -> PlanRisk:
     >>> plan_risk([a, b], best_plan([a, b], 20.0))
     PlanRisk(p10=6.0, p50=45.0, p90=63.0, chance_of_loss=0.2, draws=5)
     """
-    npv = plan_npv_draws(choices, plan)
-    if npv.size == 0:
-        return PlanRisk(math.nan, math.nan, math.nan, 0.0, 0)
-    p10, p50, p90 = np.percentile(npv, [10, 50, 90])
-    return PlanRisk(float(p10), float(p50), float(p90), _loss_count(npv) / npv.size, int(npv.size))
+    return risk_of_draws(plan_npv_draws(choices, plan))
+
+
+def drawn_plan_risk(
+    programs: Sequence[Program],
+    picks: Sequence[int],
+    simulation: Simulation = DEFAULT_SIMULATION,
+    progress: Callable[[float], None] | None = None,
+) -> PlanRisk:
+    """The risk of the plan taking choice `picks[p]` of program p (its index in
+    `ProgramChoices.choices`, 0: not training), drawn from the programs themselves: each
+    funded program's Monte Carlo run of its best-mix scenario with `simulation`'s settings
+    (so the inputs they share are drawn once, module docstring), summed per draw as
+    `plan_npv_draws` sums, then `risk_of_draws`. The same numbers as `plan_risk` of the
+    programs' `program_choices` with the same settings, without holding any program's draws
+    beyond its own run: the Budget planner's heavy job (over 10^5 draws, run in the worker
+    process), whose answer is a few hundred bytes. `progress` is told the share drawn after
+    each chunk of each funded program's run.
+
+    >>> programs = [Program("A", Scenario()), Program("B", Scenario(learners=2_000))]
+    >>> choices = choices_of(programs, Simulation(draws=2_000))
+    >>> plan = best_plan(choices, 1e9)
+    >>> drawn_plan_risk(programs, plan.picks, Simulation(draws=2_000)) == plan_risk(choices, plan)
+    True
+    """
+    if len(picks) != len(programs):
+        raise ValueError("the plan is not a plan of these programs")
+    if not programs:
+        return risk_of_draws(np.zeros(0))
+    funded = [p for p, k in enumerate(picks) if k]
+    half = len(programs) // 2
+    parts = []
+    for group in (range(half), range(half, len(programs))):
+        total = np.zeros(simulation.draws)
+        for p in group:
+            if not picks[p]:
+                total = total + 0.0  # not training: its row of zeros, added as `plan_npv_draws` adds it
+                continue
+            done = funded.index(p)
+            told = None if progress is None else _share_of(progress, done, len(funded))
+            program = programs[p]
+            run = monte_carlo(
+                best_mix_scenario(program.scenario),
+                simulation.draws,
+                simulation.seed,
+                simulation.distribution,  # type: ignore[arg-type]
+                program.range_overrides,  # type: ignore[arg-type]
+                progress=told,
+                paybacks_later=True,
+            )
+            npv = np.asarray(run.npv[TRAINING_OPTIONS[picks[p] - 1]], dtype=np.float64).reshape(-1)
+            del run  # the other options' draws go now
+            total = total + npv
+        parts.append(total)
+    if progress is not None and not funded:
+        progress(1.0)
+    return risk_of_draws(parts[0] + parts[1])
+
+
+def _share_of(progress: Callable[[float], None], done: int, of: int) -> Callable[[float], None]:
+    """`progress` of one run (0..1) told as the share of `of` runs, `done` of them done before it."""
+    return lambda fraction: progress((done + fraction) / of)

@@ -10,10 +10,17 @@ from components.session.page_settings import setting
 from components.session.presenting import presenting
 from components.session.ranges import current_ranges
 from components.session.scenario import current_scenario
-from components.views.budget_view import frontier_view, options_table, plan_table, plan_tiles, risk_view
+from components.views.budget_view import (
+    frontier_view,
+    options_table,
+    plan_table,
+    plan_tiles,
+    risk_view,
+    shown_plan_risk,
+)
 from components.views.parts import page_part
 from components.views.sections import section
-from components.words.budget_words import basis_note, cap_words, draws_note, headline, next_words
+from components.words.budget_words import basis_note, cap_words, headline, next_words
 from components.words.messages import basis_line
 from components.words.safe_text import plain
 from components.work.answer import current_simulation
@@ -35,9 +42,8 @@ def planner() -> None:
     """The programs, the budget and the cap, and the plan they give: a change reruns this part."""
     scenario = current_scenario()
     asked = current_simulation()
-    simulation = plan_simulation(asked)
-    fewer = draws_note(asked.draws, simulation.draws)  # heavy counts stay capped: see docs/performance.md
-    st.caption(basis_line(scenario, simulation.words) + (f"  \n{fewer}" if fewer else ""))
+    simulation = plan_simulation(asked)  # the plan is chosen on at most 10^5 draws; its risk reads `asked`
+    st.caption(basis_line(scenario, asked.words))
     top = st.container()  # headline and tiles, filled once the plan is known
     built_in = built_in_sources(scenario, current_ranges())
     saved = saved_programs(setting("budget_programs"))
@@ -72,6 +78,8 @@ def planner() -> None:
         top.info("Choose at least one program to plan a budget for.")
         return
     answer = plan_for(programs, simulation, budget, [by_id[i] for i in required_ids], cap)
+    with top:  # a heavy count's progress where the headline comes
+        answer = shown_plan_risk(answer, programs, asked)
     currency = scenario.currency
     top.markdown(f"## {plain(headline(answer.plan, answer.risk, budget, currency))}")
     with top:
@@ -88,7 +96,10 @@ def planner() -> None:
     )
     plan_table(answer, currency)
     risk_view(answer, currency)
-    st.caption(plain(basis_note(scenario, simulation.draws, simulation.distribution, simulation.seed)))
+    risk_draws = answer.risk.draws if answer.risk is not None else None
+    st.caption(
+        plain(basis_note(scenario, simulation.draws, simulation.distribution, simulation.seed, risk_draws))
+    )
     with section("Every program's choices", "budget_options") as shown:
         if shown:
             options_table(answer, currency)

@@ -4,8 +4,9 @@ NPV over the simulated outcomes (pure: no Streamlit)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-import numpy.typing as npt
 import plotly.graph_objects as go
 
 from calculators.portfolio import Frontier, PlanRisk
@@ -92,20 +93,26 @@ def frontier_figure(steps: Frontier, budget: float, currency: str) -> go.Figure:
     return fig.figure()
 
 
-def plan_risk_figure(npv: npt.NDArray[np.float64] | None, risk: PlanRisk | None, currency: str) -> go.Figure:
-    """The plan's NPV over the simulated outcomes (each program's draws summed per draw), the
-    loss side shaded and P10 / P50 / P90 marked."""
+def plan_risk_chart(risk: PlanRisk | None, currency: str) -> go.Figure:
+    """The plan's NPV over the simulated outcomes (each program's draws summed per draw): its
+    histogram's steps as shares of the outcomes, the loss side grey, P10 / P50 / P90 marked.
+
+    >>> from calculators.portfolio import risk_of_draws
+    >>> fig = plan_risk_chart(risk_of_draws(np.array([30.0, -10.0, 45.0, 45.0, 75.0])), "USD")
+    >>> float(round(sum(fig.data[0].y), 6)), fig.layout.title.text.startswith("The plan: 20.0 % chance")
+    (100.0, True)
+    >>> plan_risk_chart(None, "USD").layout.title.text
+    'No plan to show the risk of'
+    """
     fig = Chart()
-    if npv is None or risk is None or npv.size == 0 or not np.isfinite(npv).all():
+    if risk is None or not risk.draws or not risk.counts or not all(map(math.isfinite, risk.edges)):
         return frame(
             fig, "No plan to show the risk of", x_title="Plan NPV", y_title="Share of outcomes (%)"
         ).figure()
-    lo, hi = float(npv.min()), float(npv.max())
-    if hi - lo <= 0:
-        hi, lo = hi + 1.0, lo - 1.0
-    counts, edges = np.histogram(npv, bins=40, range=(lo, hi))
+    edges = np.asarray(risk.edges, dtype=np.float64)
+    lo, hi = float(edges[0]), float(edges[-1])
     centres = (edges[:-1] + edges[1:]) / 2
-    share = 100 * counts / npv.size
+    share = 100 * np.asarray(risk.counts, dtype=np.float64) / risk.draws
     colours = [MUTED if c < 0 else STEP_COLOUR for c in centres]
     fig.add_trace(
         bar(

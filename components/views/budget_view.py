@@ -1,4 +1,5 @@
-"""The Budget planner's results: tiles, the frontier and risk charts, and the plan table."""
+"""The Budget planner's results: tiles, the frontier and risk charts, the plan table, and the
+plan's risk drawn at a heavy draw count (progress, waiting and refusal shown in place)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,49 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from calculators.portfolio import Frontier, Plan
-from components.charts.budget_charts import frontier_figure, plan_risk_figure, step_labels
+from calculators.portfolio import Frontier, Plan, PlanRisk, Program
+from calculators.verdict import Simulation
+from components.charts.budget_charts import frontier_figure, plan_risk_chart, step_labels
 from components.views.kpi import Tile, kpi_row
 from components.views.show import show_chart
 from components.words.formatting import MISSING, money, percent, short_money
-from components.work.budget_plan import PlanAnswer, SharedPlan
+from components.work.budget_plan import PlanAnswer, SharedPlan, run_plan_risk
+from components.work.heavy_runs import TooMany
+from components.work.simulation_cache import JOINED, TOO_MANY, WAITING
+
+
+def shown_plan_risk(answer: PlanAnswer, programs: Sequence[Program], simulation: Simulation) -> PlanAnswer:
+    """The answer with its plan's risk over `simulation`'s draws (the link's Monte Carlo
+    settings), as the Monte Carlo page shows a heavy run: at the draws the plan was chosen on
+    (up to `HEAVY_DRAWS`), the risk the answer holds; above, drawn in the worker
+    (`run_plan_risk`), one line where it stands:
+    the progress bar (headed `JOINED` when the run was asked for already), replaced by
+    `WAITING` while another user's run has the server's turn, and gone with the answer. A
+    request beyond this user's limit shows `TOO_MANY` in its place and the page goes on
+    without the plan's risk (the plan itself does not need it)."""
+    plan = answer.plan
+    if simulation.draws <= answer.simulation.draws or not isinstance(plan, Plan) or not plan.funded:
+        return answer
+    line = st.empty()
+    drawing = [f"Drawing {simulation.draws:,} outcomes of the plan…"]
+    line.progress(0.0, text=drawing[0])
+
+    def joined() -> None:
+        drawing[0] = f"{JOINED}: drawing {simulation.draws:,} outcomes of the plan…"
+        line.progress(0.0, text=drawing[0])
+
+    try:
+        risk: PlanRisk | None = run_plan_risk(
+            programs, plan, simulation,
+            progress=lambda done: line.progress(done, text=drawing[0]),
+            on_wait=lambda: line.info(WAITING, icon=":material/hourglass_top:"),
+            on_join=joined,
+        )  # fmt: skip
+    except TooMany as refused:
+        line.warning(TOO_MANY.format(limit=refused.limit), icon=":material/hourglass_disabled:")
+        return answer.with_risk(None)
+    line.empty()
+    return answer.with_risk(risk)
 
 
 def plan_tiles(answer: PlanAnswer, budget: float, currency: str) -> None:
@@ -23,7 +61,7 @@ def plan_tiles(answer: PlanAnswer, budget: float, currency: str) -> None:
                  Tile("Chance of loss", MISSING), Tile("NPV P10–P90", MISSING)])  # fmt: skip
         return
     used = 100 * plan.cost / budget if budget > 0 else 0.0
-    draws = f"over {risk.draws:,} outcomes" if risk else ""
+    draws = f"over {answer.simulation.draws:,} outcomes"
     kpi_row(
         [
             Tile("Budget used", money(plan.cost, currency, compact=True), f"{percent(used, 0)} of {money(budget, currency)}"),
@@ -84,9 +122,9 @@ def frontier_view(answer: PlanAnswer, budget: float, currency: str, next_line: s
 
 
 def risk_view(answer: PlanAnswer, currency: str) -> None:
-    """The plan's NPV distribution from the per-outcome sums."""
-    if isinstance(answer.plan, Plan) and answer.plan.funded:
-        show_chart(plan_risk_figure(answer.npv_draws, answer.risk, currency), key="budget_risk_chart")
+    """The plan's NPV distribution from the per-outcome sums (nothing without its risk)."""
+    if isinstance(answer.plan, Plan) and answer.plan.funded and answer.risk is not None:
+        show_chart(plan_risk_chart(answer.risk, currency), key="budget_risk_chart")
 
 
 PLAN_ROWS = ("Budget", "Cap on the chance of loss", "Funded", "Total cost", "Expected NPV", "Chance of loss")

@@ -112,29 +112,26 @@ def cap_words(plan: Plan | NoPlan, uncapped: Plan | NoPlan, cap_pct: float, curr
     return f"Keeping the chance of loss at or below {percent(cap_pct)} costs {cost} of expected NPV."
 
 
-def draws_note(asked: int, used: int) -> str | None:
-    """Why the plan's risk uses fewer draws than the Monte Carlo page asks for (None: as many).
+def basis_note(
+    scenario: Scenario, draws: int, distribution: str, seed: int, risk_draws: int | None = None
+) -> str:
+    """The planner's basis: cost over each program's horizon, expected NPV from shared draws;
+    `risk_draws`: the outcomes the plan's risk reads when more than the `draws` it is chosen on.
 
-    >>> draws_note(1_000_000, 100_000)
-    "The plan's risk uses 100,000 draws per program, not the Monte Carlo page's 1,000,000: a plan adds up every program's outcomes draw by draw, and a run of more than 100,000 draws is drawn in the background, which sends back only its summary."
-    >>> draws_note(10_000, 10_000) is None
-    True
+    >>> basis_note(Scenario(), 100_000, "triangular", 7, 1_000_000).split("diversification. ")[1]
+    "The plan's risk (chance of loss, P10–P90, the chart) reads 1,000,000 outcomes per program, drawn in the background; the plan's choices, their expected NPVs and the cap on the chance of loss read the first 100,000 of them."
     """
-    if asked <= used:
-        return None
-    return (
-        f"The plan's risk uses {used:,} draws per program, not the Monte Carlo page's {asked:,}: a plan "
-        f"adds up every program's outcomes draw by draw, and a run of more than {used:,} draws is drawn "
-        "in the background, which sends back only its summary."
-    )
-
-
-def basis_note(scenario: Scenario, draws: int, distribution: str, seed: int) -> str:
-    """The planner's basis: cost over each program's horizon, expected NPV from shared draws."""
-    return (
+    note = (
         f"Costs: {cost_basis(scenario)}, at the most likely values, summed over each program's horizon "
         "(undiscounted): a budget covers each program's whole horizon. Expected NPV: the mean of "
         f"{draws:,} simulated outcomes per program ({distribution}, draw set {seed}); an assumption "
         "with the same range in several programs (the discount rate, the share due to training) is "
         "drawn once for all of them, so the plan's risk is not understated by false diversification."
     )
+    if risk_draws is not None and risk_draws > draws:
+        note += (
+            f" The plan's risk (chance of loss, P10–P90, the chart) reads {risk_draws:,} outcomes per "
+            f"program, drawn in the background; the plan's choices, their expected NPVs and the cap on "
+            f"the chance of loss read the first {draws:,} of them."
+        )
+    return note

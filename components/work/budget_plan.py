@@ -1,9 +1,11 @@
 """The Budget planner's work: which programs it can offer (the scenario on screen and the
 case-study presets; saved scenarios come from `components.saved.budget_programs`), each
-program's choices from the shared cached Monte Carlo runs, and the plan for a budget.
+program's choices from the shared cached Monte Carlo runs, the plan for a budget, and the
+plan's risk at the Monte Carlo page's draw count.
 
 Shared by every user (inputs only, no user data): a program's choices are kept on exactly
-its inputs (name, scenario, ranges, simulation settings), the last `CHOICES_KEPT`.
+its inputs (name, scenario, ranges, simulation settings), the last `CHOICES_KEPT`; a plan's
+risk drawn in the worker process is kept on exactly its inputs, within `PLAN_RISKS_BYTES`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,11 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from calculators.portfolio import (
     Frontier,
@@ -29,8 +29,8 @@ from calculators.portfolio import (
     ProgramChoices,
     best_mix_scenario,
     best_plan,
+    drawn_plan_risk,
     frontier,
-    plan_npv_draws,
     plan_risk,
     program_choices,
 )
@@ -38,8 +38,11 @@ from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
 from calculators.settings import default_value
 from calculators.verdict import Simulation
+from components.session.requester import Requester, requester
 from components.session.scenario import presets
+from components.work import simulation_cache
 from components.work.answer import simulation_of
+from components.work.heavy_runs import BoundedResults, Cancelled
 from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
 
 SCREEN_ID = "screen"
@@ -47,6 +50,8 @@ SCREEN_NAME = "Your scenario"
 CHOICES_KEPT = 64
 _KEPT: OrderedDict[tuple[Program, Simulation], ProgramChoices] = OrderedDict()
 _LOCK = threading.Lock()
+PLAN_RISKS_BYTES = 2**20  # plans' risks drawn in the worker, kept (about 0.7 kB each)
+PLAN_RISKS = BoundedResults(PLAN_RISKS_BYTES)
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,10 @@ def built_in_sources(scenario: Scenario, ranges: Mapping[str, tuple[float, float
 
 
 def plan_simulation(simulation: Simulation) -> Simulation:
-    """The planner's Monte Carlo settings: the link's, at most `HEAVY_DRAWS` draws per program
-    (a heavier run is the Monte Carlo page's, drawn in the worker)."""
+    """The settings the plan is chosen on: the link's, at most `HEAVY_DRAWS` draws per program
+    (each program's choices, the frontier and the cap's search read every draw in the
+    server). A heavier count's first `HEAVY_DRAWS` draws are exactly these (the same chunk
+    seeds); the plan's risk then reads all of them, drawn in the worker (`run_plan_risk`)."""
     if simulation.draws <= HEAVY_DRAWS:
         return simulation
     return Simulation(HEAVY_DRAWS, simulation.distribution, simulation.seed)
@@ -112,9 +119,10 @@ def cached_choices(program: Program, simulation: Simulation) -> ProgramChoices:
 
 
 def clear_choices() -> None:
-    """Forget every kept program's choices (tests)."""
+    """Forget every kept program's choices and plan's risk (tests)."""
     with _LOCK:
         _KEPT.clear()
+    PLAN_RISKS.clear()
 
 
 BASIS_FIELDS = ("fully_loaded", "conservative", "skeptic")  # what the Basis line names
@@ -149,15 +157,21 @@ def programs_of(sources: Sequence[ProgramSource], screen: Scenario) -> tuple[Pro
 @dataclass(frozen=True)
 class PlanAnswer:
     """Everything the page shows for a budget: each program's choices, the frontier, the best
-    plan (or why there is none), its risk and per-draw NPVs, and the best plan without the cap."""
+    plan (or why there is none), its risk (with its histogram; None without a plan, or while
+    a heavy risk is not drawn), the best plan without the cap, and the settings the choices
+    were drawn with (`simulation`: at most `HEAVY_DRAWS` draws; the risk's own count is
+    `risk.draws`)."""
 
     choices: tuple[ProgramChoices, ...]
     frontier: Frontier
     plan: Plan | NoPlan
     uncapped: Plan | NoPlan
     risk: PlanRisk | None
-    npv_draws: npt.NDArray[np.float64] | None
     simulation: Simulation
+
+    def with_risk(self, risk: PlanRisk | None) -> PlanAnswer:
+        """The same answer with the plan's risk read elsewhere (drawn at more draws)."""
+        return replace(self, risk=risk)
 
 
 def plan_for(
@@ -173,11 +187,68 @@ def plan_for(
     steps = frontier(choices, required)
     uncapped = best_plan(choices, budget, required)
     plan = uncapped if max_loss_chance is None else best_plan(choices, budget, required, max_loss_chance)
-    risk = draws = None
-    if isinstance(plan, Plan):
-        draws = plan_npv_draws(choices, plan)
-        risk = plan_risk(choices, plan)
-    return PlanAnswer(choices, steps, plan, uncapped, risk, draws, simulation)
+    risk = plan_risk(choices, plan) if isinstance(plan, Plan) else None
+    return PlanAnswer(choices, steps, plan, uncapped, risk, simulation)
+
+
+def plan_risk_key(programs: Sequence[Program], picks: Sequence[int], simulation: Simulation) -> tuple:
+    """What a plan's risk depends on, in the heavy queue and the kept risks: each program's
+    place, scenario and ranges where funded, and its choice; the simulation settings."""
+    funded = tuple(
+        (p.scenario.model_dump_json(), p.ranges, int(k)) if k else None
+        for p, k in zip(programs, picks, strict=True)
+    )
+    return ("budget-plan-risk", funded, simulation.draws, simulation.seed, simulation.distribution)
+
+
+def _keep_risk(key: tuple, done: Future[PlanRisk]) -> None:
+    if not done.cancelled() and done.exception() is None:
+        risk = done.result()
+        PLAN_RISKS.put(key, risk, risk.nbytes)
+
+
+def run_plan_risk(
+    programs: Sequence[Program],
+    plan: Plan,
+    simulation: Simulation,
+    progress: Callable[[float], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+    on_join: Callable[[], None] | None = None,
+    who: Requester | None = None,
+) -> PlanRisk:
+    """The plan's risk (`PlanRisk`: P10 / P50 / P90 of the per-draw sums, chance of loss,
+    histogram) over `simulation`'s draws, every program drawn with the same settings.
+
+    Up to `HEAVY_DRAWS` draws: read off the programs' shared cached runs (`plan_risk`). Above
+    (a heavy run): `calculators.portfolio.drawn_plan_risk` in the worker process, through the
+    Monte Carlo page's queue (`simulation_cache.QUEUE`, for `who`: one heavy run at a time
+    on the server, in turn by user; `on_wait` told while another goes first, `on_join` when
+    the same run was asked for already, `progress` after each chunk; `TooMany` raised beyond
+    the user's limit, nothing queued); only the risk (a few hundred bytes) comes back. A risk
+    drawn is kept on exactly its inputs (`PLAN_RISKS`), even if its session left: a rerun or
+    another visit never redraws it."""
+    if simulation.draws <= HEAVY_DRAWS:
+        return plan_risk(tuple(cached_choices(p, simulation) for p in programs), plan)
+    key = plan_risk_key(programs, plan.picks, simulation)
+    found = PLAN_RISKS.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    who = requester() if who is None else who
+
+    def drawn() -> PlanRisk:
+        ticket = simulation_cache.QUEUE.request(
+            key, drawn_plan_risk, tuple(programs), tuple(plan.picks), simulation,
+            session=who.session, owner=who.owner,
+        )  # fmt: skip
+        ticket.job.future.add_done_callback(lambda done: _keep_risk(key, done))
+        if ticket.joined and on_join is not None:
+            on_join()
+        return simulation_cache.QUEUE.wait(ticket, progress, on_wait)  # type: ignore[no-any-return]
+
+    try:
+        return drawn()
+    except Cancelled:  # taken for gone while it still waited (a dropped connection): asked again, once
+        return drawn()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Heavy work shared fairly by everyone on the server: one run at a time, in turn by user, results
-kept within a byte budget.
+"""Heavy work shared fairly by everyone on the server: one chunk drawn at a time, in turn by user,
+results kept within a byte budget.
 
 A million Monte Carlo draws of the whole model take about a second of one core and ~70 MB.
 Unbounded, twelve users asking at once took a 2-core server to 2.9 GB and made everyone
@@ -7,10 +7,15 @@ else's reruns ten times slower; queued first come, first served, one user with 1
 another user's run wait 18.8 s instead of 1.5 s, and runs were drawn for tabs long closed. So,
 server-wide:
 
-- `HeavyQueue`: heavy runs are drawn one at a time, in turn by owner (the signed-in user, the
-  client link, or the local owner in single-user mode): the owner served least recently goes
-  next, so however many runs one user asks for, they hold up another user's run by at most the
-  one being drawn.
+- `HeavyQueue`: heavy runs are started in the worker in turn by owner (the signed-in user, the
+  client link, or the local owner in single-user mode; the owner served least recently goes
+  next), at most `Worker.STARTED_AT_ONCE` (3) at once, and drawn there **one chunk of 10^5
+  draws (~0.1 s) at a time**, the next chunk to the started run whose owner has drawn least in
+  their current stretch of work (`Turns`). So a run asked for while another user's run draws
+  begins at that run's next chunk, and, if that user has drawn more lately than the newcomer
+  needs, finishes within its own time and about one chunk; otherwise the two take turns chunk
+  by chunk. (Issue 26: one run at a time to its end made another user's run wait for a whole
+  run, ≥ 2× its idle time.) One chunk computes at a time: no more CPU than one run at a time.
   Limits: **one run per browser session** (a session that asks for another run stops waiting
   for its earlier one), and **`per_owner` runs queued or running per user or client link** (2
   on the server, `components/work/simulation_cache.py`); a request beyond that is refused
@@ -27,7 +32,11 @@ server-wide:
   a run of about a second shares Python's interpreter lock with every user's rerun (measured:
   other users' reruns ~2× slower while 12 heavy runs queue); in its own process it takes one
   core and nobody's lock. What comes back should be small: the Monte Carlo page asks for the
-  run's summary (a few kB), not its 10^6 draws (72 MB, ~0.3 s to pickle and pass back).
+  run's summary (a few kB), not its 10^6 draws (72 MB, ~0.3 s to pickle and pass back). Each
+  job runs in a thread of the worker that computes only while it holds the turn; a job started
+  holds no draws until its first turn, one begun holds its draws so far (≤ 72 MB for 10^6), so
+  the worker holds at most 3 runs' draws (plus a direct `Worker.run`'s) and one chunk's working
+  arrays at a time.
 
 Pure Python (no Streamlit): who asks comes in as plain names, whether a session is still there
 as a function (`alive`), and the page shows its notes through callbacks.
@@ -51,8 +60,10 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, wait
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -141,6 +152,126 @@ class Cancelled(Exception):
     """A heavy run stopped before its end: nobody waited for it any more."""
 
 
+class Turns:
+    """Who computes next, when several started jobs share one core: one holder at a time (`take`
+    waits for the turn; `between` — at a chunk's end — hands it on and waits for it again; `leave`
+    gives it up for good), and the turn goes to the waiting job whose owner has the **fewest jobs
+    started** (an owner with several tabs' runs lets a single run through first), then whose
+    **owner has drawn least in their current stretch of work**, then the earliest job. A stretch is the owner's worker
+    time since they last had no job started for `REST` seconds: a newcomer (or an owner back after
+    a pause) starts at 0 and overtakes, at the next chunk's end, an owner who has drawn more since;
+    an owner asking again right after a run does not start a new stretch; once a newcomer has
+    drawn as much as the others, turns alternate (nobody waits for ever). An owner's own runs go
+    earliest first. `clock` in seconds (tests pass their own).
+
+    >>> turns = Turns()
+    >>> turns.join(1, "ada"); turns.take(1)
+    True
+    >>> turns.join(2, "bob"); turns.waiting
+    []
+    >>> turns.leave(1); turns.take(2)  # ada's run ended: bob's turn at once
+    True
+    """
+
+    REST = 1.0  # s without a job that end an owner's stretch of work
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._changed = threading.Condition()
+        self._holder: Hashable | None = None
+        self._since = 0.0  # when the holder took the turn
+        self._owners: dict[Hashable, Hashable] = {}  # each job joined (not left): its owner
+        self._order: dict[Hashable, Any] = {}  # each job joined: its rank on a tie
+        self._waiting: set[Hashable] = set()
+        self._drawn: dict[Hashable, float] = {}  # each owner's worker time in their current stretch
+        self._idle: dict[Hashable, float] = {}  # owners with no job joined: since when
+
+    @property
+    def waiting(self) -> list[Hashable]:
+        """The jobs waiting for the turn, next first."""
+        with self._changed:
+            return sorted(self._waiting, key=self._rank)
+
+    def join(self, job: Hashable, owner: Hashable, order: Any = None) -> None:
+        """`job` (of `owner`) is started: it may ask for the turn (ranked by `order` on a tie, by
+        `job` without one)."""
+        with self._changed:
+            now = self._clock()
+            for other, since in list(self._idle.items()):  # forget stretches that ended
+                if now - since >= self.REST:
+                    del self._idle[other]
+                    self._drawn.pop(other, None)
+            self._idle.pop(owner, None)
+            self._drawn.setdefault(owner, 0.0)
+            self._owners[job] = owner
+            self._order[job] = job if order is None else order
+
+    def take(self, job: Hashable, stop: Callable[[], bool] | None = None) -> bool:
+        """Wait for the turn; False (without it) if `stop()` comes true first (see `wake`)."""
+        with self._changed:
+            if self._holder == job:
+                return True
+            self._waiting.add(job)
+            self._hand_on()
+            return self._await(job, stop)
+
+    def between(self, job: Hashable, stop: Callable[[], bool] | None = None) -> bool:
+        """At a chunk's end: the turn to whoever should have it now (`job` keeps it if that is
+        itself), then wait for it again; False (without it) if `stop()` comes true first."""
+        with self._changed:
+            if self._holder == job:
+                self._charge()
+                self._holder = None
+            self._waiting.add(job)
+            self._hand_on()
+            return self._await(job, stop)
+
+    def leave(self, job: Hashable) -> None:
+        """`job` ended: its turn (if it holds it) to the next."""
+        with self._changed:
+            if self._holder == job:
+                self._charge()
+                self._holder = None
+            self._waiting.discard(job)
+            if job in self._owners:
+                owner = self._owners.pop(job)
+                del self._order[job]
+                if owner not in self._owners.values():
+                    self._idle[owner] = self._clock()
+            self._hand_on()
+
+    def wake(self) -> None:
+        """Have every waiting job look at its `stop` again (one was cancelled)."""
+        with self._changed:
+            self._changed.notify_all()
+
+    # --- with the condition held -------------------------------------------------------------
+
+    def _rank(self, job: Hashable) -> tuple[int, float, Any]:
+        owner = self._owners.get(job)
+        started = sum(1 for o in self._owners.values() if o == owner)
+        return (started, self._drawn.get(owner, 0.0), self._order.get(job, job))
+
+    def _charge(self) -> None:
+        owner = self._owners.get(self._holder)
+        self._drawn[owner] = self._drawn.get(owner, 0.0) + max(self._clock() - self._since, 0.0)
+
+    def _hand_on(self) -> None:
+        if self._holder is None and self._waiting:
+            self._holder = min(self._waiting, key=self._rank)
+            self._waiting.discard(self._holder)
+            self._since = self._clock()
+            self._changed.notify_all()
+
+    def _await(self, job: Hashable, stop: Callable[[], bool] | None) -> bool:
+        while self._holder != job:
+            if stop is not None and stop():
+                self._waiting.discard(job)
+                return False
+            self._changed.wait()
+        return True
+
+
 def _job(
     job: int,
     fn: Callable[..., T],
@@ -149,37 +280,61 @@ def _job(
     report: bool,
     say: Callable[[tuple], None],
     stop: Callable[[], bool] | None = None,
+    turns: Turns | None = None,
+    owner: Hashable = None,
 ) -> None:
-    """In the worker process: run one job, telling `say` its progress (when `report`) and then
-    its result or error; its freed memory is trimmed afterwards. A job told to `stop` ends at
-    its next progress (the end of a chunk) unless all is drawn (`fraction` 1), answered
-    "cancelled"."""
-    if report:
-
-        def progress(fraction: float) -> None:
-            if fraction < 1 and stop is not None and stop():
-                raise Cancelled
-            say(("progress", job, fraction))
-
-        kwargs = {**kwargs, "progress": progress}
+    """Run one job, telling `say` its progress (when `report`) and then its result or error; its
+    freed memory is trimmed afterwards. With `turns` (shared by the jobs started together), the
+    job computes only while it holds the turn: it takes it to start (told `("begun", job, None)`
+    when `report`) and hands it on at each chunk's end (`Turns.between`), keeping it from its
+    last chunk to its end (the summary). A job told to `stop` ends at its next progress (the end
+    of a chunk) unless all is drawn (`fraction` 1), or before it starts, answered "cancelled"."""
+    if turns is not None:
+        turns.join(job, owner)
     try:
-        result = fn(*args, **kwargs)
-    except Cancelled:
-        say(("cancelled", job, None))
-    except Exception as error:  # noqa: BLE001 - the caller raises it
-        say(("error", job, error))
-    else:
-        say(("done", job, result))
+        if turns is not None and not turns.take(job, stop):
+            say(("cancelled", job, None))
+            return
+        if report:
+
+            def progress(fraction: float) -> None:
+                if fraction < 1 and stop is not None and stop():
+                    raise Cancelled
+                say(("progress", job, fraction))
+                if fraction < 1 and turns is not None:
+                    if not turns.between(job, stop) or (stop is not None and stop()):
+                        raise Cancelled
+
+            kwargs = {**kwargs, "progress": progress}
+            if turns is not None:
+                say(("begun", job, None))
+        try:
+            if stop is not None and stop():
+                raise Cancelled
+            result = fn(*args, **kwargs)
+        except Cancelled:
+            say(("cancelled", job, None))
+        except Exception as error:  # noqa: BLE001 - the caller raises it
+            say(("error", job, error))
+        else:
+            say(("done", job, result))
+        finally:
+            release_freed_memory()
     finally:
-        release_freed_memory()
+        if turns is not None:
+            turns.leave(job)
 
 
-def serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    """The worker process's loop: run the `(job, fn, args, kwargs, report)` requests one after
-    another until the server closes the pipe; write `("progress" | "done" | "error" |
-    "cancelled", job, value)` answers, each flushed at once (so a job's progress always arrives
-    before its result). `("cancel", job)` asks a job to stop at its next chunk (or not to start):
-    requests are read by a thread of their own, so one arrives while a job runs."""
+def serve(requests: BinaryIO, answers: BinaryIO, turns: Turns | None = None) -> None:
+    """The worker process's loop: read `(job, fn, args, kwargs, report, owner)` requests until
+    the server closes the pipe, each job started at once in a thread of its own, computing only
+    while it holds the turn (`Turns`: one chunk at a time, the next to the owner who has drawn
+    least lately); then wait for the jobs started. Write `("begun" | "progress" | "done" |
+    "error" | "cancelled", job, value)` answers, each whole and flushed at once (so a job's
+    progress always arrives before its result). `("cancel", job)` asks a job to stop at its
+    next chunk (or not to start)."""
+    turns = Turns() if turns is None else turns
+    writing = threading.Lock()
 
     def say(message: tuple) -> None:
         kind, job, value = message
@@ -190,32 +345,51 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
                 f"the worker could not send its {kind} back: {type(error).__name__}: {error}"
             )
             data = pickle.dumps(("error", job, problem), protocol=pickle.HIGHEST_PROTOCOL)
-        answers.write(data)
-        answers.flush()
+        with writing:
+            answers.write(data)
+            answers.flush()
 
-    todo: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
     cancelled: set[int] = set()
+    threads: list[threading.Thread] = []
 
-    def read() -> None:
+    def run(
+        job: int, fn: Callable[..., Any], args: tuple, kwargs: dict, report: bool, owner: Hashable
+    ) -> None:
         try:
-            while True:
-                message = pickle.load(requests)
-                if message[0] == "cancel":
-                    cancelled.add(message[1])
-                else:
-                    todo.put(message)
-        except BaseException:  # noqa: BLE001 - the pipe closed (or a request cannot be read): end after the jobs read
-            todo.put(None)
-
-    threading.Thread(target=read, name="heavy-worker-requests", daemon=True).start()
-    while (message := todo.get()) is not None:
-        job, fn, args, kwargs, report = message
-        if job in cancelled:
+            _job(job, fn, args, kwargs, report, say, lambda: job in cancelled, turns, owner)
+        finally:
             cancelled.discard(job)
-            say(("cancelled", job, None))
-            continue
-        _job(job, fn, args, kwargs, report, say, stop=lambda job=job: job in cancelled)
-        cancelled.discard(job)
+
+    try:
+        while True:
+            message = pickle.load(requests)
+            if message[0] == "cancel":
+                cancelled.add(message[1])
+                turns.wake()
+                continue
+            threads = [t for t in threads if t.is_alive()]
+            thread = threading.Thread(target=run, args=message, name=f"heavy-job-{message[0]}", daemon=True)
+            thread.start()
+            threads.append(thread)
+    except BaseException:  # noqa: BLE001, S110 - the pipe closed (or a request cannot be read): end after the jobs started
+        pass
+    for thread in threads:
+        thread.join()
+
+
+_OWNER: ContextVar[Hashable] = ContextVar("heavy_run_owner", default=None)
+
+
+@contextmanager
+def for_owner(owner: Hashable) -> Iterator[None]:
+    """Jobs handed to a `Worker` in this block are `owner`'s: the worker process shares its turns
+    by owner (`Turns`). Jobs handed outside one share the turns as one owner. (A context, not an
+    argument of `Worker.start`, so that whatever wraps `start` passes it on untouched.)"""
+    token = _OWNER.set(owner)
+    try:
+        yield
+    finally:
+        _OWNER.reset(token)
 
 
 class _Pending:
@@ -227,7 +401,7 @@ class _Pending:
         self.process = process
         self.future: Future[Any] = Future()
         self.progress: queue.SimpleQueue[float] = queue.SimpleQueue()
-        self.on_progress = on_progress  # told each fraction as it arrives (on the answers' thread)
+        self.on_progress = on_progress  # told 0.0 once begun, then each fraction (on the answers' thread)
 
 
 class Worker:
@@ -237,10 +411,14 @@ class Worker:
 
     `run(fn, *args, progress=…)` calls a module-level function there and returns its result
     (its error is raised here); the calling thread waits without holding the interpreter
-    lock, passing on `progress` fractions as they arrive. Jobs run one after another (one
-    process: one core of two stays the server's). `on_result` gets the result even if the
-    caller stops waiting (a user who leaves the page mid-run): the next visit finds it. If the
-    process dies, the job is run in the server instead and the next job starts a new process.
+    lock, passing on `progress` fractions as they arrive. Jobs start at once, each in a thread
+    of the process, but compute one at a time, a chunk of 10^5 draws per turn (`Turns`: one
+    core of two stays the server's; the next chunk goes to the owner, `for_owner`, who has
+    drawn least lately), so a job asked for while another draws begins at that one's next
+    chunk; the heavy queue starts at most `STARTED_AT_ONCE` of its runs here at once.
+    `on_result` gets the result even if the caller stops waiting (a user who leaves the page
+    mid-run): the next visit finds it. If the process dies, the job is run in the server
+    instead and the next job starts a new process.
 
     (Not `multiprocessing`: its spawned children re-run the parent's `__main__`, which in a
     Streamlit server is the app's own script.)
@@ -252,6 +430,7 @@ class Worker:
     """
 
     POLL = 0.05  # s between looks for progress while waiting
+    STARTED_AT_ONCE = 3  # the heavy queue's runs started here at once (each holds its draws so far)
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # the process and the jobs waiting for it
@@ -291,14 +470,16 @@ class Worker:
                 process.kill()
                 break
             with self._lock:
-                pending = self._pending.get(job) if kind == "progress" else self._pending.pop(job, None)
+                ending = kind not in ("progress", "begun")
+                pending = self._pending.pop(job, None) if ending else self._pending.get(job)
             if pending is None:
                 continue
-            if kind == "progress":
-                pending.progress.put(value)
+            if kind in ("begun", "progress"):  # begun: it holds the turn (0.0, to `start`'s listener only)
+                if kind == "progress":
+                    pending.progress.put(value)
                 if pending.on_progress is not None:
                     try:
-                        pending.on_progress(value)
+                        pending.on_progress(value if kind == "progress" else 0.0)
                     except Exception:  # noqa: BLE001, S110 - a listener's fault must not stop the answers
                         pass
             elif kind == "done":
@@ -325,8 +506,10 @@ class Worker:
         on_progress: Callable[[float], None] | None = None,
     ) -> tuple[int, _Pending]:
         job = next(self._jobs)
+        owner = _OWNER.get()  # told apart, not named: the worker needs no user names or links
         request = pickle.dumps(
-            (job, fn, args, kwargs, report), protocol=pickle.HIGHEST_PROTOCOL
+            (job, fn, args, kwargs, report, None if owner is None else hash(owner)),
+            protocol=pickle.HIGHEST_PROTOCOL,
         )  # errors raise here
         with self._lock:
             process = self._start()
@@ -348,7 +531,8 @@ class Worker:
         """Hand `fn(*args, **kwargs, progress=…)` to the worker process and return at once: the
         job's number (for `cancel`) and its future (the result, the function's error,
         `Cancelled`, or `WorkerGone`). `on_progress(fraction)` is called on the answers' thread
-        after each chunk. Raises `WorkerGone` when the process cannot be reached."""
+        after each chunk, and `on_progress(0.0)` once when the job takes its first turn (begins
+        drawing). Raises `WorkerGone` when the process cannot be reached."""
         job, pending = self._submit(fn, args, kwargs, True, on_progress)
         return job, pending.future
 
@@ -427,7 +611,7 @@ class Worker:
         return result
 
     def shutdown(self) -> None:
-        """End the worker process (it finishes its current job first; the next run starts another)."""
+        """End the worker process (it finishes the jobs it started first; the next run starts another)."""
         with self._lock:
             process, self._process = self._process, None
         if process is not None and process.stdin is not None:
@@ -450,7 +634,8 @@ class TooMany(Exception):
 @dataclass(eq=False)
 class HeavyJob:
     """One heavy run in the queue: what it calls, whose it is, who waits for it, where it stands
-    (`state`: queued → running → ended; `stopping` once cancelled while it draws)."""
+    (`state`: queued → running (started in the worker) → ended; `stopping` once cancelled while
+    it draws; `begun` once it has had the worker's turn)."""
 
     key: Hashable
     owner: str
@@ -459,9 +644,15 @@ class HeavyJob:
     waiters: set[str] = field(default_factory=set)  # the sessions whose current request this is
     state: str = "queued"
     fraction: float = 0.0  # drawn so far
+    begun: bool = False  # has had the worker's turn (drawing), not only started there
     worker_job: int | None = None
     future: Future[Any] = field(default_factory=Future)
     listeners: list[queue.SimpleQueue[float]] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> bool:
+        """Waiting for another run: queued, or started but not yet given the worker's turn."""
+        return self.state == "queued" or (self.state == "running" and not self.begun)
 
 
 @dataclass(frozen=True, eq=False)
@@ -475,15 +666,18 @@ class Ticket:
 
 
 class HeavyQueue:
-    """Heavy runs, one at a time in `worker`, taken in turn by owner; at most one per session and
-    `per_owner` per owner; cancelled when nobody waits for them (the module's docstring).
+    """Heavy runs in `worker`, taken in turn by owner; at most one per session and `per_owner`
+    per owner; cancelled when nobody waits for them (the module's docstring). Up to `started`
+    runs are started in the worker at once (default: the worker's `STARTED_AT_ONCE`, else 1),
+    which draws them a chunk at a time, the next chunk to the owner who has drawn least lately
+    (`Turns`); the rest wait here, the next to start being the owner's served least recently.
 
     `request(key, fn, *args, session=, owner=)` queues `fn(*args, progress=…)` (or joins the
     run of the same `key`, or finds its result with `kept(key)`), raising `TooMany` beyond
     the owner's limit; `wait(ticket, progress, on_wait)` waits for the result, telling
     `progress` each fraction drawn and `on_wait()` while the run is queued behind another
-    (at once and then every `NOTE_EVERY` seconds: a page redraws its note, which is also
-    where Streamlit can stop a session that moved on). A result is handed to `keep(key,
+    (at once and then every `NOTE_EVERY` seconds, until the run has the worker's turn: a page
+    redraws its note, which is also where Streamlit can stop a session that moved on). A result is handed to `keep(key,
     result)` when its run ends, even if nobody waits any more. `alive(session)` tells whether
     a session is still there (a closed tab is not); the queue asks at each chunk and before
     a run starts.
@@ -500,8 +694,10 @@ class HeavyQueue:
         alive: Callable[[str], bool] | None = None,
         keep: Callable[[Hashable, Any], None] | None = None,
         kept: Callable[[Hashable], Any | None] | None = None,
+        started: int | None = None,
     ) -> None:
         self.per_owner = per_owner
+        self.started_at_once = started or getattr(worker, "STARTED_AT_ONCE", 1)
         self._worker = worker
         self._alive = alive or (lambda session: True)
         self._keep = keep
@@ -509,7 +705,8 @@ class HeavyQueue:
         self._lock = threading.Lock()
         self._jobs: dict[Hashable, HeavyJob] = {}  # queued or running (not stopping), by key
         self._queued: list[HeavyJob] = []
-        self._running: HeavyJob | None = None  # in the worker (stopping included)
+        self._running: list[HeavyJob] = []  # started in the worker (stopping included)
+        self._turns = Turns()  # for runs drawn here when the worker process is gone
         self._asked: dict[str, HeavyJob] = {}  # each session's one run
         self._served: dict[str, int] = {}  # each owner's last turn
         self._order = itertools.count()
@@ -541,8 +738,8 @@ class HeavyQueue:
             job.waiters.add(session)
             job.listeners.append(fractions)
             self._asked[session] = job
-            start = self._next()
-        if start is not None:
+            starts = self._next()
+        for start in starts:
             self._start(start)
         return Ticket(job, joined, fractions)
 
@@ -557,7 +754,7 @@ class HeavyQueue:
         noted: float | None = None
         try:
             while True:
-                if on_wait is not None and job.state == "queued":
+                if on_wait is not None and job.waiting:
                     now = time.monotonic()
                     if noted is None or now - noted >= self.NOTE_EVERY:
                         on_wait()
@@ -606,15 +803,16 @@ class HeavyQueue:
             job.future.set_exception(Cancelled("dropped from the queue: nobody waits for this run any more"))
         elif job.state == "running" and job.fraction < 1:
             job.state = "stopping"
+            self._turns.wake()  # (drawn here: stops waiting for its turn)
             if job.worker_job is not None:
                 self._worker.cancel(job.worker_job)
 
-    def _next(self) -> HeavyJob | None:
-        """The run to start now, if the worker is free: the queued run of the owner served least
-        recently (the earliest asked of theirs), skipping runs whose sessions are all gone."""
-        if self._running is not None:
-            return None
-        while self._queued:
+    def _next(self) -> list[HeavyJob]:
+        """The runs to start now, while the worker has room: each the queued run of the owner
+        served least recently (the earliest asked of theirs), skipping runs whose sessions are
+        all gone. (A worker of one run at a time draws a run as soon as it is started.)"""
+        starts: list[HeavyJob] = []
+        while self._queued and len(self._running) < self.started_at_once:
             job = min(self._queued, key=lambda j: (self._served.get(j.owner, -1), j.order))
             self._prune(job)
             if not job.waiters:
@@ -622,18 +820,20 @@ class HeavyQueue:
                 continue
             self._queued.remove(job)
             job.state = "running"
-            self._running = job
+            job.begun = self.started_at_once == 1
+            self._running.append(job)
             self._served[job.owner] = next(self._order)
             self.started += 1
-            return job
-        return None
+            starts.append(job)
+        return starts
 
     # --- without the lock ----------------------------------------------------------------------
 
     def _start(self, job: HeavyJob) -> None:
         fn, args, kwargs = job.call
         try:
-            number, future = self._worker.start(fn, args, kwargs, lambda f: self._progressed(job, f))
+            with for_owner(job.owner):
+                number, future = self._worker.start(fn, args, kwargs, lambda f: self._progressed(job, f))
         except WorkerGone:
             self._here(job)
             return
@@ -648,8 +848,12 @@ class HeavyQueue:
         future.add_done_callback(lambda f: self._ended(job, f))
 
     def _progressed(self, job: HeavyJob, fraction: float) -> None:
-        """A chunk drawn: told to the waiters; a run nobody waits for any more is stopped."""
+        """A chunk drawn: told to the waiters; a run nobody waits for any more is stopped.
+        (0.0: the run took its first turn in the worker.)"""
         with self._lock:
+            job.begun = True
+            if fraction == 0:
+                return
             job.fraction = fraction
             for listener in job.listeners:
                 listener.put(fraction)
@@ -666,23 +870,36 @@ class HeavyQueue:
         self._finish(job, None if error is not None else future.result(), error)
 
     def _here(self, job: HeavyJob) -> None:
-        """Draw `job` in the server (the worker process is gone), in a thread of its own."""
+        """Draw `job` in the server (the worker process is gone), in a thread of its own, taking
+        turns by chunk with the other runs drawn here (one computes at a time, as in the worker)."""
         fn, args, kwargs = job.call
 
-        def progress(fraction: float) -> None:
-            self._progressed(job, fraction)
-            if fraction < 1 and job.state == "stopping":
-                raise Cancelled("stopped: nobody waits for this run any more")
-
-        def draw() -> None:
-            try:
-                result = fn(*args, **kwargs, progress=progress)
-            except Exception as error:  # noqa: BLE001 - handed to its waiters
-                self._finish(job, None, error)
+        def say(message: tuple) -> None:
+            kind, _, value = message
+            if kind in ("begun", "progress"):
+                self._progressed(job, value if kind == "progress" else 0.0)
+            elif kind == "done":
+                self._finish(job, value, None)
             else:
-                self._finish(job, result, None)
+                stopped = Cancelled("stopped: nobody waits for this run any more")
+                self._finish(job, None, stopped if kind == "cancelled" else value)
 
-        threading.Thread(target=draw, name="heavy-run-here", daemon=True).start()
+        threading.Thread(
+            target=_job,
+            args=(
+                job.order,
+                fn,
+                args,
+                kwargs,
+                True,
+                say,
+                lambda: job.state == "stopping",
+                self._turns,
+                job.owner,
+            ),
+            name="heavy-run-here",
+            daemon=True,
+        ).start()
 
     def _finish(self, job: HeavyJob, result: Any, error: BaseException | None) -> None:
         """`job` ended: its result kept (before it leaves the queue: a request meanwhile finds
@@ -699,16 +916,16 @@ class HeavyQueue:
             for session in job.waiters:
                 if self._asked.get(session) is job:
                     del self._asked[session]
-            if self._running is job:
-                self._running = None
+            if job in self._running:
+                self._running.remove(job)
             if isinstance(error, Cancelled):
                 self.cancelled += 1
-            start = self._next()
+            starts = self._next()
         if error is None:
             job.future.set_result(result)
         else:
             job.future.set_exception(error)
-        if start is not None:
+        for start in starts:
             self._start(start)
 
 

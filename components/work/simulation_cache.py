@@ -90,8 +90,11 @@ RESULTS = BoundedResults(HEAVY_BUDGET_BYTES)
 WORKER = Worker()  # heavy runs are drawn beside the server, not under its interpreter lock
 
 
-def _keep(key: tuple, result: tuple[Summary, InformationValue]) -> None:
-    RESULTS.put(key, result, result[0].nbytes + 64 * len(result[1].partial))
+def _keep(key: tuple, result: Any) -> None:
+    """Keep a finished heavy run's result: the Monte Carlo page's (summary, value of information);
+    other jobs (the Budget planner's plan risk) keep their own results (`PLAN_RISKS`)."""
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Summary):
+        RESULTS.put(key, result, result[0].nbytes + 64 * len(result[1].partial))
 
 
 # one heavy run at a time on the whole server (one per core would starve everyone else's

@@ -99,14 +99,107 @@ def test_no_plan_meets_a_cap_of_zero_on_a_risky_required_program(app):
     )
 
 
-def test_heavy_draw_counts_stay_at_100000_per_program_and_the_caption_says_so(app):
-    """A million draws on the Monte Carlo page: the plan's risk still reads 100,000 per program
-    (the worker returns summaries, a plan needs every draw), and the page says so in words."""
+def _fresh_heavy_work(monkeypatch, worker=None) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """A fresh heavy queue (on `worker`, default the real worker process) and fresh kept results,
+    as a fresh server has; every job handed to the worker recorded as (function, draws)."""
+    from components.work import budget_plan, simulation_cache
+    from components.work.heavy_runs import BoundedResults, HeavyQueue
+
+    class Recorded(BoundedResults):
+        """The kept plan risks, each one put also remembered (`put_values`)."""
+
+        def __init__(self, max_bytes: int) -> None:
+            super().__init__(max_bytes)
+            self.put_values: list = []
+
+        def put(self, key, value, size) -> None:  # type: ignore[no-untyped-def]
+            self.put_values.append(value)
+            super().put(key, value, size)
+
+    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
+    monkeypatch.setattr(budget_plan, "PLAN_RISKS", Recorded(budget_plan.PLAN_RISKS_BYTES))
+    worker = worker or simulation_cache.WORKER
+    queue = HeavyQueue(
+        worker,
+        per_owner=simulation_cache.HEAVY_PER_OWNER,
+        keep=simulation_cache._keep,
+        kept=lambda key: simulation_cache.RESULTS.get(key),
+    )
+    monkeypatch.setattr(simulation_cache, "QUEUE", queue)
+    jobs: list[tuple] = []
+    start = worker.start
+
+    def counted(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
+        jobs.append((fn.__name__, getattr(args[2], "draws", None) if len(args) > 2 else None))
+        return start(fn, args, kwargs, on_progress)
+
+    monkeypatch.setattr(worker, "start", counted)
+    return jobs
+
+
+def _tile(at, label: str):  # type: ignore[no-untyped-def]
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_a_million_draws_give_the_plans_risk_from_the_worker_without_the_cap_note(app, monkeypatch):
+    """A million draws through the link: the plan's risk is one job in the worker (the plan's
+    Monte Carlo at 10^6 draws per program), its tiles, headline and chart read its summary, the
+    median is that of the per-draw sums it sent back, no note says the draws were capped, and
+    a rerun re-reads the kept risk instead of drawing again."""
+    from components.words.formatting import money, percent
+    from components.work import budget_plan
+
+    jobs = _fresh_heavy_work(monkeypatch)
     at = app(page=PAGE, query={"mc_draws": "1000000", "budget_programs": "screen", "budget_amount": "100000"})
     assert not at.exception
+    assert jobs == [("drawn_plan_risk", 1_000_000)]
+    (risk,) = budget_plan.PLAN_RISKS.put_values
+    assert risk.draws == 1_000_000 and sum(risk.counts) == 1_000_000
     captions = " ".join(c.value for c in at.caption)
-    assert "The plan's risk uses 100,000 draws per program, not the Monte Carlo page's 1,000,000" in captions
-    assert "100,000 simulated outcomes per program" in captions
+    assert "The plan's risk uses 100,000 draws per program" not in captions  # no cap note
+    assert "1,000,000 simulated outcomes (triangular, draw set" in captions  # the basis line: the link's
+    assert "reads 1,000,000 outcomes per program" in captions
+    assert _tile(at, "Chance of loss").value == percent(100 * risk.chance_of_loss)
+    assert f"median {money(risk.p50, 'USD')}" in captions  # the per-draw sums' median, not a sum of medians
+    assert f"{percent(100 * risk.chance_of_loss)} chance the plan loses money" in _headline(at)
+    titles = chart_titles(at)
+    assert len(titles) == 2 and titles[1].startswith(f"The plan: {percent(100 * risk.chance_of_loss)} chance")
+    assert not at.get("progress") and not any("Another large simulation" in i.value for i in at.info)
+    at.run()
+    assert not at.exception and len(jobs) == 1 and len(budget_plan.PLAN_RISKS.put_values) == 1
+
+
+def test_a_plans_heavy_risk_beyond_the_users_two_runs_is_refused_on_screen(app, monkeypatch):
+    """This user already has two heavy runs going in other tabs: the planner says so in plain
+    words where the risk would be, queues nothing, and still shows the plan."""
+    from concurrent.futures import Future
+
+    from components.work import simulation_cache
+    from storage import LOCAL_OWNER
+
+    class Held:
+        """A worker whose runs never end."""
+
+        def __init__(self) -> None:
+            self.started: list[object] = []
+
+        def start(self, fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
+            self.started.append(args[0])
+            return len(self.started) - 1, Future()
+
+        def cancel(self, job: int) -> None:
+            pass
+
+    worker = Held()
+    _fresh_heavy_work(monkeypatch, worker)
+    for tab in ("tab-1", "tab-2"):
+        simulation_cache.QUEUE.request(f"run of {tab}", str.upper, tab, session=tab, owner=LOCAL_OWNER)
+    at = app(page=PAGE, query={"mc_draws": "1000000", "budget_programs": "screen", "budget_amount": "100000"})
+    assert not at.exception
+    assert any("You already have 2 large simulations running on this server" in w.value for w in at.warning)
+    assert simulation_cache.QUEUE.refused == 1 and worker.started == ["tab-1", "tab-2"][: len(worker.started)]
+    assert _headline(at).startswith("## With $100,000, fund") and "chance the plan loses" not in _headline(at)
+    assert _tile(at, "Chance of loss").value == "—" and len(chart_titles(at)) == 1  # the frontier only
 
 
 def _downloads_plan() -> None:

@@ -13,10 +13,10 @@ import plotly.graph_objects as go
 import pytest
 from plotly.io.json import to_json_plotly
 
-from calculators.portfolio import Choice, Option, PlanRisk, ProgramChoices, frontier
+from calculators.portfolio import Choice, Option, ProgramChoices, frontier, risk_of_draws
 from components.charts.alt_text import _plain
 from components.charts.budget_charts import frontier_figure as budget_frontier_figure
-from components.charts.budget_charts import plan_risk_figure
+from components.charts.budget_charts import plan_risk_chart
 from components.charts.chart_data import chart_table, data_label, has_data, table_formats, values
 from components.charts.spec import spec
 from tests.unit.figures import USD, figures
@@ -32,11 +32,10 @@ def _budget_figures() -> dict[str, go.Figure]:
         ]
     )
     npv = np.random.default_rng(7).normal(60_000, 40_000, 2_000)
-    p10, p50, p90 = np.percentile(npv, [10, 50, 90])
-    risk = PlanRisk(float(p10), float(p50), float(p90), float(np.mean(npv < 0)), npv.size)
+    risk = risk_of_draws(npv)
     return {
         "budget_frontier": budget_frontier_figure(steps, 60_000, USD),
-        "budget_risk": plan_risk_figure(npv, risk, USD),
+        "budget_risk": plan_risk_chart(risk, USD),
     }
 
 

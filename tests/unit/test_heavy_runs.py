@@ -5,7 +5,9 @@ within a budget."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import threading
 import time
 from concurrent.futures import Future
 from typing import Any
@@ -508,3 +510,265 @@ def test_who_asks_is_read_as_the_store_reads_it():
     rows = [m.value for m in at.markdown]
     assert rows[:3] == ["local|local", "client-link:AbCdEfGh12|client-link:AbCdEfGh12", "bob|bob"]
     assert rows[3]  # the browser session's id
+
+
+# --- fair heavy work at chunk level (issue 26): started runs take turns by chunk, by owner ------
+
+
+class _Clock:
+    """A clock the test moves: one unit per chunk drawn."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _draw(
+    turns: heavy_runs.Turns, clock: _Clock, job: int, owner: str, chunks: int, ran: list[str], during=None
+):  # type: ignore[no-untyped-def]
+    """A job as the worker runs one: its turn taken to start, handed on at each chunk's end, kept
+    after its last; `during(i)` is called while it holds the turn for chunk i."""
+    turns.join(job, owner)
+    try:
+        assert turns.take(job)
+        for i in range(chunks):
+            if during is not None:
+                during(i)
+            ran.append(owner)
+            clock.now += 1
+            if i < chunks - 1:
+                turns.between(job)
+    finally:
+        turns.leave(job)
+
+
+def _newcomer(turns, clock, ran, at: int, chunks: int):  # type: ignore[no-untyped-def]
+    """A `during` for the long job: at its chunk `at`, bob asks for `chunks` chunks (he waits
+    for the turn before the long job's chunk ends)."""
+    threads: list[threading.Thread] = []
+
+    def during(i: int) -> None:
+        if i == at:
+            thread = threading.Thread(target=_draw, args=(turns, clock, 2, "bob", chunks, ran))
+            thread.start()
+            threads.append(thread)
+            deadline = time.monotonic() + 10
+            while turns.waiting != [2] and time.monotonic() < deadline:
+                time.sleep(0.001)
+
+    return during, threads
+
+
+def test_a_newcomers_chunks_all_run_before_a_long_runs_remaining_ones():
+    """Ada's long run has drawn 10 chunks (and is drawing its 11th) when Bob asks for 4: Bob's
+    run takes the turn at the end of that chunk and draws all its chunks before Ada's next one
+    (its own time plus one chunk); then Ada's run goes on to its end."""
+    clock, ran = _Clock(), []
+    turns = heavy_runs.Turns(clock=clock)
+    during, threads = _newcomer(turns, clock, ran, at=10, chunks=4)
+    _draw(turns, clock, 1, "ada", 20, ran, during)
+    for thread in threads:
+        thread.join(10)
+    assert ran == ["ada"] * 11 + ["bob"] * 4 + ["ada"] * 9
+
+
+def test_turns_alternate_once_a_newcomer_has_drawn_as_much_nobody_waits_for_ever():
+    """Ada has drawn 3 chunks (drawing her 4th) when Bob asks for 8: Bob draws until he has
+    drawn as much as she has, then they take turns chunk by chunk (on a tie, the earlier job)."""
+    clock, ran = _Clock(), []
+    turns = heavy_runs.Turns(clock=clock)
+    during, threads = _newcomer(turns, clock, ran, at=3, chunks=8)
+    _draw(turns, clock, 1, "ada", 10, ran, during)
+    for thread in threads:
+        thread.join(10)
+    a, b = "ada", "bob"
+    assert ran == [a] * 4 + [b] * 4 + [a, b, a, b, a, b, a, b] + [a] * 2
+
+
+def test_an_owners_runs_share_one_stretch_and_a_pause_starts_a_new_one():
+    """Asking again right after a run ends keeps the owner's worker time (a second run does not
+    make a newcomer of them); after `REST` seconds without a run, the owner starts afresh."""
+    clock = _Clock()
+    turns = heavy_runs.Turns(clock=clock)
+    _draw(turns, clock, 1, "ada", 5, [])
+    turns.join(2, "bob")
+    turns.join(3, "ada")  # at once: her 5 chunks still count
+    assert turns.take(2)
+    clock.now += 1
+    turns.leave(2)
+    clock.now += turns.REST + 1  # bob paused (ada is still started): his stretch ended
+    turns.join(4, "bob")
+    turns.join(5, "carl")
+    assert turns.take(3)
+    clock.now += 1
+    threads = [threading.Thread(target=turns.take, args=(job,)) for job in (4, 5)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(turns.waiting) < 2 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert turns.waiting == [4, 5]  # bob afresh (0, the earlier job) before carl (0); ada (6) last
+    turns.leave(3)
+    threads[0].join(10)
+    turns.leave(4)
+    threads[1].join(10)
+    turns.leave(5)
+
+
+def test_a_job_cancelled_while_waiting_for_its_turn_stops_without_it():
+    turns = heavy_runs.Turns()
+    turns.join(1, "ada")
+    assert turns.take(1)
+    turns.join(2, "bob")
+    stop = threading.Event()
+    got: list[bool] = []
+    thread = threading.Thread(target=lambda: got.append(turns.take(2, stop.is_set)))
+    thread.start()
+    while turns.waiting != [2]:
+        time.sleep(0.001)
+    stop.set()
+    turns.wake()
+    thread.join(10)
+    assert got == [False] and turns.waiting == []
+    turns.leave(2)
+    turns.leave(1)
+
+
+_ACTIVE = [0, 0]  # jobs computing now, most at once (`_sleepy_chunks`, run by `serve` in this process)
+
+
+def _sleepy_chunks(label: str, chunks: int, seconds: float, progress=None) -> str:  # type: ignore[no-untyped-def]
+    for i in range(chunks):
+        _ACTIVE[0] += 1
+        _ACTIVE[1] = max(_ACTIVE)
+        time.sleep(seconds)
+        _ACTIVE[0] -= 1
+        if progress is not None:
+            progress((i + 1) / chunks)
+    return label
+
+
+def test_the_worker_process_draws_one_chunk_at_a_time_and_a_newcomer_overtakes():
+    """`serve` (the worker process's loop, here in a thread): jobs start at once but compute
+    one at a time, never two chunks together; a job of another owner asked for while a long
+    one draws runs all its chunks before the long one's remaining ones (but the one under
+    way); a job without progress keeps the turn to its end; a cancel reaches a job waiting."""
+    _ACTIVE[:] = [0, 0]
+    requests_r, requests_w = (os.fdopen(fd, mode) for fd, mode in zip(os.pipe(), ("rb", "wb"), strict=True))
+    answers_r, answers_w = (os.fdopen(fd, mode) for fd, mode in zip(os.pipe(), ("rb", "wb"), strict=True))
+    server = threading.Thread(target=heavy_runs.serve, args=(requests_r, answers_w))
+    server.start()
+
+    def ask(*request: object) -> None:
+        pickle.dump(request, requests_w)
+        requests_w.flush()
+
+    answers: list[tuple] = []
+
+    def until(done) -> None:  # type: ignore[no-untyped-def]
+        while not done():
+            answers.append(pickle.load(answers_r))
+
+    try:
+        ask(1, _sleepy_chunks, ("long", 40, 0.01), {}, True, hash("ada"))
+        until(lambda: sum(a[:2] == ("progress", 1) for a in answers) >= 15)
+        asked = len(answers)
+        ask(2, _sleepy_chunks, ("short", 3, 0.01), {}, True, hash("bob"))
+        ask(3, _sleepy_chunks, ("direct", 2, 0.01), {}, False, None)
+        ask(4, _sleepy_chunks, ("dropped", 3, 0.01), {}, True, hash("carl"))
+        ask("cancel", 4)
+        until(lambda: sum(a[0] in ("done", "cancelled") for a in answers) == 4)
+    finally:
+        requests_w.close()
+        server.join(30)
+    after = [(kind, job) for kind, job, _ in answers[asked:] if kind != "begun"]
+    short = [i for i, (_, job) in enumerate(after) if job == 2]
+    assert [after[i][0] for i in short] == ["progress"] * 3 + ["done"]
+    # no chunk of the long job between the newcomer's (the direct job, a newcomer too, may go between)
+    assert all(job != 1 for _, job in after[short[0] : short[-1]])
+    assert short[0] <= 2  # after at most the long job's chunk under way (and one told before it arrived)
+    assert ("cancelled", 4, None) in answers and not any(a[:2] == ("progress", 4) for a in answers)
+    assert ("done", 3, "direct") in answers and ("done", 1, "long") in answers
+    assert _ACTIVE == [0, 1]  # never two chunks at once
+    answers_r.close()
+
+
+def test_another_users_heavy_run_overtakes_a_long_run_at_its_next_chunk():
+    """The real worker through the queue: Ada's 3-million-draw run has drawn 10 chunks when Bob
+    asks for 200,000 draws; Bob's run is started beside it at once (told to wait only until
+    its first turn), takes the turn at the end of Ada's chunk under way and ends before Ada's
+    next chunk; Ada's run goes on."""
+    worker = Worker()
+    told: list[tuple[str, float]] = []
+    start = worker.start
+
+    def recorded(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
+        label = "ada" if args[1] > 1_000_000 else "bob"
+
+        def progress(fraction: float) -> None:
+            told.append((label, fraction))
+            on_progress(fraction)
+
+        return start(fn, args, kwargs, progress)
+
+    worker.start = recorded  # type: ignore[method-assign]
+    queue = HeavyQueue(worker)
+    assert queue.started_at_once == Worker.STARTED_AT_ONCE == 3
+    try:
+        long = queue.request(
+            "ada's", summary_and_value, Scenario(), 3_000_000, 1, session="ada-tab", owner="ada"
+        )
+        deadline = time.monotonic() + 60
+        while sum(f > 0 for _, f in told) < 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        told.append(("asked", 0.0))
+        short = queue.request(
+            "bob's", summary_and_value, Scenario(), 200_000, 2, session="bob-tab", owner="bob"
+        )
+        short.job.future.add_done_callback(lambda _: told.append(("bob done", 1.0)))
+        assert short.job.state == "running" and long.job.state == "running"
+        notes: list[str] = []
+        summary, _ = queue.wait(short, on_wait=lambda: notes.append("waiting"))
+        assert summary == monte_carlo(Scenario(), 200_000, 2).summary()
+        assert notes and set(notes) == {"waiting"}  # until its first turn, a chunk away
+        after = told[told.index(("asked", 0.0)) + 1 :]
+        begun, ended = after.index(("bob", 0.0)), after.index(("bob done", 1.0))
+        assert after[begun:ended] == [("bob", 0.0), ("bob", 0.5), ("bob", 1.0)]  # no chunk of ada's between
+        assert all(who == "ada" for who, _ in after[:begun]) and begun <= 2
+        assert long.job.state == "running" and long.job.fraction < 1  # ada's run goes on
+    finally:
+        if long.job.worker_job is not None:
+            worker.cancel(long.job.worker_job)
+        worker.shutdown()
+    with pytest.raises(Cancelled):
+        long.job.future.result(timeout=20)
+
+
+def test_an_owner_with_several_runs_started_lets_a_single_run_through_first():
+    """Twelve tabs of one user hold two runs; another user's one run takes the turns first, even
+    if that user has drawn more lately: a flood cannot halve anyone else's share of the worker."""
+    clock = _Clock()
+    turns = heavy_runs.Turns(clock=clock)
+    turns.join(9, "bob")
+    assert turns.take(9)
+    clock.now += 5  # bob has drawn 5 s in this stretch
+    turns.join(3, "bob")
+    turns.leave(9)
+    turns.join(1, "ada")
+    turns.join(2, "ada")
+    assert turns.take(1)
+    clock.now += 1
+    threads = [threading.Thread(target=turns.take, args=(job,)) for job in (2, 3)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(turns.waiting) < 2 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert turns.waiting == [3, 2]  # bob's single run before ada's second, though bob drew more
+    turns.leave(1)
+    threads[1].join(10)
+    turns.leave(3)
+    threads[0].join(10)
+    turns.leave(2)
