@@ -20,6 +20,7 @@ from components.words.safe_text import plain
 from storage import ClientLinkRecord, ClientLinkStore, LinkStatus, ScenarioStore, StorageError
 
 REVOKE_KEY = "saved_revoke_link"  # + the link's id: its Revoke button
+REVOKED_KEY = "saved_link_revoked"  # what the last Revoke did, said in the Client links section
 
 
 def issued_on(moment: datetime, now: datetime | None = None) -> str:
@@ -63,6 +64,9 @@ def client_links_panel(store: ScenarioStore) -> None:
     if signed_in() is None or client_link() is not None:
         return
     st.subheader("Client links")
+    said = st.session_state.pop(REVOKED_KEY, None)
+    if said:  # here, beside the buttons: the top of the page is out of sight down here
+        st.success(plain(said), icon=":material/link_off:")
     me = owner()
     try:
         records = ClientLinkStore(store.engine).for_owner(me)
@@ -77,13 +81,13 @@ def client_links_panel(store: ScenarioStore) -> None:
         )
         return
     now = datetime.now(UTC)
-    table = pd.DataFrame(
+    table = pd.DataFrame(  # the status next to the name: on a phone the later columns scroll
         {
             "Scenario": [r.scenario_name for r in records],  # a plain cell: never Markdown
-            "Issued by": ["You" if r.issued_by == me else (r.issuer_name or r.issued_by) for r in records],
-            "Issued": [when(r.issued_at) for r in records],
-            "Expires": [when(r.expires_at) for r in records],
             "Status": [status_words(r, now) for r in records],
+            "Expires": [when(r.expires_at) for r in records],
+            "Issued": [when(r.issued_at) for r in records],
+            "Issued by": ["You" if r.issued_by == me else (r.issuer_name or r.issued_by) for r in records],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -115,10 +119,9 @@ def _revoke(store: ScenarioStore, record: ClientLinkRecord) -> None:
     if st.session_state.get(f"{CLIENT_LINK_ID_KEY}_{record.scenario_id}") == record.id:
         st.session_state.pop(f"{CLIENT_LINK_KEY}_{record.scenario_id}", None)  # no longer a link to hand out
         st.session_state.pop(f"{CLIENT_LINK_ID_KEY}_{record.scenario_id}", None)
-    _say(
-        "success",
+    st.session_state[REVOKED_KEY] = (
         f'The client link to "{record.scenario_name}" issued {issued_on(record.issued_at)} no longer works, '
-        "also for anyone viewing it now.",
+        "also for anyone viewing it now."
     )
 
 

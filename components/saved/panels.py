@@ -296,6 +296,13 @@ def library(store: ScenarioStore) -> list[VisibleScenario] | None:
     if sharing:
         with columns[3].popover("Share", icon=":material/share:", width="stretch"):
             _share_controls(store, chosen)
+        made = st.session_state.get(f"{CLIENT_LINK_KEY}_{chosen.id}")
+        if made:  # also here: the popover closes when the page reruns, the link must stay in sight
+            st.success(
+                f"Client link to {plain(chosen.name)}: copy it and send it (listed under Client links below).",
+                icon=":material/link:",
+            )
+            st.code(made, language=None, wrap_lines=True)
     if chosen.shared_with_me:  # a viewer opens only (VIEWER_MESSAGE); an editor also saves a copy
         st.caption(
             f"Shared with you by {plain(chosen.owner_name or chosen.owner)}: you can open "

@@ -179,7 +179,9 @@ def heavy_value(
     )
 
 
-WAITING = "Another large simulation is running on this server; yours starts as soon as it ends."
+WAITING = (
+    "Other large simulations are running on this server; yours starts at its turn, shared fairly with them."
+)
 JOINED = "Already running — you'll see it here"  # a run this session (or another tab) asked for before
 TOO_MANY = (
     "You already have {limit} large simulations running on this server (in other tabs or windows), "

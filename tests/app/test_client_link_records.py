@@ -71,7 +71,13 @@ def test_an_editor_lists_and_revokes_a_client_link_and_its_visitor_is_refused():
     )
 
     table = _links_table(bob)
-    assert list(table.columns) == ["Scenario", "Issued by", "Issued", "Expires", "Status"]
+    assert list(table.columns) == [
+        "Scenario",
+        "Status",
+        "Expires",
+        "Issued",
+        "Issued by",
+    ]  # status beside the name
     assert table["Scenario"].tolist() == [NAME, NAME], "the name as written, in a plain cell"
     assert table["Issued by"].tolist() == ["You", "You"] and table["Status"].tolist() == ["Works", "Works"]
     buttons = _revoke_buttons(bob)
@@ -83,7 +89,7 @@ def test_an_editor_lists_and_revokes_a_client_link_and_its_visitor_is_refused():
     first_id = next(r.id for r in links if (r.expires_at - r.issued_at).days == 30)
 
     bob.button(key=f"{REVOKE_KEY}_{first_id}").click().run()
-    assert not bob.exception and "no longer works" in bob.success[0].value
+    assert not bob.exception and any("no longer works" in s.value for s in bob.success)
     assert sorted(_links_table(bob)["Status"].str.split(" ").str[0]) == ["Revoked", "Works"]
     assert [b.key for b in _revoke_buttons(bob)] != [f"{REVOKE_KEY}_{first_id}"] and len(
         _revoke_buttons(bob)

@@ -123,14 +123,15 @@ def make_client_link(page: Page, days: int) -> str:
     body.get_by_role("button", name="Make a client link").click()
     expect(page.get_by_role("button", name=REVOKE)).to_have_count(1, timeout=TIMEOUT)  # the rerun is done
     idle(page)
-    if not body.count():
-        body = open_share(page)
-    shown = body.locator('[data-testid="stCode"]').filter(has_text="?t=")
+    if body.count():
+        page.keyboard.press("Escape")  # close the popover if it stayed open
+        expect(body).to_have_count(0, timeout=TIMEOUT)
+    # the new link stays in sight under the buttons, with the popover closed
+    main = page.get_by_test_id("stMainBlockContainer")
+    shown = main.locator('[data-testid="stCode"]').filter(has_text="?t=")
+    expect(shown).to_have_count(1, timeout=TIMEOUT)
     expect(shown).to_be_visible(timeout=TIMEOUT)
-    link = shown.inner_text().strip()
-    page.keyboard.press("Escape")  # close the popover
-    expect(body).to_have_count(0, timeout=TIMEOUT)
-    return link
+    return shown.inner_text().strip()
 
 
 def links_table(page: Page) -> Locator:
