@@ -242,27 +242,34 @@ def overlapping_streams(scenario: Scenario) -> bool:
 MAX_HALF_LIFE_RATIO = 100.0  # one format's skills last at most 100 times longer than the other's
 
 
+REFERENCE_RECALL = (
+    INPUTS["ilt_retention_pct"].default / 100
+)  # the recall the skill half-life is set for (35 %)
+
+
 def half_life_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
     """Days until half of `fmt`'s trained gain is lost without practice.
 
-    Instructor-led: the skill half-life (Tatel & Ackerman 2025). Another format's is longer
-    or shorter by how much more slowly its knowledge fades at the reference day:
+    The skill half-life (Tatel & Ackerman 2025) is that of a training whose knowledge check
+    keeps `REFERENCE_RECALL` (35 %, the source documents' workshop figure) at the reference
+    day; a format that keeps more lasts longer, by how much more slowly its knowledge fades:
 
-        H_f = H_skill × ln R_ILT(day) / ln R_f(day)      (ratio kept within 1/100..100)
+        H_f = H_skill × ln 0.35 / ln R_f(day)      (ratio kept within 1/100..100)
 
-    which is the ratio of the two formats' exponential stabilities through their Knowledge
-    retained figures. Defaults: 11 months × ln 0.35 / ln 0.75 = 11 × 3.649 = 40.1 months.
+    the ratio of the exponential stabilities through the Knowledge retained figures. Each
+    format's half-life reads its own figure only: raising one format's retention lengthens its
+    own half-life and leaves the other's as it was. Defaults: instructor-led 11 months (R = 35 %),
+    microlearning 11 × ln 0.35 / ln 0.75 = 11 × 3.649 = 40.1 months.
 
     >>> x = Inputs(Scenario())
     >>> round(half_life_days(x, Format.ILT) / (365 / 12), 2), round(half_life_days(x, Format.MICRO) / (365 / 12), 2)
     (11.0, 40.14)
+    >>> round(half_life_days(Inputs(Scenario(ilt_retention_pct=50)), Format.MICRO) / (365 / 12), 2)  # its own figure only
+    40.14
     """
     base = np.asarray(x.skill_half_life_months, dtype=np.float64) * MONTH_DAYS
-    if fmt is Format.ILT:
-        return _plain(base)
-    r_ilt = np.minimum(np.asarray(x.ilt_retention_pct, dtype=np.float64) / 100.0, 0.999)
     r_f = np.minimum(np.asarray(x.format(fmt).retention_pct, dtype=np.float64) / 100.0, 0.999)
-    ratio = np.clip(np.log(r_ilt) / np.log(r_f), 1.0 / MAX_HALF_LIFE_RATIO, MAX_HALF_LIFE_RATIO)
+    ratio = np.clip(math.log(REFERENCE_RECALL) / np.log(r_f), 1.0 / MAX_HALF_LIFE_RATIO, MAX_HALF_LIFE_RATIO)
     return _plain(base * ratio)
 
 

@@ -104,7 +104,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from calculators.model import HOURS_PER_WEEK, MAX_HALF_LIFE_RATIO, Option
+from calculators.model import HOURS_PER_WEEK, MAX_HALF_LIFE_RATIO, REFERENCE_RECALL, Option
 from calculators.portfolio import Choice, Plan, Program
 from calculators.retention import FSRS_FACTOR, MAX_STABILITY_DAYS, MIN_POWER_EXPONENT
 from calculators.scenario import (
@@ -837,13 +837,12 @@ def _model_workings(m: _Model) -> None:
           "share", "factor", lambda c: MIN(m("retained_pct", c) / 100, MAX_RETAINED), PURE)  # fmt: skip
 
     def half_life_ratio(c: _Col) -> _X:
-        if c.fmt is Format.ILT:
-            return _x(1)
-        ratio = LN(m.of("retained_share", c, Format.ILT)) / LN(m("retained_share", c))
+        ratio = LN(_x(REFERENCE_RECALL)) / LN(m("retained_share", c))
         return MIN(MAX(ratio, 1 / MAX_HALF_LIFE_RATIO), MAX_HALF_LIFE_RATIO)
 
-    m.add("half_life_ratio", "Half-life relative to instructor-led: ln(its retained share) / ln(this format's), "
-          f"within 1/{MAX_HALF_LIFE_RATIO:g} … {MAX_HALF_LIFE_RATIO:g}", "×", "number", half_life_ratio, PURE)  # fmt: skip
+    m.add("half_life_ratio", f"Half-life against the skill half-life's training (recall {REFERENCE_RECALL:.0%} at the "
+          f"reference day): ln {REFERENCE_RECALL:g} / ln(this format's retained share), within "
+          f"1/{MAX_HALF_LIFE_RATIO:g} … {MAX_HALF_LIFE_RATIO:g}", "×", "number", half_life_ratio, PURE)  # fmt: skip
     m.add("half_life_days", "Half-life: days until half of the trained gain is lost (half-life months × 365/12 × "
           "that ratio)", "days", "number",
           lambda c: i["skill_half_life_months"] * _month_days() * m("half_life_ratio", c), PURE)  # fmt: skip

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from calculators.model import REFERENCE_RECALL
 from calculators.roi import (
     Option,
     RetentionView,
@@ -98,10 +99,12 @@ def evidence_markdown(view: RetentionView, own: Scenario) -> str:
             f"({_grade('retention_floor_pct')}: no study gives one for workplace skills).",
             f"- **The {percent(defaults.micro_retention_pct, 0)} and {percent(defaults.ilt_retention_pct, 0)} "
             f"at day 30.** {article}: a vendor's knowledge-check claim ({_grade('micro_retention_pct')}){in_use}. "
-            "The model uses the two figures only for how long microlearning's skills last compared with "
-            f"instructor-led's ({half_life_text(half[Format.MICRO])} against {half_life_text(half[Format.ILT])}: "
-            "the ratio of the logarithms of the two recall figures) and for the pilot's knowledge check; how "
-            f"fast skills fade comes from the research above.{skeptic}",
+            "The model uses each format's figure only for how long its skills last against the research's "
+            f"half-life, which it takes for a training that keeps {percent(100 * REFERENCE_RECALL, 0)} (the "
+            f"workshop's figure): here {half_life_text(half[Format.MICRO])} for microlearning and "
+            f"{half_life_text(half[Format.ILT])} for instructor-led (half-life × ln 0.35 / ln of the format's "
+            "figure: a format's own figure moves its own half-life only), and for the pilot's knowledge check; "
+            f"how fast skills fade comes from the research above.{skeptic}",
         ]
     )
 

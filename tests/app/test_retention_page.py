@@ -96,7 +96,7 @@ def test_evidence_names_tatel_and_ackerman_and_the_vendor_claim(app):
         "grade D",
         "a vendor's knowledge-check claim (grade C)",
         "the pilot's knowledge check",
-        "40 months against 11 months",
+        "40 months for microlearning and 11 months for instructor-led",
     ):
         assert words in evidence, words
 
