@@ -607,14 +607,15 @@ class _Running:
         self.linear = np.zeros(1)  # weight of k itself (a base of 1)
         self.terms: list[tuple[FloatArray, FloatArray]] = []  # (weight / expm1(ln base), ln base)
         with np.errstate(divide="ignore", invalid="ignore"):
+            d = None if log_d is None else np.exp(log_d)  # one month's discount factor
             for c, (floor, a, log_q) in parts:
                 level, decay = c * floor, c * (1.0 - floor) * a
                 if log_d is None:
                     self._add(level, np.zeros(1))
                     self._add(decay, log_q)
                 else:
-                    self._add(level * np.exp(log_d), log_d)
-                    self._add(decay * np.exp(log_d), log_q + log_d)
+                    self._add(level * d, log_d)
+                    self._add(decay * d, log_q + log_d)
 
     def _add(self, weight: FloatArray, log_x: FloatArray) -> None:
         weight, log_x = np.asarray(weight, dtype=np.float64), np.asarray(log_x, dtype=np.float64)
@@ -652,15 +653,21 @@ def _closed_running(
 
 
 def _closed_repaid_at(
-    parts: list[tuple[FloatArray, Geometric]], owed: FloatArray, paid: int, log_d: FloatArray | None
+    parts: list[tuple[FloatArray, Geometric]],
+    owed: FloatArray,
+    paid: int,
+    log_d: FloatArray | None,
+    running: _Running | None = None,
+    at_paid: FloatArray | None = None,
 ) -> FloatArray:
     """`_repaid_at` for a geometric stream: the first whole month k ≤ `paid` whose running total
-    reaches `owed`, by bisection over months (seven steps for ten years), interpolated as there."""
-    running = _Running(parts, log_d)
+    reaches `owed`, by bisection over months (seven steps for ten years), interpolated as there
+    (`running`, `at_paid`: the stream's `_Running` and its total at `paid`, if made already)."""
+    running = _Running(parts, log_d) if running is None else running
     shape = np.broadcast_shapes(owed.shape, *(np.shape(c) for c, _ in parts))
     owed = np.broadcast_to(owed, shape)
     lo, hi = np.zeros(shape), np.full(shape, float(paid))
-    reached = running(hi) >= owed
+    reached = (running(hi) if at_paid is None else at_paid) >= owed
     # running(lo) < owed <= running(hi) where repaid and something is owed (running(0) = 0): each
     # step halves every bracket at once, a bracket of one month staying put (its midpoint is its
     # low end, short of what is owed), so ceil(log2(paid)) steps close them all without masks.
@@ -696,11 +703,16 @@ def _closed_streams(
     parts = [(full(c), tuple(full(v) for v in g)) for c, g in parts]  # type: ignore[misc]
     ld = full(log_d)
     committed = full(upfront) + full(yearly) * (horizon - 1)
+    plain, discounted = _Running(parts, None), _Running(parts, ld)  # made once: totals and paybacks read them
+    k = np.full(shape, float(paid))
+    total, pv = plain(k), discounted(k)
     return {
-        "total": _closed_running(parts, np.full(shape, float(paid)), None),
-        "pv": _closed_running(parts, np.full(shape, float(paid)), ld),
-        "payback": _closed_repaid_at(parts, committed, paid, None) if "plain" in paybacks else _nan(shape),
-        "discounted": _closed_repaid_at(parts, committed, paid, ld)
+        "total": total,
+        "pv": pv,
+        "payback": _closed_repaid_at(parts, committed, paid, None, plain, total)
+        if "plain" in paybacks
+        else _nan(shape),
+        "discounted": _closed_repaid_at(parts, committed, paid, ld, discounted, pv)
         if "discounted" in paybacks
         else _nan(shape),
         "monthly": None,
