@@ -16,40 +16,26 @@ from components.views.show import show_chart
 from components.words.formatting import MISSING, money, percent, short_money
 from components.work.budget_plan import PlanAnswer, SharedPlan, run_plan_risk
 from components.work.heavy_runs import TooMany
-from components.work.simulation_cache import JOINED, TOO_MANY, WAITING
+from components.work.simulation_cache import with_progress_line
 
 
 def shown_plan_risk(answer: PlanAnswer, programs: Sequence[Program], simulation: Simulation) -> PlanAnswer:
     """The answer with its plan's risk over `simulation`'s draws (the link's Monte Carlo
     settings), as the Monte Carlo page shows a heavy run: at the draws the plan was chosen on
     (up to `HEAVY_DRAWS`), the risk the answer holds; above, drawn in the worker
-    (`run_plan_risk`), one line where it stands:
-    the progress bar (headed `JOINED` when the run was asked for already), replaced by
-    `WAITING` while another user's run has the server's turn, and gone with the answer. A
-    request beyond this user's limit shows `TOO_MANY` in its place and the page goes on
-    without the plan's risk (the plan itself does not need it)."""
+    (`run_plan_risk`), with the Monte Carlo page's line where it stands (`with_progress_line`).
+    A request beyond this user's limit is said there and the page goes on without the plan's
+    risk (the plan itself does not need it)."""
     plan = answer.plan
     if simulation.draws <= answer.simulation.draws or not isinstance(plan, Plan) or not plan.funded:
         return answer
-    line = st.empty()
-    drawing = [f"Drawing {simulation.draws:,} outcomes of the plan…"]
-    line.progress(0.0, text=drawing[0])
-
-    def joined() -> None:
-        drawing[0] = f"{JOINED}: drawing {simulation.draws:,} outcomes of the plan…"
-        line.progress(0.0, text=drawing[0])
-
     try:
-        risk: PlanRisk | None = run_plan_risk(
-            programs, plan, simulation,
-            progress=lambda done: line.progress(done, text=drawing[0]),
-            on_wait=lambda: line.info(WAITING, icon=":material/hourglass_top:"),
-            on_join=joined,
-        )  # fmt: skip
-    except TooMany as refused:
-        line.warning(TOO_MANY.format(limit=refused.limit), icon=":material/hourglass_disabled:")
+        risk: PlanRisk | None = with_progress_line(
+            f"{simulation.draws:,} outcomes of the plan",
+            lambda **told: run_plan_risk(programs, plan, simulation, **told),
+        )
+    except TooMany:
         return answer.with_risk(None)
-    line.empty()
     return answer.with_risk(risk)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -20,6 +20,7 @@ from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carl
 from components.session.requester import Requester, requester, session_alive
 from components.work.heavy_runs import BoundedResults, Cancelled, HeavyQueue, TooMany, Worker
 
+T = TypeVar("T")
 RUNS_KEPT = 16  # runs kept (a 10^5-draw run holds about 7 MB)
 _RUNS: OrderedDict[tuple[Any, ...], MonteCarlo] = OrderedDict()
 _RUNS_LOCK = threading.Lock()
@@ -204,23 +205,38 @@ def shown_run(
     in its place and stops the page (or page part) there: nothing below needs a run it lacks."""
     if draws <= HEAVY_DRAWS:
         return run_summary(scenario, draws, seed, distribution, overrides)
+    try:
+        return with_progress_line(
+            f"{draws:,} scenarios",
+            lambda **told: run_summary(scenario, draws, seed, distribution, overrides, **told),
+        )
+    except TooMany:
+        st.stop()
+        raise  # not reached: st.stop ends the run
+
+
+def with_progress_line(what: str, draw: Callable[..., T]) -> T:
+    """`draw(progress=, on_wait=, on_join=)` (a heavy run through `QUEUE`) with one line on the
+    page where it stands: the progress bar "Drawing <what>…" (headed `JOINED` when the run was
+    asked for already), replaced by `WAITING` while another user's run has the worker's turn,
+    gone with the answer; beyond this user's limit, `TOO_MANY` in its place and `TooMany`
+    raised (the caller decides what the page does without the run)."""
     line = st.empty()
-    drawing = [f"Drawing {draws:,} scenarios…"]
+    drawing = [f"Drawing {what}…"]
     line.progress(0.0, text=drawing[0])
 
     def joined() -> None:
-        drawing[0] = f"{JOINED}: drawing {draws:,} scenarios…"
+        drawing[0] = f"{JOINED}: drawing {what}…"
         line.progress(0.0, text=drawing[0])
 
     try:
-        summary = run_summary(
-            scenario, draws, seed, distribution, overrides,
+        result = draw(
             progress=lambda done: line.progress(done, text=drawing[0]),
             on_wait=lambda: line.info(WAITING, icon=":material/hourglass_top:"),
             on_join=joined,
-        )  # fmt: skip
+        )
     except TooMany as refused:
         line.warning(TOO_MANY.format(limit=refused.limit), icon=":material/hourglass_disabled:")
-        st.stop()
+        raise
     line.empty()
-    return summary
+    return result
