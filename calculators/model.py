@@ -619,11 +619,14 @@ class _Running:
 
     def _add(self, weight: FloatArray, log_x: FloatArray) -> None:
         weight, log_x = np.asarray(weight, dtype=np.float64), np.asarray(log_x, dtype=np.float64)
-        one = log_x == 0
-        if one.all():
+        bases_not_one = np.count_nonzero(log_x)  # one pass, no array: usually every base differs from 1
+        if bases_not_one == 0:
             self.linear = self.linear + weight
             return
-        if one.any():  # a base of exactly 1 at some points (no discounting, no decay): k there
+        if (
+            bases_not_one < log_x.size
+        ):  # a base of exactly 1 at some points (no discounting, no decay): k there
+            one = log_x == 0
             self.linear = self.linear + np.where(one, weight, 0.0)
             weight = np.where(one, 0.0, weight)
             log_x = np.where(one, -1.0, log_x)
