@@ -188,7 +188,13 @@ def information_section(
         "standard error). "
         "That is the most any pilot, survey or study could be worth: one that costs more cannot pay for itself."
     )
-    show_chart(information_figure(info, cur), key="mc_information_chart")
+    if any(v > 0 for v in info.partial.values()):
+        show_chart(information_figure(info, cur), key="mc_information_chart")
+    else:  # an empty chart says nothing: say it in words
+        st.markdown(
+            "No single uncertain input is worth finding out on its own: only learning several together could "
+            "change the choice."
+        )
     used = (
         f"the first {info.draws:,} of the {draws:,} draws"
         if draws > info.draws
