@@ -53,6 +53,7 @@ from components.hosting.deployment import (
     origin_allowed,
     read_settings,
 )
+from components.hosting.limits import bound_server_memory
 from components.session.hardening import mark_cut_links
 from storage import ConfigurationError as DatabaseConfigurationError
 from storage import check_deployment
@@ -304,6 +305,7 @@ def no_outside_lookups() -> None:
     net_util.get_external_ip = lambda: None  # type: ignore[assignment]
 
 
+bound_server_memory()  # large freed arrays go back to the system, not kept per session thread
 no_outside_lookups()
 mark_cut_links()  # a link Streamlit drops whole (over 1,000 parameters) is said to be cut, from the first visit
 app = st.App(

@@ -752,6 +752,9 @@ class HeavyReport:
     errors: list[str] = field(default_factory=list)
     memory_idle: Memory | None = None  # the replica (server + children) warm and idle
     memory_peak: Memory | None = None  # ... at its largest during the heavy runs and the export
+    memory_export_done: Memory | None = (
+        None  # ... at its largest once the export is done, heavy runs going on
+    )
     memory_after: Memory | None = None  # ... after everything (the floods included)
     pdf: str = "not exported"  # what the PDF export took ("3.1 s, 412 kB") or why it failed
     fair: list[FairReport] = field(default_factory=list)  # issue 26's floods
@@ -826,7 +829,10 @@ async def _heavy(server: AccountsServer, report: HeavyReport, idle_moves: int) -
         with MemoryPeak(server.pid) as peak:
             tasks = [asyncio.create_task(one(i)) for i in range(report.heavy)]
             exporter = asyncio.create_task(export(cookies))
+            done_peak: MemoryPeak | None = None  # from the export's end while the heavy runs go on
             while not all(t.done() for t in tasks):
+                if done_peak is None and exporter.done():
+                    done_peak = MemoryPeak(server.pid).__enter__()
                 during_export = exporting.is_set()
                 try:
                     seconds = (await user.move(KEY)).seconds
@@ -839,6 +845,9 @@ async def _heavy(server: AccountsServer, report: HeavyReport, idle_moves: int) -
                 await asyncio.sleep(1.0)
             await asyncio.gather(*tasks)
             await exporter
+            if done_peak is not None:
+                done_peak.__exit__()
+                report.memory_export_done = done_peak.peak
         report.memory_peak = peak.peak
 
 
@@ -907,6 +916,7 @@ def print_heavy(report: HeavyReport | str | None) -> list[tuple[str, str, bool |
         f"RSS/PSS; bound "
         f"{MEMORY_BOUND / 2**20:,.0f} MiB = 1 GB): idle {memory(report.memory_idle)} → peak "
         f"{memory(report.memory_peak)} during the {report.heavy} heavy runs and the PDF export → peak "
+        f"{memory(report.memory_export_done)} once the export was done, the heavy runs going on → peak "
         f"{memory(report.fair_peak)} during the floods below → after {memory(report.memory_after)}"
     )
     if report.fair:
@@ -915,13 +925,16 @@ def print_heavy(report: HeavyReport | str | None) -> list[tuple[str, str, bool |
         print("\n".join(fair_lines(report.fair)))
     for message in sorted(set(report.errors))[:5]:
         print(f"  ! {message}")
-    peaks = [m.rss for m in (report.memory_peak, report.fair_peak) if m is not None]
-    peak = max(peaks, default=None)
+    # issue 26: "a replica's memory with the export done and 12 heavy runs stays under 1 GB" (the
+    # export's own Chromium, while it draws, is printed above and in docs/deployment.md)
+    peaks = [m.rss for m in (report.memory_export_done, report.fair_peak) if m is not None]
+    peak = max(peaks, default=None) if report.memory_export_done is not None else None
+    during = None if report.memory_peak is None else report.memory_peak.rss
     results: list[tuple[str, str, bool | None]] = [
         ("heavy work: 12 users at once: another user's median rerun ≤ 2× idle", "—" if r is None else f"×{r:.2f}",
          None if r is None else r <= 2.0),
-        (f"heavy work: replica memory (server + worker + Chromium) < 1 GB, {report.heavy} heavy runs and a PDF export",
-         f"peak {mib(peak)}, idle {mib(report.rss_before)}",
+        (f"heavy work: replica memory < 1 GB with the PDF export done and {report.heavy} heavy runs going on",
+         f"peak {mib(peak)} (while the brief was drawn: {mib(during)}), idle {mib(report.rss_before)}",
          None if peak is None else peak * 2**20 < MEMORY_BOUND and not report.errors),
     ]  # fmt: skip
     for fair in report.fair:

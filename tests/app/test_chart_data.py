@@ -30,7 +30,7 @@ CASES: list[tuple[str, dict[str, str], Callable[[AppTest], AppTest] | None, set[
     ("pages/retention.py", {}, None, {"retention_chart"}),
     ("pages/blend.py", {}, None, {"blend_chart"}),
     ("pages/sensitivity.py", {}, None, {"sens_tornado_chart", "sens_frontier_chart"}),
-    ("pages/monte_carlo.py", {}, None, {"mc_histogram_chart"}),  # no input worth finding out alone: said in words
+    ("pages/monte_carlo.py", {}, None, {"mc_histogram_chart"}),  # no input worth learning alone: words
     ("pages/goal_seek.py", {}, None, {"gs_curve_chart"}),
     ("pages/decision.py", {}, None, {"dm_radar_chart"}),
     ("pages/pilot.py", {}, None, {"pilot_size_chart"}),

@@ -253,7 +253,8 @@ def test_the_heavy_work_lines_reach_the_final_target_table(capsys):
 
     report = HeavyReport(12, idle=[0.05, 0.05], loaded=[0.06, 0.07], heavy_runs=[1.5] * 12)
     report.memory_idle = Memory(210.0, 160.0, {"server": 210.0})
-    report.memory_peak = Memory(700.0, 500.0, {"server": 300.0, "worker": 250.0, "chromium": 150.0})
+    report.memory_peak = Memory(1100.0, 900.0, {"server": 400.0, "worker": 350.0, "chromium": 350.0})
+    report.memory_export_done = Memory(700.0, 500.0, {"server": 300.0, "worker": 250.0, "chromium": 150.0})
     report.fair = [
         FairReport(FLOODS[0], idle=[1.5, 1.7], loaded=[2.0, 2.4]),
         FairReport(FLOODS[1], idle=[1.5]),
@@ -267,6 +268,6 @@ def test_the_heavy_work_lines_reach_the_final_target_table(capsys):
     )
     assert table["heavy work: 20 requests from one client link: another user's run ≤ 2× idle"] == ("—", None)
     memory = next(v for k, v in table.items() if "replica memory" in k)
-    assert memory == ("peak 700 MiB, idle 210 MiB", True)
+    assert memory == ("peak 700 MiB (while the brief was drawn: 1,100 MiB), idle 210 MiB", True)
     out = capsys.readouterr().out
     assert "met     heavy work: one user, 12 tabs" in out and "chromium 150" in out

@@ -59,3 +59,14 @@ def test_the_compose_file_trusts_only_its_own_nginx():
     example = (deployment.ROOT / "deploy" / "example.env").read_text()
     assert f"{TRUSTED_PROXIES_ENV}:" in text and f"{TRUSTED_PROXIES_ENV}=" in example
     assert "ipv4_address: 172.28.0.10" in text
+
+
+def test_the_server_keeps_its_memory_near_what_it_uses():
+    """glibc takes both settings (this project runs on Linux with glibc, as CI and the image);
+    the figures they keep (12 users' heavy pages and a PDF export: the server 631 → 296 MiB)
+    come from `scripts/benchmark_speed.py --heavy-only`, not from a test."""
+    import platform
+
+    from components.hosting.limits import bound_server_memory
+
+    assert bound_server_memory() is (platform.libc_ver()[0] == "glibc")
