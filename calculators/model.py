@@ -648,13 +648,6 @@ class _Running:
         return total
 
 
-def _closed_running(
-    parts: list[tuple[FloatArray, Geometric]], k: FloatArray, log_d: FloatArray | None
-) -> FloatArray:
-    """Benefits of months 1..k (discounted when `log_d` is given): see `_Running`."""
-    return _Running(parts, log_d)(np.asarray(k, dtype=np.float64))
-
-
 def _closed_repaid_at(
     parts: list[tuple[FloatArray, Geometric]],
     owed: FloatArray,
