@@ -75,7 +75,6 @@ from calculators.simulation import (
     Distribution,
     Summary,
     draw_inputs,
-    draw_orders,
     inputs_used,
     monte_carlo,
     reused_order,
@@ -214,16 +213,22 @@ Design = tuple[Any, ...]  # ("mean",) | ("groups", inverse, counts, m) | ("splin
 def _design(x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> Design:
     """What a fit on `x` needs from `x` alone: nothing (it does not vary), its groups (at most
     `2·KNOTS` distinct values), or its spline basis B and Gram matrix B·Bᵀ."""
-    ordered = x[order] if order is not None else np.sort(x)
-    if ordered.size == 0 or ordered[0] == ordered[-1]:
+    n = x.size
+    if n == 0:
         return ("mean",)
-    distinct = 1 + int(np.count_nonzero(np.diff(ordered)))
-    if distinct <= _FEW_VALUES:  # E[d | x] is the mean of each group: exact
+    low, high = float(x.min()), float(x.max())
+    if low == high:
+        return ("mean",)
+    # at most 2·KNOTS distinct values: E[d | x] is the mean of each group (exact); a few draws
+    # with more distinct values than that settle it without counting them all
+    if np.unique(x[: 4 * _FEW_VALUES]).size <= _FEW_VALUES:
         values, inverse = np.unique(x, return_inverse=True)
-        return ("groups", inverse, np.bincount(inverse, minlength=values.size), values.size)
-    n = ordered.size
-    knots = np.unique(ordered[np.round(_KNOT_QUANTILES * (n - 1)).astype(int)])
-    basis = _spline_basis(x, knots) if knots.size >= 3 else np.vstack([np.ones_like(x), x - ordered[0]])
+        if values.size <= _FEW_VALUES:
+            return ("groups", inverse, np.bincount(inverse, minlength=values.size), values.size)
+    # the knots are order statistics: found by partial sorting (the sorted draws' values there)
+    at = np.round(_KNOT_QUANTILES * (n - 1)).astype(int)
+    knots = np.unique((x[order] if order is not None else np.partition(x, at))[at])
+    basis = _spline_basis(x, knots) if knots.size >= 3 else np.vstack([np.ones_like(x), x - low])
     return ("spline", basis, basis @ basis.T)
 
 
@@ -404,13 +409,8 @@ def value_of_information(
     triangles = all_triangles(effective(scenario), overrides)
     used = inputs_used(scenario, overrides)  # an input the scenario does not use is worth 0
     regression = _Regression(_matrix(choices)[1])
-    orders = draw_orders(scenario, draws, _chunk_seeds(seed, draws)[0], distribution, overrides)
     partial = {
-        f: (
-            regression.partial(inputs[f], orders.get(f))
-            if f in used and triangles[f][2] > triangles[f][0]
-            else 0.0
-        )
+        f: (regression.partial(inputs[f]) if f in used and triangles[f][2] > triangles[f][0] else 0.0)
         for f in RANGED_FIELDS
     }
     ranked = dict(sorted(partial.items(), key=lambda item: -item[1]))
