@@ -152,13 +152,7 @@ class HealthGate:
                 if problem != self._logged:
                     logger.error("health check answers 503: %s", problem)
                     self._logged = problem
-                headers = [
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"cache-control", b"no-store"),
-                    (b"content-length", str(len(UNHEALTHY)).encode()),
-                ]
-                await send({"type": "http.response.start", "status": 503, "headers": headers})
-                await send({"type": "http.response.body", "body": UNHEALTHY})
+                await _send_plain(send, 503, UNHEALTHY)
                 return
             self._logged = None
         await self.app(scope, receive, send)
@@ -172,7 +166,18 @@ def _from_the_dashboards_page(scope: Scope) -> bool:
     >>> _from_the_dashboards_page({"headers": [(b"user-agent", b"curl/8")]})
     False
     """
-    return any(k.lower() == b"sec-fetch-site" and v == b"same-origin" for k, v in scope.get("headers") or [])
+    return _header(scope, b"sec-fetch-site") == "same-origin"
+
+
+async def _send_plain(send: Send, status: int, body: bytes) -> None:
+    """A short plain-text answer that no cache keeps (the refused health check, hidden metrics)."""
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"cache-control", b"no-store"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def is_page_request(scope: Scope) -> bool:
@@ -262,13 +267,7 @@ class MetricsGate:
             and str(scope.get("path", "")).rstrip("/").endswith(METRICS_PATH)
             and not metrics_host_allowed(_header(scope, b"host"), self.allowed_hosts())
         ):
-            headers = [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"cache-control", b"no-store"),
-                (b"content-length", str(len(NOT_FOUND)).encode()),
-            ]
-            await send({"type": "http.response.start", "status": 404, "headers": headers})
-            await send({"type": "http.response.body", "body": NOT_FOUND})
+            await _send_plain(send, 404, NOT_FOUND)
             return
         await self.app(scope, receive, send)
 

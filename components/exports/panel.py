@@ -26,8 +26,8 @@ from components.session.page_settings import page_settings
 from components.session.ranges import current_ranges
 from components.session.scenario import current_scenario
 from components.words.safe_text import plain, problem_list
-from components.work.answer import Answer, answer_later, current_simulation
-from components.work.budget_plan import SharedPlan, built_in_sources, plan_simulation, shared_plan
+from components.work.answer import Answer, answer_later
+from components.work.budget_plan import SharedPlan, settings_plan
 from storage import ScenarioState
 
 PENDING_KEY = "import_pending"  # the ImportResult waiting for "Use this file"
@@ -102,14 +102,8 @@ def budget_plan(
     chosen = list(settings.budget_programs)
     if not chosen or (settings.budget_amount is None and not st.session_state.get(PLANNER_SHOWN_KEY)):
         return _no_plan
-    built_in = {s.id: s for s in built_in_sources(scenario, ranges)}
     saved = saved_programs(chosen).read if any(i.startswith(SAVED_PREFIX) for i in chosen) else {}
-    sources = [s for i in chosen if (s := built_in.get(i) or saved.get(i)) is not None]
-    cap = float(settings.budget_loss_cap_pct) / 100.0 if settings.budget_cap_on else None
-    return functools.partial(
-        shared_plan, sources, scenario, plan_simulation(current_simulation()), settings.budget_amount,
-        tuple(settings.budget_required), cap,
-    )  # fmt: skip
+    return functools.partial(settings_plan, scenario, ranges, settings, saved)
 
 
 def _brief(

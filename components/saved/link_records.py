@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from components.saved.panels import CLIENT_LINK_ID_KEY, CLIENT_LINK_KEY, MESSAGES_KEY, when
+from components.saved.panels import CLIENT_LINK_ID_KEY, CLIENT_LINK_KEY, say, when
 from components.saved.store import can_save, client_link, owner, signed_in
 from components.words.safe_text import plain
 from storage import ClientLinkRecord, ClientLinkStore, LinkStatus, ScenarioStore, StorageError
@@ -114,7 +114,7 @@ def _revoke(store: ScenarioStore, record: ClientLinkRecord) -> None:
     try:
         ClientLinkStore(store.engine).revoke(owner(), record.id)
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     if st.session_state.get(f"{CLIENT_LINK_ID_KEY}_{record.scenario_id}") == record.id:
         st.session_state.pop(f"{CLIENT_LINK_KEY}_{record.scenario_id}", None)  # no longer a link to hand out
@@ -123,8 +123,3 @@ def _revoke(store: ScenarioStore, record: ClientLinkRecord) -> None:
         f'The client link to "{record.scenario_name}" issued {issued_on(record.issued_at)} no longer works, '
         "also for anyone viewing it now."
     )
-
-
-def _say(kind: str, text: str) -> None:
-    """A message for the top of the page on the next run (panels.show_messages shows it as text)."""
-    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))

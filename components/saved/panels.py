@@ -54,7 +54,8 @@ CLIENT_LINK_KEY = "saved_client_link_made"  # + scenario id: the address of the 
 CLIENT_LINK_ID_KEY = "saved_client_link_made_id"  # + scenario id: its record's id
 
 
-def _say(kind: str, text: str) -> None:
+def say(kind: str, text: str) -> None:
+    """A message for the top of the page on the next run (`show_messages` shows it as text)."""
     st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
 
 
@@ -84,11 +85,11 @@ def _save_new(store: ScenarioStore) -> None:
     try:
         saved = store.save_new(owner(), name, current_state())
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     remember(saved.id, saved.name, saved.version)
     st.session_state[NAME_KEY] = ""
-    _say("success", f'Saved as "{saved.name}".')
+    say("success", f'Saved as "{saved.name}".')
 
 
 def _save_changes(store: ScenarioStore) -> None:
@@ -99,18 +100,18 @@ def _save_changes(store: ScenarioStore) -> None:
         saved = store.save(owner(), mine.id, mine.version, current_state())
     except VersionConflict as error:  # the facts here; what to do, once, in the box below (`save_panel`)
         st.session_state[CONFLICT_KEY] = mine
-        _say(
+        say(
             "error",
             f'Not saved: "{error.name}" is now at version {error.current_version}; you started from version '
             f"{error.expected_version}.",
         )
         return
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     remember(saved.id, saved.name, saved.version)
     st.session_state.pop(CONFLICT_KEY, None)
-    _say("success", f'Saved the changes to "{saved.name}" (version {saved.version}).')
+    say("success", f'Saved the changes to "{saved.name}" (version {saved.version}).')
 
 
 def _open(store: ScenarioStore, saved_id: str) -> None:
@@ -119,9 +120,9 @@ def _open(store: ScenarioStore, saved_id: str) -> None:
     mine = opened()
     if problems:
         for text in problems[:8]:
-            _say("error", text)
+            say("error", text)
     elif mine is not None:
-        _say("success", f'Opened "{mine.name}": every page now shows it.')
+        say("success", f'Opened "{mine.name}": every page now shows it.')
 
 
 def _save_copy(store: ScenarioStore, from_screen: bool) -> None:
@@ -138,10 +139,10 @@ def _save_copy(store: ScenarioStore, from_screen: bool) -> None:
         else:
             saved = store.fork(owner(), str(st.session_state.get(CHOSEN_KEY)), name)
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     st.session_state[key] = ""
-    _say("success", f'Saved a copy as "{saved.name}".')
+    say("success", f'Saved a copy as "{saved.name}".')
 
 
 def _rename(store: ScenarioStore, listing: VisibleScenario) -> None:
@@ -150,32 +151,32 @@ def _rename(store: ScenarioStore, listing: VisibleScenario) -> None:
     try:
         saved = store.rename(owner(), listing.id, str(st.session_state.get(RENAME_KEY, "")))
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     mine = opened()
     if mine is not None and mine.id == listing.id and mine.version == listing.version:
         remember(saved.id, saved.name, saved.version, renamed=True)  # still the version on screen, renamed
     st.session_state[RENAME_KEY] = ""
-    _say("success", f'Renamed to "{saved.name}".')
+    say("success", f'Renamed to "{saved.name}".')
 
 
 def _delete(store: ScenarioStore, listing: VisibleScenario) -> None:
     if not can_save():
         return
     if not st.session_state.get(CONFIRM_KEY):
-        _say("error", "Tick the box to confirm the deletion first.")
+        say("error", "Tick the box to confirm the deletion first.")
         return
     try:
         store.delete(owner(), listing.id, expected_version=listing.version)
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     mine = opened()
     if mine is not None and mine.id == listing.id:
         forget()
     st.session_state[CONFIRM_KEY] = False
     st.session_state.pop(CHOSEN_KEY, None)
-    _say("success", f'Deleted "{listing.name}". What is on screen stays until you change it.')
+    say("success", f'Deleted "{listing.name}". What is on screen stays until you change it.')
 
 
 # --- panels -----------------------------------------------------------------------------
@@ -372,7 +373,7 @@ def _make_client_link(store: ScenarioStore, chosen: VisibleScenario, days_key: s
     try:
         key = read_settings().cookie_key
     except ConfigurationError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     if key is None:
         return
@@ -380,7 +381,7 @@ def _make_client_link(store: ScenarioStore, chosen: VisibleScenario, days_key: s
     try:
         record = ClientLinkStore(store.engine).issue(owner(), chosen.id, days)
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     st.session_state[f"{CLIENT_LINK_KEY}_{chosen.id}"] = (
         f"{app_root()}/?{CLIENT_PARAM}={client_token(record, key)}"
@@ -394,11 +395,11 @@ def _withdraw_client_links(store: ScenarioStore, chosen: VisibleScenario) -> Non
     try:
         store.withdraw_client_links(owner(), chosen.id)
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     st.session_state.pop(f"{CLIENT_LINK_KEY}_{chosen.id}", None)  # the link shown is one of them
     st.session_state.pop(f"{CLIENT_LINK_ID_KEY}_{chosen.id}", None)
-    _say(
+    say(
         "success",
         f'Client links to "{chosen.name}" made until now no longer work. Make a new one to share it again.',
     )
@@ -417,14 +418,14 @@ def _share(store: ScenarioStore, chosen: VisibleScenario, people_key: str, every
         if current - wanted:
             store.unshare(owner(), chosen.id, sorted(current - wanted))
     except StorageError as error:
-        _say("error", str(error))
+        say("error", str(error))
         return
     if not wanted:
-        _say("success", f'"{chosen.name}" is private: only you can open it.')
+        say("success", f'"{chosen.name}" is private: only you can open it.')
     elif ALL_SIGNED_IN in wanted:
-        _say("success", f'"{chosen.name}" is shared with everyone who can sign in.')
+        say("success", f'"{chosen.name}" is shared with everyone who can sign in.')
     else:
-        _say(
+        say(
             "success",
             f'"{chosen.name}" is shared with {len(wanted)} {"person" if len(wanted) == 1 else "people"}.',
         )

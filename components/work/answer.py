@@ -173,7 +173,11 @@ def answer_later(scenario: Scenario) -> Callable[[], Answer]:
     if kept is not None or simulation.draws > HEAVY_DRAWS:
         answer = kept or the_answer(scenario)
         return lambda: answer
-    return functools.partial(answer_of, scenario, ranges, monte_carlo, simulation, plan, pilot_values_now)
+    # the shared cached run (no Streamlit in it), kept like `the_answer`'s for the next click
+    work = functools.partial(
+        answer_of, scenario, ranges, cached_monte_carlo, simulation, plan, pilot_values_now
+    )
+    return lambda: _keep(key, work())
 
 
 def the_answer(scenario: Scenario) -> Answer:
@@ -193,7 +197,10 @@ def the_answer(scenario: Scenario) -> Answer:
     # up to 10^5 draws the shared cached run itself (its mean NPVs and losses, no summary to build);
     # a heavy run through `shown_run` (its summary, with the progress line)
     simulate = cached_monte_carlo if simulation.draws <= HEAVY_DRAWS else shown_run
-    answer = answer_of(scenario, ranges, simulate, simulation, plan, cached_pilot_values)
+    return _keep(key, answer_of(scenario, ranges, simulate, simulation, plan, cached_pilot_values))
+
+
+def _keep(key: tuple[Any, ...], answer: Answer) -> Answer:
     with _LOCK:
         _KEPT[key] = answer
         while len(_KEPT) > KEPT_ANSWERS:

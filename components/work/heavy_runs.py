@@ -929,13 +929,6 @@ class HeavyQueue:
             self._start(start)
 
 
-if __name__ == "__main__":
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server; the worker ends with its pipe
-    _answers = os.fdopen(os.dup(1), "wb")  # answers on the real stdout; anything printed goes to stderr
-    os.dup2(2, 1)
-    serve(sys.stdin.buffer, _answers)
-
-
 def _drain(fractions: queue.Queue[float], progress: Callable[[float], None] | None) -> None:
     """Hand every fraction waiting in `fractions` to `progress` (none is kept without one)."""
     while progress is not None:
@@ -943,3 +936,10 @@ def _drain(fractions: queue.Queue[float], progress: Callable[[float], None] | No
             progress(fractions.get_nowait())
         except queue.Empty:
             return
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server; the worker ends with its pipe
+    _answers = os.fdopen(os.dup(1), "wb")  # answers on the real stdout; anything printed goes to stderr
+    os.dup2(2, 1)
+    serve(sys.stdin.buffer, _answers)
