@@ -8,6 +8,7 @@ from calculators.roi import retention_view
 from calculators.scenario import Format
 from components.charts.model_charts import retention_figure
 from components.session.guard import require_entry
+from components.session.page_settings import seed
 from components.session.scenario import current_scenario
 from components.views.kpi import Tile, kpi_row
 from components.views.retention_view import (
@@ -92,9 +93,14 @@ with st.expander("Fit the knowledge-check curve to your own pilot (two tests)"):
         "Enter the share of a knowledge check answered correctly at two points after training. This fits how "
         "recall of the content fades, not the skill on the job."
     )
+    for name in ("ret_t1", "ret_r1", "ret_t2", "ret_r2"):
+        seed(name)  # page settings: kept across pages, in the link and in saved scenarios
+    state = st.session_state
+    keep = {"persist_state": "session"}
+    # `value=` is the session's own value (one writer): a crafted value sent for a box keeps the last good one
     c1, c2, c3, c4 = st.columns(4)
-    t1 = c1.number_input("First test, day", 1, 3650, 30, key="ret_t1")
-    r1 = c2.number_input("First test, correct (%)", 0.1, 100.0, 60.0, step=1.0, key="ret_r1")
-    t2 = c3.number_input("Second test, day", 2, 3650, 90, key="ret_t2")
-    r2 = c4.number_input("Second test, correct (%)", 0.1, 100.0, 40.0, step=1.0, key="ret_r2")
+    t1 = c1.number_input("First test, day", 1, 3650, int(state["ret_t1"]), key="ret_t1", **keep)
+    r1 = c2.number_input("First test, correct (%)", 0.1, 100.0, float(state["ret_r1"]), 1.0, key="ret_r1", **keep)
+    t2 = c3.number_input("Second test, day", 2, 3650, int(state["ret_t2"]), key="ret_t2", **keep)
+    r2 = c4.number_input("Second test, correct (%)", 0.1, 100.0, float(state["ret_r2"]), 1.0, key="ret_r2", **keep)
     st.markdown(two_point_message(t1, r1, t2, r2, scenario))

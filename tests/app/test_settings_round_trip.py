@@ -21,6 +21,7 @@ from tests.app.helpers import ROOT, open_page, open_sections
 
 PAGE_OF_PREFIX = {
     "mc_": "pages/monte_carlo.py",
+    "ret_": "pages/retention.py",
     "sens_": "pages/sensitivity.py",
     "gs_": "pages/goal_seek.py",
     "dm_": "pages/decision.py",
@@ -39,6 +40,10 @@ NEEDS = {
 }
 NUMBERS = {  # a value other than the default, within bounds, for the free numbers
     "mc_seed": 7,
+    "ret_t1": 14,
+    "ret_r1": 70.0,
+    "ret_t2": 60,
+    "ret_r2": 45.0,
     "mc_target": 30,
     "gs_target": 25.0,
     "pilot_baseline_pct": 60.0,

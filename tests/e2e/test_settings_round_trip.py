@@ -95,7 +95,21 @@ def _plans(*names: str) -> Callable[[Page], None]:
     )
 
 
+def _fit_typed(key: str, text: str) -> Callable[[Page], None]:
+    """Open the Retention page's knowledge-check fit (a closed expander) and type into one box."""
+
+    def change(page: Page) -> None:
+        page.get_by_text("Fit the knowledge-check curve", exact=False).click()
+        _type(key, text)(page)
+
+    return change
+
+
 CASES = {
+    "retention_fit": Case(
+        "/retention", "Model", "Retention", "Retention",
+        _fit_typed("ret_t2", "120"), "ret_t2=120", _value("ret_t2", "120"),
+    ),
     "monte_carlo": Case(
         "/monte_carlo", "Risk", "Monte Carlo", "Monte Carlo",
         lambda page: _in("mc_distribution", page).get_by_text("PERT", exact=True).click(),
