@@ -90,9 +90,15 @@ _FIELDS: dict[str, tuple[Any, Any]] = {
     "mc_option": (OptionName, _field("micro", "Monte Carlo option shown")),
     # Retention: the two knowledge-check results fitted on the page
     "ret_t1": (int, _field(30, "Knowledge check: first test, day", ge=1, le=3650)),
-    "ret_r1": (float, _field(60.0, "Knowledge check: first test, correct (%)", ge=0.1, le=100, allow_inf_nan=False)),
+    "ret_r1": (
+        float,
+        _field(60.0, "Knowledge check: first test, correct (%)", ge=0.1, le=100, allow_inf_nan=False),
+    ),
     "ret_t2": (int, _field(90, "Knowledge check: second test, day", ge=2, le=3650)),
-    "ret_r2": (float, _field(40.0, "Knowledge check: second test, correct (%)", ge=0.1, le=100, allow_inf_nan=False)),
+    "ret_r2": (
+        float,
+        _field(40.0, "Knowledge check: second test, correct (%)", ge=0.1, le=100, allow_inf_nan=False),
+    ),
     # Sensitivity
     "sens_option": (OptionName, _field("micro", "Sensitivity option")),
     "sens_metric": (Measure, _field("ROI", "Sensitivity measure")),
