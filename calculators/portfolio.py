@@ -443,10 +443,12 @@ def best_plan(
     budget: float,
     required: Collection[str] = (),
     max_loss_chance: float | None = None,
+    *,
+    steps: Frontier | None = None,
 ) -> Plan | NoPlan:
     """The plan with the highest expected NPV whose cost is within `budget` (money), every
     `required` program (by name) funded, and, when `max_loss_chance` (a share, 0..1) is set,
-    whose chance of loss is at most it.
+    whose chance of loss is at most it (`steps`: `frontier(choices, required)`, if made already).
 
     Without a cap: the frontier's step at the budget (`frontier`). With one, the chance of
     loss is not a sum over programs, so every plan within the budget is ranked by expected
@@ -473,7 +475,7 @@ def best_plan(
     if not budget >= 0:
         raise ValueError(f"the budget is money from 0 up, not {budget}")
     if max_loss_chance is None:
-        plan = frontier(choices, required).at(budget)
+        plan = (frontier(choices, required) if steps is None else steps).at(budget)
         return plan if plan is not None else NoPlan(NO_PLAN_WITHIN_BUDGET)
     if not 0.0 <= max_loss_chance <= 1.0:
         raise ValueError(f"the cap on the chance of loss is a share from 0 to 1, not {max_loss_chance}")

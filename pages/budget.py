@@ -28,6 +28,7 @@ from components.work.budget_plan import (
     built_in_sources,
     next_amount,
     plan_for,
+    plan_frontier,
     plan_simulation,
     programs_of,
     suggested_budget,
@@ -63,7 +64,7 @@ def planner() -> None:
             required_ids = required_picker(by_id)
         with cap_box:
             cap = cap_inputs()
-        steps = plan_for(programs, simulation, 0.0, [by_id[i] for i in required_ids]).frontier
+        steps = plan_frontier(programs, simulation, [by_id[i] for i in required_ids])
         with right:
             budget = budget_input(suggested_budget(steps), scenario.currency)
     for note in saved.notes:

@@ -122,6 +122,7 @@ def clear_choices() -> None:
     """Forget every kept program's choices and plan's risk (tests)."""
     with _LOCK:
         _KEPT.clear()
+        _FRONTIERS.clear()
     PLAN_RISKS.clear()
 
 
@@ -174,6 +175,14 @@ class PlanAnswer:
         return replace(self, risk=risk)
 
 
+def plan_frontier(
+    programs: Sequence[Program], simulation: Simulation, required: Collection[str] = ()
+) -> Frontier:
+    """The efficient frontier of `programs` (`required`: names that must run), as `plan_for`
+    finds it: the page reads it first for the suggested budget."""
+    return _kept_frontier(tuple(cached_choices(p, simulation) for p in programs), required)
+
+
 def plan_for(
     programs: Sequence[Program],
     simulation: Simulation,
@@ -184,11 +193,42 @@ def plan_for(
     """The plan for `budget` over `programs` (`required`: names that must run; a cap on the
     plan's chance of loss as a share, or None)."""
     choices = tuple(cached_choices(p, simulation) for p in programs)
-    steps = frontier(choices, required)
-    uncapped = best_plan(choices, budget, required)
+    steps = _kept_frontier(choices, required)
+    uncapped = best_plan(choices, budget, required, steps=steps)
     plan = uncapped if max_loss_chance is None else best_plan(choices, budget, required, max_loss_chance)
-    risk = plan_risk(choices, plan) if isinstance(plan, Plan) else None
+    risk = _kept_risk(choices, plan) if isinstance(plan, Plan) else None
     return PlanAnswer(choices, steps, plan, uncapped, risk, simulation)
+
+
+_FRONTIERS: OrderedDict[tuple[Any, ...], tuple[tuple[ProgramChoices, ...], Any]] = OrderedDict()
+FRONTIERS_KEPT = 32
+
+
+def _kept(key: tuple[Any, ...], choices: tuple[ProgramChoices, ...], work: Callable[[], Any]) -> Any:
+    """`work()`, kept on `key` (the last `FRONTIERS_KEPT`). Programs' choices are kept objects
+    (`cached_choices` hands out the same one for the same inputs), so `key` names them by
+    identity; the entry holds them, so no id is reused while it is kept."""
+    with _LOCK:
+        found = _FRONTIERS.get(key)
+        if found is not None:
+            _FRONTIERS.move_to_end(key)
+            return found[1]
+    value = work()
+    with _LOCK:
+        _FRONTIERS[key] = (choices, value)
+        while len(_FRONTIERS) > FRONTIERS_KEPT:
+            _FRONTIERS.popitem(last=False)
+    return value
+
+
+def _kept_frontier(choices: tuple[ProgramChoices, ...], required: Collection[str]) -> Frontier:
+    ids = tuple(map(id, choices))
+    return _kept(("frontier", ids, frozenset(required)), choices, lambda: frontier(choices, required))  # type: ignore[no-any-return]
+
+
+def _kept_risk(choices: tuple[ProgramChoices, ...], plan: Plan) -> PlanRisk:
+    ids = tuple(map(id, choices))
+    return _kept(("risk", ids, plan.picks), choices, lambda: plan_risk(choices, plan))  # type: ignore[no-any-return]
 
 
 def plan_risk_key(programs: Sequence[Program], picks: Sequence[int], simulation: Simulation) -> tuple:
@@ -288,7 +328,7 @@ def shared_plan(
     names = dict(zip([s.id for s in sources], [p.name for p in programs], strict=True))
     required = [names[i] for i in required_ids if i in names]
     if budget is None:
-        budget = suggested_budget(plan_for(programs, simulation, 0.0, required).frontier)
+        budget = suggested_budget(plan_frontier(programs, simulation, required))
     answer = plan_for(programs, simulation, budget, required, cap)
     return SharedPlan(programs, answer, float(budget), cap, names.get(SCREEN_ID))
 
