@@ -53,8 +53,9 @@ def compare_with_defaults() -> None:
     st.switch_page(COMPARE_PAGE)
 
 
-@st.cache_data(max_entries=32, show_spinner="Comparing…")
 def _comparison(scenario_jsons: tuple[str, ...], ranges: tuple):  # type: ignore[no-untyped-def]
+    """The comparison and its explanations (kept with the view, `_view`: a data cache here
+    pickled the comparison's returns on every new plan and copied them back on every read)."""
     plans = [Scenario.model_validate_json(j) for j in scenario_jsons]
     # the user's ranges and the summary's cached runs: the chances of loss are the summary's own
     comparison = compare(plans, ranges=dict(ranges), simulate=cached_monte_carlo)
