@@ -117,6 +117,8 @@ def _number_format(spec: InputSpec, currency: str) -> str | None:
         return "%d-year"
     if spec.unit == "days":
         return "%d days" if spec.name != "retention_reference_day" else "day %d"
+    if spec.unit == "months":  # the slider's value and what a screen reader says: "11.0 months"
+        return "%.1f months"
     if spec.unit == "minutes":
         return "%.1f min"
     if spec.unit == "weeks":

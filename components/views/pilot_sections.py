@@ -104,7 +104,7 @@ def _size_inputs() -> SizedPilot:
     non_inferiority = design == "no worse"
     alpha = significance_input(c2, one_sided=non_inferiority)
     power = c3.selectbox(
-        "Power", [0.80, 0.85, 0.90, 0.95], key="pilot_power", format_func=lambda p: f"{p:.0%}",
+        "Power", [0.80, 0.85, 0.90, 0.95], key="pilot_power", format_func=lambda p: f"{100 * p:.0f} %",
         persist_state="session",
         help="The chance that the pilot detects the gap you expect, if the gap is real. 80 % is usual.",
     )  # fmt: skip

@@ -3,6 +3,8 @@ account cases (a viewer's words, a viewer at /users) are in test_accounts.py."""
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from components.inputs.sidebar import PICKER_KEY, SHARE_BOX_KEY, SHARE_LABEL
@@ -104,3 +106,22 @@ def test_with_skeptic_on_the_claimed_roi_tile_says_what_it_counts():
     assert "as entered" in claimed(_session())
     words = claimed(_session({"skeptic": "1"}))
     assert "as entered" not in words and words.count("Skeptic's published values") == 2, words
+
+
+def test_every_sidebar_slider_says_its_unit_in_its_value_or_label(app):
+    """A slider's value is what a screen reader announces (its aria-valuetext is the formatted
+    value): a number of months, days or money must say so there, or in the label."""
+    from calculators.scenario import GROUPS, INPUTS
+    from tests.app.helpers import open_groups
+
+    at = open_groups(app(), *GROUPS)
+    sliders = {s.key.removeprefix("sb_"): s for s in at.sidebar.slider}
+    assert "skill_half_life_months" in sliders
+    for name, slider in sliders.items():
+        spec = INPUTS[name]
+        if spec.unit in ("", None, "×") or spec.unit == "learners":
+            continue
+        words = re.sub(r"%[-+ 0#,]*\d*(\.\d+)?[a-z]", "", slider.proto.format or "").strip()
+        named = "(" in slider.label or spec.unit in slider.label.lower()
+        assert words or named, (name, slider.proto.format, slider.label)
+    assert (sliders["skill_half_life_months"].proto.format % 11.0) == "11.0 months"
