@@ -206,7 +206,8 @@ def histogram_figure(run: Summary, focus: Option, currency: str) -> go.Figure:
     width = float(edges[1] - edges[0])
     frame(
         fig, title, x_title="ROI over the horizon (%)", y_title="Share of draws (%)",
-        subtitle=f"{run.draws:,} draws of the uncertain inputs; each step {width:.3g} ROI points wide; "
+        subtitle=f"{run.draws:,} draws of the uncertain inputs; each step {width:.3g} ROI points wide, "
+        "the two end steps also holding the draws beyond the axis; "
         "shaded: loss. P10, P50, P90: a tenth, half and nine tenths of draws fall below",
         legend=True,
     )  # fmt: skip

@@ -102,6 +102,7 @@ def test_histogram_axes_say_what_the_bars_count():
     assert fig.layout.xaxis.title.text == "ROI over the horizon (%)"
     assert fig.layout.yaxis.title.text == "Share of draws (%)"
     assert "ROI points wide" in unwrap(fig.layout.title.subtitle.text)
+    assert "end steps also holding the draws beyond the axis" in unwrap(fig.layout.title.subtitle.text)
 
 
 def test_your_mix_and_the_benefits_line_use_no_format_or_option_colour():
