@@ -174,7 +174,7 @@ def sample_size_figure(
         subtitle=f"{100 * alpha:g} % risk of a false alarm, {percent(100 * power, 0)} chance to detect the gap; "
         "the closer the rates, the more learners",
     )
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", dtick=1, tickformat=",")  # 10, 100, 1,000, 10,000: one style
     fig.update_xaxes(range=[0, 100])
     return fig.figure()
 

@@ -322,3 +322,9 @@ def test_accessibility_script_survives_streamlits_sanitiser():
     letter or `/` (so the script would silently never run)."""
     script = Path(ACCESSIBILITY_SCRIPT).read_text(encoding="utf-8")
     assert not re.search(r"<[/\w]", script), re.search(r".{0,40}<[/\w].{0,40}", script).group(0)
+
+
+def test_the_pilot_sample_size_log_axis_writes_every_power_of_ten_alike():
+    """Plotly's own log ticks mix styles ("1000", then "10k"): the axis writes 1,000 and 10,000."""
+    axis = figures()["sample_size"].layout.yaxis
+    assert axis.type == "log" and axis.dtick == 1 and axis.tickformat == ","
