@@ -5,7 +5,8 @@ plan's risk at the Monte Carlo page's draw count.
 
 Shared by every user (inputs only, no user data): a program's choices are kept on exactly
 its inputs (name, scenario, ranges, simulation settings), the last `CHOICES_KEPT`; a plan's
-risk drawn in the worker process is kept on exactly its inputs, within `PLAN_RISKS_BYTES`.
+risk drawn in the worker process is kept on exactly its inputs with the other heavy results
+(`components.work.simulation_cache.RESULTS`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -42,7 +42,7 @@ from components.session.requester import Requester, requester
 from components.session.scenario import presets
 from components.work import simulation_cache
 from components.work.answer import simulation_of
-from components.work.heavy_runs import BoundedResults, Cancelled
+from components.work.heavy_runs import Cancelled
 from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
 
 SCREEN_ID = "screen"
@@ -50,8 +50,6 @@ SCREEN_NAME = "Your scenario"
 CHOICES_KEPT = 64
 _KEPT: OrderedDict[tuple[Program, Simulation], ProgramChoices] = OrderedDict()
 _LOCK = threading.Lock()
-PLAN_RISKS_BYTES = 2**20  # plans' risks drawn in the worker, kept (about 0.7 kB each)
-PLAN_RISKS = BoundedResults(PLAN_RISKS_BYTES)
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,6 @@ def clear_choices() -> None:
     with _LOCK:
         _KEPT.clear()
         _FRONTIERS.clear()
-    PLAN_RISKS.clear()
 
 
 BASIS_FIELDS = ("fully_loaded", "conservative", "skeptic")  # what the Basis line names
@@ -241,12 +238,6 @@ def plan_risk_key(programs: Sequence[Program], picks: Sequence[int], simulation:
     return ("budget-plan-risk", funded, simulation.draws, simulation.seed, simulation.distribution)
 
 
-def _keep_risk(key: tuple, done: Future[PlanRisk]) -> None:
-    if not done.cancelled() and done.exception() is None:
-        risk = done.result()
-        PLAN_RISKS.put(key, risk, risk.nbytes)
-
-
 def run_plan_risk(
     programs: Sequence[Program],
     plan: Plan,
@@ -265,12 +256,12 @@ def run_plan_risk(
     on the server, in turn by user; `on_wait` told while another goes first, `on_join` when
     the same run was asked for already, `progress` after each chunk; `TooMany` raised beyond
     the user's limit, nothing queued); only the risk (a few hundred bytes) comes back. A risk
-    drawn is kept on exactly its inputs (`PLAN_RISKS`), even if its session left: a rerun or
+    drawn is kept on exactly its inputs (`simulation_cache.RESULTS`), even if its session left: a rerun or
     another visit never redraws it."""
     if simulation.draws <= HEAVY_DRAWS:
         return plan_risk(tuple(cached_choices(p, simulation) for p in programs), plan)
     key = plan_risk_key(programs, plan.picks, simulation)
-    found = PLAN_RISKS.get(key)
+    found = simulation_cache.RESULTS.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
     who = requester() if who is None else who
@@ -280,7 +271,6 @@ def run_plan_risk(
             key, drawn_plan_risk, tuple(programs), tuple(plan.picks), simulation,
             session=who.session, owner=who.owner,
         )  # fmt: skip
-        ticket.job.future.add_done_callback(lambda done: _keep_risk(key, done))
         if ticket.joined and on_join is not None:
             on_join()
         return simulation_cache.QUEUE.wait(ticket, progress, on_wait)  # type: ignore[no-any-return]

@@ -92,10 +92,14 @@ WORKER = Worker()  # heavy runs are drawn beside the server, not under its inter
 
 
 def _keep(key: tuple, result: Any) -> None:
-    """Keep a finished heavy run's result: the Monte Carlo page's (summary, value of information);
-    other jobs (the Budget planner's plan risk) keep their own results (`PLAN_RISKS`)."""
+    """Keep a finished heavy job's result in `RESULTS`, on its key, by its size: the Monte
+    Carlo page's (summary, value of information), or anything with `nbytes` (the Budget
+    planner's plan risk). The queue keeps it as the job ends, before any waiter is told, so a
+    rerun that asks again finds it instead of drawing it a second time."""
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Summary):
         RESULTS.put(key, result, result[0].nbytes + 64 * len(result[1].partial))
+    else:
+        RESULTS.put(key, result, int(result.nbytes))
 
 
 # one heavy run at a time on the whole server (one per core would starve everyone else's

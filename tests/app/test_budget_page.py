@@ -102,11 +102,11 @@ def test_no_plan_meets_a_cap_of_zero_on_a_risky_required_program(app):
 def _fresh_heavy_work(monkeypatch, worker=None) -> list[tuple]:  # type: ignore[no-untyped-def]
     """A fresh heavy queue (on `worker`, default the real worker process) and fresh kept results,
     as a fresh server has; every job handed to the worker recorded as (function, draws)."""
-    from components.work import budget_plan, simulation_cache
+    from components.work import simulation_cache
     from components.work.heavy_runs import BoundedResults, HeavyQueue
 
     class Recorded(BoundedResults):
-        """The kept plan risks, each one put also remembered (`put_values`)."""
+        """The kept heavy results, each one put also remembered (`put_values`)."""
 
         def __init__(self, max_bytes: int) -> None:
             super().__init__(max_bytes)
@@ -116,8 +116,7 @@ def _fresh_heavy_work(monkeypatch, worker=None) -> list[tuple]:  # type: ignore[
             self.put_values.append(value)
             super().put(key, value, size)
 
-    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
-    monkeypatch.setattr(budget_plan, "PLAN_RISKS", Recorded(budget_plan.PLAN_RISKS_BYTES))
+    monkeypatch.setattr(simulation_cache, "RESULTS", Recorded(simulation_cache.HEAVY_BUDGET_BYTES))
     worker = worker or simulation_cache.WORKER
     queue = HeavyQueue(
         worker,
@@ -147,13 +146,13 @@ def test_a_million_draws_give_the_plans_risk_from_the_worker_without_the_cap_not
     median is that of the per-draw sums it sent back, no note says the draws were capped, and
     a rerun re-reads the kept risk instead of drawing again."""
     from components.words.formatting import money, percent
-    from components.work import budget_plan
+    from components.work import simulation_cache
 
     jobs = _fresh_heavy_work(monkeypatch)
     at = app(page=PAGE, query={"mc_draws": "1000000", "budget_programs": "screen", "budget_amount": "100000"})
     assert not at.exception
     assert jobs == [("drawn_plan_risk", 1_000_000)]
-    (risk,) = budget_plan.PLAN_RISKS.put_values
+    (risk,) = simulation_cache.RESULTS.put_values  # the plan's risk, kept with the other heavy results
     assert risk.draws == 1_000_000 and sum(risk.counts) == 1_000_000
     captions = " ".join(c.value for c in at.caption)
     assert "The plan's risk uses 100,000 draws per program" not in captions  # no cap note
@@ -166,7 +165,7 @@ def test_a_million_draws_give_the_plans_risk_from_the_worker_without_the_cap_not
     assert len(titles) == 2 and titles[1].startswith(f"The plan: {percent(100 * risk.chance_of_loss)} chance")
     assert not at.get("progress") and not any("Another large simulation" in i.value for i in at.info)
     at.run()
-    assert not at.exception and len(jobs) == 1 and len(budget_plan.PLAN_RISKS.put_values) == 1
+    assert not at.exception and len(jobs) == 1 and len(simulation_cache.RESULTS.put_values) == 1
 
 
 def test_a_plans_heavy_risk_beyond_the_users_two_runs_is_refused_on_screen(app, monkeypatch):

@@ -179,6 +179,7 @@ def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer
     assert any("in 80 % of the draws" in m.value for m in at.markdown)
     assert not any("Another large simulation" in i.value for i in at.info)
     assert not at.get("progress") and queue.started == 2
+    other.job.future.result(timeout=300)  # the two runs share the worker chunk by chunk: either may end first
     assert simulation_cache.RESULTS.get("another user's run") is not None  # it ran to its end, kept
 
 

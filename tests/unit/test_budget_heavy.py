@@ -136,7 +136,6 @@ def _fresh_queue(monkeypatch, worker=None) -> list[tuple]:  # type: ignore[no-un
     """A fresh heavy queue (on `worker`, default the real worker process), fresh kept risks, a
     heavy count from 10,000 draws, and every job handed to the worker recorded."""
     monkeypatch.setattr(budget_plan, "HEAVY_DRAWS", 10_000)
-    monkeypatch.setattr(budget_plan, "PLAN_RISKS", BoundedResults(budget_plan.PLAN_RISKS_BYTES))
     monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
     worker = worker or simulation_cache.WORKER
     queue = HeavyQueue(
