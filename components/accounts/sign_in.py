@@ -51,8 +51,8 @@ from components.hosting.limits import (
     SIGN_IN_TRIES,
     client_address,
 )
+from components.saved.client_links import OWNER_ENDED, ClientLink, expired_message, read_client_token, refusal
 from components.saved.client_links import PARAM as CLIENT_PARAM
-from components.saved.client_links import ClientLink, read_client_token, refusal
 from components.saved.panels import CONFLICT_KEY
 from components.saved.store import (
     CLIENT_KEY,
@@ -70,7 +70,7 @@ from components.session.ranges import LOADED_KEY as RANGES_LOADED
 from components.session.scenario import LOADED_KEY as SCENARIO_LOADED
 from components.session.scenario import name_scenario
 from components.words.safe_text import plain
-from storage import AccountStore, BadRow, LoginResult, NotFound, Role, SessionInfo, StorageError
+from storage import LOCAL_OWNER, AccountStore, BadRow, LoginResult, NotFound, SessionInfo, StorageError
 from storage.accounts import PASSWORD_MAX_BYTES, SESSION_ABSOLUTE
 
 logger = logging.getLogger(__name__)
@@ -301,9 +301,7 @@ def _client_view(cookie_key: str) -> ClientLink | None:
     held = st.session_state.get(CLIENT_KEY)
     if isinstance(held, ClientLink):
         if held.expires_at <= datetime.now(UTC):
-            _end_client_view(
-                f"This client link expired on {held.expires_at:%-d %b %Y}. Ask the person who sent it for a new one."
-            )
+            _end_client_view(expired_message(held.expires_at))
             return None
         ended = _link_ended(held)
         if ended is not None:
@@ -341,19 +339,18 @@ def _client_view(cookie_key: str) -> ClientLink | None:
     return link
 
 
-LINK_ENDED = "This client link is no longer valid. Ask the person who sent it for a new one."
 LINK_NOT_FOUND = "No saved scenario was found for this client link: it may have been deleted."
 
 
 def _link_ended(link: ClientLink) -> str | None:
-    """Why a client link no longer opens its scenario, or None while it does: its owner may no
-    longer share, the scenario is gone, or its owner withdrew its links after this one was
-    made, or its record is missing, revoked or expired (`client_links.refusal`). A few
-    primary-key reads, so it runs on every rerun and a revocation reaches a visitor holding
-    the link at their next click; when the database cannot be reached, the link is refused
-    (it fails closed)."""
-    if not _owner_may_share(link.owner):
-        return LINK_ENDED
+    """Why a client link no longer opens its scenario, or None while it does
+    (`client_links.refusal`, one read): its owner may no longer share (disabled, made a viewer,
+    removed; with accounts, the single-user owner is no one's), the scenario is gone, it was
+    revoked, withdrawn with its scenario's links, or expired, or it has no record. It runs on
+    every rerun, so a revocation reaches a visitor holding the link at their next click; when
+    the database cannot be reached the link is refused (it fails closed)."""
+    if link.owner == LOCAL_OWNER:  # the single-user owner: no account here may still share
+        return OWNER_ENDED
     store = scenario_store()
     if store is None:
         return f"The scenario of this link could not be opened: {store_problem()}"
@@ -363,19 +360,6 @@ def _link_ended(link: ClientLink) -> str | None:
         return LINK_NOT_FOUND
     except StorageError as error:
         return f"The scenario of this link could not be opened: {error}"
-
-
-def _owner_may_share(owner: str) -> bool:
-    """Whether a client link's owner may still share: an active editor or administrator (a link
-    ends with its owner's access: disabled, demoted to viewer, or removed)."""
-    accounts = account_store()
-    if accounts is None:
-        return False
-    try:
-        user = accounts.get_user(owner)
-    except StorageError:
-        return False
-    return user is not None and not user.disabled and user.role in (Role.ADMIN, Role.EDITOR)
 
 
 def _end_client_view(message: str) -> None:
