@@ -70,8 +70,8 @@ from storage.scenarios import (
     LOCAL_OWNER,
     WRITING_ROLES,
     _check_owner,
-    _is_username,
     _refuse_unless_may_write,
+    active_role,
 )
 from storage.schema import ID_MAX, client_links, scenarios, users
 
@@ -276,20 +276,12 @@ def _check_scenario_id(scenario_id: Any) -> None:
 
 def _may_share(conn: Any, username: str) -> bool:
     """An active editor or administrator (the roles that may write)."""
-    if not _is_username(username):
-        return False
-    account = conn.execute(
-        select(users.c.role, users.c.disabled).where(users.c.username == username)
-    ).one_or_none()
+    account = active_role(conn, username)
     return account is not None and account.role in WRITING_ROLES and not account.disabled
 
 
 def _is_active_admin(conn: Any, username: str) -> bool:
-    if username == LOCAL_OWNER or not _is_username(username):
-        return False
-    account = conn.execute(
-        select(users.c.role, users.c.disabled).where(users.c.username == username)
-    ).one_or_none()
+    account = active_role(conn, username)
     return account is not None and account.role == "admin" and not account.disabled
 
 

@@ -660,15 +660,21 @@ def _refuse_unless_may_write(conn: Connection, owner: str) -> None:
     gets `NO_ACCOUNT_MESSAGE`."""
     if owner == LOCAL_OWNER:
         return
-    account = None
-    if _is_username(owner):
-        account = conn.execute(
-            select(users.c.role, users.c.disabled).where(users.c.username == owner)
-        ).one_or_none()
+    account = active_role(conn, owner)
     if account is None:
         raise NotAllowed(NO_ACCOUNT_MESSAGE)
     if account.disabled or account.role not in WRITING_ROLES:
         raise NotAllowed(VIEWER_MESSAGE)
+
+
+def active_role(conn: Connection, username: str) -> Row[Any] | None:
+    """The account's role and whether it is disabled (`role`, `disabled`), or None when no
+    account has that name (`LOCAL_OWNER` and client-link guests have none)."""
+    if username == LOCAL_OWNER or not _is_username(username):
+        return None
+    return conn.execute(
+        select(users.c.role, users.c.disabled).where(users.c.username == username)
+    ).one_or_none()
 
 
 def _grantees(grantees: Any) -> set[str]:
