@@ -620,12 +620,23 @@ def plan_npv_draws(choices: Sequence[ProgramChoices], plan: Plan) -> FloatArray:
     tables = _tables(choices)
     if len(plan.picks) != len(tables):
         raise ValueError("the plan is not a plan of these programs")
-    half = len(tables) // 2
+    return _summed(len(tables), tables[0].shape[1] if tables else 0, lambda p: tables[p][plan.picks[p]])
+
+
+def _summed(count: int, draws: int, row: Callable[[int], FloatArray | float]) -> FloatArray:
+    """Σ_p row(p) over programs p = 0 … count − 1, each a row of `draws` numbers, summed as the
+    cap's search sums: the first half of the programs from 0, plus the second half. `row` is
+    asked for one program at a time, so each may be drawn when it is asked for and let go.
+
+    >>> _summed(3, 2, lambda p: np.array([1.0, 10.0]) * (p + 1)).tolist()
+    [6.0, 60.0]
+    """
+    half = count // 2
     parts = []
-    for group in (range(half), range(half, len(tables))):
-        total = np.zeros(tables[0].shape[1] if tables else 0)
+    for group in (range(half), range(half, count)):
+        total = np.zeros(draws)
         for p in group:
-            total = total + tables[p][plan.picks[p]]
+            total = total + row(p)
         parts.append(total)
     return parts[0] + parts[1]
 
@@ -722,33 +733,29 @@ def drawn_plan_risk(
     if not programs:
         return risk_of_draws(np.zeros(0))
     funded = [p for p, k in enumerate(picks) if k]
-    half = len(programs) // 2
-    parts = []
-    for group in (range(half), range(half, len(programs))):
-        total = np.zeros(simulation.draws)
-        for p in group:
-            if not picks[p]:
-                total = total + 0.0  # not training: its row of zeros, added as `plan_npv_draws` adds it
-                continue
-            done = funded.index(p)
-            told = None if progress is None else _share_of(progress, done, len(funded))
-            program = programs[p]
-            run = monte_carlo(
-                best_mix_scenario(program.scenario),
-                simulation.draws,
-                simulation.seed,
-                simulation.distribution,  # type: ignore[arg-type]
-                program.range_overrides,  # type: ignore[arg-type]
-                progress=told,
-                paybacks_later=True,
-            )
-            npv = np.asarray(run.npv[TRAINING_OPTIONS[picks[p] - 1]], dtype=np.float64).reshape(-1)
-            del run  # the other options' draws go now
-            total = total + npv
-        parts.append(total)
+
+    def drawn(p: int) -> FloatArray | float:
+        if not picks[p]:
+            return 0.0  # not training: its row of zeros, added as `plan_npv_draws` adds it
+        told = None if progress is None else _share_of(progress, funded.index(p), len(funded))
+        program = programs[p]
+        run = monte_carlo(
+            best_mix_scenario(program.scenario),
+            simulation.draws,
+            simulation.seed,
+            simulation.distribution,  # type: ignore[arg-type]
+            program.range_overrides,  # type: ignore[arg-type]
+            progress=told,
+            paybacks_later=True,
+        )
+        return np.asarray(run.npv[TRAINING_OPTIONS[picks[p] - 1]], dtype=np.float64).reshape(
+            -1
+        )  # the rest goes
+
+    total = _summed(len(programs), simulation.draws, drawn)
     if progress is not None and not funded:
         progress(1.0)
-    return risk_of_draws(parts[0] + parts[1])
+    return risk_of_draws(total)
 
 
 def _share_of(progress: Callable[[float], None], done: int, of: int) -> Callable[[float], None]:
