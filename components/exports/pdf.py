@@ -50,7 +50,6 @@ from fpdf.fonts import FontFace
 
 from calculators.evidence import skeptic_values
 from calculators.model import Option, effective
-from calculators.portfolio import Plan
 from calculators.ranges import all_triangles
 from calculators.scenario import GRADE_MEANING, INPUTS, Grade, Scenario
 from calculators.sensitivity import TornadoBar, tornado
@@ -61,7 +60,7 @@ from components.charts.risk_charts import tornado_figure
 from components.charts.spec import Chart, spec
 from components.charts.theme import PRESENT_SIZES, unwrap
 from components.exports import images as export_images
-from components.words.budget_words import cap_words, headline
+from components.words.budget_words import PLAN_COLUMNS, cap_words, headline, plan_rows
 from components.words.formatting import input_value, learners, money, months, percent, plural
 from components.words.messages import basis_line, cost_basis, driver_sentence
 from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED, Answer, answer_of
@@ -401,21 +400,6 @@ def _assumptions_table(pdf: _Brief, f: BriefFigures) -> None:
                 row.cell(pdf.text_of(text))
 
 
-def plan_rows(shared: SharedPlan, currency: str) -> list[tuple[str, str, str, str]]:
-    """The budget plan's table: program, choice, cost, expected NPV, then the plan's totals
-    (none without a plan), formatted as on the Budget planner."""
-    plan = shared.answer.plan
-    if not isinstance(plan, Plan):
-        return []
-    rows = [
-        (name, c.label, money(c.cost, currency), money(c.expected_npv, currency))
-        for name, c in zip(plan.programs, plan.choices, strict=True)
-    ]
-    rows.append((f"The plan ({len(plan.funded)} of {len(plan.programs)} funded)", "",
-                 money(plan.cost, currency), money(plan.expected_npv, currency)))  # fmt: skip
-    return rows
-
-
 def _budget_plan(pdf: _Brief, shared: SharedPlan, scenario: Scenario) -> None:
     """The "Budget plan" section: the planner's headline, the plan's table and its risk."""
     cur, answer = scenario.currency, shared.answer
@@ -425,14 +409,14 @@ def _budget_plan(pdf: _Brief, shared: SharedPlan, scenario: Scenario) -> None:
         words = cap_words(answer.plan, answer.uncapped, 100 * shared.cap, cur)
         if words:
             pdf.paragraph(words, 10, gap=2)
-    rows = plan_rows(shared, cur)
+    rows = plan_rows(answer.plan, cur)
     if not rows:
         return
     widths = (62, 50, 32, 30)
     pdf.font(9)
     with _table(pdf, widths, ("LEFT", "LEFT", "RIGHT", "RIGHT"), line_height=5, padding=(0.8, 1.5)) as table:
         head = table.row()
-        for title in ("Program", "Choice", "Cost", "Expected NPV"):
+        for title in PLAN_COLUMNS:
             head.cell(pdf.text_of(title))
         for k, cells in enumerate(rows):
             row = table.row()

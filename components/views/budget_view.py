@@ -13,6 +13,7 @@ from calculators.verdict import Simulation
 from components.charts.budget_charts import frontier_figure, plan_risk_chart, step_labels
 from components.views.kpi import Tile, kpi_row
 from components.views.show import show_chart
+from components.words.budget_words import PLAN_COLUMNS, plan_rows
 from components.words.formatting import MISSING, money, percent, short_money
 from components.work.budget_plan import PlanAnswer, SharedPlan, run_plan_risk
 from components.work.heavy_runs import TooMany
@@ -64,16 +65,9 @@ def plan_tiles(answer: PlanAnswer, budget: float, currency: str) -> None:
 
 def plan_table(answer: PlanAnswer, currency: str) -> None:
     """One row per program: the plan's choice, its cost and expected NPV; the totals last."""
-    plan = answer.plan
-    if not isinstance(plan, Plan):
-        return
-    rows = [
-        {"Program": name, "Choice": c.label, "Cost": money(c.cost, currency), "Expected NPV": money(c.expected_npv, currency)}
-        for name, c in zip(plan.programs, plan.choices, strict=True)
-    ]  # fmt: skip
-    rows.append({"Program": "Plan", "Choice": f"{len(plan.funded)} of {len(plan.programs)} funded",
-                 "Cost": money(plan.cost, currency), "Expected NPV": money(plan.expected_npv, currency)})  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    rows = plan_rows(answer.plan, currency)
+    if rows:
+        st.dataframe(pd.DataFrame(rows, columns=PLAN_COLUMNS), hide_index=True, width="stretch")
 
 
 def options_table(answer: PlanAnswer, currency: str) -> None:

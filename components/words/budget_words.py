@@ -40,6 +40,31 @@ def funded_words(plan: Plan) -> str:
     return _and([f"{p} ({c.in_sentence})" for p, c in funded])
 
 
+PLAN_COLUMNS = ("Program", "Choice", "Cost", "Expected NPV")
+
+
+def plan_rows(plan: Plan | NoPlan, currency: str) -> list[tuple[str, str, str, str]]:
+    """The plan as a table (`PLAN_COLUMNS`), as the Budget planner and the PDF brief show it:
+    one row per program, its choice, cost and expected NPV, then the plan's totals (none
+    without a plan).
+
+    >>> from calculators.portfolio import Choice, ProgramChoices, best_plan
+    >>> from calculators.model import Option
+    >>> a = ProgramChoices("Onboarding", (Choice(Option.MICRO, 10_000, 30_000),))
+    >>> plan_rows(best_plan([a], 50_000), "USD")[-1]
+    ('Plan', '1 of 1 funded', '$10,000', '$30,000')
+    """
+    if not isinstance(plan, Plan):
+        return []
+    rows = [
+        (name, c.label, money(c.cost, currency), money(c.expected_npv, currency))
+        for name, c in zip(plan.programs, plan.choices, strict=True)
+    ]
+    funded = f"{len(plan.funded)} of {len(plan.programs)} funded"
+    rows.append(("Plan", funded, money(plan.cost, currency), money(plan.expected_npv, currency)))
+    return rows
+
+
 def headline(plan: Plan | NoPlan, risk: PlanRisk | None, budget: float, currency: str) -> str:
     """The page's message in one sentence (UI.md: what to do, what it returns, the risk)."""
     amount = money(budget, currency)
