@@ -55,6 +55,8 @@ class CostLine:
 
     @property
     def has_steps(self) -> bool:
+        if isinstance(self.per_class, (int, float)):  # one scenario: no array to make
+            return bool(self.per_class > 0)
         return bool(np.any(np.asarray(self.per_class) > 0))
 
     @property

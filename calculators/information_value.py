@@ -54,6 +54,7 @@ EVPI = σ·φ(μ/σ) − |μ|·Φ(−|μ|/σ). For μ = 0, σ = 1000 it is 1000�
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import weakref
@@ -159,8 +160,17 @@ def evpi(npv: Mapping[Any, FloatArray]) -> tuple[float, float]:
     (0.5, 0.5)
     """
     _, m = _matrix(npv)
-    best = int(np.argmax(m.mean(axis=0)))
-    regret = m.max(axis=1) - m[:, best]
+    return _evpi(m, _best_column(m))
+
+
+def _best_column(m: FloatArray) -> int:
+    """The option (column) with the highest mean NPV over the draws (rows); a tie to the first."""
+    return int(np.argmax(m.mean(axis=0))) if m.shape[0] else 0
+
+
+def _evpi(m: FloatArray, best: int) -> tuple[float, float]:
+    """`evpi` of the NPV matrix (draws × options) whose column `best` is best on average."""
+    regret = functools.reduce(np.maximum, m.T) - m[:, best]  # max_o NPV_o − NPV_o*, draw by draw
     n = regret.size
     se = float(regret.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
     return float(regret.mean()), se
@@ -259,8 +269,11 @@ def _kept_design(x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> De
 
 def _fit(gaps: FloatArray, x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> FloatArray:
     """`conditional_means` with one row per column of d (rows × draws, in and out)."""
-    x = np.asarray(x, dtype=float)
-    design = _kept_design(x, order)
+    return _fitted(gaps, _kept_design(np.asarray(x, dtype=float), order))
+
+
+def _fitted(gaps: FloatArray, design: Design) -> FloatArray:
+    """`_fit` on the design of x (`_design`)."""
     if design[0] == "mean":
         return np.broadcast_to(gaps.mean(axis=1)[:, None], gaps.shape).copy()
     if design[0] == "groups":
@@ -296,10 +309,11 @@ class _Regression:
     """What every input's partial EVPI shares: each option's NPV difference from the option
     best on average (one row per other option, one column per draw) and EVPI."""
 
-    def __init__(self, m: FloatArray) -> None:
-        n = m.shape[0]
-        best = int(np.argmax(m.mean(axis=0))) if n else 0
-        self.gaps = np.ascontiguousarray((np.delete(m, best, axis=1) - m[:, best : best + 1]).T)
+    def __init__(self, m: FloatArray, best: int | None = None) -> None:
+        n, k = m.shape
+        best = _best_column(m) if best is None else best  # `best`: `_best_column(m)`, if known
+        gaps = [m[:, o] - m[:, best] for o in range(k) if o != best]
+        self.gaps = np.stack(gaps) if gaps else np.empty((0, n))
         self.evpi = _best_gain(self.gaps) if n else 0.0
 
     def fitted(self, x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> FloatArray:
@@ -310,9 +324,12 @@ class _Regression:
     def partial(self, x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> float:
         """Partial EVPI of the input drawn as `x` (`order`: its stable argsort, if known)."""
         x = np.asarray(x, dtype=float)
-        if x.size == 0 or np.ptp(x) == 0 or self.evpi <= 0 or self.gaps.shape[0] == 0:
+        if x.size == 0 or self.evpi <= 0 or self.gaps.shape[0] == 0:
             return 0.0
-        return _clip(_best_gain(self.fitted(x, order)), self.evpi)
+        design = _kept_design(x, order)
+        if design[0] == "mean":  # x does not vary
+            return 0.0
+        return _clip(_best_gain(_fitted(self.gaps, design)), self.evpi)
 
 
 def _best_gain(gains: FloatArray) -> float:
@@ -405,10 +422,12 @@ def value_of_information(
     """
     npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, RANGED_FIELDS, known_npv)
     choices = with_not_training(npv_all)
-    value, se = evpi(choices)
+    m = _matrix(choices)[1]
+    best = _best_column(m)
+    value, se = _evpi(m, best)
     triangles = all_triangles(effective(scenario), overrides)
     used = inputs_used(scenario, overrides)  # an input the scenario does not use is worth 0
-    regression = _Regression(_matrix(choices)[1])
+    regression = _Regression(m, best)
     partial = {
         f: (regression.partial(inputs[f]) if f in used and triangles[f][2] > triangles[f][0] else 0.0)
         for f in RANGED_FIELDS
@@ -764,10 +783,14 @@ def _fit_pilot_regression(
     overrides = {f: (float(r[0]), float(r[1])) for f, r in ranges}
     npv_all, inputs = _simulate(scenario, draws, seed, distribution, overrides, (field,), known_npv)
     choices = with_not_training(npv_all)
-    regression = _Regression(_matrix(choices)[1])
+    value_now = best_on_average(choices)[1]
     effect = inputs[field]
-    if np.ptp(effect) == 0 or regression.evpi <= 0 or field not in inputs_used(scenario, overrides):
-        gains = np.zeros((0, effect.size))
+    nothing = np.zeros((0, effect.size))  # no option gains by learning the effect: worth 0
+    if np.ptp(effect) == 0 or field not in inputs_used(scenario, overrides):
+        return _PilotRegression(effect, nothing, 0.0), value_now  # it cannot change the choice
+    regression = _Regression(_matrix(choices)[1])
+    if regression.evpi <= 0:
+        gains = nothing
     else:
         order = None  # the effect's kept sort order, while its range is unchanged
         if field in RANGED_FIELDS and draws <= REUSED_DRAWS:
@@ -775,7 +798,7 @@ def _fit_pilot_regression(
             chunk = _chunk_seeds(seed, draws)[0]
             order = reused_order(RANGED_FIELDS.index(field), *triangle, draws, chunk, distribution)
         gains = regression.fitted(effect, order)
-    return _PilotRegression(effect, gains, regression.evpi), best_on_average(choices)[1]
+    return _PilotRegression(effect, gains, regression.evpi), value_now
 
 
 @lru_cache(maxsize=_KEPT)

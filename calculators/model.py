@@ -152,9 +152,9 @@ class Inputs:
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         if name.startswith("_"):
             raise AttributeError(name)
-        if name in self._values:
-            return self._values[name]
-        return getattr(self.scenario, name)
+        value = self._values[name] if name in self._values else getattr(self.scenario, name)
+        self.__dict__[name] = value  # kept: the model reads each input several times
+        return value
 
     def format(self, fmt: Format) -> FormatView:
         return FormatView(self, fmt)
@@ -192,7 +192,8 @@ def track_costs(x: Inputs, fmt: Format, learners: FloatArray) -> TrackCosts:
     used = learners > 0
     total = np.where(used, total, 0.0)
     yearly = np.where(used, yearly, 0.0)
-    return TrackCosts(total - yearly * (years - 1), yearly, total)
+    upfront = total - yearly * (years - 1) if yearly.any() else total  # nothing yearly: all up front
+    return TrackCosts(upfront, yearly, total)
 
 
 STREAMS = ("revenue", "turnover", "productivity", "onboarding", "risk")
@@ -522,7 +523,9 @@ class _Shared:
     """What every option of one evaluation shares: whole learners, each format at full scale,
     per-learner benefits per year (gross, and adjusted before retention), each format's share
     of the gain kept month by month (zero after the benefit months), the discount factor of
-    each month."""
+    each month, Σ_{j=1}^{H−1} d^{12j} (the present value of a yearly cost), and the outcome
+    fields every option has the same (horizon, benefit years, discount rate, and NaN for a
+    payback not asked for)."""
 
     learners: FloatArray
     full_scale: dict[Format, TrackCosts]
@@ -530,6 +533,8 @@ class _Shared:
     profile: dict[Format, FloatArray]  # (months, points) or (months, 1)
     log_d: FloatArray  # ln of the monthly discount factor
     discount: FloatArray | None  # each month's factor (months, points) or (months, 1), if small enough
+    later: FloatArray  # Σ_{j=1}^{H−1} d^{12j}
+    same: dict[str, FloatArray]  # horizon_years, benefit_years, discount_rate, nan (full shape)
     closed: dict[Format, Geometric] | None = None  # geometric streams in closed form (`_closed_forms`)
     paybacks: frozenset[str] = PAYBACKS  # which paybacks to work out
 
@@ -537,9 +542,11 @@ class _Shared:
 def _evaluate(
     x: Inputs, options: tuple[Option, ...], paybacks: frozenset[str] = PAYBACKS
 ) -> dict[Option, Outcome]:
-    n = np.round(np.asarray(x.learners, dtype=np.float64))
+    learners = np.asarray(x.learners, dtype=np.float64)
+    n = learners if "learners" in x._values else np.round(learners)  # `Inputs` rounds whole-number fields
     full_scale = {f: track_costs(x, f, n) for f in Format}
-    months, paid = 12 * int(x.horizon_years), 12 * benefit_years(x)
+    horizon = int(x.horizon_years)
+    months, paid = 12 * horizon, 12 * benefit_years(x)
     per: dict[Format, tuple[FloatArray, FloatArray]] = {}
     profile: dict[Format, FloatArray] = {}
     closed = _closed_forms(x, months)
@@ -550,18 +557,39 @@ def _evaluate(
             kept = retention_by_month(x, f, months)  # months down the rows: running totals run along them
             kept[paid:] = 0.0
             profile[f] = kept
-    log_d = -np.log1p(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100) / 12.0
-    m = np.arange(1, months + 1, dtype=np.float64)[:, None]
-    flat_d = np.broadcast_to(log_d, x.shape).reshape(-1)
+    rate = np.asarray(x.discount_rate_pct, dtype=np.float64) / 100
+    log_d = -np.log1p(rate) / 12.0
     discount: FloatArray | None = None
-    if closed is not None:
-        pass  # no months array at all
-    elif flat_d.min() == flat_d.max():  # one rate for every point: one column of factors
-        discount = np.exp(m * flat_d[0])
-    elif flat_d.size * months <= STREAM_BLOCK:  # computed once for every option
-        discount = np.exp(m * flat_d[None, :])
-    shared = _Shared(n, full_scale, per, profile, log_d, discount, closed, paybacks)
-    return {o: _option(x, o, shared) for o in options}
+    if closed is None:  # else no months array at all
+        m = np.arange(1, months + 1, dtype=np.float64)[:, None]
+        flat_d = np.broadcast_to(log_d, x.shape).reshape(-1)
+        if flat_d.min() == flat_d.max():  # one rate for every point: one column of factors
+            discount = np.exp(m * flat_d[0])
+        elif flat_d.size * months <= STREAM_BLOCK:  # computed once for every option
+            discount = np.exp(m * flat_d[None, :])
+    later = _geometric(12.0 * log_d, horizon - 1)
+    years = _full(x.horizon_years, x.shape)
+    same = {
+        "horizon_years": years,
+        "benefit_years": years if paid == months else _full(paid // 12, x.shape),
+        "discount_rate": _full(rate, x.shape),
+        "nan": _nan(x.shape),
+    }
+    shared = _Shared(n, full_scale, per, profile, log_d, discount, later, same, closed, paybacks)
+    # The blend first: its working arrays are the largest, held before the others' results exist.
+    done = {o: _option(x, o, shared) for o in sorted(options, key=lambda o: o is not Option.BLEND)}
+    return {o: done[o] for o in options}
+
+
+def _full(a: FloatArray | float, shape: tuple[int, ...], copy: bool = True) -> FloatArray:
+    """`a` as an array of `shape`: itself when it has that shape, else broadcast to it (a copy,
+    or a read-only view when `copy` is False)."""
+    array = np.asarray(a, dtype=np.float64)
+    if array.shape == shape:
+        return array
+    if array.size == 1 and (copy or math.prod(shape) == 1):  # one value: no broadcasting machinery
+        return np.full(shape, array.item()) if copy else array.reshape(shape)
+    return np.broadcast_to(array, shape).copy() if copy else np.broadcast_to(array, shape)
 
 
 Geometric = tuple[FloatArray, FloatArray, FloatArray]  # floor, first month's decaying share, ln q
@@ -585,11 +613,12 @@ def _closed_forms(x: Inputs, months: int) -> dict[Format, Geometric] | None:
     if any(0 < (x.format(f).nudge_days or 0) < horizon_days for f in Format):
         return None
     out: dict[Format, Geometric] = {}
+    floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
+    level = np.minimum(floor, 0.49)
     for f in Format:
-        floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
         stability = np.asarray(skill_parameter(CurveFamily.EXPONENTIAL, half_life_days(x, f), floor))
         log_q = -MONTH_DAYS / stability
-        out[f] = (np.minimum(floor, 0.49), -np.expm1(log_q) / -log_q, log_q)
+        out[f] = (level, -np.expm1(log_q) / -log_q, log_q)
     return out
 
 
@@ -601,83 +630,116 @@ class _Running:
         Σ_{m≤k} ρ_m d^m = floor·d·(d^k − 1)/(d − 1) + (1 − floor)·a·d·((qd)^k − 1)/(qd − 1)
 
     each ratio written with expm1 (exact near 1, and k where the base is 1); what does not
-    depend on k is worked out once, so a bisection over months costs one expm1 a term a step."""
+    depend on k is worked out once, so a bisection over months costs one expm1 a term a step.
+    Terms are added one at a time (`add`), so their weights need not all be held at once: in a
+    large evaluation, fresh memory for arrays costs more than the arithmetic done in it."""
 
-    def __init__(self, parts: list[tuple[FloatArray, Geometric]], log_d: FloatArray | None) -> None:
-        self.linear = np.zeros(1)  # weight of k itself (a base of 1)
+    def __init__(self) -> None:
+        self.linear: FloatArray | None = None  # weight of k itself (a base of 1)
         self.terms: list[tuple[FloatArray, FloatArray]] = []  # (weight / expm1(ln base), ln base)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d = None if log_d is None else np.exp(log_d)  # one month's discount factor
-            for c, (floor, a, log_q) in parts:
-                level, decay = c * floor, c * (1.0 - floor) * a
-                if log_d is None:
-                    self._add(level, np.zeros(1))
-                    self._add(decay, log_q)
-                else:
-                    self._add(level * d, log_d)
-                    self._add(decay * d, log_q + log_d)
 
-    def _add(self, weight: FloatArray, log_x: FloatArray) -> None:
-        weight, log_x = np.asarray(weight, dtype=np.float64), np.asarray(log_x, dtype=np.float64)
+    def add(self, weight: FloatArray, log_x: FloatArray | None) -> None:
+        """Add weight × Σ_{m≤k} x^(m−1)·x (x = e^(log_x); None: x = 1, the sum is k)."""
+        weight = np.asarray(weight, dtype=np.float64)
+        if log_x is None:
+            self._add_linear(weight)
+            return
+        log_x = np.asarray(log_x, dtype=np.float64)
         bases_not_one = np.count_nonzero(log_x)  # one pass, no array: usually every base differs from 1
         if bases_not_one == 0:
-            self.linear = self.linear + weight
+            self._add_linear(weight)
             return
-        if (
-            bases_not_one < log_x.size
-        ):  # a base of exactly 1 at some points (no discounting, no decay): k there
+        if bases_not_one < log_x.size:  # a base of exactly 1 at some points (no discount, no decay): k there
             one = log_x == 0
-            self.linear = self.linear + np.where(one, weight, 0.0)
+            self._add_linear(np.where(one, weight, 0.0))
             weight = np.where(one, 0.0, weight)
             log_x = np.where(one, -1.0, log_x)
-        self.terms.append((weight / np.expm1(log_x), log_x))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            divisor = np.expm1(log_x)
+            if divisor.shape == weight.shape:  # in place: the same quotient, one array fewer
+                self.terms.append((np.divide(weight, divisor, out=divisor), log_x))
+            else:
+                self.terms.append((weight / divisor, log_x))
 
-    def __call__(self, k: FloatArray) -> FloatArray:
-        total = self.linear * k
+    def _add_linear(self, weight: FloatArray) -> None:
+        self.linear = weight if self.linear is None else self.linear + weight
+
+    def __call__(self, k: FloatArray | float) -> FloatArray:
+        total = None if self.linear is None else self.linear * k
         for scale, log_x in self.terms:
             term = np.asarray(k * log_x, dtype=np.float64)
-            if term.ndim == 0 or np.broadcast_shapes(term.shape, np.shape(scale)) != term.shape:
-                total = total + scale * np.expm1(term)  # scale spans more points than k: no array to reuse
-                continue
-            np.expm1(term, out=term)  # in place: the same products and sums, fewer arrays made
-            term *= scale
-            if term.shape == total.shape:
+            if term.ndim == 0 or (
+                scale.shape != term.shape and np.broadcast_shapes(term.shape, scale.shape) != term.shape
+            ):
+                term = scale * np.expm1(term)  # scale spans more points than k: no array to reuse
+            else:
+                np.expm1(term, out=term)  # in place: the same products and sums, fewer arrays made
+                term *= scale
+            if total is None:
+                total = term
+            elif total.shape == term.shape:
                 total += term
             else:
                 total = total + term
-        return total
+        return np.zeros(1) if total is None else total
+
+    def into(self, k: FloatArray, out: FloatArray, work: FloatArray) -> FloatArray:
+        """`self(k)` written into `out` (`work`: scratch), k, out and work of the evaluation's
+        shape: the same products and sums, no array made (a bisection calls it each step)."""
+        first = True
+        if self.linear is not None:
+            np.multiply(self.linear, k, out=out)
+            first = False
+        for scale, log_x in self.terms:
+            term = out if first else work
+            np.multiply(k, log_x, out=term)
+            np.expm1(term, out=term)
+            term *= scale
+            if not first:
+                out += term
+            first = False
+        if first:
+            out.fill(0.0)
+        return out
 
 
 def _closed_repaid_at(
-    parts: list[tuple[FloatArray, Geometric]],
-    owed: FloatArray,
-    paid: int,
-    log_d: FloatArray | None,
-    running: _Running | None = None,
-    at_paid: FloatArray | None = None,
+    running: _Running, at_paid: FloatArray, owed: FloatArray, paid: int, shape: tuple[int, ...]
 ) -> FloatArray:
     """`_repaid_at` for a geometric stream: the first whole month k ≤ `paid` whose running total
     reaches `owed`, by bisection over months (seven steps for ten years), interpolated as there
-    (`running`, `at_paid`: the stream's `_Running` and its total at `paid`, if made already)."""
-    running = _Running(parts, log_d) if running is None else running
-    shape = np.broadcast_shapes(owed.shape, *(np.shape(c) for c, _ in parts))
+    (`running`: the stream's `_Running`, `at_paid`: its total at `paid`)."""
     owed = np.broadcast_to(owed, shape)
     lo, hi = np.zeros(shape), np.full(shape, float(paid))
-    reached = (running(hi) if at_paid is None else at_paid) >= owed
+    reached = at_paid >= owed
     # running(lo) < owed <= running(hi) where repaid and something is owed (running(0) = 0): each
     # step halves every bracket at once, a bracket of one month staying put (its midpoint is its
     # low end, short of what is owed), so ceil(log2(paid)) steps close them all without masks.
     # Where nothing is owed or it is never repaid the brackets wander: the answer there is 0 or inf.
+    mid, value, work = np.empty(shape), np.empty(shape), np.empty(shape)
+    ok = np.empty(shape, dtype=bool)
     for _ in range(max(0, math.ceil(math.log2(paid))) if paid > 1 else 0):
-        mid = np.floor((lo + hi) * 0.5)
-        ok = running(mid) >= owed
-        hi = np.where(ok, mid, hi)
-        lo = np.where(ok, lo, mid)
-    hi = np.maximum(hi, 1.0)  # a bracket that closed on month 0 (nothing owed): masked below
-    before, after = running(hi - 1), running(hi)
+        np.add(lo, hi, out=mid)
+        mid *= 0.5
+        np.floor(mid, out=mid)
+        np.greater_equal(running.into(mid, value, work), owed, out=ok)
+        np.copyto(hi, mid, where=ok)
+        np.logical_not(ok, out=ok)
+        np.copyto(lo, mid, where=ok)
+    np.maximum(hi, 1.0, out=hi)  # a bracket that closed on month 0 (nothing owed): masked below
+    np.subtract(hi, 1.0, out=lo)
+    after, before = running.into(hi, mid, work), running.into(lo, value, work)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        month = (hi - 1) + (owed - before) / (after - before)
-    return np.where(owed <= 0, 0.0, np.where(reached, month, np.inf))
+        after -= before  # month = (hi − 1) + (owed − before) / (after − before)
+        np.subtract(owed, before, out=before)
+        before /= after
+        before += lo
+    month = before
+    np.logical_not(reached, out=reached)
+    month[reached] = np.inf  # never repaid within the benefit months
+    np.less_equal(owed, 0.0, out=ok)
+    month[ok] = 0.0  # nothing owed
+    return month
 
 
 def _nan(shape: tuple[int, ...]) -> FloatArray:
@@ -686,31 +748,40 @@ def _nan(shape: tuple[int, ...]) -> FloatArray:
 
 def _closed_streams(
     parts: list[tuple[FloatArray, Geometric]],
-    upfront: FloatArray,
-    yearly: FloatArray,
+    committed: FloatArray,
     log_d: FloatArray,
     shape: tuple[int, ...],
-    horizon: int,
     paid: int,
     paybacks: frozenset[str] = PAYBACKS,
+    nan: FloatArray | None = None,
 ) -> dict[str, FloatArray | None]:
-    """`_streams` for geometric streams, in closed form: the same figures, no months array."""
-    full = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), shape)  # noqa: E731
-    parts = [(full(c), tuple(full(v) for v in g)) for c, g in parts]  # type: ignore[misc]
-    ld = full(log_d)
-    committed = full(upfront) + full(yearly) * (horizon - 1)
-    plain, discounted = _Running(parts, None), _Running(parts, ld)  # made once: totals and paybacks read them
-    k = np.full(shape, float(paid))
-    total, pv = plain(k), discounted(k)
+    """`_streams` for geometric streams, in closed form: the same figures, no months array.
+    `committed`: every cost of the programme; `nan`: the answer for a payback not asked for.
+    The plain stream is done with before the discounted one is made (less memory held)."""
+    nan = _nan(shape) if nan is None else nan
+    committed = np.broadcast_to(committed, shape)
+    plain = _Running()
+    for c, (floor, a, log_q) in parts:
+        plain.add(c * floor, None)
+        plain.add(c * (1.0 - floor) * a, log_q)
+    total = plain(float(paid))
+    payback = _closed_repaid_at(plain, total, committed, paid, shape) if "plain" in paybacks else nan
+    del plain
+    discounted = _Running()
+    with np.errstate(over="ignore"):
+        d = np.exp(log_d)  # one month's discount factor
+    for c, (floor, a, log_q) in parts:
+        discounted.add(c * floor * d, log_d)
+        discounted.add(c * (1.0 - floor) * a * d, log_q + log_d)
+    del d
+    pv = discounted(float(paid))
     return {
         "total": total,
         "pv": pv,
-        "payback": _closed_repaid_at(parts, committed, paid, None, plain, total)
-        if "plain" in paybacks
-        else _nan(shape),
-        "discounted": _closed_repaid_at(parts, committed, paid, ld, discounted, pv)
+        "payback": payback,
+        "discounted": _closed_repaid_at(discounted, pv, committed, paid, shape)
         if "discounted" in paybacks
-        else _nan(shape),
+        else nan,
         "monthly": None,
     }
 
@@ -724,6 +795,8 @@ def _repaid_at(so_far: FloatArray, owed: FloatArray) -> FloatArray:
     [1.5, inf]
     """
     months = so_far.shape[0]
+    if so_far.shape[1] == 1:  # one point: the same figures without index arrays
+        return np.array([_repaid_at_one(so_far[:, 0], owed[0])])
     short = np.count_nonzero(so_far < owed, axis=0)  # months 1..k are short: repaid in month k + 1
     out = np.full(short.shape, np.inf)
     out[owed <= 0] = 0.0
@@ -735,6 +808,18 @@ def _repaid_at(so_far: FloatArray, owed: FloatArray) -> FloatArray:
         before = np.where(k > 0, so_far[np.maximum(k - 1, 0), columns], 0.0)
         out[inside] = k + (owed[inside] - before) / (after - before)
     return out
+
+
+def _repaid_at_one(so_far: FloatArray, owed: np.float64) -> float:
+    """`_repaid_at` of one column."""
+    if owed <= 0:
+        return 0.0
+    k = int(np.count_nonzero(so_far < owed))
+    if not (k < so_far.shape[0] and owed > 0):  # never repaid (or NaN owed)
+        return math.inf
+    before = so_far[k - 1] if k > 0 else np.float64(0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(k + (owed - before) / (so_far[k] - before))
 
 
 def _running_total(a: FloatArray) -> FloatArray:
@@ -774,7 +859,7 @@ def _streams(
     discount factor (months down the rows, one column per point or one for all), when known."""
     months = 12 * horizon
     size = int(np.prod(shape))
-    flat = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), shape).reshape(-1)  # noqa: E731
+    flat = lambda a: _full(a, shape, copy=False).reshape(-1)  # noqa: E731
     coefs = [flat(c) for c, _ in parts]
     profiles = [p for _, p in parts]  # (months, size) or (months, 1)
     up, yr, ld = flat(upfront), flat(yearly), flat(log_d)
@@ -811,63 +896,62 @@ def _streams(
 
 
 def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
-    n, per, profile = shared.learners, shared.per_learner, shared.profile
+    n, per = shared.learners, shared.per_learner
     if option is Option.BLEND:
         share = np.clip(np.asarray(x.blend_ilt_share_pct, dtype=np.float64) / 100.0, 0.0, 1.0)
         on_ilt = np.round(share * n)  # whole people: 7 % of 6,000 is 420, never 420.00000000000006
         micro, ilt = track_costs(x, Format.MICRO, n - on_ilt), track_costs(x, Format.ILT, on_ilt)
-        w = on_ilt / n
-        gross = (1.0 - w) * per[Format.MICRO][0] + w * per[Format.ILT][0]
-        parts = [
-            ((1.0 - w) * per[Format.MICRO][1] * n / 12.0, profile.get(Format.MICRO)),
-            (w * per[Format.ILT][1] * n / 12.0, profile.get(Format.ILT)),
-        ]
         upfront, yearly, costs = (
             micro.upfront + ilt.upfront,
             micro.yearly + ilt.yearly,
             micro.total + ilt.total,
         )
+        w = on_ilt / n
+        del share, on_ilt, micro, ilt  # large evaluations: what is no longer read is not held
+        gross = (1.0 - w) * per[Format.MICRO][0] + w * per[Format.ILT][0]
+        coefficients = [
+            ((1.0 - w) * per[Format.MICRO][1] * n / 12.0, Format.MICRO),
+            (w * per[Format.ILT][1] * n / 12.0, Format.ILT),
+        ]
+        del w
     else:  # a pure format is the blend's corner: all learners on one track, exactly
-        fmt = Format.MICRO if option is Option.MICRO else Format.ILT
+        fmt = _FORMAT_OF[option]
         track = shared.full_scale[fmt]
         gross = per[fmt][0]
-        parts = [(per[fmt][1] * n / 12.0, profile.get(fmt))]
+        coefficients = [(per[fmt][1] * n / 12.0, fmt)]
         upfront, yearly, costs = track.upfront, track.yearly, track.total
     paid_years = benefit_years(x)
     horizon = int(x.horizon_years)
+    same = shared.same
     if shared.closed is not None:
-        formats = [Format.MICRO, Format.ILT] if option is Option.BLEND else [_FORMAT_OF[option]]
-        geometric = [(c, shared.closed[f]) for (c, _), f in zip(parts, formats, strict=True)]  # type: ignore[misc]
+        committed = upfront + yearly * (horizon - 1)  # every cost of the programme
+        geometric = [(c, shared.closed[f]) for c, f in coefficients]
         stream = _closed_streams(
-            geometric, upfront, yearly, shared.log_d, x.shape, horizon, 12 * paid_years, shared.paybacks
+            geometric, committed, shared.log_d, x.shape, 12 * paid_years, shared.paybacks, same["nan"]
         )
     else:
+        parts = [(c, shared.profile[f]) for c, f in coefficients]
         stream = _streams(
             parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount, shared.paybacks
         )
-    later = _geometric(12.0 * np.asarray(shared.log_d, dtype=np.float64), horizon - 1)
     total = stream["total"]
-    pv = stream["pv"] - upfront - yearly * later
-
-    def full(a: FloatArray | float) -> FloatArray:
-        array = np.asarray(a, dtype=np.float64)
-        return array if array.shape == x.shape else np.broadcast_to(array, x.shape).copy()
-
+    pv = stream["pv"] - upfront - yearly * shared.later
+    shape = x.shape
     return Outcome(
         option=option,
-        learners=full(n),
-        costs=full(costs),
-        upfront=full(upfront),
-        yearly=full(yearly),
-        benefits=full(total),
-        annual_benefits=full(total / paid_years),
-        gross_annual_benefits=full(gross * n),
-        npv=full(pv),
-        horizon_years=full(x.horizon_years),
-        benefit_years=full(paid_years),
-        discount_rate=full(np.asarray(x.discount_rate_pct, dtype=np.float64) / 100),
-        payback_months=full(stream["payback"]),
-        discounted_payback_months=full(stream["discounted"]),
+        learners=_full(n, shape),
+        costs=_full(costs, shape),
+        upfront=_full(upfront, shape),
+        yearly=_full(yearly, shape),
+        benefits=_full(total, shape),
+        annual_benefits=_full(total / paid_years if paid_years != 1 else total, shape),
+        gross_annual_benefits=_full(gross * n, shape),
+        npv=_full(pv, shape),
+        horizon_years=same["horizon_years"],
+        benefit_years=same["benefit_years"],
+        discount_rate=same["discount_rate"],
+        payback_months=_full(stream["payback"], shape),
+        discounted_payback_months=_full(stream["discounted"], shape),
         monthly_benefits=stream["monthly"],
     )
 
