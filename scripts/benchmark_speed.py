@@ -25,7 +25,9 @@ For each floor and each page of `app.py` it measures:
   for it: the Pilot planner 74 → 38 ms here); and AppTest's runtime is a mock, whose
   `st.context.headers` built mock objects on every read (1–3 ms a rerun for the app, which
   checks the Host on every run; nothing for the floors, which read none): the benchmark gives
-  it a browser connection's headers as plain values, as a server has them;
+  it a browser connection's headers as plain values, as a server has them; and the process
+  sets glibc's allocator as `serve.py` sets the server's (`bound_server_memory`: two arenas,
+  arrays' memory reused), for the floors and the app alike;
 - **open → first chart** (Chromium): navigation start to the first Plotly chart holding a
   drawn trace (`.js-plotly-plot .main-svg .trace`, seen by a MutationObserver), a fresh
   browser context (empty cache) per load; a page without charts reports its first run
@@ -106,6 +108,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python scripts/benchmark_speed.py` puts scripts/ first, not the root
     sys.path.insert(0, str(ROOT))
 
+from components.hosting.limits import bound_server_memory  # noqa: E402
 from scripts.heavy_fair import (  # noqa: E402
     BOB,
     AccountsServer,
@@ -347,6 +350,7 @@ def measure_apptest(targets: list[Target], reps: int, warmup: int, log: Callable
     >>> rotated(["a", "b", "c"], 4)
     ['b', 'c', 'a']
     """
+    bound_server_memory()  # the allocator as the server's (serve.py): the floors and the app alike
     opened: list[tuple[Target, Any]] = []
     for index, target in enumerate(targets):
         log(f"AppTest   {target.label}: open and warm up")

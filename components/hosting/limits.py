@@ -13,9 +13,8 @@ the server process: what they protect is this process's CPU.
   told to trust (`TRAINING_ROI_TRUSTED_PROXIES`, read once by
   `components.hosting.deployment.trusted_proxies`; none by default), the last address the
   proxy added to `X-Forwarded-For`.
-- `bound_server_memory`: the server process gives large freed arrays back to the system
-  instead of keeping them per thread (glibc's allocator), so twelve sessions' heavy pages
-  do not leave the server holding their peak.
+- `bound_server_memory`: the server's allocator (glibc) keeps two arenas for every session's
+  thread, and reuses its arrays' memory instead of mapping it afresh for each new array.
 """
 
 from __future__ import annotations
@@ -147,26 +146,40 @@ def client_address(
     return peer or None
 
 
-MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD = -8, -3  # glibc's mallopt parameters (malloc.h)
+# glibc's mallopt parameters (malloc.h)
+MALLOC_TRIM_THRESHOLD, MALLOC_TOP_PAD, MALLOC_MMAP_THRESHOLD, MALLOC_ARENA_MAX = -1, -2, -3, -8
 ARENAS = 2  # allocator arenas for the whole server (glibc's default: 8 per core, one per busy thread)
-MMAP_FROM = 128 * 1024  # bytes: larger blocks are mapped on their own and unmapped when freed
+MMAP_FROM = 4 * 2**20  # bytes: larger blocks are mapped on their own and unmapped when freed
+TRIM_FROM = 64 * 2**20  # bytes free at an arena's top before it is given back to the system
+TOP_PAD = 16 * 2**20  # bytes an arena grows by beyond what is asked, kept for the next arrays
 
 
 def bound_server_memory() -> bool:
-    """Keep the server's memory near what it uses (glibc only; elsewhere nothing: False).
+    """Keep the server's memory bounded and its arrays' memory reused (glibc only; elsewhere
+    nothing: False).
 
     Streamlit runs each session's script in its own thread, and glibc gives busy threads
-    their own arenas and, after large blocks are freed, raises the size from which it maps
-    blocks on their own, so numpy arrays of a few hundred kB end up in arenas that keep their
-    memory. Measured by `scripts/benchmark_speed.py --heavy-only` (12 users' heavy pages and a
-    PDF export): the server at 631 MiB, 537 once the export was done; with two arenas and a
-    fixed 128 kB threshold 276 MiB and 287 MiB, the users' reruns as fast (×1.24 against
-    ×1.25 under load). The heavy-run worker is another process and keeps glibc's defaults:
-    its million-draw arrays are faster reused than mapped afresh (3× slower when mapped).
-    Called once by `serve.py` when the server starts.
+    their own arenas: twelve users' heavy pages left the server at ~630 MiB. Two arenas for
+    the whole server bound that. Within them, fresh memory is what costs: a page of memory
+    first touched costs a page fault (about 4 µs on a virtual machine), so an array that
+    glibc maps on its own, or takes from an arena whose free top it has just given back,
+    costs more to allocate than the arithmetic done in it. So blocks up to 4 MiB (10^5 draws
+    of a few inputs) come from the arenas, and an arena keeps up to 64 MiB free at its top
+    (growing 16 MiB at a time) instead of 128 kB: a new scenario's 10^4-draw run went from
+    4.6–5.0 ms to 2.7 ms, a 10^5-draw run from 105–119 ms to 30 ms (the fixed 128 kB
+    threshold used before mapped every 800 kB array afresh). Memory measured by
+    `scripts/benchmark_speed.py --heavy-only` is in docs/deployment.md. The heavy-run worker
+    is another process and keeps glibc's defaults. Called once by `serve.py` when the server
+    starts, and by the speed benchmark, which times the server's reruns in its own process.
     """
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):  # not glibc (macOS, musl)
         return False
-    return bool(mallopt(MALLOC_ARENA_MAX, ARENAS)) and bool(mallopt(MALLOC_MMAP_THRESHOLD, MMAP_FROM))
+    settings = (
+        (MALLOC_ARENA_MAX, ARENAS),
+        (MALLOC_MMAP_THRESHOLD, MMAP_FROM),
+        (MALLOC_TRIM_THRESHOLD, TRIM_FROM),
+        (MALLOC_TOP_PAD, TOP_PAD),
+    )
+    return all([bool(mallopt(parameter, value)) for parameter, value in settings])
