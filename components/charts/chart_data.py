@@ -188,7 +188,38 @@ def has_data(built: dict[str, Any]) -> bool:
     """
     data = built.get("data") or []
     grids = [t for t in data if t.get("type") in GRID_TYPES and not _hover_skipped(t)]
-    return any(values(t.get("z")) for t in grids) or bool(_series(built))
+    if any(values(t.get("z")) for t in grids):
+        return True
+    # `_series` is not empty exactly when one trace would open a column of its own (a stray
+    # only joins one; the longest series is never a single mark): found without reading the
+    # values of every trace (charts are drawn on every rerun, their tables only when opened)
+    value = _axes(built)[1]
+    for trace in data:
+        if not _has_points(trace.get(value)) or (_hover_skipped(trace) and not _is_text(trace)):
+            continue
+        if _is_text(trace) and not _plain(trace.get("name")):
+            continue
+        if trace.get("showlegend") is False and not _is_text(trace):
+            continue
+        return True
+    return False
+
+
+def _has_points(data: Any) -> bool:
+    """Whether `values(data)` holds a value that is not None, without making the list.
+
+    >>> _has_points(np.array([1.0])), _has_points([None, None]), _has_points({"dtype": "f8", "bdata": ""})
+    (True, False, False)
+    """
+    if data is None:
+        return False
+    if isinstance(data, dict) and "bdata" in data:
+        return bool(data["bdata"])
+    if isinstance(data, np.ndarray) and data.dtype != object:
+        return data.size > 0
+    if isinstance(data, (list, tuple)):
+        return any(v is not None for v in data)
+    return any(v is not None for v in values(data))
 
 
 def chart_table(built: dict[str, Any]) -> pd.DataFrame:
