@@ -294,10 +294,22 @@ def writing(engine: Engine) -> Iterator[Connection]:
     """A connection in a write transaction: `BEGIN IMMEDIATE` on SQLite; committed on leaving
     the block (the commit is durable before the block returns), rolled back on an exception.
     """
-    with engine.connect() as conn:
-        conn.execution_options(**{_WRITE_OPTION: True})
-        with conn.begin():
-            yield conn
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+    finally:
+        _WRITES[0] += 1  # committed or not: a reader that kept something reads it again
+
+
+_WRITES = [0]
+
+
+def writes() -> int:
+    """How many write transactions this process has ended, committed or not: what a short-lived
+    cache of reads compares to tell whether this process may have changed anything since."""
+    return _WRITES[0]
 
 
 class DatabaseStore:

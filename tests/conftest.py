@@ -63,6 +63,17 @@ def _clear_streamlit_caches() -> None:
 
     clear_answers()  # the app's own kept answers and runs, as a fresh server has none
     clear_runs()
+    from components.views.information_view import clear_information_values
+    from components.work.pilot_plan import clear_pilot_values
+
+    clear_information_values()
+    clear_pilot_values()
+    from components.work.model_cache import clear_scans
+
+    clear_scans()
+    from components.views.pilot_view import cached_breakeven_check
+
+    cached_breakeven_check.cache_clear()
     from components.hosting.limits import SESSION_TRIES, SIGN_IN_TRIES
 
     SIGN_IN_TRIES.clear()  # the sign-in rate limits count per process, as a fresh server starts empty

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -92,7 +93,7 @@ TORNADO_LABEL_WRAP = 50  # characters: the longest input name (46) stays on one 
 
 
 def tornado_figure(
-    base: float, bars: list[TornadoBar], metric: str, option: Option, currency: str, top: int = 12
+    base: float, bars: Sequence[TornadoBar], metric: str, option: Option, currency: str, top: int = 12
 ) -> go.Figure:
     """Horizontal bars of the swing per input, largest on top, the base result as a line.
 

@@ -12,6 +12,7 @@ planner states the very numbers the headline on every screen rests on.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -36,14 +37,14 @@ from components.views.kpi import Tile, kpi_row
 from components.views.show import show_chart
 from components.words.formatting import currency_symbol, learners, money
 from components.work.answer import current_simulation
-from components.work.pilot_plan import cached_pilot_values, pilot_sizes
+from components.work.pilot_plan import QUICK_DRAWS, cached_pilot_values, pilot_sizes
 from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, heavy_value
 
 MAX_DRAWS = HEAVY_DRAWS  # the largest run the Monte Carlo page keeps in its cache: its NPVs are reused
 ROW = 34  # px per input in the chart
 
 
-@st.cache_data(max_entries=16, show_spinner="Working out what finding out is worth…")
+@lru_cache(maxsize=16)
 def _cached(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> InformationValue:
     scenario = Scenario.model_validate_json(scenario_json)
     # the NPVs of these draws from the Monte Carlo run beside it (cached): not evaluated twice
@@ -64,7 +65,16 @@ def information_value(
     run, the value its job worked out in the worker process over its first `MAX_DRAWS`."""
     if draws > MAX_DRAWS:
         return heavy_value(scenario, draws, seed, distribution, ranges)
-    return _cached(scenario.model_dump_json(), draws, seed, distribution, ranges_key(ranges))
+    args = (scenario.model_dump_json(), draws, seed, distribution, ranges_key(ranges))
+    if draws <= QUICK_DRAWS:  # a few milliseconds: no spinner (its timer thread and element cost ~1 ms)
+        return _cached(*args)
+    with st.spinner("Working out what finding out is worth…"):
+        return _cached(*args)
+
+
+def clear_information_values() -> None:
+    """Forget every kept value of information (tests: each starts as a fresh server would)."""
+    _cached.cache_clear()
 
 
 def information_figure(info: InformationValue, currency: str, top: int = 10) -> go.Figure:

@@ -6,6 +6,8 @@ its format's colour. Rates are fractions in 0..1 in calculators; percentages on 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -270,11 +272,12 @@ def apply_fit(field: str, value: float) -> None:
              icon=":material/check:")  # fmt: skip
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@lru_cache(maxsize=32)
 def cached_breakeven_check(
     scenario: Scenario, field: str, baseline: float, learners_per_arm: float, alpha: float, power: float
 ) -> BreakEvenCheck:
-    """`calculators.pilot.breakeven_check`, cached: goal seek evaluates the model a few hundred times."""
+    """`calculators.pilot.breakeven_check`, kept for the last 32 inputs (a frozen record, shared
+    as it is): goal seek evaluates the model a few hundred times."""
     return breakeven_check(scenario, field, baseline, learners_per_arm, alpha, power)
 
 

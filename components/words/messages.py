@@ -12,7 +12,7 @@ Pure functions of calculator results (no Streamlit), so every message is tested.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from calculators.costs import cost_line, total_cost
 from calculators.model import Option
@@ -190,7 +190,7 @@ def decision_details(decision: Decision, screen: Mapping[Option, Returns], defen
     return text + "."
 
 
-def driver_sentence(bars: list[TornadoBar], option: Option, currency: str) -> str | None:
+def driver_sentence(bars: Sequence[TornadoBar], option: Option, currency: str) -> str | None:
     """The input that moves the recommended option's net present value most (the tornado's top bar).
 
     >>> bar = TornadoBar("micro_retention_pct", "Knowledge retained (Microlearning)", 48.75, 95.0,

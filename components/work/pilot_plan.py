@@ -11,6 +11,7 @@ a pilot of a benefit stream the scenario does not count cannot change the choice
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import streamlit as st
@@ -53,6 +54,9 @@ def plan_from(settings: Any) -> PilotPlan | None:
     return PilotPlan(effect.field, effect.direction, s.pilot_baseline_pct / 100, int(per_arm), float(de))
 
 
+QUICK_DRAWS = 10_000  # up to this many draws the values take milliseconds: worked out without a spinner
+
+
 def current_pilot(scenario: Scenario) -> PilotPlan | None:  # noqa: ARG001 - the plan is the page's, not the scenario's
     """The Pilot planner's pilot as the session's settings describe it."""
     return plan_from(page_settings())
@@ -63,19 +67,19 @@ def pilot_sizes(plan: PilotPlan) -> tuple[int, ...]:
     return tuple(sorted({*PILOT_SIZES, int(plan.per_arm)} - {0}))
 
 
-@st.cache_data(max_entries=16, show_spinner="Working out what a pilot could learn…")
+@lru_cache(maxsize=16)
 def _cached(
     scenario_json: str, field: str, direction: int, baseline: float, sizes: tuple[int, ...], draws: int, seed: int,
     distribution: str, ranges: tuple, de: float,
-) -> list[PilotValue]:  # fmt: skip
+) -> tuple[PilotValue, ...]:  # fmt: skip
     scenario = Scenario.model_validate_json(scenario_json)
     known = None
     if draws <= HEAVY_DRAWS:  # the verdict's own run (cached): its NPVs, not a second evaluation
         known = cached_monte_carlo(scenario, draws, seed, distribution, dict(ranges)).npv  # type: ignore[arg-type]
-    return pilot_values(
+    return tuple(pilot_values(
         scenario, field, direction, baseline, sizes, draws, seed, distribution, dict(ranges), de,  # type: ignore[arg-type]
         known_npv=known,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def pilot_values_now(
@@ -95,8 +99,17 @@ def cached_pilot_values(
     """Each size's worth and cost (`calculators.information_value.pilot_values`) over the
     link's simulation settings (at most `VALUE_DRAWS` draws, as the value of information
     beside a heavy run), cached on everything it depends on."""
-    return _cached(
+    draws = min(simulation.draws, VALUE_DRAWS)
+    args = (
         scenario.model_dump_json(), plan.field, plan.direction, plan.baseline, pilot_sizes(plan),
-        min(simulation.draws, VALUE_DRAWS), simulation.seed, simulation.distribution, ranges_key(ranges),
-        plan.design_effect,
+        draws, simulation.seed, simulation.distribution, ranges_key(ranges), plan.design_effect,
     )  # fmt: skip
+    if draws <= QUICK_DRAWS:  # a few milliseconds: no spinner (its timer thread and element cost ~1 ms)
+        return list(_cached(*args))
+    with st.spinner("Working out what a pilot could learn…"):
+        return list(_cached(*args))
+
+
+def clear_pilot_values() -> None:
+    """Forget every kept pilot value (tests: each starts as a fresh server would)."""
+    _cached.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calculators.scenario import Scenario
 from calculators.settings import DEFAULT_PROGRAMS
 from tests.app.helpers import chart_titles
 
@@ -325,3 +326,35 @@ def test_the_downloads_carry_the_suggested_plan_once_the_planner_has_shown_it():
     assert not at.exception
     words, budget = at.markdown[0].value.split(" | ")
     assert float(budget) > 0 and words
+
+
+def test_a_scenario_saved_after_the_planner_listed_its_programs_is_offered_on_the_next_rerun(
+    app, monkeypatch
+):
+    """The planner keeps its listing of saved scenarios for a few seconds (it reruns on every
+    slider move), but a save made in this process shows on the very next rerun; another
+    process's save within `LISTING_SECONDS`."""
+    from components.saved import budget_programs
+    from storage import LOCAL_OWNER, ScenarioState, open_store
+
+    at = app(page=PAGE)
+    assert not at.exception
+    offered = lambda: list(at.multiselect(key="budget_programs").options)  # noqa: E731
+    assert not any("Onboarding 2027" in o for o in offered())
+    saved = open_store().save_new(LOCAL_OWNER, "Onboarding 2027", ScenarioState(Scenario(learners=300)))
+    at.run()
+    assert not at.exception and "Onboarding 2027" in offered()
+    # a save this process did not make (another replica's): offered once the listing is old
+    monkeypatch.setattr(budget_programs, "writes", lambda: -1)  # as if nothing was written here since
+    at.run()
+    open_store().rename(LOCAL_OWNER, saved.id, "Onboarding 2028")
+    at.run()
+    assert "Onboarding 2027" in offered()  # the listing kept: not read again on every rerun
+    kept = at.session_state[budget_programs.LISTING_KEY]
+    at.session_state[budget_programs.LISTING_KEY] = (
+        *kept[:2],
+        kept[2] - budget_programs.LISTING_SECONDS,
+        kept[3],
+    )
+    at.run()
+    assert not at.exception and "Onboarding 2028" in offered() and "Onboarding 2027" not in offered()
