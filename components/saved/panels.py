@@ -27,6 +27,7 @@ from components.saved.store import (
     remember,
     short_link,
     signed_in,
+    visible_scenarios,
 )
 from components.words.safe_text import plain
 from storage import (
@@ -237,7 +238,7 @@ def library(store: ScenarioStore) -> list[VisibleScenario] | None:
         "Search saved scenarios by name", key=SEARCH_KEY, placeholder="Type part of a name"
     )
     try:
-        listing = store.list_visible(owner(), search)
+        listing = visible_scenarios(store, owner(), search)
     except StorageError:  # the database is down: one line here (a failed save says its own)
         st.warning(
             "The saved scenarios cannot be listed just now. Try again in a moment.",

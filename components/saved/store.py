@@ -21,6 +21,7 @@ other reads "not found", exactly like a missing one.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,10 @@ from storage import (
     SessionInfo,
     StorageError,
     StoredScenario,
+    VisibleScenario,
     open_store,
 )
+from storage.database import writes
 
 SHORT_PARAM = "s"
 OPENED_KEY = "saved_scenario_opened"
@@ -225,3 +228,24 @@ def account_store() -> AccountStore | None:
 @st.cache_resource(show_spinner=False)
 def _accounts(_engine: Any) -> AccountStore:
     return AccountStore(_engine)
+
+
+LISTING_KEY = "saved_listing"  # (owner, writes, when, listing): the last full listing read
+LISTING_SECONDS = 5.0  # another process's save (another replica's) shows after at most this long
+
+
+def visible_scenarios(store: ScenarioStore, who: str, search: str = "") -> list[VisibleScenario]:
+    """`store.list_visible(who, search)`; the full listing (no search) is kept for this session
+    and read again after `LISTING_SECONDS`, or as soon as this process has written anything
+    (`storage.database.writes`: a save, rename, share or account change here shows at once).
+    The Scenarios page and the Budget planner rerun on every slider move, and the listing
+    only names what can be chosen: a chosen scenario is opened, and checked, on every run."""
+    if search:
+        return store.list_visible(who, search)
+    kept = st.session_state.get(LISTING_KEY)
+    now, done = time.monotonic(), writes()
+    if kept is not None and kept[0] == who and kept[1] == done and now - kept[2] < LISTING_SECONDS:
+        return list(kept[3])
+    listing = store.list_visible(who)
+    st.session_state[LISTING_KEY] = (who, done, now, tuple(listing))
+    return listing

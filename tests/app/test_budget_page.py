@@ -334,7 +334,7 @@ def test_a_scenario_saved_after_the_planner_listed_its_programs_is_offered_on_th
     """The planner keeps its listing of saved scenarios for a few seconds (it reruns on every
     slider move), but a save made in this process shows on the very next rerun; another
     process's save within `LISTING_SECONDS`."""
-    from components.saved import budget_programs
+    from components.saved import store as saved_store
     from storage import LOCAL_OWNER, ScenarioState, open_store
 
     at = app(page=PAGE)
@@ -345,15 +345,15 @@ def test_a_scenario_saved_after_the_planner_listed_its_programs_is_offered_on_th
     at.run()
     assert not at.exception and "Onboarding 2027" in offered()
     # a save this process did not make (another replica's): offered once the listing is old
-    monkeypatch.setattr(budget_programs, "writes", lambda: -1)  # as if nothing was written here since
+    monkeypatch.setattr(saved_store, "writes", lambda: -1)  # as if nothing was written here since
     at.run()
     open_store().rename(LOCAL_OWNER, saved.id, "Onboarding 2028")
     at.run()
     assert "Onboarding 2027" in offered()  # the listing kept: not read again on every rerun
-    kept = at.session_state[budget_programs.LISTING_KEY]
-    at.session_state[budget_programs.LISTING_KEY] = (
+    kept = at.session_state[saved_store.LISTING_KEY]
+    at.session_state[saved_store.LISTING_KEY] = (
         *kept[:2],
-        kept[2] - budget_programs.LISTING_SECONDS,
+        kept[2] - saved_store.LISTING_SECONDS,
         kept[3],
     )
     at.run()
