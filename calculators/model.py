@@ -196,6 +196,23 @@ def track_costs(x: Inputs, fmt: Format, learners: FloatArray) -> TrackCosts:
     return TrackCosts(upfront, yearly, total)
 
 
+def option_costs(scenario: Scenario, option: Option, learners: FloatArray) -> FloatArray:
+    """The option's total cost (money) at each learner count in `learners`: what
+    `evaluate(scenario, {"learners": learners}, (option,))[option].costs` gives, the same
+    figures, without working out any benefit (a cost chart over a few hundred counts).
+
+    >>> option_costs(Scenario(), Option.ILT, np.array([1_000.0, 0.0])).tolist()
+    [55000.0, 0.0]
+    """
+    x = Inputs(effective(scenario), {"learners": learners})
+    n = np.asarray(x.learners, dtype=np.float64)
+    if option is Option.BLEND:
+        share = np.clip(np.asarray(x.blend_ilt_share_pct, dtype=np.float64) / 100.0, 0.0, 1.0)
+        on_ilt = np.round(share * n)  # as `_option` splits the learners
+        return track_costs(x, Format.MICRO, n - on_ilt).total + track_costs(x, Format.ILT, on_ilt).total
+    return track_costs(x, _FORMAT_OF[option], n).total
+
+
 STREAMS = ("revenue", "turnover", "productivity", "onboarding", "risk")
 STREAM_LABELS = {
     "revenue": "Revenue multiplier",

@@ -35,7 +35,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from calculators.compare import Attribution, Comparison, Contribution, KpiRow
-from calculators.model import evaluate
+from calculators.model import option_costs
 from calculators.scenario import INPUTS, Scenario, input_title
 from calculators.summary import MAX_LEARNERS
 from calculators.verdict import Decision
@@ -396,7 +396,7 @@ def cost_title(comparison: Comparison, names: list[str], costs: Sequence[float] 
     at = f"At {learners(n)} learners"
     if costs is None:
         costs = [
-            float(evaluate(s, {"learners": np.array([float(n)])}, (o,), paybacks=frozenset())[o].costs[0])
+            float(option_costs(s, o, np.array([float(n)]))[0])
             for s, o in zip(comparison.scenarios, comparison.options, strict=True)
         ]
     if len(costs) == 1:
@@ -425,7 +425,7 @@ def cost_figure(comparison: Comparison, names: Sequence[object]) -> go.Figure:
     at_base: list[float] = []  # each plan's cost at the base plan's learners: the title's
     for i, (s, option) in enumerate(zip(comparison.scenarios, comparison.options, strict=True)):
         n = np.union1d(grid, [float(s.learners), base])
-        costs = evaluate(s, {"learners": n}, (option,), paybacks=frozenset())[option].costs  # costs only
+        costs = option_costs(s, option, n)
         at_base.append(float(costs[int(np.searchsorted(n, base))]))
         if base not in grid and base != float(s.learners):  # drawn where the plan's line is drawn
             keep = n != base

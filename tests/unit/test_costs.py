@@ -26,6 +26,7 @@ from calculators.costs import (
     seat_time_cost,
     total_cost,
 )
+from calculators.model import Option, evaluate, option_costs
 from calculators.scenario import Format, Scenario
 from tests.strategies import valid_scenarios
 
@@ -458,3 +459,15 @@ def test_crossover_exact_tie_at_whole_count_is_not_cheaper_there():
     assert x.cheaper_from == 103
     assert x.learners == pytest.approx(102, rel=1e-12)
     _assert_crossover_consistent(micro, ilt, x)
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_scenarios())
+def test_an_options_costs_alone_are_the_models_costs(scenario):
+    """`option_costs` (the compare view's cost chart) gives exactly the costs of a full
+    evaluation over the same learner counts, for every option."""
+    grid = np.unique(np.round(np.geomspace(1, 100_000, 120)))
+    for option in Option:
+        alone = option_costs(scenario, option, grid)
+        full = evaluate(scenario, {"learners": grid}, (option,), paybacks=frozenset())[option].costs
+        assert np.array_equal(alone, full), option
