@@ -89,6 +89,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -323,7 +324,13 @@ def measure_of(states: Sequence[Scenario], option: Option, measure: Measure) -> 
     """
     index: dict[Scenario, int] = {}
     which = np.array([index.setdefault(_read(s), len(index)) for s in states], dtype=np.intp)
-    read = list(index)
+    return _measures(tuple(index), option, measure)[which]
+
+
+@lru_cache(maxsize=64)
+def _measures(read: tuple[Scenario, ...], option: Option, measure: Measure) -> np.ndarray:
+    """`measure_of` of distinct scenarios as the model reads them (kept: an explanation asks
+    for its two plans' values, then for every mix of them, which include the two plans)."""
     out = np.full(len(read), np.nan)
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i, r in enumerate(read):
@@ -337,7 +344,8 @@ def measure_of(states: Sequence[Scenario], option: Option, measure: Measure) -> 
         outcome = evaluate(read[members[0]], values, (option,), paybacks=NO_PAYBACK)[option]
         result = outcome.roi_pct if measure == "ROI" else outcome.npv
         out[members] = np.broadcast_to(result, (len(members),))
-    return out[which]
+    out.setflags(write=False)
+    return out
 
 
 def shapley(values: ArrayLike) -> np.ndarray:
