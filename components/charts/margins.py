@@ -173,6 +173,8 @@ def axis_labels(
     '100 %'
     >>> axis_labels({"type": "log", "range": [0, 3.3], "tickformat": ",~s", "tickprefix": "$"}, [], "y", "y")
     ['$1', '$10', '$100', '$1k']
+    >>> axis_labels({"type": "log", "range": [0.7, 4.3], "tickformat": ","}, [], "y", "y")
+    ['10', '100', '1,000', '10,000']
     >>> axis_labels({"showticklabels": False}, [], "y", "y"), axis_labels({}, [{"y": ["a", "b"]}], "y", "y")
     ([], None)
     """
@@ -199,8 +201,9 @@ def axis_labels(
     if kind == "log":
         powers = range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1)
         plain = axis.get("tickformat") is None and not axis.get("tickprefix")
+        own = axis if axis.get("tickformat") else {**axis, "tickformat": "~s"}  # "," writes 10,000
         return [
-            f"{10**p:d}" if plain and 0 <= p <= 3 else tick_label(10.0**p, {**axis, "tickformat": "~s"}, 1)
+            f"{10**p:d}" if plain and 0 <= p <= 3 else tick_label(10.0**p, own, min(1.0, 10.0**p))
             for p in powers
         ] or None
     if not hi > lo:
