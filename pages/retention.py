@@ -101,10 +101,10 @@ with st.expander("Fit the knowledge-check curve to your own pilot (two tests)"):
     c1, c2, c3, c4 = st.columns(4)
     t1 = c1.number_input("First test, day", 1, 3650, int(state["ret_t1"]), key="ret_t1", **keep)
     r1 = c2.number_input(
-        "First test, correct (%)", 0.1, 100.0, float(state["ret_r1"]), 1.0, key="ret_r1", **keep
+        "First test, correct (%)", 0.1, 100.0, float(state["ret_r1"]), 1.0, "%.1f", key="ret_r1", **keep
     )
     t2 = c3.number_input("Second test, day", 2, 3650, int(state["ret_t2"]), key="ret_t2", **keep)
     r2 = c4.number_input(
-        "Second test, correct (%)", 0.1, 100.0, float(state["ret_r2"]), 1.0, key="ret_r2", **keep
+        "Second test, correct (%)", 0.1, 100.0, float(state["ret_r2"]), 1.0, "%.1f", key="ret_r2", **keep
     )
     st.markdown(two_point_message(t1, r1, t2, r2, scenario))
