@@ -161,8 +161,6 @@ def brief_figures(
     base, bars = tornado(scenario, answer.option, "NPV", overrides)
     return BriefFigures(
         scenario,
-        answer.claimed,
-        answer.defensible,
         answer.decision,
         answer.chance_of_loss,
         answer.simulation,

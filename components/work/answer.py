@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from calculators.model import Option
@@ -46,11 +47,11 @@ _LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Answer:
-    """Everything the headline rests on, for one scenario."""
+    """Everything the headline rests on, for one scenario. The returns on the other basis than
+    the screen's are worked out when first read (`claimed`, `defensible`): the verdict reads
+    the screen's only, and most pages state nothing else."""
 
     scenario: Scenario
-    claimed: dict[Option, Returns]
-    defensible: dict[Option, Returns]
     decision: Decision
     chance_of_loss: dict[Option, float]
     simulation: Simulation = DEFAULT_SIMULATION
@@ -59,7 +60,17 @@ class Answer:
     @property
     def screen(self) -> dict[Option, Returns]:
         """Returns on the screen's basis: defensible when Conservative is on, as claimed otherwise."""
-        return _on_basis(self.scenario, self.claimed, self.defensible)
+        return self.defensible if self.scenario.conservative else self.claimed
+
+    @cached_property
+    def claimed(self) -> dict[Option, Returns]:
+        """Every option's returns as claimed (`claimed_and_defensible`)."""
+        return all_returns(claimed_scenario(self.scenario))
+
+    @cached_property
+    def defensible(self) -> dict[Option, Returns]:
+        """Every option's returns, defensible (`claimed_and_defensible`)."""
+        return all_returns(self.scenario.with_changes(conservative=True))
 
     @property
     def option(self) -> Option:
@@ -71,10 +82,12 @@ class Answer:
         return decision_headline(self.decision, self.scenario)
 
 
-def _on_basis(
-    scenario: Scenario, claimed: dict[Option, Returns], defensible: dict[Option, Returns]
-) -> dict[Option, Returns]:
-    return defensible if scenario.conservative else claimed
+def claimed_scenario(scenario: Scenario) -> Scenario:
+    """The scenario as claimed: Conservative off, on the screen's cost basis (fully loaded when
+    Conservative is on)."""
+    return scenario.with_changes(
+        conservative=False, fully_loaded=scenario.fully_loaded or scenario.conservative
+    )
 
 
 def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], dict[Option, Returns]]:
@@ -85,10 +98,7 @@ def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], d
     >>> claimed[Option.MICRO].npv > defensible[Option.MICRO].npv
     True
     """
-    claimed = scenario.with_changes(
-        conservative=False, fully_loaded=scenario.fully_loaded or scenario.conservative
-    )
-    return all_returns(claimed), all_returns(scenario.with_changes(conservative=True))
+    return all_returns(claimed_scenario(scenario)), all_returns(scenario.with_changes(conservative=True))
 
 
 Simulate = Callable[..., Any]  # (scenario, draws, seed, distribution, ranges) -> MonteCarlo | Summary
@@ -112,8 +122,10 @@ def answer_of(
     >>> a.decision.advice, a.option.label, a.chance_of_loss[a.option] < 0.05
     ('go', 'Microlearning', True)
     """
-    claimed, defensible = claimed_and_defensible(scenario)
-    screen = _on_basis(scenario, claimed, defensible)
+    screen_basis = (
+        scenario.with_changes(conservative=True) if scenario.conservative else claimed_scenario(scenario)
+    )
+    screen = all_returns(screen_basis)  # the other basis's returns: when the answer's are read
     ranges = dict(ranges or {})
     run = simulate(scenario, simulation.draws, simulation.seed, simulation.distribution, ranges)
     loss = {o: run.probability_loss(o) for o in Option}
@@ -125,7 +137,7 @@ def answer_of(
         loss,
         tried,
     )
-    return Answer(scenario, claimed, defensible, decision, loss, simulation, pilot)
+    return Answer(scenario, decision, loss, simulation, pilot)
 
 
 def simulation_of(settings: Any) -> Simulation:
