@@ -188,7 +188,7 @@ def has_data(built: dict[str, Any]) -> bool:
     """
     data = built.get("data") or []
     grids = [t for t in data if t.get("type") in GRID_TYPES and not _hover_skipped(t)]
-    if any(values(t.get("z")) for t in grids):
+    if any(_has_grid(t.get("z")) for t in grids):
         return True
     # `_series` is not empty exactly when one trace would open a column of its own (a stray
     # only joins one; the longest series is never a single mark): found without reading the
@@ -203,6 +203,20 @@ def has_data(built: dict[str, Any]) -> bool:
             continue
         return True
     return False
+
+
+def _has_grid(z: Any) -> bool:
+    """Whether `values(z)` of a heatmap's grid has a row with any cell (`bool(values(z))` read
+    row by row), without turning a numpy grid into lists.
+
+    >>> _has_grid(np.zeros((2, 3))), _has_grid(np.zeros((2, 0))), _has_grid([[1.0]]), _has_grid(None)
+    (True, False, True, False)
+    """
+    if isinstance(z, np.ndarray) and z.dtype != object and z.ndim > 1:
+        return z.size > 0  # rows of cells: one row with a cell is enough
+    if isinstance(z, dict) and "bdata" in z and z.get("shape"):
+        return bool(z["bdata"])
+    return any(values(z))  # a single row: its cells' own truth, as before
 
 
 def _has_points(data: Any) -> bool:
