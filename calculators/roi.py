@@ -22,6 +22,7 @@ import numpy as np
 
 from calculators.model import (
     DAYS_PER_YEAR,
+    NO_PAYBACK,
     STREAM_LABELS,
     STREAMS,
     Inputs,
@@ -337,7 +338,7 @@ def best_share(scenario: Scenario, points: int = 101) -> tuple[float, dict[str, 
     (0.0, 101)
     """
     shares = np.linspace(0.0, 1.0, points)
-    r = evaluate(scenario, {"blend_ilt_share_pct": 100.0 * shares}, (Option.BLEND,))[Option.BLEND]
+    r = evaluate(scenario, {"blend_ilt_share_pct": 100.0 * shares}, (Option.BLEND,), NO_PAYBACK)[Option.BLEND]
     curves = {
         "share": shares,
         "costs": r.costs,
