@@ -61,14 +61,28 @@ _WWW = re.compile(r"(?i)(www)(?=\.)")
 _COLON_BEFORE_TEXT = re.compile(r":(?=\S)")
 
 
-def _visible(text: str) -> str:
-    """Drop control and bidirectional-override characters; one space for each whitespace run."""
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or (unicodedata.category(ch) != "Cc" and ch not in _BIDI)
+# control characters (Unicode category Cc: U+0000–U+001F and U+007F–U+009F, a set Unicode
+# keeps stable) that are not whitespace, and the bidirectional marks
+_DROPPED = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(c))
+        for c in range(0xA0)
+        if unicodedata.category(chr(c)) == "Cc" and not chr(c).isspace()
     )
-    return " ".join(kept.split())
+    + "".join(re.escape(ch) for ch in sorted(_BIDI))
+    + "]"
+)
+_ESCAPE = re.compile("[" + re.escape("".join(sorted(_ESCAPED))) + "]")
+
+
+def _visible(text: str) -> str:
+    """Drop control and bidirectional-override characters; one space for each whitespace run.
+
+    >>> _visible("a\\u0000b\\u202ec  \\t d\\u2028e")
+    'abc d e'
+    """
+    return " ".join(_DROPPED.sub("", text).split())
 
 
 def plain(text: object, *, limit: int | None = None) -> str:
@@ -89,7 +103,7 @@ def plain(text: object, *, limit: int | None = None) -> str:
     if limit is not None and len(shown) > limit:
         shown = shown[: max(limit - 1, 0)] + "…"
     shown = _WWW.sub(r"\1" + WORD_JOINER, shown)
-    escaped = "".join("\\" + ch if ch in _ESCAPED else ch for ch in shown)
+    escaped = _ESCAPE.sub(r"\\\g<0>", shown)
     escaped = _COLON_BEFORE_TEXT.sub(":" + WORD_JOINER, escaped.replace("@", "@" + WORD_JOINER))
     if escaped.startswith("-"):  # a bullet ('+' is escaped everywhere)
         return "\\" + escaped
