@@ -12,6 +12,7 @@ import streamlit as st
 
 from components.accounts.sign_in import TOKEN_KEY, client_of_this_session, sign_out
 from components.saved.store import account_store, signed_in
+from components.views.outcomes import say, show_outcomes
 from components.words.safe_text import plain
 from storage import Role, SessionInfo, StorageError
 from storage.accounts import PASSWORD_MIN_CHARS
@@ -27,12 +28,7 @@ NEW_USER_FIELDS = ("users_new_username", "users_new_name", "users_new_role", "us
 
 
 def _say(kind: str, text: str) -> None:
-    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
-
-
-def show_messages() -> None:
-    for kind, text in st.session_state.pop(MESSAGES_KEY, []):
-        {"success": st.success, "error": st.error}.get(kind, st.info)(plain(text))
+    say(MESSAGES_KEY, kind, text)
 
 
 def role_label(role: Role) -> str:
@@ -75,7 +71,7 @@ def _change_password() -> None:
 
 def your_account(session: SessionInfo) -> None:
     """Who you are, until when, the password form and the sign-out button."""
-    show_messages()
+    show_outcomes(MESSAGES_KEY)
     st.markdown(f"Signed in as **{plain(session.name)}** ({plain(session.username)})")
     st.markdown(f"Role: {ROLE_WORDS[session.role]}")
     st.caption(
@@ -160,7 +156,7 @@ def _apply(action: str, username: str) -> None:
 
 def users_admin() -> None:
     """The users table, a form for a new user, and changes to one chosen user."""
-    show_messages()
+    show_outcomes(MESSAGES_KEY)
     accounts = account_store()
     if accounts is None:
         st.error("The account database cannot be opened.")

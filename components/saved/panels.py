@@ -29,6 +29,7 @@ from components.saved.store import (
     signed_in,
     visible_scenarios,
 )
+from components.views import outcomes
 from components.words.safe_text import plain
 from storage import (
     ALL_SIGNED_IN,
@@ -57,14 +58,12 @@ CLIENT_LINK_ID_KEY = "saved_client_link_made_id"  # + scenario id: its record's 
 
 def say(kind: str, text: str) -> None:
     """A message for the top of the page on the next run (`show_messages` shows it as text)."""
-    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
+    outcomes.say(MESSAGES_KEY, kind, text)
 
 
 def show_messages() -> None:
     """The outcome of the last action, once (success, information or a problem)."""
-    for kind, text in st.session_state.pop(MESSAGES_KEY, []):
-        show = {"success": st.success, "error": st.error}.get(kind, st.info)
-        show(plain(text), icon={"success": ":material/check:", "error": ":material/error:"}.get(kind))
+    outcomes.show_outcomes(MESSAGES_KEY)
 
 
 def when(moment: datetime) -> str:
