@@ -79,6 +79,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -264,6 +265,22 @@ def _best_mix_scenario(scenario: Scenario) -> Scenario:
     return scenario.with_changes(blend_ilt_share_pct=round(100.0 * share, 9))
 
 
+def program_run(
+    program: Program, simulation: Simulation, simulate: Callable[..., Any] = monte_carlo, **options: Any
+) -> Any:
+    """The Monte Carlo run of the program's best-mix scenario with `simulation`'s settings
+    within its ranges: what its choices' expected NPVs and a plan's risk read. `simulate`:
+    `monte_carlo` or a cached run with its signature; `options` go to it (progress, ...)."""
+    return simulate(
+        best_mix_scenario(program.scenario),
+        simulation.draws,
+        simulation.seed,
+        simulation.distribution,
+        program.range_overrides,
+        **options,
+    )
+
+
 def program_choices(
     program: Program,
     simulation: Simulation = DEFAULT_SIMULATION,
@@ -283,15 +300,7 @@ def program_choices(
     """
     scenario = best_mix_scenario(program.scenario)
     if npv_draws is None:
-        run = monte_carlo(
-            scenario,
-            simulation.draws,
-            simulation.seed,
-            simulation.distribution,  # type: ignore[arg-type]
-            program.range_overrides,  # type: ignore[arg-type]
-            paybacks_later=True,
-        )
-        npv_draws = run.npv
+        npv_draws = program_run(program, simulation, paybacks_later=True).npv
     returns = all_returns(scenario)
     costs = {o: returns[o].costs for o in TRAINING_OPTIONS}
     return choices_from_draws(program.name, costs, npv_draws, scenario.blend_ilt_share_pct / 100.0)
@@ -738,16 +747,7 @@ def drawn_plan_risk(
         if not picks[p]:
             return 0.0  # not training: its row of zeros, added as `plan_npv_draws` adds it
         told = None if progress is None else _share_of(progress, funded.index(p), len(funded))
-        program = programs[p]
-        run = monte_carlo(
-            best_mix_scenario(program.scenario),
-            simulation.draws,
-            simulation.seed,
-            simulation.distribution,  # type: ignore[arg-type]
-            program.range_overrides,  # type: ignore[arg-type]
-            progress=told,
-            paybacks_later=True,
-        )
+        run = program_run(programs[p], simulation, progress=told, paybacks_later=True)
         return np.asarray(run.npv[TRAINING_OPTIONS[picks[p] - 1]], dtype=np.float64).reshape(
             -1
         )  # the rest goes

@@ -27,12 +27,12 @@ from calculators.portfolio import (
     PlanRisk,
     Program,
     ProgramChoices,
-    best_mix_scenario,
     best_plan,
     drawn_plan_risk,
     frontier,
     plan_risk,
     program_choices,
+    program_run,
 )
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
@@ -101,13 +101,7 @@ def cached_choices(program: Program, simulation: Simulation) -> ProgramChoices:
         if found is not None:
             _KEPT.move_to_end(key)
             return found
-    run = cached_monte_carlo(
-        best_mix_scenario(program.scenario),
-        simulation.draws,
-        simulation.seed,
-        simulation.distribution,  # type: ignore[arg-type]
-        program.range_overrides,  # type: ignore[arg-type]
-    )
+    run = program_run(program, simulation, cached_monte_carlo)
     choices = program_choices(program, simulation, npv_draws=run.npv)
     with _LOCK:
         _KEPT[key] = choices
