@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from itertools import product
@@ -593,9 +593,24 @@ def _evaluate(
         "nan": _nan(x.shape),
     }
     shared = _Shared(n, full_scale, per, profile, log_d, discount, later, same, closed, paybacks)
+    corner = _blend_corner(x) if Option.BLEND in options else None
+    if corner is not None:  # the blend is a pure format here: its outcome is that format's, exactly
+        done = {o: _option(x, o, shared) for o in {*options, corner} - {Option.BLEND}}
+        done[Option.BLEND] = replace(done[corner], option=Option.BLEND)
+        return {o: done[o] for o in options}
     # The blend first: its working arrays are the largest, held before the others' results exist.
     done = {o: _option(x, o, shared) for o in sorted(options, key=lambda o: o is not Option.BLEND)}
     return {o: done[o] for o in options}
+
+
+def _blend_corner(x: Inputs) -> Option | None:
+    """The pure format the blend is when every point puts all learners on one track (a share of
+    0 % or 100 % for the whole evaluation, as a best mix often is), else None. Its outcome is
+    that format's: the other track's learners are 0, its cost 0, its weight 0 (learners ≥ 1)."""
+    if "blend_ilt_share_pct" in x._values:
+        return None
+    share = float(x.blend_ilt_share_pct)
+    return Option.MICRO if share <= 0.0 else Option.ILT if share >= 100.0 else None
 
 
 def _full(a: FloatArray | float, shape: tuple[int, ...], copy: bool = True) -> FloatArray:
