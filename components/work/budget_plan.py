@@ -4,8 +4,8 @@ program's choices from the shared cached Monte Carlo runs, the plan for a budget
 plan's risk at the Monte Carlo page's draw count.
 
 Shared by every user (inputs only, no user data): a program's choices are kept on exactly
-its inputs (name, scenario, ranges, simulation settings), the last `CHOICES_KEPT`; a plan's
-risk drawn in the worker process is kept on exactly its inputs with the other heavy results
+its inputs (name, scenario, ranges, simulation settings), and so are the frontier and a
+plan's risk over programs, the last `CHOICES_KEPT` of them all; a plan's risk drawn in the worker process is kept on exactly its inputs with the other heavy results
 (`components.work.simulation_cache.RESULTS`).
 """
 
@@ -48,7 +48,7 @@ from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
 SCREEN_ID = "screen"
 SCREEN_NAME = "Your scenario"
 CHOICES_KEPT = 64
-_KEPT: OrderedDict[tuple[Program, Simulation], ProgramChoices] = OrderedDict()
+_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -95,26 +95,34 @@ def plan_simulation(simulation: Simulation) -> Simulation:
 def cached_choices(program: Program, simulation: Simulation) -> ProgramChoices:
     """`calculators.portfolio.program_choices` from the shared cached run of the program's
     best-mix scenario (the same draws every page reads), kept on its inputs."""
-    key = (program, simulation)
+
+    def work() -> ProgramChoices:
+        run = program_run(program, simulation, cached_monte_carlo)
+        return program_choices(program, simulation, npv_draws=run.npv)
+
+    return _kept(("choices", program, simulation), work)  # type: ignore[no-any-return]
+
+
+def _kept(key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
+    """`work()`, kept on `key` (its inputs: programs and simulation settings), the last
+    `CHOICES_KEPT`: a program's choices, and the frontier and a plan's risk over programs."""
     with _LOCK:
         found = _KEPT.get(key)
         if found is not None:
             _KEPT.move_to_end(key)
             return found
-    run = program_run(program, simulation, cached_monte_carlo)
-    choices = program_choices(program, simulation, npv_draws=run.npv)
+    value = work()
     with _LOCK:
-        _KEPT[key] = choices
+        _KEPT[key] = value
         while len(_KEPT) > CHOICES_KEPT:
             _KEPT.popitem(last=False)
-    return choices
+    return value
 
 
 def clear_choices() -> None:
-    """Forget every kept program's choices and plan's risk (tests)."""
+    """Forget every kept program's choices, frontier and plan's risk (tests)."""
     with _LOCK:
         _KEPT.clear()
-        _FRONTIERS.clear()
 
 
 BASIS_FIELDS = ("fully_loaded", "conservative", "skeptic")  # what the Basis line names
@@ -171,7 +179,12 @@ def plan_frontier(
 ) -> Frontier:
     """The efficient frontier of `programs` (`required`: names that must run), as `plan_for`
     finds it: the page reads it first for the suggested budget."""
-    return _kept_frontier(tuple(cached_choices(p, simulation) for p in programs), required)
+    key = ("frontier", tuple(programs), simulation, frozenset(required))
+    return _kept(key, lambda: frontier(_choices(programs, simulation), required))  # type: ignore[no-any-return]
+
+
+def _choices(programs: Sequence[Program], simulation: Simulation) -> tuple[ProgramChoices, ...]:
+    return tuple(cached_choices(p, simulation) for p in programs)
 
 
 def plan_for(
@@ -183,43 +196,15 @@ def plan_for(
 ) -> PlanAnswer:
     """The plan for `budget` over `programs` (`required`: names that must run; a cap on the
     plan's chance of loss as a share, or None)."""
-    choices = tuple(cached_choices(p, simulation) for p in programs)
-    steps = _kept_frontier(choices, required)
+    choices = _choices(programs, simulation)
+    steps = plan_frontier(programs, simulation, required)
     uncapped = best_plan(choices, budget, required, steps=steps)
     plan = uncapped if max_loss_chance is None else best_plan(choices, budget, required, max_loss_chance)
-    risk = _kept_risk(choices, plan) if isinstance(plan, Plan) else None
+    risk = None
+    if isinstance(plan, Plan):
+        key = ("risk", tuple(programs), simulation, plan.picks)
+        risk = _kept(key, lambda: plan_risk(choices, plan))
     return PlanAnswer(choices, steps, plan, uncapped, risk, simulation)
-
-
-_FRONTIERS: OrderedDict[tuple[Any, ...], tuple[tuple[ProgramChoices, ...], Any]] = OrderedDict()
-FRONTIERS_KEPT = 32
-
-
-def _kept(key: tuple[Any, ...], choices: tuple[ProgramChoices, ...], work: Callable[[], Any]) -> Any:
-    """`work()`, kept on `key` (the last `FRONTIERS_KEPT`). Programs' choices are kept objects
-    (`cached_choices` hands out the same one for the same inputs), so `key` names them by
-    identity; the entry holds them, so no id is reused while it is kept."""
-    with _LOCK:
-        found = _FRONTIERS.get(key)
-        if found is not None:
-            _FRONTIERS.move_to_end(key)
-            return found[1]
-    value = work()
-    with _LOCK:
-        _FRONTIERS[key] = (choices, value)
-        while len(_FRONTIERS) > FRONTIERS_KEPT:
-            _FRONTIERS.popitem(last=False)
-    return value
-
-
-def _kept_frontier(choices: tuple[ProgramChoices, ...], required: Collection[str]) -> Frontier:
-    ids = tuple(map(id, choices))
-    return _kept(("frontier", ids, frozenset(required)), choices, lambda: frontier(choices, required))  # type: ignore[no-any-return]
-
-
-def _kept_risk(choices: tuple[ProgramChoices, ...], plan: Plan) -> PlanRisk:
-    ids = tuple(map(id, choices))
-    return _kept(("risk", ids, plan.picks), choices, lambda: plan_risk(choices, plan))  # type: ignore[no-any-return]
 
 
 def plan_risk_key(programs: Sequence[Program], picks: Sequence[int], simulation: Simulation) -> tuple:
@@ -253,7 +238,7 @@ def run_plan_risk(
     drawn is kept on exactly its inputs (`simulation_cache.RESULTS`), even if its session left: a rerun or
     another visit never redraws it."""
     if simulation.draws <= HEAVY_DRAWS:
-        return plan_risk(tuple(cached_choices(p, simulation) for p in programs), plan)
+        return plan_risk(_choices(programs, simulation), plan)
     key = plan_risk_key(programs, plan.picks, simulation)
     found = simulation_cache.RESULTS.get(key)
     if found is not None:
