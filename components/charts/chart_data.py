@@ -127,6 +127,22 @@ def _axes(built: dict[str, Any]) -> tuple[str, str]:
     return "x", "y"
 
 
+STRAY, OWN = "stray", "own"
+
+
+def _role(trace: dict[str, Any], value: str) -> str | None:
+    """A trace's part in the data table: None (nothing to show: no point, a hover-less
+    decoration, an unnamed text layer), `STRAY` (kept out of the legend: it joins the column of
+    its legend group, if any) or `OWN` (a column of its own, or of its name's)."""
+    if not _has_points(trace.get(value)) or (_hover_skipped(trace) and not _is_text(trace)):
+        return None
+    if _is_text(trace) and not _plain(trace.get("name")):
+        return None
+    if trace.get("showlegend") is False and not _is_text(trace):
+        return STRAY
+    return OWN
+
+
 def _series(built: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The data series: (column name, the traces drawn for it), in drawing order (module docstring)."""
     data = built.get("data") or []
@@ -137,16 +153,13 @@ def _series(built: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     group_column: dict[str, str] = {}
     strays: list[dict[str, Any]] = []
     for trace in data:
-        points = [v for v in values(trace.get(value)) if v is not None]
-        if not points or (_hover_skipped(trace) and not _is_text(trace)):
+        role = _role(trace, value)
+        if role is None:
             continue
-        name = _plain(trace.get("name"))
-        if _is_text(trace) and not name:
-            continue
-        if trace.get("showlegend") is False and not _is_text(trace):
+        if role == STRAY:
             strays.append(trace)
             continue
-        column = name or value_title or "Value"
+        column = _plain(trace.get("name")) or value_title or "Value"
         columns.setdefault(column, []).append(trace)
         if trace.get("legendgroup"):
             group_column.setdefault(str(trace["legendgroup"]), column)
@@ -190,19 +203,11 @@ def has_data(built: dict[str, Any]) -> bool:
     grids = [t for t in data if t.get("type") in GRID_TYPES and not _hover_skipped(t)]
     if any(_has_grid(t.get("z")) for t in grids):
         return True
-    # `_series` is not empty exactly when one trace would open a column of its own (a stray
-    # only joins one; the longest series is never a single mark): found without reading the
-    # values of every trace (charts are drawn on every rerun, their tables only when opened)
+    # `_series` is not empty exactly when one trace has a column of its own (a stray only joins
+    # one; the longest series is never a single mark): found without building the series
+    # (charts are drawn on every rerun, their tables only when opened)
     value = _axes(built)[1]
-    for trace in data:
-        if not _has_points(trace.get(value)) or (_hover_skipped(trace) and not _is_text(trace)):
-            continue
-        if _is_text(trace) and not _plain(trace.get("name")):
-            continue
-        if trace.get("showlegend") is False and not _is_text(trace):
-            continue
-        return True
-    return False
+    return any(_role(trace, value) == OWN for trace in data)
 
 
 def _has_grid(z: Any) -> bool:
