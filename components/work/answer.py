@@ -70,7 +70,7 @@ class Answer:
     @cached_property
     def defensible(self) -> dict[Option, Returns]:
         """Every option's returns, defensible (`claimed_and_defensible`)."""
-        return all_returns(self.scenario.with_changes(conservative=True))
+        return all_returns(defensible_scenario(self.scenario))
 
     @property
     def option(self) -> Option:
@@ -90,6 +90,16 @@ def claimed_scenario(scenario: Scenario) -> Scenario:
     )
 
 
+def defensible_scenario(scenario: Scenario) -> Scenario:
+    """The scenario as defensible: Conservative on (which counts costs fully loaded)."""
+    return scenario.with_changes(conservative=True)
+
+
+def screen_scenario(scenario: Scenario) -> Scenario:
+    """The scenario on the screen's basis: defensible when Conservative is on, as claimed otherwise."""
+    return defensible_scenario(scenario) if scenario.conservative else claimed_scenario(scenario)
+
+
 def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], dict[Option, Returns]]:
     """Every option's returns as claimed (Conservative off, on the screen's cost basis: fully
     loaded when Conservative is on) and defensible (Conservative on).
@@ -98,7 +108,7 @@ def claimed_and_defensible(scenario: Scenario) -> tuple[dict[Option, Returns], d
     >>> claimed[Option.MICRO].npv > defensible[Option.MICRO].npv
     True
     """
-    return all_returns(claimed_scenario(scenario)), all_returns(scenario.with_changes(conservative=True))
+    return all_returns(claimed_scenario(scenario)), all_returns(defensible_scenario(scenario))
 
 
 Simulate = Callable[..., Any]  # (scenario, draws, seed, distribution, ranges) -> MonteCarlo | Summary
@@ -122,10 +132,7 @@ def answer_of(
     >>> a.decision.advice, a.option.label, a.chance_of_loss[a.option] < 0.05
     ('go', 'Microlearning', True)
     """
-    screen_basis = (
-        scenario.with_changes(conservative=True) if scenario.conservative else claimed_scenario(scenario)
-    )
-    screen = all_returns(screen_basis)  # the other basis's returns: when the answer's are read
+    screen = all_returns(screen_scenario(scenario))  # the other basis's: when the answer's are read
     ranges = dict(ranges or {})
     run = simulate(scenario, simulation.draws, simulation.seed, simulation.distribution, ranges)
     loss = {o: run.probability_loss(o) for o in Option}
