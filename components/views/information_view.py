@@ -37,8 +37,8 @@ from components.views.kpi import Tile, kpi_row
 from components.views.show import show_chart
 from components.words.formatting import currency_symbol, learners, money
 from components.work.answer import current_simulation
-from components.work.pilot_plan import QUICK_DRAWS, cached_pilot_values, pilot_sizes
-from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, heavy_value
+from components.work.pilot_plan import cached_pilot_values, pilot_sizes
+from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, heavy_value, spinner_above_quick
 
 MAX_DRAWS = HEAVY_DRAWS  # the largest run the Monte Carlo page keeps in its cache: its NPVs are reused
 ROW = 34  # px per input in the chart
@@ -66,10 +66,7 @@ def information_value(
     if draws > MAX_DRAWS:
         return heavy_value(scenario, draws, seed, distribution, ranges)
     args = (scenario.model_dump_json(), draws, seed, distribution, ranges_key(ranges))
-    if draws <= QUICK_DRAWS:  # a few milliseconds: no spinner (its timer thread and element cost ~1 ms)
-        return _cached(*args)
-    with st.spinner("Working out what finding out is worth…"):
-        return _cached(*args)
+    return spinner_above_quick(draws, "Working out what finding out is worth…", lambda: _cached(*args))
 
 
 def clear_information_values() -> None:

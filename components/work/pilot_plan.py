@@ -14,15 +14,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import streamlit as st
-
 from calculators.information_value import PILOT_SIZES, VALUE_DRAWS, PilotValue, pilot_values
 from calculators.pilot import EFFECTS, design_effect, pilot_size
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
 from calculators.verdict import PilotPlan, Simulation
 from components.session.page_settings import page_settings
-from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
+from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, spinner_above_quick
 
 
 def planned_learners(settings: Any) -> int | None:
@@ -52,9 +50,6 @@ def plan_from(settings: Any) -> PilotPlan | None:
     effect = EFFECTS[s.pilot_effect]
     de = design_effect(int(s.pilot_team_size), float(s.pilot_icc)) if s.pilot_cluster else 1.0
     return PilotPlan(effect.field, effect.direction, s.pilot_baseline_pct / 100, int(per_arm), float(de))
-
-
-QUICK_DRAWS = 10_000  # up to this many draws the values take milliseconds: worked out without a spinner
 
 
 def current_pilot(scenario: Scenario) -> PilotPlan | None:  # noqa: ARG001 - the plan is the page's, not the scenario's
@@ -104,10 +99,7 @@ def cached_pilot_values(
         scenario.model_dump_json(), plan.field, plan.direction, plan.baseline, pilot_sizes(plan),
         draws, simulation.seed, simulation.distribution, ranges_key(ranges), plan.design_effect,
     )  # fmt: skip
-    if draws <= QUICK_DRAWS:  # a few milliseconds: no spinner (its timer thread and element cost ~1 ms)
-        return list(_cached(*args))
-    with st.spinner("Working out what a pilot could learn…"):
-        return list(_cached(*args))
+    return list(spinner_above_quick(draws, "Working out what a pilot could learn…", lambda: _cached(*args)))
 
 
 def clear_pilot_values() -> None:

@@ -84,6 +84,18 @@ def _summary(scenario_json: str, draws: int, seed: int, distribution: str, range
     return _cached(scenario_json, draws, seed, distribution, ranges, paybacks=True).summary()
 
 
+QUICK_DRAWS = 10_000  # up to this many draws a value of information takes milliseconds
+
+
+def spinner_above_quick(draws: int, text: str, work: Callable[[], T]) -> T:
+    """`work()`, under a spinner saying `text` when it reads more than `QUICK_DRAWS` draws (a
+    spinner's timer thread and element cost ~1 ms a call: not for a few milliseconds' work)."""
+    if draws <= QUICK_DRAWS:
+        return work()
+    with st.spinner(text):
+        return work()
+
+
 HEAVY_DRAWS = 100_000  # above this a run is heavy: queued, drawn in the worker process with progress
 HEAVY_PER_OWNER = 2  # heavy runs queued or running per user or client link (and one per browser session)
 HEAVY_BUDGET_BYTES = 16 * 2**20  # finished heavy runs' summaries kept (a few kB each)
