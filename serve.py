@@ -304,7 +304,7 @@ def no_outside_lookups() -> None:
     net_util.get_external_ip = lambda: None  # type: ignore[assignment]
 
 
-bound_server_memory()  # large freed arrays go back to the system, not kept per session thread
+bound_server_memory()  # two allocator arenas for every session's thread, their arrays' memory reused
 no_outside_lookups()
 mark_cut_links()  # a link Streamlit drops whole (over 1,000 parameters) is said to be cut, from the first visit
 app = st.App(
