@@ -244,8 +244,8 @@ def pilot_value_section(
     stream = EFFECTS[plan.field].stream
     if not getattr(scenario, stream):
         st.info(
-            f"Decide now: this scenario does not count {INPUTS[stream].label.lower()} (sidebar), so learning "
-            f"{INPUTS[plan.field].label.lower()} cannot change the choice. Switch it on to weigh a pilot of it."
+            f"Decide now: this scenario does not count {INPUTS[stream].label.lower()} (sidebar), so a pilot "
+            f"measuring the {EFFECTS[plan.field].outcome} cannot change the choice. Switch it on to weigh such a pilot."
         )
     elif best.worth_its_cost:
         st.success(
