@@ -8,7 +8,7 @@ previous valid value.
 A link carries only the values that differ from the defaults, plus the schema version:
 
 >>> scenario_to_query(Scenario(learners=477))
-{'v': '1', 'learners': '477'}
+{'v': '2', 'learners': '477'}
 >>> s, problems = scenario_from_query({"learners": "477", "micro_fixed_cost": "1e309"})
 >>> s.learners, s.micro_fixed_cost
 (477, 30000.0)
@@ -19,12 +19,14 @@ Development cost (microlearning series): '1e309' is not a finite number; allowed
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from calculators.retention import MONTH_DAYS, CurveFamily, fading_half_life
 from calculators.scenario import INPUTS, SCHEMA_VERSION, InputSpec, Scenario
 
 VERSION_KEY = "v"
@@ -173,7 +175,7 @@ def scenario_to_query(scenario: Scenario) -> dict[str, str]:
     >>> scenario_to_query(Scenario())
     {}
     >>> scenario_to_query(Scenario(fully_loaded=True, micro_seat_hours=0.25))
-    {'v': '1', 'fully_loaded': '1', 'micro_seat_hours': '0.25'}
+    {'v': '2', 'fully_loaded': '1', 'micro_seat_hours': '0.25'}
     """
     defaults = Scenario()
     out: dict[str, str] = {}
@@ -189,13 +191,58 @@ def scenario_to_query(scenario: Scenario) -> dict[str, str]:
 RETIRED = frozenset({"benefit_per_learner"})
 
 
-def _upgrade(version: int, values: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older link's values to the current schema (version 1 is current).
+def _number(raw: Any) -> float | None:
+    """A link's or a file's value as a finite number, or None (not a number, a switch)."""
+    if isinstance(raw, bool):
+        return None
+    try:
+        value = float(raw) if isinstance(raw, int | float | str) else math.nan
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
-    >>> _upgrade(1, {"learners": "5", "benefit_per_learner": "75"})
-    {'learners': '5'}
+
+def _fading_half_life(values: dict[str, Any]) -> None:
+    """Version 1 → 2: version 1's "Half of a trained skill lost after" was the month in which
+    half of the whole gain was lost (ρ = 1/2, the floor included); version 2's is the half-life
+    of the part that fades (R = 1/2, the floor on top), so that a higher floor never keeps
+    less. The same curve in version 2's terms, within the input's bounds; a value that is not a
+    number is left for the input's own message.
+
+    >>> values = {}; _fading_half_life(values); values == {"skill_half_life_months": Scenario().skill_half_life_months}
+    True
+    >>> values = {"skill_half_life_months": "11", "retention_floor_pct": "0"}; _fading_half_life(values); values
+    {'skill_half_life_months': '11', 'retention_floor_pct': '0'}
     """
-    return {k: v for k, v in values.items() if k not in RETIRED}
+    spec = INPUTS["skill_half_life_months"]
+    raw = values.get("skill_half_life_months", 11.0)  # version 1's default
+    half_lost = _number(raw)
+    floor = _number(values.get("retention_floor_pct", INPUTS["retention_floor_pct"].default))
+    family = values.get("retention_curve", INPUTS["retention_curve"].default)
+    if half_lost is None or floor is None or not 0 <= floor < 50 or family not in set(CurveFamily):
+        return
+    days = fading_half_life(CurveFamily(family), half_lost * MONTH_DAYS, floor / 100.0)
+    months = float(days) / MONTH_DAYS
+    if math.isclose(months, spec.default, rel_tol=1e-9):
+        months = spec.default  # version 1's default is version 2's, bit for bit
+    months = min(max(months, spec.minimum or 0.0), spec.maximum or math.inf)
+    if months != half_lost:
+        values["skill_half_life_months"] = link_text(months) if isinstance(raw, str) else months
+
+
+def _upgrade(version: int, values: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older link's or file's values to the current schema (version 2): retired
+    inputs dropped; version 1's skill half-life read as version 2's (`_fading_half_life`).
+
+    >>> _upgrade(2, {"learners": "5", "benefit_per_learner": "75"})
+    {'learners': '5'}
+    >>> round(float(_upgrade(1, {"skill_half_life_months": "13"})["skill_half_life_months"]), 2)  # whole gain: 13
+    9.19
+    """
+    out = {k: v for k, v in values.items() if k not in RETIRED}
+    if version < 2:
+        _fading_half_life(out)
+    return out
 
 
 def scenario_from_query(

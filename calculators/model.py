@@ -47,7 +47,8 @@ evaluations on the exponential curve without nudges sum the same stream in close
 
 With the defaults (seed 002's cost table, 1,000 learners): microlearning costs $33,000 and keeps $326,699 of
 benefits over 3 years, ROI 890.0 %; the same call with two retention assumptions gives two answers
-(at 35 % microlearning's skills last as long as instructor-led's, 11 months' half-life):
+(at 35 % microlearning's skills last as long as instructor-led's: half of what fades lost after
+7.77 months, half of the whole gain after 11):
 
 >>> from calculators.scenario import Scenario
 >>> r = evaluate(Scenario())[Option.MICRO]
@@ -74,6 +75,7 @@ from calculators.costs import cost_line, total_cost
 from calculators.retention import (
     MONTH_DAYS,
     CurveFamily,
+    half_lost_after,
     monthly_retention,
     monthly_retention_by_month,
     nudges_in,
@@ -266,7 +268,8 @@ REFERENCE_RECALL = (
 
 
 def half_life_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
-    """Days until half of `fmt`'s trained gain is lost without practice.
+    """Days until half of the part of `fmt`'s trained gain that fades is lost without practice
+    (the floor is kept on top: `retention.skill_parameter`).
 
     The skill half-life (Tatel & Ackerman 2025) is that of a training whose knowledge check
     keeps `REFERENCE_RECALL` (35 %, the source documents' workshop figure) at the reference
@@ -276,19 +279,33 @@ def half_life_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
 
     the ratio of the exponential stabilities through the Knowledge retained figures. Each
     format's half-life reads its own figure only: raising one format's retention lengthens its
-    own half-life and leaves the other's as it was. Defaults: instructor-led 11 months (R = 35 %),
-    microlearning 11 × ln 0.35 / ln 0.75 = 11 × 3.649 = 40.1 months.
+    own half-life and leaves the other's as it was. Defaults: instructor-led 7.77 months (R = 35 %),
+    microlearning 7.77 × ln 0.35 / ln 0.75 = 7.77 × 3.649 = 28.4 months (with 20 % kept for good,
+    half of the whole gain is lost after 11 and 40.1 months).
 
     >>> x = Inputs(Scenario())
     >>> round(half_life_days(x, Format.ILT) / (365 / 12), 2), round(half_life_days(x, Format.MICRO) / (365 / 12), 2)
-    (11.0, 40.14)
+    (7.77, 28.37)
     >>> round(half_life_days(Inputs(Scenario(ilt_retention_pct=50)), Format.MICRO) / (365 / 12), 2)  # its own figure only
-    40.14
+    28.37
     """
     base = np.asarray(x.skill_half_life_months, dtype=np.float64) * MONTH_DAYS
     r_f = np.minimum(np.asarray(x.format(fmt).retention_pct, dtype=np.float64) / 100.0, 0.999)
     ratio = np.clip(math.log(REFERENCE_RECALL) / np.log(r_f), 1.0 / MAX_HALF_LIFE_RATIO, MAX_HALF_LIFE_RATIO)
     return _plain(base * ratio)
+
+
+def half_lost_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
+    """Days until half of `fmt`'s whole trained gain is lost without practice (ρ = 1/2, the
+    floor included; no nudges): what people mean by "keeps half of its skill gain for".
+    Defaults: instructor-led 11 months, microlearning 40.1.
+
+    >>> x = Inputs(Scenario())
+    >>> round(half_lost_days(x, Format.ILT) / (365 / 12), 2), round(half_lost_days(x, Format.MICRO) / (365 / 12), 2)
+    (11.0, 40.14)
+    """
+    floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
+    return _plain(np.asarray(half_lost_after(CurveFamily(x.retention_curve), half_life_days(x, fmt), floor)))
 
 
 def _plain(a: FloatArray) -> FloatArray | float:
@@ -302,7 +319,7 @@ def retention_by_month(x: Inputs | Scenario, fmt: Format, months: int) -> FloatA
         return np.ones((months, 1))
     family = CurveFamily(x.retention_curve)
     floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
-    parameter = skill_parameter(family, half_life_days(x, fmt), floor)
+    parameter = skill_parameter(family, half_life_days(x, fmt))
     every = x.format(fmt).nudge_days or None
     return monthly_retention_by_month(family, parameter, months, every, x.spacing_gain, floor)
 
@@ -319,7 +336,7 @@ def retention_profile(x: Inputs | Scenario, fmt: Format, months: int) -> FloatAr
         return np.ones(months)
     family = CurveFamily(x.retention_curve)
     floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
-    parameter = skill_parameter(family, half_life_days(x, fmt), floor)
+    parameter = skill_parameter(family, half_life_days(x, fmt))
     every = x.format(fmt).nudge_days or None
     return monthly_retention(family, parameter, months, every, x.spacing_gain, floor)
 
@@ -646,11 +663,10 @@ def _closed_forms(x: Inputs, months: int) -> dict[Format, Geometric] | None:
         return None
     out: dict[Format, Geometric] = {}
     floor = np.asarray(x.retention_floor_pct, dtype=np.float64) / 100.0
-    level = np.minimum(floor, 0.49)
     for f in Format:
-        stability = np.asarray(skill_parameter(CurveFamily.EXPONENTIAL, half_life_days(x, f), floor))
+        stability = np.asarray(skill_parameter(CurveFamily.EXPONENTIAL, half_life_days(x, f)))
         log_q = -MONTH_DAYS / stability
-        out[f] = (level, -np.expm1(log_q) / -log_q, log_q)
+        out[f] = (floor, -np.expm1(log_q) / -log_q, log_q)
     return out
 
 

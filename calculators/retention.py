@@ -238,25 +238,76 @@ def _flattened(*values: FloatArray | float) -> tuple[tuple[int, ...], list[Float
     return shape, [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
 
 
-def skill_parameter(
-    family: CurveFamily, half_life_days: FloatArray | float, floor: FloatArray | float = 0.0
+def skill_parameter(family: CurveFamily, half_life_days: FloatArray | float) -> FloatArray | float:
+    """The family's parameter for a skill whose retained share of the trained gain is
+
+        ρ(t) = floor + (1 − floor)·R(t),    R(half-life) = 1/2:
+
+    the floor is kept for good (where the curve levels off: Averell & Heathcote 2011; Bahrick
+    1984's "permastore") and half of the part that fades is lost at the half-life. The curve R
+    does not read the floor, so a higher floor keeps more of the gain in every month.
+
+    11 months (335 days), exponential: S = 335 / ln 2:
+
+    >>> s = skill_parameter(CurveFamily.EXPONENTIAL, 335.0)
+    >>> round(s, 1), round(float(retention(CurveFamily.EXPONENTIAL, s, 335.0)), 6)
+    (483.3, 0.5)
+    """
+    return calibrate(family, 0.5, half_life_days)
+
+
+def days_until(
+    family: CurveFamily, parameter: FloatArray | float, retained: FloatArray | float
 ) -> FloatArray | float:
-    """The family's parameter for a skill whose retained share of the trained gain,
+    """The day on which R falls to `retained` (0 < retained ≤ 1): `retention`'s inverse.
 
-        ρ(t) = floor + (1 − floor)·R(t),
+    exponential: t = −S·ln r;  power law: t = r^(−1/a) − 1;  FSRS-style: t = (r^(−2) − 1)·S·81/19.
 
-    is one half at the half-life: R(half-life) = (1/2 − floor) / (1 − floor) (floor < 1/2).
-    Half of the gain is lost at the half-life whatever the floor; the floor is where the
-    curve levels off (Averell & Heathcote 2011; Bahrick 1984's "permastore").
+    >>> [round(days_until(f, calibrate(f, 0.35, 30.0), 0.35), 9) for f in CurveFamily]
+    [30.0, 30.0, 30.0]
+    """
+    p = np.asarray(parameter, dtype=np.float64)
+    r = np.asarray(retained, dtype=np.float64)
+    if family is CurveFamily.EXPONENTIAL:
+        return _out(-p * np.log(r))
+    if family is CurveFamily.POWER:
+        return _out(np.expm1(-np.log(r) / p))
+    return _out((r**-2.0 - 1.0) * p / FSRS_FACTOR)
 
-    11 months (335 days) with a 20 % floor: R(335) = 0.3 / 0.8 = 0.375, S = 335 / ln(1/0.375):
 
-    >>> s = skill_parameter(CurveFamily.EXPONENTIAL, 335.0, 0.2)
-    >>> round(s, 1), round(0.2 + 0.8 * float(retention(CurveFamily.EXPONENTIAL, s, 335.0)), 6)
-    (341.5, 0.5)
+def fading_half_life(
+    family: CurveFamily, half_lost_days: FloatArray | float, floor: FloatArray | float
+) -> FloatArray | float:
+    """The half-life of the fading part (`skill_parameter`'s) of a curve that has lost half of
+    the whole gain after `half_lost_days`, `floor` (0 ≤ floor < 1/2) being kept for good: the
+    curve through R(half_lost_days) = (1/2 − floor) / (1 − floor), read where R = 1/2. A study's
+    "half of the gain lost after 11 months" with 20 % kept for good, exponential:
+    11 × ln 2 / ln(0.8 / 0.3) = 7.77 months. Days in, days out (the power law's (1 + t) reads
+    days; the exponential's answer is the same in any unit).
+
+    >>> round(fading_half_life(CurveFamily.EXPONENTIAL, 11.0, 0.2), 2), fading_half_life(CurveFamily.POWER, 11.0, 0.0)
+    (7.77, 11.0)
     """
     f = np.minimum(np.asarray(floor, dtype=np.float64), 0.49)
-    return calibrate(family, (0.5 - f) / (1.0 - f), half_life_days)
+    parameter = calibrate(family, (0.5 - f) / (1.0 - f), half_lost_days)
+    return days_until(family, parameter, 0.5)
+
+
+def half_lost_after(
+    family: CurveFamily, half_life_days: FloatArray | float, floor: FloatArray | float
+) -> FloatArray | float:
+    """Days until half of the whole gain is lost, ρ = 1/2 (`fading_half_life`'s inverse): the
+    fading part's half-life when nothing is kept for good, longer with a floor, +inf from a
+    floor of one half.
+
+    >>> round(half_lost_after(CurveFamily.EXPONENTIAL, 7.7735, 0.2), 2), half_lost_after(CurveFamily.FSRS, 5.0, 0.5)
+    (11.0, inf)
+    """
+    f = np.asarray(floor, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = np.where(f < 0.5, (0.5 - f) / (1.0 - f), np.nan)
+        days = days_until(family, skill_parameter(family, half_life_days), target)
+    return _out(np.where(f < 0.5, days, np.inf))
 
 
 def cumulative_area(

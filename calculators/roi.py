@@ -34,13 +34,13 @@ from calculators.model import (
     evaluate,
     finite_or_none,
     gross_streams,
-    half_life_days,
+    half_lost_days,
     mean_retained,
     overlapping_streams,
     retention_profile,
     track_costs,
 )
-from calculators.retention import MONTH_DAYS, two_point_stability
+from calculators.retention import MONTH_DAYS, CurveFamily, fading_half_life, two_point_stability
 from calculators.returns import (
     CashFlows,
     bcr,
@@ -363,8 +363,8 @@ class RetentionView:
     `scenario`: as the model reads it (switches applied), with benefits weighted by retention;
     `weighted`: whether the user's own scenario weights them (if not, the curves show what the
     weighting would take off). `kept`: each option's share of the trained gain kept in months
-    1..12·H (`calculators.roi.kept_by_month`); `half_life_months`: each format's half-life
-    (`calculators.model.half_life_days`); `benefit_months`: the months benefits are counted.
+    1..12·H (`calculators.roi.kept_by_month`); `half_life_months`: the months until half of each
+    format's whole gain is lost (`calculators.model.half_lost_days`); `benefit_months`: the months benefits are counted.
     """
 
     scenario: Scenario
@@ -399,9 +399,35 @@ def retention_view(scenario: Scenario) -> RetentionView:
         scenario=s,
         weighted=weighted,
         kept=kept_by_month(shown),
-        half_life_months={f: float(half_life_days(x, f)) / MONTH_DAYS for f in Format},
+        half_life_months={f: float(half_lost_days(x, f)) / MONTH_DAYS for f in Format},
         benefit_months=12 * benefit_years(s),
     )
+
+
+def half_lost_months(scenario: Scenario, fmt: Format = Format.ILT) -> float:
+    """Months until `fmt`'s skills lose half of their whole gain in `scenario`, its switches
+    applied (`calculators.model.half_lost_days`).
+
+    >>> round(half_lost_months(Scenario()), 2), round(half_lost_months(Scenario(retention_floor_pct=30)), 1)
+    (11.0, 14.0)
+    """
+    return float(half_lost_days(Inputs(effective(scenario)), fmt)) / MONTH_DAYS
+
+
+def fading_half_life_months(scenario: Scenario, half_lost_months: float) -> float:
+    """The "Half of what fades is lost after" (months) that makes `scenario`'s instructor-led
+    skills lose half of their whole gain after `half_lost_months`, with its floor and curve
+    (`calculators.retention.fading_half_life`): how a study's "half of the gain lost after
+    6.5 months" enters this scenario.
+
+    >>> round(fading_half_life_months(Scenario(), 11.0), 2), fading_half_life_months(Scenario(retention_floor_pct=0), 6.5)
+    (7.77, 6.5)
+    """
+    s = effective(scenario)
+    days = fading_half_life(
+        CurveFamily(s.retention_curve), half_lost_months * MONTH_DAYS, s.retention_floor_pct / 100
+    )
+    return float(days) / MONTH_DAYS
 
 
 @dataclass(frozen=True)
@@ -409,8 +435,8 @@ class TwoPointFit:
     """What a two-point knowledge check gives (`two_point_fit`): `stability` S (days) of the
     knowledge-check curve R(t) = R1·e^(−(t − t1)/S) through both tests, `recall_at_reference`
     (0..1) at the scenario's reference day, `entered_pct` that recall as the model takes it for
-    microlearning's "Knowledge retained" (within its range), and microlearning's skill half-life
-    in months now and with that value entered."""
+    microlearning's "Knowledge retained" (within its range), and the months until microlearning's
+    skills lose half of their gain (`calculators.model.half_lost_days`) now and with that value entered."""
 
     stability: float
     reference_day: int
@@ -444,7 +470,7 @@ def two_point_fit(
     spec = INPUTS["micro_retention_pct"]
     entered = min(max(100 * at_ref, float(spec.minimum or 0)), float(spec.maximum or 100))
     now, then = (
-        float(half_life_days(Inputs(v), Format.MICRO)) / MONTH_DAYS
+        float(half_lost_days(Inputs(v), Format.MICRO)) / MONTH_DAYS
         for v in (s, s.with_changes(micro_retention_pct=entered))
     )
     return TwoPointFit(stability, day_ref, at_ref, entered, now, then)

@@ -17,13 +17,18 @@ currency, time in hours or days as the field name says.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the skill half-life is the fading part's (see `codec._upgrade`)
+
+# Tatel & Ackerman's 11 months to lose half of the whole gain (mixed measures), with the default
+# 20 % kept for good, as the half-life of the part that fades (exponential): 11 × ln 2 / ln(0.8 / 0.3).
+FADING_HALF_LIFE_MONTHS = 11.0 * math.log(2.0) / math.log(0.8 / 0.3)  # 7.7735…
 
 Currency = Literal["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "INR", "JPY"]
 CURRENCY_SYMBOLS: dict[str, str] = {
@@ -174,7 +179,7 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
 
     # --- Scale -------------------------------------------------------------------------
     currency: Currency = _input(
@@ -673,26 +678,32 @@ class Scenario(BaseModel):
         widget="select",
         source="Method of this tool: the choice of curve changes the 90-day value by orders of magnitude",
         grade=Grade.D,
+        help=(
+            "How the part of a skill that fades declines. Every curve loses half of it at the half-life "
+            "below; the power law loses more early and keeps a longer tail."
+        ),
     )
     skill_half_life_months: float = _input(
-        11.0,
-        label="Half of a trained skill lost after",
+        FADING_HALF_LIFE_MONTHS,
+        label="Half of what fades is lost after",
         group=RETENTION,
-        ge=1,
+        ge=0.1,
         le=120,
         unit="months",
-        step=0.5,
+        step=0.1,
         source=(
             "Tatel & Ackerman (2025), Psychological Bulletin, meta-analysis of procedural skill retention "
             "(1,344 effect sizes, 457 reports): with no use at all, half of the gain from training is lost "
             "after about 6.5 months on accuracy measures, 11 on mixed measures and 13 on speed; on-the-job "
-            "benefits mix accuracy and speed, hence 11"
+            "benefits mix accuracy and speed, hence 11 months for half of the whole gain, which with 20 % "
+            "kept for good is 7.8 months for half of the part that fades (11 × ln 2 / ln(0.8 / 0.3))"
         ),
         grade=Grade.A,
         help=(
-            "Months until half of what an instructor-led course gained is lost without practice. "
-            "Microlearning's half-life is longer or shorter in proportion to how long its learners' "
-            "knowledge lasts at the reference day (the two Knowledge retained figures)."
+            "Months until half of the part of an instructor-led course's gain that fades is lost without "
+            "practice; the share kept for good stays on top. With 20 % kept for good, 7.8 months means half "
+            "of the whole gain is lost after 11. Microlearning's half-life is longer or shorter in proportion "
+            "to how long its learners' knowledge lasts at the reference day (the two Knowledge retained figures)."
         ),
     )
     retention_floor_pct: float = _input(

@@ -34,7 +34,8 @@ Sheets, in order:
   re-optimised when an input or the budget changes: the dashboard does that.
 - **Retention** is `calculators.retention.monthly_retention` written out, month by month:
   the share of the trained gain kept, ρ(t) = floor + (1 − floor)·R(t), with R the scenario's
-  curve calibrated so that ρ is 1/2 at the format's half-life; each nudge resets R and
+  curve calibrated so that R is 1/2 at the format's half-life (half of what fades is lost, the
+  floor kept on top); each nudge resets R and
   multiplies its parameter by the gain g (up to a limit). A month's share is the area under
   ρ over the month / (365/12) days, from the cumulative area at each month's end: the whole
   intervals between nudges before it (their areas are on the *Segments* sheet, added up by
@@ -138,7 +139,6 @@ MONTHS = 121  # months 0..120: the longest horizon is ten years
 HUGE = 1e306  # a quotient above this would overflow once scaled: the model calls it "none"
 SERIES_POINTS = 201  # learner counts on the Series sheet
 MIN_SEGMENT_ROWS = 366  # segments the retention formulas read at least (a year of daily nudges)
-MAX_FLOOR = 0.49  # `retention.skill_parameter` keeps the floor below one half
 MAX_RETAINED = 0.999  # `model.half_life_days` keeps each Knowledge retained share below 1
 TOO_MANY_NUDGES = "Export again: more nudges than rows on the Segments sheet"
 MAX_LINK_CHARS = 32_767  # the most text an Excel cell holds
@@ -753,8 +753,8 @@ def _segment_area(m: _Model, col: _Col, n: _X, days: _X) -> _X:
 
 
 def _curve_parameter(m: _Model, col: _Col) -> _X:
-    """The family's parameter with R(half-life) = r, the curve's value at the half-life
-    (`retention.calibrate` through `retention.skill_parameter`): exponential
+    """The family's parameter with R(half-life) = r = 1/2: half of what fades is lost at the
+    half-life (`retention.calibrate` through `retention.skill_parameter`): exponential
     S = −H / ln r; power law a = −ln r / ln(1 + H); FSRS-style S = (19/81)·H / (r^−2 − 1)."""
     r, d = m("at_half_life", col), m("half_life_days", col)
     exponential = IF(r.ge(1), MAX_STABILITY_DAYS, MIN(-d / LN(r), MAX_STABILITY_DAYS))
@@ -843,15 +843,15 @@ def _model_workings(m: _Model) -> None:
     m.add("half_life_ratio", f"Half-life against the skill half-life's training (recall {REFERENCE_RECALL:.0%} at the "
           f"reference day): ln {REFERENCE_RECALL:g} / ln(this format's retained share), within "
           f"1/{MAX_HALF_LIFE_RATIO:g} … {MAX_HALF_LIFE_RATIO:g}", "×", "number", half_life_ratio, PURE)  # fmt: skip
-    m.add("half_life_days", "Half-life: days until half of the trained gain is lost (half-life months × 365/12 × "
+    m.add("half_life_days", "Half-life: days until half of the part of the gain that fades is lost (half-life months × 365/12 × "
           "that ratio)", "days", "number",
           lambda c: i["skill_half_life_months"] * _month_days() * m("half_life_ratio", c), PURE)  # fmt: skip
     m.add("half_life_months", "… in months", "months", "number",
           lambda c: m("half_life_days", c) / _month_days(), PURE)  # fmt: skip
-    m.add("floor", f"Share of the gain kept for good (the floor; at most {MAX_FLOOR})", "share", "factor",
-          lambda c: MIN(i["retention_floor_pct"] / 100, MAX_FLOOR), PURE)  # fmt: skip
-    m.add("at_half_life", "Curve value at the half-life, so that ρ = 1/2 there: (1/2 − floor) / (1 − floor)",
-          "share", "factor", lambda c: (0.5 - m("floor", c)) / (1 - m("floor", c)), PURE)  # fmt: skip
+    m.add("floor", "Share of the gain kept for good (the floor)", "share", "factor",
+          lambda c: i["retention_floor_pct"] / 100, PURE)  # fmt: skip
+    m.add("at_half_life", "Curve value at the half-life: half of what fades is lost there (the floor stays on top)",
+          "share", "factor", lambda c: _x(0.5), PURE)  # fmt: skip
     m.add("parameter", "Curve parameter calibrated at the half-life (stability in days; the power law's decay "
           "exponent)", "days or exponent", "number", lambda c: _curve_parameter(m, c), PURE)  # fmt: skip
 
@@ -972,7 +972,7 @@ def _model_workings(m: _Model) -> None:
 RETENTION_NOTE = (
     "How this sheet works. ρ(t) = floor + (1 − floor) × R(t) is the share of the trained gain still kept t days "
     "after training; R is the scenario's forgetting curve, its parameter calibrated on the Model sheet so that "
-    "ρ = 1/2 at the format's half-life. A nudge every k days resets R to 1 and multiplies the stability by the "
+    "R = 1/2 at the format's half-life (half of what fades is lost; the floor stays on top). A nudge every k days resets R to 1 and multiplies the stability by the "
     "gain g (the power law's exponent is divided by g), up to a limit. A month's share is the mean of ρ over "
     "the month: the area under ρ up to the month's end minus the same at the previous month's end, over 365/12 "
     "days. The area up to day t is floor × t + (1 − floor) × (the areas under R over the whole intervals "

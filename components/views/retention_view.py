@@ -26,6 +26,8 @@ from calculators.roi import (
     all_returns,
     benefit_years,
     effective,
+    fading_half_life_months,
+    half_lost_months,
     mean_kept,
     returns_together,
     two_point_fit,
@@ -66,6 +68,7 @@ def evidence_markdown(view: RetentionView, own: Scenario) -> str:
     half = view.half_life_months
     yours = half_life_text(s.skill_half_life_months)
     floor = percent(s.retention_floor_pct, 0)
+    whole = half_life_text(half[Format.ILT])
     article = (
         f"{ARTICLE_000.short[0].upper()}{ARTICLE_000.short[1:]} says learners recall "
         f"{percent(defaults.micro_retention_pct, 0)} of microlearning and {percent(defaults.ilt_retention_pct, 0)} "
@@ -88,22 +91,24 @@ def evidence_markdown(view: RetentionView, own: Scenario) -> str:
             f"reports on procedural skills ({_grade('skill_half_life_months')}: a meta-analysis). With no use at all, half of "
             f"the gain from training was lost after about {half_life_text(ACCURACY_MONTHS)} on accuracy "
             f"measures, {half_life_text(MIXED_MONTHS)} on mixed measures and {half_life_text(SPEED_MONTHS)} "
-            f"on speed. This scenario uses {yours} for instructor-led training. Skills people use on the job "
-            "fade less (Arthur et al. 1998), so this is a cautious figure.",
+            f"on speed. In this scenario instructor-led training loses half of its gain after {whole}: half of "
+            f"the part that fades is lost after {yours}, and {floor} is kept for good. Skills people use on the "
+            "job fade less (Arthur et al. 1998), so this is a cautious figure.",
             f"- **Why the mixed measure.** Benefits on the job come from doing a task both right (accuracy) and "
             f"fast (speed), so the default is the mixed figure, {half_life_text(MIXED_MONTHS)}; the table below "
             "shows the accuracy and speed ends.",
             "- **The floor.** Forgetting levels off above zero: curves with a floor fit memory data better "
             "(Averell & Heathcote 2011), and part of what was learned lasts for decades (Bahrick 1984). "
             f"This scenario keeps {floor} of the gain for good, an illustrative figure "
-            f"({_grade('retention_floor_pct')}: no study gives one for workplace skills).",
+            f"({_grade('retention_floor_pct')}: no study gives one for workplace skills). What is kept for good "
+            "comes on top of what fades, so a higher floor keeps more of the gain in every month.",
             f"- **The {percent(defaults.micro_retention_pct, 0)} and {percent(defaults.ilt_retention_pct, 0)} "
             f"at day 30.** {article}: a vendor's knowledge-check claim ({_grade('micro_retention_pct')}){in_use}. "
             "The model uses each format's figure only for how long its skills last against the research's "
             f"half-life, which it takes for a training that keeps {percent(100 * REFERENCE_RECALL, 0)} (the "
-            f"workshop's figure): here {half_life_text(half[Format.MICRO])} for microlearning and "
-            f"{half_life_text(half[Format.ILT])} for instructor-led (half-life × ln 0.35 / ln of the format's "
-            "figure: a format's own figure moves its own half-life only), and for the pilot's knowledge check; "
+            f"workshop's figure): here half of the gain is lost after {half_life_text(half[Format.MICRO])} for "
+            f"microlearning and {whole} for instructor-led (the half-life of what fades × ln 0.35 / ln of the "
+            "format's figure: a format's own figure moves its own half-life only), and for the pilot's knowledge check; "
             f"how fast skills fade comes from the research above.{skeptic}",
         ]
     )
@@ -118,10 +123,29 @@ class WhatIf:
     yours: bool = False
 
 
+def _fading(scenario: Scenario, half_lost_months: float) -> float:
+    """A study's "half of the gain lost after" as this scenario's half-life of what fades, within
+    the input's bounds."""
+    spec = INPUTS["skill_half_life_months"]
+    value = fading_half_life_months(scenario, half_lost_months)
+    return min(max(value, float(spec.minimum or 0)), float(spec.maximum or value))
+
+
+def _same_half_loss(scenario: Scenario, family: str) -> Scenario:
+    """`scenario` on another curve family that loses half of the whole gain in the same month
+    (the research's anchor), its half-life of what fades converted for that family."""
+    if family == scenario.retention_curve:
+        return scenario
+    other = scenario.with_changes(retention_curve=family)
+    return other.with_changes(skill_half_life_months=_fading(other, half_lost_months(scenario)))
+
+
 def what_ifs(scenario: Scenario) -> list[WhatIf]:
     """The user's retention assumptions, then each alternative that differs from them: the
-    other curve families, Tatel & Ackerman's accuracy and speed half-lives, no floor, and no
-    forgetting at all (benefits not weighted by retention). Alternatives weight benefits.
+    other curve families (half of the gain lost in the same month), Tatel & Ackerman's accuracy
+    and speed figures (half of the whole gain lost after 6.5 and 13 months, with the user's floor
+    and curve), no floor (the part that fades as before), and no forgetting at all (benefits not
+    weighted by retention). Alternatives weight benefits.
 
     >>> [w.assumption for w in what_ifs(Scenario())][1:]  # doctest: +NORMALIZE_WHITESPACE
     ['Power law curve', 'FSRS-style curve', 'Half lost after 6.5 months (accuracy measures)',
@@ -132,7 +156,8 @@ def what_ifs(scenario: Scenario) -> list[WhatIf]:
     if s.decay_weighting:
         yours = (
             f"Yours: {s.retention_curve} curve, half lost after "
-            f"{half_life_text(s.skill_half_life_months)}, {percent(s.retention_floor_pct, 0)} kept for good"
+            f"{half_life_text(half_lost_months(s))}, "
+            f"{percent(s.retention_floor_pct, 0)} kept for good"
         )
     else:
         yours = "Yours: benefits not weighted by retention"
@@ -140,14 +165,14 @@ def what_ifs(scenario: Scenario) -> list[WhatIf]:
     others = [f for f in ("exponential", "power law", "FSRS-style") if f != s.retention_curve]
     families = others if s.decay_weighting else [s.retention_curve, *others]
     alternatives = [
-        *((_curve_name(f), weighted.with_changes(retention_curve=f)) for f in families),
+        *((_curve_name(f), _same_half_loss(weighted, f)) for f in families),
         (
             f"Half lost after {half_life_text(ACCURACY_MONTHS)} (accuracy measures)",
-            weighted.with_changes(skill_half_life_months=ACCURACY_MONTHS),
+            weighted.with_changes(skill_half_life_months=_fading(weighted, ACCURACY_MONTHS)),
         ),
         (
             f"Half lost after {half_life_text(SPEED_MONTHS)} (speed measures)",
-            weighted.with_changes(skill_half_life_months=SPEED_MONTHS),
+            weighted.with_changes(skill_half_life_months=_fading(weighted, SPEED_MONTHS)),
         ),
         ("Nothing kept for good (no floor)", weighted.with_changes(retention_floor_pct=0.0)),
         ("Skills never fade (benefits not weighted)", s.with_changes(decay_weighting=False)),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from calculators.model import Option
-from calculators.scenario import GROUPS, INPUTS, Scenario
+from calculators.scenario import GROUPS, INPUTS, SCHEMA_VERSION, Scenario
 from components.inputs.sidebar import SELECT_SLIDERS
 from components.session.scenario import group_key
 from components.work.answer import answer_of
@@ -70,7 +70,7 @@ def test_learner_slider_by_key_moves_the_tiles(app):
     assert metric(at, "Microlearning total cost") == "$36,000"  # 30,000 + 3 × 2,000
     assert metric(at, "Instructor-led total cost") == "$100,000"  # 10,000 + 45 × 2,000
     assert at.query_params["learners"] == "2000"
-    assert at.query_params["v"] == "1"
+    assert at.query_params["v"] == str(SCHEMA_VERSION)
 
 
 def test_cost_slider_moves_the_crossover_chart(app):

@@ -8,6 +8,8 @@ could fail.
   when ROI ≥ 0.
 - Benefits follow the share of the skill kept month by month: without nudges each month's
   benefit is no more than the month before's, and never below the floor's share.
+- The retention inputs move figures as their names say: a higher share kept for good or a
+  longer half-life never lowers a benefit or an NPV.
 - The verdict chooses among every option and not training.
 """
 
@@ -94,20 +96,68 @@ def test_without_nudges_each_months_share_kept_falls_and_stays_above_the_floor(s
 
 @settings(max_examples=100, deadline=None)
 @given(valid_scenarios(decay_weighting=True))
-def test_half_of_the_gain_is_lost_at_the_half_life(scenario):
-    """The curve the model reads is one half at each format's half-life (before any nudge)."""
-    from calculators.model import half_life_days
+def test_half_of_what_fades_is_lost_at_the_half_life_and_half_of_the_gain_later(scenario):
+    """Before any nudge, the curve the model reads is floor + (1 − floor)/2 at each format's
+    half-life (half of what fades lost) and one half at `half_lost_days` (half of the whole gain)."""
+    from calculators.model import half_life_days, half_lost_days
     from calculators.retention import CurveFamily, cumulative_area, skill_parameter
 
     s = scenario.with_changes(micro_nudge_days=0, ilt_nudge_days=0)
     floor = s.retention_floor_pct / 100
+    family = CurveFamily(s.retention_curve)
+
+    def kept_on(day: float, parameter: float) -> float:  # ρ(day) from the area's slope
+        area = cumulative_area(family, parameter, np.array([day - 1e-3, day + 1e-3]), floor=floor)
+        return float(np.diff(area)[0] / 2e-3)
+
     for fmt in Format:
         h = float(half_life_days(s, fmt))
-        family = CurveFamily(s.retention_curve)
-        p = skill_parameter(family, h, floor)
-        # ρ(h) from the area's slope at h
-        area = cumulative_area(family, p, np.array([h - 1e-3, h + 1e-3]), floor=floor)
-        assert float(np.diff(area)[0] / 2e-3) == pytest.approx(0.5, abs=1e-4)
+        p = skill_parameter(family, h)
+        assert kept_on(h, p) == pytest.approx(floor + (1 - floor) / 2, abs=1e-4)
+        whole = float(half_lost_days(s, fmt))
+        assert whole >= h - 1e-9
+        if whole < 1e6:
+            assert kept_on(whole, p) == pytest.approx(0.5, abs=1e-4)
+
+
+def _npvs(s: Scenario) -> dict[Option, float]:
+    return {o: r.npv for o, r in all_returns(s).items()}
+
+
+@settings(max_examples=120, deadline=None)
+@given(valid_scenarios(decay_weighting=True), st.floats(0, 45), st.floats(0, 45))
+def test_keeping_more_for_good_never_lowers_a_benefit_or_the_npv(scenario, a, b):
+    """ "Share of a skill kept for good" means what it says: a higher floor keeps at least as much
+    of the gain in every month (each format, with its nudges), so no option's benefits or NPV
+    fall, as claimed or defensible (issue 23: no input may move a figure against its meaning)."""
+    low, high = sorted((a, b))
+    for base in _claimed_and_conservative(scenario):
+        lo, hi = base.with_changes(retention_floor_pct=low), base.with_changes(retention_floor_pct=high)
+        months = 12 * lo.horizon_years
+        for fmt in Format:
+            assert np.all(retention_profile(hi, fmt, months) >= retention_profile(lo, fmt, months) - 1e-12)
+        r_lo, r_hi = all_returns(lo), all_returns(hi)
+        for option in Option:
+            assert r_hi[option].benefits >= r_lo[option].benefits - EPS * max(1.0, abs(r_lo[option].benefits))
+            assert r_hi[option].npv >= r_lo[option].npv - EPS * max(1.0, abs(r_lo[option].npv))
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_scenarios(decay_weighting=True), st.floats(1, 120), st.floats(1, 120))
+def test_a_longer_half_life_never_lowers_a_benefit_or_the_npv(scenario, a, b):
+    low, high = sorted((a, b))
+    lo, hi = (scenario.with_changes(skill_half_life_months=v) for v in (low, high))
+    r_lo, r_hi = all_returns(lo), all_returns(hi)
+    for option in Option:
+        assert r_hi[option].npv >= r_lo[option].npv - EPS * max(1.0, abs(r_lo[option].npv))
+
+
+def test_the_default_half_life_is_the_meta_analysis_eleven_months_at_the_default_floor():
+    """Tatel & Ackerman's mixed-measure figure: half of the whole gain lost after 11 months."""
+    from calculators.roi import half_lost_months
+
+    assert half_lost_months(Scenario()) == pytest.approx(11.0, abs=1e-9)
+    assert Scenario().skill_half_life_months < 11.0  # the part that fades halves sooner
 
 
 @settings(max_examples=200, deadline=None)

@@ -119,7 +119,7 @@ def test_scenario_rejects_unknown_currency_and_schema_version():
     with pytest.raises(ValidationError):
         Scenario(currency="XYZ")  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
-        Scenario(schema_version=2)  # type: ignore[arg-type]
+        Scenario(schema_version=1)  # type: ignore[arg-type]
 
 
 # --- The model: metadata -----------------------------------------------------------------
@@ -241,9 +241,9 @@ def test_default_scenario_encodes_to_empty_link():
 
 
 def test_link_carries_version_and_only_changed_values():
-    assert scenario_to_query(Scenario(learners=477)) == {"v": "1", "learners": "477"}
+    assert scenario_to_query(Scenario(learners=477)) == {"v": str(SCHEMA_VERSION), "learners": "477"}
     assert scenario_to_query(Scenario(fully_loaded=True, micro_seat_hours=0.25)) == {
-        "v": "1",
+        "v": str(SCHEMA_VERSION),
         "fully_loaded": "1",
         "micro_seat_hours": "0.25",
     }
@@ -313,7 +313,53 @@ def test_version_1_link_fixture_with_every_field_decodes():
         retention_reference_day=90,
     )
     retired = {"benefit_per_learner"}  # the quick break-even estimate, replaced by the model's benefits
-    assert scenario_to_query(s) == {k: v for k, v in VERSION_1_EVERY_FIELD.items() if k not in retired}
+    expected = {k: v for k, v in VERSION_1_EVERY_FIELD.items() if k not in retired}
+    assert scenario_to_query(s) == {**expected, "v": str(SCHEMA_VERSION)}
+
+
+# Version 1's "Half of a trained skill lost after" was the month in which half of the whole gain
+# was lost (the floor included); version 2's is the half-life of the part that fades. An old link,
+# file or saved row keeps its curve, so its answer.
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"skill_half_life_months": "13"},
+        {"skill_half_life_months": "6.5", "retention_floor_pct": "35", "retention_curve": "power law"},
+        {"skill_half_life_months": "24", "retention_floor_pct": "0", "retention_curve": "FSRS-style"},
+        {"skill_half_life_months": "11", "retention_floor_pct": "45", "learners": "2500"},
+    ],
+)
+def test_a_version_1_half_life_keeps_its_meaning(values):
+    from calculators.roi import all_returns, half_lost_months
+
+    s, problems = scenario_from_query({"v": "1", **values})
+    assert problems == []
+    assert half_lost_months(s) == pytest.approx(float(values.get("skill_half_life_months", 11)), rel=1e-9)
+    again, _ = scenario_from_query(scenario_to_query(s))  # written at version 2, read back the same
+    assert again == s
+    from_file, problems = scenario_from_json(json.dumps({"schema_version": 1, **values}))
+    assert problems == [] or values  # a file's numbers are strict: "13" is text there
+    if not values:
+        assert from_file == s == DEFAULT  # version 1's default is version 2's default, bit for bit
+        assert all_returns(from_file) == all_returns(DEFAULT)
+
+
+def test_a_version_1_file_with_numbers_keeps_its_half_life():
+    from calculators.roi import half_lost_months
+
+    s, problems = scenario_from_json(
+        json.dumps({"schema_version": 1, "skill_half_life_months": 13.0, "retention_floor_pct": 30.0})
+    )
+    assert problems == []
+    assert half_lost_months(s) == pytest.approx(13.0, rel=1e-9)
+    assert s.skill_half_life_months < 13.0
+
+
+def test_a_version_1_half_life_that_is_not_a_number_gets_the_input_message():
+    s, problems = scenario_from_query({"v": "1", "skill_half_life_months": "soon"})
+    assert s.skill_half_life_months == DEFAULT.skill_half_life_months
+    assert [p.field for p in problems] == ["skill_half_life_months"]
 
 
 def test_link_without_version_reads_as_current():
@@ -526,7 +572,7 @@ def test_json_unknown_and_bad_fields_are_reported_with_defaults_kept():
     assert [p.field for p in problems] == ["colour", "ilt_class_size"]
 
 
-@pytest.mark.parametrize("version", ['"1"', "true", "2", "null"])
+@pytest.mark.parametrize("version", ['"1"', "true", "3", "null"])
 def test_json_unknown_schema_version_is_a_problem(version: str):
     s, problems = scenario_from_json(f'{{"schema_version": {version}, "learners": 477}}')
     assert s.learners == 477
