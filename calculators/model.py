@@ -397,7 +397,10 @@ class Outcome:
     horizon. A discounted month's benefit is never more than its plain one, so the discounted
     payback is never the sooner; the plain one exists exactly when ROI ≥ 0, the discounted one
     when the benefits' present value covers the costs. `monthly_benefits`: the benefit of each
-    month 1..12·H (last axis), kept for small evaluations only."""
+    month 1..12·H (last axis), kept for small evaluations only. `late`: where the discounted
+    payback takes longer than `evaluate`'s `late_after` months (never repaid included), when
+    asked: discounted benefits of months 1..min(late_after, benefit months) short of the costs,
+    which is `discounted_payback_months > late_after` exactly (the running total only grows)."""
 
     option: Option
     learners: FloatArray
@@ -414,6 +417,7 @@ class Outcome:
     payback_months: FloatArray
     discounted_payback_months: FloatArray
     monthly_benefits: FloatArray | None = None
+    late: npt.NDArray[np.bool_] | None = None
 
     @property
     def net(self) -> FloatArray:
@@ -473,17 +477,26 @@ def evaluate(
     values: Mapping[str, FloatArray | float] | None = None,
     options: tuple[Option, ...] = tuple(Option),
     paybacks: frozenset[str] = PAYBACKS,
+    late_after: int | None = None,
 ) -> dict[Option, Outcome]:
     """Every option's outcome for each point in `values` (field → array); other inputs from
     `scenario`. The switches are applied here, once. `paybacks`: which paybacks to work out
     ("plain", "discounted"); one left out is NaN (a simulation that reads only NPV and the
-    discounted payback skips the rest)."""
+    discounted payback skips the rest). `late_after` (whole months ≥ 0): also say where the
+    discounted payback takes longer than that (`Outcome.late`), from the running total at that
+    month alone, without working out the payback month.
+
+    >>> at = {"learners": np.array([150.0, 300.0])}
+    >>> r = evaluate(Scenario(), at, paybacks=frozenset({"discounted"}), late_after=12)[Option.MICRO]
+    >>> r.discounted_payback_months.round(2).tolist(), r.late.tolist()
+    ([21.23, 9.38], [True, False])
+    """
     s = effective(scenario)
     values = dict(values or {})
     structural = [f for f in STRUCTURAL if f in values]
     if not structural:
-        return _evaluate(Inputs(s, values), options, paybacks)
-    return _evaluate_by_layout(s, values, options, structural, paybacks)
+        return _evaluate(Inputs(s, values), options, paybacks, late_after)
+    return _evaluate_by_layout(s, values, options, structural, paybacks, late_after)
 
 
 def inputs_read(scenario: Scenario, values: Mapping[str, FloatArray | float]) -> frozenset[str]:
@@ -518,6 +531,7 @@ def _evaluate_by_layout(
     options: tuple[Option, ...],
     structural: list[str],
     paybacks: frozenset[str] = PAYBACKS,
+    late_after: int | None = None,
 ) -> dict[Option, Outcome]:
     """`_evaluate` once per distinct combination of structural values, results put back in place."""
     shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
@@ -532,12 +546,18 @@ def _evaluate_by_layout(
         if not mask.any():
             continue
         part = s.with_changes(**{f: int(v) for f, v in zip(structural, combo, strict=True)})
-        results = _evaluate(Inputs(part, {k: v[mask] for k, v in full.items()}), options, paybacks)
+        results = _evaluate(
+            Inputs(part, {k: v[mask] for k, v in full.items()}), options, paybacks, late_after
+        )
         for option, r in results.items():
             slots = out.setdefault(option, {})
             for name in _ARRAY_FIELDS:
                 slots.setdefault(name, np.empty(size))[mask] = np.broadcast_to(
                     getattr(r, name), (int(mask.sum()),)
+                )
+            if r.late is not None:
+                slots.setdefault("late", np.empty(size, dtype=bool))[mask] = np.broadcast_to(
+                    r.late, (int(mask.sum()),)
                 )
     return {
         o: Outcome(option=o, **{k: v.reshape(shape) for k, v in arrays.items()}) for o, arrays in out.items()
@@ -571,10 +591,11 @@ class _Shared:
     same: dict[str, FloatArray]  # horizon_years, benefit_years, discount_rate, nan (full shape)
     closed: dict[Format, Geometric] | None = None  # geometric streams in closed form (`_closed_forms`)
     paybacks: frozenset[str] = PAYBACKS  # which paybacks to work out
+    late_after: int | None = None  # the month `Outcome.late` is about, if asked
 
 
 def _evaluate(
-    x: Inputs, options: tuple[Option, ...], paybacks: frozenset[str] = PAYBACKS
+    x: Inputs, options: tuple[Option, ...], paybacks: frozenset[str] = PAYBACKS, late_after: int | None = None
 ) -> dict[Option, Outcome]:
     learners = np.asarray(x.learners, dtype=np.float64)
     n = learners if "learners" in x._values else np.round(learners)  # `Inputs` rounds whole-number fields
@@ -609,7 +630,7 @@ def _evaluate(
         "discount_rate": _full(rate, x.shape),
         "nan": _nan(x.shape),
     }
-    shared = _Shared(n, full_scale, per, profile, log_d, discount, later, same, closed, paybacks)
+    shared = _Shared(n, full_scale, per, profile, log_d, discount, later, same, closed, paybacks, late_after)
     corner = _blend_corner(x) if Option.BLEND in options else None
     if corner is not None:  # the blend is a pure format here: its outcome is that format's, exactly
         done = {o: _option(x, o, shared) for o in {*options, corner} - {Option.BLEND}}
@@ -802,6 +823,7 @@ def _closed_streams(
     paid: int,
     paybacks: frozenset[str] = PAYBACKS,
     nan: FloatArray | None = None,
+    late_after: int | None = None,
 ) -> dict[str, FloatArray | None]:
     """`_streams` for geometric streams, in closed form: the same figures, no months array.
     `committed`: every cost of the programme; `nan`: the answer for a payback not asked for.
@@ -823,7 +845,12 @@ def _closed_streams(
         discounted.add(c * (1.0 - floor) * a * d, log_q + log_d)
     del d
     pv = discounted(float(paid))
+    late = None
+    if late_after is not None:  # as `_closed_repaid_at` decides: never repaid by then, something owed
+        by = pv if late_after >= paid else discounted(float(late_after)) if late_after > 0 else np.zeros(1)
+        late = ~(np.broadcast_to(by, shape) >= committed) & ~(committed <= 0.0)
     return {
+        "late": late,
         "total": total,
         "pv": pv,
         "payback": payback,
@@ -897,6 +924,7 @@ def _streams(
     horizon: int,
     discount: FloatArray | None = None,
     paybacks: frozenset[str] = PAYBACKS,
+    late_after: int | None = None,
 ) -> dict[str, FloatArray | None]:
     """Month-by-month figures of a benefit stream Σ coefficient × profile (each coefficient the
     track's annual benefit / 12 before retention, each profile its share kept per month, months
@@ -914,6 +942,7 @@ def _streams(
     m = np.arange(1, months + 1, dtype=np.float64)[:, None]
     committed = up + yr * (horizon - 1)  # every cost of the programme
     out = {k: np.empty(size) for k in ("total", "pv", "payback", "discounted")}
+    late = np.empty(size, dtype=bool) if late_after is not None else None
     keep = size * months <= KEEP_MONTHLY
     monthly = np.empty((months, size)) if keep else None
     columns = max(1, STREAM_BLOCK // max(months, 1))
@@ -938,7 +967,12 @@ def _streams(
         out["total"][b], out["pv"][b] = plain[-1], discounted[-1]  # the same sums at any width
         out["payback"][b] = _repaid_at(plain, committed[b]) if "plain" in paybacks else np.nan
         out["discounted"][b] = _repaid_at(discounted, committed[b]) if "discounted" in paybacks else np.nan
+        if late is not None:  # as `_repaid_at` counts: the months short of what is owed
+            k = min(int(late_after or 0), months)
+            by = discounted[k - 1] if k > 0 else np.zeros(width)
+            late[b] = (by < committed[b]) & (committed[b] > 0)
     result: dict[str, FloatArray | None] = {k: v.reshape(shape) for k, v in out.items()}
+    result["late"] = late.reshape(shape) if late is not None else None
     result["monthly"] = np.moveaxis(monthly.reshape(months, *shape), 0, -1) if monthly is not None else None
     return result
 
@@ -975,13 +1009,15 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
         committed = upfront + yearly * (horizon - 1)  # every cost of the programme
         geometric = [(c, shared.closed[f]) for c, f in coefficients]
         stream = _closed_streams(
-            geometric, committed, shared.log_d, x.shape, 12 * paid_years, shared.paybacks, same["nan"]
-        )
+            geometric, committed, shared.log_d, x.shape, 12 * paid_years, shared.paybacks, same["nan"],
+            shared.late_after,
+        )  # fmt: skip
     else:
         parts = [(c, shared.profile[f]) for c, f in coefficients]
         stream = _streams(
-            parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount, shared.paybacks
-        )
+            parts, upfront, yearly, shared.log_d, x.shape, horizon, shared.discount, shared.paybacks,
+            shared.late_after,
+        )  # fmt: skip
     total = stream["total"]
     pv = stream["pv"] - upfront - yearly * shared.later
     shape = x.shape
@@ -1001,6 +1037,7 @@ def _option(x: Inputs, option: Option, shared: _Shared) -> Outcome:
         payback_months=_full(stream["payback"], shape),
         discounted_payback_months=_full(stream["discounted"], shape),
         monthly_benefits=stream["monthly"],
+        late=None if stream["late"] is None else np.broadcast_to(stream["late"], shape).copy(),
     )
 
 

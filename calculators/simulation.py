@@ -205,6 +205,9 @@ class MonteCarlo:
     npv: dict[Option, FloatArray]
     known_payback: dict[Option, FloatArray] | None = field(default=None, compare=False, repr=False)
     source: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    # month m → each option's share of draws whose payback takes longer than m months, as
+    # drawn with the run (`monte_carlo(..., late_after=m)`) or worked out when first asked
+    late_known: dict[int, dict[Option, float]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def payback_months(self) -> dict[Option, FloatArray]:
@@ -224,7 +227,20 @@ class MonteCarlo:
         return float(np.count_nonzero(roi < 0)) / roi.size if roi.size else math.nan  # NaN < 0 is False
 
     def probability_payback_after(self, option: Option, months: float) -> float:
-        """P(payback takes longer than `months`), never-paying draws included."""
+        """P(payback takes longer than `months`), never-paying draws included. For whole months
+        without the paybacks at hand: from each draw's running total at that month alone
+        (`model.evaluate(..., late_after=)`), the same share without any payback month.
+
+        >>> run, later = monte_carlo(Scenario(), 2_000, 7), monte_carlo(Scenario(), 2_000, 7, paybacks_later=True)
+        >>> [run.probability_payback_after(Option.MICRO, m) == later.probability_payback_after(Option.MICRO, m)
+        ...  for m in (0, 3, 12, 36, 120)], later.known_payback is None
+        ([True, True, True, True, True], True)
+        """
+        if self.known_payback is None and months == int(months) and self.source is not None:
+            month = int(months)
+            if month not in self.late_known:
+                self.late_known[month] = _draw_late(*self.source, month)
+            return self.late_known[month][option]
         return float(np.mean(self.payback_months[option] > months))
 
     def expected_npv(self, option: Option) -> float:
@@ -264,14 +280,18 @@ class MonteCarlo:
             for option, values in finite.items():
                 counts = _histogram(np.clip(values, lo, hi), edges)
                 shares[option] = tuple((counts / max(roi[option].size, 1) * 100).tolist())
+        paybacks = self.known_payback
         return Summary(
             draws=len(next(iter(roi.values()))),
             roi_percentiles=percentiles,
             loss={o: self.probability_loss(o) for o in roi},
-            payback_over={o: _shares_after_each_month(v) for o, v in self.payback_months.items()},
+            payback_over=None
+            if paybacks is None
+            else {o: _shares_after_each_month(v) for o, v in paybacks.items()},
             edges=tuple(edges.tolist()),
             shares=shares,
             mean_npv={o: self.expected_npv(o) for o in self.npv},
+            late=None if paybacks is not None else self.probability_payback_after,
         )
 
 
@@ -402,7 +422,8 @@ class Summary:
     - `roi_percentiles`: P10, P50, P90 of ROI (%) over the draws where ROI exists;
     - `loss`: the share of draws with ROI < 0;
     - `payback_over[m]`: the share whose payback (discounted, as every screen states it) takes longer than m months,
-      m = 0 … 120 (never repaid included);
+      m = 0 … 120 (never repaid included), when the run has its paybacks; else `late(option, m)`
+      works out the one asked for from the run's draws (a run kept in this process);
     - `edges`: 61 ROI (%) step edges from the 0.5th to the 99.5th percentile of every option's
       ROI, widened to include 0 (empty when no option has costs, so no ROI); `shares[o]`: % of
       o's draws in each step (ROI beyond the edges counted in the end steps).
@@ -419,10 +440,11 @@ class Summary:
     draws: int
     roi_percentiles: dict[Option, tuple[float, float, float]]
     loss: dict[Option, float]
-    payback_over: dict[Option, tuple[float, ...]]
+    payback_over: dict[Option, tuple[float, ...]] | None
     edges: tuple[float, ...]
     shares: dict[Option, tuple[float, ...]]
     mean_npv: dict[Option, float] = field(default_factory=dict)
+    late: Callable[[Option, int], float] | None = field(default=None, compare=False, repr=False)
 
     def expected_npv(self, option: Option) -> float:
         """The mean net present value over the draws: what the verdict decides on."""
@@ -440,13 +462,16 @@ class Summary:
         """P(payback takes longer than `months`), for whole months 0 … 120."""
         if months != int(months) or not 0 <= months <= PAYBACK_MONTHS_MAX:
             raise ValueError(f"payback target must be whole months 0–{PAYBACK_MONTHS_MAX}, not {months}")
+        if self.payback_over is None:
+            assert self.late is not None, "a summary without the paybacks' table reads its run"
+            return self.late(option, int(months))
         return self.payback_over[option][int(months)]
 
     @property
     def nbytes(self) -> int:
         """About what it holds in memory (8 bytes a number), for caches bounded in bytes."""
         numbers = 3 * len(self.roi_percentiles) + len(self.loss) + len(self.edges) + len(self.mean_npv)
-        numbers += sum(map(len, self.payback_over.values())) + sum(map(len, self.shares.values()))
+        numbers += sum(map(len, (self.payback_over or {}).values())) + sum(map(len, self.shares.values()))
         return 8 * numbers
 
 
@@ -458,12 +483,15 @@ def monte_carlo(
     overrides: Mapping[str, tuple[float, float]] | None = None,
     progress: Callable[[float], None] | None = None,
     paybacks_later: bool = False,
+    late_after: int | None = None,
 ) -> MonteCarlo:
     """Draw all ranged inputs `draws` times and evaluate every option (chunks of 10^5 draws).
 
     Chunks use consecutive seeds derived from `seed`, so a run is reproducible and its
     memory stays bounded whatever `draws` is. `paybacks_later`: leave the paybacks out, to be
-    worked out from the same draws if they are read (`MonteCarlo.payback_months`).
+    worked out from the same draws if they are read (`MonteCarlo.payback_months`). `late_after`
+    (whole months): also the share of draws whose payback takes longer than that, from the
+    same evaluation (the Monte Carlo page's payback target, without every draw's payback).
 
     >>> later = monte_carlo(Scenario(), 2_000, 7, paybacks_later=True)
     >>> now = monte_carlo(Scenario(), 2_000, 7)
@@ -474,18 +502,24 @@ def monte_carlo(
     npv: dict[Option, list[FloatArray]] = {o: [] for o in Option}
     payback: dict[Option, list[FloatArray]] = {o: [] for o in Option}
     wanted = frozenset() if paybacks_later else frozenset({"discounted"})
+    late: dict[Option, int] = dict.fromkeys(Option, 0)
     for done, drawn in _drawn_chunks(scenario, draws, seed, distribution, overrides):
-        for option, r in evaluate(scenario, drawn, paybacks=wanted).items():
+        for option, r in evaluate(scenario, drawn, paybacks=wanted, late_after=late_after).items():
             roi[option].append(r.roi_pct)
             npv[option].append(r.npv)
             payback[option].append(r.discounted_payback_months)
+            if r.late is not None:
+                late[option] += int(np.count_nonzero(r.late))
         if progress is not None:
             progress(done / draws)
     join = lambda d: {o: np.concatenate(v) for o, v in d.items()}  # noqa: E731
+    known = (
+        {} if late_after is None else {late_after: {o: count / max(draws, 1) for o, count in late.items()}}
+    )
     if paybacks_later:
         source = (scenario, draws, seed, distribution, dict(overrides or {}))
-        return MonteCarlo(join(roi), join(npv), None, source)
-    return MonteCarlo(join(roi), join(npv), join(payback))
+        return MonteCarlo(join(roi), join(npv), None, source, known)
+    return MonteCarlo(join(roi), join(npv), join(payback), late_known=known)
 
 
 def _draw_paybacks(
@@ -501,6 +535,22 @@ def _draw_paybacks(
         for option, r in evaluate(scenario, drawn, paybacks=frozenset({"discounted"})).items():
             payback[option].append(r.discounted_payback_months)
     return {o: np.concatenate(v) for o, v in payback.items()}
+
+
+def _draw_late(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    distribution: Distribution,
+    overrides: Mapping[str, tuple[float, float]],
+    month: int,
+) -> dict[Option, float]:
+    """Each option's share of `monte_carlo`'s draws whose payback takes longer than `month`."""
+    late: dict[Option, int] = dict.fromkeys(Option, 0)
+    for _, drawn in _drawn_chunks(scenario, draws, seed, distribution, overrides):
+        for option, r in evaluate(scenario, drawn, paybacks=frozenset(), late_after=month).items():
+            late[option] += int(np.count_nonzero(r.late))
+    return {o: count / max(draws, 1) for o, count in late.items()}
 
 
 def _drawn_chunks(

@@ -57,7 +57,9 @@ def simulation() -> None:
     focus = option_picker("mc_option", "Show")
 
     overrides = current_ranges()
-    mc = shown_run(scenario, draws, int(random_seed), distribution, overrides)  # heavy runs: progress line
+    mc = shown_run(
+        scenario, draws, int(random_seed), distribution, overrides, int(target)
+    )  # heavy: progress line
     answer = the_answer(scenario)  # the verdict every screen states, from this very run
     basis.caption(basis_line(scenario, answer.simulation.words))
     verdict.markdown(f"## {answer.headline}")

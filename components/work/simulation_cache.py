@@ -27,15 +27,16 @@ _RUNS_LOCK = threading.Lock()
 
 
 def _cached(
-    scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, paybacks: bool = False
+    scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple, late_after: int | None = None
 ) -> MonteCarlo:
     """One run per inputs, handed to every caller as it is (read-only arrays), the last 16 kept:
     a data cache would pickle the 10^4-draw run on storing and copy it back on every read, and
     the summary, comparison, Sensitivity and Monte Carlo pages read it often.
 
-    A run is drawn with its paybacks when its first caller needs them (`paybacks`: the Monte
-    Carlo page), else without (the verdict on every other page reads NPVs and losses only); a
-    run kept without them works them out from the same draws when they are first read."""
+    A run is drawn without its paybacks (the verdict reads NPVs and losses only; the Monte Carlo
+    page reads the share of late paybacks at its target, `late_after`, worked out in the same
+    evaluation when its first caller names it); a payback read later is worked out from the
+    same draws."""
     key = (scenario_json, draws, seed, distribution, ranges)
     with _RUNS_LOCK:
         run = _RUNS.get(key)
@@ -44,7 +45,9 @@ def _cached(
             return run
     scenario = Scenario.model_validate_json(scenario_json)
     run = read_only(
-        monte_carlo(scenario, draws, seed, distribution, dict(ranges), paybacks_later=not paybacks)  # type: ignore[arg-type]
+        monte_carlo(
+            scenario, draws, seed, distribution, dict(ranges), paybacks_later=True, late_after=late_after
+        )  # type: ignore[arg-type]
     )
     with _RUNS_LOCK:
         _RUNS[key] = run
@@ -54,9 +57,10 @@ def _cached(
 
 
 def clear_runs() -> None:
-    """Forget every kept run (tests: each starts as a fresh server would)."""
+    """Forget every kept run and summary (tests: each starts as a fresh server would)."""
     with _RUNS_LOCK:
         _RUNS.clear()
+        _SUMMARIES.clear()
 
 
 def read_only(result: MonteCarlo) -> MonteCarlo:
@@ -79,9 +83,23 @@ def cached_monte_carlo(
     return _cached(*_key(scenario, draws, seed, distribution, overrides))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _summary(scenario_json: str, draws: int, seed: int, distribution: str, ranges: tuple) -> Summary:
-    return _cached(scenario_json, draws, seed, distribution, ranges, paybacks=True).summary()
+_SUMMARIES: OrderedDict[tuple[Any, ...], Summary] = OrderedDict()
+
+
+def _summary(key: tuple, late_after: int | None = None) -> Summary:
+    """The kept run's summary (the last `RUNS_KEPT`), its late paybacks read from the run at the
+    months asked for (`late_after`: the page's target, drawn with the run when it is new)."""
+    with _RUNS_LOCK:
+        found = _SUMMARIES.get(key)
+        if found is not None:
+            _SUMMARIES.move_to_end(key)
+            return found
+    summary = _cached(*key, late_after=late_after).summary()
+    with _RUNS_LOCK:
+        _SUMMARIES[key] = summary
+        while len(_SUMMARIES) > RUNS_KEPT:
+            _SUMMARIES.popitem(last=False)
+    return summary
 
 
 QUICK_DRAWS = 10_000  # up to this many draws a value of information takes milliseconds
@@ -141,6 +159,7 @@ def run_summary(
     on_wait: Callable[[], None] | None = None,
     on_join: Callable[[], None] | None = None,
     who: Requester | None = None,
+    late_after: int | None = None,
 ) -> Summary:
     """What the Monte Carlo page shows of a run (`calculators.simulation.Summary`), cached on
     exactly its inputs: a payback target or an option shown never redraws.
@@ -157,7 +176,7 @@ def run_summary(
     session left; a run nobody waits for any more is stopped at its next chunk."""
     key = _key(scenario, draws, seed, distribution, overrides)
     if draws <= HEAVY_DRAWS:
-        return _summary(*key)
+        return _summary(key, late_after)
     found = RESULTS.get(key)
     if found is not None:
         return found[0]
@@ -213,14 +232,15 @@ def shown_run(
     seed: int,
     distribution: Distribution,
     overrides: Mapping[str, tuple[float, float]],
+    late_after: int | None = None,
 ) -> Summary:
-    """`run_summary` on the page: a heavy run shows one line where it stands, the progress bar
+    """`run_summary` on the page (`late_after`: the payback target it shows): a heavy run shows one line where it stands, the progress bar
     (headed `JOINED` when the run was already asked for), replaced by `WAITING` while another
     user's run has the server's turn, and gone with the answer; a run up to 10^5 draws shows
     nothing (it is cached, or a spinner). A request beyond this user's limit shows `TOO_MANY`
     in its place and stops the page (or page part) there: nothing below needs a run it lacks."""
     if draws <= HEAVY_DRAWS:
-        return run_summary(scenario, draws, seed, distribution, overrides)
+        return run_summary(scenario, draws, seed, distribution, overrides, late_after=late_after)
     try:
         return with_progress_line(
             f"{draws:,} scenarios",

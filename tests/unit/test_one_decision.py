@@ -210,3 +210,35 @@ def test_large_evaluations_in_closed_form_equal_the_month_by_month_stream(scenar
                 assert math.isinf(closed) or closed == pytest.approx(12 * s.horizon_years, abs=1e-6)
             else:
                 assert closed == pytest.approx(single, rel=1e-7, abs=1e-7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(valid_scenarios(), st.integers(0, 130), st.integers(0, 2**31 - 1))
+def test_a_late_payback_from_the_running_total_is_the_payback_month_compared(scenario, month, seed):
+    """The Monte Carlo page's chance of a late payback reads each draw's running total at the
+    target month alone (`evaluate(..., late_after=)`): exactly the draws whose discounted payback
+    month (bisection or month arrays, nudges and every curve) is later than the target."""
+    from calculators.simulation import draw_inputs
+
+    values = draw_inputs(scenario, 64, seed, "triangular", {})
+    for option, r in evaluate(scenario, values, late_after=month).items():
+        assert r.late is not None and r.late.shape == r.npv.shape
+        np.testing.assert_array_equal(r.late, r.discounted_payback_months > month, err_msg=str(option))
+    one = evaluate(scenario, late_after=month)  # one point, no draws
+    for r in one.values():
+        np.testing.assert_array_equal(r.late, r.discounted_payback_months > month)
+
+
+@settings(max_examples=15, deadline=None)
+@given(valid_scenarios(), st.integers(0, 2**31 - 1))
+def test_the_monte_carlo_summary_without_paybacks_gives_the_same_late_shares(scenario, seed):
+    from calculators.simulation import monte_carlo
+
+    full = monte_carlo(scenario, 300, seed).summary()
+    drawn = monte_carlo(scenario, 300, seed, paybacks_later=True, late_after=24)
+    lazy = drawn.summary()
+    assert lazy.payback_over is None and drawn.known_payback is None
+    for option in Option:
+        for m in (0, 1, 6, 12, 24, 36, 60, 120):
+            assert lazy.probability_payback_after(option, m) == full.probability_payback_after(option, m)
+    assert drawn.known_payback is None  # the shares came from running totals, not payback months
