@@ -61,6 +61,14 @@
     for (const zone of document.querySelectorAll('[data-testid="stFileUploaderDropzone"][role="presentation"]')) {
       zone.setAttribute("role", "group");
     }
+    // A multiselect's chosen values: focusable spans named by aria-label with no role (axe:
+    // aria-prohibited-attr), in a "group": announced as the list of chosen values they are.
+    for (const tags of document.querySelectorAll('[data-testid="stMultiSelectTagsContainer"] > span[role="group"]')) {
+      tags.setAttribute("role", "list");
+    }
+    for (const tag of document.querySelectorAll('[data-testid="stMultiSelectTagsContainer"] span[data-tag]:not([role])')) {
+      tag.setAttribute("role", "listitem");
+    }
     // A table wider than the screen scrolls: reachable by keyboard, named by its first header.
     for (const table of document.querySelectorAll('[data-testid="stTable"] > div')) {
       const scrolls = table.scrollWidth > table.clientWidth + 1;
