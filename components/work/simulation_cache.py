@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import partial
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -14,6 +16,7 @@ from calculators.information_value import (
     summary_and_value,
     value_of_information,
 )
+from calculators.model import Option
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
 from calculators.simulation import Distribution, MonteCarlo, Summary, monte_carlo
@@ -86,6 +89,12 @@ def cached_monte_carlo(
 _SUMMARIES: OrderedDict[tuple[Any, ...], Summary] = OrderedDict()
 
 
+def _late(key: tuple, option: Option, months: int) -> float:
+    """A kept run's share of draws whose payback takes longer than `months` (drawn again if the
+    run is no longer kept)."""
+    return _cached(*key, late_after=months).probability_payback_after(option, months)
+
+
 def _summary(key: tuple, late_after: int | None = None) -> Summary:
     """The kept run's summary (the last `RUNS_KEPT`), its late paybacks read from the run at the
     months asked for (`late_after`: the page's target, drawn with the run when it is new)."""
@@ -94,7 +103,9 @@ def _summary(key: tuple, late_after: int | None = None) -> Summary:
         if found is not None:
             _SUMMARIES.move_to_end(key)
             return found
-    summary = _cached(*key, late_after=late_after).summary()
+    # the summary reads late paybacks through the kept runs, not a run of its own: a summary kept
+    # longer than its run (other pages' runs pushed it out) holds no draws
+    summary = replace(_cached(*key, late_after=late_after).summary(), late=partial(_late, key))
     with _RUNS_LOCK:
         _SUMMARIES[key] = summary
         while len(_SUMMARIES) > RUNS_KEPT:

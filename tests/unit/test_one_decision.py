@@ -242,3 +242,26 @@ def test_the_monte_carlo_summary_without_paybacks_gives_the_same_late_shares(sce
         for m in (0, 1, 6, 12, 24, 36, 60, 120):
             assert lazy.probability_payback_after(option, m) == full.probability_payback_after(option, m)
     assert drawn.known_payback is None  # the shares came from running totals, not payback months
+
+
+def test_a_kept_summary_holds_no_draws_and_reads_late_paybacks_through_the_kept_runs():
+    """The Monte Carlo page's summary outlives its run without holding it: a late payback at
+    another target is read from the kept run, or from the same draws drawn again."""
+    import gc
+    import weakref
+
+    from components.work import simulation_cache as cache
+
+    cache.clear_runs()
+    s = Scenario(learners=1234)
+    key = cache._key(s, 2_000, 5, "triangular", {})
+    summary = cache._summary(key, late_after=24)
+    run = weakref.ref(cache._cached(*key))
+    expected = {m: cache._cached(*key).probability_payback_after(Option.MICRO, m) for m in (6, 24)}
+    with cache._RUNS_LOCK:
+        cache._RUNS.clear()  # pushed out by other pages' runs
+    gc.collect()
+    assert run() is None, "the summary keeps no run alive"
+    assert summary.probability_payback_after(Option.MICRO, 6) == expected[6]
+    assert summary.probability_payback_after(Option.MICRO, 24) == expected[24]
+    cache.clear_runs()
