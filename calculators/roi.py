@@ -22,7 +22,9 @@ import numpy as np
 
 from calculators.model import (
     DAYS_PER_YEAR,
+    MAX_HALF_LIFE_RATIO,
     NO_PAYBACK,
+    REFERENCE_RECALL,
     STREAM_LABELS,
     STREAMS,
     Inputs,
@@ -444,6 +446,27 @@ class TwoPointFit:
     entered_pct: float
     half_life_now_months: float
     half_life_then_months: float
+    entered_limit: int = (
+        0  # −1: the recall is below the input's range, entered at its lowest; +1: above, at its highest
+    )
+    now_at_cap: int = 0  # `half_life_cap` of the scenario's own figure
+    then_at_cap: int = 0  # `half_life_cap` of the figure entered
+
+
+def half_life_cap(retention_pct: float) -> int:
+    """Whether a format's "Knowledge retained" puts its skill half-life at the model's limit
+    (`calculators.model.half_life_days`: at most `MAX_HALF_LIFE_RATIO` times the research's, at
+    least 1/that): +1 at the longest the model allows (a higher figure would change nothing),
+    −1 at the shortest, 0 between.
+
+    >>> half_life_cap(75), half_life_cap(98.9), half_life_cap(99.0), half_life_cap(100)
+    (0, 0, 1, 1)
+    """
+    recall = min(retention_pct / 100, 0.999)  # as the model reads it
+    if recall <= 0:
+        return -1
+    ratio = math.log(REFERENCE_RECALL) / math.log(recall)
+    return 1 if ratio >= MAX_HALF_LIFE_RATIO else -1 if ratio <= 1 / MAX_HALF_LIFE_RATIO else 0
 
 
 def two_point_fit(
@@ -460,20 +483,32 @@ def two_point_fit(
     (148, 23, 40)
     >>> two_point_fit(30, 40, 90, 60, Scenario()) is None
     True
+
+    A check that barely fades puts the half-life at the longest the model allows (`then_at_cap`):
+
+    >>> fit = two_point_fit(30, 99, 90, 98.9, Scenario())
+    >>> round(fit.half_life_then_months), fit.then_at_cap, fit.now_at_cap, fit.entered_limit
+    (1100, 1, 0, 0)
     """
     stability = two_point_stability(t1, r1_pct / 100, t2, r2_pct / 100)
     if stability is None:
         return None
     s = effective(scenario)
     day_ref = s.retention_reference_day
-    at_ref = min(r1_pct / 100 * math.exp(-(day_ref - t1) / stability), 1.0)
+    fitted = r1_pct / 100 * math.exp(-(day_ref - t1) / stability)
+    at_ref = min(fitted, 1.0)
     spec = INPUTS["micro_retention_pct"]
-    entered = min(max(100 * at_ref, float(spec.minimum or 0)), float(spec.maximum or 100))
+    low, high = float(spec.minimum or 0), float(spec.maximum or 100)
+    entered = min(max(100 * at_ref, low), high)
+    limit = -1 if 100 * fitted < low else 1 if 100 * fitted > high else 0
     now, then = (
         float(half_lost_days(Inputs(v), Format.MICRO)) / MONTH_DAYS
         for v in (s, s.with_changes(micro_retention_pct=entered))
     )
-    return TwoPointFit(stability, day_ref, at_ref, entered, now, then)
+    return TwoPointFit(
+        stability, day_ref, at_ref, entered, now, then, limit, half_life_cap(s.micro_retention_pct),
+        half_life_cap(entered),
+    )  # fmt: skip
 
 
 def mean_kept(scenario: Scenario, option: Option, benefit_months: int) -> float:

@@ -121,7 +121,6 @@ def plan_risk_chart(risk: PlanRisk | None, currency: str) -> go.Figure:
             hovertemplate="Plan NPV about %{customdata}: %{y:.1f} % of outcomes<extra></extra>",
         )
     )  # fmt: skip
-    mark_percentiles(fig, (risk.p10, risk.p50, risk.p90), lambda v: money(v, currency), lo, hi)
     title = (
         f"The plan: {percent(100 * risk.chance_of_loss)} chance of losing money; NPV between "
         f"{money(risk.p10, currency)} and {money(risk.p90, currency)} in 80 % of outcomes"
@@ -131,6 +130,8 @@ def plan_risk_chart(risk: PlanRisk | None, currency: str) -> go.Figure:
         subtitle=f"{risk.draws:,} outcomes, each program's NPV summed per outcome; grey: a loss",
     )  # fmt: skip
     money_ticks(fig, currency_symbol(currency), axis="x", values=[lo, hi])
+    shown = fig.layout["xaxis"].get("range", [lo, hi])  # the axis as drawn: from zero when all NPV gains
+    mark_percentiles(fig, (risk.p10, risk.p50, risk.p90), lambda v: money(v, currency), *shown)
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
     fig.update_layout(showlegend=False, bargap=0)
     return fig.figure()

@@ -539,6 +539,27 @@ def _share(x: float) -> str:
     return f"{round(100 * x):,} %"
 
 
+def _moving(a: Attribution) -> list[Contribution]:
+    """The parts that move the measure (beyond float rounding), largest first."""
+    return sorted(
+        (c for c in a.contributions if abs(c.change) > 1e-9 * a.scale), key=lambda c: -abs(c.change)
+    )
+
+
+def splits_a_difference(attributions: Sequence[Attribution]) -> bool:
+    """Whether any explanation splits a difference into parts (then `METHOD_NOTE` says how):
+    not when the plans are the same, nor when the inputs that differ move nothing.
+
+    >>> from calculators.compare import attribute
+    >>> from calculators.scenario import Scenario
+    >>> splits_a_difference([attribute(Scenario(), Scenario())])
+    False
+    >>> splits_a_difference([attribute(Scenario(), Scenario()), attribute(Scenario(), Scenario(learners=800))])
+    True
+    """
+    return any(a.total is not None and _moving(a) for a in attributions)
+
+
 def explain(attribution: Attribution, names: Sequence[object]) -> str:
     """A short paragraph that says how the plans differ in the measure and which changed
     inputs drive the difference, by their labels, with their values and their share.
@@ -550,10 +571,18 @@ def explain(attribution: Attribution, names: Sequence[object]) -> str:
     100 %): when every part pulls the same way they are the parts of the difference itself;
     when parts pull both ways each is given with its sign. "All of the difference comes
     from" only one part that moves the measure at all. It says when the recommended option
-    changes and when the plans' currencies differ (amounts are never converted).
+    changes and when the plans' currencies differ (amounts are never converted). Plans whose
+    inputs are all the same get one sentence that says so, and no split.
+
+    >>> from calculators.compare import attribute
+    >>> from calculators.scenario import Scenario
+    >>> explain(attribute(Scenario(), Scenario()), ["Our plan", "Copy"])
+    'Copy gives the same figures as Our plan: none of their inputs differ.'
     """
     a = attribution
     base, other = plan_names(names, 2)
+    if not a.contributions and a.total == 0 and a.currencies[0] == a.currencies[1]:
+        return f"{other} gives the same figures as {base}: none of their inputs differ."
     measure = "ROI" if a.measure == "ROI" else "net present value"
     if a.basis != "as set":  # both plans put on one basis: say which
         measure = f"{measure} {'as claimed' if a.basis == 'claimed' else 'on defensible figures'}"
@@ -593,9 +622,7 @@ def explain(attribution: Attribution, names: Sequence[object]) -> str:
     base_level = _level(a, a.base_value, a.currencies[0])
     other_level = _level(a, a.other_value, a.currencies[1])
     alone = len(a.contributions) == 1
-    moving = sorted(
-        (c for c in a.contributions if abs(c.change) > 1e-9 * a.scale), key=lambda c: -abs(c.change)
-    )
+    moving = _moving(a)
     shown = moving if len(moving) <= TOP_PARTS + 1 else moving[:TOP_PARTS]
     rest = moving[len(shown) :]
     remainder = math.fsum(c.change for c in rest)

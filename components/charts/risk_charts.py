@@ -30,7 +30,57 @@ from components.charts.theme import (
 from components.words.formatting import currency_symbol, input_value, money, percent
 
 # Gain and loss in colours that no format uses (format colours: components/charts/theme.py).
-GAIN_LOSS = [[0.0, "#6B6B6B"], [0.5, "#FFFFFF"], [1.0, "#5E3C99"]]
+LOSS_COLOUR, EVEN_COLOUR, GAIN_COLOUR = "#6B6B6B", "#FFFFFF", "#5E3C99"
+GAIN_LOSS = [[0.0, LOSS_COLOUR], [0.5, EVEN_COLOUR], [1.0, GAIN_COLOUR]]
+
+
+# An empty short line under a colour bar's title: Plotly starts the bar 5 px below the title, so
+# a tick label at the bar's top end (half of it above the bar) touched the title.
+COLOUR_BAR_GAP = "<br><span style='font-size:8px'>&nbsp;</span>"
+
+
+def colour_end(values: np.ndarray) -> float:
+    """How far one side of the colour scale reaches (gains, or losses as positive amounts): to the
+    largest value, or, where the largest 5 % reach far beyond the rest, to a round number at or
+    above the 95th percentile (the deepest colour then stands for that value and more).
+
+    >>> colour_end(np.array([10.0, 200.0, 890.0, 4_800.0]))
+    4800.0
+    >>> colour_end(np.r_[np.linspace(10, 3_000, 95), np.linspace(9_000, 14_000, 5)])
+    5000.0
+    >>> colour_end(np.array([]))
+    0.0
+    """
+    if not values.size:
+        return 0.0
+    return float(min(values.max(), nice_ceiling(float(np.quantile(values, 0.95)))))
+
+
+def gain_loss_colours(z: np.ndarray) -> tuple[float, float, list[list[float | str]]]:
+    """The colour range of a grid of results (`zmin`, `zmax`, colour scale), from the grid itself:
+    white at 0 (break-even) wherever 0 falls in the range; losses shade to grey as deep as the
+    grid's deepest losses, gains to purple as high as its highest gains (`colour_end`: a few far
+    values do not pale all the others). A grid with no loss starts at 0 (white), one with no
+    gain ends there.
+
+    >>> lo, hi, scale = gain_loss_colours(np.array([[-100.0, 0.0], [300.0, 900.0]]))
+    >>> lo, hi, [round(p, 2) for p, _ in scale]
+    (-100.0, 900.0, [0.0, 0.1, 1.0])
+    >>> gain_loss_colours(np.array([250.0, 1_800.0, np.inf]))
+    (0.0, 1800.0, [[0.0, '#FFFFFF'], [1.0, '#5E3C99']])
+    >>> gain_loss_colours(np.array([-20.0, -5.0]))[:2], gain_loss_colours(np.array([np.nan]))[:2]
+    ((-20.0, 0.0), (-1.0, 1.0))
+    """
+    finite = np.asarray(z, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    lo, hi = 0.0 - colour_end(-finite[finite < 0]), colour_end(finite[finite > 0])
+    if lo == hi:  # all break-even, or nothing: a symmetric scale around it
+        return -1.0, 1.0, GAIN_LOSS
+    if lo == 0:
+        return lo, hi, [[0.0, EVEN_COLOUR], [1.0, GAIN_COLOUR]]
+    if hi == 0:
+        return lo, hi, [[0.0, LOSS_COLOUR], [1.0, EVEN_COLOUR]]
+    return lo, hi, [[0.0, LOSS_COLOUR], [-lo / (hi - lo), EVEN_COLOUR], [1.0, GAIN_COLOUR]]
 
 
 def focus_range(field: str, *values: float | None) -> tuple[float, float]:
@@ -227,15 +277,14 @@ def frontier_figure(
     # and full float digits doubled the grid's message (two traces of 3,600 values)
     z_display = np.round(np.where(np.isfinite(z), z, np.nan), 2 if metric == "ROI" else 0)
     finite = z[np.isfinite(z)]
-    bound = float(np.max(np.abs(finite))) if finite.size else 1.0
-    scale = min(bound, 200.0) if metric == "ROI" else bound
+    zmin, zmax, colours = gain_loss_colours(z)  # the grid's own range, white at break-even
     # the colours as a smoothed heatmap (the browser draws an image) and one contour level, the
     # break-even line: a 20-level filled contour made the browser trace 20 levels on every redraw
     fig = Chart(
-        heatmap(  # the true values (the hover and the Data table read them); colours stop at ±scale
-            x=xs, y=ys, z=z_display, zmin=-scale, zmax=scale, colorscale=GAIN_LOSS, zsmooth="fast",
-            colorbar={"title": {"text": f"{metric} ({'%' if metric == 'ROI' else currency})"},
-                      "ticksuffix": " %" if metric == "ROI" else ""},
+        heatmap(  # the true values (the hover and the Data table read them)
+            x=xs, y=ys, z=z_display, zmin=zmin, zmax=zmax, colorscale=colours, zsmooth="fast",
+            colorbar={"title": {"text": f"{metric} ({'%' if metric == 'ROI' else currency}){COLOUR_BAR_GAP}"},
+                      "ticksuffix": " %" if metric == "ROI" else "", "tickformat": ","},
             hovertemplate=f"{x_title} %{{x:,.4g}}<br>{y_title} %{{y:,.4g}}<br>{metric} %{{z:,.1f}}<extra></extra>",
         )
     )  # fmt: skip
@@ -254,7 +303,13 @@ def frontier_figure(
     )  # fmt: skip
     positive = float(np.mean(finite > 0)) * 100 if finite.size else 0.0
     title = f"{metric} is positive in {percent(positive, 0)} of this grid; the black line is break-even"
-    frame(fig, title, x_title=x_title, y_title=y_title, subtitle="Purple: gain · grey: loss")
+    shades = ["Purple: gain · grey: loss"]
+    end_text = (lambda v: percent(v, 0)) if metric == "ROI" else (lambda v: money(v, currency))
+    if finite.size and finite.max() > zmax:
+        shades.append(f"deepest purple: {end_text(zmax)} or more")
+    if finite.size and finite.min() < zmin:
+        shades.append(f"deepest grey: {end_text(zmin)} or less")
+    frame(fig, title, x_title=x_title, y_title=y_title, subtitle="; ".join(shades))
     fig.update_xaxes(tickformat=",", ticksuffix=" %" if INPUTS[x_field].unit == "%" else "")
     fig.update_yaxes(tickformat=",", ticksuffix=" %" if INPUTS[y_field].unit == "%" else "")
     return fig.figure()

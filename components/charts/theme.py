@@ -13,6 +13,7 @@ plot (`LEGEND_BELOW`).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -21,6 +22,7 @@ import plotly.graph_objects as go
 
 from calculators.roi import Option
 from calculators.scenario import Format
+from components.charts.margins import text_width
 from components.charts.spec import Chart, merge, scatter
 
 FORMAT_COLOURS: dict[Format, str] = {
@@ -188,32 +190,95 @@ def fit_top_margin(
             a["yshift"] = int(name[len(_MARK_ROW) :]) * LINE_HEIGHT * mark_size
 
 
-def mark_percentiles(
-    fig: Chart, values: tuple[float, float, float], text: Callable[[float], str], lo: float, hi: float
-) -> None:
-    """P10, P50 and P90 as dotted lines (P50 heavier), each labelled "P10 <text(value)>" in its own
-    row above the plot (P90 nearest it), so no line crosses another's label; `lo`..`hi` is the
-    x range (a label in the right half reads leftwards). A value that is not finite is left out."""
-    for value, name, row in zip(values, ("P10", "P50", "P90"), (2, 1, 0), strict=True):
-        if math.isfinite(value):
-            fig.add_vline(x=value, line={"color": INK, "width": 1.5 if name == "P50" else 1, "dash": "dot"})
-            mark_label(
-                fig, value, f"{name} {text(value)}", row=row, right_half=(value - lo) / (hi - lo or 1) > 0.5
+PHONE_PLOT_WIDTH = 240  # px: the plot's width in a chart on a 390 px phone, the narrowest it is drawn
+_LABEL_GAP = 6  # px: the least room between two labels in a row, or between a label and another mark
+_SHIFT = {"left": 3, "center": 0, "right": -3}  # px from its mark to a label anchored by that side
+
+
+def label_places(shares: list[float], widths: list[float]) -> list[tuple[int, str]]:
+    """A row and an anchor per mark label: where the label starts ("left"), centres ("center")
+    or ends ("right") at its mark.
+
+    `shares` are the marks' places across the plot (0 its left edge, 1 its right), `widths`
+    their labels' widths in the same share (gaps included). Two labels in a row never overlap;
+    a label passing over another mark stands in a higher row than that mark's own label, so no
+    mark runs into another's label on its way up; each label stays within the plot and reads
+    away from the nearer edge where it can (starts at its mark in the left half, ends there in
+    the right). Of the places that do all that, the fewest rows. Where not all can be met, a
+    label leaving the plot is avoided first, then a label passing over another mark.
+
+    >>> label_places([0.1, 0.5, 0.9], [0.2, 0.2, 0.2])  # far apart: one row
+    [(0, 'left'), (0, 'left'), (0, 'right')]
+    >>> label_places([0.27, 0.47, 0.76], [0.31, 0.31, 0.35])  # close: P50's label above P90's
+    [(0, 'center'), (1, 'left'), (0, 'center')]
+    """
+    n = len(shares)
+    usual = ["right" if s > 0.5 else "left" for s in shares]
+    best: tuple[tuple, list[tuple[int, str]]] | None = None
+    for rows in itertools.product(range(n), repeat=n):
+        for anchors in itertools.product(("left", "center", "right"), repeat=n):
+            spans = [
+                (
+                    s - w * (a != "left") / (1 + (a == "center")),
+                    s + w * (a != "right") / (1 + (a == "center")),
+                )
+                for s, w, a in zip(shares, widths, anchors, strict=True)
+            ]
+            if any(
+                rows[i] == rows[j] and spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1]
+                for i in range(n)
+                for j in range(i + 1, n)
+            ):
+                continue  # two labels overlap
+            outside = sum(max(0.0, -lo) + max(0.0, hi - 1) for lo, hi in spans)
+            crossings = sum(
+                spans[i][0] < shares[j] < spans[i][1] and rows[i] <= rows[j]
+                for i in range(n)
+                for j in range(n)
+                if i != j
             )
+            # centred on its mark costs 1, reading towards the nearer edge 2
+            unusual = sum((a != u) + (a != "center" and a != u) for a, u in zip(anchors, usual, strict=True))
+            key = (round(outside, 9), crossings, max(rows), unusual, sum(rows), rows[::-1])
+            if best is None or key < best[0]:
+                best = key, list(zip(rows, anchors, strict=True))
+    return best[1] if best else []
+
+
+def mark_percentiles(
+    fig: Chart, values: tuple[float, float, float], text: Callable[[float], str], lo: float, hi: float,
+    plot_width: float = PHONE_PLOT_WIDTH,
+) -> None:  # fmt: skip
+    """P10, P50 and P90 as dotted lines (P50 heavier), each labelled "P10 <text(value)>" in a row
+    above the plot; `lo`..`hi` is the x range. Rows and anchors come from `label_places`, for
+    labels as wide as they are on a plot `plot_width` px wide (a phone's by default, the
+    narrowest): close marks' labels go to different rows, none overlaps another, and none
+    passes over another mark below that mark's own label. A value that is not finite is left out."""
+    span = hi - lo or 1.0
+    marks = [(v, f"{name} {text(v)}") for v, name in zip(values, ("P10", "P50", "P90"), strict=True)]
+    marks = [(v, label) for v, label in marks if math.isfinite(v)]
+    widths = [(text_width(label, MARK_SIZE) + _SHIFT["left"] + _LABEL_GAP) / plot_width for _, label in marks]
+    places = label_places([(v - lo) / span for v, _ in marks], widths)
+    for (value, label), (row, anchor) in zip(marks, places, strict=True):
+        heavy = label.startswith("P50")
+        fig.add_vline(x=value, line={"color": INK, "width": 1.5 if heavy else 1, "dash": "dot"})
+        mark_label(fig, value, label, row=row, anchor=anchor)
 
 
 def mark_label(
-    fig: Chart, x: float, text: str, *, row: int = 0, colour: str = INK, right_half: bool = False
-) -> None:
+    fig: Chart, x: float, text: str, *, row: int = 0, colour: str = INK, right_half: bool = False,
+    anchor: str | None = None,
+) -> None:  # fmt: skip
     """Label a vertical mark in a row above the plot (row 0 on the plot's top edge), never over the data.
 
     `x` is in axis units (the log10 on a log axis). In the right half of the plot
-    (`right_half`), the label ends at the mark instead of starting there, so it stays inside.
+    (`right_half`), the label ends at the mark instead of starting there, so it stays inside;
+    `anchor` ("left", "center", "right": the label's side at the mark) overrides that.
     """
+    side = anchor or ("right" if right_half else "left")
     fig.add_annotation(
         x=x, y=1, yref="paper", yanchor="bottom", text=text, showarrow=False, name=f"{_MARK_ROW}{row}",
-        xanchor="right" if right_half else "left", xshift=-3 if right_half else 3,
-        font={"color": colour, "size": MARK_SIZE},
+        xanchor=side, xshift=_SHIFT[side], font={"color": colour, "size": MARK_SIZE},
     )  # fmt: skip
     fit_top_margin(fig)
 
@@ -405,7 +470,7 @@ def presentation_overlay(
     fig.update_annotations(font_size=size["mark"])
     for trace in fig.data:
         merge(trace, {"textfont": {"size": size["text"]}})  # every trace type drawn here has text
-        if trace.get("type") == "contour" and trace.get("showscale") is not False:
+        if trace.get("type") in {"contour", "heatmap"} and trace.get("showscale") is not False:
             merge(trace, {"colorbar": {"tickfont": {"size": size["axis"], "color": AXIS_TEXT},
                                        "title": {"font": {"size": size["axis"], "color": AXIS_TEXT}}}})  # fmt: skip
     fit_top_margin(fig, title_size=size["title"], subtitle_size=size["subtitle"], mark_size=size["mark"])

@@ -27,6 +27,7 @@ from components.charts.compare_charts import (
     explain,
     kpi_table,
     plan_names,
+    splits_a_difference,
 )
 from components.saved.budget_programs import SAVED_PREFIX, SavedPrograms, saved_programs
 from components.saved.store import current_state, owner
@@ -140,7 +141,8 @@ def compare_section(store: ScenarioStore | None, listed: list[VisibleScenario] |
     st.table(view.table)
     show_chart(view.payback, key="compare_payback_chart")
     show_chart(view.cost, key="compare_cost_chart")
-    st.caption(METHOD_NOTE)
+    if splits_a_difference(view.attributions):  # how a difference is split, only where one is
+        st.caption(METHOD_NOTE)
     if any(planner_used(s.settings) for s in states):
         _budget_plans(states, names)
 

@@ -317,17 +317,46 @@ def two_point_message(t1: float, r1_pct: float, t2: float, r2_pct: float, scenar
     the recall it gives at the reference day, and what that recall, entered as microlearning's
     "Knowledge retained", would make of microlearning's skill half-life.
 
+    A figure at a limit is said to be one, never given as a measurement: a recall beyond the
+    range "Knowledge retained" takes is entered at its end, and a half-life at the longest (or
+    shortest) the model allows is named so (`calculators.roi.half_life_cap`).
+
     >>> print(two_point_message(30, 60, 90, 40, Scenario()))
     Your knowledge check fades with stability S = 148 days between the tests; recall at day 30 = 60.0 %. Entered as microlearning's “Knowledge retained”, microlearning would keep half of its skill gain for 23 months (now 40).
+    >>> print(two_point_message(30, 99, 90, 98.9, Scenario()))
+    Your knowledge check fades with stability S = 59,370 days between the tests; recall at day 30 = 99.0 %. Entered as microlearning's “Knowledge retained”, microlearning would keep half of its skill gain for 1,100 months, the longest the model allows (your tests point to longer; now 40).
     >>> two_point_message(30, 40, 90, 60, Scenario())
     'No decay to fit: the second measurement must be lower than the first, and later.'
     """
     fit = two_point_fit(t1, r1_pct, t2, r2_pct, scenario)
     if fit is None:
         return "No decay to fit: the second measurement must be lower than the first, and later."
+    spec = INPUTS["micro_retention_pct"]
+    day = fit.reference_day
+    if fit.entered_limit:  # the fitted recall lies beyond the input's range: entered at its end
+        end = "lowest" if fit.entered_limit < 0 else "highest"
+        beyond = "below" if fit.entered_limit < 0 else "above"
+        limit = float(spec.minimum or 0) if fit.entered_limit < 0 else float(spec.maximum or 100)
+        recall = (
+            f"recall at day {day} {beyond} {percent(limit, 0)}, the {end} “Knowledge retained” takes. "
+            f"Entered as {percent(fit.entered_pct, 0)}"
+        )
+    else:
+        recall = f"recall at day {day} = {percent(100 * fit.recall_at_reference)}. Entered as microlearning's “Knowledge retained”"
+    then = half_life_text(fit.half_life_then_months)
+    notes = []
+    if fit.then_at_cap:
+        then += f", the {'longest' if fit.then_at_cap > 0 else 'shortest'} the model allows"
+    if fit.then_at_cap > 0 or fit.entered_limit > 0:
+        notes.append("your tests point to longer")
+    elif fit.then_at_cap < 0 or fit.entered_limit < 0:
+        notes.append("your tests point to shorter")
+    now = half_life_text(fit.half_life_now_months).split()[0]
+    if fit.now_at_cap:
+        now += f", the {'longest' if fit.now_at_cap > 0 else 'shortest'} the model allows"
+    notes.append(f"now {now}")
+    stability = f"{fit.stability:,.0f}" if fit.stability >= 9.5 else f"{fit.stability:.2g}"  # never "S = 0"
     return (
-        f"Your knowledge check fades with stability S = {fit.stability:,.0f} days between the tests; recall at day "
-        f"{fit.reference_day} = {percent(100 * fit.recall_at_reference)}. Entered as microlearning's “Knowledge "
-        f"retained”, microlearning would keep half of its skill gain for {half_life_text(fit.half_life_then_months)} "
-        f"(now {half_life_text(fit.half_life_now_months).split()[0]})."
+        f"Your knowledge check fades with stability S = {stability} days between the tests; {recall}, "
+        f"microlearning would keep half of its skill gain for {then} ({'; '.join(notes)})."
     )

@@ -175,3 +175,19 @@ def test_a_search_in_the_library_does_not_narrow_what_can_be_compared():
     at.text_input(key="saved_search").input("Alpha").run()
     assert not at.exception
     assert {"Alpha plan", "Beta plan"} <= set(at.multiselect(key="compare_choice").options)
+
+
+def test_identical_plans_show_no_split_of_a_difference():
+    """The defaults compared with themselves: one plain sentence that the plans give the same
+    figures, and no split of a difference there is not (no note on how it is split, no parts)."""
+    at = _session()
+    at.button(key="summary_compare_defaults").click().run()  # the scenario on screen is the defaults
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Default scenario gives the same figures as Your scenario: none of their inputs differ." in text
+    assert "difference" not in text.lower()
+    assert not any("How the difference is split" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) >= 2, "the table and charts still show the (same) figures"
+    _learners(at, "2500")  # now they differ: the split and the note on how it is made are back
+    at.switch_page(PAGE).run()
+    assert any("How the difference is split" in c.value for c in at.caption)

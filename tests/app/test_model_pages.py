@@ -133,6 +133,15 @@ def test_two_point_fit_from_pilot_data(app):
     assert any("No decay to fit" in m.value for m in at.markdown)
 
 
+def test_two_point_fit_says_when_the_half_life_is_at_the_models_limit(app):
+    """99 % at day 30 and 98.9 % at day 90 barely fade: the half-life is the model's longest, said in words."""
+    at = app(page="pages/retention.py")
+    at.number_input(key="ret_r1").set_value(99.0).run()
+    at.number_input(key="ret_r2").set_value(98.9).run()
+    fit = next(m.value for m in at.markdown if "stability S =" in m.value)
+    assert "1,100 months, the longest the model allows (your tests point to longer" in fit
+
+
 def test_summary_shows_the_chance_of_losing_money(app):
     at = app()
     value = metric(at, "Chance of loss")

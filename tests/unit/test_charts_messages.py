@@ -6,6 +6,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
 from calculators.model import Option
@@ -167,3 +168,63 @@ def test_frontier_colours_are_an_image_and_only_break_even_is_traced():
     assert kinds == ["heatmap", "contour", "scatter"]
     line = fig.data[1].contours
     assert (line.start, line.end, line.coloring) == (0, 0, "none")
+
+
+def _frontier(z_of, metric="ROI"):
+    from components.charts.risk_charts import frontier_figure
+
+    xs, ys = np.linspace(1, 5_000, 40), np.linspace(1, 100, 40)
+    z = z_of(*np.meshgrid(xs, ys))
+    return z, frontier_figure(xs, ys, z, "learners", "micro_retention_pct", (1_000, 75), metric, "USD")
+
+
+def test_frontier_colours_follow_the_grid_with_white_at_break_even():
+    """ROI of ~890 % at the scenario, up to ~4,800 % in the grid: the colours reach the grid's own
+    highest and lowest values (a fixed ±200 % painted nearly all of it one purple), and white,
+    the middle of the diverging scale, stays at 0 % (break-even)."""
+    z, fig = _frontier(lambda x, y: x * y / 100 - 100)  # -99 % at 1 learner, 4,900 % at the corner
+    heat = fig.data[0]
+    assert (heat.zmin, heat.zmax) == (float(z.min()), float(z.max()))
+    white = next(p for p, colour in heat.colorscale if colour.upper() == "#FFFFFF")
+    assert heat.zmin + white * (heat.zmax - heat.zmin) == pytest.approx(0.0)
+    assert heat.colorscale[0][1] != "#FFFFFF" and heat.colorscale[-1][1] != "#FFFFFF", "loss and gain colours"
+    at_scenario = (890 - heat.zmin) / (heat.zmax - heat.zmin)
+    assert 0.1 < at_scenario < 0.9, "the scenario's ROI is no longer the end colour"
+
+
+def test_frontier_colours_of_a_grid_without_loss_start_white_at_zero():
+    _, fig = _frontier(lambda x, y: x * y / 100 + 50)
+    heat = fig.data[0]
+    assert heat.zmin == 0.0 and heat.colorscale[0][1].upper() == "#FFFFFF"
+    _, fig = _frontier(lambda x, y: -(x * y) - 5_000, metric="NPV")
+    heat = fig.data[0]
+    assert heat.zmax == 0.0 and heat.colorscale[-1][1].upper() == "#FFFFFF"
+
+
+def test_frontier_colour_bar_title_stands_clear_of_the_top_tick_label():
+    """Plotly starts the bar 5 px under its title and centres a tick label on the bar's top end:
+    an empty short line under the title gives it room; the title still reads "ROI (%)"."""
+    from components.charts.alt_text import _title
+    from components.charts.spec import spec
+    from components.charts.theme import presentation_overlay
+
+    _, fig = _frontier(lambda x, y: x * y / 100 - 100)
+    bar = fig.data[0].colorbar
+    lines = bar.title.text.split("<br>")
+    assert len(lines) == 2 and lines[0] == "ROI (%)" and "&nbsp;" in lines[1]
+    assert _title(spec(fig)["data"][0]["colorbar"]["title"]) == "ROI (%)"
+    assert bar.tickformat == ",", "4,000 %, with the thousands separator"
+    big = presentation_overlay(fig).data[0].colorbar
+    assert big.tickfont.size >= 16 and big.title.font.size >= 16, "room-sized in presentation mode"
+
+
+def test_frontier_colours_are_not_paled_by_a_few_far_values_and_say_so():
+    """A development cost near 0 sends ROI to ~14,000 % at one edge: the colours reach a round
+    number above most of the grid, and the subtitle says the deepest purple stands for it and more."""
+    z, fig = _frontier(lambda x, y: 100_000 / (x + 7) + y)  # ~14,000 % at the left edge, ~100 % elsewhere
+    heat = fig.data[0]
+    assert heat.zmax < z.max() and np.mean(z <= heat.zmax) >= 0.95
+    assert heat.zmax == 500
+    assert "deepest purple: 500 % or more" in unwrap(fig.layout.title.subtitle.text)
+    _, plain = _frontier(lambda x, y: x * y / 100 - 100)
+    assert unwrap(plain.layout.title.subtitle.text) == "Purple: gain · grey: loss"

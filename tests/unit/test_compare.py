@@ -46,10 +46,11 @@ from components.charts.compare_charts import (
     kpi_table,
     part_text,
     plan_names,
+    splits_a_difference,
     with_defaults,
 )
 from components.charts.theme import BENEFITS_COLOUR, FORMAT_COLOURS, OPTION_COLOURS, TITLE_WRAP, unwrap
-from components.words.formatting import months, percent
+from components.words.formatting import months
 from tests.strategies import field_values, valid_scenarios
 
 SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
@@ -776,10 +777,12 @@ def test_explanation_names_inputs_taken_together_by_their_number():
 def test_explanation_of_identical_plans_and_of_currencies():
     a = attribute(Scenario(), Scenario())
     same = explain(a, ["A", "B"])
-    assert same == (
-        f"The ROI of B is the same as that of A: {percent(a.other_value)} for microlearning, "
-        "the option A recommends."
-    )
+    assert same == "B gives the same figures as A: none of their inputs differ.", "no split of no difference"
+    assert not splits_a_difference([a])
+    dearer_ilt = attribute(Scenario(), Scenario(ilt_fixed_cost=Scenario().ilt_fixed_cost + 1_000))
+    assert "The inputs that differ do not move it." in explain(dearer_ilt, ["A", "B"])  # microlearning's ROI
+    assert not splits_a_difference([dearer_ilt])
+    assert splits_a_difference([a, attribute(Scenario(), Scenario(learners=800))])
     euros = attribute(Scenario(), Scenario(currency="EUR", learners=800), measure="NPV")
     assert "cannot be compared" in explain(euros, ["A", "B"])
     roi = explain(attribute(Scenario(), Scenario(currency="EUR", learners=800)), ["A", "B"])

@@ -17,23 +17,27 @@ from plotly.io.json import to_json_plotly
 
 from calculators.roi import Option, best_share
 from calculators.sensitivity import tornado
-from components.charts.spec import ChartFigure, spec
+from components.charts.margins import text_width
+from components.charts.spec import Chart, ChartFigure, spec
 from components.charts.theme import (
     AXIS_TEXT,
     BENEFITS_COLOUR,
     FORMAT_COLOURS,
     LEGEND_BELOW,
+    MARK_SIZE,
     OPTION_COLOURS,
+    PHONE_PLOT_WIDTH,
     SUBTITLE_WRAP,
     TITLE_WRAP,
     contrast_ratio,
+    mark_percentiles,
     mark_rows,
     presentation_overlay,
     unwrap,
     wrap,
 )
 from components.views.style import ACCESSIBILITY_SCRIPT, ACCESSIBILITY_STYLESHEET, STYLESHEET
-from components.words.formatting import hours, input_value
+from components.words.formatting import hours, input_value, percent
 from tests.unit.figures import NAMES, USD, S, figures
 
 
@@ -85,16 +89,74 @@ def test_no_direct_labels_at_line_ends_squeeze_the_plot():
         assert fig.layout.margin.r <= 40, name
 
 
-def test_percentile_labels_stand_in_separate_rows_above_the_plot():
-    """P10, P50 and P90 each get their own row above the plot: no percentile line crosses a label."""
+def _label_spans(
+    fig: go.Figure, plot_width: float = PHONE_PLOT_WIDTH
+) -> dict[str, tuple[int, float, float, float]]:
+    """Each mark label's row, its mark's place and the label's ends, in shares of the plot's width
+    (`plot_width` px wide), as the browser would draw the label."""
+    lo, hi = fig.layout.xaxis.range
+    spans = {}
+    for name, a in _mark_labels(fig).items():
+        at = (a.x - lo) / (hi - lo)
+        width = text_width(a.text, MARK_SIZE) / plot_width
+        start = at + a.xshift / plot_width - {"left": 0, "center": width / 2, "right": width}[a.xanchor]
+        spans[name] = (int(a.name.removeprefix("mark-row-")), at, start, start + width)
+    return spans
+
+
+def _assert_percentile_labels_read_on_a_phone(fig: go.Figure) -> None:
+    """No two labels in a row overlap; a label passing over another mark stands above that mark's
+    own label; every label stays within the plot (all on a phone's plot, the narrowest)."""
+    spans = _label_spans(fig)
+    assert set(spans) == {"P10", "P50", "P90"}
+    for name, (row, _, start, end) in spans.items():
+        assert -0.001 <= start and end <= 1.001, f"{name} leaves the plot"
+        for other, (other_row, other_at, other_start, other_end) in spans.items():
+            if other == name:
+                continue
+            if row == other_row:
+                assert end <= other_start or other_end <= start, f"{name} overlaps {other}"
+            if start < other_at < end:
+                assert row > other_row, f"{name}'s label runs into {other}'s mark below {other}'s label"
+
+
+def test_percentile_labels_stand_in_rows_above_the_plot():
+    """P10, P50 and P90 labels stand in rows above the plot, in as many rows as they need."""
     fig = figures()["histogram"]
     labels = _mark_labels(fig)
     assert set(labels) == {"P10", "P50", "P90"}
-    shifts = [labels[p].yshift for p in ("P10", "P50", "P90")]
-    assert len(set(shifts)) == 3, "each label at its own height"
     assert all(a.y == 1 and a.yref == "paper" and a.yanchor == "bottom" for a in labels.values())
-    assert mark_rows(fig) == 3
-    assert fig.layout.margin.t > 3 * 12, "the top margin holds the three rows"
+    rows = mark_rows(fig)
+    assert 1 <= rows <= 3
+    assert fig.layout.margin.t > rows * 12, "the top margin holds the rows"
+    _assert_percentile_labels_read_on_a_phone(fig)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (410.1, 710.9, 1_137.2),  # the Monte Carlo page's defaults at 390 px: P90's label ran into P50's line
+        (100.0, 720.0, 790.0),  # P50 and P90 close in the middle
+        (700.0, 760.0, 820.0),  # all three close
+        (20.0, 60.0, 1_450.0),  # two close at the left edge
+        (50.0, 1_420.0, 1_480.0),  # two close at the right edge
+        (200.0, 750.0, 1_300.0),  # far apart
+    ],
+)
+def test_percentile_labels_never_overlap_or_run_into_another_mark(values):
+    fig = Chart()
+    fig.update_xaxes(range=[0.0, 1_500.0])
+    mark_percentiles(fig, values, percent, 0.0, 1_500.0)
+    _assert_percentile_labels_read_on_a_phone(fig.figure())
+
+
+def test_percentile_labels_of_far_apart_marks_share_a_row():
+    fig = Chart()
+    mark_percentiles(fig, (100.0, 750.0, 1_400.0), percent, 0.0, 1_500.0, plot_width=800)  # a desk's plot
+    assert mark_rows(fig) == 1
+    phone = Chart()
+    mark_percentiles(phone, (100.0, 750.0, 1_400.0), percent, 0.0, 1_500.0)  # three labels fill a phone's row
+    assert mark_rows(phone) == 2
 
 
 def test_histogram_axes_say_what_the_bars_count():
@@ -249,14 +311,14 @@ def test_frames_name_their_axes_in_the_readable_grey():
 
 
 def test_mark_labels_keep_inside_the_figure_on_the_right_half():
-    """A label whose mark is in the right half of the plot ends at the mark (it grows leftwards)."""
+    """A label whose mark is in the right half of the plot ends at the mark (it grows leftwards);
+    percentile labels stay inside the plot."""
     fig = figures()["cost_curves"]  # today's 1,000 learners of a 2,000 axis: the middle
     label = _mark_labels(fig)["Your"]
     assert label.xanchor in {"left", "right"}
     fig = figures()["histogram"]
-    lo, hi = fig.layout.xaxis.range
-    for a in _mark_labels(fig).values():
-        assert a.xanchor == ("right" if (a.x - lo) / (hi - lo) > 0.5 else "left")
+    for name, (_, _, start, end) in _label_spans(fig).items():
+        assert -0.001 <= start and end <= 1.001, name
     assert np.isfinite([a.x for a in _mark_labels(fig).values()]).all()
 
 

@@ -21,6 +21,7 @@ from calculators.roi import (
     blend_returns,
     option_returns,
     overlapping_streams,
+    two_point_fit,
     waterfall,
 )
 from calculators.scenario import INPUTS, Format, Scenario
@@ -118,6 +119,54 @@ def test_two_point_fit_formula():
     # S = (t2 − t1) / ln(R1 / R2): (90 − 30) / ln(0.6 / 0.3) = 60 / ln 2
     assert two_point_stability(30, 0.6, 90, 0.3) == pytest.approx(60 / math.log(2))
     assert two_point_stability(30, 0.3, 90, 0.3) is None  # no forgetting: no decay rate
+
+
+@pytest.mark.parametrize("pct", [50.0, 90.0, 98.9, 98.95, 98.96, 99.0, 99.5, 99.99, 100.0])
+def test_half_life_cap_is_where_the_model_stops_lengthening_the_half_life(pct):
+    """`half_life_cap` says +1 exactly where the model's half-life sits at its longest
+    (`MAX_HALF_LIFE_RATIO` times the research's): a higher figure changes nothing there."""
+    from calculators.model import MAX_HALF_LIFE_RATIO, half_life_days
+    from calculators.retention import MONTH_DAYS
+    from calculators.roi import half_life_cap
+
+    scenario = Scenario(micro_retention_pct=pct)
+    longest = scenario.skill_half_life_months * MAX_HALF_LIFE_RATIO * MONTH_DAYS
+    at_longest = half_life_days(Inputs(scenario), Format.MICRO) == pytest.approx(longest)
+    assert (half_life_cap(pct) == 1) == at_longest
+
+
+def test_two_point_message_names_a_capped_half_life_as_the_models_limit():
+    """A check that barely fades (99 % at day 30, 98.9 % at day 90) fits a recall the model caps:
+    the message says the half-life is the longest the model allows, not "1,100 months" as if measured."""
+    from components.views.retention_view import two_point_message
+
+    fit = two_point_fit(30, 99, 90, 98.9, Scenario())
+    assert fit is not None and fit.then_at_cap == 1 and fit.entered_limit == 0
+    text = two_point_message(30, 99, 90, 98.9, Scenario())
+    assert "for 1,100 months, the longest the model allows (your tests point to longer; now 40)." in text
+    assert "for 1,100 months (" not in text
+    # the scenario's own figure at the cap: "now" says so too
+    text = two_point_message(30, 60, 90, 59.9, Scenario(micro_retention_pct=99.5))
+    assert "(now 1,100, the longest the model allows)." in text
+    # a figure within the model's range reads as a figure
+    text = two_point_message(30, 60, 90, 59.9, Scenario())
+    assert "allows" not in text and "point to" not in text and "for 23 months (now 40)." in text
+
+
+def test_two_point_message_names_a_recall_beyond_the_inputs_range():
+    """A recall the input cannot take is entered at the input's end, and the message says so."""
+    from components.views.retention_view import two_point_message
+
+    low = two_point_fit(1, 100, 2, 0.1, Scenario())  # fades to ~0 % within a day
+    assert low is not None and low.entered_limit == -1 and low.entered_pct == 1.0
+    text = two_point_message(1, 100, 2, 0.1, Scenario())
+    assert "recall at day 30 below 1 %, the lowest “Knowledge retained” takes. Entered as 1 %" in text
+    assert "(your tests point to shorter; now 40)." in text and "S = 0.14 days" in text
+    high = two_point_fit(60, 100, 90, 99, Scenario())  # day 30 lies before the first test: above 100 %
+    assert high is not None and high.entered_limit == 1 and high.entered_pct == 100.0
+    text = two_point_message(60, 100, 90, 99, Scenario())
+    assert "recall at day 30 above 100 %, the highest “Knowledge retained” takes" in text
+    assert "the longest the model allows (your tests point to longer; now 40)." in text
 
 
 @pytest.mark.parametrize("family", list(CurveFamily))
