@@ -17,7 +17,9 @@ import itertools
 import math
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
+import numpy as np
 import plotly.graph_objects as go
 
 from calculators.roi import Option
@@ -213,36 +215,42 @@ def label_places(shares: list[float], widths: list[float]) -> list[tuple[int, st
     [(0, 'center'), (1, 'left'), (0, 'center')]
     """
     n = len(shares)
-    usual = ["right" if s > 0.5 else "left" for s in shares]
-    best: tuple[tuple, list[tuple[int, str]]] | None = None
-    for rows in itertools.product(range(n), repeat=n):
-        for anchors in itertools.product(("left", "center", "right"), repeat=n):
-            spans = [
-                (
-                    s - w * (a != "left") / (1 + (a == "center")),
-                    s + w * (a != "right") / (1 + (a == "center")),
-                )
-                for s, w, a in zip(shares, widths, anchors, strict=True)
-            ]
-            if any(
-                rows[i] == rows[j] and spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1]
-                for i in range(n)
-                for j in range(i + 1, n)
-            ):
-                continue  # two labels overlap
-            outside = sum(max(0.0, -lo) + max(0.0, hi - 1) for lo, hi in spans)
-            crossings = sum(
-                spans[i][0] < shares[j] < spans[i][1] and rows[i] <= rows[j]
-                for i in range(n)
-                for j in range(n)
-                if i != j
-            )
-            # centred on its mark costs 1, reading towards the nearer edge 2
-            unusual = sum((a != u) + (a != "center" and a != u) for a, u in zip(anchors, usual, strict=True))
-            key = (round(outside, 9), crossings, max(rows), unusual, sum(rows), rows[::-1])
-            if best is None or key < best[0]:
-                best = key, list(zip(rows, anchors, strict=True))
-    return best[1] if best else []
+    if n == 0:
+        return []
+    rows, anchors = _placings(n)  # every row and anchor for each label, one placing a row
+    s, w = np.asarray(shares, dtype=float), np.asarray(widths, dtype=float)
+    lo = s - w * _BEFORE[anchors]  # each label's span across the plot
+    hi = s + w * _AFTER[anchors]
+    i, j = np.triu_indices(n, 1)
+    overlap = ((rows[:, i] == rows[:, j]) & (lo[:, i] < hi[:, j]) & (lo[:, j] < hi[:, i])).any(axis=1)
+    outside = np.round((np.maximum(0.0, -lo) + np.maximum(0.0, hi - 1)).sum(axis=1), 9)
+    a, b = np.nonzero(~np.eye(n, dtype=bool))  # every ordered pair of different labels
+    crossings = ((lo[:, a] < s[b]) & (s[b] < hi[:, a]) & (rows[:, a] <= rows[:, b])).sum(axis=1)
+    usual = np.where(s > 0.5, 2, 0)  # anchors: 0 left, 1 center, 2 right
+    # centred on its mark costs 1, reading towards the nearer edge 2
+    unusual = ((anchors != usual).astype(np.int64) + ((anchors != 1) & (anchors != usual))).sum(axis=1)
+    # the fewest by (outside, crossings, highest row, unusual, rows used, rows from the last),
+    # the first placing of equals (np.lexsort is stable; its last key sorts first)
+    keys = [rows[:, k] for k in range(n)] + [rows.sum(axis=1), unusual, rows.max(axis=1), crossings, outside]
+    allowed = np.flatnonzero(~overlap)
+    if allowed.size == 0:
+        return []
+    best = allowed[np.lexsort([k[allowed] for k in keys])[0]]
+    return [(int(r), _ANCHORS[int(c)]) for r, c in zip(rows[best], anchors[best], strict=True)]
+
+
+_ANCHORS = ("left", "center", "right")
+_BEFORE = np.array([0.0, 0.5, 1.0])  # share of a label's width before its mark, by anchor
+_AFTER = np.array([1.0, 0.5, 0.0])  # … after it
+
+
+@lru_cache(maxsize=8)
+def _placings(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every placing of `n` labels, in the order rows then anchors vary (the last label
+    fastest): each label's row (0 … n − 1) and anchor (0 left, 1 center, 2 right)."""
+    rows = np.array(list(itertools.product(range(n), repeat=n)), dtype=np.int64).reshape(-1, n)
+    anchors = np.array(list(itertools.product(range(3), repeat=n)), dtype=np.int64).reshape(-1, n)
+    return np.repeat(rows, len(anchors), axis=0), np.tile(anchors, (len(rows), 1))
 
 
 def mark_percentiles(

@@ -6,6 +6,7 @@ Every figure builder is drawn once with the defaults (seed 002's cost table, 1,0
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from plotly.io.json import to_json_plotly
 
 from calculators.roi import Option, best_share
@@ -30,6 +33,7 @@ from components.charts.theme import (
     SUBTITLE_WRAP,
     TITLE_WRAP,
     contrast_ratio,
+    label_places,
     mark_percentiles,
     mark_rows,
     presentation_overlay,
@@ -148,6 +152,54 @@ def test_percentile_labels_never_overlap_or_run_into_another_mark(values):
     fig.update_xaxes(range=[0.0, 1_500.0])
     mark_percentiles(fig, values, percent, 0.0, 1_500.0)
     _assert_percentile_labels_read_on_a_phone(fig.figure())
+
+
+def _label_places_by_trying_each(shares: list[float], widths: list[float]) -> list[tuple[int, str]]:
+    """The first version: every placing tried in turn (the oracle)."""
+    n = len(shares)
+    usual = ["right" if s > 0.5 else "left" for s in shares]
+    best: tuple[tuple, list[tuple[int, str]]] | None = None
+    for rows in itertools.product(range(n), repeat=n):
+        for anchors in itertools.product(("left", "center", "right"), repeat=n):
+            spans = [
+                (
+                    s - w * (a != "left") / (1 + (a == "center")),
+                    s + w * (a != "right") / (1 + (a == "center")),
+                )
+                for s, w, a in zip(shares, widths, anchors, strict=True)
+            ]
+            if any(
+                rows[i] == rows[j] and spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1]
+                for i in range(n)
+                for j in range(i + 1, n)
+            ):
+                continue  # two labels overlap
+            outside = sum(max(0.0, -lo) + max(0.0, hi - 1) for lo, hi in spans)
+            crossings = sum(
+                spans[i][0] < shares[j] < spans[i][1] and rows[i] <= rows[j]
+                for i in range(n)
+                for j in range(n)
+                if i != j
+            )
+            # centred on its mark costs 1, reading towards the nearer edge 2
+            unusual = sum((a != u) + (a != "center" and a != u) for a, u in zip(anchors, usual, strict=True))
+            key = (round(outside, 9), crossings, max(rows), unusual, sum(rows), rows[::-1])
+            if best is None or key < best[0]:
+                best = key, list(zip(rows, anchors, strict=True))
+    return best[1] if best else []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(-0.2, 1.2), min_size=1, max_size=3),
+    st.lists(st.floats(0.02, 0.6), min_size=3, max_size=3),
+)
+def test_label_places_picks_what_trying_every_placing_picks(shares, widths):
+    """The vectorised search (one array operation over the 729 placings of three labels, ~0.1
+    ms) chooses exactly the placing the first version found by trying each in turn (~3.6 ms)."""
+    widths = widths[: len(shares)]
+    assert label_places(shares, widths) == _label_places_by_trying_each(shares, widths)
+    assert label_places([], []) == []  # no finite mark (the first version failed here)
 
 
 def test_percentile_labels_of_far_apart_marks_share_a_row():
