@@ -138,6 +138,15 @@ def test_every_page_reads_on_a_phone(page: Page, live_server: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+THUMB_VALUES = """
+() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stSliderThumbValue"]')].map((v) => {
+  const text = v.querySelector('p'); const thumb = v.parentElement.getBoundingClientRect();
+  return {text: text ? text.textContent : '', bottom: text ? text.getBoundingClientRect().bottom : 0,
+          thumbTop: thumb.top};
+})
+"""
+
+
 @pytest.mark.skipif(
     "apply_presentation_style" not in (ROOT / "app.py").read_text(encoding="utf-8"),
     reason="app.py does not call components.views.style.apply_presentation_style() yet",
@@ -152,6 +161,9 @@ def test_presentation_mode_sizes_a_room_screen(page: Page, live_server: str) -> 
     assert sizes["label"] >= 20 and sizes["caption"] >= 20, sizes
     assert sizes["chartTop"] < ROOM["height"], sizes
     assert sizes["tickSize"] >= 16 and _contrast_on_white(sizes["tickFill"]) >= 4.5, sizes
+    # each slider's value (20 px) stands clear above its thumb, not over it or the track
+    for value in page.evaluate(THUMB_VALUES):
+        assert value["text"] and value["bottom"] <= value["thumbTop"], value
 
 
 def _sides(kinds: list[str]) -> tuple[str, ...]:
