@@ -56,9 +56,7 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,6 +65,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from calculators.kept import Kept
 from calculators.model import Option, effective, evaluate
 from calculators.ranges import RANGED_FIELDS, all_triangles, ranges_key
 from calculators.scenario import Scenario
@@ -243,8 +242,7 @@ def _design(x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> Design:
 
 
 _DESIGNS_KEPT = 48  # designs of shared draws kept: 10^4 draws take 0.5 MB each
-_designs: OrderedDict[int, tuple[weakref.ref, Design]] = OrderedDict()
-_designs_lock = threading.Lock()
+_designs: Kept[int, tuple[weakref.ref, Design]] = Kept(_DESIGNS_KEPT)  # on the draws' id, while they live
 
 
 def _kept_design(x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> Design:
@@ -254,16 +252,11 @@ def _kept_design(x: FloatArray, order: npt.NDArray[np.intp] | None = None) -> De
     if x.flags.writeable or x.size > REUSED_DRAWS:
         return _design(x, order)
     key = id(x)
-    with _designs_lock:
-        found = _designs.get(key)
-        if found is not None and found[0]() is x:
-            _designs.move_to_end(key)
-            return found[1]
+    found = _designs.get(key, valid=lambda kept: kept[0]() is x)  # not another array's, since freed
+    if found is not None:
+        return found[1]
     design = _design(x, order)
-    with _designs_lock:
-        _designs[key] = (weakref.ref(x), design)
-        while len(_designs) > _DESIGNS_KEPT:
-            _designs.popitem(last=False)
+    _designs.put(key, (weakref.ref(x), design))
     return design
 
 
@@ -749,8 +742,7 @@ class _PilotRegression:
 
 
 _KEPT = 8  # regressions and sorted priors kept: 10^4 draws take 0.3 MB each, 10^5 draws 3 MB
-_regressions: OrderedDict[_PilotKey, tuple[_PilotRegression, float]] = OrderedDict()
-_regressions_lock = threading.Lock()
+_regressions: Kept[_PilotKey, tuple[_PilotRegression, float]] = Kept(_KEPT)
 
 
 def _pilot_regression(
@@ -758,17 +750,10 @@ def _pilot_regression(
 ) -> tuple[_PilotRegression, float]:
     """The effect's draws, each option's regression on them, and the expected NPV of deciding
     now, kept per key (least recently used out; `known_npv` only saves evaluating the model)."""
-    with _regressions_lock:
-        found = _regressions.get(key)
-        if found is not None:
-            _regressions.move_to_end(key)
-            return found
-    found = _fit_pilot_regression(*key, known_npv=known_npv)
-    with _regressions_lock:
-        _regressions[key] = found
-        while len(_regressions) > _KEPT:
-            _regressions.popitem(last=False)
-    return found
+    found = _regressions.get(key)
+    if found is not None:
+        return found
+    return _regressions.put(key, _fit_pilot_regression(*key, known_npv=known_npv))
 
 
 def _fit_pilot_regression(

@@ -15,8 +15,6 @@ True
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from calculators.kept import Kept
 from calculators.model import Option, effective, evaluate, inputs_read
 from calculators.ranges import RANGED_FIELDS, all_triangles
 from calculators.scenario import Scenario
@@ -126,21 +125,14 @@ def inputs_used(
         scenario.model_copy(update=dict.fromkeys(RANGED_FIELDS)),
         tuple(tuple(int(np.sign(v)) for v in triangles[f]) for f in RANGED_FIELDS),
     )
-    with _USED_LOCK:
-        found = _USED.get(key)
-        if found is not None:
-            _USED.move_to_end(key)
-            return found
+    found = _USED.get(key)
+    if found is not None:
+        return found
     used = inputs_read(scenario, {f: np.array(triangles[f], dtype=np.float64) for f in RANGED_FIELDS})
-    with _USED_LOCK:
-        _USED[key] = used
-        while len(_USED) > 256:
-            _USED.popitem(last=False)
-    return used
+    return _USED.put(key, used)
 
 
-_USED: OrderedDict[tuple[Any, ...], frozenset[str]] = OrderedDict()
-_USED_LOCK = threading.Lock()
+_USED: Kept[tuple[Any, ...], frozenset[str]] = Kept(256)
 
 
 REUSED_DRAWS = 10_000  # at most 256 inputs' draws of this size are kept: about 20 MB

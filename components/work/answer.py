@@ -11,13 +11,12 @@ within the user's ranges) and the Pilot planner's pilot. `answer_of` is pure (no
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from calculators.kept import Kept
 from calculators.model import Option
 from calculators.ranges import ranges_key
 from calculators.roi import Returns, all_returns
@@ -42,7 +41,6 @@ from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo, sh
 __all__ = [
     "SUMMARY_DRAWS", "SUMMARY_SEED", "Answer", "PilotPlan", "Simulation", "answer_later", "answer_of", "the_answer",
 ]  # fmt: skip
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -158,14 +156,13 @@ def current_simulation() -> Simulation:
     return simulation_of(page_settings())
 
 
-_KEPT: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
 KEPT_ANSWERS = 64
+_KEPT: Kept[tuple[Any, ...], Answer] = Kept(KEPT_ANSWERS)
 
 
 def clear_answers() -> None:
     """Forget every kept answer (tests: each starts as a fresh server would)."""
-    with _LOCK:
-        _KEPT.clear()
+    _KEPT.clear()
 
 
 def _kept_key(scenario: Scenario) -> tuple[tuple[Any, ...], dict[str, tuple[float, float]], Simulation, Any]:
@@ -175,11 +172,7 @@ def _kept_key(scenario: Scenario) -> tuple[tuple[Any, ...], dict[str, tuple[floa
 
 
 def _kept(key: tuple[Any, ...]) -> Answer | None:
-    with _LOCK:
-        kept = _KEPT.get(key)
-        if kept is not None:
-            _KEPT.move_to_end(key)
-        return kept
+    return _KEPT.get(key)
 
 
 def answer_later(scenario: Scenario) -> Callable[[], Answer]:
@@ -220,8 +213,4 @@ def the_answer(scenario: Scenario) -> Answer:
 
 
 def _keep(key: tuple[Any, ...], answer: Answer) -> Answer:
-    with _LOCK:
-        _KEPT[key] = answer
-        while len(_KEPT) > KEPT_ANSWERS:
-            _KEPT.popitem(last=False)
-    return answer
+    return _KEPT.put(key, answer)

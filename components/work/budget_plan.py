@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from calculators.kept import Kept
 from calculators.portfolio import (
     Frontier,
     NoPlan,
@@ -48,8 +47,7 @@ from components.work.simulation_cache import HEAVY_DRAWS, cached_monte_carlo
 SCREEN_ID = "screen"
 SCREEN_NAME = "Your scenario"
 CHOICES_KEPT = 64
-_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_LOCK = threading.Lock()
+_KEPT: Kept[tuple[Any, ...], Any] = Kept(CHOICES_KEPT)
 
 
 @dataclass(frozen=True)
@@ -106,23 +104,15 @@ def cached_choices(program: Program, simulation: Simulation) -> ProgramChoices:
 def _kept(key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
     """`work()`, kept on `key` (its inputs: programs and simulation settings), the last
     `CHOICES_KEPT`: a program's choices, and the frontier and a plan's risk over programs."""
-    with _LOCK:
-        found = _KEPT.get(key)
-        if found is not None:
-            _KEPT.move_to_end(key)
-            return found
-    value = work()
-    with _LOCK:
-        _KEPT[key] = value
-        while len(_KEPT) > CHOICES_KEPT:
-            _KEPT.popitem(last=False)
-    return value
+    found = _KEPT.get(key)
+    if found is not None:
+        return found
+    return _KEPT.put(key, work())
 
 
 def clear_choices() -> None:
     """Forget every kept program's choices, frontier and plan's risk (tests)."""
-    with _LOCK:
-        _KEPT.clear()
+    _KEPT.clear()
 
 
 BASIS_FIELDS = ("fully_loaded", "conservative", "skeptic")  # what the Basis line names

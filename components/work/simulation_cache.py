@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
@@ -16,6 +14,7 @@ from calculators.information_value import (
     summary_and_value,
     value_of_information,
 )
+from calculators.kept import Kept
 from calculators.model import Option
 from calculators.ranges import ranges_key
 from calculators.scenario import Scenario
@@ -25,8 +24,7 @@ from components.work.heavy_runs import BoundedResults, Cancelled, HeavyQueue, To
 
 T = TypeVar("T")
 RUNS_KEPT = 16  # runs kept (a 10^5-draw run holds about 7 MB)
-_RUNS: OrderedDict[tuple[Any, ...], MonteCarlo] = OrderedDict()
-_RUNS_LOCK = threading.Lock()
+_RUNS: Kept[tuple[Any, ...], MonteCarlo] = Kept(RUNS_KEPT)
 
 
 def _cached(
@@ -41,29 +39,22 @@ def _cached(
     evaluation when its first caller names it); a payback read later is worked out from the
     same draws."""
     key = (scenario_json, draws, seed, distribution, ranges)
-    with _RUNS_LOCK:
-        run = _RUNS.get(key)
-        if run is not None:
-            _RUNS.move_to_end(key)
-            return run
+    run = _RUNS.get(key)
+    if run is not None:
+        return run
     scenario = Scenario.model_validate_json(scenario_json)
     run = read_only(
         monte_carlo(
             scenario, draws, seed, distribution, dict(ranges), paybacks_later=True, late_after=late_after
         )  # type: ignore[arg-type]
     )
-    with _RUNS_LOCK:
-        _RUNS[key] = run
-        while len(_RUNS) > RUNS_KEPT:
-            _RUNS.popitem(last=False)
-    return run
+    return _RUNS.put(key, run)
 
 
 def clear_runs() -> None:
     """Forget every kept run and summary (tests: each starts as a fresh server would)."""
-    with _RUNS_LOCK:
-        _RUNS.clear()
-        _SUMMARIES.clear()
+    _RUNS.clear()
+    _SUMMARIES.clear()
 
 
 def read_only(result: MonteCarlo) -> MonteCarlo:
@@ -86,7 +77,7 @@ def cached_monte_carlo(
     return _cached(*_key(scenario, draws, seed, distribution, overrides))
 
 
-_SUMMARIES: OrderedDict[tuple[Any, ...], Summary] = OrderedDict()
+_SUMMARIES: Kept[tuple[Any, ...], Summary] = Kept(RUNS_KEPT)
 
 
 def _late(key: tuple, option: Option, months: int) -> float:
@@ -98,19 +89,13 @@ def _late(key: tuple, option: Option, months: int) -> float:
 def _summary(key: tuple, late_after: int | None = None) -> Summary:
     """The kept run's summary (the last `RUNS_KEPT`), its late paybacks read from the run at the
     months asked for (`late_after`: the page's target, drawn with the run when it is new)."""
-    with _RUNS_LOCK:
-        found = _SUMMARIES.get(key)
-        if found is not None:
-            _SUMMARIES.move_to_end(key)
-            return found
+    found = _SUMMARIES.get(key)
+    if found is not None:
+        return found
     # the summary reads late paybacks through the kept runs, not a run of its own: a summary kept
     # longer than its run (other pages' runs pushed it out) holds no draws
     summary = replace(_cached(*key, late_after=late_after).summary(), late=partial(_late, key))
-    with _RUNS_LOCK:
-        _SUMMARIES[key] = summary
-        while len(_SUMMARIES) > RUNS_KEPT:
-            _SUMMARIES.popitem(last=False)
-    return summary
+    return _SUMMARIES.put(key, summary)
 
 
 QUICK_DRAWS = 10_000  # up to this many draws a value of information takes milliseconds
