@@ -230,6 +230,35 @@ def _fading_half_life(values: dict[str, Any]) -> None:
         values["skill_half_life_months"] = link_text(months) if isinstance(raw, str) else months
 
 
+def upgrade_ranges(
+    version: Any, values: Mapping[str, Any], ranges: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
+    """An older link's or saved scenario's range overrides in the current schema: under version
+    1 a range of the skill half-life bounded the month in which half of the whole gain is lost;
+    each end is converted as the value is (`_fading_half_life`, with the scenario's own floor and
+    curve in `values`). Other ranges, and any at the current version, are as they were.
+
+    >>> upgrade_ranges(2, {}, {"skill_half_life_months": (6.5, 13.0)})
+    {'skill_half_life_months': (6.5, 13.0)}
+    >>> low, high = upgrade_ranges("1", {}, {"skill_half_life_months": (6.5, 13.0)})["skill_half_life_months"]
+    >>> round(low, 2), round(high, 2)
+    (4.59, 9.19)
+    """
+    try:
+        older = int(str(version)) < 2
+    except ValueError:
+        older = False
+    field = "skill_half_life_months"
+    if not older or field not in ranges:
+        return ranges
+    ends = []
+    for end in ranges[field]:
+        one = {**{k: v for k, v in values.items() if k != field}, field: float(end)}
+        _fading_half_life(one)
+        ends.append(float(one[field]))
+    return {**ranges, field: (ends[0], ends[1])}
+
+
 def _upgrade(version: int, values: dict[str, Any]) -> dict[str, Any]:
     """Bring an older link's or file's values to the current schema (version 2): retired
     inputs dropped; version 1's skill half-life read as version 2's (`_fading_half_life`).

@@ -33,7 +33,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from calculators.codec import InputProblem, ScenarioError, scenario_from_json, scenario_to_json
+from calculators.codec import (
+    InputProblem,
+    ScenarioError,
+    scenario_from_json,
+    scenario_to_json,
+    upgrade_ranges,
+)
 from calculators.ranges import validate_range
 from calculators.scenario import SCHEMA_VERSION, Scenario
 from calculators.settings import PageSettings, apply_settings
@@ -122,6 +128,9 @@ def state_from_json(text: str | bytes) -> tuple[ScenarioState, list[InputProblem
     settings, found = _settings(document.get("settings", {}))
     problems += found
     ranges, found = _ranges(document.get("ranges", {}))
+    saved = document.get("scenario")
+    if isinstance(saved, dict):  # ranges saved before schema version 2 bounded another half-life
+        ranges = upgrade_ranges(saved.get("schema_version", SCHEMA_VERSION), saved, ranges)
     problems += found
     return ScenarioState(scenario, settings, ranges), problems
 

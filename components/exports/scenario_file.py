@@ -43,9 +43,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from calculators.codec import ScenarioError, apply_inputs, scenario_from_json, scenario_to_json
+from calculators.codec import (
+    ScenarioError,
+    apply_inputs,
+    scenario_from_json,
+    scenario_to_json,
+    upgrade_ranges,
+)
 from calculators.ranges import validate_range
-from calculators.scenario import INPUTS, Scenario
+from calculators.scenario import INPUTS, SCHEMA_VERSION, Scenario
 from calculators.settings import PageSettings, apply_settings
 
 APP = "Training ROI Studio"
@@ -244,6 +250,8 @@ def import_json(
         if RANGES in doc:
             ranges, found = _read_ranges(doc[RANGES], current_ranges)
             problems += found
+            if ranges and isinstance(part, dict):  # made before schema version 2: the same curves
+                ranges = upgrade_ranges(part.get("schema_version", SCHEMA_VERSION), part, dict(ranges))
     else:
         scenario, problems = _read_scenario(doc, current)
     if len(problems) > MAX_PROBLEMS:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from calculators.codec import VERSION_KEY, upgrade_ranges
 from calculators.ranges import decode_ranges, encode_ranges
+from calculators.scenario import SCHEMA_VERSION
 from components.session.problems import report
 
 RANGES_KEY = "ranges"
@@ -20,6 +22,12 @@ def current_ranges() -> dict[str, tuple[float, float]]:
     if not st.session_state.get(LOADED_KEY):
         st.session_state[LOADED_KEY] = True
         overrides, problems = decode_ranges(st.query_params.get(PARAM, ""))
+        # a link made before schema version 2 bounded another half-life: read as the same curves
+        version = st.query_params.get(VERSION_KEY, str(SCHEMA_VERSION))
+        upgraded = upgrade_ranges(version, st.query_params.to_dict(), overrides)
+        if upgraded != overrides:  # the link says it in the current version's terms from now on
+            overrides = upgraded
+            st.query_params[PARAM] = encode_ranges(overrides)
         st.session_state[RANGES_KEY] = overrides
         report([p.message for p in problems])  # shown with the link's other problems
         if not overrides:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculators.model import Option, breakeven_learners
@@ -229,3 +230,22 @@ def test_monte_carlo_says_how_many_uncertain_inputs_are_drawn(app):
         captions = " ".join(c.value for c in at.caption)
         assert f"draws of the {used} uncertain inputs this scenario uses" in captions
         assert f"the other {len(RANGED_FIELDS) - used} (switched-off benefits or adjustments)" in captions
+
+
+def test_a_version_1_link_with_a_half_life_range_is_read_as_the_same_curves(app):
+    """An old link's range of the half-life (version 1: when half of the whole gain is lost)
+    is read and written back as the fading part's half-lives of the same curves."""
+    from calculators.codec import upgrade_ranges
+    from calculators.ranges import decode_ranges
+
+    at = app(
+        query={"v": "1", "learners": "2500", "rng": "skill_half_life_months:6.5:13"},
+        page="pages/monte_carlo.py",
+    )
+    assert not at.exception and not at.warning
+    expected = upgrade_ranges("1", {}, {"skill_half_life_months": (6.5, 13.0)})
+    written, problems = decode_ranges(at.query_params["rng"])
+    assert problems == [] and written["skill_half_life_months"] == pytest.approx(
+        expected["skill_half_life_months"]
+    )
+    assert at.query_params["v"] == "2"

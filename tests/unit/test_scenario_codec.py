@@ -591,3 +591,31 @@ def test_overlong_link_value_is_rejected_not_truncated():
     s, problems = scenario_from_query({"micro_fixed_cost": crafted})
     assert s.micro_fixed_cost == 30_000.0
     assert "too long" in problems[0].message and "allowed 0 to 1,000,000" in problems[0].message
+
+
+def test_a_version_1_half_life_range_bounds_the_same_curves_in_links_rows_and_files():
+    """A range of the half-life set under version 1 bounded the month in which half of the
+    whole gain is lost: read from an old link, saved row or file, each end becomes the fading
+    part's half-life of that same curve (the scenario's own floor and curve)."""
+    from calculators.codec import upgrade_ranges
+    from calculators.roi import half_lost_months
+    from components.exports.scenario_file import import_json
+    from storage.state import state_from_json
+
+    values = {"retention_floor_pct": "30", "retention_curve": "FSRS-style"}
+    old = {"skill_half_life_months": (6.5, 13.0), "learners": (800.0, 1500.0)}
+    new = upgrade_ranges("1", values, old)
+    assert new["learners"] == old["learners"]
+    scenario, _ = scenario_from_query({"v": "1", **values})
+    for end, whole in zip(new["skill_half_life_months"], (6.5, 13.0), strict=True):
+        assert half_lost_months(scenario.with_changes(skill_half_life_months=end)) == pytest.approx(whole)
+    assert upgrade_ranges(str(SCHEMA_VERSION), values, old) == old  # the current version: as it was
+    saved = {"schema_version": 1, "retention_floor_pct": 30.0, "retention_curve": "FSRS-style"}
+    ranges = {"skill_half_life_months": [6.5, 13.0]}
+    row = json.dumps({"state_version": 1, "scenario": saved, "settings": {}, "ranges": ranges})
+    state, problems = state_from_json(row)
+    assert problems == [] and state.ranges["skill_half_life_months"] == pytest.approx(
+        new["skill_half_life_months"]
+    )
+    result = import_json(json.dumps({"scenario": saved, "ranges": ranges}).encode())
+    assert result.ranges["skill_half_life_months"] == pytest.approx(new["skill_half_life_months"])
