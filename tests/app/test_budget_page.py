@@ -5,6 +5,7 @@ from __future__ import annotations
 from calculators.scenario import Scenario
 from calculators.settings import DEFAULT_PROGRAMS
 from tests.app.helpers import chart_titles
+from tests.heavy_work import fresh_heavy_work, record_started
 
 PAGE = "pages/budget.py"
 BOX = "budget_amount_typed"  # the box the budget is typed into (the setting itself: budget_amount)
@@ -104,7 +105,7 @@ def _fresh_heavy_work(monkeypatch, worker=None) -> list[tuple]:  # type: ignore[
     """A fresh heavy queue (on `worker`, default the real worker process) and fresh kept results,
     as a fresh server has; every job handed to the worker recorded as (function, draws)."""
     from components.work import simulation_cache
-    from components.work.heavy_runs import BoundedResults, HeavyQueue
+    from components.work.heavy_runs import BoundedResults
 
     class Recorded(BoundedResults):
         """The kept heavy results, each one put also remembered (`put_values`)."""
@@ -117,24 +118,13 @@ def _fresh_heavy_work(monkeypatch, worker=None) -> list[tuple]:  # type: ignore[
             self.put_values.append(value)
             super().put(key, value, size)
 
-    monkeypatch.setattr(simulation_cache, "RESULTS", Recorded(simulation_cache.HEAVY_BUDGET_BYTES))
     worker = worker or simulation_cache.WORKER
-    queue = HeavyQueue(
+    fresh_heavy_work(monkeypatch, worker=worker, results=Recorded(simulation_cache.HEAVY_BUDGET_BYTES))
+    return record_started(
+        monkeypatch,
         worker,
-        per_owner=simulation_cache.HEAVY_PER_OWNER,
-        keep=simulation_cache._keep,
-        kept=lambda key: simulation_cache.RESULTS.get(key),
+        lambda fn, args: (fn.__name__, getattr(args[2], "draws", None) if len(args) > 2 else None),
     )
-    monkeypatch.setattr(simulation_cache, "QUEUE", queue)
-    jobs: list[tuple] = []
-    start = worker.start
-
-    def counted(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
-        jobs.append((fn.__name__, getattr(args[2], "draws", None) if len(args) > 2 else None))
-        return start(fn, args, kwargs, on_progress)
-
-    monkeypatch.setattr(worker, "start", counted)
-    return jobs
 
 
 def _tile(at, label: str):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from components.charts.theme import unwrap
 from components.words.formatting import percent
 from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED
 from tests.app.helpers import chart_titles, metric
+from tests.heavy_work import fresh_heavy_work, record_started
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -105,34 +106,12 @@ def test_goal_seek_says_when_no_solution_exists(app):
     assert not at.exception
 
 
-def _fresh_heavy_work(monkeypatch, worker=None):  # type: ignore[no-untyped-def]
-    """Fresh heavy results and queue, as a fresh server has (on `worker`, default the real one)."""
-    from components.work import simulation_cache
-    from components.work.heavy_runs import BoundedResults, HeavyQueue
-
-    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
-    queue = HeavyQueue(
-        worker or simulation_cache.WORKER,
-        per_owner=simulation_cache.HEAVY_PER_OWNER,
-        keep=simulation_cache._keep,
-        kept=lambda key: simulation_cache.RESULTS.get(key),
-    )
-    monkeypatch.setattr(simulation_cache, "QUEUE", queue)
-    return queue
-
-
 def test_a_million_draws_run_once_in_the_worker_and_a_payback_target_reuses_them(app, monkeypatch):
     from components.work import simulation_cache
 
-    _fresh_heavy_work(monkeypatch)
-    jobs: list[tuple[str, int]] = []  # each job handed to the worker process: (function, draws)
-    start = simulation_cache.WORKER.start
-
-    def counted(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
-        jobs.append((fn.__name__, args[1]))
-        return start(fn, args, kwargs, on_progress)
-
-    monkeypatch.setattr(simulation_cache.WORKER, "start", counted)
+    fresh_heavy_work(monkeypatch)
+    # each job handed to the worker process: (function, draws)
+    jobs = record_started(monkeypatch, simulation_cache.WORKER, lambda fn, args: (fn.__name__, args[1]))
     at = app(page="pages/monte_carlo.py")
     at.select_slider(key="mc_draws").set_value(1_000_000).run()
     # one job: the run's summary and what finding out is worth (over its first 10^5 draws)
@@ -155,7 +134,7 @@ def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer
     from calculators.information_value import summary_and_value
     from components.work import simulation_cache
 
-    queue = _fresh_heavy_work(monkeypatch)
+    queue = fresh_heavy_work(monkeypatch)
     told: list[str] = []
     wait = queue.wait
 
@@ -207,7 +186,7 @@ def test_a_heavy_run_beyond_the_users_two_is_refused_on_screen_not_queued(app, m
     from storage import LOCAL_OWNER
 
     worker = _Held()
-    queue = _fresh_heavy_work(monkeypatch, worker)
+    queue = fresh_heavy_work(monkeypatch, worker=worker)
     for tab in ("tab-1", "tab-2"):
         queue.request(f"run of {tab}", str.upper, tab, session=tab, owner=LOCAL_OWNER)
     at = app(query={"mc_draws": "1000000", "mc_seed": "99"}, page="pages/monte_carlo.py")

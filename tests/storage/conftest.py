@@ -113,3 +113,16 @@ def clock() -> FrozenClock:
 def accounts(engine: Engine, clock: FrozenClock) -> AccountStore:
     """An account store on a fresh, migrated database, on the frozen clock, at bcrypt's lowest cost."""
     return AccountStore(engine, clock=clock, bcrypt_rounds=TEST_BCRYPT_ROUNDS)
+
+
+PASSWORD = "correct horse battery"  # every test account's password
+
+
+@pytest.fixture
+def people(accounts: AccountStore) -> AccountStore:
+    """alice and bob (editors), carol (viewer), root (admin), each with `PASSWORD`."""
+    accounts.create_user("root", "Root", PASSWORD, "admin")
+    accounts.create_user("alice", "Alice Smith", PASSWORD, "editor")
+    accounts.create_user("bob", "Bob Jones", PASSWORD, "editor")
+    accounts.create_user("carol", "Carol", PASSWORD, "viewer")
+    return accounts

@@ -36,18 +36,7 @@ from storage import (
 from storage.client_links import MAX_DAYS, LinkCheck
 from tests.storage.clocks import FrozenClock
 
-PASSWORD = "correct horse battery"
 KEY = "0123456789abcdef0123456789abcdef-key"
-
-
-@pytest.fixture
-def people(accounts: AccountStore) -> AccountStore:
-    """alice and bob (editors), carol (viewer), root (admin)."""
-    accounts.create_user("root", "Root", PASSWORD, "admin")
-    accounts.create_user("alice", "Alice Smith", PASSWORD, "editor")
-    accounts.create_user("bob", "Bob Jones", PASSWORD, "editor")
-    accounts.create_user("carol", "Carol", PASSWORD, "viewer")
-    return accounts
 
 
 @pytest.fixture

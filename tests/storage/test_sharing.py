@@ -26,18 +26,7 @@ from storage import (
 from storage.scenarios import VIEWER_MESSAGE
 from tests.storage.clocks import FrozenClock
 
-PASSWORD = "correct horse battery"
 NOT_FOUND = "That saved scenario does not exist (it may have been deleted)."
-
-
-@pytest.fixture
-def people(accounts: AccountStore) -> AccountStore:
-    """alice and bob (editors), carol (viewer), root (admin)."""
-    accounts.create_user("root", "Root", PASSWORD, "admin")
-    accounts.create_user("alice", "Alice Smith", PASSWORD, "editor")
-    accounts.create_user("bob", "Bob Jones", PASSWORD, "editor")
-    accounts.create_user("carol", "Carol", PASSWORD, "viewer")
-    return accounts
 
 
 def _not_found(attempt) -> None:  # type: ignore[no-untyped-def]

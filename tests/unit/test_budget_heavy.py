@@ -27,7 +27,8 @@ from components.charts.budget_charts import plan_risk_chart
 from components.session.requester import Requester
 from components.work import budget_plan, simulation_cache
 from components.work.budget_plan import plan_for, run_plan_risk
-from components.work.heavy_runs import BoundedResults, HeavyQueue, TooMany
+from components.work.heavy_runs import HeavyQueue, TooMany
+from tests.heavy_work import fresh_heavy_work, record_started
 
 # three programs that share most inputs (drawn once), one of them with its own ranges
 PROGRAMS = (
@@ -136,24 +137,9 @@ def _fresh_queue(monkeypatch, worker=None) -> list[tuple]:  # type: ignore[no-un
     """A fresh heavy queue (on `worker`, default the real worker process), fresh kept risks, a
     heavy count from 10,000 draws, and every job handed to the worker recorded."""
     monkeypatch.setattr(budget_plan, "HEAVY_DRAWS", 10_000)
-    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
     worker = worker or simulation_cache.WORKER
-    queue = HeavyQueue(
-        worker,
-        per_owner=simulation_cache.HEAVY_PER_OWNER,
-        keep=simulation_cache._keep,
-        kept=lambda key: simulation_cache.RESULTS.get(key),
-    )
-    monkeypatch.setattr(simulation_cache, "QUEUE", queue)
-    jobs: list[tuple] = []
-    start = worker.start
-
-    def started(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
-        jobs.append((fn.__name__, *args[1:3]))
-        return start(fn, args, kwargs, on_progress)
-
-    monkeypatch.setattr(worker, "start", started)
-    return jobs
+    fresh_heavy_work(monkeypatch, worker=worker)
+    return record_started(monkeypatch, worker, lambda fn, args: (fn.__name__, *args[1:3]))
 
 
 def test_the_queue_path_returns_the_in_process_summary_once_and_keeps_it(monkeypatch):

@@ -20,6 +20,7 @@ from calculators.simulation import monte_carlo
 from components.session.requester import Requester
 from components.work import heavy_runs, simulation_cache
 from components.work.heavy_runs import BoundedResults, Cancelled, HeavyQueue, TooMany, Worker
+from tests.heavy_work import fresh_heavy_work, record_started
 
 
 def test_results_stay_within_their_byte_budget_most_recent_first():
@@ -36,28 +37,15 @@ def test_results_stay_within_their_byte_budget_most_recent_first():
 def _counting(monkeypatch, alive=None) -> list[tuple]:  # type: ignore[no-untyped-def]
     """Fresh heavy results and queue (the real worker), and every job handed to the worker
     process recorded: queued runs (`start`) and direct ones (`run`)."""
-    monkeypatch.setattr(simulation_cache, "RESULTS", BoundedResults(simulation_cache.HEAVY_BUDGET_BYTES))
-    fresh = HeavyQueue(
-        simulation_cache.WORKER,
-        per_owner=simulation_cache.HEAVY_PER_OWNER,
-        alive=alive,
-        keep=simulation_cache._keep,
-        kept=lambda key: simulation_cache.RESULTS.get(key),
-    )
-    monkeypatch.setattr(simulation_cache, "QUEUE", fresh)
-    jobs: list[tuple] = []
-    run, start = simulation_cache.WORKER.run, simulation_cache.WORKER.start
+    fresh_heavy_work(monkeypatch, alive=alive)
+    jobs = record_started(monkeypatch, simulation_cache.WORKER, lambda fn, args: (fn.__name__, *args[1:4]))
+    run = simulation_cache.WORKER.run
 
     def counted(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         jobs.append((fn.__name__, *args[1:4]))
         return run(fn, *args, **kwargs)
 
-    def started(fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
-        jobs.append((fn.__name__, *args[1:4]))
-        return start(fn, args, kwargs, on_progress)
-
     monkeypatch.setattr(simulation_cache.WORKER, "run", counted)
-    monkeypatch.setattr(simulation_cache.WORKER, "start", started)
     return jobs
 
 
