@@ -5,6 +5,7 @@ job handed to the worker process recorded."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -48,3 +49,18 @@ def record_started(
 
     monkeypatch.setattr(worker, "start", started)
     return jobs
+
+
+class HeldWorker:
+    """A worker whose runs never end (they stay queued or running): for the limits' tests.
+    `started`: the first argument of each run it was given."""
+
+    def __init__(self) -> None:
+        self.started: list[object] = []
+
+    def start(self, fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
+        self.started.append(args[0])
+        return len(self.started) - 1, Future()
+
+    def cancel(self, job: int) -> None:
+        pass

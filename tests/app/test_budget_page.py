@@ -5,7 +5,7 @@ from __future__ import annotations
 from calculators.scenario import Scenario
 from calculators.settings import DEFAULT_PROGRAMS
 from tests.app.helpers import chart_titles
-from tests.heavy_work import fresh_heavy_work, record_started
+from tests.heavy_work import HeldWorker, fresh_heavy_work, record_started
 
 PAGE = "pages/budget.py"
 BOX = "budget_amount_typed"  # the box the budget is typed into (the setting itself: budget_amount)
@@ -162,25 +162,11 @@ def test_a_million_draws_give_the_plans_risk_from_the_worker_without_the_cap_not
 def test_a_plans_heavy_risk_beyond_the_users_two_runs_is_refused_on_screen(app, monkeypatch):
     """This user already has two heavy runs going in other tabs: the planner says so in plain
     words where the risk would be, queues nothing, and still shows the plan."""
-    from concurrent.futures import Future
 
     from components.work import simulation_cache
     from storage import LOCAL_OWNER
 
-    class Held:
-        """A worker whose runs never end."""
-
-        def __init__(self) -> None:
-            self.started: list[object] = []
-
-        def start(self, fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
-            self.started.append(args[0])
-            return len(self.started) - 1, Future()
-
-        def cancel(self, job: int) -> None:
-            pass
-
-    worker = Held()
+    worker = HeldWorker()
     _fresh_heavy_work(monkeypatch, worker)
     for tab in ("tab-1", "tab-2"):
         simulation_cache.QUEUE.request(f"run of {tab}", str.upper, tab, session=tab, owner=LOCAL_OWNER)

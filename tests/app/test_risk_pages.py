@@ -16,7 +16,7 @@ from components.charts.theme import unwrap
 from components.words.formatting import percent
 from components.work.answer import SUMMARY_DRAWS, SUMMARY_SEED
 from tests.app.helpers import chart_titles, metric
-from tests.heavy_work import fresh_heavy_work, record_started
+from tests.heavy_work import HeldWorker, fresh_heavy_work, record_started
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -163,29 +163,13 @@ def test_a_million_draws_wait_their_turn_with_a_note_that_leaves_when_the_answer
     assert simulation_cache.RESULTS.get("another user's run") is not None  # it ran to its end, kept
 
 
-class _Held:
-    """A worker whose runs never end (they stay queued or running), for the limits' tests."""
-
-    def __init__(self) -> None:
-        self.started: list[object] = []
-
-    def start(self, fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
-        from concurrent.futures import Future
-
-        self.started.append(args[0])
-        return len(self.started) - 1, Future()
-
-    def cancel(self, job: int) -> None:
-        pass
-
-
 def test_a_heavy_run_beyond_the_users_two_is_refused_on_screen_not_queued(app, monkeypatch):
     """This user (single-user mode: the local owner) already has two heavy runs queued or
     running, in other tabs: a third tab asking for a million draws is told so in plain words,
     on Monte Carlo and on the Executive summary, and nothing is queued for it."""
     from storage import LOCAL_OWNER
 
-    worker = _Held()
+    worker = HeldWorker()
     queue = fresh_heavy_work(monkeypatch, worker=worker)
     for tab in ("tab-1", "tab-2"):
         queue.request(f"run of {tab}", str.upper, tab, session=tab, owner=LOCAL_OWNER)

@@ -4,8 +4,6 @@ the same numbers as the plan's risk read off the programs' draws in the server."
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -28,7 +26,7 @@ from components.session.requester import Requester
 from components.work import budget_plan, simulation_cache
 from components.work.budget_plan import plan_for, run_plan_risk
 from components.work.heavy_runs import HeavyQueue, TooMany
-from tests.heavy_work import fresh_heavy_work, record_started
+from tests.heavy_work import HeldWorker, fresh_heavy_work, record_started
 
 # three programs that share most inputs (drawn once), one of them with its own ranges
 PROGRAMS = (
@@ -164,22 +162,8 @@ def test_the_queue_path_returns_the_in_process_summary_once_and_keeps_it(monkeyp
     assert at_the_cap.draws == 10_000 and len(jobs) == 1  # up to the heavy count: in the server
 
 
-class _Held:
-    """A worker whose runs never end (they stay queued or running)."""
-
-    def __init__(self) -> None:
-        self.started: list[object] = []
-
-    def start(self, fn, args, kwargs, on_progress):  # type: ignore[no-untyped-def]
-        self.started.append(args[0])
-        return len(self.started) - 1, Future()
-
-    def cancel(self, job: int) -> None:
-        pass
-
-
 def test_beyond_the_users_limit_the_plans_risk_is_refused_and_nothing_is_queued(monkeypatch):
-    worker = _Held()
+    worker = HeldWorker()
     _fresh_queue(monkeypatch, worker)
     queue = simulation_cache.QUEUE
     for tab in ("tab-1", "tab-2"):
@@ -193,7 +177,7 @@ def test_beyond_the_users_limit_the_plans_risk_is_refused_and_nothing_is_queued(
 def test_a_waiting_plan_is_told_so_and_a_second_tab_joins_it(monkeypatch):
     """Behind another user's run the plan's risk waits (`on_wait`); a second tab asking for the
     same plan joins it (`on_join`) instead of queuing another."""
-    worker = _Held()
+    worker = HeldWorker()
     _fresh_queue(monkeypatch, worker)
     queue = simulation_cache.QUEUE
     queue.request("another user's run", str.upper, "x", session="bob-tab", owner="bob")
