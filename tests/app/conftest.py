@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 import pytest
@@ -27,3 +28,11 @@ def app() -> Callable[..., AppTest]:
         return open_page(page, query)
 
     return make
+
+
+@pytest.fixture
+def accounts_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accounts on (not single-user mode), with a fresh cookie key: `pytestmark =
+    pytest.mark.usefixtures("accounts_on")` in a module of signed-in tests."""
+    monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "0")
+    monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", secrets.token_urlsafe(48))

@@ -50,6 +50,19 @@ def open_page(
     return at.run()
 
 
+def session(token: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    """A browser session of the app that has run once: holding the sign-in `token` (a signed-in
+    user's, from `components.accounts.sign_in.TOKEN_KEY`), at `query`."""
+    from components.accounts.sign_in import TOKEN_KEY
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token is not None:
+        at.session_state[TOKEN_KEY] = token
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
 def open_groups(at: AppTest, *groups: str) -> AppTest:
     """Open sidebar input groups (closed groups are not drawn) and rerun, as a click would."""
     from components.session.scenario import group_key

@@ -20,16 +20,13 @@ from components.accounts.sign_in import NOTICE_KEY, TOKEN_KEY
 from components.saved.store import SIGNED_IN_KEY
 from storage import ALL_SIGNED_IN, LOGIN_FAILED, AccountStore, ScenarioState, StorageUnavailable, open_store
 from storage.scenarios import VIEWER_MESSAGE
-from tests.app.helpers import APP, PAGES
+from tests.app.helpers import APP, PAGES, session
 
 PASSWORD = "correct horse battery"
 SCENARIOS = "pages/scenarios.py"
 
 
-@pytest.fixture(autouse=True)
-def _accounts_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "0")
-    monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", secrets.token_urlsafe(48))
+pytestmark = pytest.mark.usefixtures("accounts_on")
 
 
 def _accounts(clock=None) -> AccountStore:  # type: ignore[no-untyped-def]
@@ -47,15 +44,6 @@ def _people() -> AccountStore:
     accounts.create_user("bob", "Bob Editor", PASSWORD, "editor")
     accounts.create_user("vic", "Vic Viewer", PASSWORD, "viewer")
     return accounts
-
-
-def _session(token: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if token is not None:
-        at.session_state[TOKEN_KEY] = token
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def _sign_in(at: AppTest, username: str, password: str) -> AppTest:
@@ -80,7 +68,7 @@ def _texts(at: AppTest) -> str:
 
 
 def test_first_run_creates_the_administrator_and_signs_them_in():
-    at = _session()
+    at = session()
     assert not at.exception and [t.value for t in at.title] == ["Set up Training ROI Studio"]
     assert not _accounts().has_users(), "no account, no default password, before the form"
     at.text_input(key="setup_username").input("Ada")
@@ -96,7 +84,7 @@ def test_first_run_creates_the_administrator_and_signs_them_in():
 
 
 def test_the_first_run_form_refuses_mismatched_or_short_passwords():
-    at = _session()
+    at = session()
     at.text_input(key="setup_username").input("ada")
     at.text_input(key="setup_name").input("Ada")
     at.text_input(key="setup_password").input(PASSWORD)
@@ -112,7 +100,7 @@ def test_the_first_run_form_refuses_mismatched_or_short_passwords():
 @pytest.mark.parametrize("page", [*PAGES, "pages/account.py", "pages/users.py"])
 def test_without_signing_in_no_page_is_registered_only_the_sign_in_form(page):
     _people()
-    at = _session()
+    at = session()
     assert _shows_only_the_sign_in_form(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(page)  # AppTest knows only the registered pages: every address is the form
@@ -120,10 +108,10 @@ def test_without_signing_in_no_page_is_registered_only_the_sign_in_form(page):
 
 def test_signing_in_opens_the_dashboard_and_a_wrong_password_gets_the_one_message():
     _people()
-    at = _sign_in(_session(), "bob", "wrong password!!")
+    at = _sign_in(session(), "bob", "wrong password!!")
     assert _shows_only_the_sign_in_form(at) and [e.value for e in at.error] == [LOGIN_FAILED]
     assert at.text_input(key="sign_in_password").value == "", "the password is not kept"
-    unknown = _sign_in(_session(), "nobody", "wrong password!!")
+    unknown = _sign_in(session(), "nobody", "wrong password!!")
     assert [e.value for e in unknown.error] == [LOGIN_FAILED], "same message for an unknown user"
     _sign_in(at, "BOB", PASSWORD)
     assert not at.exception and at.title[0].value == "Executive summary"
@@ -132,32 +120,32 @@ def test_signing_in_opens_the_dashboard_and_a_wrong_password_gets_the_one_messag
 
 def test_five_failures_lock_the_username_across_sessions_and_a_right_password_then_fails():
     _people()
-    first, second = _session(), _session()
+    first, second = session(), session()
     for _ in range(3):
         _sign_in(first, "bob", "wrong password!!")
     for _ in range(2):
         _sign_in(second, "bob", "wrong password!!")
     _sign_in(first, "bob", PASSWORD)
     assert _shows_only_the_sign_in_form(first) and [e.value for e in first.error] == [LOGIN_FAILED]
-    other = _sign_in(_session(), "ada", PASSWORD)
+    other = _sign_in(session(), "ada", PASSWORD)
     assert other.title[0].value == "Executive summary", "the lock is per username"
 
 
 def test_an_80_byte_password_gets_a_message_not_an_exception():
     _people()
-    at = _sign_in(_session(), "bob", "ö" * 40)
+    at = _sign_in(session(), "bob", "ö" * 40)
     assert not at.exception and "at most 72 bytes" in at.error[0].value
 
 
 def test_signing_out_revokes_the_session_so_its_token_is_worthless():
     _people()
-    at = _sign_in(_session(), "bob", PASSWORD)
+    at = _sign_in(session(), "bob", PASSWORD)
     token = at.session_state[TOKEN_KEY]
     assert _accounts().check_session(token) is not None
     at.sidebar.button(key="sidebar_sign_out").click().run()
     assert _shows_only_the_sign_in_form(at) and "signed out" in at.success[0].value
     assert _accounts().check_session(token) is None
-    assert _shows_only_the_sign_in_form(_session(token)), "replaying the token after sign-out"
+    assert _shows_only_the_sign_in_form(session(token)), "replaying the token after sign-out"
 
 
 @pytest.mark.parametrize(
@@ -167,16 +155,16 @@ def test_signing_out_revokes_the_session_so_its_token_is_worthless():
 def test_sessions_end_at_their_limits(issued_ago, why):
     _people()
     token = _accounts(clock=lambda: datetime.now(UTC) - issued_ago).start_session("bob")
-    at = _session(token)
+    at = session(token)
     assert _shows_only_the_sign_in_form(at), why
     assert "time limit" in at.info[0].value
     fresh = _accounts(clock=lambda: datetime.now(UTC) - timedelta(minutes=29)).start_session("bob")
-    assert _session(fresh).title[0].value == "Executive summary"
+    assert session(fresh).title[0].value == "Executive summary"
 
 
 def test_a_live_session_ends_on_its_next_rerun_when_revoked_elsewhere():
     accounts = _people()
-    at = _session(accounts.start_session("bob"))
+    at = session(accounts.start_session("bob"))
     assert at.title[0].value == "Executive summary"
     accounts.disable_user("bob", by="ada")
     at.run()
@@ -186,7 +174,7 @@ def test_a_live_session_ends_on_its_next_rerun_when_revoked_elsewhere():
 def test_changing_the_password_keeps_this_session_and_ends_the_others():
     accounts = _people()
     elsewhere = accounts.start_session("bob")
-    at = _session(accounts.start_session("bob"))
+    at = session(accounts.start_session("bob"))
     at.switch_page("pages/account.py").run()
     at.text_input(key="account_current").input(PASSWORD)
     at.text_input(key="account_new").input("a brand new passphrase")
@@ -200,13 +188,13 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others():
 
 def test_only_administrators_get_the_users_page_and_it_adds_users():
     accounts = _people()
-    editor = _session(accounts.start_session("bob"))
+    editor = session(accounts.start_session("bob"))
     editor.switch_page("pages/account.py").run()
     assert editor.title[0].value == "Your account"
     editor.switch_page("pages/users.py").run()  # its address, typed: not in the menu, and says why
     assert editor.title[0].value == "Users" and "Only administrators" in editor.info[0].value
     assert not editor.dataframe and not [t for t in editor.text_input if t.key == "users_new_username"]
-    admin = _session(accounts.start_session("ada"))
+    admin = session(accounts.start_session("ada"))
     admin.switch_page("pages/users.py").run()
     assert admin.title[0].value == "Users"
     assert admin.dataframe[0].value["Username"].tolist() == ["ada", "bob", "vic"]
@@ -224,7 +212,7 @@ def test_another_users_private_scenario_is_not_found_and_never_listed():
     accounts = _people()
     store = open_store()
     private = store.save_new("ada", "Ada's secret plan", ScenarioState(Scenario(learners=4321)))
-    bob = _session(accounts.start_session("bob"), {"s": private.id})
+    bob = session(accounts.start_session("bob"), {"s": private.id})
     assert not bob.exception
     assert "No saved scenario was found" in _texts(bob)
     assert bob.session_state["scenario"].learners != 4321
@@ -242,7 +230,7 @@ def test_a_viewer_opens_what_is_shared_with_them_and_cannot_save():
     store.share("ada", shared.id, ["vic"])
     store.save_new("bob", "Bob's own", ScenarioState(Scenario()))
     store.share("ada", store.save_new("ada", "For everyone", ScenarioState(Scenario())).id, ALL_SIGNED_IN)
-    vic = _session(accounts.start_session("vic"))
+    vic = session(accounts.start_session("vic"))
     vic.switch_page(SCENARIOS).run()
     assert not vic.exception
     assert VIEWER_MESSAGE in [i.value for i in vic.info]
@@ -262,7 +250,7 @@ def test_a_viewer_opens_what_is_shared_with_them_and_cannot_save():
 def test_a_viewer_at_the_users_address_is_told_why():
     """Issue 25, 8: a viewer who opens /users is not sent to the summary without a word."""
     accounts = _people()
-    vic = _session(accounts.start_session("vic"))
+    vic = session(accounts.start_session("vic"))
     vic.switch_page("pages/users.py").run()
     assert not vic.exception and vic.title[0].value == "Users"
     assert "Only administrators can manage users" in vic.info[0].value
@@ -273,7 +261,7 @@ def test_an_editor_shares_a_scenario_with_a_named_user():
     accounts = _people()
     store = open_store()
     saved = store.save_new("bob", "Bob's plan", ScenarioState(Scenario(learners=3333)))
-    bob = _session(accounts.start_session("bob"))
+    bob = session(accounts.start_session("bob"))
     bob.switch_page(SCENARIOS).run()
     bob.multiselect(key=f"saved_share_people_{saved.id}").set_value(["vic"])
     bob.button(key="saved_share").click().run()
@@ -287,7 +275,7 @@ def test_a_hostile_display_name_is_shown_as_text():
     accounts.create_user(
         "eve", "[click](https://evil.example) <img src=x onerror=alert(1)>", PASSWORD, "editor"
     )
-    at = _session(accounts.start_session("eve"))
+    at = session(accounts.start_session("eve"))
     caption = next(c.value for c in at.sidebar.caption if "Signed in as" in c.value)
     assert "\\[click\\]" in caption and "\\<img" in caption
 
@@ -297,7 +285,7 @@ def test_a_hostile_display_name_is_shown_as_text():
 )
 def test_an_unsafe_cookie_key_shows_only_how_to_fix_it(monkeypatch, key, says):
     monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", key)
-    at = _session()
+    at = session()
     assert not at.exception and [t.value for t in at.title] == ["Training ROI Studio needs one setting"]
     assert says in at.error[0].value and "TRAINING_ROI_COOKIE_KEY" in at.error[0].value
     assert not at.text_input and not at.sidebar.slider
@@ -307,7 +295,7 @@ def test_single_user_mode_refuses_a_server_listening_on_every_interface(monkeypa
     monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "1")
     config.set_option("server.address", "0.0.0.0")
     try:
-        at = _session()
+        at = session()
     finally:
         config.set_option("server.address", "127.0.0.1")
     assert not at.exception and "only on this computer" in at.error[0].value and not at.sidebar.slider
@@ -342,7 +330,7 @@ def test_a_client_link_shows_its_scenario_read_only_without_an_account():
     store = open_store()
     saved = store.save_new("ada", "Client plan", ScenarioState(Scenario(learners=3210)))
     store.save_new("ada", "Ada's other plan", ScenarioState(Scenario(learners=111)))
-    at = _session(query={"t": _client_link(saved.id, "ada")})
+    at = session(query={"t": _client_link(saved.id, "ada")})
     assert not at.exception and at.title[0].value == "Executive summary"
     assert at.session_state["scenario"].learners == 3210
     assert any("Client view of Client plan" in c.value for c in at.sidebar.caption)
@@ -363,7 +351,7 @@ def test_a_client_link_opens_no_other_saved_scenario():
     saved = store.save_new("ada", "Client plan", ScenarioState(Scenario(learners=3210)))
     other = store.save_new("ada", "Private", ScenarioState(Scenario(learners=111)))
     store.share("ada", other.id, ALL_SIGNED_IN)  # even one shared with every signed-in user
-    at = _session(query={"t": _client_link(saved.id, "ada"), "s": other.id})
+    at = session(query={"t": _client_link(saved.id, "ada"), "s": other.id})
     assert at.session_state["scenario"].learners != 111
     assert "No saved scenario was found" in _texts(at)
 
@@ -373,7 +361,7 @@ def test_a_client_link_reloads_cleanly_on_another_page():
     bookmark): the token is the app's own parameter, never "Ignored 't': not an input"."""
     _people()
     saved = open_store().save_new("ada", "Client plan", ScenarioState(Scenario(learners=3210)))
-    at = _session(query={"t": _client_link(saved.id, "ada")})
+    at = session(query={"t": _client_link(saved.id, "ada")})
     at.switch_page("pages/sensitivity.py").run()
     link = dict(at.query_params)
     assert link["t"] and link["learners"] == "3210"
@@ -417,7 +405,7 @@ def test_a_spoiled_client_link_gets_a_message_and_the_sign_in_form(spoil):
     }[spoil]
     if spoil == "deleted":
         store.delete("ada", saved.id)
-    at = _session(query={"t": token})
+    at = session(query={"t": token})
     assert _shows_only_the_sign_in_form(at)
     expected = {
         "expired": "expired on",
@@ -435,7 +423,7 @@ def test_an_editor_makes_a_client_link_for_their_scenario():
 
     accounts = _people()
     saved = open_store().save_new("bob", "Bob's plan", ScenarioState(Scenario(learners=3333)))
-    bob = _session(accounts.start_session("bob"))
+    bob = session(accounts.start_session("bob"))
     bob.switch_page(SCENARIOS).run()
     bob.number_input(key=f"saved_client_days_{saved.id}").set_value(30)
     bob.button(key="saved_client_link").click().run()
@@ -444,14 +432,14 @@ def test_an_editor_makes_a_client_link_for_their_scenario():
     granted = read_client_token(link_token, os.environ["TRAINING_ROI_COOKIE_KEY"])
     assert granted.scenario_id == saved.id and granted.owner == "bob"
     assert timedelta(days=29) < granted.expires_at - datetime.now(UTC) <= timedelta(days=30)
-    guest = _session(query={"t": link_token})
+    guest = session(query={"t": link_token})
     assert guest.session_state["scenario"].learners == 3333
 
 
 def test_several_replicas_on_a_sqlite_file_are_refused_on_the_first_request(monkeypatch):
     """SECURITY.md: SQLite serves one host; the app says so before anything else renders."""
     monkeypatch.setenv("TRAINING_ROI_REPLICAS", "2")
-    at = _session()
+    at = session()
     assert not at.exception and [t.value for t in at.title] == ["Training ROI Studio needs one setting"]
     assert "TRAINING_ROI_REPLICAS is 2" in at.error[0].value and "PostgreSQL" in at.error[0].value
     assert not at.text_input and not at.sidebar.slider
@@ -461,7 +449,7 @@ def test_a_database_outage_keeps_a_verified_session_working_and_says_so(monkeypa
     """PostgreSQL restarting: a tab whose session was verified keeps its page (within the
     session's limits) with a warning; a new visitor gets the database message, not a page."""
     accounts = _people()
-    at = _session(accounts.start_session("bob"))
+    at = session(accounts.start_session("bob"))
     working = AccountStore.check_session
 
     def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -472,7 +460,7 @@ def test_a_database_outage_keeps_a_verified_session_working_and_says_so(monkeypa
     assert not at.exception and at.title[0].value == "Executive summary"
     assert "cannot be reached just now" in at.sidebar.warning[0].value
     assert at.session_state["scenario"].learners == 2000 and at.metric
-    newcomer = _session(accounts.start_session("ada"))
+    newcomer = session(accounts.start_session("ada"))
     assert not newcomer.exception and not newcomer.sidebar.slider
     assert "could not be reached" in newcomer.error[0].value
     monkeypatch.setattr(AccountStore, "check_session", working)
@@ -485,7 +473,7 @@ def test_a_database_outage_does_not_outlast_the_sessions_idle_limit(monkeypatch)
     late = AccountStore(
         open_store().engine, lambda: datetime.now(UTC) - timedelta(minutes=31), bcrypt_rounds=4
     )
-    at = _session(accounts.start_session("bob"))
+    at = session(accounts.start_session("bob"))
     # the tab's verified session was last seen 31 minutes ago: its idle limit has passed
     at.session_state[SIGNED_IN_KEY] = late.check_session(late.start_session("bob"))
 
@@ -515,7 +503,7 @@ def _counting_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_one_connection_gets_five_tries_a_minute_then_a_wait_without_a_password_check(monkeypatch):
     _people()
     checked = _counting_checks(monkeypatch)
-    at = _session()
+    at = session()
     for _ in range(6):
         _sign_in(at, "nobody", "wrong password!!")
     assert len(checked) == 5, "the sixth try never reaches the password check"
@@ -525,7 +513,7 @@ def test_one_connection_gets_five_tries_a_minute_then_a_wait_without_a_password_
 def test_many_connections_from_one_address_share_ten_tries_a_minute(monkeypatch):
     _people()
     checked = _counting_checks(monkeypatch)
-    sessions = [_sign_in(_session(), f"user{i}", "wrong password!!") for i in range(11)]
+    sessions = [_sign_in(session(), f"user{i}", "wrong password!!") for i in range(11)]
     assert len(checked) == 10
     assert "Too many sign-in tries from here" in sessions[-1].error[0].value
 
@@ -552,7 +540,7 @@ def _tries_from_eleven_forwarded_addresses(monkeypatch, peer):  # type: ignore[n
     sessions = []
     for i in range(11):
         forwarded.append(f"198.51.100.{i}, 203.0.113.{i}")  # a claim, then the proxy's own
-        sessions.append(_sign_in(_session(), f"user{i}", "wrong password!!"))
+        sessions.append(_sign_in(session(), f"user{i}", "wrong password!!"))
     return checked, sessions
 
 
@@ -586,7 +574,7 @@ def test_a_busy_password_checker_says_so_instead_of_queueing_every_try(monkeypat
     monkeypatch.setattr(sign_in, "PASSWORD_CHECK_WAIT", 0.05)
     assert PASSWORD_CHECKS.acquire(timeout=1)
     try:
-        at = _sign_in(_session(), "bob", PASSWORD)
+        at = _sign_in(session(), "bob", PASSWORD)
     finally:
         PASSWORD_CHECKS.release()
     assert "busy checking other sign-ins" in at.error[0].value and _shows_only_the_sign_in_form(at)
@@ -598,7 +586,7 @@ def test_an_administrator_sees_a_paused_user_and_lifts_the_pause():
     for _ in range(5):
         accounts.check_login("bob", "wrong password!!", client="198.51.100.9")
     assert accounts.sign_in_status("bob").paused
-    at = _sign_in(_session(), "ada", PASSWORD)
+    at = _sign_in(session(), "ada", PASSWORD)
     at.switch_page("pages/users.py").run()
     assert "Sign-in paused" in at.dataframe[0].value["Status"].tolist()
     at.selectbox(key="users_chosen").select("bob").run()
@@ -612,7 +600,7 @@ def test_a_client_link_ends_when_its_owner_loses_access(change):
     accounts = _people()
     saved = open_store().save_new("bob", "Bob's client plan", ScenarioState(Scenario(learners=4321)))
     link = _client_link(saved.id, "bob")
-    held = _session(query={"t": link})
+    held = session(query={"t": link})
     assert held.session_state["scenario"].learners == 4321, "valid while bob may share"
     if change == "demoted":
         accounts.set_role("bob", "viewer", by="ada")
@@ -620,7 +608,7 @@ def test_a_client_link_ends_when_its_owner_loses_access(change):
         accounts.disable_user("bob", by="ada")
     held.run()
     assert _shows_only_the_sign_in_form(held) and "no longer valid" in held.error[0].value
-    fresh = _session(query={"t": link})
+    fresh = session(query={"t": link})
     assert _shows_only_the_sign_in_form(fresh) and "no longer valid" in fresh.error[0].value
 
 
@@ -629,7 +617,7 @@ def test_single_user_mode_refuses_allowed_hosts_naming_another_computer(monkeypa
     before = config.get_option("server.allowedHosts")
     config.set_option("server.allowedHosts", ["roi.example.com"])
     try:
-        at = _session()
+        at = session()
     finally:
         config.set_option("server.allowedHosts", before)
     assert not at.exception and "answers only on this computer" in at.error[0].value and not at.sidebar.slider
@@ -644,11 +632,11 @@ def test_the_owner_withdraws_a_scenarios_client_links_and_a_new_link_works():
     saved = store.save_new("bob", "Bob's client plan", ScenarioState(Scenario(learners=4321)))
     other = store.save_new("bob", "Bob's other plan", ScenarioState(Scenario(learners=1234)))
     link, other_link = _client_link(saved.id, "bob"), _client_link(other.id, "bob")
-    held = _session(query={"t": link})
-    held_other = _session(query={"t": other_link})
+    held = session(query={"t": link})
+    held_other = session(query={"t": other_link})
     assert held.session_state["scenario"].learners == 4321, "valid until withdrawn"
 
-    bob = _session(accounts.start_session("bob"))
+    bob = session(accounts.start_session("bob"))
     bob.switch_page(SCENARIOS).run()
     bob.selectbox(key="saved_chosen").select(saved.id).run()
     assert any("Links made before now stop working" in c.value for c in bob.caption)
@@ -659,14 +647,14 @@ def test_the_owner_withdraws_a_scenarios_client_links_and_a_new_link_works():
     withdrawn = "This client link was withdrawn by its owner. Ask them for a new one."
     held.run()
     assert _shows_only_the_sign_in_form(held) and held.error[0].value == withdrawn
-    fresh = _session(query={"t": link})
+    fresh = session(query={"t": link})
     assert _shows_only_the_sign_in_form(fresh) and fresh.error[0].value == withdrawn
     held_other.run()
     assert held_other.session_state["scenario"].learners == 1234, "another scenario's link still works"
 
     bob.button(key="saved_client_link").click().run()
     new_link = next(c.value for c in bob.code if "?t=" in c.value).split("?t=")[1]
-    again = _session(query={"t": new_link})
+    again = session(query={"t": new_link})
     assert not again.exception and again.session_state["scenario"].learners == 4321
     assert any("Client view of Bob's client plan" in c.value for c in again.sidebar.caption)
 
@@ -675,7 +663,7 @@ def test_a_held_client_link_ends_when_its_scenario_is_deleted():
     _people()
     store = open_store()
     saved = store.save_new("bob", "Bob's client plan", ScenarioState(Scenario(learners=4321)))
-    held = _session(query={"t": _client_link(saved.id, "bob")})
+    held = session(query={"t": _client_link(saved.id, "bob")})
     assert held.session_state["scenario"].learners == 4321
     store.delete("bob", saved.id)
     held.run()

@@ -5,37 +5,22 @@ single-user); each test has its own SQLite file (tests/app/conftest.py)."""
 
 from __future__ import annotations
 
-import secrets
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculators.scenario import Scenario
-from components.accounts.sign_in import TOKEN_KEY
 from components.saved.client_links import WITHDRAWN
 from components.saved.link_records import REVOKE_KEY
 from storage import AccountStore, ClientLinkStore, ScenarioState, open_store
-from tests.app.helpers import APP
+from tests.app.helpers import session
 
 PASSWORD = "correct horse battery"
 SCENARIOS = "pages/scenarios.py"
 NAME = "Bob's *plan* [x](https://evil.example)"
 
 
-@pytest.fixture(autouse=True)
-def _accounts_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRAINING_ROI_SINGLE_USER", "0")
-    monkeypatch.setenv("TRAINING_ROI_COOKIE_KEY", secrets.token_urlsafe(48))
-
-
-def _session(token: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if token is not None:
-        at.session_state[TOKEN_KEY] = token
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+pytestmark = pytest.mark.usefixtures("accounts_on")
 
 
 def _make_link(bob: AppTest, scenario_id: str, days: int) -> str:
@@ -60,12 +45,12 @@ def test_an_editor_lists_and_revokes_a_client_link_and_its_visitor_is_refused():
     accounts.create_user("bob", "Bob Editor", PASSWORD, "editor")
     saved = open_store().save_new("bob", NAME, ScenarioState(Scenario(learners=4321)))
 
-    bob = _session(accounts.start_session("bob"))
+    bob = session(accounts.start_session("bob"))
     bob.switch_page(SCENARIOS).run()
     assert not bob.exception and "No client links yet" in " ".join(c.value for c in bob.caption)
     first = _make_link(bob, saved.id, 30)
     second = _make_link(bob, saved.id, 7)
-    visitor, other_visitor = _session(query={"t": first}), _session(query={"t": second})
+    visitor, other_visitor = session(query={"t": first}), session(query={"t": second})
     assert (
         visitor.session_state["scenario"].learners == 4321 == other_visitor.session_state["scenario"].learners
     )
@@ -98,7 +83,7 @@ def test_an_editor_lists_and_revokes_a_client_link_and_its_visitor_is_refused():
     visitor.run()  # a visitor viewing the link at this moment: refused at their next click
     assert not visitor.exception and visitor.error[0].value == WITHDRAWN
     assert [b.label for b in visitor.button] == ["Sign in"] and not visitor.metric
-    fresh = _session(query={"t": first})
+    fresh = session(query={"t": first})
     assert fresh.error[0].value == WITHDRAWN and not fresh.metric
     other_visitor.run()
     assert not other_visitor.exception and other_visitor.session_state["scenario"].learners == 4321
