@@ -290,9 +290,23 @@ def half_life_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:
     28.37
     """
     base = np.asarray(x.skill_half_life_months, dtype=np.float64) * MONTH_DAYS
-    r_f = np.minimum(np.asarray(x.format(fmt).retention_pct, dtype=np.float64) / 100.0, 0.999)
-    ratio = np.clip(math.log(REFERENCE_RECALL) / np.log(r_f), 1.0 / MAX_HALF_LIFE_RATIO, MAX_HALF_LIFE_RATIO)
+    ratio = np.clip(
+        half_life_ratio(x.format(fmt).retention_pct), 1.0 / MAX_HALF_LIFE_RATIO, MAX_HALF_LIFE_RATIO
+    )
     return _plain(base * ratio)
+
+
+def half_life_ratio(retention_pct: FloatArray | float) -> FloatArray:
+    """How much longer a format's skills last than the research's half-life, ln 0.35 / ln R
+    (R, the format's "Knowledge retained" as a share, at most 0.999), before `half_life_days`
+    keeps it within 1/`MAX_HALF_LIFE_RATIO` … `MAX_HALF_LIFE_RATIO`.
+
+    >>> round(float(half_life_ratio(75.0)), 3), float(half_life_ratio(35.0))
+    (3.649, 1.0)
+    """
+    r_f = np.minimum(np.asarray(retention_pct, dtype=np.float64) / 100.0, 0.999)
+    with np.errstate(divide="ignore"):
+        return math.log(REFERENCE_RECALL) / np.log(r_f)
 
 
 def half_lost_days(x: Inputs | Scenario, fmt: Format) -> FloatArray | float:

@@ -24,7 +24,6 @@ from calculators.model import (
     DAYS_PER_YEAR,
     MAX_HALF_LIFE_RATIO,
     NO_PAYBACK,
-    REFERENCE_RECALL,
     STREAM_LABELS,
     STREAMS,
     Inputs,
@@ -36,6 +35,7 @@ from calculators.model import (
     evaluate,
     finite_or_none,
     gross_streams,
+    half_life_ratio,
     half_lost_days,
     mean_retained,
     overlapping_streams,
@@ -416,20 +416,24 @@ def half_lost_months(scenario: Scenario, fmt: Format = Format.ILT) -> float:
     return float(half_lost_days(Inputs(effective(scenario)), fmt)) / MONTH_DAYS
 
 
-def fading_half_life_months(scenario: Scenario, half_lost_months: float) -> float:
-    """The "Half of what fades is lost after" (months) that makes `scenario`'s instructor-led
-    skills lose half of their whole gain after `half_lost_months`, with its floor and curve
-    (`calculators.retention.fading_half_life`): how a study's "half of the gain lost after
-    6.5 months" enters this scenario.
+def with_half_lost_after(scenario: Scenario, half_lost_months: float) -> Scenario:
+    """`scenario` with the "Half of what fades is lost after" (within the input's bounds) that
+    makes its instructor-led skills lose half of their whole gain after `half_lost_months`,
+    with its floor and curve (`calculators.retention.fading_half_life`): how a study's "half of
+    the gain lost after 6.5 months" enters this scenario.
 
-    >>> round(fading_half_life_months(Scenario(), 11.0), 2), fading_half_life_months(Scenario(retention_floor_pct=0), 6.5)
-    (7.77, 6.5)
+    >>> round(with_half_lost_after(Scenario(), 11.0).skill_half_life_months, 2)
+    7.77
+    >>> with_half_lost_after(Scenario(retention_floor_pct=0), 6.5).skill_half_life_months
+    6.5
     """
     s = effective(scenario)
     days = fading_half_life(
         CurveFamily(s.retention_curve), half_lost_months * MONTH_DAYS, s.retention_floor_pct / 100
     )
-    return float(days) / MONTH_DAYS
+    spec = INPUTS["skill_half_life_months"]
+    months = min(max(float(days) / MONTH_DAYS, float(spec.minimum or 0)), float(spec.maximum or math.inf))
+    return scenario.with_changes(skill_half_life_months=months)
 
 
 @dataclass(frozen=True)
@@ -462,10 +466,7 @@ def half_life_cap(retention_pct: float) -> int:
     >>> half_life_cap(75), half_life_cap(98.9), half_life_cap(99.0), half_life_cap(100)
     (0, 0, 1, 1)
     """
-    recall = min(retention_pct / 100, 0.999)  # as the model reads it
-    if recall <= 0:
-        return -1
-    ratio = math.log(REFERENCE_RECALL) / math.log(recall)
+    ratio = float(half_life_ratio(retention_pct))  # as the model reads the figure (0 % → a ratio of 0)
     return 1 if ratio >= MAX_HALF_LIFE_RATIO else -1 if ratio <= 1 / MAX_HALF_LIFE_RATIO else 0
 
 

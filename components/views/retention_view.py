@@ -26,11 +26,11 @@ from calculators.roi import (
     all_returns,
     benefit_years,
     effective,
-    fading_half_life_months,
     half_lost_months,
     mean_kept,
     returns_together,
     two_point_fit,
+    with_half_lost_after,
 )
 from calculators.scenario import ARTICLE_000, INPUTS, Format, Scenario
 from calculators.skeptic import replaced_fields
@@ -123,21 +123,13 @@ class WhatIf:
     yours: bool = False
 
 
-def _fading(scenario: Scenario, half_lost_months: float) -> float:
-    """A study's "half of the gain lost after" as this scenario's half-life of what fades, within
-    the input's bounds."""
-    spec = INPUTS["skill_half_life_months"]
-    value = fading_half_life_months(scenario, half_lost_months)
-    return min(max(value, float(spec.minimum or 0)), float(spec.maximum or value))
-
-
 def _same_half_loss(scenario: Scenario, family: str) -> Scenario:
     """`scenario` on another curve family that loses half of the whole gain in the same month
     (the research's anchor), its half-life of what fades converted for that family."""
     if family == scenario.retention_curve:
         return scenario
     other = scenario.with_changes(retention_curve=family)
-    return other.with_changes(skill_half_life_months=_fading(other, half_lost_months(scenario)))
+    return with_half_lost_after(other, half_lost_months(scenario))
 
 
 def what_ifs(scenario: Scenario) -> list[WhatIf]:
@@ -168,11 +160,11 @@ def what_ifs(scenario: Scenario) -> list[WhatIf]:
         *((_curve_name(f), _same_half_loss(weighted, f)) for f in families),
         (
             f"Half lost after {half_life_text(ACCURACY_MONTHS)} (accuracy measures)",
-            weighted.with_changes(skill_half_life_months=_fading(weighted, ACCURACY_MONTHS)),
+            with_half_lost_after(weighted, ACCURACY_MONTHS),
         ),
         (
             f"Half lost after {half_life_text(SPEED_MONTHS)} (speed measures)",
-            weighted.with_changes(skill_half_life_months=_fading(weighted, SPEED_MONTHS)),
+            with_half_lost_after(weighted, SPEED_MONTHS),
         ),
         ("Nothing kept for good (no floor)", weighted.with_changes(retention_floor_pct=0.0)),
         ("Skills never fade (benefits not weighted)", s.with_changes(decay_weighting=False)),
