@@ -230,30 +230,50 @@ def _fading_half_life(values: dict[str, Any]) -> None:
         values["skill_half_life_months"] = link_text(months) if isinstance(raw, str) else months
 
 
-def upgrade_ranges(
-    version: Any, values: Mapping[str, Any], ranges: dict[str, tuple[float, float]]
-) -> dict[str, tuple[float, float]]:
-    """An older link's or saved scenario's range overrides in the current schema: under version
-    1 a range of the skill half-life bounded the month in which half of the whole gain is lost;
-    each end is converted as the value is (`_fading_half_life`, with the scenario's own floor and
-    curve in `values`). Other ranges, and any at the current version, are as they were.
+def _link_version(params: Mapping[str, Any]) -> tuple[int, list[InputProblem]]:
+    """A link's schema version (the current one when it names none), and a problem if unreadable."""
+    raw = params.get(VERSION_KEY, str(SCHEMA_VERSION))
+    if isinstance(raw, list | tuple) and raw:  # as for values: the last one
+        raw = raw[-1]
+    try:
+        return int(str(raw)), []
+    except ValueError:
+        message = f"Link version {str(raw)[:20]!r} unreadable; read as {SCHEMA_VERSION}."
+        return SCHEMA_VERSION, [InputProblem(VERSION_KEY, message)]
 
-    >>> upgrade_ranges(2, {}, {"skill_half_life_months": (6.5, 13.0)})
+
+def _file_version(data: Mapping[str, Any]) -> tuple[int, list[InputProblem]]:
+    """A JSON scenario's schema version (a whole number up to the current one; the current
+    one when it names none or another), and a problem if it names another."""
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
+        message = f"Unknown schema version {str(version)[:20]!r}; read as {SCHEMA_VERSION}."
+        return SCHEMA_VERSION, [InputProblem("schema_version", message)]
+    return version, []
+
+
+def upgrade_ranges(
+    scenario: Mapping[str, Any], ranges: dict[str, tuple[float, float]], *, link: bool = False
+) -> dict[str, tuple[float, float]]:
+    """Range overrides saved with `scenario` (a JSON scenario's values, or with `link` a share
+    link's parameters) in the current schema, its version read as the scenario's own is: under
+    version 1 a range of the skill half-life bounded the month in which half of the whole gain
+    is lost; each end is converted as the value is (`_fading_half_life`, with the scenario's own
+    floor and curve). Other ranges, and any at the current version, are as they were.
+
+    >>> upgrade_ranges({}, {"skill_half_life_months": (6.5, 13.0)})
     {'skill_half_life_months': (6.5, 13.0)}
-    >>> low, high = upgrade_ranges("1", {}, {"skill_half_life_months": (6.5, 13.0)})["skill_half_life_months"]
-    >>> round(low, 2), round(high, 2)
+    >>> old = upgrade_ranges({"v": "1"}, {"skill_half_life_months": (6.5, 13.0)}, link=True)
+    >>> low, high = old["skill_half_life_months"]; round(low, 2), round(high, 2)
     (4.59, 9.19)
     """
-    try:
-        older = int(str(version)) < 2
-    except ValueError:
-        older = False
+    version = (_link_version if link else _file_version)(scenario)[0]
     field = "skill_half_life_months"
-    if not older or field not in ranges:
+    if version >= 2 or field not in ranges:
         return ranges
     ends = []
     for end in ranges[field]:
-        one = {**{k: v for k, v in values.items() if k != field}, field: float(end)}
+        one = {**{k: v for k, v in scenario.items() if k != field}, field: float(end)}
         _fading_half_life(one)
         ends.append(float(one[field]))
     return {**ranges, field: (ends[0], ends[1])}
@@ -294,18 +314,8 @@ def scenario_from_query(
         if key == VERSION_KEY:
             continue
         values[key] = value
-    raw_version = params.get(VERSION_KEY, str(SCHEMA_VERSION))
-    if isinstance(raw_version, list | tuple) and raw_version:  # as for values: the last one
-        raw_version = raw_version[-1]
-    try:
-        version = int(str(raw_version))
-    except ValueError:
-        version = SCHEMA_VERSION
-        problems.append(
-            InputProblem(
-                VERSION_KEY, f"Link version {str(raw_version)[:20]!r} unreadable; read as {SCHEMA_VERSION}."
-            )
-        )
+    version, unreadable = _link_version(params)
+    problems += unreadable
     if version > SCHEMA_VERSION:
         problems.append(
             InputProblem(
@@ -336,14 +346,7 @@ def scenario_from_json(text: str | bytes) -> tuple[Scenario, list[InputProblem]]
         raise ScenarioError(f"Not a JSON scenario file: {error}") from None
     if not isinstance(data, dict):
         raise ScenarioError("A scenario file must hold one JSON object of named inputs.")
-    version = data.pop("schema_version", SCHEMA_VERSION)
-    problems: list[InputProblem] = []
-    if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
-        problems.append(
-            InputProblem(
-                "schema_version", f"Unknown schema version {str(version)[:20]!r}; read as {SCHEMA_VERSION}."
-            )
-        )
-        version = SCHEMA_VERSION
+    version, problems = _file_version(data)
+    data.pop("schema_version", None)
     scenario, field_problems = apply_inputs(Scenario(), _upgrade(version, data), strict=True)
     return scenario, problems + field_problems

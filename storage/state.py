@@ -130,7 +130,7 @@ def state_from_json(text: str | bytes) -> tuple[ScenarioState, list[InputProblem
     ranges, found = _ranges(document.get("ranges", {}))
     saved = document.get("scenario")
     if isinstance(saved, dict):  # ranges saved before schema version 2 bounded another half-life
-        ranges = upgrade_ranges(saved.get("schema_version", SCHEMA_VERSION), saved, ranges)
+        ranges = upgrade_ranges(saved, ranges)
     problems += found
     return ScenarioState(scenario, settings, ranges), problems
 

@@ -51,7 +51,7 @@ from calculators.codec import (
     upgrade_ranges,
 )
 from calculators.ranges import validate_range
-from calculators.scenario import INPUTS, SCHEMA_VERSION, Scenario
+from calculators.scenario import INPUTS, Scenario
 from calculators.settings import PageSettings, apply_settings
 
 APP = "Training ROI Studio"
@@ -175,8 +175,11 @@ def _read_settings(part: object, current: Any | None) -> tuple[Any | None, list[
 
 
 def _read_ranges(
-    part: object, current: Mapping[str, tuple[float, float]] | None
+    part: object, current: Mapping[str, tuple[float, float]] | None, scenario: Mapping[str, Any]
 ) -> tuple[Ranges | None, list[str]]:
+    """The file's ranges, each valid one in the current schema's terms (`scenario`: the file's
+    scenario, whose version and floor say how: `calculators.codec.upgrade_ranges`); a bad one
+    keeps the range on screen, as it is."""
     if not isinstance(part, dict):
         return None, [
             f"The file's ranges are {_kind(part)}, not ranges by input; the ranges on screen are kept."
@@ -194,7 +197,7 @@ def _read_ranges(
         else:
             checked, message = validate_range(field, pair[0], pair[1])
         if checked is not None:
-            ranges[field] = checked
+            ranges[field] = upgrade_ranges(scenario, {field: checked})[field]
             continue
         kept = (current or {}).get(field)
         problems.append(f"{message} Kept the range on screen." if kept and field in INPUTS else str(message))
@@ -248,10 +251,8 @@ def import_json(
             settings, found = _read_settings(doc[SETTINGS], current_settings)
             problems += found
         if RANGES in doc:
-            ranges, found = _read_ranges(doc[RANGES], current_ranges)
+            ranges, found = _read_ranges(doc[RANGES], current_ranges, part if isinstance(part, dict) else {})
             problems += found
-            if ranges and isinstance(part, dict):  # made before schema version 2: the same curves
-                ranges = upgrade_ranges(part.get("schema_version", SCHEMA_VERSION), part, dict(ranges))
     else:
         scenario, problems = _read_scenario(doc, current)
     if len(problems) > MAX_PROBLEMS:

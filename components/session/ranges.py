@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from calculators.codec import VERSION_KEY, upgrade_ranges
+from calculators.codec import upgrade_ranges
 from calculators.ranges import decode_ranges, encode_ranges
-from calculators.scenario import SCHEMA_VERSION
 from components.session.problems import report
 
 RANGES_KEY = "ranges"
@@ -23,15 +22,8 @@ def current_ranges() -> dict[str, tuple[float, float]]:
         st.session_state[LOADED_KEY] = True
         overrides, problems = decode_ranges(st.query_params.get(PARAM, ""))
         # a link made before schema version 2 bounded another half-life: read as the same curves
-        version = st.query_params.get(VERSION_KEY, str(SCHEMA_VERSION))
-        upgraded = upgrade_ranges(version, st.query_params.to_dict(), overrides)
-        if upgraded != overrides:  # the link says it in the current version's terms from now on
-            overrides = upgraded
-            st.query_params[PARAM] = encode_ranges(overrides)
-        st.session_state[RANGES_KEY] = overrides
+        set_ranges(upgrade_ranges(st.query_params.to_dict(), overrides, link=True))
         report([p.message for p in problems])  # shown with the link's other problems
-        if not overrides:
-            st.query_params.pop(PARAM, None)
     return dict(st.session_state.get(RANGES_KEY, {}))
 
 

@@ -206,7 +206,7 @@ def test_a_version_1_link_with_a_half_life_range_is_read_as_the_same_curves(app)
         page="pages/monte_carlo.py",
     )
     assert not at.exception and not at.warning
-    expected = upgrade_ranges("1", {}, {"skill_half_life_months": (6.5, 13.0)})
+    expected = upgrade_ranges({"v": "1"}, {"skill_half_life_months": (6.5, 13.0)}, link=True)
     written, problems = decode_ranges(at.query_params["rng"])
     assert problems == [] and written["skill_half_life_months"] == pytest.approx(
         expected["skill_half_life_months"]

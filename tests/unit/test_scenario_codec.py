@@ -604,12 +604,14 @@ def test_a_version_1_half_life_range_bounds_the_same_curves_in_links_rows_and_fi
 
     values = {"retention_floor_pct": "30", "retention_curve": "FSRS-style"}
     old = {"skill_half_life_months": (6.5, 13.0), "learners": (800.0, 1500.0)}
-    new = upgrade_ranges("1", values, old)
+    new = upgrade_ranges({"v": "1", **values}, old, link=True)
     assert new["learners"] == old["learners"]
     scenario, _ = scenario_from_query({"v": "1", **values})
     for end, whole in zip(new["skill_half_life_months"], (6.5, 13.0), strict=True):
         assert half_lost_months(scenario.with_changes(skill_half_life_months=end)) == pytest.approx(whole)
-    assert upgrade_ranges(str(SCHEMA_VERSION), values, old) == old  # the current version: as it was
+    assert (
+        upgrade_ranges({"v": str(SCHEMA_VERSION), **values}, old, link=True) == old
+    )  # the current version: as it was
     saved = {"schema_version": 1, "retention_floor_pct": 30.0, "retention_curve": "FSRS-style"}
     ranges = {"skill_half_life_months": [6.5, 13.0]}
     row = json.dumps({"state_version": 1, "scenario": saved, "settings": {}, "ranges": ranges})
@@ -619,3 +621,25 @@ def test_a_version_1_half_life_range_bounds_the_same_curves_in_links_rows_and_fi
     )
     result = import_json(json.dumps({"scenario": saved, "ranges": ranges}).encode())
     assert result.ranges["skill_half_life_months"] == pytest.approx(new["skill_half_life_months"])
+
+
+def test_a_half_life_range_is_converted_only_where_its_scenario_is_read_as_version_1():
+    """The ranges are read at the version their scenario is read at: a version written as text
+    is not a version (the scenario is read as the current one, and so are its ranges); a bad
+    range in an old file keeps the range on screen as it is, not converted again."""
+    from components.exports.scenario_file import import_json
+    from storage.state import state_from_json
+
+    ranges = {"skill_half_life_months": [6.5, 13.0]}
+    row = json.dumps(
+        {"state_version": 1, "scenario": {"schema_version": "1"}, "settings": {}, "ranges": ranges}
+    )
+    state, problems = state_from_json(row)
+    assert [p.field for p in problems] == ["schema_version"]
+    assert state.scenario.skill_half_life_months == DEFAULT.skill_half_life_months
+    assert state.ranges["skill_half_life_months"] == (6.5, 13.0)
+    on_screen = {"skill_half_life_months": (5.0, 10.0)}
+    bad = {"scenario": {"schema_version": 1}, "ranges": {"skill_half_life_months": [13.0, 6.5]}}
+    result = import_json(json.dumps(bad).encode(), current_ranges=on_screen)
+    assert result.ranges["skill_half_life_months"] == (5.0, 10.0)
+    assert any("Kept the range on screen" in p for p in result.problems)
