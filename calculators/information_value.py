@@ -750,10 +750,7 @@ def _pilot_regression(
 ) -> tuple[_PilotRegression, float]:
     """The effect's draws, each option's regression on them, and the expected NPV of deciding
     now, kept per key (least recently used out; `known_npv` only saves evaluating the model)."""
-    found = _regressions.get(key)
-    if found is not None:
-        return found
-    return _regressions.put(key, _fit_pilot_regression(*key, known_npv=known_npv))
+    return _regressions.get_or_put(key, lambda: _fit_pilot_regression(*key, known_npv=known_npv))
 
 
 def _fit_pilot_regression(

@@ -58,6 +58,18 @@ class Kept(Generic[K, V]):
                 self._items.popitem(last=False)
         return value
 
+    def get_or_put(self, key: K, work: Callable[[], V]) -> V:
+        """The value kept on `key` (made the most recent), else `work()`, kept and given back.
+        `work` runs outside the lock: two threads may both work out a missing value (the same
+        one), never one waiting on another's work.
+
+        >>> kept: Kept[str, int] = Kept(2)
+        >>> kept.get_or_put("a", lambda: 1), kept.get_or_put("a", lambda: 2)
+        (1, 1)
+        """
+        found = self.get(key)
+        return found if found is not None else self.put(key, work())
+
     def clear(self) -> None:
         """Forget every kept value."""
         with self._lock:

@@ -125,11 +125,10 @@ def inputs_used(
         scenario.model_copy(update=dict.fromkeys(RANGED_FIELDS)),
         tuple(tuple(int(np.sign(v)) for v in triangles[f]) for f in RANGED_FIELDS),
     )
-    found = _USED.get(key)
-    if found is not None:
-        return found
-    used = inputs_read(scenario, {f: np.array(triangles[f], dtype=np.float64) for f in RANGED_FIELDS})
-    return _USED.put(key, used)
+    return _USED.get_or_put(
+        key,
+        lambda: inputs_read(scenario, {f: np.array(triangles[f], dtype=np.float64) for f in RANGED_FIELDS}),
+    )
 
 
 _USED: Kept[tuple[Any, ...], frozenset[str]] = Kept(256)

@@ -232,9 +232,7 @@ def label_places(shares: list[float], widths: list[float]) -> list[tuple[int, st
     # the fewest by (outside, crossings, highest row, unusual, rows used, rows from the last),
     # the first placing of equals (np.lexsort is stable; its last key sorts first)
     keys = [rows[:, k] for k in range(n)] + [rows.sum(axis=1), unusual, rows.max(axis=1), crossings, outside]
-    allowed = np.flatnonzero(~overlap)
-    if allowed.size == 0:
-        return []
+    allowed = np.flatnonzero(~overlap)  # never empty: each label in a row of its own overlaps none
     best = allowed[np.lexsort([k[allowed] for k in keys])[0]]
     return [(int(r), _ANCHORS[int(c)]) for r, c in zip(rows[best], anchors[best], strict=True)]
 
@@ -376,7 +374,6 @@ def money_ticks(fig: Chart, symbol: str, axis: str = "y", values: list[float] | 
     >>> fig.layout["yaxis"]["range"], fig.layout["yaxis"]["ticktext"][0]
     ([-60000.0, 20000.0], '−$60k')
     """
-    import numpy as np
 
     if values is None:
         arrays = [np.asarray(t[axis], dtype=float).ravel() for t in fig.data if t.get(axis) is not None]

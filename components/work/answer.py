@@ -171,17 +171,13 @@ def _kept_key(scenario: Scenario) -> tuple[tuple[Any, ...], dict[str, tuple[floa
     return (scenario, ranges_key(ranges), simulation, plan), ranges, simulation, plan
 
 
-def _kept(key: tuple[Any, ...]) -> Answer | None:
-    return _KEPT.get(key)
-
-
 def answer_later(scenario: Scenario) -> Callable[[], Answer]:
     """The answer `the_answer` gives, for a download made later: the kept one when this run has
     it already (the pages that state a verdict), else worked out when the file is asked for,
     with no Streamlit call (a page with no verdict of its own draws no run for its buttons).
     A heavy run (over 10^5 draws) is the page's: drawn now, through `the_answer`."""
     key, ranges, simulation, plan = _kept_key(scenario)
-    kept = _kept(key)
+    kept = _KEPT.get(key)
     if kept is not None or simulation.draws > HEAVY_DRAWS:
         answer = kept or the_answer(scenario)
         return lambda: answer
@@ -189,7 +185,7 @@ def answer_later(scenario: Scenario) -> Callable[[], Answer]:
     work = functools.partial(
         answer_of, scenario, ranges, cached_monte_carlo, simulation, plan, pilot_values_now
     )
-    return lambda: _keep(key, work())
+    return lambda: _KEPT.put(key, work())
 
 
 def the_answer(scenario: Scenario) -> Answer:
@@ -203,14 +199,9 @@ def the_answer(scenario: Scenario) -> Answer:
     bar, or the note while another user's heavy run has the server's turn), not a blank page."""
 
     key, ranges, simulation, plan = _kept_key(scenario)
-    kept = _kept(key)
-    if kept is not None:
-        return kept
     # up to 10^5 draws the shared cached run itself (its mean NPVs and losses, no summary to build);
     # a heavy run through `shown_run` (its summary, with the progress line)
     simulate = cached_monte_carlo if simulation.draws <= HEAVY_DRAWS else shown_run
-    return _keep(key, answer_of(scenario, ranges, simulate, simulation, plan, cached_pilot_values))
-
-
-def _keep(key: tuple[Any, ...], answer: Answer) -> Answer:
-    return _KEPT.put(key, answer)
+    return _KEPT.get_or_put(
+        key, lambda: answer_of(scenario, ranges, simulate, simulation, plan, cached_pilot_values)
+    )

@@ -104,10 +104,7 @@ def cached_choices(program: Program, simulation: Simulation) -> ProgramChoices:
 def _kept(key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
     """`work()`, kept on `key` (its inputs: programs and simulation settings), the last
     `CHOICES_KEPT`: a program's choices, and the frontier and a plan's risk over programs."""
-    found = _KEPT.get(key)
-    if found is not None:
-        return found
-    return _KEPT.put(key, work())
+    return _KEPT.get_or_put(key, work)
 
 
 def clear_choices() -> None:

@@ -39,16 +39,15 @@ def _cached(
     evaluation when its first caller names it); a payback read later is worked out from the
     same draws."""
     key = (scenario_json, draws, seed, distribution, ranges)
-    run = _RUNS.get(key)
-    if run is not None:
-        return run
-    scenario = Scenario.model_validate_json(scenario_json)
-    run = read_only(
-        monte_carlo(
-            scenario, draws, seed, distribution, dict(ranges), paybacks_later=True, late_after=late_after
-        )  # type: ignore[arg-type]
-    )
-    return _RUNS.put(key, run)
+    return _RUNS.get_or_put(
+        key,
+        lambda: read_only(
+            monte_carlo(
+                Scenario.model_validate_json(scenario_json), draws, seed, distribution, dict(ranges),
+                paybacks_later=True, late_after=late_after,
+            )  # type: ignore[arg-type]
+        ),
+    )  # fmt: skip
 
 
 def clear_runs() -> None:
@@ -89,13 +88,11 @@ def _late(key: tuple, option: Option, months: int) -> float:
 def _summary(key: tuple, late_after: int | None = None) -> Summary:
     """The kept run's summary (the last `RUNS_KEPT`), its late paybacks read from the run at the
     months asked for (`late_after`: the page's target, drawn with the run when it is new)."""
-    found = _SUMMARIES.get(key)
-    if found is not None:
-        return found
     # the summary reads late paybacks through the kept runs, not a run of its own: a summary kept
     # longer than its run (other pages' runs pushed it out) holds no draws
-    summary = replace(_cached(*key, late_after=late_after).summary(), late=partial(_late, key))
-    return _SUMMARIES.put(key, summary)
+    return _SUMMARIES.get_or_put(
+        key, lambda: replace(_cached(*key, late_after=late_after).summary(), late=partial(_late, key))
+    )
 
 
 QUICK_DRAWS = 10_000  # up to this many draws a value of information takes milliseconds
