@@ -69,6 +69,13 @@
     for (const tag of document.querySelectorAll('[data-testid="stMultiSelectTagsContainer"] span[data-tag]:not([role])')) {
       tag.setAttribute("role", "listitem");
     }
+    // Streamlit names a tile and its help button from the label as written, Markdown and all
+    // ("Help for :blue[**Microlearning**] is cheaper by"): named by the words a reader sees.
+    for (const help of document.querySelectorAll('[aria-label*="**"]')) {
+      const name = help.getAttribute("aria-label");
+      const words = name.replace(/:[a-zA-Z-]+\[([^\]]*)\]/g, "$1").replace(/\*\*/g, "");
+      if (words !== name) help.setAttribute("aria-label", words);
+    }
     // A table wider than the screen scrolls: reachable by keyboard, named by its first header.
     for (const table of document.querySelectorAll('[data-testid="stTable"] > div')) {
       const scrolls = table.scrollWidth > table.clientWidth + 1;

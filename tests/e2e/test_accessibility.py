@@ -129,6 +129,13 @@ CHARTS = """
 """
 
 
+# Accessible names that still hold Markdown (a coloured or bold label): a reader hears the markup.
+MARKUP_IN_NAMES = """
+() => [...document.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label'))
+  .filter((name) => /:[a-zA-Z-]+\\[|\\*\\*/.test(name))
+"""
+
+
 def _squeeze(text: str) -> str:
     """Words without spaces: Plotly draws each title line as its own text span."""
     return re.sub(r"\s+", "", text)
@@ -171,6 +178,8 @@ def test_every_page_passes_axe_with_named_charts(page: Page, live_server: str, s
                 problems.append(f"{path}: {_describe(violation)}")
         for result in undecided(page, run_axe(page, script, kind="incomplete")):
             problems.append(f"{path}: axe could not decide {_describe(result)}")
+        for name in page.evaluate(MARKUP_IN_NAMES):
+            problems.append(f"{path}: an accessible name reads Markdown aloud: {name!r}")
         for chart in page.evaluate(CHARTS):
             charts += 1
             if chart["role"] != "figure" or not _squeeze(chart["name"]).startswith(_squeeze(chart["title"])):
